@@ -1,0 +1,133 @@
+/**
+ * Argument parsing for every command, on `node:util` parseArgs. The training
+ * settings' flags are generated from the core's config table, so every
+ * config field can be set from the command line.
+ *
+ * @example
+ * ```ts ignore
+ * const { values, positionals } = parseCommand(argv, { ...COMMON_OPTIONS, ...configOptions() });
+ * ```
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { type Config, CONFIG_FIELDS, toFlag } from "@pointwise/core";
+
+/** A usage mistake: the CLI prints it with the command's help and exits 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** parseArgs option specs. */
+export type OptionSpecs = Record<
+  string,
+  { type: "string" | "boolean"; short?: string; multiple?: boolean }
+>;
+
+/** Options every command accepts. */
+export const COMMON_OPTIONS: OptionSpecs = {
+  help: { type: "boolean", short: "h" },
+  backend: { type: "string" },
+};
+
+/** One flag per config field. */
+export function configOptions(): OptionSpecs {
+  const out: OptionSpecs = {};
+  for (const [key, spec] of Object.entries(CONFIG_FIELDS)) {
+    out[toFlag(key)] = { type: spec.type === "boolean" ? "boolean" : "string" };
+  }
+  return out;
+}
+
+/** Parses `argv`; unknown flags and missing values become UsageErrors. */
+export function parseCommand(
+  argv: string[],
+  options: OptionSpecs,
+): { values: Record<string, unknown>; positionals: string[] } {
+  try {
+    return parseArgs({
+      args: argv,
+      options,
+      allowPositionals: true,
+      allowNegative: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** The config fields set on the command line, converted to their types. */
+export function configOverrides(values: Record<string, unknown>): Partial<Config> {
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(CONFIG_FIELDS)) {
+    const raw = values[toFlag(key)];
+    if (raw === undefined) continue;
+    if (spec.type === "number") {
+      const v = Number(raw);
+      if (raw === "" || !Number.isFinite(v)) {
+        throw new UsageError(`--${toFlag(key)} expects a number, got '${raw}'`);
+      }
+      out[key] = v;
+    } else out[key] = raw;
+  }
+  return out as Partial<Config>;
+}
+
+/** A string flag's value, or `fallback`. */
+export function str(
+  values: Record<string, unknown>,
+  name: string,
+  fallback?: string,
+): string | undefined {
+  const v = values[name];
+  return typeof v === "string" ? v : fallback;
+}
+
+/** A numeric flag's value, checked to be an integer in [min, max]. */
+export function int(
+  values: Record<string, unknown>,
+  name: string,
+  fallback: number,
+  min = 0,
+  max = Infinity,
+): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw new UsageError(`--${name} expects an integer from ${min} to ${max}, got '${raw}'`);
+  }
+  return v;
+}
+
+/** A numeric flag's value, checked to be a finite number in [min, max]. */
+export function num(
+  values: Record<string, unknown>,
+  name: string,
+  fallback: number,
+  min = -Infinity,
+  max = Infinity,
+): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (raw === "" || !Number.isFinite(v) || v < min || v > max) {
+    throw new UsageError(`--${name} expects a number from ${min} to ${max}, got '${raw}'`);
+  }
+  return v;
+}
+
+/** Help lines for the config flags, grouped. */
+export function configHelp(base: Config): string {
+  const groups = new Map<string, string[]>();
+  for (const [key, spec] of Object.entries(CONFIG_FIELDS)) {
+    const flag = spec.type === "boolean"
+      ? `--[no-]${toFlag(key)}`
+      : `--${toFlag(key)} ${
+        spec.choices ? spec.choices.join("|") : spec.type === "number" ? "N" : "S"
+      }`;
+    const line = `    ${flag.padEnd(34)} ${spec.help} [${String(base[key as keyof Config])}]`;
+    groups.set(spec.group, [...(groups.get(spec.group) ?? []), line]);
+  }
+  return [...groups].map(([g, lines]) => `  ${g}:\n${lines.join("\n")}`).join("\n");
+}

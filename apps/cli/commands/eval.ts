@@ -1,0 +1,121 @@
+/**
+ * `pointwise eval`: scores a model on a split (whole images, as the reference
+ * evaluates) and prints the metrics table with the trivial-mask floor rows.
+ * `--overlays DIR` also writes, per image, a panel (image, ground truth,
+ * predicted heat map and mask) and a per-image CSV.
+ *
+ * @example
+ * ```sh
+ * deno task eval --model runs/glas --data ../shared/data/glas --split ../shared/data/glas/split/valid.csv
+ * ```
+ * @module
+ */
+import { basename, dirname, extname, join } from "node:path";
+import { comparisonPanel, decodeCheckpoint, encodePng, evaluate, Localizer } from "@pointwise/core";
+import { COMMON_OPTIONS, parseCommand, str, UsageError } from "../args.ts";
+import { BACKEND_HELP, startBackend } from "../backend_flag.ts";
+import { INFERENCE_HELP, INFERENCE_OPTIONS, withInferenceFlags } from "../inference_flags.ts";
+import {
+  DATA_OPTIONS,
+  type DataSpec,
+  dataSpecFromArgs,
+  describeSpec,
+  loadData,
+} from "../data_source.ts";
+import { exists, readFileFor, readTextFor, resolveModelPath, writeFileAtomic } from "../files.ts";
+import { Progress } from "../progress.ts";
+import { floorRows, SCORES_LEGEND, scoresTable } from "../report.ts";
+import { fmt } from "../table.ts";
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  ...INFERENCE_OPTIONS,
+  ...DATA_OPTIONS,
+  model: { type: "string" },
+  overlays: { type: "string" },
+} as const;
+
+/** Help text of the command. */
+export function evalHelp(): string {
+  return `Score a model on a split: classification error, F1+/F1-, PxAP, best-threshold Dice and mIoU.
+
+usage: pointwise eval --model DIR|FILE [--data DIR --split CSV] [--overlays DIR]
+
+  --model DIR|FILE             run folder (uses best.safetensors) or checkpoint file
+  --data DIR --split CSV       folder and split file (image,mask,label rows) [DIR/split/test.csv]
+                               without --data: the synthetic test set of the model's run
+  --overlays DIR               write a picture per image and per_image.csv there
+${INFERENCE_HELP}
+${BACKEND_HELP}`;
+}
+
+/** Runs the command; returns the exit code. */
+export async function evalCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, OPTIONS);
+  if (values.help) {
+    console.log(evalHelp());
+    return 0;
+  }
+  const model = str(values, "model");
+  if (model === undefined) throw new UsageError("--model is required");
+  const path = await resolveModelPath(model);
+  const checkpoint = withInferenceFlags(
+    decodeCheckpoint(await readFileFor(path, "model"), path),
+    values,
+  );
+  let spec = dataSpecFromArgs(values, ["test"]);
+  // Without --data, evaluate on the synthetic data the model was trained on.
+  const runInfo = join(dirname(path), "run.json");
+  if (
+    spec.kind === "synthetic" && values["synthetic-size"] === undefined && (await exists(runInfo))
+  ) {
+    const trained =
+      (JSON.parse(await readTextFor(runInfo, "run description")) as { data: DataSpec }).data;
+    if (trained.kind === "synthetic") {
+      spec = { ...spec, size: trained.size, classes: trained.classes };
+    }
+  }
+  console.error(`data: ${describeSpec(spec, "test")}`);
+  const dataset = await loadData(spec, "test", { classes: checkpoint.classes });
+  await startBackend(values);
+  const localizer = Localizer.fromCheckpoint(checkpoint);
+  const overlays = str(values, "overlays");
+  const rows: string[] = ["image,label,predicted,f1_pos,f1_neg,mask_area"];
+  const bar = new Progress("evaluating");
+  const { summary } = await evaluate(localizer, dataset, {
+    onProgress: (d, t) => bar.update(d, t),
+    onImage: async (r) => {
+      const p = r.prediction;
+      rows.push(
+        [
+          r.sample.id,
+          dataset.classes[r.sample.label],
+          p.className,
+          fmt(r.f1Pos, 2),
+          fmt(r.f1Neg, 2),
+          p.maskArea.toFixed(4),
+        ].join(","),
+      );
+      if (overlays !== undefined) {
+        const panel = comparisonPanel(
+          r.sample.image,
+          r.sample.mask?.data ?? null,
+          p.mask,
+          p.binary,
+        );
+        const stem = basename(r.sample.id, extname(r.sample.id));
+        await writeFileAtomic(join(overlays, `${stem}_panel.png`), await encodePng(panel));
+      }
+    },
+  });
+  bar.done();
+  localizer.dispose();
+  if (overlays !== undefined) {
+    await writeFileAtomic(join(overlays, "per_image.csv"), rows.join("\n") + "\n");
+    console.error(`wrote ${dataset.samples.length} panels and per_image.csv to ${overlays}`);
+  }
+  console.log(`scores of ${path} on ${describeSpec(spec, "test")}:`);
+  console.log(scoresTable([["model", summary], ...floorRows(dataset)]));
+  console.log(SCORES_LEGEND);
+  return 0;
+}

@@ -1,0 +1,297 @@
+/**
+ * `pointwise train`: trains a model and writes a run folder with
+ * `last.safetensors` (every epoch, with everything needed to resume),
+ * `best.safetensors` (lowest validation classification error),
+ * `history.json` and `run.json`. Without data flags it trains on the
+ * built-in synthetic dataset with the `cpu` preset, then scores the best
+ * weights on a held-out synthetic test set.
+ *
+ * @example
+ * ```sh
+ * deno task train
+ * deno task train --data ../shared/data/glas --epochs 40
+ * ```
+ * @module
+ */
+import { basename, dirname, join } from "node:path";
+import {
+  type Checkpoint,
+  type Config,
+  decodeCheckpoint,
+  DivergedError,
+  encodeCheckpoint,
+  evaluate,
+  Localizer,
+  type PresetName,
+  PRESETS,
+  toFlag,
+  Trainer,
+  withOverrides,
+} from "@pointwise/core";
+import {
+  COMMON_OPTIONS,
+  configHelp,
+  configOptions,
+  configOverrides,
+  parseCommand,
+  str,
+  UsageError,
+} from "../args.ts";
+import { BACKEND_HELP, startBackend } from "../backend_flag.ts";
+import {
+  DATA_HELP,
+  DATA_OPTIONS,
+  type DataSpec,
+  dataSpecFromArgs,
+  describeSpec,
+  loadData,
+} from "../data_source.ts";
+import {
+  CHECKPOINTS,
+  exists,
+  readFileFor,
+  readTextFor,
+  resolveModelPath,
+  writeFileAtomic,
+} from "../files.ts";
+import { Progress } from "../progress.ts";
+import { floorRows, printEpochRow, SCORES_LEGEND, scoresTable } from "../report.ts";
+import { duration, fmt } from "../table.ts";
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  ...DATA_OPTIONS,
+  ...configOptions(),
+  preset: { type: "string" },
+  out: { type: "string" },
+  resume: { type: "string" },
+  force: { type: "boolean" },
+} as const;
+
+/** Help text of the command. */
+export function trainHelp(): string {
+  return `Train a min-max entropy localizer from image-level labels.
+
+usage: pointwise train [options]
+
+  --preset cpu|reference       starting settings [cpu]; flags below override them
+  --out DIR                    run folder [runs/<data name>, numbered if taken]
+  --resume PATH                continue a run (its folder or a checkpoint file); settings other
+                               than the network's shape may change, e.g. a lower --lr
+  --force                      reuse a run folder given with --out that already holds a run
+${BACKEND_HELP}
+${DATA_HELP}
+  settings (defaults shown are the cpu preset's):
+${configHelp(PRESETS.cpu)}`;
+}
+
+/** Settings that fix the network's parameters; a resumed run keeps them. */
+const SHAPE_FIELDS: (keyof Config)[] = ["arch", "deepStem", "width", "modalities"];
+
+interface RunInfo {
+  data: DataSpec;
+  preset: string;
+  started: string;
+}
+
+async function freshRunDir(name: string): Promise<string> {
+  for (let i = 1;; i++) {
+    const dir = join("runs", i === 1 ? name : `${name}-${i}`);
+    if (!(await exists(dir))) return dir;
+  }
+}
+
+/** Runs the command; returns the exit code. */
+export async function train(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, OPTIONS);
+  if (values.help) {
+    console.log(trainHelp());
+    return 0;
+  }
+  const overrides = configOverrides(values);
+  let config: Config;
+  let resume: Checkpoint | undefined;
+  let runDir = str(values, "out");
+  let data: DataSpec;
+  const presetName = str(values, "preset", "cpu") as PresetName;
+
+  if (values.resume !== undefined) {
+    const path = await resolveModelPath(str(values, "resume")!, "last");
+    resume = decodeCheckpoint(await readFileFor(path, "checkpoint"), path);
+    if (resume.train === undefined) {
+      throw new Error(`${path} holds no training state; resume from last.safetensors`);
+    }
+    const fixed = SHAPE_FIELDS.filter((k) => k in overrides && overrides[k] !== resume!.config[k]);
+    if (fixed.length > 0) {
+      throw new UsageError(
+        `the network's shape cannot change when resuming (got ${
+          fixed.map((k) => `--${toFlag(k)}`).join(", ")
+        })`,
+      );
+    }
+    config = withOverrides(resume.config, overrides);
+    const changed = Object.keys(overrides).filter((k) =>
+      overrides[k as keyof Config] !== resume!.config[k as keyof Config]
+    );
+    if (changed.length > 0) {
+      console.error(
+        `resuming with changed settings: ${
+          changed.map((k) => `--${toFlag(k)} ${overrides[k as keyof Config]}`).join(", ")
+        }`,
+      );
+    }
+    runDir ??= dirname(path);
+    const infoPath = join(dirname(path), "run.json");
+    const hasDataFlags = ["data", "synthetic-train", "synthetic-size"].some((f) =>
+      values[f] !== undefined
+    );
+    data = hasDataFlags || !(await exists(infoPath))
+      ? dataSpecFromArgs(values, ["train", "valid"])
+      : (JSON.parse(await readTextFor(infoPath, "run description")) as RunInfo).data;
+  } else {
+    if (!(presetName in PRESETS)) {
+      throw new UsageError(`--preset must be cpu or reference, got '${presetName}'`);
+    }
+    config = withOverrides(PRESETS[presetName], overrides);
+    data = dataSpecFromArgs(values, ["train", "valid"]);
+    if (runDir === undefined) {
+      runDir = await freshRunDir(
+        data.kind === "synthetic" ? "synthetic" : basename(data.dir) || "run",
+      );
+    } else if (!values.force && (await exists(join(runDir, CHECKPOINTS.last)))) {
+      throw new UsageError(
+        `${runDir} already holds a run: pass --resume ${runDir} to continue it, --force to overwrite it, or another --out`,
+      );
+    }
+  }
+
+  console.error(`train data: ${describeSpec(data, "train")}`);
+  console.error(`valid data: ${describeSpec(data, "valid")}`);
+  const trainSet = await loadData(data, "train");
+  const validSet = await loadData(data, "valid", { classes: trainSet.classes });
+  if (resume && resume.classes.join() !== trainSet.classes.join()) {
+    throw new Error(
+      `the checkpoint's classes (${resume.classes.join(", ")}) differ from the data's (${
+        trainSet.classes.join(", ")
+      })`,
+    );
+  }
+  await startBackend(values);
+
+  const info: RunInfo = { data, preset: presetName, started: new Date().toISOString() };
+  if (!resume) {
+    await writeFileAtomic(join(runDir, "run.json"), JSON.stringify(info, null, 2) + "\n");
+  }
+  const steps = Math.ceil((trainSet.samples.length * config.repeats) / config.batchSize);
+  console.error(
+    `run folder: ${runDir}\n` +
+      `model: ${config.arch}${config.deepStem ? " (deep stem)" : ""} x${config.width}, classes ${
+        trainSet.classes.join(", ")
+      }; ` +
+      `${config.epochs} epochs of ${steps} steps, batch ${config.batchSize}, crop ${config.crop}, ` +
+      `erasing ${
+        config.eraseTimes > 0
+          ? `${config.eraseTimes} passes from epoch ${config.eraseStartEpoch + 1}`
+          : "off"
+      }`,
+  );
+
+  const started = performance.now();
+  let bar = null as Progress | null;
+  let firstRow = true;
+  const trainer = new Trainer({
+    config,
+    train: trainSet,
+    valid: validSet,
+    resume,
+    onStep: (e) => {
+      if (e.step === 1) bar = new Progress(`epoch ${e.epoch + 1}/${config.epochs}`);
+      const l = e.losses;
+      bar!.update(
+        e.step,
+        e.stepsPerEpoch,
+        `loss ${fmt(l.total, 3)} (seg ${fmt(l.seg, 2)} pos ${fmt(l.pos, 2)} neg ${fmt(l.neg, 2)}) ${
+          fmt(e.seconds, 2)
+        } s/step`,
+      );
+    },
+    onValidProgress: (d, t) => {
+      if (d === 1) {
+        bar?.done();
+        bar = new Progress("validating");
+      }
+      bar!.update(d, t);
+    },
+    onEpoch: async (e) => {
+      bar?.done();
+      printEpochRow(e.record, config.epochs, firstRow);
+      firstRow = false;
+      const bytes = encodeCheckpoint(await e.checkpoint());
+      await writeFileAtomic(join(runDir!, CHECKPOINTS.last), bytes);
+      if (e.record.best) await writeFileAtomic(join(runDir!, CHECKPOINTS.best), bytes);
+      await writeFileAtomic(
+        join(runDir!, "history.json"),
+        JSON.stringify(trainer.history, null, 1) + "\n",
+      );
+    },
+  });
+  try {
+    if (trainer.epoch >= config.epochs) {
+      console.error(
+        `nothing to do: ${trainer.epoch} of ${config.epochs} epochs are done (raise --epochs)`,
+      );
+    }
+    await trainer.run();
+  } catch (err) {
+    bar?.done();
+    if (err instanceof DivergedError) {
+      const kept = trainer.epoch > 0
+        ? `the last good checkpoint is ${join(runDir, CHECKPOINTS.last)} (epoch ${trainer.epoch})`
+        : "no checkpoint was written";
+      console.error(`error: training diverged: ${err.message}\n${kept}`);
+      trainer.dispose();
+      return 1;
+    }
+    trainer.dispose();
+    throw err;
+  }
+  const wall = (performance.now() - started) / 1000;
+  console.log(
+    `\ntrained ${config.epochs} epochs in ${duration(wall)}; best epoch ${
+      trainer.bestEpoch + 1
+    } (lowest validation error)`,
+  );
+  trainer.dispose();
+
+  // Score the selected weights on held-out data when there is some.
+  const testAvailable = data.kind === "synthetic" ||
+    (await exists(join(data.dir, "split", "test.csv")));
+  if (testAvailable) {
+    const testSpec: DataSpec = data.kind === "synthetic"
+      ? data
+      : { ...data, splits: { ...data.splits, test: join(data.dir, "split", "test.csv") } };
+    const testSet = await loadData(testSpec, "test", { classes: trainSet.classes });
+    const bestPath = join(runDir, CHECKPOINTS.best);
+    const localizer = Localizer.fromCheckpoint(
+      decodeCheckpoint(await readFileFor(bestPath, "checkpoint"), bestPath),
+    );
+    const progress = new Progress("testing");
+    const { summary } = await evaluate(localizer, testSet, {
+      onProgress: (d, t) => progress.update(d, t),
+    });
+    progress.done();
+    localizer.dispose();
+    console.log(`\ntest scores of ${bestPath} on ${describeSpec(testSpec, "test")}:`);
+    console.log(scoresTable([["min-max (best)", summary], ...floorRows(testSet)]));
+    console.log(SCORES_LEGEND);
+  } else if (data.kind === "folder") {
+    console.log(
+      `no ${join(data.dir, "split", "test.csv")}: score a split with ` +
+        `deno task eval --model ${runDir} --data ${data.dir} --split CSV`,
+    );
+  }
+  console.log(
+    `\npredict with: deno run --allow-read --allow-write predict.ts --model ${runDir} IMAGE...`,
+  );
+  return 0;
+}

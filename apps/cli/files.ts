@@ -1,0 +1,95 @@
+/**
+ * File access for the CLI: atomic writes (a temporary file in the same
+ * folder, then a rename, so a crash never leaves a half-written file), and
+ * reads whose errors name the file and say what it was for.
+ *
+ * @example
+ * ```ts ignore
+ * await writeFileAtomic("runs/x/best.safetensors", bytes);
+ * ```
+ * @module
+ */
+import { basename, dirname, join, resolve } from "node:path";
+
+/** Writes `data` to `path` through a temporary file and a rename. */
+export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  const dir = dirname(path);
+  await Deno.mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`);
+  try {
+    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
+    else await Deno.writeFile(tmp, data);
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw new Error(`cannot write ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Reads a file; the error names it and what it was needed for. */
+export async function readFileFor(path: string, what: string): Promise<Uint8Array> {
+  try {
+    return await Deno.readFile(path);
+  } catch (e) {
+    throw new Error(`cannot read ${what} ${path}: ${describe(e)}`);
+  }
+}
+
+/** Reads a text file; the error names it and what it was needed for. */
+export async function readTextFor(path: string, what: string): Promise<string> {
+  return new TextDecoder().decode(await readFileFor(path, what));
+}
+
+/** A short reason for a file-system error. */
+export function describe(e: unknown): string {
+  if (e instanceof Deno.errors.NotFound) return "no such file";
+  if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotCapable) {
+    return "permission denied";
+  }
+  if (e instanceof Deno.errors.IsADirectory) return "it is a folder";
+  return (e as Error).message ?? String(e);
+}
+
+/** True when `path` exists. */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/** Checkpoint file names in a run folder, in order of preference for inference. */
+export const CHECKPOINTS = { best: "best.safetensors", last: "last.safetensors" } as const;
+
+/**
+ * Resolves `--model`: a checkpoint file, or a run folder holding
+ * best.safetensors (or, failing that, last.safetensors).
+ */
+export async function resolveModelPath(
+  model: string,
+  prefer: "best" | "last" = "best",
+): Promise<string> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(model);
+  } catch (e) {
+    throw new Error(`cannot read model ${model}: ${describe(e)}`);
+  }
+  if (info.isFile) return model;
+  const order = prefer === "best"
+    ? [CHECKPOINTS.best, CHECKPOINTS.last]
+    : [CHECKPOINTS.last, CHECKPOINTS.best];
+  for (const name of order) {
+    const p = join(model, name);
+    if (await exists(p)) return p;
+  }
+  throw new Error(`model folder ${model} holds no ${order.join(" or ")}`);
+}
+
+/** The absolute form of a path, for messages. */
+export function absolute(path: string): string {
+  return resolve(path);
+}

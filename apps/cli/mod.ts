@@ -1,0 +1,75 @@
+/**
+ * The Pointwise CLI as a library: {@link main} runs a command line and
+ * returns its exit code (0 success, 1 failure, 2 usage error).
+ *
+ * @example
+ * ```ts ignore
+ * import { main } from "@pointwise/cli";
+ * Deno.exit(await main(["predict", "--model", "runs/synthetic", "image.png"]));
+ * ```
+ * @module
+ */
+import { UsageError } from "./args.ts";
+import { evalCommand, evalHelp } from "./commands/eval.ts";
+import { predict, predictHelp } from "./commands/predict.ts";
+import { train, trainHelp } from "./commands/train.ts";
+
+const COMMANDS: Record<
+  string,
+  { run: (argv: string[]) => Promise<number>; help: () => string; about: string }
+> = {
+  train: {
+    run: train,
+    help: trainHelp,
+    about: "train a model (default: built-in synthetic data, cpu preset)",
+  },
+  eval: {
+    run: evalCommand,
+    help: evalHelp,
+    about: "score a model on a split: metrics table and overlays",
+  },
+  predict: { run: predict, help: predictHelp, about: "class, mask and overlay picture for images" },
+};
+
+/** Top-level help. */
+export function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.about}`);
+  return `Pointwise: weakly supervised pointwise localization (min-max entropy).
+
+usage: pointwise <command> [options]     (pointwise <command> --help for its options)
+
+commands:
+${lines.join("\n")}`;
+}
+
+/** POINTWISE_DEBUG=1 prints stack traces; reading it must not need --allow-env. */
+function debugEnabled(): boolean {
+  const granted =
+    Deno.permissions.querySync({ name: "env", variable: "POINTWISE_DEBUG" }).state === "granted";
+  return granted && Boolean(Deno.env.get("POINTWISE_DEBUG"));
+}
+
+/** Runs one command line; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    console.error(`error: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`error: ${e.message}\n(see: pointwise ${name} --help)`);
+      return 2;
+    }
+    console.error(`error: ${(e as Error).message ?? e}`);
+    if (debugEnabled()) console.error((e as Error).stack);
+    return 1;
+  }
+}

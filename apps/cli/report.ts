@@ -1,0 +1,95 @@
+/**
+ * Console tables of results: per-epoch training rows and evaluation tables
+ * with the trivial-mask floor rows.
+ *
+ * @example
+ * ```ts ignore
+ * console.log(scoresTable([["min-max", summary], ...floorRows(dataset)]));
+ * ```
+ * @module
+ */
+import {
+  constantMaskScores,
+  type Dataset,
+  type EpochRecord,
+  type MetricsSummary,
+} from "@pointwise/core";
+import { duration, fmt, formatTable } from "./table.ts";
+
+/** Header of the per-epoch table. */
+export const EPOCH_HEADER = [
+  "epoch",
+  "lr",
+  "loss",
+  "L_seg",
+  "L_pos",
+  "L_neg",
+  "err%",
+  "F1+",
+  "F1-",
+  "PxAP",
+  "Dice*",
+  "mIoU*",
+  "time",
+  "",
+];
+
+/** One row of the per-epoch table. */
+export function epochRow(r: EpochRecord, epochs: number): string[] {
+  const v = r.valid;
+  return [
+    `${r.epoch + 1}/${epochs}`,
+    r.lr.toExponential(1),
+    fmt(r.train.total, 3),
+    fmt(r.train.seg, 3),
+    fmt(r.train.pos, 3),
+    fmt(r.train.neg, 3),
+    fmt(v.classError),
+    fmt(v.f1Pos),
+    fmt(v.f1Neg),
+    fmt(v.pxap),
+    fmt(v.bestDice),
+    fmt(v.bestMiou),
+    duration(r.seconds),
+    r.best ? "best" : "",
+  ];
+}
+
+/** Prints one epoch row, and the header before the first. */
+export function printEpochRow(r: EpochRecord, epochs: number, first: boolean): void {
+  const table = formatTable(EPOCH_HEADER, [epochRow(r, epochs)]).split("\n");
+  if (first) console.log(table.slice(0, 2).join("\n"));
+  console.log(table[2]);
+}
+
+/** The all-ones and all-zeros rows of a dataset. */
+export function floorRows(dataset: Dataset): [string, MetricsSummary][] {
+  if (!dataset.samples.some((s) => s.mask !== null)) return [];
+  return [["all-ones mask", constantMaskScores(dataset, 1)], [
+    "all-zeros mask",
+    constantMaskScores(dataset, 0),
+  ]];
+}
+
+/** A results table: one row per method. */
+export function scoresTable(rows: [string, MetricsSummary][]): string {
+  return formatTable(
+    ["method", "cl.err%", "F1+", "F1-", "PxAP", "Dice*", "(t)", "mIoU*", "(t)"],
+    rows.map(([name, s]) => [
+      name,
+      fmt(s.classError),
+      fmt(s.f1Pos),
+      fmt(s.f1Neg),
+      fmt(s.pxap),
+      fmt(s.bestDice),
+      fmt(s.bestDiceThreshold, 2),
+      fmt(s.bestMiou),
+      fmt(s.bestMiouThreshold, 2),
+    ]),
+  );
+}
+
+/** Explains the columns under a table. */
+export const SCORES_LEGEND =
+  "F1+/F1-: Dice of foreground/background at threshold 0.5, mean over images; PxAP: pixel " +
+  "precision-recall area (wsolevaluation); Dice*/mIoU*: at the best threshold (t).";

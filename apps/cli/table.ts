@@ -1,0 +1,33 @@
+/**
+ * Plain-text tables for the terminal: right-aligned numbers, one header.
+ *
+ * @example
+ * ```ts
+ * import { formatTable } from "./table.ts";
+ * console.log(formatTable(["method", "F1+"], [["minmax", "61.5"]]));
+ * ```
+ * @module
+ */
+
+/** Formats rows under a header, columns padded to their widest cell. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+/** A number with `digits` decimals, or "-" when it is not finite. */
+export function fmt(v: number, digits = 1): string {
+  return Number.isFinite(v) ? v.toFixed(digits) : "-";
+}
+
+/** Seconds as m:ss or h:mm:ss. */
+export function duration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return "?";
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
+}

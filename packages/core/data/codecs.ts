@@ -1,0 +1,145 @@
+/**
+ * PNG and JPEG codecs from imagescript, used without its Node entry point
+ * (which loads a native add-on through FFI and reads environment variables):
+ * its wasm PNG and JPEG decoders, fetched from the package and compiled
+ * once, and its pure-JS PNG encoder. Output pixels are RGBA.
+ *
+ * @example
+ * ```ts ignore
+ * const { width, height, rgba } = await decodeRgba(bytes);
+ * const png = encodeRgbaPng(rgba, width, height);
+ * ```
+ * @module
+ */
+import { encode as encodePngRaw } from "imagescript/png/src/png.mjs";
+
+/** Decoded pixels. */
+export interface RgbaPixels {
+  width: number;
+  height: number;
+  rgba: Uint8Array;
+}
+
+const modules = new Map<string, Promise<WebAssembly.Module>>();
+
+function compile(name: "png" | "jpeg"): Promise<WebAssembly.Module> {
+  let m = modules.get(name);
+  if (m === undefined) {
+    const url = name === "png"
+      ? import.meta.resolve("imagescript/wasm/any/png.wasm")
+      : import.meta.resolve("imagescript/wasm/any/jpeg.wasm");
+    m = fetch(url).then(async (r) => {
+      if (!r.ok) throw new Error(`cannot load the ${name} decoder (${r.status})`);
+      return await WebAssembly.compile(await r.arrayBuffer());
+    });
+    modules.set(name, m);
+  }
+  return m;
+}
+
+/** The image format of `bytes` from its signature, or null. */
+export function sniffFormat(bytes: Uint8Array): "png" | "jpeg" | null {
+  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length >= 8 && png.every((b, i) => bytes[i] === b)) return "png";
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
+    return "jpeg";
+  }
+  return null;
+}
+
+interface PngExports {
+  memory: WebAssembly.Memory;
+  walloc(n: number): number;
+  wfree(p: number): void;
+  decode(p: number, n: number): number;
+  width(): number;
+  height(): number;
+}
+
+async function decodePng(bytes: Uint8Array): Promise<RgbaPixels> {
+  // The decoder only announces memory growth; views are re-read after calls.
+  const instance = await WebAssembly.instantiate(await compile("png"), {
+    env: { emscripten_notify_memory_growth() {} },
+  });
+  const w = instance.exports as unknown as PngExports;
+  const ptr = w.walloc(bytes.length);
+  new Uint8Array(w.memory.buffer).set(bytes, ptr);
+  const status = w.decode(ptr, bytes.length);
+  w.wfree(ptr);
+  if (status < 0) {
+    throw new Error(`the PNG data is corrupt or truncated (decoder status ${status})`);
+  }
+  const width = w.width();
+  const height = w.height();
+  const rgba = new Uint8Array(w.memory.buffer).slice(status, status + 4 * width * height);
+  w.wfree(status);
+  return { width, height, rgba };
+}
+
+interface JpegExports {
+  memory: WebAssembly.Memory;
+  walloc(n: number): number;
+  wfree(p: number, n: number): void;
+  wlen(): number;
+  decode(p: number, n: number, w: number, h: number): number;
+  decode_width(p: number): number;
+  decode_height(p: number): number;
+  decode_format(p: number): number;
+  decode_buffer(p: number): number;
+  decode_free(p: number): void;
+}
+
+async function decodeJpeg(bytes: Uint8Array): Promise<RgbaPixels> {
+  const instance = await WebAssembly.instantiate(await compile("jpeg"), {});
+  const w = instance.exports as unknown as JpegExports;
+  const ptr = w.walloc(bytes.length);
+  new Uint8Array(w.memory.buffer, ptr, bytes.length).set(bytes);
+  const handle = w.decode(ptr, bytes.length, 0, 0);
+  if (handle === 0 || handle === 1) throw new Error("the JPEG data is corrupt or truncated");
+  const width = w.decode_width(handle);
+  const height = w.decode_height(handle);
+  const format = w.decode_format(handle);
+  const src = new Uint8Array(w.memory.buffer, w.decode_buffer(handle), w.wlen()).slice();
+  w.decode_free(handle);
+  const n = width * height;
+  const rgba = new Uint8Array(4 * n);
+  if (format === 0) {
+    for (let i = 0; i < n; i++) rgba.fill(src[i], 4 * i, 4 * i + 3), rgba[4 * i + 3] = 255;
+  } else if (format === 1) {
+    for (let i = 0; i < n; i++) {
+      rgba[4 * i] = src[3 * i];
+      rgba[4 * i + 1] = src[3 * i + 1];
+      rgba[4 * i + 2] = src[3 * i + 2];
+      rgba[4 * i + 3] = 255;
+    }
+  } else if (format === 2) {
+    // Inverted CMYK, converted as imagescript's decoder does.
+    for (let i = 0; i < n; i++) {
+      const k = 1 - src[4 * i + 3] / 255;
+      for (let c = 0; c < 3; c++) {
+        rgba[4 * i + c] = Math.round(255 * (1 - src[4 * i + c] / 255) * k);
+      }
+      rgba[4 * i + 3] = 255;
+    }
+  } else {
+    throw new Error(`unsupported JPEG pixel format ${format}`);
+  }
+  if (src.length < n * [1, 3, 4][format]) throw new Error("the JPEG data is truncated");
+  return { width, height, rgba };
+}
+
+/** Decodes PNG or JPEG bytes to RGBA. */
+export async function decodeRgba(bytes: Uint8Array): Promise<RgbaPixels> {
+  const format = sniffFormat(bytes);
+  if (format === null) {
+    throw new Error("not a PNG or JPEG image (other formats must be converted first)");
+  }
+  const out = format === "png" ? await decodePng(bytes) : await decodeJpeg(bytes);
+  if (!(out.width > 0 && out.height > 0)) throw new Error("the image has no pixels");
+  return out;
+}
+
+/** Encodes RGBA pixels as PNG (pure JS, no compression level beyond the default). */
+export function encodeRgbaPng(rgba: Uint8Array, width: number, height: number): Uint8Array {
+  return encodePngRaw(rgba, { width, height, channels: 4, level: 3 });
+}

@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { parseSplitCsv } from "./csv.ts";
+
+Deno.test("split files: GlaS rows, optional masks, header, comments", () => {
+  const rows = parseSplitCsv(
+    "image,mask,label\ntrain_32.png,train_32_anno.png,benign\n\n# note\r\na.png,,malignant\nb.jpg, malignant\n",
+    "train.csv",
+  );
+  assert.deepEqual(rows, [
+    { image: "train_32.png", mask: "train_32_anno.png", label: "benign", line: 2 },
+    { image: "a.png", mask: null, label: "malignant", line: 5 },
+    { image: "b.jpg", mask: null, label: "malignant", line: 6 },
+  ]);
+});
+
+Deno.test("split file errors name the file and line", () => {
+  assert.throws(() => parseSplitCsv("", "empty.csv"), /empty\.csv: no rows/);
+  assert.throws(
+    () => parseSplitCsv("a.png,m.png,x,y\n", "s.csv"),
+    /s\.csv:1: expected 'image,mask,label' but found 4 fields/,
+  );
+  assert.throws(
+    () => parseSplitCsv("ok.png,m.png,a\n,m.png,b\n", "s.csv"),
+    /s\.csv:2: the image field is empty/,
+  );
+  assert.throws(
+    () => parseSplitCsv("a.png,m.png,\n", "s.csv"),
+    /s\.csv:1: the label field is empty/,
+  );
+});

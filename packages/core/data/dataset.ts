@@ -1,0 +1,107 @@
+/**
+ * A dataset is a folder plus a split file. Every row is read, decoded and
+ * checked before anything else happens, so a bad file fails up front with
+ * its split file and line named. File access is injected, which keeps this
+ * module free of any runtime-specific API.
+ *
+ * @example
+ * ```ts ignore
+ * const ds = await loadSplit({
+ *   csvText: await Deno.readTextFile("glas/split/train.csv"),
+ *   csvName: "glas/split/train.csv",
+ *   read: (p) => Deno.readFile(`glas/${p}`),
+ * });
+ * ```
+ * @module
+ */
+import { parseSplitCsv } from "./csv.ts";
+import { type BinaryMask, decodeImage, decodeMask, type RgbImage } from "./image.ts";
+
+/** One image with its label and, when known, its ground-truth mask. */
+export interface Sample {
+  /** The image path as written in the split file. */
+  id: string;
+  image: RgbImage;
+  mask: BinaryMask | null;
+  label: number;
+}
+
+/** Samples plus the class names their labels index. */
+export interface Dataset {
+  classes: string[];
+  samples: Sample[];
+}
+
+/** Reads a file named relative to the dataset folder. */
+export type ReadFile = (path: string) => Promise<Uint8Array>;
+
+/** How to load a split. */
+export interface LoadSplitOptions {
+  csvText: string;
+  /** Name of the split file, for messages. */
+  csvName: string;
+  read: ReadFile;
+  /** Class names; when absent they are the sorted distinct labels. */
+  classes?: string[];
+  /** Fail when a row has no mask (evaluation needs them). */
+  requireMasks?: boolean;
+  /** Called after each row is loaded. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Sorted distinct labels ("natural" order, so "2" comes before "10"). */
+export function classesFromLabels(labels: Iterable<string>): string[] {
+  return [...new Set(labels)].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+}
+
+const MAX_REPORTED = 20;
+
+/** Loads and validates every row of a split file. */
+export async function loadSplit(o: LoadSplitOptions): Promise<Dataset> {
+  const rows = parseSplitCsv(o.csvText, o.csvName);
+  const classes = o.classes ?? classesFromLabels(rows.map((r) => r.label));
+  const problems: string[] = [];
+  const samples: Sample[] = [];
+  let done = 0;
+  for (const row of rows) {
+    const where = `${o.csvName}:${row.line}`;
+    try {
+      const label = classes.indexOf(row.label);
+      if (label < 0) {
+        throw new Error(`unknown label '${row.label}' (classes: ${classes.join(", ")})`);
+      }
+      const image = await decodeImage(await readNamed(o.read, row.image), row.image);
+      let mask: BinaryMask | null = null;
+      if (row.mask !== null) {
+        mask = await decodeMask(await readNamed(o.read, row.mask), row.mask);
+        if (mask.width !== image.width || mask.height !== image.height) {
+          throw new Error(
+            `mask ${row.mask} is ${mask.width}x${mask.height} but image ${row.image} is ` +
+              `${image.width}x${image.height}`,
+          );
+        }
+      } else if (o.requireMasks) {
+        throw new Error(`no mask for ${row.image}, and evaluation needs one`);
+      }
+      samples.push({ id: row.image, image, mask, label });
+    } catch (e) {
+      problems.push(`${where}: ${(e as Error).message}`);
+      if (problems.length >= MAX_REPORTED) break;
+    }
+    o.onProgress?.(++done, rows.length);
+  }
+  if (problems.length > 0) {
+    const more = problems.length >= MAX_REPORTED ? "\n  (stopped after 20 problems)" : "";
+    throw new Error(`cannot load ${o.csvName}:\n  ${problems.join("\n  ")}${more}`);
+  }
+  return { classes, samples };
+}
+
+async function readNamed(read: ReadFile, path: string): Promise<Uint8Array> {
+  try {
+    return await read(path);
+  } catch (e) {
+    const msg = (e as Error).message ?? String(e);
+    throw new Error(`cannot read ${path}: ${msg}`);
+  }
+}

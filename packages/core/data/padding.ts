@@ -1,0 +1,76 @@
+/**
+ * Inference geometry of the reference: an image is reflect-padded so both
+ * sides are multiples of 32 (left = floor(d/2), right = d - floor(d/2),
+ * d = 32 - s mod 32, nothing when s is already a multiple), and the mask is
+ * cropped back with the reference's centre formula
+ * `m[hp//2 - h//2 : hp//2 + h//2 + h%2]`, which is one pixel off the padding
+ * when d is odd. That offset is kept for parity with the reference.
+ *
+ * @example
+ * ```ts
+ * import { padAmounts, cropStart } from "./padding.ts";
+ * padAmounts(775, 32); // [12, 13]
+ * cropStart(800, 775); // 13
+ * ```
+ * @module
+ */
+import { normalizeInto, reflectIndex } from "./augment.ts";
+import type { RgbImage } from "./image.ts";
+
+/** Padding [before, after] that makes `s` a multiple of `m`. */
+export function padAmounts(s: number, m = 32): [number, number] {
+  if (s % m === 0) return [0, 0];
+  const d = m - (s % m);
+  return [Math.floor(d / 2), d - Math.floor(d / 2)];
+}
+
+/** Where the reference crops an `s`-long mask out of a `padded`-long one. */
+export function cropStart(padded: number, s: number): number {
+  return Math.floor(padded / 2) - Math.floor(s / 2);
+}
+
+/** A padded, normalised image ready for the network. */
+export interface PaddedInput {
+  data: Float32Array;
+  height: number;
+  width: number;
+}
+
+/** Reflect-pads to multiples of `m` and normalises to [-1, 1]. */
+export function padForInference(img: RgbImage, m = 32): PaddedInput {
+  const [top, bottom] = padAmounts(img.height, m);
+  const [left, right] = padAmounts(img.width, m);
+  const height = img.height + top + bottom;
+  const width = img.width + left + right;
+  const px = new Uint8Array(height * width * 3);
+  for (let y = 0; y < height; y++) {
+    const row = reflectIndex(y - top, img.height) * img.width;
+    for (let x = 0; x < width; x++) {
+      const s = (row + reflectIndex(x - left, img.width)) * 3;
+      const d = (y * width + x) * 3;
+      px[d] = img.data[s];
+      px[d + 1] = img.data[s + 1];
+      px[d + 2] = img.data[s + 2];
+    }
+  }
+  const data = new Float32Array(px.length);
+  normalizeInto(px, data);
+  return { data, height, width };
+}
+
+/** Crops an [hp, wp] map back to [h, w] with the reference's formula. */
+export function cropBack(
+  map: Float32Array,
+  hp: number,
+  wp: number,
+  h: number,
+  w: number,
+): Float32Array {
+  const y0 = cropStart(hp, h);
+  const x0 = cropStart(wp, w);
+  const out = new Float32Array(h * w);
+  for (let y = 0; y < h; y++) {
+    out.set(map.subarray((y0 + y) * wp + x0, (y0 + y) * wp + x0 + w), y * w);
+  }
+  return out;
+}

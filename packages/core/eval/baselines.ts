@@ -1,0 +1,26 @@
+/**
+ * The trivial masks every results table carries as its floor: the whole
+ * image (all ones) and nothing (all zeros), scored by the same metrics.
+ *
+ * @example
+ * ```ts ignore
+ * const floor = constantMaskScores(dataset, 1); // all-ones mask
+ * ```
+ * @module
+ */
+import type { Dataset } from "../data/dataset.ts";
+import { LocalizationMetrics, type MetricsSummary } from "../metrics/localization_metrics.ts";
+
+/**
+ * Scores a constant mask (every pixel `value`, 0 or 1) on the samples that
+ * have ground truth. There is no classifier, so the class error is NaN.
+ */
+export function constantMaskScores(dataset: Dataset, value: 0 | 1): MetricsSummary {
+  const metrics = new LocalizationMetrics();
+  for (const s of dataset.samples) {
+    if (s.mask === null) continue;
+    const scores = new Float32Array(s.mask.data.length).fill(value);
+    metrics.add({ scores, gt: s.mask.data, predicted: s.label, label: s.label });
+  }
+  return { ...metrics.summary(), classError: NaN };
+}

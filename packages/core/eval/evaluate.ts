@@ -1,0 +1,63 @@
+/**
+ * Evaluates a localizer on a dataset: each image goes through `predict()`
+ * (whole image, no crop, no erasing) and its class and mask are scored.
+ *
+ * @example
+ * ```ts ignore
+ * const { summary } = await evaluate(localizer, dataset);
+ * console.log(summary.classError, summary.f1Neg);
+ * ```
+ * @module
+ */
+import type { Dataset, Sample } from "../data/dataset.ts";
+import type { Localizer, Prediction } from "../model/localizer.ts";
+import { LocalizationMetrics, type MetricsSummary } from "../metrics/localization_metrics.ts";
+
+/** Per-image result of an evaluation. */
+export interface ImageResult {
+  sample: Sample;
+  prediction: Prediction;
+  f1Pos: number;
+  f1Neg: number;
+}
+
+/** Options of {@link evaluate}. */
+export interface EvaluateOptions {
+  onProgress?: (done: number, total: number) => void;
+  /** Called with each image's result, e.g. to write overlays. */
+  onImage?: (r: ImageResult) => void | Promise<void>;
+}
+
+/** Scores every sample of `dataset`. */
+export async function evaluate(
+  localizer: Localizer,
+  dataset: Dataset,
+  o: EvaluateOptions = {},
+): Promise<{ summary: MetricsSummary; metrics: LocalizationMetrics }> {
+  if (dataset.classes.join("\n") !== localizer.classes.join("\n")) {
+    const missing = dataset.classes.filter((c) => !localizer.classes.includes(c));
+    if (missing.length > 0) {
+      throw new Error(
+        `labels ${missing.join(", ")} are not classes of the model (${
+          localizer.classes.join(", ")
+        })`,
+      );
+    }
+  }
+  const metrics = new LocalizationMetrics();
+  let done = 0;
+  for (const sample of dataset.samples) {
+    const prediction = await localizer.predict(sample.image);
+    const label = localizer.classes.indexOf(dataset.classes[sample.label]);
+    metrics.add({
+      scores: prediction.mask,
+      gt: sample.mask?.data ?? null,
+      predicted: prediction.classIndex,
+      label,
+    });
+    const last = metrics.perImage[metrics.perImage.length - 1];
+    await o.onImage?.({ sample, prediction, f1Pos: last.f1Pos, f1Neg: last.f1Neg });
+    o.onProgress?.(++done, dataset.samples.length);
+  }
+  return { summary: metrics.summary(), metrics };
+}

@@ -1,0 +1,176 @@
+/**
+ * The safetensors container: an 8-byte little-endian header length, a JSON
+ * header mapping names to `{dtype, shape, data_offsets}` (plus an optional
+ * `__metadata__` string map), then the raw little-endian tensor bytes.
+ * Reading accepts F32, F16 and BF16 (converted to float32) and rejects
+ * malformed headers, out-of-range or overlapping offsets, and shapes that
+ * disagree with byte counts; every error names the file and the tensor.
+ *
+ * @example
+ * ```ts
+ * import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
+ * const bytes = encodeSafetensors(new Map([["w", { shape: [2], data: new Float32Array([1, 2]) }]]), { a: "b" });
+ * const back = decodeSafetensors(bytes, "w.safetensors");
+ * ```
+ * @module
+ */
+import type { NamedArray } from "../nn/module.ts";
+
+const DTYPE_BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2 };
+const MAX_HEADER = 100 * 1024 * 1024;
+
+/** Decoded file contents. */
+export interface SafetensorsFile {
+  tensors: Map<string, NamedArray>;
+  metadata: Record<string, string>;
+}
+
+/** Writes float32 tensors and string metadata as safetensors bytes. */
+export function encodeSafetensors(
+  tensors: Map<string, NamedArray>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const [name, t] of tensors) {
+    const n = t.shape.reduce((a, b) => a * b, 1);
+    if (n !== t.data.length) {
+      throw new Error(
+        `tensor ${name}: shape [${t.shape}] holds ${n} values, data has ${t.data.length}`,
+      );
+    }
+    header[name] = { dtype: "F32", shape: t.shape, data_offsets: [offset, offset + 4 * n] };
+    offset += 4 * n;
+  }
+  let json = JSON.stringify(header);
+  // Pad with spaces so the data starts 8-byte aligned, as the reference writer does.
+  json += " ".repeat((8 - ((8 + new TextEncoder().encode(json).length) % 8)) % 8);
+  const headerBytes = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  let pos = 8 + headerBytes.length;
+  for (const t of tensors.values()) {
+    const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    if (littleEndian()) out.set(bytes, pos);
+    else for (let i = 0; i < t.data.length; i++) view.setFloat32(pos + 4 * i, t.data[i], true);
+    pos += bytes.length;
+  }
+  return out;
+}
+
+/** Reads safetensors bytes; `name` (the file) goes into every error. */
+export function decodeSafetensors(bytes: Uint8Array, name: string): SafetensorsFile {
+  if (bytes.length < 8) {
+    throw new Error(`${name}: too short to be a safetensors file (${bytes.length} bytes)`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLen = view.getBigUint64(0, true);
+  if (headerLen > BigInt(Math.min(MAX_HEADER, bytes.length - 8))) {
+    throw new Error(
+      `${name}: header length ${headerLen} runs past the end of the file (${bytes.length} bytes)`,
+    );
+  }
+  const hl = Number(headerLen);
+  let header: unknown;
+  try {
+    header = JSON.parse(
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + hl)),
+    );
+  } catch (e) {
+    throw new Error(`${name}: the header is not valid JSON (${(e as Error).message})`);
+  }
+  if (header === null || typeof header !== "object" || Array.isArray(header)) {
+    throw new Error(`${name}: the header is not a JSON object`);
+  }
+  const dataStart = 8 + hl;
+  const dataLen = bytes.length - dataStart;
+  const metadata: Record<string, string> = {};
+  const spans: { name: string; begin: number; end: number }[] = [];
+  const tensors = new Map<string, NamedArray>();
+  for (const [key, entry] of Object.entries(header as Record<string, unknown>)) {
+    if (key === "__metadata__") {
+      if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+        throw new Error(`${name}: __metadata__ is not an object`);
+      }
+      for (const [k, v] of Object.entries(entry)) {
+        if (typeof v !== "string") throw new Error(`${name}: metadata '${k}' is not a string`);
+        metadata[k] = v;
+      }
+      continue;
+    }
+    const where = `${name}: tensor ${key}`;
+    const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (e === null || typeof e !== "object") throw new Error(`${where}: entry is not an object`);
+    const size = DTYPE_BYTES[e.dtype as string];
+    if (size === undefined) {
+      throw new Error(`${where}: unsupported dtype ${JSON.stringify(e.dtype)} (F32, F16, BF16)`);
+    }
+    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new Error(`${where}: invalid shape ${JSON.stringify(e.shape)}`);
+    }
+    const off = e.data_offsets;
+    if (
+      !Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isInteger(o) && o >= 0)
+    ) {
+      throw new Error(`${where}: invalid data_offsets ${JSON.stringify(off)}`);
+    }
+    const [begin, end] = off as number[];
+    if (begin > end || end > dataLen) {
+      throw new Error(
+        `${where}: data_offsets [${begin}, ${end}] run past the data (${dataLen} bytes)`,
+      );
+    }
+    const shape = e.shape as number[];
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (count * size !== end - begin) {
+      throw new Error(
+        `${where}: shape [${shape}] of ${e.dtype} needs ${count * size} bytes, offsets give ${
+          end - begin
+        }`,
+      );
+    }
+    spans.push({ name: key, begin, end });
+    tensors.set(key, {
+      shape,
+      data: toFloat32(bytes, dataStart + begin, count, e.dtype as string),
+    });
+  }
+  spans.sort((a, b) => a.begin - b.begin);
+  for (let i = 1; i < spans.length; i++) {
+    if (spans[i].begin < spans[i - 1].end) {
+      throw new Error(`${name}: tensors ${spans[i - 1].name} and ${spans[i].name} overlap`);
+    }
+  }
+  return { tensors, metadata };
+}
+
+function toFloat32(bytes: Uint8Array, start: number, count: number, dtype: string): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset + start, count * DTYPE_BYTES[dtype]);
+  const out = new Float32Array(count);
+  if (dtype === "F32") {
+    for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, true);
+  } else if (dtype === "BF16") {
+    const u = new Uint32Array(out.buffer);
+    for (let i = 0; i < count; i++) u[i] = view.getUint16(2 * i, true) << 16;
+  } else {
+    for (let i = 0; i < count; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
+  }
+  return out;
+}
+
+/** IEEE 754 half precision bits to a number. */
+export function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac === 0 ? sign * Infinity : NaN;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+function littleEndian(): boolean {
+  return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+}

@@ -1,0 +1,35 @@
+/**
+ * Builds the network that a config describes.
+ *
+ * @example
+ * ```ts ignore
+ * const net = buildNet(PRESETS.cpu, ["benign", "malignant"], new Rng(0));
+ * ```
+ * @module
+ */
+import type { Config } from "../config/config.ts";
+import type { Rng } from "../util/rng.ts";
+import { MinMaxNet, type NetOptions } from "./minmax_net.ts";
+
+/** The network options of a config for `classes`. */
+export function netOptions(cfg: Config, classes: number): NetOptions {
+  return {
+    arch: cfg.arch,
+    deepStem: cfg.deepStem,
+    width: cfg.width,
+    classes,
+    modalities: cfg.modalities,
+    kmax: cfg.kmax,
+    dropout: cfg.dropout,
+    maskW: cfg.maskW,
+    maskSigma: cfg.maskSigma,
+    classifierScale: cfg.classifierScale,
+    maskUpsample: cfg.maskUpsample,
+  };
+}
+
+/** A freshly initialised network for `config` and `classes`. */
+export function buildNet(cfg: Config, classes: readonly string[], rng: Rng): MinMaxNet {
+  if (classes.length < 2) throw new Error(`need at least two classes, got ${classes.length}`);
+  return new MinMaxNet(netOptions(cfg, classes.length), rng);
+}

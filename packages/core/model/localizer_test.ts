@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { tf } from "../runtime/tf.ts";
+import { initBackend } from "../runtime/backend.ts";
+import { PRESETS, withOverrides } from "../config/config.ts";
+import { encodeCheckpoint } from "../io/checkpoint.ts";
+import { Rng } from "../util/rng.ts";
+import { buildNet } from "./build.ts";
+import { load, Localizer } from "./localizer.ts";
+
+const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 });
+
+function image(w: number, h: number, seed: number) {
+  const r = new Rng(seed);
+  return { width: w, height: h, data: Uint8Array.from({ length: w * h * 3 }, () => r.int(256)) };
+}
+
+Deno.test("predict: class, probabilities and a mask at image size for odd, non-square images", async () => {
+  await initBackend("wasm");
+  const localizer = new Localizer(buildNet(config, ["a", "b"], new Rng(0)), ["a", "b"], config);
+  const p = await localizer.predict(image(75, 41, 1));
+  assert.equal(p.width, 75);
+  assert.equal(p.height, 41);
+  assert.equal(p.mask.length, 75 * 41);
+  assert.equal(p.binary.length, 75 * 41);
+  assert.ok(Math.abs(p.probabilities[0] + p.probabilities[1] - 1) < 1e-5);
+  assert.equal(p.className, ["a", "b"][p.classIndex]);
+  const area = p.binary.reduce((s, v) => s + v, 0) / p.binary.length;
+  assert.ok(Math.abs(area - p.maskArea) < 1e-12);
+  assert.ok(p.binary.every((v, i) => v === (p.mask[i] >= 0.5 ? 1 : 0)));
+  localizer.dispose();
+});
+
+Deno.test("predict and load leak no tensors, and a loaded checkpoint predicts identically", async () => {
+  await initBackend("wasm");
+  const net = buildNet(config, ["a", "b", "c"], new Rng(3));
+  const weights = await net.store.read();
+  const original = new Localizer(net, ["a", "b", "c"], config);
+  const img = image(50, 37, 2);
+  const first = await original.predict(img);
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 3; i++) await original.predict(img);
+  assert.equal(tf.memory().numTensors, before, "tensor count grew across predict calls");
+  const loaded = await load(
+    encodeCheckpoint({ config, classes: ["a", "b", "c"], weights }),
+    "test.safetensors",
+  );
+  const again = await loaded.predict(img);
+  assert.deepEqual(again.probabilities, first.probabilities);
+  assert.deepEqual(again.mask, first.mask);
+  const count = tf.memory().numTensors;
+  loaded.dispose();
+  assert.ok(tf.memory().numTensors < count, "dispose frees the weights");
+  original.dispose();
+});
+
+Deno.test("load rejects weights that do not fit the architecture, listing every problem", async () => {
+  await initBackend("wasm");
+  const net = buildNet(config, ["a", "b"], new Rng(0));
+  const weights = await net.store.read();
+  net.dispose();
+  weights.delete("conv1.weight");
+  weights.set("extra.weight", { shape: [1], data: new Float32Array(1) });
+  const w = weights.get("cl32.to_modalities.bias")!;
+  weights.set("cl32.to_modalities.bias", {
+    shape: [w.shape[0] + 1],
+    data: new Float32Array(w.shape[0] + 1),
+  });
+  const before = tf.memory().numTensors;
+  await assert.rejects(
+    load(encodeCheckpoint({ config, classes: ["a", "b"], weights }), "bad.safetensors"),
+    /missing conv1\.weight.*cl32\.to_modalities\.bias: shape \[5\] but the model has \[4\].*unexpected extra\.weight/,
+  );
+  assert.equal(tf.memory().numTensors, before, "a failed load frees what it built");
+});

@@ -1,0 +1,156 @@
+/**
+ * The min-max entropy network: one shared ResNet backbone and two WILDCAT
+ * heads, `headseg` (localizer) and `cl32` (classifier), as in the reference.
+ *
+ * - `segment(X)`: backbone + headseg gives the localizer's scores and maps.
+ * - M+ = sum_c softmax(scores)_c * map_c, upsampled bilinearly to the input
+ *   size (with align_corners, as the reference, unless configured otherwise)
+ *   and detached.
+ * - R+ = pseudo-binary mask of M+; X+ = X * R+, X- = X * (1 - R+).
+ * - `classify(X)`: resize by 0.5 (align_corners), the same backbone, cl32.
+ *
+ * @example
+ * ```ts ignore
+ * const net = new MinMaxNet(netOptions, new Rng(0));
+ * const out = net.forward(x, { training: false });
+ * net.dispose();
+ * ```
+ * @module
+ */
+import { tf } from "../runtime/tf.ts";
+import { ParamStore } from "../nn/module.ts";
+import type { ForwardContext } from "../nn/module.ts";
+import { stopGradient } from "../nn/stop_gradient.ts";
+import { ResNet, type ResNetDepth } from "../nn/resnet.ts";
+import { type HeadOutput, WildcatHead } from "../nn/wildcat_head.ts";
+import type { Rng } from "../util/rng.ts";
+import { pseudoBinaryMask } from "./pseudo_binary_mask.ts";
+import { upsampleMap, type UpsampleMode } from "./upsample.ts";
+
+/** Backbone architectures. */
+export const ARCHS = ["resnet18", "resnet34", "resnet50", "resnet101"] as const;
+/** A backbone architecture name. */
+export type Arch = typeof ARCHS[number];
+
+/** Everything that fixes the network's shape and its forward computation. */
+export interface NetOptions {
+  arch: Arch;
+  deepStem: boolean;
+  width: number;
+  classes: number;
+  modalities: number;
+  kmax: number;
+  dropout: number;
+  /** Steepness w of the pseudo-binary mask. */
+  maskW: number;
+  /** Threshold sigma of the pseudo-binary mask. */
+  maskSigma: number;
+  /** Input scale of the classifier pass. */
+  classifierScale: number;
+  /** How M+ is upsampled to the input: the reference's `align-corners`, or `stride-grid`. */
+  maskUpsample: UpsampleMode;
+}
+
+/** Output of a full forward pass. */
+export interface ForwardOutput {
+  scoresSeg: tf.Tensor2D;
+  /** R+ at input resolution, [N,H,W,1], detached. */
+  mask: tf.Tensor4D;
+  scoresPos: tf.Tensor2D;
+  scoresNeg: tf.Tensor2D;
+}
+
+/** The shared-backbone localizer/classifier network. */
+export class MinMaxNet {
+  readonly store: ParamStore = new ParamStore();
+  readonly backbone: ResNet;
+  readonly headseg: WildcatHead;
+  readonly cl32: WildcatHead;
+
+  constructor(readonly options: NetOptions, rng: Rng) {
+    const depth = Number(options.arch.replace("resnet", "")) as ResNetDepth;
+    if (!ARCHS.includes(options.arch)) throw new Error(`unknown architecture ${options.arch}`);
+    this.backbone = new ResNet(
+      this.store,
+      { depth, deepStem: options.deepStem, width: options.width },
+      rng,
+    );
+    const head = {
+      inC: this.backbone.outChannels,
+      classes: options.classes,
+      modalities: options.modalities,
+      kmax: options.kmax,
+      dropout: options.dropout,
+    };
+    this.headseg = new WildcatHead(this.store, "headseg", head, rng);
+    this.cl32 = new WildcatHead(this.store, "cl32", head, rng);
+  }
+
+  /** Localizer pass on an NHWC batch. */
+  segment(x: tf.Tensor4D, ctx: ForwardContext): HeadOutput {
+    return this.headseg.apply(this.backbone.apply(x, ctx), ctx);
+  }
+
+  /**
+   * M+ at the input size [N,H,W,1], with no gradient (the reference detaches
+   * it). The reference upsamples with align_corners; `stride-grid` is a
+   * deliberate option that puts each cell on its receptive field's centre.
+   */
+  localizationMap(seg: HeadOutput, size: [number, number]): tf.Tensor4D {
+    return tf.tidy(() => {
+      const p = tf.softmax(stopGradient(seg.scores)); // [N,C]
+      const [n, , , c] = seg.maps.shape;
+      const weighted = tf.mul(stopGradient(seg.maps), tf.reshape(p, [n, 1, 1, c]));
+      const low = tf.sum(weighted, -1, true) as tf.Tensor4D;
+      return stopGradient(upsampleMap(low, size, this.options.maskUpsample));
+    });
+  }
+
+  /** R+ for a localizer pass on an input of `size`. */
+  mask(seg: HeadOutput, size: [number, number]): tf.Tensor4D {
+    return tf.tidy(() =>
+      pseudoBinaryMask(
+        this.localizationMap(seg, size),
+        this.options.maskW,
+        this.options.maskSigma,
+      )
+    );
+  }
+
+  /** Classifier pass: resize by `classifierScale`, shared backbone, cl32. */
+  classify(x: tf.Tensor4D, ctx: ForwardContext): HeadOutput {
+    const [, h, w] = x.shape;
+    const s = this.options.classifierScale;
+    const size: [number, number] = [Math.floor(h * s), Math.floor(w * s)];
+    const small = s === 1 ? x : tf.image.resizeBilinear(x, size, true);
+    return this.cl32.apply(this.backbone.apply(small, ctx), ctx);
+  }
+
+  /** The full forward pass: localizer, R+, X+/X-, classifier on both. */
+  forward(x: tf.Tensor4D, ctx: ForwardContext): ForwardOutput {
+    const [, h, w] = x.shape;
+    const seg = this.segment(x, ctx);
+    const mask = this.mask(seg, [h, w]);
+    const pos = this.classify(tf.mul(x, mask), ctx);
+    const neg = this.classify(tf.mul(x, tf.sub(1, mask)), ctx);
+    return { scoresSeg: seg.scores, mask, scoresPos: pos.scores, scoresNeg: neg.scores };
+  }
+
+  /**
+   * Inference pass: localizer, R+ and the classifier on X+ only (X- is not
+   * needed to predict). Returns the classifier and localizer logits and R+.
+   */
+  infer(x: tf.Tensor4D): { scoresPos: tf.Tensor2D; scoresSeg: tf.Tensor2D; mask: tf.Tensor4D } {
+    const ctx = { training: false };
+    const [, h, w] = x.shape;
+    const seg = this.segment(x, ctx);
+    const mask = this.mask(seg, [h, w]);
+    const pos = this.classify(tf.mul(x, mask), ctx);
+    return { scoresPos: pos.scores, scoresSeg: seg.scores, mask };
+  }
+
+  /** Frees every weight. */
+  dispose(): void {
+    this.store.dispose();
+  }
+}

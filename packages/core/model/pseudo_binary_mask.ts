@@ -1,0 +1,25 @@
+/**
+ * The pseudo-binary mask R+ = sigmoid(w * (M~ - sigma)), where M~ is M+
+ * min-max normalised over the whole batch tensor (not per image), as in the
+ * reference. At inference the batch is one image, so it is per image.
+ *
+ * @example
+ * ```ts ignore
+ * const r = pseudoBinaryMask(m, 8, 0.5); // [N,H,W,1] in [0.018, 0.982]
+ * ```
+ * @module
+ */
+import { tf } from "../runtime/tf.ts";
+
+/**
+ * Maps a localization map to R+. Deliberate difference: a constant map
+ * (max == min) gives M~ = 0 instead of the reference's 0/0 = NaN.
+ */
+export function pseudoBinaryMask<T extends tf.Tensor>(m: T, w: number, sigma: number): T {
+  return tf.tidy(() => {
+    const lo = tf.min(m);
+    const range = tf.maximum(tf.sub(tf.max(m), lo), 1e-12);
+    const norm = tf.div(tf.sub(m, lo), range);
+    return tf.sigmoid(tf.mul(tf.sub(norm, sigma), w)) as T;
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * BatchNorm2d with PyTorch semantics: batch statistics in train mode, eps
+ * 1e-5, running statistics updated with momentum 0.1 (PyTorch's convention:
+ * new = 0.9 * old + 0.1 * batch) and the unbiased batch variance.
+ *
+ * The train-mode gradient is the closed form
+ * dx = gamma * invstd * (dy - mean(dy) - xhat * mean(dy * xhat)),
+ * which avoids the broadcasting (Tile) chain that autodiff of the stock op
+ * builds.
+ *
+ * @example
+ * ```ts ignore
+ * const bn = new BatchNorm2d(store, "bn1", 16);
+ * const y = bn.apply(x, { training: true });
+ * ```
+ * @module
+ */
+import { tf } from "../runtime/tf.ts";
+import type { ForwardContext, ParamStore } from "./module.ts";
+import { stopGradient } from "./stop_gradient.ts";
+
+/** Batch mean and biased variance of one train-mode call. */
+interface BatchStats {
+  mean: tf.Tensor1D;
+  variance: tf.Tensor1D;
+}
+
+/**
+ * Train-mode batch normalisation of an NHWC tensor over N, H and W, with a
+ * closed-form gradient. Returns the output and the batch statistics, which
+ * are kept out of every tidy scope: the caller disposes them.
+ */
+export function batchNormTrain(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  eps: number,
+): { y: tf.Tensor4D; stats: BatchStats } {
+  let stats: BatchStats | undefined;
+  const n = x.shape[0] * x.shape[1] * x.shape[2];
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xi, g, b] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    const mean = tf.mean(xi, [0, 1, 2]) as tf.Tensor1D;
+    const xc = tf.sub(xi, mean);
+    const variance = tf.mean(tf.square(xc), [0, 1, 2]) as tf.Tensor1D;
+    const invStd = tf.rsqrt(tf.add(variance, eps));
+    const xhat = tf.mul(xc, invStd);
+    // customGrad runs this inside a tidy; the statistics must outlive it.
+    stats = { mean: tf.keep(mean), variance: tf.keep(variance) };
+    save([xhat, invStd, g]);
+    return {
+      value: tf.add(tf.mul(xhat, g), b),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [sxhat, sInvStd, sg] = saved;
+        const d = dy as tf.Tensor;
+        const dBeta = tf.sum(d, [0, 1, 2]);
+        const dGamma = tf.sum(tf.mul(d, sxhat), [0, 1, 2]);
+        const centred = tf.sub(
+          tf.sub(d, tf.div(dBeta, n)),
+          tf.mul(sxhat, tf.div(dGamma, n)),
+        );
+        return [tf.mul(centred, tf.mul(sg, sInvStd)), dGamma, dBeta];
+      },
+    };
+  });
+  const y = f(x, gamma, beta) as tf.Tensor4D;
+  return { y, stats: stats! };
+}
+
+/** A BatchNorm2d layer over the channel axis of NHWC tensors. */
+export class BatchNorm2d {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable;
+  readonly runningMean: tf.Variable;
+  readonly runningVar: tf.Variable;
+
+  constructor(
+    store: ParamStore,
+    name: string,
+    channels: number,
+    readonly eps = 1e-5,
+    readonly momentum = 0.1,
+  ) {
+    this.weight = store.add(`${name}.weight`, tf.ones([channels]));
+    this.bias = store.add(`${name}.bias`, tf.zeros([channels]));
+    this.runningMean = store.add(`${name}.running_mean`, tf.zeros([channels]), false);
+    this.runningVar = store.add(`${name}.running_var`, tf.ones([channels]), false);
+  }
+
+  /** Normalises `x`; in train mode also updates the running statistics. */
+  apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    if (!ctx.training) {
+      return tf.batchNorm4d(
+        x,
+        this.runningMean as tf.Tensor1D,
+        this.runningVar as tf.Tensor1D,
+        this.bias as tf.Tensor1D,
+        this.weight as tf.Tensor1D,
+        this.eps,
+      );
+    }
+    const { y, stats } = batchNormTrain(
+      x,
+      this.weight as tf.Tensor1D,
+      this.bias as tf.Tensor1D,
+      this.eps,
+    );
+    const n = x.shape[0] * x.shape[1] * x.shape[2];
+    const m = this.momentum;
+    tf.tidy(() => {
+      const unbiased = tf.mul(stats.variance, n / Math.max(n - 1, 1));
+      this.runningMean.assign(
+        tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(stopGradient(stats.mean), m)),
+      );
+      this.runningVar.assign(
+        tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(stopGradient(unbiased), m)),
+      );
+    });
+    tf.dispose([stats.mean, stats.variance]);
+    return y;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * 2-D convolution with PyTorch's symmetric zero padding (tfjs 'same' pads
+ * asymmetrically for even inputs, which would shift every feature map).
+ *
+ * @example
+ * ```ts ignore
+ * const conv = new Conv2d(store, "conv1", { inC: 3, outC: 16, k: 3, stride: 2 }, rng);
+ * const y = conv.apply(x);
+ * ```
+ * @module
+ */
+import { tf } from "../runtime/tf.ts";
+import type { Rng } from "../util/rng.ts";
+import { convNormal, uniformFanIn } from "./init.ts";
+import type { ParamStore } from "./module.ts";
+
+/** Shape and init of a convolution. */
+export interface Conv2dOptions {
+  inC: number;
+  outC: number;
+  k: number;
+  stride?: number;
+  /** Zero padding on every side; defaults to floor(k/2). */
+  pad?: number;
+  /** Adds a bias (the WILDCAT heads have one, backbone convs do not). */
+  bias?: boolean;
+  /** `backbone`: N(0, sqrt(2/(k*k*out))); `pytorch-default`: U(+-1/sqrt(fan_in)). */
+  init?: "backbone" | "pytorch-default";
+}
+
+/** An NHWC convolution layer. */
+export class Conv2d {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable | null;
+  readonly stride: number;
+  readonly pad: number;
+
+  constructor(store: ParamStore, name: string, o: Conv2dOptions, rng: Rng) {
+    this.stride = o.stride ?? 1;
+    this.pad = o.pad ?? Math.floor(o.k / 2);
+    const shape: [number, number, number, number] = [o.k, o.k, o.inC, o.outC];
+    const fanIn = o.k * o.k * o.inC;
+    const w = (o.init ?? "backbone") === "backbone"
+      ? convNormal(shape, rng)
+      : uniformFanIn(shape, fanIn, rng);
+    this.weight = store.add(`${name}.weight`, w);
+    this.bias = o.bias ? store.add(`${name}.bias`, uniformFanIn([o.outC], fanIn, rng)) : null;
+  }
+
+  /** Applies the convolution to an NHWC batch. */
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    const y = tf.conv2d(x, this.weight as tf.Tensor4D, this.stride, this.pad);
+    return this.bias === null ? y : tf.add(y, this.bias);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Parameters and forward context shared by every layer. Parameters live in a
+ * flat, ordered map under the reference implementation's PyTorch names
+ * (`layer1.0.conv1.weight`, `headseg.to_modalities.bias`, ...), with tfjs
+ * layouts (HWIO filters).
+ *
+ * @example
+ * ```ts ignore
+ * const store = new ParamStore();
+ * const w = store.add("conv1.weight", tf.zeros([3, 3, 3, 8]));
+ * store.dispose();
+ * ```
+ * @module
+ */
+import { tf } from "../runtime/tf.ts";
+import type { Rng } from "../util/rng.ts";
+
+/** What a forward pass needs beyond its input. */
+export interface ForwardContext {
+  /** Train mode: batch statistics in BatchNorm, WILDCAT dropout on. */
+  training: boolean;
+  /** Source of dropout masks; required when training with dropout. */
+  rng?: Rng;
+}
+
+/** A named tensor as plain data, for checkpoints. */
+export interface NamedArray {
+  shape: number[];
+  data: Float32Array;
+}
+
+/** Ordered, named variables of a model. */
+export class ParamStore {
+  readonly #vars = new Map<string, tf.Variable>();
+  readonly #trainable = new Set<string>();
+
+  /** Adds a variable initialised from `init` (which the store takes over). */
+  add(name: string, init: tf.Tensor, trainable = true): tf.Variable {
+    if (this.#vars.has(name)) throw new Error(`duplicate parameter name ${name}`);
+    const v = tf.variable(init, trainable);
+    init.dispose();
+    this.#vars.set(name, v);
+    if (trainable) this.#trainable.add(name);
+    return v;
+  }
+
+  /** The variable called `name`. */
+  get(name: string): tf.Variable {
+    const v = this.#vars.get(name);
+    if (v === undefined) throw new Error(`no parameter named ${name}`);
+    return v;
+  }
+
+  /** All parameter names, in creation order. */
+  names(): string[] {
+    return [...this.#vars.keys()];
+  }
+
+  /** Names of the trainable parameters, in creation order. */
+  trainableNames(): string[] {
+    return this.names().filter((n) => this.#trainable.has(n));
+  }
+
+  /** Whether `name` is trainable (BatchNorm running statistics are not). */
+  isTrainable(name: string): boolean {
+    return this.#trainable.has(name);
+  }
+
+  /** Trainable variables in creation order. */
+  trainable(): tf.Variable[] {
+    return this.trainableNames().map((n) => this.get(n));
+  }
+
+  /** Number of scalar values across all parameters. */
+  size(): number {
+    let n = 0;
+    for (const v of this.#vars.values()) n += v.size;
+    return n;
+  }
+
+  /** Reads every parameter out as plain arrays. */
+  async read(): Promise<Map<string, NamedArray>> {
+    const out = new Map<string, NamedArray>();
+    for (const [name, v] of this.#vars) {
+      out.set(name, { shape: v.shape.slice(), data: Float32Array.from(await v.data()) });
+    }
+    return out;
+  }
+
+  /**
+   * Assigns values to every parameter. Missing, unexpected and mis-shaped
+   * entries are all reported in one error.
+   */
+  assign(values: Map<string, NamedArray>): void {
+    const problems: string[] = [];
+    for (const [name, v] of this.#vars) {
+      const a = values.get(name);
+      if (a === undefined) problems.push(`missing ${name}`);
+      else if (a.shape.join(",") !== v.shape.join(",")) {
+        problems.push(`${name}: shape [${a.shape}] but the model has [${v.shape}]`);
+      }
+    }
+    for (const name of values.keys()) {
+      if (!this.#vars.has(name)) problems.push(`unexpected ${name}`);
+    }
+    if (problems.length > 0) {
+      throw new Error(`weights do not fit the model: ${problems.join("; ")}`);
+    }
+    for (const [name, v] of this.#vars) {
+      const a = values.get(name)!;
+      tf.tidy(() => v.assign(tf.tensor(a.data, a.shape)));
+    }
+  }
+
+  /** Frees every variable. */
+  dispose(): void {
+    for (const v of this.#vars.values()) v.dispose();
+    this.#vars.clear();
+    this.#trainable.clear();
+  }
+}

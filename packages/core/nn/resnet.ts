@@ -1,0 +1,203 @@
+/**
+ * ResNet-18/34/50/101 backbones in NHWC, with the reference's "deep stem"
+ * (three 3x3 convolutions, 3->64->64->128) as an option and a width
+ * multiplier so tests can build tiny networks. Features come from layer4 at
+ * stride 32, as in the reference; nothing is taken from earlier layers.
+ *
+ * @example
+ * ```ts ignore
+ * const net = new ResNet(store, { depth: 18, deepStem: false, width: 0.25 }, rng);
+ * const features = net.apply(x, { training: false }); // [N, H/32, W/32, net.outChannels]
+ * ```
+ * @module
+ */
+import { tf } from "../runtime/tf.ts";
+import type { Rng } from "../util/rng.ts";
+import { BatchNorm2d } from "./batch_norm.ts";
+import { Conv2d } from "./conv2d.ts";
+import type { ForwardContext, ParamStore } from "./module.ts";
+
+/** Supported depths. */
+export type ResNetDepth = 18 | 34 | 50 | 101;
+
+/** Shape of a backbone. */
+export interface ResNetOptions {
+  depth: ResNetDepth;
+  /** Three 3x3 stem convolutions (reference) instead of one 7x7. */
+  deepStem: boolean;
+  /** Channel multiplier; 1 is the standard network. */
+  width: number;
+}
+
+const LAYOUT: Record<ResNetDepth, { blocks: number[]; bottleneck: boolean }> = {
+  18: { blocks: [2, 2, 2, 2], bottleneck: false },
+  34: { blocks: [3, 4, 6, 3], bottleneck: false },
+  50: { blocks: [3, 4, 6, 3], bottleneck: true },
+  101: { blocks: [3, 4, 23, 3], bottleneck: true },
+};
+
+/** Scales a channel count by the width multiplier, keeping at least one channel. */
+export function scaled(channels: number, width: number): number {
+  return Math.max(1, Math.round(channels * width));
+}
+
+interface Block {
+  apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D;
+}
+
+class Downsample {
+  readonly conv: Conv2d;
+  readonly bn: BatchNorm2d;
+  constructor(
+    store: ParamStore,
+    name: string,
+    inC: number,
+    outC: number,
+    stride: number,
+    rng: Rng,
+  ) {
+    this.conv = new Conv2d(store, `${name}.0`, { inC, outC, k: 1, stride, pad: 0 }, rng);
+    this.bn = new BatchNorm2d(store, `${name}.1`, outC);
+  }
+  apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    return this.bn.apply(this.conv.apply(x), ctx);
+  }
+}
+
+class BasicBlock implements Block {
+  static readonly expansion = 1;
+  readonly conv1: Conv2d;
+  readonly bn1: BatchNorm2d;
+  readonly conv2: Conv2d;
+  readonly bn2: BatchNorm2d;
+  readonly downsample: Downsample | null;
+
+  constructor(
+    store: ParamStore,
+    name: string,
+    inC: number,
+    planes: number,
+    stride: number,
+    rng: Rng,
+  ) {
+    this.conv1 = new Conv2d(store, `${name}.conv1`, { inC, outC: planes, k: 3, stride }, rng);
+    this.bn1 = new BatchNorm2d(store, `${name}.bn1`, planes);
+    this.conv2 = new Conv2d(store, `${name}.conv2`, { inC: planes, outC: planes, k: 3 }, rng);
+    this.bn2 = new BatchNorm2d(store, `${name}.bn2`, planes);
+    this.downsample = stride !== 1 || inC !== planes
+      ? new Downsample(store, `${name}.downsample`, inC, planes, stride, rng)
+      : null;
+  }
+
+  apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    let y = tf.relu(this.bn1.apply(this.conv1.apply(x), ctx));
+    y = this.bn2.apply(this.conv2.apply(y), ctx);
+    const identity = this.downsample ? this.downsample.apply(x, ctx) : x;
+    return tf.relu(tf.add(y, identity));
+  }
+}
+
+class Bottleneck implements Block {
+  static readonly expansion = 4;
+  readonly conv1: Conv2d;
+  readonly bn1: BatchNorm2d;
+  readonly conv2: Conv2d;
+  readonly bn2: BatchNorm2d;
+  readonly conv3: Conv2d;
+  readonly bn3: BatchNorm2d;
+  readonly downsample: Downsample | null;
+
+  constructor(
+    store: ParamStore,
+    name: string,
+    inC: number,
+    planes: number,
+    stride: number,
+    rng: Rng,
+  ) {
+    const outC = planes * Bottleneck.expansion;
+    this.conv1 = new Conv2d(store, `${name}.conv1`, { inC, outC: planes, k: 1, pad: 0 }, rng);
+    this.bn1 = new BatchNorm2d(store, `${name}.bn1`, planes);
+    // The stride sits on the 3x3 convolution, as in the reference and torchvision.
+    this.conv2 = new Conv2d(
+      store,
+      `${name}.conv2`,
+      { inC: planes, outC: planes, k: 3, stride },
+      rng,
+    );
+    this.bn2 = new BatchNorm2d(store, `${name}.bn2`, planes);
+    this.conv3 = new Conv2d(store, `${name}.conv3`, { inC: planes, outC, k: 1, pad: 0 }, rng);
+    this.bn3 = new BatchNorm2d(store, `${name}.bn3`, outC);
+    this.downsample = stride !== 1 || inC !== outC
+      ? new Downsample(store, `${name}.downsample`, inC, outC, stride, rng)
+      : null;
+  }
+
+  apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    let y = tf.relu(this.bn1.apply(this.conv1.apply(x), ctx));
+    y = tf.relu(this.bn2.apply(this.conv2.apply(y), ctx));
+    y = this.bn3.apply(this.conv3.apply(y), ctx);
+    const identity = this.downsample ? this.downsample.apply(x, ctx) : x;
+    return tf.relu(tf.add(y, identity));
+  }
+}
+
+/** A ResNet feature extractor (stem + layer1..layer4). */
+export class ResNet {
+  /** Channels of the stride-32 output. */
+  readonly outChannels: number;
+  readonly #stem: { conv: Conv2d; bn: BatchNorm2d }[] = [];
+  readonly #layers: Block[][] = [];
+
+  constructor(store: ParamStore, readonly options: ResNetOptions, rng: Rng) {
+    const { depth, deepStem, width } = options;
+    const layout = LAYOUT[depth];
+    if (layout === undefined) throw new Error(`unsupported ResNet depth ${depth}`);
+    if (!(width > 0)) throw new Error(`width multiplier must be > 0, got ${width}`);
+    const c64 = scaled(64, width);
+    let inC: number;
+    if (deepStem) {
+      const c128 = scaled(128, width);
+      const specs = [[3, c64, 2], [c64, c64, 1], [c64, c128, 1]];
+      specs.forEach(([i, o, s], j) => {
+        this.#stem.push({
+          conv: new Conv2d(store, `conv${j + 1}`, { inC: i, outC: o, k: 3, stride: s }, rng),
+          bn: new BatchNorm2d(store, `bn${j + 1}`, o),
+        });
+      });
+      inC = c128;
+    } else {
+      this.#stem.push({
+        conv: new Conv2d(store, "conv1", { inC: 3, outC: c64, k: 7, stride: 2, pad: 3 }, rng),
+        bn: new BatchNorm2d(store, "bn1", c64),
+      });
+      inC = c64;
+    }
+    const expansion = layout.bottleneck ? Bottleneck.expansion : BasicBlock.expansion;
+    const planes = [64, 128, 256, 512].map((p) => scaled(p, width));
+    for (let l = 0; l < 4; l++) {
+      const blocks: Block[] = [];
+      for (let b = 0; b < layout.blocks[l]; b++) {
+        const stride = b === 0 && l > 0 ? 2 : 1;
+        const name = `layer${l + 1}.${b}`;
+        blocks.push(
+          layout.bottleneck
+            ? new Bottleneck(store, name, inC, planes[l], stride, rng)
+            : new BasicBlock(store, name, inC, planes[l], stride, rng),
+        );
+        inC = planes[l] * expansion;
+      }
+      this.#layers.push(blocks);
+    }
+    this.outChannels = inC;
+  }
+
+  /** Maps an NHWC image batch to stride-32 features. */
+  apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    let y = x;
+    for (const { conv, bn } of this.#stem) y = tf.relu(bn.apply(conv.apply(y), ctx));
+    y = tf.maxPool(y, 3, 2, 1);
+    for (const layer of this.#layers) for (const block of layer) y = block.apply(y, ctx);
+    return y;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * A WILDCAT classifier head: a 1x1 convolution (with bias) to C*M modality
+ * maps, class-wise pooling to C maps, and top-k decision pooling to C scores
+ * (logits). The model has two: `headseg` (localizer) and `cl32` (classifier).
+ *
+ * @example
+ * ```ts ignore
+ * const head = new WildcatHead(store, "headseg", { inC: 512, classes: 2, modalities: 5, kmax: 0.09, dropout: 0 }, rng);
+ * const { scores, maps } = head.apply(features, { training: false });
+ * ```
+ * @module
+ */
+import type { tf } from "../runtime/tf.ts";
+import type { Rng } from "../util/rng.ts";
+import { classWisePooling } from "./class_wise_pooling.ts";
+import { Conv2d } from "./conv2d.ts";
+import type { ForwardContext, ParamStore } from "./module.ts";
+import { wildcatPooling } from "./wildcat_pooling.ts";
+
+/** Shape and pooling of a head. */
+export interface WildcatHeadOptions {
+  inC: number;
+  classes: number;
+  modalities: number;
+  kmax: number;
+  dropout: number;
+}
+
+/** Output of a head. */
+export interface HeadOutput {
+  /** Class logits [N, C]. */
+  scores: tf.Tensor2D;
+  /** Class maps [N, H, W, C] at the feature resolution. */
+  maps: tf.Tensor4D;
+}
+
+/** One WILDCAT head. */
+export class WildcatHead {
+  readonly toModalities: Conv2d;
+
+  constructor(store: ParamStore, name: string, readonly o: WildcatHeadOptions, rng: Rng) {
+    // Created after the backbone, so it keeps PyTorch's default Conv2d init.
+    this.toModalities = new Conv2d(store, `${name}.to_modalities`, {
+      inC: o.inC,
+      outC: o.classes * o.modalities,
+      k: 1,
+      pad: 0,
+      bias: true,
+      init: "pytorch-default",
+    }, rng);
+  }
+
+  /** Scores and class maps of a feature batch. */
+  apply(features: tf.Tensor4D, ctx: ForwardContext): HeadOutput {
+    const maps = classWisePooling(
+      this.toModalities.apply(features),
+      this.o.classes,
+      this.o.modalities,
+    );
+    return { scores: wildcatPooling(maps, this.o, ctx), maps };
+  }
+}

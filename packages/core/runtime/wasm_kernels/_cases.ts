@@ -1,0 +1,28 @@
+// Convolution shapes shared by the wasm kernel parity tests: strides 1 and 2,
+// filters 1/3/7, non-square inputs, numeric, 'same' and 'valid' padding.
+export interface ConvCase {
+  x: [number, number, number, number];
+  k: number;
+  s: number;
+  pad: number | "same" | "valid";
+  o: number;
+}
+
+export const CONV_CASES: ConvCase[] = [
+  { x: [2, 9, 7, 3], k: 3, s: 1, pad: 1, o: 4 },
+  { x: [2, 9, 7, 3], k: 3, s: 2, pad: 1, o: 4 },
+  { x: [2, 10, 12, 3], k: 3, s: 2, pad: 1, o: 5 },
+  { x: [1, 11, 8, 2], k: 7, s: 2, pad: 3, o: 5 },
+  { x: [1, 13, 12, 3], k: 7, s: 1, pad: 3, o: 2 },
+  { x: [3, 6, 10, 4], k: 1, s: 1, pad: 0, o: 3 },
+  { x: [2, 7, 5, 3], k: 1, s: 2, pad: 0, o: 2 },
+  { x: [2, 8, 6, 3], k: 3, s: 2, pad: "same", o: 4 },
+  { x: [1, 10, 9, 2], k: 3, s: 1, pad: "valid", o: 3 },
+  { x: [2, 15, 9, 2], k: 7, s: 2, pad: "valid", o: 3 },
+];
+
+export function outSize(n: number, c: ConvCase): number {
+  if (c.pad === "same") return Math.ceil(n / c.s);
+  const p = c.pad === "valid" ? 0 : c.pad;
+  return Math.floor((n + 2 * p - c.k) / c.s) + 1;
+}

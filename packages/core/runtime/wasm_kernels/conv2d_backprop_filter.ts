@@ -1,0 +1,78 @@
+/**
+ * `Conv2DBackpropFilter` for the wasm backend, which lacks it. The filter
+ * gradient dW[i,j,c,o] = sum_{b,y,x} xpad[b, y*s+i, x*s+j, c] * dy[b,y,x,o] is
+ * itself a convolution: with the batch and channel axes of x swapped, dy
+ * (batch and channel swapped) acts as the filter, dilated by the stride. That
+ * runs on the backend's fast XNNPACK Conv2D.
+ *
+ * @example
+ * ```ts ignore
+ * tf.registerKernel(conv2dBackpropFilterConfig);
+ * ```
+ * @module
+ */
+import { tf } from "../tf.ts";
+import { type KernelBackendLike, KernelScope } from "./kernel_scope.ts";
+
+/** Computes the filter gradient of an NHWC Conv2D from its input and output gradient. */
+export function conv2dBackpropFilter(
+  args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
+): tf.TensorInfo {
+  const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
+  if (dataFormat !== "channelsLast") {
+    throw new Error("wasm Conv2DBackpropFilter supports only NHWC data");
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const [b, h, w, c] = x.shape;
+  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
+  // The forward pass reads exactly this many padded rows and columns.
+  const needH = (info.outHeight - 1) * sh + kh;
+  const needW = (info.outWidth - 1) * sw + kw;
+  const { top, left } = info.padInfo;
+  const bottom = needH - top - h;
+  const right = needW - left - w;
+
+  const scope = new KernelScope(args.backend as KernelBackendLike);
+  try {
+    let xp = x;
+    if (bottom < 0 || right < 0) {
+      xp = scope.run("Slice", { x: xp }, {
+        begin: [0, 0, 0, 0],
+        size: [b, h + Math.min(bottom, 0), w + Math.min(right, 0), c],
+      });
+    }
+    if (top > 0 || left > 0 || bottom > 0 || right > 0) {
+      xp = scope.run("PadV2", { x: xp }, {
+        paddings: [[0, 0], [top, Math.max(bottom, 0)], [left, Math.max(right, 0)], [0, 0]],
+        constantValue: 0,
+      });
+    }
+    const xt = scope.run("Transpose", { x: xp }, { perm: [3, 1, 2, 0] });
+    const filter = scope.run("Transpose", { x: dy }, { perm: [1, 2, 0, 3] });
+    const out = scope.run("Conv2D", { x: xt, filter }, {
+      strides: [1, 1],
+      pad: "valid",
+      dilations: [sh, sw],
+      dataFormat: "NHWC",
+    });
+    return scope.keep(scope.run("Transpose", { x: out }, { perm: [1, 2, 0, 3] }));
+  } finally {
+    scope.dispose();
+  }
+}
+
+/** Kernel registration for `Conv2DBackpropFilter` on wasm. */
+export const conv2dBackpropFilterConfig: tf.KernelConfig = {
+  kernelName: tf.Conv2DBackpropFilter,
+  backendName: "wasm",
+  kernelFunc: conv2dBackpropFilter as tf.KernelFunc,
+};

@@ -1,0 +1,77 @@
+/**
+ * `MaxPoolGrad` for the wasm backend, whose own kernel drops the gradient of
+ * windows whose maximum is <= 0. Each output's gradient goes to the first
+ * maximum of its window in scan order, as in the cpu backend and PyTorch.
+ * Padded positions never win (they act as -infinity).
+ *
+ * @example
+ * ```ts ignore
+ * tf.registerKernel(maxPoolGradConfig);
+ * ```
+ * @module
+ */
+import { tf } from "../tf.ts";
+import type { KernelBackendLike } from "./kernel_scope.ts";
+
+/** Routes dy to the argmax of every pooling window of `input`. */
+export function maxPoolGrad(
+  args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
+): tf.TensorInfo {
+  const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+  const attrs = args.attrs as unknown as tf.MaxPoolGradAttrs;
+  const backend = args.backend as KernelBackendLike;
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const out = backend.makeOutput(input.shape, "float32");
+  // Views are taken after the allocation: growing the heap detaches old ones.
+  const x = backend.typedArrayFromHeap(input) as Float32Array;
+  const g = backend.typedArrayFromHeap(dy) as Float32Array;
+  const dx = backend.typedArrayFromHeap(out) as Float32Array;
+  dx.fill(0);
+  const { batchSize, inHeight, inWidth, inChannels: ch, outHeight, outWidth } = info;
+  const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
+  const { top, left } = info.padInfo;
+  const rowStride = inWidth * ch;
+  for (let b = 0; b < batchSize; b++) {
+    const xBase = b * inHeight * rowStride;
+    for (let oy = 0; oy < outHeight; oy++) {
+      const y0 = oy * sh - top;
+      const yStart = Math.max(0, y0);
+      const yEnd = Math.min(inHeight, y0 + fh);
+      for (let ox = 0; ox < outWidth; ox++) {
+        const x0 = ox * sw - left;
+        const xStart = Math.max(0, x0);
+        const xEnd = Math.min(inWidth, x0 + fw);
+        const gBase = ((b * outHeight + oy) * outWidth + ox) * ch;
+        for (let c = 0; c < ch; c++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let y = yStart; y < yEnd; y++) {
+            let i = xBase + y * rowStride + xStart * ch + c;
+            for (let xx = xStart; xx < xEnd; xx++, i += ch) {
+              if (x[i] > best || at < 0) {
+                best = x[i];
+                at = i;
+              }
+            }
+          }
+          if (at >= 0) dx[at] += g[gBase + c];
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Kernel registration for `MaxPoolGrad` on wasm. */
+export const maxPoolGradConfig: tf.KernelConfig = {
+  kernelName: tf.MaxPoolGrad,
+  backendName: "wasm",
+  kernelFunc: maxPoolGrad as tf.KernelFunc,
+};

@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { tf } from "../tf.ts";
+import { onBackend, relErr, tensorFrom } from "../../_testing/mod.ts";
+
+const CASES: {
+  x: [number, number, number, number];
+  k: number;
+  s: number;
+  pad: number | "same" | "valid";
+  shift: number;
+}[] = [
+  { x: [2, 9, 7, 3], k: 3, s: 2, pad: 1, shift: 0 },
+  { x: [2, 9, 7, 3], k: 3, s: 2, pad: 1, shift: -10 }, // every window's max < 0
+  { x: [1, 8, 11, 2], k: 2, s: 2, pad: "valid", shift: -3 },
+  { x: [1, 10, 6, 4], k: 3, s: 1, pad: "same", shift: 0 },
+  { x: [3, 5, 5, 1], k: 3, s: 2, pad: 0, shift: -0.5 },
+];
+
+for (const c of CASES) {
+  Deno.test(`wasm MaxPoolGrad matches cpu: x ${c.x} k${c.k} s${c.s} pad ${c.pad} shift ${c.shift}`, async () => {
+    const f = () => {
+      const x = tf.add(tensorFrom(c.x, 11), c.shift);
+      const g = tf.grad((a: tf.Tensor) =>
+        tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, c.k, c.s, c.pad), tensorFrom([1], 0)))
+      );
+      // A weighted sum so that every output routes a different gradient.
+      const g2 = tf.grad((a: tf.Tensor) => {
+        const y = tf.maxPool(a as tf.Tensor4D, c.k, c.s, c.pad);
+        return tf.sum(tf.mul(y, tensorFrom(y.shape, 12)));
+      });
+      return [g(x), g2(x)];
+    };
+    const ref = await onBackend("cpu", f);
+    const got = await onBackend("wasm", f);
+    for (let i = 0; i < ref.length; i++) {
+      assert.ok(ref[i].some((v) => v !== 0), "reference gradient is all zero");
+      const err = relErr(got[i], ref[i]);
+      assert.ok(err < 1e-6, `gradient ${i}: relative L2 error ${err}`);
+    }
+  });
+}
+
+Deno.test("stock-kernel bug check: negative windows get a gradient", async () => {
+  const f = () => {
+    const x = tf.tensor4d([-3, -1, -2, -4], [1, 2, 2, 1]);
+    return tf.grad((a: tf.Tensor) => tf.sum(tf.maxPool(a as tf.Tensor4D, 2, 2, "valid")))(x);
+  };
+  const [got] = await onBackend("wasm", f);
+  assert.deepEqual(Array.from(got), [0, 1, 0, 0]);
+});

@@ -1,0 +1,33 @@
+/**
+ * Gradient kernels that make the wasm backend able to train: the missing
+ * `Conv2DBackpropFilter`, a fast `Conv2DBackpropInput` and a correct
+ * `MaxPoolGrad`.
+ *
+ * @example
+ * ```ts ignore
+ * registerWasmTrainingKernels();
+ * await tf.setBackend("wasm");
+ * ```
+ * @module
+ */
+import { tf } from "../tf.ts";
+import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
+import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
+import { maxPoolGradConfig } from "./max_pool_grad.ts";
+
+/** The kernels that replace or complete the wasm backend's own. */
+export const wasmTrainingKernels: readonly tf.KernelConfig[] = [
+  conv2dBackpropFilterConfig,
+  conv2dBackpropInputConfig,
+  maxPoolGradConfig,
+];
+
+/** Registers the training kernels for wasm, replacing stock ones. Idempotent. */
+export function registerWasmTrainingKernels(): void {
+  for (const config of wasmTrainingKernels) {
+    const current = tf.getKernel(config.kernelName, config.backendName);
+    if (current === config) continue;
+    if (current !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);
+    tf.registerKernel(config);
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * The three losses of the method, each averaged over the batch:
+ * - L_seg = CE(localizer scores, y);
+ * - L_pos = CE(classifier scores on X+, y): X+ must be decidable;
+ * - L_neg = -(1/B) sum_i (1/C) sum_c log softmax(scores on X-)_ic, the
+ *   cross-entropy to the uniform distribution: X- must be undecidable.
+ *
+ * @example
+ * ```ts ignore
+ * const total = tf.addN([crossEntropy(seg, y), crossEntropy(pos, y), uniformCrossEntropy(neg)]);
+ * ```
+ * @module
+ */
+import { tf } from "../runtime/tf.ts";
+
+/** Per-sample cross-entropy of logits [B,C] against integer labels. */
+export function crossEntropyPerSample(logits: tf.Tensor2D, labels: readonly number[]): tf.Tensor1D {
+  const [b, c] = logits.shape;
+  if (labels.length !== b) throw new Error(`got ${labels.length} labels for a batch of ${b}`);
+  const onehot = tf.oneHot(tf.tensor1d(labels as number[], "int32"), c);
+  return tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), onehot), -1)) as tf.Tensor1D;
+}
+
+/** Mean cross-entropy of logits [B,C] against integer labels. */
+export function crossEntropy(logits: tf.Tensor2D, labels: readonly number[]): tf.Scalar {
+  return tf.mean(crossEntropyPerSample(logits, labels)) as tf.Scalar;
+}
+
+/** Mean cross-entropy of logits [B,C] against the uniform distribution. */
+export function uniformCrossEntropy(logits: tf.Tensor2D): tf.Scalar {
+  return tf.neg(tf.mean(tf.logSoftmax(logits))) as tf.Scalar;
+}

@@ -1,0 +1,31 @@
+/**
+ * The reference's step schedule (`MyStepLR`, stepped after each epoch): epoch
+ * 0 runs at lr; epoch e >= 1 at max(lr * gamma^floor((e-1)/step), minLr).
+ * An optional linear warm-up over the first steps multiplies it; the
+ * reference has none (warmupSteps 0).
+ *
+ * @example
+ * ```ts
+ * import { learningRate } from "./lr_schedule.ts";
+ * learningRate({ lr: 1e-3, lrStep: 40, lrGamma: 0.1, minLr: 1e-7, warmupSteps: 0 }, 41, 0); // 1e-4
+ * ```
+ * @module
+ */
+
+/** The schedule's settings. */
+export interface LrSettings {
+  lr: number;
+  lrStep: number;
+  lrGamma: number;
+  minLr: number;
+  warmupSteps: number;
+}
+
+/** Learning rate for `epoch` (0-based) at global step `step` (0-based). */
+export function learningRate(s: LrSettings, epoch: number, step: number): number {
+  let lr = epoch === 0
+    ? s.lr
+    : Math.max(s.lr * s.lrGamma ** Math.floor((epoch - 1) / s.lrStep), s.minLr);
+  if (s.warmupSteps > 0 && step < s.warmupSteps) lr *= (step + 1) / s.warmupSteps;
+  return lr;
+}

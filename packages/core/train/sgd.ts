@@ -1,0 +1,90 @@
+/**
+ * SGD with PyTorch's update (dampening 0): d = g + wd * p;
+ * buf = momentum * buf + d; with Nesterov d = d + momentum * buf, else d = buf;
+ * p -= lr * d. Weight decay is coupled L2 on every parameter, BatchNorm and
+ * biases included, as in the reference. A parameter that got no gradient in
+ * a step is left alone, momentum and decay included, as PyTorch does.
+ *
+ * @example
+ * ```ts ignore
+ * const opt = new Sgd(params, { lr: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-5 });
+ * opt.step(new Map([["conv1.weight", grad]]));
+ * ```
+ * @module
+ */
+import { tf } from "../runtime/tf.ts";
+import type { NamedArray } from "../nn/module.ts";
+
+/** Optimiser settings. */
+export interface SgdOptions {
+  lr: number;
+  momentum: number;
+  nesterov: boolean;
+  weightDecay: number;
+}
+
+/** Stochastic gradient descent with momentum buffers kept per parameter name. */
+export class Sgd {
+  lr: number;
+  readonly #params: Map<string, tf.Variable>;
+  readonly #buffers = new Map<string, tf.Variable>();
+
+  constructor(params: Map<string, tf.Variable>, readonly options: SgdOptions) {
+    this.#params = params;
+    this.lr = options.lr;
+  }
+
+  /** Applies one update from gradients keyed by parameter name. */
+  step(grads: Map<string, tf.Tensor>): void {
+    const { momentum, nesterov, weightDecay } = this.options;
+    const lr = this.lr;
+    for (const [name, g] of grads) {
+      const p = this.#params.get(name);
+      if (p === undefined) throw new Error(`gradient for unknown parameter ${name}`);
+      tf.tidy(() => {
+        let d = weightDecay !== 0 ? tf.add(g, tf.mul(p, weightDecay)) : g;
+        if (momentum !== 0) {
+          let buf = this.#buffers.get(name);
+          if (buf === undefined) {
+            buf = tf.variable(tf.zerosLike(p), false);
+            this.#buffers.set(name, buf);
+          }
+          buf.assign(tf.add(tf.mul(buf, momentum), d));
+          d = nesterov ? tf.add(d, tf.mul(buf, momentum)) : buf;
+        }
+        p.assign(tf.sub(p, tf.mul(d, lr)));
+      });
+    }
+  }
+
+  /** Momentum buffers as plain arrays (absent for parameters never updated). */
+  async state(): Promise<Map<string, NamedArray>> {
+    const out = new Map<string, NamedArray>();
+    for (const [name, b] of this.#buffers) {
+      out.set(name, { shape: b.shape.slice(), data: Float32Array.from(await b.data()) });
+    }
+    return out;
+  }
+
+  /** Restores momentum buffers saved by {@link Sgd.state}. */
+  load(state: Map<string, NamedArray>): void {
+    for (const [name, a] of state) {
+      const p = this.#params.get(name);
+      if (p === undefined) throw new Error(`optimiser state for unknown parameter ${name}`);
+      if (a.shape.join(",") !== p.shape.join(",")) {
+        throw new Error(
+          `optimiser state for ${name} has shape [${a.shape}], expected [${p.shape}]`,
+        );
+      }
+      this.#buffers.get(name)?.dispose();
+      // The variable keeps its own reference to the data; the tidy frees the source tensor.
+      this.#buffers.set(name, tf.tidy(() => tf.variable(tf.tensor(a.data, a.shape), false)));
+    }
+  }
+
+  /** Frees the momentum buffers. */
+  dispose(): void {
+    for (const b of this.#buffers.values()) b.dispose();
+    this.#buffers.clear();
+  }
+}

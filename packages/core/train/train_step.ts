@@ -1,0 +1,170 @@
+/**
+ * One optimisation step of the min-max entropy method on a batch.
+ *
+ * Without erasing: L_seg + L_pos + L_neg, one backward pass, one update.
+ * With erasing (u passes): each localizer pass adds the gradient of its own
+ * mean L_seg (gradients accumulate over passes), the trust rule accumulates
+ * m_pos, then X+ = X0 * m_pos and X- = X0 * (1 - m_pos) go through the
+ * classifier, whose L_pos + L_neg gradient is added; one update per batch.
+ *
+ * @example
+ * ```ts ignore
+ * const losses = await trainStep(net, opt, { x, labels }, { erase: true, eraseTimes: 4, sigmaErase: 10, rng });
+ * ```
+ * @module
+ */
+import { tf } from "../runtime/tf.ts";
+import type { MinMaxNet } from "../model/minmax_net.ts";
+import type { Rng } from "../util/rng.ts";
+import { accumulateMask, eraseInput, erasingTrust } from "./erasing.ts";
+import { crossEntropy, crossEntropyPerSample, uniformCrossEntropy } from "./losses.ts";
+import type { Sgd } from "./sgd.ts";
+
+/** A training batch: NHWC images in [-1, 1] and their labels. */
+export interface Batch {
+  x: tf.Tensor4D;
+  labels: number[];
+}
+
+/** How to run a step. */
+export interface StepOptions {
+  /** Run the erasing loop (u > 0 and the epoch is past the start). */
+  erase: boolean;
+  eraseTimes: number;
+  sigmaErase: number;
+  rng: Rng;
+}
+
+/** The losses of a step (L_seg averaged over the localizer passes run). */
+export interface StepLosses {
+  seg: number;
+  pos: number;
+  neg: number;
+  total: number;
+  /** Localizer passes run (1 without erasing). */
+  passes: number;
+}
+
+type Grads = Map<string, tf.Tensor>;
+
+/** Computes gradients of `f` keyed by parameter name; scalars to report are kept. */
+function gradsOf(net: MinMaxNet, f: () => tf.Scalar): { loss: tf.Scalar; grads: Grads } {
+  const names = net.store.trainableNames();
+  const vars = names.map((n) => net.store.get(n));
+  const { value, grads } = tf.variableGrads(f, vars);
+  const byName: Grads = new Map();
+  vars.forEach((v, i) => {
+    const g = grads[v.name];
+    if (g !== undefined) byName.set(names[i], g);
+  });
+  return { loss: value, grads: byName };
+}
+
+function addInto(acc: Grads, more: Grads): void {
+  for (const [name, g] of more) {
+    const prev = acc.get(name);
+    if (prev === undefined) acc.set(name, g);
+    else {
+      acc.set(name, tf.add(prev, g));
+      tf.dispose([prev, g]);
+    }
+  }
+}
+
+async function scalars(ts: tf.Tensor[]): Promise<number[]> {
+  const values = await Promise.all(ts.map((t) => t.data()));
+  tf.dispose(ts);
+  return values.map((v) => v[0]);
+}
+
+/** Runs one step and applies one optimiser update. */
+export async function trainStep(
+  net: MinMaxNet,
+  opt: Sgd,
+  batch: Batch,
+  o: StepOptions,
+): Promise<StepLosses> {
+  const ctx = { training: true, rng: o.rng };
+  const { x, labels } = batch;
+  const [, h, w] = x.shape;
+  const grads: Grads = new Map();
+  try {
+    if (!o.erase || o.eraseTimes === 0) {
+      const kept: tf.Tensor[] = [];
+      const { loss, grads: g } = gradsOf(net, () => {
+        const out = net.forward(x, ctx);
+        const parts = [
+          crossEntropy(out.scoresSeg, labels),
+          crossEntropy(out.scoresPos, labels),
+          uniformCrossEntropy(out.scoresNeg),
+        ];
+        kept.push(...parts.map((p) => tf.keep(p)));
+        return tf.addN(parts) as tf.Scalar;
+      });
+      addInto(grads, g);
+      const [seg, pos, neg, total] = await scalars([...kept, loss]);
+      opt.step(grads);
+      return { seg, pos, neg, total, passes: 1 };
+    }
+
+    const b = labels.length;
+    const classes = net.options.classes;
+    let xCur = tf.clone(x);
+    let mPos = tf.zeros([b, h, w, 1]) as tf.Tensor4D;
+    let history = new Array<number>(b).fill(1);
+    let lcs0: Float32Array | null = null;
+    const segLosses: number[] = [];
+    try {
+      for (let t = 0; t < o.eraseTimes && history.some((v) => v > 0); t++) {
+        let kept: { scores: tf.Tensor2D; maps: tf.Tensor4D; lcs: tf.Tensor1D } | null = null;
+        const { loss, grads: g } = gradsOf(net, () => {
+          const seg = net.segment(xCur, ctx);
+          const lcs = crossEntropyPerSample(seg.scores, labels);
+          kept = { scores: tf.keep(seg.scores), maps: tf.keep(seg.maps), lcs: tf.keep(lcs) };
+          return tf.mean(lcs) as tf.Scalar;
+        });
+        addInto(grads, g);
+        const { scores, maps, lcs } = kept!;
+        const r = net.mask({ scores, maps }, [h, w]);
+        const probs = tf.tidy(() => tf.softmax(scores));
+        const [pv, lv] = await Promise.all([probs.data(), lcs.data()]);
+        segLosses.push((await scalars([loss]))[0]);
+        tf.dispose([scores, maps, lcs, probs]);
+        if (lcs0 === null) lcs0 = Float32Array.from(lv);
+        const step = erasingTrust({
+          t,
+          probs: pv,
+          classes,
+          labels,
+          lcs: lv,
+          lcs0,
+          history,
+          sigmaErase: o.sigmaErase,
+        });
+        history = step.history;
+        const nextMask = accumulateMask(mPos, step.trust, r);
+        const nextX = eraseInput(xCur, nextMask, step.trust);
+        tf.dispose([mPos, xCur, r]);
+        mPos = nextMask;
+        xCur = nextX;
+      }
+      const kept: tf.Tensor[] = [];
+      const { loss, grads: g } = gradsOf(net, () => {
+        const pos = crossEntropy(net.classify(tf.mul(x, mPos), ctx).scores, labels);
+        const neg = uniformCrossEntropy(net.classify(tf.mul(x, tf.sub(1, mPos)), ctx).scores);
+        kept.push(tf.keep(pos), tf.keep(neg));
+        return tf.add(pos, neg) as tf.Scalar;
+      });
+      addInto(grads, g);
+      loss.dispose();
+      const [pos, neg] = await scalars(kept);
+      const seg = segLosses.reduce((s, v) => s + v, 0) / segLosses.length;
+      opt.step(grads);
+      return { seg, pos, neg, total: seg + pos + neg, passes: segLosses.length };
+    } finally {
+      tf.dispose([xCur, mPos]);
+    }
+  } finally {
+    for (const g of grads.values()) g.dispose();
+  }
+}

@@ -1,0 +1,301 @@
+/**
+ * The training loop: shuffled, augmented batches; the reference's
+ * step-decayed learning rate; one `trainStep` per batch; validation after
+ * every epoch; model selection on the lowest validation classification error
+ * (ties go to the later epoch, as in the reference). All randomness after
+ * initialisation comes from one seeded generator whose state is saved with
+ * the weights and the momentum buffers, so a resumed run takes exactly the
+ * steps the uninterrupted run would have taken.
+ *
+ * @example
+ * ```ts ignore
+ * const trainer = new Trainer({ config, train, valid, onEpoch: (e) => save(e) });
+ * await trainer.run();
+ * trainer.dispose();
+ * ```
+ * @module
+ */
+import { tf } from "../runtime/tf.ts";
+import type { Config } from "../config/config.ts";
+import { augment } from "../data/augment.ts";
+import type { Dataset } from "../data/dataset.ts";
+import { evaluate } from "../eval/evaluate.ts";
+import { type Checkpoint, NORMALIZATION, type TrainState } from "../io/checkpoint.ts";
+import type { MetricsSummary } from "../metrics/localization_metrics.ts";
+import { buildNet } from "../model/build.ts";
+import { Localizer } from "../model/localizer.ts";
+import type { MinMaxNet } from "../model/minmax_net.ts";
+import { Rng } from "../util/rng.ts";
+import { learningRate } from "./lr_schedule.ts";
+import { Sgd } from "./sgd.ts";
+import { type StepLosses, trainStep } from "./train_step.ts";
+
+/** Raised when a loss becomes NaN or infinite. */
+export class DivergedError extends Error {
+  override name = "DivergedError";
+}
+
+/** Reported after every step. */
+export interface StepEvent {
+  epoch: number;
+  /** Step within the epoch, from 1. */
+  step: number;
+  stepsPerEpoch: number;
+  globalStep: number;
+  lr: number;
+  losses: StepLosses;
+  /** Wall time of this step. */
+  seconds: number;
+}
+
+/** Mean losses of an epoch. */
+export interface LossSummary {
+  seg: number;
+  pos: number;
+  neg: number;
+  total: number;
+}
+
+/** One completed epoch. */
+export interface EpochRecord {
+  epoch: number;
+  lr: number;
+  seconds: number;
+  train: LossSummary;
+  valid: MetricsSummary;
+  best: boolean;
+}
+
+/** Reported after every epoch; `checkpoint()` captures the state right now. */
+export interface EpochEvent {
+  record: EpochRecord;
+  checkpoint: () => Promise<Checkpoint>;
+}
+
+/** What to train and how to report. */
+export interface TrainerOptions {
+  config: Config;
+  train: Dataset;
+  valid: Dataset;
+  /** A training checkpoint to continue from. */
+  resume?: Checkpoint;
+  onStep?: (e: StepEvent) => void;
+  onEpoch?: (e: EpochEvent) => void | Promise<void>;
+  /** Called while validating, per image. */
+  onValidProgress?: (done: number, total: number) => void;
+}
+
+/** Runs training epochs over a network it owns. */
+export class Trainer {
+  readonly net: MinMaxNet;
+  readonly classes: string[];
+  readonly history: EpochRecord[] = [];
+  readonly #opt: Sgd;
+  readonly #cfg: Config;
+  #rng: Rng;
+  #epoch = 0;
+  #globalStep = 0;
+  #bestEpoch = -1;
+  #bestError = Infinity;
+
+  constructor(readonly o: TrainerOptions) {
+    const cfg = o.config;
+    this.#cfg = cfg;
+    this.classes = o.train.classes;
+    if (o.train.samples.length === 0) throw new Error("the training set is empty");
+    if (o.valid.samples.length === 0) throw new Error("the validation set is empty");
+    const unknown = o.valid.classes.filter((c) => !this.classes.includes(c));
+    if (unknown.length > 0) {
+      throw new Error(`validation labels ${unknown.join(", ")} do not occur in the training set`);
+    }
+    const root = new Rng(cfg.seed);
+    this.net = buildNet(cfg, this.classes, root.fork());
+    this.#rng = root.fork();
+    const params = new Map(this.net.store.trainableNames().map((n) => [n, this.net.store.get(n)]));
+    this.#opt = new Sgd(params, {
+      lr: cfg.lr,
+      momentum: cfg.momentum,
+      nesterov: true,
+      weightDecay: cfg.weightDecay,
+    });
+    if (o.resume) this.#restore(o.resume);
+  }
+
+  #restore(c: Checkpoint): void {
+    if (c.train === undefined) {
+      throw new Error("the checkpoint has no training state to resume from");
+    }
+    if (c.classes.join("\n") !== this.classes.join("\n")) {
+      throw new Error(
+        `the checkpoint's classes (${c.classes.join(", ")}) differ from the data's (${
+          this.classes.join(", ")
+        })`,
+      );
+    }
+    this.net.store.assign(c.weights);
+    if (c.optimizer) this.#opt.load(c.optimizer);
+    this.#rng = Rng.fromState(c.train.rng);
+    this.#epoch = c.train.epoch;
+    this.#globalStep = c.train.globalStep;
+    this.#bestEpoch = c.train.bestEpoch;
+    this.#bestError = c.train.bestError ?? Infinity;
+    this.history.push(...(c.train.history as EpochRecord[]));
+  }
+
+  /** Epochs completed so far. */
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  /** The epoch whose weights had the lowest validation error (-1 before any). */
+  get bestEpoch(): number {
+    return this.#bestEpoch;
+  }
+
+  /** The current weights and training state. */
+  async checkpoint(): Promise<Checkpoint> {
+    const train: TrainState = {
+      epoch: this.#epoch,
+      globalStep: this.#globalStep,
+      rng: this.#rng.state(),
+      bestEpoch: this.#bestEpoch,
+      bestError: this.#bestError,
+      history: this.history,
+    };
+    return {
+      config: this.#cfg,
+      classes: this.classes,
+      weights: await this.net.store.read(),
+      normalization: NORMALIZATION,
+      optimizer: await this.#opt.state(),
+      train,
+    };
+  }
+
+  /** Batches of sample indices for one epoch (the last partial batch is kept). */
+  #epochBatches(): number[][] {
+    const n = this.o.train.samples.length;
+    const order: number[] = [];
+    for (let r = 0; r < this.#cfg.repeats; r++) for (let i = 0; i < n; i++) order.push(i);
+    this.#rng.shuffle(order);
+    const batches: number[][] = [];
+    for (let i = 0; i < order.length; i += this.#cfg.batchSize) {
+      batches.push(order.slice(i, i + this.#cfg.batchSize));
+    }
+    return batches;
+  }
+
+  /** Runs one epoch of training steps. Returns the mean losses. */
+  async trainEpoch(): Promise<LossSummary> {
+    const cfg = this.#cfg;
+    const epoch = this.#epoch;
+    const batches = this.#epochBatches();
+    const sums = { seg: 0, pos: 0, neg: 0, total: 0 };
+    const crop = cfg.crop;
+    for (let s = 0; s < batches.length; s++) {
+      const t0 = performance.now();
+      const idx = batches[s];
+      const buf = new Float32Array(idx.length * crop * crop * 3);
+      idx.forEach((i, j) =>
+        augment(this.o.train.samples[i].image, cfg, this.#rng, buf, j * crop * crop * 3)
+      );
+      const labels = idx.map((i) => this.o.train.samples[i].label);
+      const lr = learningRate(cfg, epoch, this.#globalStep);
+      this.#opt.lr = lr;
+      const x = tf.tensor4d(buf, [idx.length, crop, crop, 3]);
+      let losses: StepLosses;
+      try {
+        losses = await trainStep(this.net, this.#opt, { x, labels }, {
+          erase: cfg.eraseTimes > 0 && epoch >= cfg.eraseStartEpoch,
+          eraseTimes: cfg.eraseTimes,
+          sigmaErase: cfg.sigmaErase,
+          rng: this.#rng,
+        });
+      } finally {
+        x.dispose();
+      }
+      if (![losses.seg, losses.pos, losses.neg].every(Number.isFinite)) {
+        throw new DivergedError(
+          `the loss became ${losses.total} at epoch ${epoch + 1}, step ${s + 1} ` +
+            `(seg ${losses.seg}, pos ${losses.pos}, neg ${losses.neg}); try a lower --lr`,
+        );
+      }
+      this.#globalStep++;
+      for (const k of ["seg", "pos", "neg", "total"] as const) sums[k] += losses[k];
+      this.o.onStep?.({
+        epoch,
+        step: s + 1,
+        stepsPerEpoch: batches.length,
+        globalStep: this.#globalStep,
+        lr,
+        losses,
+        seconds: (performance.now() - t0) / 1000,
+      });
+    }
+    const n = batches.length;
+    return { seg: sums.seg / n, pos: sums.pos / n, neg: sums.neg / n, total: sums.total / n };
+  }
+
+  /** Names of weights or BatchNorm statistics that are no longer finite. */
+  async nonFiniteParameters(): Promise<string[]> {
+    const names = this.net.store.names();
+    const flags = tf.tidy(() =>
+      tf.stack(names.map((n) => tf.all(tf.isFinite(this.net.store.get(n))).asType("float32")))
+    );
+    const ok = await flags.data();
+    flags.dispose();
+    return names.filter((_, i) => ok[i] !== 1);
+  }
+
+  /** Evaluates the current weights on the validation set. */
+  async validate(): Promise<MetricsSummary> {
+    const localizer = new Localizer(this.net, this.classes, this.#cfg);
+    const { summary } = await evaluate(localizer, this.o.valid, {
+      onProgress: this.o.onValidProgress,
+    });
+    return summary;
+  }
+
+  /** Trains until `config.epochs` epochs are complete. */
+  async run(): Promise<EpochRecord[]> {
+    while (this.#epoch < this.#cfg.epochs) {
+      const t0 = performance.now();
+      const lr = learningRate(this.#cfg, this.#epoch, Infinity);
+      const train = await this.trainEpoch();
+      // BatchNorm's scale invariance can keep the loss finite while weights overflow.
+      const broken = await this.nonFiniteParameters();
+      if (broken.length > 0) {
+        throw new DivergedError(
+          `weights became infinite or NaN in epoch ${this.#epoch + 1} (${
+            broken.slice(0, 3).join(", ")
+          }` +
+            `${broken.length > 3 ? `, and ${broken.length - 3} more` : ""}); try a lower --lr`,
+        );
+      }
+      const valid = await this.validate();
+      const best = valid.classError <= this.#bestError;
+      if (best) {
+        this.#bestError = valid.classError;
+        this.#bestEpoch = this.#epoch;
+      }
+      const record: EpochRecord = {
+        epoch: this.#epoch,
+        lr,
+        seconds: (performance.now() - t0) / 1000,
+        train,
+        valid,
+        best,
+      };
+      this.history.push(record);
+      this.#epoch++;
+      await this.o.onEpoch?.({ record, checkpoint: () => this.checkpoint() });
+    }
+    return this.history;
+  }
+
+  /** Frees the network and optimiser state. */
+  dispose(): void {
+    this.#opt.dispose();
+    this.net.dispose();
+  }
+}

@@ -1,0 +1,61 @@
+// Helpers for the cross-module tests: run a CLI entry point in a subprocess
+// with exactly the permissions the README gives it, and build small models.
+import { fileURLToPath } from "node:url";
+import {
+  buildNet,
+  type Config,
+  encodeCheckpoint,
+  PRESETS,
+  Rng,
+  withOverrides,
+} from "@pointwise/core";
+
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** Output of a subprocess. */
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `deno run --allow-read --allow-write <script> ...args` from the repository root. */
+export async function runScript(
+  script: string,
+  args: string[],
+  extraFlags: string[] = [],
+): Promise<Run> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write", ...extraFlags, script, ...args],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** A tiny, untrained model checkpoint. */
+export async function tinyCheckpoint(
+  classes = ["stripes", "dots"],
+  seed = 0,
+): Promise<{ bytes: Uint8Array; config: Config }> {
+  const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 });
+  const net = buildNet(config, classes, new Rng(seed));
+  const weights = await net.store.read();
+  net.dispose();
+  return { bytes: encodeCheckpoint({ config, classes, weights }), config };
+}
+
+/** Names of the files in `dir` (empty when it does not exist). */
+export async function listDir(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) names.push(e.name);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return names.sort();
+}

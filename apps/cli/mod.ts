@@ -11,6 +11,8 @@
  */
 import { UsageError } from "./args.ts";
 import { evalCommand, evalHelp } from "./commands/eval.ts";
+import { exportCommand, exportHelp } from "./commands/export.ts";
+import { importCommand, importHelp } from "./commands/import.ts";
 import { predict, predictHelp } from "./commands/predict.ts";
 import { train, trainHelp } from "./commands/train.ts";
 
@@ -29,6 +31,16 @@ const COMMANDS: Record<
     about: "score a model on a split: metrics table and overlays",
   },
   predict: { run: predict, help: predictHelp, about: "class, mask and overlay picture for images" },
+  import: {
+    run: importCommand,
+    help: importHelp,
+    about: "turn a reference PyTorch checkpoint into a Pointwise model",
+  },
+  export: {
+    run: exportCommand,
+    help: exportHelp,
+    about: "write a model's weights for PyTorch (safetensors)",
+  },
 };
 
 /** Top-level help. */

@@ -121,3 +121,22 @@ export {
 
 export { comparisonPanel, heatmapOverlay } from "./viz/overlay.ts";
 export { colormap } from "./viz/colormap.ts";
+export { hwioToOihw, oihwToHwio } from "./io/layout.ts";
+export {
+  type ImportOptions,
+  importWeights,
+  isBackboneParameter,
+  type WeightsReport,
+  type WeightsTarget,
+} from "./io/import_weights.ts";
+export { exportReferenceWeights, REFERENCE_WEIGHTS_FORMAT } from "./io/export_weights.ts";
+export { inferArchitecture, type InferredArchitecture } from "./io/infer_architecture.ts";
+export {
+  internalName,
+  NAMING_SCHEMES,
+  type NamingScheme,
+  REFERENCE_NAMING,
+  TIMM_NAMING,
+  TORCHVISION_NAMING,
+} from "./io/naming/mod.ts";
+export { UPSAMPLE_MODES, upsampleMap, type UpsampleMode } from "./model/upsample.ts";

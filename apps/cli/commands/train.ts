@@ -18,10 +18,15 @@ import {
   type Checkpoint,
   type Config,
   decodeCheckpoint,
+  decodeSafetensors,
   DivergedError,
   encodeCheckpoint,
   evaluate,
+  importWeights,
+  isBackboneParameter,
   Localizer,
+  type MinMaxNet,
+  NAMING_SCHEMES,
   type PresetName,
   PRESETS,
   toFlag,
@@ -57,6 +62,7 @@ import {
 import { Progress } from "../progress.ts";
 import { floorRows, printEpochRow, SCORES_LEGEND, scoresTable } from "../report.ts";
 import { duration, fmt } from "../table.ts";
+import { printReport } from "../weights_report.ts";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -66,6 +72,9 @@ const OPTIONS = {
   out: { type: "string" },
   resume: { type: "string" },
   force: { type: "boolean" },
+  "init-backbone": { type: "string" },
+  "init-naming": { type: "string" },
+  "allow-partial": { type: "boolean" },
 } as const;
 
 /** Help text of the command. */
@@ -79,6 +88,10 @@ usage: pointwise train [options]
   --resume PATH                continue a run (its folder or a checkpoint file); settings other
                                than the network's shape may change, e.g. a lower --lr
   --force                      reuse a run folder given with --out that already holds a run
+  --init-backbone FILE         start from these backbone weights (safetensors; heads start fresh)
+  --init-naming NAME           their naming: torchvision, timm or reference [reference when the file
+                               has min-max heads, else torchvision]
+  --allow-partial              with --init-backbone: keep what matches, report the rest
 ${BACKEND_HELP}
 ${DATA_HELP}
   settings (defaults shown are the cpu preset's):
@@ -99,6 +112,45 @@ async function freshRunDir(name: string): Promise<string> {
     const dir = join("runs", i === 1 ? name : `${name}-${i}`);
     if (!(await exists(dir))) return dir;
   }
+}
+
+/** The `--init-backbone` hook: imports backbone weights into the fresh network. */
+async function backboneInit(
+  values: Record<string, unknown>,
+  config: Config,
+): Promise<((net: MinMaxNet) => void) | undefined> {
+  const from = str(values, "init-backbone");
+  if (from === undefined) {
+    if (values["init-naming"] !== undefined) {
+      throw new UsageError("--init-naming goes with --init-backbone");
+    }
+    return undefined;
+  }
+  if (values.resume !== undefined) {
+    throw new UsageError("--init-backbone starts a new run; it cannot go with --resume");
+  }
+  const file = decodeSafetensors(await readFileFor(from, "backbone weights"), from);
+  const hasHeads = file.tensors.has("headseg.to_modalities.weight");
+  const naming = str(values, "init-naming", hasHeads ? "reference" : "torchvision")!;
+  const scheme = NAMING_SCHEMES[naming];
+  if (scheme === undefined) {
+    throw new UsageError(`--init-naming must be one of ${Object.keys(NAMING_SCHEMES).join(", ")}`);
+  }
+  return (net) => {
+    const { values: weights, report } = importWeights(file, scheme, net.store, {
+      fileName: from,
+      scope: isBackboneParameter,
+      allowPartial: Boolean(values["allow-partial"]),
+    });
+    net.store.assignPartial(weights);
+    const stem = config.deepStem ? " (deep stem)" : "";
+    printReport(
+      from,
+      scheme.name,
+      report,
+      ` into the backbone of ${config.arch}${stem} x${config.width}`,
+    );
+  };
 }
 
 /** Runs the command; returns the exit code. */
@@ -196,6 +248,7 @@ export async function train(argv: string[]): Promise<number> {
       }`,
   );
 
+  const init = await backboneInit(values, config);
   const started = performance.now();
   let bar = null as Progress | null;
   let firstRow = true;
@@ -204,6 +257,7 @@ export async function train(argv: string[]): Promise<number> {
     train: trainSet,
     valid: validSet,
     resume,
+    init,
     onStep: (e) => {
       if (e.step === 1) bar = new Progress(`epoch ${e.epoch + 1}/${config.epochs}`);
       const l = e.losses;

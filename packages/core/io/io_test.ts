@@ -25,6 +25,18 @@ Deno.test("safetensors round-trips tensors and metadata", () => {
   assert.deepEqual(back.tensors, t);
 });
 
+Deno.test("safetensors lists integer tensors without converting them, and reads F64", () => {
+  const f64 = new Uint8Array(new Float64Array([0.1, -2.5]).buffer);
+  const bytes = raw({
+    d: { dtype: "F64", shape: [2], data_offsets: [0, 16] },
+    "bn1.num_batches_tracked": { dtype: "I64", shape: [], data_offsets: [16, 24] },
+  }, new Uint8Array([...f64, ...new Uint8Array(8)]));
+  const f = decodeSafetensors(bytes, "mixed.safetensors");
+  assert.deepEqual(Array.from(f.tensors.get("d")!.data), [Math.fround(0.1), -2.5]);
+  assert.deepEqual(f.others.get("bn1.num_batches_tracked"), { dtype: "I64", shape: [] });
+  assert.equal(f.tensors.has("bn1.num_batches_tracked"), false);
+});
+
 Deno.test("safetensors reads F16 and BF16 as float32", () => {
   const f16 = new Uint8Array(new Uint16Array([0x3c00, 0xc000, 0x3555]).buffer); // 1, -2, ~0.333
   const bf16 = new Uint8Array(new Uint16Array([0x3f80, 0xc040]).buffer); // 1, -3
@@ -74,8 +86,8 @@ Deno.test("malformed safetensors files are rejected with the file and tensor nam
   );
   assert.throws(
     () =>
-      decodeSafetensors(raw({ w: { dtype: "I64", shape: [1], data_offsets: [0, 8] } }, d), "s.st"),
-    /tensor w: unsupported dtype "I64"/,
+      decodeSafetensors(raw({ w: { dtype: "Q4", shape: [1], data_offsets: [0, 8] } }, d), "s.st"),
+    /tensor w: unknown dtype "Q4"/,
   );
   assert.throws(
     () =>

@@ -2,9 +2,11 @@
  * The safetensors container: an 8-byte little-endian header length, a JSON
  * header mapping names to `{dtype, shape, data_offsets}` (plus an optional
  * `__metadata__` string map), then the raw little-endian tensor bytes.
- * Reading accepts F32, F16 and BF16 (converted to float32) and rejects
- * malformed headers, out-of-range or overlapping offsets, and shapes that
- * disagree with byte counts; every error names the file and the tensor.
+ * Reading converts F64, F32, F16 and BF16 tensors to float32; integer and
+ * boolean tensors (such as BatchNorm's `num_batches_tracked`) are checked
+ * and listed but not converted. Malformed headers, out-of-range or
+ * overlapping offsets, unknown dtypes and shapes that disagree with byte
+ * counts are rejected; every error names the file and the tensor.
  *
  * @example
  * ```ts
@@ -16,12 +18,32 @@
  */
 import type { NamedArray } from "../nn/module.ts";
 
-const DTYPE_BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2 };
+const FLOAT_BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2 };
+const OTHER_BYTES: Record<string, number> = {
+  I64: 8,
+  U64: 8,
+  I32: 4,
+  U32: 4,
+  I16: 2,
+  U16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
+};
 const MAX_HEADER = 100 * 1024 * 1024;
+
+/** A tensor of a non-float dtype, described but not converted. */
+export interface OtherTensor {
+  dtype: string;
+  shape: number[];
+}
 
 /** Decoded file contents. */
 export interface SafetensorsFile {
+  /** Floating-point tensors, as float32. */
   tensors: Map<string, NamedArray>;
+  /** Integer and boolean tensors. */
+  others: Map<string, OtherTensor>;
   metadata: Record<string, string>;
 }
 
@@ -90,6 +112,7 @@ export function decodeSafetensors(bytes: Uint8Array, name: string): SafetensorsF
   const metadata: Record<string, string> = {};
   const spans: { name: string; begin: number; end: number }[] = [];
   const tensors = new Map<string, NamedArray>();
+  const others = new Map<string, OtherTensor>();
   for (const [key, entry] of Object.entries(header as Record<string, unknown>)) {
     if (key === "__metadata__") {
       if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
@@ -104,10 +127,9 @@ export function decodeSafetensors(bytes: Uint8Array, name: string): SafetensorsF
     const where = `${name}: tensor ${key}`;
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (e === null || typeof e !== "object") throw new Error(`${where}: entry is not an object`);
-    const size = DTYPE_BYTES[e.dtype as string];
-    if (size === undefined) {
-      throw new Error(`${where}: unsupported dtype ${JSON.stringify(e.dtype)} (F32, F16, BF16)`);
-    }
+    const dtype = e.dtype as string;
+    const size = FLOAT_BYTES[dtype] ?? OTHER_BYTES[dtype];
+    if (size === undefined) throw new Error(`${where}: unknown dtype ${JSON.stringify(e.dtype)}`);
     if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) {
       throw new Error(`${where}: invalid shape ${JSON.stringify(e.shape)}`);
     }
@@ -133,10 +155,9 @@ export function decodeSafetensors(bytes: Uint8Array, name: string): SafetensorsF
       );
     }
     spans.push({ name: key, begin, end });
-    tensors.set(key, {
-      shape,
-      data: toFloat32(bytes, dataStart + begin, count, e.dtype as string),
-    });
+    if (dtype in FLOAT_BYTES) {
+      tensors.set(key, { shape, data: toFloat32(bytes, dataStart + begin, count, dtype) });
+    } else others.set(key, { dtype, shape });
   }
   spans.sort((a, b) => a.begin - b.begin);
   for (let i = 1; i < spans.length; i++) {
@@ -144,13 +165,15 @@ export function decodeSafetensors(bytes: Uint8Array, name: string): SafetensorsF
       throw new Error(`${name}: tensors ${spans[i - 1].name} and ${spans[i].name} overlap`);
     }
   }
-  return { tensors, metadata };
+  return { tensors, others, metadata };
 }
 
 function toFloat32(bytes: Uint8Array, start: number, count: number, dtype: string): Float32Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset + start, count * DTYPE_BYTES[dtype]);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + start, count * FLOAT_BYTES[dtype]);
   const out = new Float32Array(count);
-  if (dtype === "F32") {
+  if (dtype === "F64") {
+    for (let i = 0; i < count; i++) out[i] = view.getFloat64(8 * i, true);
+  } else if (dtype === "F32") {
     for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, true);
   } else if (dtype === "BF16") {
     const u = new Uint32Array(out.buffer);

@@ -112,6 +112,19 @@ export class ParamStore {
     }
   }
 
+  /** Assigns some parameters (shape-checked); the others keep their values. */
+  assignPartial(values: Map<string, NamedArray>): void {
+    for (const [name, a] of values) {
+      const v = this.get(name);
+      if (a.shape.join(",") !== v.shape.join(",")) {
+        throw new Error(`${name}: shape [${a.shape}] but the model has [${v.shape}]`);
+      }
+    }
+    for (const [name, a] of values) {
+      tf.tidy(() => this.get(name).assign(tf.tensor(a.data, a.shape)));
+    }
+  }
+
   /** Frees every variable. */
   dispose(): void {
     for (const v of this.#vars.values()) v.dispose();

@@ -83,6 +83,8 @@ export interface TrainerOptions {
   onEpoch?: (e: EpochEvent) => void | Promise<void>;
   /** Called while validating, per image. */
   onValidProgress?: (done: number, total: number) => void;
+  /** Called once on the freshly initialised network (not on resume), e.g. to import weights. */
+  init?: (net: MinMaxNet) => void;
 }
 
 /** Runs training epochs over a network it owns. */
@@ -119,6 +121,7 @@ export class Trainer {
       weightDecay: cfg.weightDecay,
     });
     if (o.resume) this.#restore(o.resume);
+    else o.init?.(this.net);
   }
 
   #restore(c: Checkpoint): void {

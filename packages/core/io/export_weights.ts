@@ -1,0 +1,38 @@
+/**
+ * Writes a model's weights under the reference implementation's names and
+ * PyTorch's layouts (OIHW filters), with the mask buffers `w` and `sigma`, so
+ * that the authors' code can `load_state_dict` them. Architecture, classes,
+ * normalisation and the full config go into the safetensors metadata.
+ *
+ * @example
+ * ```ts ignore
+ * await Deno.writeFile("model.safetensors", exportReferenceWeights(checkpoint));
+ * ```
+ * @module
+ */
+import type { NamedArray } from "../nn/module.ts";
+import { type Checkpoint, NORMALIZATION } from "./checkpoint.ts";
+import { hwioToOihw } from "./layout.ts";
+import { encodeSafetensors } from "./safetensors.ts";
+
+/** Marks files written by {@link exportReferenceWeights}. */
+export const REFERENCE_WEIGHTS_FORMAT = "pointwise-reference-weights";
+
+/** Safetensors bytes of the checkpoint's weights in the reference naming. */
+export function exportReferenceWeights(c: Checkpoint): Uint8Array {
+  const tensors = new Map<string, NamedArray>();
+  for (const [name, t] of c.weights) tensors.set(name, hwioToOihw(t));
+  tensors.set("w", { shape: [1], data: Float32Array.of(c.config.maskW) });
+  tensors.set("sigma", { shape: [1], data: Float32Array.of(c.config.maskSigma) });
+  return encodeSafetensors(tensors, {
+    format: REFERENCE_WEIGHTS_FORMAT,
+    naming: "reference",
+    arch: c.config.arch,
+    deep_stem: String(c.config.deepStem),
+    width: String(c.config.width),
+    modalities: String(c.config.modalities),
+    classes: JSON.stringify(c.classes),
+    normalization: JSON.stringify(c.normalization ?? NORMALIZATION),
+    config: JSON.stringify(c.config),
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * Matches the tensors of a safetensors file to a model's parameters through
+ * a naming scheme, converting PyTorch filters (OIHW) to tfjs (HWIO). Matching
+ * is strict: missing, unexpected and mis-shaped tensors are all listed in one
+ * error; with `allowPartial` the matching ones are kept and the rest reported.
+ *
+ * @example
+ * ```ts ignore
+ * const { values, report } = importWeights(file, TORCHVISION_NAMING, net.store, {
+ *   fileName: "resnet18.safetensors", scope: isBackboneParameter });
+ * net.store.assignPartial(values);
+ * ```
+ * @module
+ */
+import type { NamedArray } from "../nn/module.ts";
+import { oihwToHwio } from "./layout.ts";
+import { internalName, type NamingScheme } from "./naming/mod.ts";
+import type { SafetensorsFile } from "./safetensors.ts";
+
+/** What the import matched, skipped and could not place. */
+export interface WeightsReport {
+  /** Parameters given a value. */
+  loaded: string[];
+  /** File tensors known but not used (e.g. `fc.*`, `num_batches_tracked`, out-of-scope heads). */
+  skipped: string[];
+  /** In-scope parameters the file does not provide. */
+  missing: string[];
+  /** File tensors the scheme does not know, or that the model does not have. */
+  unexpected: string[];
+  /** Tensors whose shape or dtype does not fit. */
+  mismatched: string[];
+}
+
+/** The target of an import: parameter names and shapes. */
+export interface WeightsTarget {
+  names(): string[];
+  get(name: string): { shape: number[] };
+}
+
+/** Options of {@link importWeights}. */
+export interface ImportOptions {
+  /** The file, for messages. */
+  fileName: string;
+  /** Keep what matches instead of failing on any problem. */
+  allowPartial?: boolean;
+  /** The parameters to fill (default: all). Tensors for others are skipped. */
+  scope?: (name: string) => boolean;
+}
+
+/** True for backbone parameters (everything but the two heads). */
+export function isBackboneParameter(name: string): boolean {
+  return !name.startsWith("headseg.") && !name.startsWith("cl32.");
+}
+
+/** Matches `file` to `target`. Throws listing every problem unless `allowPartial`. */
+export function importWeights(
+  file: SafetensorsFile,
+  scheme: NamingScheme,
+  target: WeightsTarget,
+  o: ImportOptions,
+): { values: Map<string, NamedArray>; settings: Record<string, number>; report: WeightsReport } {
+  const inScope = o.scope ?? (() => true);
+  const wanted = new Set(target.names().filter(inScope));
+  const all = new Set(target.names());
+  const report: WeightsReport = {
+    loaded: [],
+    skipped: [],
+    missing: [],
+    unexpected: [],
+    mismatched: [],
+  };
+  const values = new Map<string, NamedArray>();
+  const settings: Record<string, number> = {};
+  const misfit = new Set<string>();
+
+  for (const [ext, info] of file.others) {
+    const name = internalName(scheme, ext);
+    if (name === null) report.skipped.push(ext);
+    else if (name === undefined) report.unexpected.push(ext);
+    else report.mismatched.push(`${ext}: dtype ${info.dtype}, a floating-point tensor is needed`);
+  }
+  for (const [ext, t] of file.tensors) {
+    const setting = scheme.settings?.[ext];
+    if (setting !== undefined) {
+      if (t.data.length !== 1) {
+        report.mismatched.push(`${ext}: expected one value, found ${t.data.length}`);
+      } else settings[setting] = t.data[0];
+      continue;
+    }
+    const name = internalName(scheme, ext);
+    if (name === null) {
+      report.skipped.push(ext);
+      continue;
+    }
+    if (name === undefined || !all.has(name)) {
+      report.unexpected.push(ext);
+      continue;
+    }
+    if (!wanted.has(name)) {
+      report.skipped.push(ext);
+      continue;
+    }
+    const value = oihwToHwio(t);
+    const want = target.get(name).shape;
+    if (value.shape.join(",") !== want.join(",")) {
+      const as = t.shape.length === 4 ? ` (OIHW [${t.shape}])` : "";
+      report.mismatched.push(`${ext}: [${value.shape}]${as} but the model has [${want}]`);
+      misfit.add(name);
+      continue;
+    }
+    values.set(name, value);
+    report.loaded.push(name);
+  }
+  for (const name of wanted) if (!values.has(name) && !misfit.has(name)) report.missing.push(name);
+
+  const problems = report.missing.length + report.unexpected.length + report.mismatched.length;
+  if (problems > 0 && !o.allowPartial) {
+    const list = (what: string, xs: string[]) =>
+      xs.length
+        ? [`${what} (${xs.length}): ${xs.slice(0, 12).join(", ")}${xs.length > 12 ? ", ..." : ""}`]
+        : [];
+    throw new Error(
+      `${o.fileName} does not match the model under ${scheme.name} naming:\n  ` +
+        [
+          ...list("missing", report.missing),
+          ...list("unexpected", report.unexpected),
+          ...list("wrong shape or dtype", report.mismatched),
+        ].join("\n  ") +
+        "\n(--allow-partial keeps what matches)",
+    );
+  }
+  return { values, settings, report };
+}

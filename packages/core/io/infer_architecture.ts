@@ -1,0 +1,68 @@
+/**
+ * Reads a ResNet's architecture off its tensor names and shapes (PyTorch
+ * naming and layout): deep or 7x7 stem, basic or bottleneck blocks, blocks
+ * per stage, width, and the heads' output channels when present.
+ *
+ * @example
+ * ```ts ignore
+ * const a = inferArchitecture(file.tensors, "model.safetensors"); // { arch: "resnet50", deepStem: true, width: 1, ... }
+ * ```
+ * @module
+ */
+import type { Arch } from "../model/minmax_net.ts";
+import type { NamedArray } from "../nn/module.ts";
+
+/** What the tensors say about the network. */
+export interface InferredArchitecture {
+  arch: Arch;
+  deepStem: boolean;
+  width: number;
+  /** Output channels of `headseg.to_modalities` (classes x modalities), if present. */
+  headChannels?: number;
+}
+
+const DEPTHS: Record<string, Arch> = {
+  "basic:2,2,2,2": "resnet18",
+  "basic:3,4,6,3": "resnet34",
+  "bottleneck:3,4,6,3": "resnet50",
+  "bottleneck:3,4,23,3": "resnet101",
+};
+
+/** Infers the architecture; throws naming the file when it is not a supported ResNet. */
+export function inferArchitecture(
+  tensors: Map<string, NamedArray>,
+  fileName: string,
+): InferredArchitecture {
+  const conv1 = tensors.get("conv1.weight");
+  if (conv1 === undefined || conv1.shape.length !== 4) {
+    throw new Error(
+      `${fileName}: no conv1.weight filter, so this is not a ResNet under this naming`,
+    );
+  }
+  const deepStem = tensors.has("conv3.weight") && tensors.has("conv2.weight");
+  const bottleneck = tensors.has("layer1.0.conv3.weight");
+  const blocks = [1, 2, 3, 4].map((l) => {
+    const ids = new Set<number>();
+    for (const name of tensors.keys()) {
+      const m = new RegExp(`^layer${l}\\.(\\d+)\\.`).exec(name);
+      if (m) ids.add(Number(m[1]));
+    }
+    return ids.size;
+  });
+  const key = `${bottleneck ? "bottleneck" : "basic"}:${blocks.join(",")}`;
+  const arch = DEPTHS[key];
+  if (arch === undefined) {
+    throw new Error(
+      `${fileName}: ${bottleneck ? "bottleneck" : "basic"} blocks per stage ${
+        blocks.join("/")
+      } are not ResNet-18/34/50/101`,
+    );
+  }
+  const head = tensors.get("headseg.to_modalities.weight");
+  return {
+    arch,
+    deepStem,
+    width: conv1.shape[0] / 64,
+    headChannels: head?.shape[0],
+  };
+}

@@ -38,6 +38,24 @@ function fixtureInput(h: number, w: number): tf.Tensor4D {
   return tf.tensor4d(data, [1, h, w, 3]);
 }
 
+/** The fixture's network: deep-stem ResNet-50, 2 classes x 5 modalities, reference settings. */
+function fixtureNet(width: number): MinMaxNet {
+  const c = withOverrides(PRESETS.reference, { width });
+  return new MinMaxNet({
+    arch: "resnet50",
+    deepStem: true,
+    width,
+    classes: 2,
+    modalities: 5,
+    kmax: c.kmax,
+    dropout: c.dropout,
+    maskW: c.maskW,
+    maskSigma: c.maskSigma,
+    classifierScale: c.classifierScale,
+    maskUpsample: c.maskUpsample,
+  }, new Rng(1));
+}
+
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   assert.equal(a.length, b.length);
   let m = 0;
@@ -51,20 +69,7 @@ Deno.test("a reference PyTorch state_dict imports and reproduces PyTorch's outpu
   const expected = await fixture("reference_tiny_outputs.safetensors");
   const arch = inferArchitecture(weights.tensors, "reference_tiny.safetensors");
   assert.deepEqual(arch, { arch: "resnet50", deepStem: true, width: 1 / 16, headChannels: 10 });
-  const config = withOverrides(PRESETS.reference, { width: arch.width });
-  const net = new MinMaxNet({
-    arch: arch.arch,
-    deepStem: arch.deepStem,
-    width: arch.width,
-    classes: 2,
-    modalities: 5,
-    kmax: config.kmax,
-    dropout: config.dropout,
-    maskW: config.maskW,
-    maskSigma: config.maskSigma,
-    classifierScale: config.classifierScale,
-    maskUpsample: "align-corners",
-  }, new Rng(1));
+  const net = fixtureNet(arch.width);
   const { values, settings, report } = importWeights(weights, REFERENCE_NAMING, net.store, {
     fileName: "reference_tiny.safetensors",
   });
@@ -100,19 +105,7 @@ Deno.test("exporting the imported weights gives back the PyTorch tensors exactly
   await initBackend("wasm");
   const weights = await fixture("reference_tiny.safetensors");
   const config = withOverrides(PRESETS.reference, { width: 1 / 16 });
-  const net = new MinMaxNet({
-    arch: "resnet50",
-    deepStem: true,
-    width: 1 / 16,
-    classes: 2,
-    modalities: 5,
-    kmax: config.kmax,
-    dropout: config.dropout,
-    maskW: config.maskW,
-    maskSigma: config.maskSigma,
-    classifierScale: config.classifierScale,
-    maskUpsample: "align-corners",
-  }, new Rng(1));
+  const net = fixtureNet(1 / 16);
   const imported = importWeights(weights, REFERENCE_NAMING, net.store, { fileName: "fixture" });
   net.store.assign(imported.values);
   const exported = decodeSafetensors(

@@ -1,25 +1,32 @@
 /**
- * `deno task bench`: timings of the training step and of inference, with
- * medians over several runs, peak memory, and the kernels that dominate one
- * training step. A benchmark, not a test: it asserts nothing.
+ * `deno task bench`: timings of training steps and of inference, medians
+ * over several runs after a warm-up, with peak memory, the kernels that
+ * dominate one training step, and inference in every runtime side by side
+ * with ratios to native onnxruntime-node. A benchmark, not a test: it
+ * asserts nothing.
  *
  * @example
  * ```sh
- * deno task bench                 # every case, 5 timed runs each
- * deno task bench --runs 3 --only step-r18
+ * deno task bench                          # everything, 5 timed runs each
+ * deno task bench --runs 3 --only step-cpu,infer
  * ```
  * @module
  */
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
   buildNet,
   type Config,
+  decodeImage,
+  encodePng,
   env,
+  exportOnnx,
   initBackend,
   Localizer,
   PRESETS,
   Rng,
   Sgd,
+  syntheticDataset,
   tf,
   trainStep,
   withOverrides,
@@ -36,111 +43,58 @@ const args = parseArgs({
   allowNegative: true,
 });
 const RUNS = Number(args.values.runs);
-
-interface Case {
-  id: string;
-  what: string;
-  config: Config;
-  kind: "step" | "predict";
-  batch?: number;
-  size: [number, number];
-  erase?: boolean;
-}
-
-const full = withOverrides(PRESETS.cpu, { width: 1 });
-const CASES: Case[] = [
-  {
-    id: "step-r18",
-    what: "train step, ResNet-18 (width 1), batch 8, 224x224",
-    config: full,
-    kind: "step",
-    batch: 8,
-    size: [224, 224],
-  },
-  {
-    id: "step-r18-erase",
-    what: "train step, ResNet-18 (width 1), batch 8, 224x224, 2 erasing passes",
-    config: full,
-    kind: "step",
-    batch: 8,
-    size: [224, 224],
-    erase: true,
-  },
-  {
-    id: "step-cpu",
-    what: "train step, cpu preset (ResNet-18 x0.25), batch 16, 128x128",
-    config: PRESETS.cpu,
-    kind: "step",
-    batch: 16,
-    size: [128, 128],
-  },
-  {
-    id: "predict-r18",
-    what: "predict, ResNet-18 (width 1), 775x522 image",
-    config: full,
-    kind: "predict",
-    size: [522, 775],
-  },
-  {
-    id: "predict-cpu",
-    what: "predict, cpu preset, 775x522 image",
-    config: PRESETS.cpu,
-    kind: "predict",
-    size: [522, 775],
-  },
-];
+const only = args.values.only?.split(",");
+const wanted = (id: string) => only === undefined || only.some((o) => id.startsWith(o));
 
 function median(a: number[]): number {
   const s = [...a].sort((x, y) => x - y);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-async function timeCase(c: Case): Promise<number[]> {
-  const rng = new Rng(0);
-  const net = buildNet(c.config, ["a", "b"], rng);
-  const [h, w] = c.size;
-  const times: number[] = [];
-  if (c.kind === "predict") {
-    const localizer = new Localizer(net, ["a", "b"], c.config);
-    const image = {
-      width: w,
-      height: h,
-      data: Uint8Array.from({ length: w * h * 3 }, () => rng.int(256)),
-    };
-    for (let i = 0; i <= RUNS; i++) {
-      const t0 = performance.now();
-      await localizer.predict(image);
-      if (i > 0) times.push((performance.now() - t0) / 1000); // run 0 warms up
-    }
-  } else {
-    const params = new Map(net.store.trainableNames().map((n) => [n, net.store.get(n)]));
-    const opt = new Sgd(params, { lr: 1e-3, momentum: 0.9, nesterov: true, weightDecay: 1e-5 });
-    const x = tf.randomUniform([c.batch!, h, w, 3], -1, 1, "float32", 1) as tf.Tensor4D;
-    const labels = Array.from({ length: c.batch! }, (_, i) => i % 2);
-    const o = { erase: c.erase ?? false, eraseTimes: 2, sigmaErase: 10, rng };
-    for (let i = 0; i <= RUNS; i++) {
-      const t0 = performance.now();
-      await trainStep(net, opt, { x, labels }, o);
-      if (i > 0) times.push((performance.now() - t0) / 1000);
-    }
-    if (args.values.profile && c.id === "step-r18") await profile(net, opt, x, labels, o);
-    x.dispose();
-    opt.dispose();
-  }
-  net.dispose();
-  return times;
+const seconds = (v: number) => `${v.toFixed(3)} s`;
+
+// ---------------------------------------------------------------- training
+
+interface StepCase {
+  id: string;
+  what: string;
+  config: Config;
+  batch: number;
+  size: number;
+  erase?: boolean;
 }
+
+const full = withOverrides(PRESETS.cpu, { width: 1 });
+const STEPS: StepCase[] = [
+  {
+    id: "step-r18",
+    what: "ResNet-18 (width 1), batch 8, 224x224",
+    config: full,
+    batch: 8,
+    size: 224,
+  },
+  {
+    id: "step-r18-erase",
+    what: "ResNet-18 (width 1), batch 8, 224x224, 2 erasing passes",
+    config: full,
+    batch: 8,
+    size: 224,
+    erase: true,
+  },
+  {
+    id: "step-cpu",
+    what: "cpu preset (ResNet-18 x0.25), batch 16, 128x128",
+    config: PRESETS.cpu,
+    batch: 16,
+    size: 128,
+  },
+];
 
 async function profile(
   net: ReturnType<typeof buildNet>,
-  opt: Sgd,
-  x: tf.Tensor4D,
-  labels: number[],
-  o: Parameters<typeof trainStep>[3],
+  run: () => Promise<unknown>,
 ): Promise<void> {
-  const info = await tf.profile(async () => {
-    await trainStep(net, opt, { x, labels }, o);
-  });
+  const info = await tf.profile(async () => void (await run()));
   const agg = new Map<string, { ms: number; n: number }>();
   for (const k of info.kernels) {
     const a = agg.get(k.name) ?? { ms: 0, n: 0 };
@@ -149,15 +103,151 @@ async function profile(
     agg.set(k.name, a);
   }
   const total = [...agg.values()].reduce((s, a) => s + a.ms, 0);
-  console.log(`\nkernel profile of one step (${total.toFixed(0)} ms in kernels):`);
+  console.log(
+    `  kernel profile of one step (${
+      total.toFixed(0)
+    } ms in kernels, ${net.store.size()} parameters):`,
+  );
   for (const [name, a] of [...agg].sort((p, q) => q[1].ms - p[1].ms).slice(0, 10)) {
     console.log(
-      `  ${name.padEnd(24)} ${a.ms.toFixed(0).padStart(7)} ms ${String(a.n).padStart(5)} calls ${
+      `    ${name.padEnd(24)} ${a.ms.toFixed(0).padStart(7)} ms ${String(a.n).padStart(5)} calls ${
         (100 * a.ms / total).toFixed(1).padStart(5)
       }%`,
     );
   }
 }
+
+async function timeStep(c: StepCase): Promise<number[]> {
+  const rng = new Rng(0);
+  const net = buildNet(c.config, ["a", "b"], rng);
+  const params = new Map(net.store.trainableNames().map((n) => [n, net.store.get(n)]));
+  const opt = new Sgd(params, { lr: 1e-3, momentum: 0.9, nesterov: true, weightDecay: 1e-5 });
+  const x = tf.randomUniform([c.batch, c.size, c.size, 3], -1, 1, "float32", 1) as tf.Tensor4D;
+  const labels = Array.from({ length: c.batch }, (_, i) => i % 2);
+  const o = { erase: c.erase ?? false, eraseTimes: 2, sigmaErase: 10, rng };
+  const step = () => trainStep(net, opt, { x, labels }, o);
+  const times: number[] = [];
+  for (let i = 0; i <= RUNS; i++) {
+    const t0 = performance.now();
+    await step();
+    if (i > 0) times.push((performance.now() - t0) / 1000);
+  }
+  if (args.values.profile && c.id === "step-r18") await profile(net, step);
+  x.dispose();
+  opt.dispose();
+  net.dispose();
+  return times;
+}
+
+// --------------------------------------------------------------- inference
+
+interface OrtTiming {
+  median?: number;
+  missing?: string;
+}
+
+async function ortTiming(
+  runtime: "web" | "node",
+  threads: number,
+  model: string,
+  image: string,
+): Promise<OrtTiming> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "tasks/bench_ort.ts",
+      "--runtime",
+      runtime,
+      "--threads",
+      String(threads),
+      "--model",
+      model,
+      "--image",
+      image,
+      "--runs",
+      String(RUNS),
+    ],
+    env: { ONNXRUNTIME_NODE_INSTALL: "skip", NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
+  try {
+    return JSON.parse(text) as OrtTiming;
+  } catch {
+    return {
+      missing: `${runtime} failed: ${
+        new TextDecoder().decode(out.stderr).trim().split("\n").pop()
+      }`,
+    };
+  }
+}
+
+async function inference(): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "pointwise-bench-" });
+  const glas = join("..", "shared", "data", "glas", "train_1.png");
+  let imagePath = glas;
+  let imageName = "GlaS train_1.png";
+  try {
+    await Deno.stat(glas);
+  } catch {
+    imagePath = join(dir, "image.png");
+    imageName = "synthetic";
+    const big = syntheticDataset({ count: 1, size: 775, classes: 2, seed: 1 }).samples[0].image;
+    const data = new Uint8Array(775 * 522 * 3);
+    data.set(big.data.subarray(0, data.length));
+    await Deno.writeFile(imagePath, await encodePng({ width: 775, height: 522, data }));
+  }
+  const image = await decodeImage(await Deno.readFile(imagePath), imagePath);
+  console.log(
+    `\ninference, one ${image.width}x${image.height} image (${imageName}), median of ${RUNS}:`,
+  );
+  const header = ["model", "tfjs-wasm", "ort-web 1t", "ort-web 2t", "ort-node 2t", "web 2t / node"];
+  console.log(`  ${header[0].padEnd(22)}${header.slice(1).map((h) => h.padStart(14)).join("")}`);
+  const sizes: string[] = [];
+  for (
+    const [name, config] of [["ResNet-18 (width 1)", full], ["cpu preset", PRESETS.cpu], [
+      "ResNet-50 (width 1)",
+      withOverrides(full, { arch: "resnet50" }),
+    ]] as const
+  ) {
+    const net = buildNet(config, ["a", "b"], new Rng(0));
+    const checkpoint = { config, classes: ["a", "b"], weights: await net.store.read() };
+    const bytes = exportOnnx(checkpoint);
+    sizes.push(`${name} ${(bytes.length / 2 ** 20).toFixed(1)} MiB`);
+    const model = join(dir, `${name.replace(/\W+/g, "_")}.onnx`);
+    await Deno.writeFile(model, bytes);
+    if (name.startsWith("ResNet-50")) {
+      net.dispose();
+      continue;
+    }
+    const localizer = new Localizer(net, ["a", "b"], config);
+    const times: number[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+      const t0 = performance.now();
+      await localizer.predict(image);
+      if (i > 0) times.push((performance.now() - t0) / 1000);
+    }
+    localizer.dispose();
+    const web1 = await ortTiming("web", 1, model, imagePath);
+    const web2 = await ortTiming("web", 2, model, imagePath);
+    const node2 = await ortTiming("node", 2, model, imagePath);
+    const cell = (t: OrtTiming) =>
+      (t.median !== undefined ? seconds(t.median) : "missing").padStart(14);
+    const ratio = web2.median && node2.median ? `${(web2.median / node2.median).toFixed(1)}x` : "-";
+    console.log(
+      `  ${name.padEnd(22)}${seconds(median(times)).padStart(14)}${cell(web1)}${cell(web2)}${
+        cell(node2)
+      }${ratio.padStart(14)}`,
+    );
+    for (const t of [web1, web2, node2]) if (t.missing) console.log(`    (${t.missing})`);
+  }
+  console.log(`  exported ONNX sizes: ${sizes.join(", ")}`);
+  await Deno.remove(dir, { recursive: true });
+}
+
+// -------------------------------------------------------------------- main
 
 env.backend = args.values.backend as typeof env.backend;
 const choice = await initBackend();
@@ -167,18 +257,21 @@ console.log(
 console.log(
   `date: ${
     new Date().toISOString().slice(0, 10)
-  }; deno ${Deno.version.deno}, tfjs ${tf.version_core}\n`,
+  }; deno ${Deno.version.deno}, tfjs ${tf.version_core}`,
 );
-const rows: string[] = [];
-for (const c of CASES) {
-  if (args.values.only && !args.values.only.split(",").includes(c.id)) continue;
-  const t = await timeCase(c);
-  const row = `${c.id.padEnd(16)} ${median(t).toFixed(3).padStart(8)} s  (min ${
-    Math.min(...t).toFixed(3)
-  }, max ${Math.max(...t).toFixed(3)})  ${c.what}`;
-  rows.push(row);
-  console.log(row);
+if (STEPS.some((c) => wanted(c.id))) {
+  console.log("\ntraining step (forward, backward, SGD update):");
 }
+for (const c of STEPS) {
+  if (!wanted(c.id)) continue;
+  const t = await timeStep(c);
+  console.log(
+    `  ${c.id.padEnd(16)} ${seconds(median(t)).padStart(9)}  (min ${seconds(Math.min(...t))}, max ${
+      seconds(Math.max(...t))
+    })  ${c.what}`,
+  );
+}
+if (wanted("infer")) await inference();
 console.log(
   `\npeak RSS ${
     (Deno.memoryUsage().rss / 2 ** 20).toFixed(0)

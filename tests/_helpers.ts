@@ -5,8 +5,11 @@ import {
   buildNet,
   type Config,
   encodeCheckpoint,
+  encodePng,
+  exportOnnx,
   PRESETS,
   Rng,
+  syntheticDataset,
   withOverrides,
 } from "@pointwise/core";
 
@@ -58,4 +61,22 @@ export async function listDir(dir: string): Promise<string[]> {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   return names.sort();
+}
+
+/** A tiny, untrained model exported to ONNX. */
+export async function tinyOnnx(classes = ["stripes", "dots"], seed = 0): Promise<Uint8Array> {
+  const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 });
+  const net = buildNet(config, classes, new Rng(seed));
+  const weights = await net.store.read();
+  net.dispose();
+  return exportOnnx({ config, classes, weights });
+}
+
+/** PNG bytes of synthetic images of the given sizes (deterministic). */
+export function syntheticPngs(sizes: number[], seed = 7): Promise<Uint8Array[]> {
+  return Promise.all(
+    sizes.map((size, i) =>
+      encodePng(syntheticDataset({ count: 1, size, classes: 2, seed: seed + i }).samples[0].image)
+    ),
+  );
 }

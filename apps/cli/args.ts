@@ -10,7 +10,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type Config, CONFIG_FIELDS, toFlag } from "@pointwise/core";
+import { type Config, CONFIG_FIELDS, toFlag } from "@pointwise/core/lite";
 
 /** A usage mistake: the CLI prints it with the command's help and exits 2. */
 export class UsageError extends Error {

@@ -1,6 +1,7 @@
 /**
- * `--backend auto|webgpu|wasm|cpu`: validates the flag, initialises the
- * backend through the core's one selection module and prints the choice.
+ * `--backend auto|webgpu|wasm|cpu`: validates the flag into the core's one
+ * selection setting, and initialises TensorFlow.js on the chosen backend for
+ * commands that run it (loading tfjs only then).
  *
  * @example
  * ```ts ignore
@@ -13,16 +14,15 @@ import {
   type BackendChoice,
   type BackendSetting,
   env,
-  initBackend,
-} from "@pointwise/core";
+} from "@pointwise/core/lite";
 import { str, UsageError } from "./args.ts";
 
 /** Help line for the flag. */
 export const BACKEND_HELP =
   "    --backend auto|webgpu|wasm|cpu   auto: WebGPU with a real GPU adapter, else WASM-SIMD [auto]";
 
-/** Initialises the requested backend and reports it on stderr. */
-export async function startBackend(values: Record<string, unknown>): Promise<BackendChoice> {
+/** Reads and checks `--backend` into `env.backend`. */
+export function backendSetting(values: Record<string, unknown>): BackendSetting {
   const setting = str(values, "backend", "auto") as BackendSetting;
   if (!BACKEND_SETTINGS.includes(setting)) {
     throw new UsageError(
@@ -30,6 +30,14 @@ export async function startBackend(values: Record<string, unknown>): Promise<Bac
     );
   }
   env.backend = setting;
+  return setting;
+}
+
+/** Initialises the requested tfjs backend and reports it on stderr. */
+export async function startBackend(values: Record<string, unknown>): Promise<BackendChoice> {
+  backendSetting(values);
+  // Loaded here, so that commands which never run tfjs do not load it.
+  const { initBackend } = await import("@pointwise/core");
   const choice = await initBackend();
   console.error(`backend: ${choice.name} (${choice.reason})`);
   return choice;

@@ -13,7 +13,7 @@
  * @module
  */
 import { join } from "node:path";
-import { type Dataset, loadSplit, syntheticDataset } from "@pointwise/core";
+import { type Dataset, loadSplit, syntheticDataset } from "@pointwise/core/lite";
 import { int, str, UsageError } from "./args.ts";
 import { describe, exists, readTextFor } from "./files.ts";
 import { Progress } from "./progress.ts";

@@ -8,8 +8,8 @@
  * ```
  * @module
  */
-import type { Checkpoint } from "@pointwise/core";
-import { CONFIG_FIELDS } from "@pointwise/core";
+import type { Checkpoint } from "@pointwise/core/lite";
+import { CONFIG_FIELDS } from "@pointwise/core/lite";
 import { str, UsageError } from "./args.ts";
 
 /** The flags. */

@@ -10,36 +10,30 @@
  * @module
  */
 import { UsageError } from "./args.ts";
-import { evalCommand, evalHelp } from "./commands/eval.ts";
-import { exportCommand, exportHelp } from "./commands/export.ts";
-import { importCommand, importHelp } from "./commands/import.ts";
-import { predict, predictHelp } from "./commands/predict.ts";
-import { train, trainHelp } from "./commands/train.ts";
 
-const COMMANDS: Record<
-  string,
-  { run: (argv: string[]) => Promise<number>; help: () => string; about: string }
-> = {
+type Run = (argv: string[]) => Promise<number>;
+
+// Commands load on demand: predicting with an ONNX model must not load TensorFlow.js.
+const COMMANDS: Record<string, { load: () => Promise<Run>; about: string }> = {
   train: {
-    run: train,
-    help: trainHelp,
+    load: async () => (await import("./commands/train.ts")).train,
     about: "train a model (default: built-in synthetic data, cpu preset)",
   },
   eval: {
-    run: evalCommand,
-    help: evalHelp,
+    load: async () => (await import("./commands/eval.ts")).evalCommand,
     about: "score a model on a split: metrics table and overlays",
   },
-  predict: { run: predict, help: predictHelp, about: "class, mask and overlay picture for images" },
+  predict: {
+    load: async () => (await import("./commands/predict.ts")).predict,
+    about: "class, mask and overlay picture for images",
+  },
   import: {
-    run: importCommand,
-    help: importHelp,
+    load: async () => (await import("./commands/import.ts")).importCommand,
     about: "turn a reference PyTorch checkpoint into a Pointwise model",
   },
   export: {
-    run: exportCommand,
-    help: exportHelp,
-    about: "write a model's weights for PyTorch (safetensors)",
+    load: async () => (await import("./commands/export.ts")).exportCommand,
+    about: "write a model for use elsewhere (safetensors for PyTorch, ONNX)",
   },
 };
 
@@ -74,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest);
+    return await (await command.load())(rest);
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`error: ${e.message}\n(see: pointwise ${name} --help)`);

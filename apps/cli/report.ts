@@ -8,12 +8,8 @@
  * ```
  * @module
  */
-import {
-  constantMaskScores,
-  type Dataset,
-  type EpochRecord,
-  type MetricsSummary,
-} from "@pointwise/core";
+import type { EpochRecord } from "@pointwise/core";
+import { constantMaskScores, type Dataset, type MetricsSummary } from "@pointwise/core/lite";
 import { duration, fmt, formatTable } from "./table.ts";
 
 /** Header of the per-epoch table. */

@@ -1,38 +1,53 @@
 /**
- * `pointwise export`: writes a model for use elsewhere. `--format
- * safetensors` gives the weights under the reference implementation's names
- * and layouts, loadable by its PyTorch code with `load_state_dict`.
+ * `pointwise export`: writes a model for use elsewhere. `--format onnx` gives
+ * the inference graph, checked in onnxruntime against the model before it is
+ * written; `--format safetensors` gives the weights under the reference
+ * implementation's names and layouts, loadable by its PyTorch code with
+ * `load_state_dict`.
  *
  * @example
  * ```sh
- * deno task export --model runs/synthetic --out model.safetensors
+ * deno task export --model runs/synthetic --out model.onnx
  * ```
  * @module
  */
 import { extname } from "node:path";
-import { decodeCheckpoint, exportReferenceWeights } from "@pointwise/core";
+import {
+  decodeCheckpoint,
+  exportOnnx,
+  exportReferenceWeights,
+  ONNX_IR_VERSION,
+  ONNX_OPSET,
+} from "@pointwise/core/lite";
 import { COMMON_OPTIONS, parseCommand, str, UsageError } from "../args.ts";
+import { backendSetting } from "../backend_flag.ts";
 import { readFileFor, resolveModelPath, writeFileAtomic } from "../files.ts";
+import { checkOnnx } from "../onnx_check.ts";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
   model: { type: "string" },
   out: { type: "string" },
   format: { type: "string" },
+  verify: { type: "boolean" },
 } as const;
-const FORMATS = ["safetensors", "onnx"];
+const FORMATS = ["onnx", "safetensors"];
 
 /** Help text of the command. */
 export function exportHelp(): string {
   return `Write a trained model for use elsewhere.
 
-usage: pointwise export --model DIR|FILE --out FILE [--format safetensors]
+usage: pointwise export --model DIR|FILE --out FILE [--format onnx|safetensors]
 
   --model DIR|FILE     run folder (uses best.safetensors) or checkpoint file
-  --out FILE           the file to write
-  --format FORMAT      safetensors: weights under the reference implementation's names (PyTorch
-                       OIHW layout, with w and sigma), loadable with load_state_dict; the config,
-                       classes and normalisation go into the metadata [from --out's extension]`;
+  --out FILE           the file to write; its extension picks the format
+  --format FORMAT      onnx: the inference graph (IR ${ONNX_IR_VERSION}, opset ${ONNX_OPSET}): input image
+                       [1,3,H,W] normalised, outputs logits, mask (R+) and localizer_logits;
+                       classes, normalisation and threshold in the metadata. It is checked against
+                       the model in onnxruntime before it is written.
+                       safetensors: weights under the reference implementation's names (PyTorch
+                       OIHW layout, with w and sigma), loadable with load_state_dict
+  --no-verify          skip the onnxruntime check of an ONNX export`;
 }
 
 /** Runs the command; returns the exit code. */
@@ -50,19 +65,35 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const format = str(values, "format") ?? extname(out).slice(1);
   if (!FORMATS.includes(format)) {
     throw new UsageError(
-      `--format must be safetensors (or give --out a .safetensors name), got '${format}'`,
+      `--format must be onnx or safetensors (or give --out such an extension), got '${format}'`,
     );
-  }
-  if (format === "onnx") {
-    throw new Error("ONNX export is not available in this version; use --format safetensors");
   }
   const path = await resolveModelPath(model);
   const checkpoint = decodeCheckpoint(await readFileFor(path, "model"), path);
-  await writeFileAtomic(out, exportReferenceWeights(checkpoint));
+  if (format === "safetensors") {
+    await writeFileAtomic(out, exportReferenceWeights(checkpoint));
+    console.log(
+      `wrote ${out}: ${checkpoint.weights.size} tensors in the reference naming, classes ${
+        checkpoint.classes.join(", ")
+      }`,
+    );
+    return 0;
+  }
+  const bytes = exportOnnx(checkpoint);
+  if (values.verify !== false) {
+    backendSetting(values);
+    const r = await checkOnnx(bytes, checkpoint);
+    console.error(
+      `checked in onnxruntime against the model: logits within ${r.logits.toExponential(1)}, ` +
+        `mask within ${r.mask.toExponential(1)}, ${
+          (100 * r.agreement).toFixed(2)
+        }% of mask pixels agree`,
+    );
+  }
+  await writeFileAtomic(out, bytes);
   console.log(
-    `wrote ${out}: ${checkpoint.weights.size} tensors in the reference naming, classes ${
-      checkpoint.classes.join(", ")
-    }`,
+    `wrote ${out} (${(bytes.length / 2 ** 20).toFixed(1)} MiB): ONNX IR ${ONNX_IR_VERSION}, ` +
+      `opset ${ONNX_OPSET}, classes ${checkpoint.classes.join(", ")}`,
   );
   return 0;
 }

@@ -17,14 +17,60 @@ import {
   decodeImage,
   encodeMaskPng,
   encodePng,
+  env,
   heatmapOverlay,
-  Localizer,
+  type Prediction,
   type RgbImage,
-} from "@pointwise/core";
+} from "@pointwise/core/lite";
 import { COMMON_OPTIONS, num, parseCommand, str, UsageError } from "../args.ts";
-import { BACKEND_HELP, startBackend } from "../backend_flag.ts";
+import { BACKEND_HELP, backendSetting, startBackend } from "../backend_flag.ts";
 import { INFERENCE_HELP, INFERENCE_OPTIONS, withInferenceFlags } from "../inference_flags.ts";
 import { readFileFor, resolveModelPath, writeFileAtomic } from "../files.ts";
+
+/** What both runtimes offer. */
+interface Model {
+  path: string;
+  classes: string[];
+  threshold: number;
+  predict(image: RgbImage): Promise<Prediction>;
+  dispose(): void | Promise<void>;
+}
+
+/** Opens a checkpoint (TensorFlow.js) or an .onnx file (onnxruntime, no TensorFlow.js). */
+async function openModel(model: string, values: Record<string, unknown>): Promise<Model> {
+  if (extname(model).toLowerCase() === ".onnx") {
+    if (values["mask-upsample"] !== undefined) {
+      throw new UsageError(
+        "--mask-upsample cannot change an exported ONNX model; export it with that setting",
+      );
+    }
+    const bytes = await readFileFor(model, "model");
+    backendSetting(values);
+    if (values.threads !== undefined) {
+      env.threads = num(values, "threads", 0, 1, 64);
+      if (!Number.isInteger(env.threads)) throw new UsageError("--threads expects a whole number");
+    }
+    const { loadOnnx } = await import("@pointwise/runtime");
+    const localizer = await loadOnnx(bytes, model);
+    console.error(
+      `runtime: onnxruntime-web, ${localizer.choice.provider} (${localizer.choice.reason})`,
+    );
+    return Object.assign(localizer, { path: model });
+  }
+  if (values.threads !== undefined) {
+    throw new UsageError(
+      "--threads applies to .onnx models (TensorFlow.js wasm is single-threaded)",
+    );
+  }
+  const path = await resolveModelPath(model);
+  const checkpoint = withInferenceFlags(
+    decodeCheckpoint(await readFileFor(path, "model"), path),
+    values,
+  );
+  await startBackend(values);
+  const { Localizer } = await import("@pointwise/core");
+  return Object.assign(Localizer.fromCheckpoint(checkpoint), { path });
+}
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -32,17 +78,20 @@ const OPTIONS = {
   model: { type: "string" },
   out: { type: "string" },
   threshold: { type: "string" },
+  threads: { type: "string" },
 } as const;
 
 /** Help text of the command. */
 export function predictHelp(): string {
   return `Classify images and localize what the decision rests on.
 
-usage: predict.ts --model DIR|FILE IMAGE... [--out DIR] [--threshold T]
+usage: predict.ts --model DIR|FILE|MODEL.onnx IMAGE... [--out DIR] [--threshold T]
 
-  --model DIR|FILE     run folder (uses best.safetensors) or checkpoint file
+  --model ...          run folder (uses best.safetensors), checkpoint file, or an exported .onnx
+                       model (run by onnxruntime-web, without TensorFlow.js)
   --out DIR            where to write <name>_mask.png, <name>_overlay.png, <name>.json [predictions]
-  --threshold T        mask threshold on R+ [0.5]
+  --threshold T        mask threshold on R+ [the model's, 0.5]
+  --threads N          .onnx only: threads of onnxruntime's wasm provider [the cores, up to 8]
 ${INFERENCE_HELP}
 ${BACKEND_HELP}`;
 }
@@ -71,16 +120,12 @@ export async function predict(argv: string[]): Promise<number> {
   const threshold = num(values, "threshold", 0.5, 0, 1);
   const out = str(values, "out", "predictions")!;
 
-  const path = await resolveModelPath(model);
-  const checkpoint = withInferenceFlags(
-    decodeCheckpoint(await readFileFor(path, "model"), path),
-    values,
-  );
+  // Every image is decoded before anything is written.
   const images: RgbImage[] = [];
   for (const p of positionals) images.push(await decodeImage(await readFileFor(p, "image"), p));
-  await startBackend(values);
-  const localizer = Localizer.fromCheckpoint(checkpoint);
-  localizer.threshold = threshold;
+  const localizer = await openModel(model, values);
+  if (values.threshold !== undefined) localizer.threshold = threshold;
+  const path = localizer.path;
   const names = stems(positionals);
   try {
     for (let i = 0; i < images.length; i++) {
@@ -108,7 +153,7 @@ export async function predict(argv: string[]): Promise<number> {
         classIndex: p.classIndex,
         probabilities: byClass(p.probabilities),
         localizerProbabilities: byClass(p.localizerProbabilities),
-        threshold,
+        threshold: localizer.threshold,
         maskArea: Number(p.maskArea.toFixed(6)),
         maskPixels: Math.round(p.maskArea * p.width * p.height),
         files,
@@ -121,7 +166,7 @@ export async function predict(argv: string[]): Promise<number> {
       );
     }
   } finally {
-    localizer.dispose();
+    await localizer.dispose();
   }
   return 0;
 }

@@ -10,8 +10,7 @@
  * ```
  * @module
  */
-import { type Arch, ARCHS } from "../model/minmax_net.ts";
-import { UPSAMPLE_MODES, type UpsampleMode } from "../model/upsample.ts";
+import { type Arch, ARCHS, UPSAMPLE_MODES, type UpsampleMode } from "../model/options.ts";
 
 /** Every setting of a training run. */
 export interface Config {

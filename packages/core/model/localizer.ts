@@ -20,26 +20,10 @@ import type { RgbImage } from "../data/image.ts";
 import { type Checkpoint, decodeCheckpoint } from "../io/checkpoint.ts";
 import { Rng } from "../util/rng.ts";
 import { buildNet } from "./build.ts";
-import type { MinMaxNet } from "./minmax_net.ts";
+import { makePrediction, type Prediction } from "./prediction.ts";
 
-/** What `predict()` returns for one image. */
-export interface Prediction {
-  width: number;
-  height: number;
-  classIndex: number;
-  className: string;
-  /** Softmax of the classifier on X+, in class order. */
-  probabilities: number[];
-  /** Softmax of the localizer's own head. */
-  localizerProbabilities: number[];
-  /** R+ at image resolution, row-major, in [0, 1]. */
-  mask: Float32Array;
-  /** R+ >= threshold, row-major, 0/1. */
-  binary: Uint8Array;
-  /** Fraction of pixels in the binary mask. */
-  maskArea: number;
-  threshold: number;
-}
+export type { Prediction } from "./prediction.ts";
+import type { MinMaxNet } from "./minmax_net.ts";
 
 /** A trained model ready for inference. */
 export class Localizer {
@@ -66,35 +50,20 @@ export class Localizer {
     const outs = tf.tidy(() => {
       const x = tf.tensor4d(padded.data, [1, padded.height, padded.width, 3]);
       const out = this.net.infer(x);
-      return [tf.softmax(out.scoresPos), tf.softmax(out.scoresSeg), out.mask];
+      return [out.scoresPos, out.scoresSeg, out.mask];
     });
-    const [probs, segProbs, maskPadded] = await Promise.all(outs.map((t) => t.data()));
+    const [logits, segLogits, maskPadded] = await Promise.all(outs.map((t) => t.data()));
     tf.dispose(outs);
     const { width: w, height: h } = image;
-    const mask = cropBack(maskPadded as Float32Array, padded.height, padded.width, h, w);
-    const binary = new Uint8Array(mask.length);
-    let area = 0;
-    for (let i = 0; i < mask.length; i++) {
-      binary[i] = mask[i] >= this.threshold ? 1 : 0;
-      area += binary[i];
-    }
-    const probabilities = Array.from(probs);
-    let classIndex = 0;
-    for (let c = 1; c < probabilities.length; c++) {
-      if (probabilities[c] > probabilities[classIndex]) classIndex = c;
-    }
-    return {
+    return makePrediction({
       width: w,
       height: h,
-      classIndex,
-      className: this.classes[classIndex],
-      probabilities,
-      localizerProbabilities: Array.from(segProbs),
-      mask,
-      binary,
-      maskArea: area / mask.length,
+      mask: cropBack(maskPadded as Float32Array, padded.height, padded.width, h, w),
+      logits,
+      localizerLogits: segLogits,
+      classes: this.classes,
       threshold: this.threshold,
-    };
+    });
   }
 
   /** Frees the model's tensors. */

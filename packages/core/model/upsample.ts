@@ -1,7 +1,5 @@
 /**
- * Bilinear upsampling of a low-resolution map to the input size, as two
- * small interpolation matrices (out = A_h · map · A_wᵀ), in one of two
- * geometries:
+ * Bilinear resizing with exact sampling positions, in one of two geometries:
  * - `align-corners`: the reference's `align_corners=True`, which maps the
  *   first and last cells to the first and last pixels;
  * - `stride-grid`: each cell at the input pixel its features are centred on.
@@ -19,10 +17,35 @@
  */
 import { tf } from "../runtime/tf.ts";
 
-/** Upsampling geometries. */
-export const UPSAMPLE_MODES = ["align-corners", "stride-grid"] as const;
-/** An upsampling geometry. */
-export type UpsampleMode = typeof UPSAMPLE_MODES[number];
+import type { UpsampleMode } from "./options.ts";
+
+export { UPSAMPLE_MODES, type UpsampleMode } from "./options.ts";
+
+/**
+ * Sampling position of output pixel `p` as an integer cell and a fraction,
+ * computed with exact integer arithmetic (a float32 coordinate near 160 is
+ * already off by 1e-5, which deep networks amplify).
+ */
+export function samplePosition(
+  p: number,
+  out: number,
+  cells: number,
+  mode: UpsampleMode,
+  stride = 32,
+): { cell: number; frac: number } {
+  if (mode === "align-corners") {
+    if (out <= 1 || cells <= 1) return { cell: 0, frac: 0 };
+    const num = p * (cells - 1);
+    const den = out - 1;
+    const cell = Math.floor(num / den);
+    return cell >= cells - 1 ? { cell: cells - 1, frac: 0 } : { cell, frac: (num % den) / den };
+  }
+  if (mode === "stride-grid") {
+    const cell = Math.floor(p / stride);
+    return cell >= cells - 1 ? { cell: cells - 1, frac: 0 } : { cell, frac: (p % stride) / stride };
+  }
+  throw new Error(`unknown upsampling mode '${mode}'`);
+}
 
 /** The [out x cells] bilinear weights of one axis. */
 export function interpolationMatrix(
@@ -33,17 +56,61 @@ export function interpolationMatrix(
 ): Float32Array {
   const a = new Float32Array(out * cells);
   for (let p = 0; p < out; p++) {
-    let u: number;
-    if (mode === "align-corners") u = out > 1 ? (p * (cells - 1)) / (out - 1) : 0;
-    else if (mode === "stride-grid") u = Math.min(p / stride, cells - 1);
-    else throw new Error(`unknown upsampling mode '${mode}'`);
-    const i0 = Math.min(Math.floor(u), cells - 1);
-    const i1 = Math.min(i0 + 1, cells - 1);
-    const f = u - i0;
-    a[p * cells + i0] += 1 - f;
-    a[p * cells + i1] += f;
+    const { cell, frac } = samplePosition(p, out, cells, mode, stride);
+    a[p * cells + cell] += 1 - frac;
+    if (frac > 0) a[p * cells + cell + 1] += frac;
   }
   return a;
+}
+
+/** Cells and fractions of one axis: output p = (1 - f) x[i0] + f x[i1]. */
+export function axisTaps(
+  out: number,
+  cells: number,
+  mode: UpsampleMode,
+  stride = 32,
+): { i0: Int32Array; i1: Int32Array; frac: Float32Array } {
+  const i0 = new Int32Array(out);
+  const i1 = new Int32Array(out);
+  const frac = new Float32Array(out);
+  for (let p = 0; p < out; p++) {
+    const s = samplePosition(p, out, cells, mode, stride);
+    i0[p] = s.cell;
+    i1[p] = Math.min(s.cell + 1, cells - 1);
+    frac[p] = s.frac;
+  }
+  return { i0, i1, frac };
+}
+
+/**
+ * Bilinear resize of NHWC tensors to `size` with exact sampling positions:
+ * per axis, two gathers and (1 - f) x0 + f x1. With `align-corners` it is
+ * PyTorch's `align_corners=True`. The ONNX export computes the same taps and
+ * the same operations, so both runtimes agree to float rounding. It is used
+ * where no gradient is needed (the classifier's input, and M+).
+ */
+export function resizeExact(
+  x: tf.Tensor4D,
+  size: [number, number],
+  mode: UpsampleMode = "align-corners",
+  stride = 32,
+): tf.Tensor4D {
+  const [, h, w] = x.shape;
+  const [outH, outW] = size;
+  return tf.tidy(() => {
+    const rows = axisTaps(outH, h, mode, stride);
+    const cols = axisTaps(outW, w, mode, stride);
+    const fr = tf.tensor4d(rows.frac, [1, outH, 1, 1]);
+    const byRow = tf.add(
+      tf.mul(tf.gather(x, tf.tensor1d(rows.i0, "int32"), 1), tf.sub(1, fr)),
+      tf.mul(tf.gather(x, tf.tensor1d(rows.i1, "int32"), 1), fr),
+    );
+    const fc = tf.tensor4d(cols.frac, [1, 1, outW, 1]);
+    return tf.add(
+      tf.mul(tf.gather(byRow, tf.tensor1d(cols.i0, "int32"), 2), tf.sub(1, fc)),
+      tf.mul(tf.gather(byRow, tf.tensor1d(cols.i1, "int32"), 2), fc),
+    ) as tf.Tensor4D;
+  });
 }
 
 /** Upsamples [N,h,w,1] maps to [N,H,W,1]. No gradient is needed (M+ is detached). */
@@ -53,19 +120,5 @@ export function upsampleMap(
   mode: UpsampleMode,
   stride = 32,
 ): tf.Tensor4D {
-  const [n, h, w] = m.shape;
-  const [outH, outW] = size;
-  return tf.tidy(() => {
-    const ah = tf.tensor2d(interpolationMatrix(outH, h, mode, stride), [outH, h]);
-    const aw = tf.tensor2d(interpolationMatrix(outW, w, mode, stride), [outW, w]);
-    const rows = tf.matMul(tf.reshape(m, [n * h, w]), aw, false, true); // [n*h, W]
-    const cols = tf.transpose(tf.reshape(rows, [n, h, outW]), [0, 2, 1]); // [n, W, h]
-    const out = tf.matMul(tf.reshape(cols, [n * outW, h]), ah, false, true); // [n*W, H]
-    return tf.reshape(tf.transpose(tf.reshape(out, [n, outW, outH]), [0, 2, 1]), [
-      n,
-      outH,
-      outW,
-      1,
-    ]);
-  });
+  return resizeExact(m, size, mode, stride);
 }

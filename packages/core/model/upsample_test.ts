@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { tf } from "../runtime/tf.ts";
 import { initBackend } from "../runtime/backend.ts";
 import { maxAbsDiff, tensorFrom } from "../_testing/mod.ts";
-import { interpolationMatrix, upsampleMap } from "./upsample.ts";
+import { interpolationMatrix, resizeExact, samplePosition, upsampleMap } from "./upsample.ts";
 
 Deno.test("interpolation weights on hand-computed rows", () => {
   // align-corners, 2 cells -> 4 pixels: u = 0, 1/3, 2/3, 1.
@@ -43,4 +43,42 @@ Deno.test("stride-grid upsampling puts cell i on pixel 32 i", async () => {
   const up = await upsampleMap(m, [1, 128], "stride-grid").data();
   assert.deepEqual([up[0], up[32], up[64], up[96], up[127]], [0, 10, 20, 30, 30]);
   assert.ok(Math.abs(up[16] - 5) < 1e-6);
+});
+
+Deno.test("sample positions use exact integer arithmetic", () => {
+  // 160 -> 80 align-corners: pixel 40 samples 40 * 159 / 79 = 80.5063...: cell 80, frac 40/79.
+  const s = samplePosition(40, 80, 160, "align-corners");
+  assert.equal(s.cell, 80);
+  assert.equal(s.frac, 40 / 79);
+  assert.deepEqual(samplePosition(79, 80, 160, "align-corners"), { cell: 159, frac: 0 });
+  assert.deepEqual(samplePosition(100, 128, 4, "stride-grid"), { cell: 3, frac: 0 });
+  assert.deepEqual(samplePosition(40, 128, 4, "stride-grid"), { cell: 1, frac: 0.25 });
+});
+
+Deno.test("resizeExact matches a float64 bilinear resize better than resizeBilinear does", async () => {
+  await initBackend("wasm");
+  const [H, W, h, w] = [160, 96, 80, 48];
+  const x = tensorFrom([2, H, W, 3], 3) as tf.Tensor4D;
+  const xs = await x.data();
+  const ref = new Float64Array(2 * h * w * 3);
+  for (let b = 0; b < 2; b++) {
+    for (let i = 0; i < h; i++) {
+      for (let j = 0; j < w; j++) {
+        const u = (i * (H - 1)) / (h - 1), v = (j * (W - 1)) / (w - 1);
+        const i0 = Math.floor(u), j0 = Math.floor(v), fu = u - i0, fv = v - j0;
+        const i1 = Math.min(i0 + 1, H - 1), j1 = Math.min(j0 + 1, W - 1);
+        for (let c = 0; c < 3; c++) {
+          const at = (y: number, z: number) => xs[((b * H + y) * W + z) * 3 + c];
+          ref[((b * h + i) * w + j) * 3 + c] =
+            (1 - fu) * ((1 - fv) * at(i0, j0) + fv * at(i0, j1)) +
+            fu * ((1 - fv) * at(i1, j0) + fv * at(i1, j1));
+        }
+      }
+    }
+  }
+  const exact = maxAbsDiff(await resizeExact(x, [h, w]).data(), ref);
+  const stock = maxAbsDiff(await tf.image.resizeBilinear(x, [h, w], true).data(), ref);
+  assert.ok(exact < 1e-6, `resizeExact is off by ${exact}`);
+  assert.ok(stock > exact, `resizeBilinear ${stock} vs resizeExact ${exact}`);
+  x.dispose();
 });

@@ -1,8 +1,8 @@
 /**
- * Backend selection, in one place. `env.backend` is the one setting:
- * `auto` picks WebGPU only when `navigator.gpu` gives a real (not fallback,
- * i.e. not software) adapter, and WASM-SIMD otherwise. The pure-JS cpu
- * backend is used only when asked for by name.
+ * TensorFlow.js backend initialisation. The choice itself is made in
+ * `select.ts` (one setting, `env.backend`, for every tensor runtime); this
+ * module registers the chosen backend, with the wasm training kernels, and
+ * makes it active. It fails loudly rather than falling back to another one.
  *
  * @example
  * ```ts ignore
@@ -15,69 +15,24 @@
  */
 import { tf } from "./tf.ts";
 import { registerWasmTrainingKernels } from "./wasm_kernels/mod.ts";
+import {
+  type BackendChoice,
+  type BackendName,
+  type BackendSetting,
+  env,
+  resolveBackend,
+} from "./select.ts";
 
-/** A backend that Pointwise can run on. */
-export type BackendName = "webgpu" | "wasm" | "cpu";
-/** A backend request: a name, or `auto`. */
-export type BackendSetting = BackendName | "auto";
-
-/** Every accepted value of {@link BackendSetting}, for CLI validation. */
-export const BACKEND_SETTINGS: readonly BackendSetting[] = ["auto", "webgpu", "wasm", "cpu"];
-
-/** Runtime settings shared by everything that runs tensors. */
-export const env: { backend: BackendSetting } = { backend: "auto" };
-
-/** What a WebGPU probe found. */
-export interface WebGpuProbe {
-  /** An adapter was returned. */
-  adapter: boolean;
-  /** The adapter is a fallback (software) one, such as lavapipe or llvmpipe. */
-  fallback: boolean;
-  /** The adapter's description, when it gives one. */
-  description: string;
-}
-
-/** The backend in use and why it was chosen. */
-export interface BackendChoice {
-  name: BackendName;
-  reason: string;
-}
-
-interface AdapterLike {
-  isFallbackAdapter?: boolean;
-  info?: { isFallbackAdapter?: boolean; description?: string; device?: string };
-}
-
-/** Asks `navigator.gpu` for an adapter and reports what kind it is. */
-export async function probeWebGpu(): Promise<WebGpuProbe> {
-  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } })?.gpu;
-  if (gpu === undefined) {
-    return { adapter: false, fallback: false, description: "no navigator.gpu" };
-  }
-  let adapter: AdapterLike | null;
-  try {
-    adapter = (await gpu.requestAdapter()) as AdapterLike | null;
-  } catch (e) {
-    return { adapter: false, fallback: false, description: `requestAdapter failed: ${e}` };
-  }
-  if (adapter === null) return { adapter: false, fallback: false, description: "no adapter" };
-  const fallback = Boolean(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter);
-  const description = adapter.info?.description || adapter.info?.device || "unnamed adapter";
-  return { adapter: true, fallback, description };
-}
-
-/** Resolves a setting to a backend name, without initialising anything. */
-export async function resolveBackend(
-  setting: BackendSetting = env.backend,
-): Promise<BackendChoice> {
-  if (setting !== "auto") return { name: setting, reason: "requested" };
-  const probe = await probeWebGpu();
-  if (probe.adapter && !probe.fallback) {
-    return { name: "webgpu", reason: `GPU adapter: ${probe.description}` };
-  }
-  const why = probe.adapter ? `only a software adapter (${probe.description})` : probe.description;
-  return { name: "wasm", reason: `no usable GPU: ${why}` };
-}
+export {
+  BACKEND_SETTINGS,
+  type BackendChoice,
+  type BackendName,
+  type BackendSetting,
+  env,
+  probeWebGpu,
+  resolveBackend,
+  type WebGpuProbe,
+} from "./select.ts";
 
 async function register(name: BackendName): Promise<void> {
   if (name === "wasm") {
@@ -88,16 +43,8 @@ async function register(name: BackendName): Promise<void> {
   }
 }
 
-/**
- * Makes the chosen backend the active tfjs backend. Fails loudly rather than
- * falling back to another backend.
- */
+/** Makes the chosen backend the active tfjs backend. */
 export async function initBackend(setting: BackendSetting = env.backend): Promise<BackendChoice> {
-  if (!BACKEND_SETTINGS.includes(setting)) {
-    throw new Error(
-      `unknown backend '${setting}' (expected one of ${BACKEND_SETTINGS.join(", ")})`,
-    );
-  }
   const choice = await resolveBackend(setting);
   await register(choice.name);
   let ok = false;

@@ -1,0 +1,77 @@
+/**
+ * A promise API over the localization Web Worker: one pending promise per
+ * message id, so many images can be in flight at once.
+ *
+ * @example
+ * ```ts ignore
+ * const worker = new Worker(new URL("./localize_worker.ts", import.meta.url), { type: "module" });
+ * const client = await LocalizerClient.create(worker, modelBytes);
+ * const result = await client.localize(pngBytes);
+ * client.terminate();
+ * ```
+ * @module
+ */
+import type { ModelDescription } from "./localize_service.ts";
+import type { WorkerRequest, WorkerResponse, WorkerResult } from "./protocol.ts";
+
+/** An error answered by the worker. */
+export class WorkerError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = "WorkerError";
+  }
+}
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+}
+
+/** Talks to a worker running `localize_worker.ts`. */
+export class LocalizerClient {
+  #next = 1;
+  #pending = new Map<number, Pending>();
+
+  private constructor(readonly worker: Worker, public model?: ModelDescription) {
+    worker.onmessage = (e: MessageEvent<WorkerResponse>) => {
+      const p = this.#pending.get(e.data.id);
+      if (!p) return;
+      this.#pending.delete(e.data.id);
+      if ("error" in e.data) p.reject(new WorkerError(e.data.error.code, e.data.error.message));
+      else p.resolve(e.data.result);
+    };
+    worker.onerror = (e) => {
+      e.preventDefault?.();
+      const err = new Error(`the worker failed: ${e.message}`);
+      for (const p of this.#pending.values()) p.reject(err);
+      this.#pending.clear();
+    };
+  }
+
+  /** Wraps `worker` and loads the model into it. */
+  static async create(worker: Worker, model: Uint8Array): Promise<LocalizerClient> {
+    const client = new LocalizerClient(worker);
+    client.model = await client.#send<ModelDescription>({ id: 0, model });
+    return client;
+  }
+
+  /** Localizes PNG or JPEG bytes (they are copied, not transferred). */
+  localize(image: Uint8Array): Promise<WorkerResult> {
+    return this.#send<WorkerResult>({ id: 0, image });
+  }
+
+  /** Stops the worker; pending requests are rejected. */
+  terminate(): void {
+    this.worker.terminate();
+    for (const p of this.#pending.values()) p.reject(new Error("the worker was terminated"));
+    this.#pending.clear();
+  }
+
+  #send<T>(m: WorkerRequest): Promise<T> {
+    const id = this.#next++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...m, id });
+    });
+  }
+}

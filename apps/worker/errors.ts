@@ -1,0 +1,39 @@
+/**
+ * Errors the service answers with a status code and a message meant for the
+ * client. Anything else becomes a plain 500: no stack trace or file path
+ * leaves the process.
+ *
+ * @example
+ * ```ts
+ * import { errorResponse, ServiceError } from "./errors.ts";
+ * const r = errorResponse(new ServiceError(413, "too_large", "the body is over 16 MiB"));
+ * r.status; // 413
+ * ```
+ * @module
+ */
+
+/** An error with an HTTP status and a stable code. */
+export class ServiceError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+    this.name = "ServiceError";
+  }
+}
+
+/** The JSON body of an error: `{ error: { code, message } }`. */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+/** The client-safe form of any thrown value. */
+export function toServiceError(e: unknown): ServiceError {
+  return e instanceof ServiceError
+    ? e
+    : new ServiceError(500, "internal", "the request could not be processed");
+}
+
+/** A JSON error response. */
+export function errorResponse(e: ServiceError, headers: HeadersInit = {}): Response {
+  const body: ErrorBody = { error: { code: e.code, message: e.message } };
+  return Response.json(body, { status: e.status, headers });
+}

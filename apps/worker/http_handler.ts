@@ -1,0 +1,126 @@
+/**
+ * The HTTP face of the service, web-standard only (`Request` in, `Response`
+ * out), so the same handler runs under `deno serve`, `Deno.serve`, edge
+ * runtimes and service workers:
+ *
+ * - `POST /v1/localize`: image bytes (PNG or JPEG) in; JSON out (class,
+ *   probabilities, mask area, mask as base64 PNG), or the overlay picture
+ *   when the request accepts `image/png` and not JSON;
+ * - `GET /v1/model`: classes, input normalisation, threshold, model hash;
+ * - `GET /healthz`;
+ * - `GET /model.onnx` and, through `assets`, the browser demo.
+ *
+ * Every failure is a JSON error with its status code; nothing in it names a
+ * file or carries a stack trace.
+ *
+ * @example
+ * ```ts ignore
+ * const handler = createHandler({ model: () => fetch(url).then((r) => r.bytes()) });
+ * Deno.serve(handler);
+ * ```
+ * @module
+ */
+import type { BackendSetting } from "@pointwise/core/lite";
+import { errorResponse, ServiceError, toServiceError } from "./errors.ts";
+import type { Limits } from "./limits.ts";
+import { LocalizeService } from "./localize_service.ts";
+import { readBody } from "./read_body.ts";
+import { encodeBase64 } from "./base64.ts";
+
+/** Static files: a response for a path, or undefined when there is none. */
+export type Assets = (pathname: string) => Promise<Response | undefined>;
+
+/** Options of {@link createHandler}. */
+export interface HandlerOptions {
+  /** The exported .onnx model, or how to get it (called once, on first use). */
+  model: Uint8Array | (() => Promise<Uint8Array>);
+  limits?: Partial<Limits>;
+  backend?: BackendSetting;
+  /** The browser demo's files (served for GET requests no route takes). */
+  assets?: Assets;
+  /** Where unexpected errors are reported (they never reach the client). */
+  log?: (message: string, error: unknown) => void;
+}
+
+const ROUTES: Record<string, string[]> = {
+  "/v1/localize": ["POST"],
+  "/v1/model": ["GET", "HEAD"],
+  "/healthz": ["GET", "HEAD"],
+  "/model.onnx": ["GET", "HEAD"],
+};
+
+/** Prefers the overlay picture only when PNG is asked for and JSON is not. */
+function wantsPng(req: Request): boolean {
+  const accept = req.headers.get("accept") ?? "";
+  return /\bimage\/png\b/.test(accept) && !/\bapplication\/json\b/.test(accept);
+}
+
+/** A `fetch` handler for the service; the model loads once, on first need. */
+export function createHandler(o: HandlerOptions): (req: Request) => Promise<Response> {
+  let modelBytes: Promise<Uint8Array> | undefined;
+  let service: Promise<LocalizeService> | undefined;
+  const bytes = () =>
+    modelBytes ??= Promise.resolve(typeof o.model === "function" ? o.model() : o.model);
+  const loaded = () =>
+    service ??= bytes().then((b) =>
+      LocalizeService.load(b, { limits: o.limits, backend: o.backend })
+    );
+  const log = o.log ?? ((m, e) => console.error(m, e));
+
+  async function route(req: Request, url: URL): Promise<Response> {
+    const methods = ROUTES[url.pathname];
+    if (methods === undefined) {
+      if (req.method === "GET" || req.method === "HEAD") {
+        const file = o.assets ? await o.assets(url.pathname) : undefined;
+        if (file) return file;
+      }
+      throw new ServiceError(404, "not_found", `no route ${url.pathname}`);
+    }
+    if (!methods.includes(req.method)) {
+      throw new ServiceError(
+        405,
+        "method_not_allowed",
+        `${url.pathname} takes ${methods.filter((m) => m !== "HEAD").join(", ")}`,
+      );
+    }
+    switch (url.pathname) {
+      case "/healthz": {
+        // Healthy means the model loads: a broken model file fails here, not later.
+        await loaded();
+        return Response.json({ status: "ok" });
+      }
+      case "/v1/model":
+        return Response.json((await loaded()).description);
+      case "/model.onnx":
+        return new Response(await bytes() as BodyInit, {
+          headers: { "content-type": "application/octet-stream" },
+        });
+      default: {
+        const s = await loaded();
+        const body = await readBody(req, s.limits.maxBytes);
+        const l = await s.localize(body);
+        if (wantsPng(req)) {
+          return new Response(await s.overlayPng(l) as BodyInit, {
+            headers: { "content-type": "image/png" },
+          });
+        }
+        return Response.json({
+          ...l.summary,
+          mask: { type: "image/png", encoding: "base64", data: encodeBase64(await s.maskPng(l)) },
+        });
+      }
+    }
+  }
+
+  return async (req: Request): Promise<Response> => {
+    const url = new URL(req.url);
+    try {
+      return await route(req, url);
+    } catch (e) {
+      const err = toServiceError(e);
+      if (err.status >= 500) log(`${req.method} ${url.pathname} failed:`, e);
+      const allow = err.status === 405 ? { allow: ROUTES[url.pathname].join(", ") } : undefined;
+      return errorResponse(err, allow);
+    }
+  };
+}

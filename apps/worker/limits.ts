@@ -1,0 +1,32 @@
+/**
+ * Request limits of the localization service, and the check of an image's
+ * header against them before any decoding.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_LIMITS, resolveLimits } from "./limits.ts";
+ * const limits = resolveLimits({ maxPixels: 4_000_000 });
+ * limits.maxBytes === DEFAULT_LIMITS.maxBytes; // true
+ * ```
+ * @module
+ */
+
+/** What one request may carry. */
+export interface Limits {
+  /** Largest request body, in bytes. */
+  maxBytes: number;
+  /** Largest image, in pixels (width x height, read from the header). */
+  maxPixels: number;
+}
+
+/** 16 MiB and 16 megapixels: a 4000x4000 slide tile, about 1.2 GB of float work at most. */
+export const DEFAULT_LIMITS: Readonly<Limits> = { maxBytes: 16 << 20, maxPixels: 16_000_000 };
+
+/** The defaults with `overrides` applied; throws on a limit that is not a positive integer. */
+export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
+  const limits = { ...DEFAULT_LIMITS, ...overrides };
+  for (const [k, v] of Object.entries(limits)) {
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`limit ${k} must be a positive integer`);
+  }
+  return limits;
+}

@@ -1,0 +1,170 @@
+/**
+ * One loaded model and what every front end (HTTP handler, Web Worker) does
+ * with an image: check its header against the limits, decode it, run the
+ * model and describe the result. The model is loaded once; runs are queued
+ * so that concurrent requests never share an onnxruntime session mid-run.
+ *
+ * @example
+ * ```ts ignore
+ * const service = await LocalizeService.load(modelBytes);
+ * const { summary } = await service.localize(pngBytes);
+ * summary.class; // "malignant"
+ * ```
+ * @module
+ */
+import {
+  type BackendSetting,
+  decodeImage,
+  encodeMaskPng,
+  encodePng,
+  heatmapOverlay,
+  type Normalization,
+  type Prediction,
+  readImageHeader,
+  type RgbImage,
+} from "@pointwise/core/lite";
+import { loadOnnx, type OnnxLocalizer } from "@pointwise/runtime";
+import { ServiceError } from "./errors.ts";
+import { type Limits, resolveLimits } from "./limits.ts";
+
+/** What `GET /v1/model` answers. */
+export interface ModelDescription {
+  classes: string[];
+  normalization: Normalization;
+  threshold: number;
+  /** `sha256:` and the hex digest of the model file. */
+  hash: string;
+  bytes: number;
+  /** onnxruntime execution provider. */
+  provider: string;
+}
+
+/** The JSON-friendly part of a localization. */
+export interface LocalizeSummary {
+  class: string;
+  classIndex: number;
+  probabilities: Record<string, number>;
+  width: number;
+  height: number;
+  threshold: number;
+  /** Fraction of the image in the mask. */
+  maskArea: number;
+  maskPixels: number;
+}
+
+/** A localization: the summary, and the prediction and image for pictures. */
+export interface Localization {
+  summary: LocalizeSummary;
+  prediction: Prediction;
+  image: RgbImage;
+}
+
+/** Options of {@link LocalizeService.load}. */
+export interface ServiceOptions {
+  limits?: Partial<Limits>;
+  backend?: BackendSetting;
+}
+
+async function sha256(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as BufferSource));
+  return "sha256:" + Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** A loaded model behind the service's checks. */
+export class LocalizeService {
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly localizer: OnnxLocalizer,
+    readonly description: ModelDescription,
+    readonly limits: Limits,
+  ) {}
+
+  /** Loads an exported Pointwise ONNX model from its bytes. */
+  static async load(model: Uint8Array, o: ServiceOptions = {}): Promise<LocalizeService> {
+    const limits = resolveLimits(o.limits);
+    const localizer = await loadOnnx(model, "model.onnx", { backend: o.backend });
+    const description: ModelDescription = {
+      classes: localizer.classes,
+      normalization: localizer.info.normalization,
+      threshold: localizer.threshold,
+      hash: await sha256(model),
+      bytes: model.length,
+      provider: localizer.choice.provider,
+    };
+    return new LocalizeService(localizer, description, limits);
+  }
+
+  /** Checks the header, decodes and localizes; errors are {@link ServiceError}s. */
+  async localize(bytes: Uint8Array): Promise<Localization> {
+    if (bytes.length === 0) throw new ServiceError(400, "empty_body", "the request has no image");
+    if (bytes.length > this.limits.maxBytes) {
+      throw new ServiceError(413, "too_large", `the image is over ${this.limits.maxBytes} bytes`);
+    }
+    let header;
+    try {
+      header = readImageHeader(bytes);
+    } catch (e) {
+      const message = (e as Error).message;
+      throw /^not a PNG or JPEG/.test(message)
+        ? new ServiceError(415, "not_an_image", "the body is not a PNG or JPEG image")
+        : new ServiceError(400, "bad_image", message);
+    }
+    const pixels = header.width * header.height;
+    if (pixels > this.limits.maxPixels) {
+      throw new ServiceError(
+        413,
+        "too_many_pixels",
+        `the image is ${header.width}x${header.height}, over the limit of ${this.limits.maxPixels} pixels`,
+      );
+    }
+    let image: RgbImage;
+    try {
+      image = await decodeImage(bytes, "image");
+    } catch (e) {
+      throw new ServiceError(
+        400,
+        "bad_image",
+        `the ${header.format} data cannot be decoded (${
+          (e as Error).message.replace(/^image: /, "")
+        })`,
+      );
+    }
+    const prediction = await this.#run(() => this.localizer.predict(image));
+    const { classes } = this.description;
+    const summary: LocalizeSummary = {
+      class: prediction.className,
+      classIndex: prediction.classIndex,
+      probabilities: Object.fromEntries(classes.map((c, k) => [c, prediction.probabilities[k]])),
+      width: prediction.width,
+      height: prediction.height,
+      threshold: prediction.threshold,
+      maskArea: prediction.maskArea,
+      maskPixels: Math.round(prediction.maskArea * prediction.width * prediction.height),
+    };
+    return { summary, prediction, image };
+  }
+
+  /** The binary mask as a black and white PNG. */
+  maskPng(l: Localization): Promise<Uint8Array> {
+    const { width, height, binary } = l.prediction;
+    return encodeMaskPng({ width, height, data: binary });
+  }
+
+  /** R+ as a heat map over the image, the mask outlined, as PNG. */
+  overlayPng(l: Localization): Promise<Uint8Array> {
+    return encodePng(heatmapOverlay(l.image, l.prediction.mask, l.prediction.binary));
+  }
+
+  /** Releases the model. */
+  async dispose(): Promise<void> {
+    await this.#queue.catch(() => {});
+    await this.localizer.dispose();
+  }
+
+  #run<T>(f: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(f, f);
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Localization as a service: an HTTP handler for `deno serve` and edge
+ * runtimes, a Web Worker entry with a promise client, and the browser demo.
+ * Web-standard APIs only; the model's bytes are passed in.
+ *
+ * @example
+ * ```ts ignore
+ * import { createHandler } from "@pointwise/worker";
+ * Deno.serve(createHandler({ model: await Deno.readFile("model.onnx") }));
+ * ```
+ * @module
+ */
+export { type Assets, createHandler, type HandlerOptions } from "./http_handler.ts";
+export {
+  type Localization,
+  LocalizeService,
+  type LocalizeSummary,
+  type ModelDescription,
+  type ServiceOptions,
+} from "./localize_service.ts";
+export { DEFAULT_LIMITS, type Limits, resolveLimits } from "./limits.ts";
+export { type ErrorBody, ServiceError } from "./errors.ts";
+export { LocalizerClient, WorkerError } from "./client.ts";
+export type { WorkerRequest, WorkerResponse, WorkerResult } from "./protocol.ts";

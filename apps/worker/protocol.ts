@@ -1,0 +1,43 @@
+/**
+ * Messages between an application and the localization Web Worker.
+ *
+ * - `{ id, model }`: load the exported .onnx model (once, first);
+ * - `{ id, image }`: localize PNG or JPEG bytes;
+ * - answers: `{ id, result }` or `{ id, error }`.
+ *
+ * @example
+ * ```ts
+ * import type { WorkerRequest } from "./protocol.ts";
+ * const message: WorkerRequest = { id: 1, image: new Uint8Array() };
+ * ```
+ * @module
+ */
+import type { LocalizeSummary, ModelDescription } from "./localize_service.ts";
+
+/** Loads the model. */
+export interface LoadRequest {
+  id: number;
+  model: Uint8Array;
+}
+
+/** Localizes one image. */
+export interface ImageRequest {
+  id: number;
+  image: Uint8Array;
+}
+
+/** What the worker accepts. */
+export type WorkerRequest = LoadRequest | ImageRequest;
+
+/** A localization, with the pictures as PNG bytes. */
+export interface WorkerResult extends LocalizeSummary {
+  /** The binary mask, black and white PNG. */
+  maskPng: Uint8Array;
+  /** R+ as a heat map over the image, mask outlined, PNG. */
+  overlayPng: Uint8Array;
+}
+
+/** What the worker answers. */
+export type WorkerResponse =
+  | { id: number; result: WorkerResult | ModelDescription }
+  | { id: number; error: { code: string; message: string } };

@@ -1,0 +1,125 @@
+/**
+ * The parts of Pointwise that need no TensorFlow.js: image codecs, split
+ * files and datasets, augmentation, synthetic data, metrics, overlays,
+ * configs, checkpoints and weight files, the prediction type and backend
+ * selection. Deployment code (the ONNX runtime, workers) imports this entry
+ * point and never loads a tensor library it does not use.
+ *
+ * @example
+ * ```ts ignore
+ * import { decodeImage, heatmapOverlay } from "@pointwise/core/lite";
+ * const image = await decodeImage(bytes, "slide.png");
+ * ```
+ * @module
+ */
+export {
+  BACKEND_SETTINGS,
+  type BackendChoice,
+  type BackendName,
+  type BackendSetting,
+  checkSetting,
+  defaultThreads,
+  env,
+  type OrtChoice,
+  probeWebGpu,
+  resolveBackend,
+  resolveOrtProvider,
+  type WebGpuProbe,
+} from "./runtime/select.ts";
+
+export {
+  type Config,
+  CONFIG_FIELDS,
+  type FieldSpec,
+  type PresetName,
+  PRESETS,
+  toFlag,
+  validateConfig,
+  withOverrides,
+} from "./config/config.ts";
+export { type Arch, ARCHS, UPSAMPLE_MODES, type UpsampleMode } from "./model/options.ts";
+export {
+  makePrediction,
+  type Prediction,
+  type RawPrediction,
+  softmax,
+} from "./model/prediction.ts";
+
+export { Rng } from "./util/rng.ts";
+
+export {
+  type BinaryMask,
+  decodeImage,
+  decodeMask,
+  encodeMaskPng,
+  encodePng,
+  type RgbImage,
+} from "./data/image.ts";
+export { type ImageHeader, readImageHeader } from "./data/image_header.ts";
+export { parseSplitCsv, type SplitRow } from "./data/csv.ts";
+export {
+  classesFromLabels,
+  type Dataset,
+  loadSplit,
+  type LoadSplitOptions,
+  type ReadFile,
+  type Sample,
+} from "./data/dataset.ts";
+export { augment, type AugmentOptions, normalizeInto, reflectIndex } from "./data/augment.ts";
+export { colorJitter, type JitterOptions } from "./data/color_jitter.ts";
+export { cropBack, cropStart, padAmounts, padForInference } from "./data/padding.ts";
+export {
+  SYNTHETIC_CLASSES,
+  syntheticDataset,
+  type SyntheticOptions,
+  syntheticSample,
+} from "./data/synthetic.ts";
+
+export { dice, f1PosNeg } from "./metrics/dice.ts";
+export { PxapAccumulator } from "./metrics/pxap.ts";
+export { BestThresholdAccumulator } from "./metrics/best_threshold.ts";
+export {
+  type EvaluatedImage,
+  LocalizationMetrics,
+  type MetricsSummary,
+} from "./metrics/localization_metrics.ts";
+export { constantMaskScores } from "./eval/baselines.ts";
+
+export type { NamedArray } from "./nn/module.ts";
+export {
+  decodeSafetensors,
+  encodeSafetensors,
+  type OtherTensor,
+  type SafetensorsFile,
+} from "./io/safetensors.ts";
+export {
+  type Checkpoint,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  NORMALIZATION,
+  type Normalization,
+  type TrainState,
+} from "./io/checkpoint.ts";
+export { hwioToOihw, oihwToHwio } from "./io/layout.ts";
+export {
+  type ImportOptions,
+  importWeights,
+  isBackboneParameter,
+  type WeightsReport,
+  type WeightsTarget,
+} from "./io/import_weights.ts";
+export { exportReferenceWeights, REFERENCE_WEIGHTS_FORMAT } from "./io/export_weights.ts";
+export { inferArchitecture, type InferredArchitecture } from "./io/infer_architecture.ts";
+export {
+  internalName,
+  NAMING_SCHEMES,
+  type NamingScheme,
+  REFERENCE_NAMING,
+  TIMM_NAMING,
+  TORCHVISION_NAMING,
+} from "./io/naming/mod.ts";
+
+export { comparisonPanel, drawOutline, heatmapOverlay } from "./viz/overlay.ts";
+export { colormap } from "./viz/colormap.ts";
+
+export { exportOnnx, ONNX_FORMAT, ONNX_IR_VERSION, ONNX_OPSET } from "./onnx/export_onnx.ts";

@@ -1,0 +1,21 @@
+/**
+ * Names that configs and networks share, kept free of TensorFlow.js so that
+ * configuration code loads without it.
+ *
+ * @example
+ * ```ts
+ * import { ARCHS } from "./options.ts";
+ * ARCHS.includes("resnet50"); // true
+ * ```
+ * @module
+ */
+
+/** Backbone architectures. */
+export const ARCHS = ["resnet18", "resnet34", "resnet50", "resnet101"] as const;
+/** A backbone architecture name. */
+export type Arch = typeof ARCHS[number];
+
+/** How M+ is upsampled to the input (see `upsample.ts`). */
+export const UPSAMPLE_MODES = ["align-corners", "stride-grid"] as const;
+/** An upsampling geometry. */
+export type UpsampleMode = typeof UPSAMPLE_MODES[number];

@@ -1,0 +1,396 @@
+/**
+ * Exports a checkpoint's inference graph to ONNX (IR 8, opset 17), in NCHW:
+ *
+ * - input `image`: float32 [1, 3, height, width], normalised as the metadata
+ *   says (symbolic height and width, any size);
+ * - in the graph: reflect padding to multiples of 32, the localizer pass,
+ *   M+, its upsampling, the pseudo-binary mask R+, X+ = X R+, the classifier
+ *   at the configured scale, and the reference's crop of R+ back to the image;
+ *   both resizes gather and blend the same taps, computed with the same
+ *   integer arithmetic, as the TensorFlow.js model, so the two agree to float
+ *   rounding;
+ * - outputs `logits` [1, C] (classifier on X+), `mask` [1, 1, height, width]
+ *   (R+) and `localizer_logits` [1, C].
+ *
+ * BatchNorm is folded into the convolutions; the two passes share the same
+ * initializers. Classes, normalisation, threshold and config go into the
+ * model's metadata, so a consumer needs nothing else.
+ *
+ * @example
+ * ```ts ignore
+ * const bytes = exportOnnx(decodeCheckpoint(await Deno.readFile("best.safetensors"), "best"));
+ * ```
+ * @module
+ */
+import type { Checkpoint } from "../io/checkpoint.ts";
+import type { UpsampleMode } from "../model/options.ts";
+import { NORMALIZATION } from "../io/checkpoint.ts";
+import { hwioToOihw } from "../io/layout.ts";
+import type { NamedArray } from "../nn/module.ts";
+import { foldBatchNorm } from "./fold_batch_norm.ts";
+import { floatValue, GraphBuilder, onnx } from "./graph_builder.ts";
+
+/** The IR version and opset written, both accepted by onnxruntime-web 1.30 and onnx 1.12. */
+export const ONNX_IR_VERSION = 8;
+/** The opset written. */
+export const ONNX_OPSET = 17;
+/** Marks models written by {@link exportOnnx}. */
+export const ONNX_FORMAT = "pointwise-onnx-1";
+
+class Exporter {
+  readonly g = new GraphBuilder();
+  readonly #convs = new Map<string, { w: string; b: string; k: number }>();
+
+  constructor(readonly c: Checkpoint) {}
+
+  #get(name: string): NamedArray {
+    const t = this.c.weights.get(name);
+    if (t === undefined) throw new Error(`cannot export: the checkpoint has no ${name}`);
+    return t;
+  }
+
+  /** Initializers of a convolution with its BatchNorm folded in (created once). */
+  #convParams(conv: string, bn: string): { w: string; b: string; k: number } {
+    const key = `${conv}|${bn}`;
+    let p = this.#convs.get(key);
+    if (p === undefined) {
+      const w = hwioToOihw(this.#get(`${conv}.weight`));
+      const folded = foldBatchNorm(w, {
+        gamma: this.#get(`${bn}.weight`).data,
+        beta: this.#get(`${bn}.bias`).data,
+        mean: this.#get(`${bn}.running_mean`).data,
+        variance: this.#get(`${bn}.running_var`).data,
+      });
+      p = {
+        w: this.g.float(`${conv}.weight`, folded.weight.data, folded.weight.shape),
+        b: this.g.float(`${conv}.bias`, folded.bias, [folded.bias.length]),
+        k: w.shape[2],
+      };
+      this.#convs.set(key, p);
+    }
+    return p;
+  }
+
+  /** Conv + folded BatchNorm, PyTorch's symmetric padding. */
+  convBn(x: string, conv: string, bn: string, stride: number): string {
+    const p = this.#convParams(conv, bn);
+    const pad = Math.floor(p.k / 2);
+    return this.g.op("Conv", [x, p.w, p.b], {
+      kernel_shape: { ints: [p.k, p.k] },
+      strides: { ints: [stride, stride] },
+      pads: { ints: [pad, pad, pad, pad] },
+    }, conv.replaceAll(".", "_"));
+  }
+
+  relu(x: string): string {
+    return this.g.op("Relu", [x]);
+  }
+
+  /** The ResNet backbone, as the weights describe it. */
+  backbone(x: string): string {
+    let y: string;
+    if (this.c.weights.has("conv3.weight") && this.c.weights.has("conv2.weight")) {
+      y = this.relu(this.convBn(x, "conv1", "bn1", 2));
+      y = this.relu(this.convBn(y, "conv2", "bn2", 1));
+      y = this.relu(this.convBn(y, "conv3", "bn3", 1));
+    } else {
+      y = this.relu(this.convBn(x, "conv1", "bn1", 2));
+    }
+    y = this.g.op("MaxPool", [y], {
+      kernel_shape: { ints: [3, 3] },
+      strides: { ints: [2, 2] },
+      pads: { ints: [1, 1, 1, 1] },
+    });
+    const bottleneck = this.c.weights.has("layer1.0.conv3.weight");
+    for (let l = 1; l <= 4; l++) {
+      for (let b = 0; this.c.weights.has(`layer${l}.${b}.conv1.weight`); b++) {
+        const p = `layer${l}.${b}`;
+        const stride = b === 0 && l > 1 ? 2 : 1;
+        let z: string;
+        if (bottleneck) {
+          z = this.relu(this.convBn(y, `${p}.conv1`, `${p}.bn1`, 1));
+          z = this.relu(this.convBn(z, `${p}.conv2`, `${p}.bn2`, stride));
+          z = this.convBn(z, `${p}.conv3`, `${p}.bn3`, 1);
+        } else {
+          z = this.relu(this.convBn(y, `${p}.conv1`, `${p}.bn1`, stride));
+          z = this.convBn(z, `${p}.conv2`, `${p}.bn2`, 1);
+        }
+        const identity = this.c.weights.has(`${p}.downsample.0.weight`)
+          ? this.convBn(y, `${p}.downsample.0`, `${p}.downsample.1`, stride)
+          : y;
+        y = this.relu(this.g.op("Add", [z, identity]));
+      }
+    }
+    return y;
+  }
+
+  /** A WILDCAT head: scores [1, C] and flat class maps [1, C, h*w]. */
+  head(features: string, name: string): { scores: string; flat: string; conv: string } {
+    const { modalities, kmax } = this.c.config;
+    const classes = this.c.classes.length;
+    const w = hwioToOihw(this.#get(`${name}.to_modalities.weight`));
+    const conv = this.g.op(
+      "Conv",
+      [
+        features,
+        this.g.float(`${name}.to_modalities.weight`, w.data, w.shape),
+        this.g.float(`${name}.to_modalities.bias`, this.#get(`${name}.to_modalities.bias`).data, [
+          w.shape[0],
+        ]),
+      ],
+      { kernel_shape: { ints: [1, 1] } },
+      `${name}_modalities`,
+    );
+    const grouped = this.g.op("Reshape", [
+      conv,
+      this.g.int64("grouped_shape", [1, classes, modalities, -1]),
+    ]);
+    const flat = this.g.op(
+      "ReduceMean",
+      [grouped],
+      { axes: { ints: [2] }, keepdims: { i: 0 } },
+      `${name}_maps`,
+    );
+    // k from the number of cells n, as the reference's get_k (at least 1).
+    const n = this.g.op("Shape", [flat], { start: { i: 2 }, end: { i: 3 } }, `${name}_cells`);
+    let k: string;
+    if (kmax < 1) {
+      const nf = this.g.op("Cast", [n], { to: { i: onnx.TensorProto.DataType.FLOAT } });
+      const kf = this.g.op("Round", [
+        this.g.op("Mul", [nf, this.g.float("kmax", Float32Array.of(kmax), [])]),
+      ]);
+      const ki = this.g.op("Cast", [kf], { to: { i: onnx.TensorProto.DataType.INT64 } });
+      k = this.g.op("Max", [ki, this.g.int64("one", [1])], {}, `${name}_k`);
+    } else if (kmax === 1) {
+      k = n;
+    } else {
+      k = this.g.op("Min", [n, this.g.int64("kmax_cells", [Math.floor(kmax)])], {}, `${name}_k`);
+    }
+    const [top] = this.g.opN("TopK", [flat, k], 2, {
+      axis: { i: -1 },
+      largest: { i: 1 },
+      sorted: { i: 1 },
+    }, `${name}_top`);
+    const scores = this.g.op(
+      "ReduceMean",
+      [top],
+      { axes: { ints: [-1] }, keepdims: { i: 0 } },
+      `${name}_scores`,
+    );
+    return { scores, flat, conv };
+  }
+
+  /**
+   * The taps of one axis, built in the graph with the same integer arithmetic
+   * as `samplePosition` in upsample.ts: cell = floor(p (in-1) / (out-1)) and
+   * frac = ((p (in-1)) mod (out-1)) / (out-1) for align_corners; p // 32 and
+   * (p mod 32) / 32 for the stride grid; past the last cell, that cell.
+   */
+  taps(
+    outLen: string,
+    inLen: string,
+    mode: UpsampleMode,
+  ): { i0: string; i1: string; frac: string } {
+    const g = this.g;
+    const float = onnx.TensorProto.DataType.FLOAT;
+    const p = g.op("Range", [
+      g.int64("zero_s", [0], []),
+      g.op("Squeeze", [outLen, g.int64("axis0", [0])]),
+      g.int64("one_s", [1], []),
+    ]);
+    const last = g.op("Sub", [inLen, g.int64("one", [1])]);
+    let q: string, rem: string, den: string;
+    if (mode === "align-corners") {
+      den = g.op("Max", [g.op("Sub", [outLen, g.int64("one", [1])]), g.int64("one", [1])]);
+      const num = g.op("Mul", [p, last]);
+      q = g.op("Div", [num, den]);
+      rem = g.op("Mod", [num, den]);
+    } else {
+      den = g.int64("stride", [32]);
+      q = g.op("Div", [p, den]);
+      rem = g.op("Mod", [p, den]);
+    }
+    const frac = g.op("Div", [
+      g.op("Cast", [rem], { to: { i: float } }),
+      g.op("Cast", [den], { to: { i: float } }),
+    ]);
+    const beyond = g.op("GreaterOrEqual", [q, last]);
+    const i0 = g.op("Min", [q, last]);
+    return {
+      i0,
+      i1: g.op("Min", [g.op("Add", [i0, g.int64("one", [1])]), last]),
+      frac: g.op("Where", [beyond, g.float("zero_f", Float32Array.of(0), []), frac]),
+    };
+  }
+
+  /** (1 - f) x[i0] + f x[i1] along `axis` of an NCHW value; `fShape` broadcasts f. */
+  blend(
+    x: string,
+    t: { i0: string; i1: string; frac: string },
+    axis: number,
+    fShape: number[],
+  ): string {
+    const g = this.g;
+    const f = g.op("Reshape", [t.frac, g.int64("frac_shape", fShape)]);
+    const a = g.op("Mul", [
+      g.op("Gather", [x, t.i0], { axis: { i: axis } }),
+      g.op("Sub", [g.float("one_f", Float32Array.of(1), []), f]),
+    ]);
+    const b = g.op("Mul", [g.op("Gather", [x, t.i1], { axis: { i: axis } }), f]);
+    return g.op("Add", [a, b]);
+  }
+
+  /** Bilinear resize of an NCHW value from size `inHW` to `outHW` (int64 [2] each). */
+  resize(x: string, inHW: string, outHW: string, mode: UpsampleMode, hint: string): string {
+    const g = this.g;
+    const pick = (v: string, i: number) => g.op("Gather", [v, g.int64(`at${i}`, [i])]);
+    const rows = this.blend(x, this.taps(pick(outHW, 0), pick(inHW, 0), mode), 2, [-1, 1]);
+    const out = this.blend(rows, this.taps(pick(outHW, 1), pick(inHW, 1), mode), 3, [-1]);
+    return g.op("Identity", [out], {}, hint);
+  }
+
+  /** Spatial size [h, w] of a 4-D value, as int64 [2]. */
+  hw(x: string): string {
+    return this.g.op("Shape", [x], { start: { i: 2 }, end: { i: 4 } });
+  }
+
+  build(): Uint8Array {
+    const g = this.g;
+    const cfg = this.c.config;
+    const image = "image";
+    const int64 = onnx.TensorProto.DataType.INT64;
+    const float = onnx.TensorProto.DataType.FLOAT;
+
+    // Reflect padding to multiples of 32: before = d // 2, after = d - before.
+    const size = this.hw(image);
+    const d = g.op("Mod", [
+      g.op("Sub", [
+        g.int64("stride", [32, 32]),
+        g.op("Mod", [size, g.int64("stride_mod", [32, 32])]),
+      ]),
+      g.int64("stride_mod2", [32, 32]),
+    ]);
+    const before = g.op("Div", [d, g.int64("two", [2, 2])]);
+    const after = g.op("Sub", [d, before]);
+    const pads = g.op("Concat", [
+      g.int64("no_pad", [0, 0]),
+      before,
+      g.int64("no_pad2", [0, 0]),
+      after,
+    ], { axis: { i: 0 } });
+    const padded = g.op("Pad", [image, pads], { mode: { s: "reflect" } }, "padded");
+    const paddedSize = this.hw(padded);
+
+    // Localizer pass and M+ = sum_c softmax(scores)_c map_c.
+    const seg = this.head(this.backbone(padded), "headseg");
+    const p = g.op("Unsqueeze", [
+      g.op("Softmax", [seg.scores], { axis: { i: 1 } }),
+      g.int64("axis2", [2]),
+    ]);
+    const mFlat = g.op("ReduceSum", [g.op("Mul", [seg.flat, p]), g.int64("axis1", [1])], {
+      keepdims: { i: 1 },
+    });
+    const lowShape = g.op("Concat", [g.int64("one_one", [1, 1]), this.hw(seg.conv)], {
+      axis: { i: 0 },
+    });
+    const mLow = g.op("Reshape", [mFlat, lowShape], {}, "m_low");
+    const m = this.resize(mLow, this.hw(seg.conv), paddedSize, cfg.maskUpsample, "m_pos");
+
+    // R+ = sigmoid(w ((M - min) / (max - min) - sigma)), min and max over the image.
+    const lo = g.op("ReduceMin", [m], { keepdims: { i: 1 } });
+    const range = g.op("Max", [
+      g.op("Sub", [g.op("ReduceMax", [m], { keepdims: { i: 1 } }), lo]),
+      g.float("tiny", Float32Array.of(1e-12), []),
+    ]);
+    const norm = g.op("Div", [g.op("Sub", [m, lo]), range]);
+    const r = g.op(
+      "Sigmoid",
+      [g.op("Mul", [
+        g.op("Sub", [norm, g.float("sigma", Float32Array.of(cfg.maskSigma), [])]),
+        g.float("w", Float32Array.of(cfg.maskW), []),
+      ])],
+      {},
+      "r_pos",
+    );
+
+    // Classifier on X+ resized by the classifier scale (floor, align_corners).
+    const xPos = g.op("Mul", [padded, r], {}, "x_pos");
+    const small = g.op("Cast", [
+      g.op("Floor", [
+        g.op("Mul", [
+          g.op("Cast", [paddedSize], { to: { i: float } }),
+          g.float("scale", Float32Array.of(cfg.classifierScale), []),
+        ]),
+      ]),
+    ], { to: { i: int64 } });
+    const xSmall = this.resize(xPos, paddedSize, small, "align-corners", "x_small");
+    const cls = this.head(this.backbone(xSmall), "cl32");
+
+    // The reference's crop of R+ back to the image: start = padded // 2 - size // 2.
+    const start = g.op("Sub", [
+      g.op("Div", [paddedSize, g.int64("two2", [2, 2])]),
+      g.op("Div", [size, g.int64("two3", [2, 2])]),
+    ]);
+    const mask = g.op(
+      "Slice",
+      [r, start, g.op("Add", [start, size]), g.int64("hw_axes", [2, 3])],
+      {},
+      "mask_slice",
+    );
+
+    g.nodes.push(
+      {
+        opType: "Identity",
+        name: g.name("node_out_logits"),
+        input: [cls.scores],
+        output: ["logits"],
+      },
+      { opType: "Identity", name: g.name("node_out_mask"), input: [mask], output: ["mask"] },
+      {
+        opType: "Identity",
+        name: g.name("node_out_seg"),
+        input: [seg.scores],
+        output: ["localizer_logits"],
+      },
+    );
+    const classes = this.c.classes.length;
+    const model = onnx.ModelProto.create({
+      irVersion: ONNX_IR_VERSION,
+      producerName: "pointwise",
+      producerVersion: "0.1.0",
+      modelVersion: 1,
+      docString:
+        "Min-max entropy localizer. Input: normalised image [1,3,H,W]. Outputs: classifier " +
+        "logits on X+, the mask R+ at image size (threshold in metadata), the localizer's logits.",
+      opsetImport: [{ domain: "", version: ONNX_OPSET }],
+      metadataProps: [
+        { key: "format", value: ONNX_FORMAT },
+        { key: "classes", value: JSON.stringify(this.c.classes) },
+        { key: "normalization", value: JSON.stringify(this.c.normalization ?? NORMALIZATION) },
+        { key: "threshold", value: "0.5" },
+        { key: "input_layout", value: "NCHW" },
+        { key: "config", value: JSON.stringify(cfg) },
+      ],
+      graph: {
+        name: "pointwise",
+        node: g.nodes,
+        initializer: g.initializers,
+        input: [floatValue(image, [1, 3, "height", "width"])],
+        output: [
+          floatValue("logits", [1, classes]),
+          floatValue("mask", [1, 1, "height", "width"]),
+          floatValue("localizer_logits", [1, classes]),
+        ],
+      },
+    });
+    return onnx.ModelProto.encode(model).finish();
+  }
+}
+
+/** The ONNX model of a checkpoint; throws for what it cannot express. */
+export function exportOnnx(c: Checkpoint): Uint8Array {
+  if (!Number.isFinite(c.config.kmax) || c.config.kmax <= 0) {
+    throw new Error(`cannot export kmax ${c.config.kmax}`);
+  }
+  return new Exporter(c).build();
+}

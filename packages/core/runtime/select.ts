@@ -1,0 +1,134 @@
+/**
+ * Where tensors run, decided in one place and without loading any tensor
+ * library. `env.backend` is the one setting, for TensorFlow.js and for
+ * onnxruntime alike: `auto` picks WebGPU only when `navigator.gpu` gives a
+ * real (not fallback, i.e. not software) adapter, and WASM-SIMD otherwise.
+ * The pure-JS cpu backend of tfjs is used only when asked for by name.
+ *
+ * @example
+ * ```ts ignore
+ * import { env, resolveBackend, resolveOrtProvider } from "./select.ts";
+ * env.backend = "auto";
+ * const tfjs = await resolveBackend();      // { name: "wasm", reason: "..." }
+ * const ort = await resolveOrtProvider();   // { provider: "wasm", threads: 2, reason: "..." }
+ * ```
+ * @module
+ */
+
+/** A backend that Pointwise can run on. */
+export type BackendName = "webgpu" | "wasm" | "cpu";
+/** A backend request: a name, or `auto`. */
+export type BackendSetting = BackendName | "auto";
+
+/** Every accepted value of {@link BackendSetting}, for validation. */
+export const BACKEND_SETTINGS: readonly BackendSetting[] = ["auto", "webgpu", "wasm", "cpu"];
+
+/** Runtime settings shared by everything that runs tensors. */
+export const env: {
+  backend: BackendSetting;
+  /** Threads of onnxruntime's wasm provider; 0 picks them (see {@link defaultThreads}). */
+  threads: number;
+} = { backend: "auto", threads: 0 };
+
+/** What a WebGPU probe found. */
+export interface WebGpuProbe {
+  /** An adapter was returned. */
+  adapter: boolean;
+  /** The adapter is a fallback (software) one, such as lavapipe or llvmpipe. */
+  fallback: boolean;
+  /** The adapter's description, when it gives one. */
+  description: string;
+}
+
+/** The backend in use and why it was chosen. */
+export interface BackendChoice {
+  name: BackendName;
+  reason: string;
+}
+
+interface AdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: { isFallbackAdapter?: boolean; description?: string; device?: string };
+}
+
+/** Asks `navigator.gpu` for an adapter and reports what kind it is. */
+export async function probeWebGpu(): Promise<WebGpuProbe> {
+  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } })?.gpu;
+  if (gpu === undefined) {
+    return { adapter: false, fallback: false, description: "no navigator.gpu" };
+  }
+  let adapter: AdapterLike | null;
+  try {
+    adapter = (await gpu.requestAdapter()) as AdapterLike | null;
+  } catch (e) {
+    return { adapter: false, fallback: false, description: `requestAdapter failed: ${e}` };
+  }
+  if (adapter === null) return { adapter: false, fallback: false, description: "no adapter" };
+  const fallback = Boolean(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter);
+  const description = adapter.info?.description || adapter.info?.device || "unnamed adapter";
+  return { adapter: true, fallback, description };
+}
+
+/** Throws for a setting that is not one of {@link BACKEND_SETTINGS}. */
+export function checkSetting(setting: string): asserts setting is BackendSetting {
+  if (!BACKEND_SETTINGS.includes(setting as BackendSetting)) {
+    throw new Error(
+      `unknown backend '${setting}' (expected one of ${BACKEND_SETTINGS.join(", ")})`,
+    );
+  }
+}
+
+/** Resolves a setting to a TensorFlow.js backend, without initialising anything. */
+export async function resolveBackend(
+  setting: BackendSetting = env.backend,
+): Promise<BackendChoice> {
+  checkSetting(setting);
+  if (setting !== "auto") return { name: setting, reason: "requested" };
+  const probe = await probeWebGpu();
+  if (probe.adapter && !probe.fallback) {
+    return { name: "webgpu", reason: `GPU adapter: ${probe.description}` };
+  }
+  const why = probe.adapter ? `only a software adapter (${probe.description})` : probe.description;
+  return { name: "wasm", reason: `no usable GPU: ${why}` };
+}
+
+/** onnxruntime's execution provider and threads, and why. */
+export interface OrtChoice {
+  provider: "webgpu" | "wasm";
+  /** Threads of the wasm provider (the webgpu provider's CPU fallback runs on one). */
+  threads: number;
+  reason: string;
+}
+
+/**
+ * Threads the wasm provider may use: all cores (at most 8) where threads are
+ * possible, i.e. in Deno or on a cross-origin-isolated page; otherwise one.
+ */
+export function defaultThreads(): number {
+  const g = globalThis as { Deno?: unknown; crossOriginIsolated?: boolean };
+  const canThread = g.Deno !== undefined || g.crossOriginIsolated === true;
+  const cores = (globalThis.navigator as { hardwareConcurrency?: number })?.hardwareConcurrency ??
+    1;
+  return canThread ? Math.max(1, Math.min(cores, 8)) : 1;
+}
+
+/** Resolves a setting to an onnxruntime execution provider. */
+export async function resolveOrtProvider(
+  setting: BackendSetting = env.backend,
+): Promise<OrtChoice> {
+  checkSetting(setting);
+  if (setting === "cpu") {
+    throw new Error("onnxruntime has no pure-JS backend; use --backend wasm (or auto)");
+  }
+  const choice = await resolveBackend(setting);
+  if (choice.name === "webgpu") {
+    // With the webgpu entry point, onnxruntime's wasm fallback cannot start worker threads.
+    return { provider: "webgpu", threads: 1, reason: choice.reason };
+  }
+  const threads = env.threads > 0 ? env.threads : defaultThreads();
+  return {
+    provider: "wasm",
+    threads,
+    reason: `${choice.reason}; WASM-SIMD, ${threads} thread${threads > 1 ? "s" : ""}`,
+  };
+}

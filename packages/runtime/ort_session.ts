@@ -1,0 +1,54 @@
+/**
+ * Creates an onnxruntime-web session on the execution provider chosen by
+ * the core's selection module (`resolveOrtProvider`): the webgpu entry point
+ * only for the webgpu provider (with it, the wasm provider cannot start
+ * worker threads), the plain entry point with threads for wasm.
+ *
+ * @example
+ * ```ts ignore
+ * const { session } = await createSession(bytes, await resolveOrtProvider());
+ * ```
+ * @module
+ */
+import type { OrtChoice } from "@pointwise/core/lite";
+import type * as Ort from "onnxruntime-web";
+
+/** The onnxruntime module and a session. */
+export interface OrtSession {
+  ort: typeof Ort;
+  session: Ort.InferenceSession;
+}
+
+let loadedThreads: number | null = null;
+
+/** Loads onnxruntime for `choice` and creates a session for the model bytes. */
+export async function createSession(bytes: Uint8Array, choice: OrtChoice): Promise<OrtSession> {
+  // In Deno, onnxruntime's threaded start-up replaces globalThis.Worker with
+  // node:worker_threads' Worker, which breaks every later `new Worker(url)`
+  // of the host. Its thread pool is made by then, so the original goes back.
+  const hostWorker = globalThis.Worker;
+  try {
+    return await create(bytes, choice);
+  } finally {
+    if (globalThis.Worker !== hostWorker) globalThis.Worker = hostWorker;
+  }
+}
+
+async function create(bytes: Uint8Array, choice: OrtChoice): Promise<OrtSession> {
+  const ort: typeof Ort = choice.provider === "webgpu"
+    ? await import("onnxruntime-web/webgpu")
+    : await import("onnxruntime-web");
+  // onnxruntime reads its wasm settings once, when its first session starts.
+  if (loadedThreads === null) {
+    ort.env.wasm.numThreads = choice.threads;
+    ort.env.logLevel = "error";
+    loadedThreads = choice.threads;
+  }
+  const session = await ort.InferenceSession.create(bytes, {
+    executionProviders: [choice.provider],
+    graphOptimizationLevel: "all",
+    // Errors only: node placement notes of the webgpu provider are not for users.
+    logSeverityLevel: 3,
+  });
+  return { ort, session };
+}

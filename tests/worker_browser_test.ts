@@ -1,0 +1,93 @@
+// The browser demo in a real browser: Debian's chromium, driven by
+// playwright-core, loads the page from `deno task serve`, picks an image, waits
+// for the overlay, and checks the class it shows against the HTTP endpoint's
+// answer for the same image. A screenshot is kept in test-artifacts/.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ROOT, syntheticPngs, tinyOnnx } from "./_helpers.ts";
+import { startServer } from "./_server.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
+if (!hasChromium) {
+  console.warn(`skipping the browser test: ${CHROMIUM} is missing (.ci/run installs chromium)`);
+}
+
+Deno.test({
+  name: "the demo page localizes an image in the browser and shows the endpoint's class",
+  ignore: !hasChromium,
+  // playwright-core keeps its pipe to the browser open across the test.
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const { chromium } = await import("playwright-core");
+    const tmp = await Deno.makeTempDir({ prefix: "pointwise-browser-" });
+    const modelPath = join(tmp, "model.onnx");
+    await Deno.writeFile(modelPath, await tinyOnnx(["stripes", "dots"], 11));
+    const [png] = await syntheticPngs([120], 21);
+    const imagePath = join(tmp, "slide.png");
+    await Deno.writeFile(imagePath, png);
+    const server = await startServer(
+      [
+        "run",
+        "--allow-read",
+        "--allow-net",
+        "--allow-env",
+        "tasks/serve.ts",
+        "--model",
+        modelPath,
+        "--port",
+        "0",
+      ],
+      /serving .* on (http:\/\/127\.0\.0\.1:\d+\/)/,
+    );
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        // playwright gives each launch a fresh, empty profile directory.
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      const logs: string[] = [];
+      page.on("console", (m) => logs.push(m.text()));
+      page.on("pageerror", (e) => logs.push(String(e)));
+      await page.goto(`${server.base}/`);
+      await page.waitForSelector("body[data-state=ready]", { timeout: 60_000 }).catch((e) => {
+        throw new Error(`the model did not load in the page: ${e}\n${logs.join("\n")}`);
+      });
+      // Served with COOP/COEP, the page may give onnxruntime threads.
+      assert.equal(await page.evaluate("crossOriginIsolated"), true);
+      await page.setInputFiles("#file", imagePath);
+      await page.waitForSelector("body[data-state=done]", { timeout: 60_000 }).catch(async (e) => {
+        throw new Error(`${e}\nstatus: ${await page.textContent("#status")}\n${logs.join("\n")}`);
+      });
+      const shown = (await page.textContent("#class"))?.trim();
+      const api = await (await fetch(`${server.base}/v1/localize`, {
+        method: "POST",
+        body: png as BodyInit,
+      })).json();
+      assert.equal(shown, api.class);
+      // The page's mask area at the model's threshold is the endpoint's.
+      const area = await page.textContent("#area");
+      assert.equal(area, `${(100 * api.maskArea).toFixed(1)}% of the image`);
+      // The threshold slider redraws without running the model again.
+      await page.fill("#threshold", "0.9");
+      assert.equal(await page.textContent("#threshold-value"), "0.90");
+      await page.fill("#threshold", "0.5");
+      await Deno.mkdir(join(ROOT, "test-artifacts"), { recursive: true });
+      await page.screenshot({ path: join(ROOT, "test-artifacts", "browser_demo.png") });
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
+  },
+});

@@ -1,0 +1,91 @@
+// `deno task serve` and `deno serve apps/worker/edge.ts` as a user runs them:
+// flags, a bad model, and a running server answering every route.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { runScript, syntheticPngs, tinyOnnx } from "./_helpers.ts";
+import { startServer } from "./_server.ts";
+
+const tmp = await Deno.makeTempDir({ prefix: "pointwise-serve-" });
+const modelPath = join(tmp, "model.onnx");
+await Deno.writeFile(modelPath, await tinyOnnx());
+const [png] = await syntheticPngs([90]);
+const SERVE = ["--allow-net", "--allow-env"];
+
+Deno.test("serve: --help, a missing flag and a bad model file get clear answers", async () => {
+  const help = await runScript("tasks/serve.ts", ["--help"], SERVE);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /usage: deno task serve --model MODEL\.onnx/);
+  const none = await runScript("tasks/serve.ts", [], SERVE);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /--model is required/);
+  const bad = join(tmp, "bad.onnx");
+  await Deno.writeTextFile(bad, "not a model");
+  const r = await runScript("tasks/serve.ts", ["--model", bad, "--port", "0"], SERVE);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /bad\.onnx: the model does not load/);
+  const missing = await runScript("tasks/serve.ts", ["--model", join(tmp, "nope.onnx")], SERVE);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /nope\.onnx: /);
+});
+
+Deno.test("serve: the API and the demo page's files, with cross-origin isolation", async () => {
+  const server = await startServer(
+    ["run", "--allow-read", ...SERVE, "tasks/serve.ts", "--model", modelPath, "--port", "0"],
+    /serving .* on (http:\/\/127\.0\.0\.1:\d+\/)/,
+  );
+  try {
+    assert.deepEqual(await (await fetch(`${server.base}/healthz`)).json(), { status: "ok" });
+    const r = await fetch(`${server.base}/v1/localize`, { method: "POST", body: png as BodyInit });
+    assert.equal(r.status, 200);
+    assert.ok(["stripes", "dots"].includes((await r.json()).class));
+    const page = await fetch(`${server.base}/`);
+    assert.match(page.headers.get("content-type")!, /text\/html/);
+    assert.equal(page.headers.get("cross-origin-embedder-policy"), "require-corp");
+    assert.match(await page.text(), /<script type="module" src="demo\.js">/);
+    for (const f of ["demo.js", "demo_worker.js", "vendor/ort/ort.wasm.min.mjs"]) {
+      const a = await fetch(`${server.base}/${f}`);
+      assert.equal(a.status, 200, f);
+      assert.match(a.headers.get("content-type")!, /text\/javascript/);
+      await a.body?.cancel();
+    }
+    const wasm = await fetch(`${server.base}/vendor/ort/ort-wasm-simd-threaded.wasm`);
+    assert.equal(wasm.headers.get("content-type"), "application/wasm");
+    await wasm.body?.cancel();
+    const other = await fetch(`${server.base}/vendor/ort/../../deno.json`);
+    assert.equal(other.status, 404);
+    await other.body?.cancel();
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("deno serve runs apps/worker/edge.ts with the model from POINTWISE_MODEL_URL", async () => {
+  const server = await startServer(
+    [
+      "serve",
+      "--allow-read",
+      "--allow-env",
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "apps/worker/edge.ts",
+    ],
+    /Listening on (http:\/\/127\.0\.0\.1:\d+\/)/,
+    { POINTWISE_MODEL_URL: pathToFileURL(modelPath).href },
+  );
+  try {
+    const info = await (await fetch(`${server.base}/v1/model`)).json();
+    assert.deepEqual(info.classes, ["stripes", "dots"]);
+    const r = await fetch(`${server.base}/v1/localize`, {
+      method: "POST",
+      body: png as BodyInit,
+      headers: { accept: "image/png" },
+    });
+    assert.equal(r.headers.get("content-type"), "image/png");
+    await r.body?.cancel();
+  } finally {
+    await server.stop();
+  }
+});

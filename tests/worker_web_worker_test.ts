@@ -1,0 +1,66 @@
+// The Web Worker entry of apps/worker with its promise client: the model is
+// loaded once, answers match the HTTP handler's, errors come back as
+// { id, error } without killing the worker, and many images can be in flight.
+import assert from "node:assert/strict";
+import { createHandler, LocalizerClient, WorkerError } from "@pointwise/worker";
+import { syntheticPngs, tinyOnnx } from "./_helpers.ts";
+
+const model = await tinyOnnx(["a", "b", "c"], 5);
+const images = await syntheticPngs([64, 81, 100]);
+const spawn = () => new Worker(import.meta.resolve("@pointwise/worker/worker"), { type: "module" });
+
+Deno.test("the worker localizes like the HTTP handler, and survives bad input", async () => {
+  const client = await LocalizerClient.create(spawn(), model);
+  try {
+    assert.deepEqual(client.model?.classes, ["a", "b", "c"]);
+    const handler = createHandler({ model });
+    const results = await Promise.all(images.map((png) => client.localize(png)));
+    for (const [i, png] of images.entries()) {
+      const r = await handler(
+        new Request("http://localhost/v1/localize", { method: "POST", body: png as BodyInit }),
+      );
+      const http = await r.json();
+      const { maskPng, overlayPng, ...summary } = results[i];
+      const { mask, ...httpSummary } = http;
+      assert.deepEqual(summary, httpSummary);
+      assert.equal(btoa(String.fromCharCode(...maskPng)), mask.data);
+      assert.ok(overlayPng.length > 100);
+    }
+    await assert.rejects(
+      client.localize(new TextEncoder().encode("not an image")),
+      (e: Error) => e instanceof WorkerError && e.code === "not_an_image",
+    );
+    await assert.rejects(
+      client.localize(images[0].slice(0, 60)),
+      (e: Error) => e instanceof WorkerError && e.code === "bad_image",
+    );
+    const again = await client.localize(images[1]);
+    assert.equal(again.class, results[1].class);
+  } finally {
+    client.terminate();
+  }
+});
+
+Deno.test("images before the model, or a second model, are refused with a code", async () => {
+  const worker = spawn();
+  const answers: unknown[] = [];
+  const got = new Promise<void>((resolve) => {
+    worker.onmessage = (e) => {
+      answers.push(e.data);
+      if (answers.length === 1) worker.postMessage({ id: 8, model: new Uint8Array([1, 2]) });
+      if (answers.length === 2) resolve();
+    };
+  });
+  worker.postMessage({ id: 7, image: images[0] });
+  await got;
+  worker.terminate();
+  assert.deepEqual(answers[0], {
+    id: 7,
+    error: { code: "not_loaded", message: "send { id, model } before images" },
+  });
+  // A model that is not ONNX: the load fails with a generic error, no detail leaks.
+  assert.deepEqual(answers[1], {
+    id: 8,
+    error: { code: "internal", message: "the request could not be processed" },
+  });
+});

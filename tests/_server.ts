@@ -50,3 +50,21 @@ export async function startServer(
     },
   };
 }
+
+/** `deno task serve --model <modelPath> --port 0`, with the task's permissions. */
+export function startServe(modelPath: string): Promise<Server> {
+  return startServer(
+    [
+      "run",
+      "--allow-read",
+      "--allow-net",
+      "--allow-env",
+      "tasks/serve.ts",
+      "--model",
+      modelPath,
+      "--port",
+      "0",
+    ],
+    /serving .* on (http:\/\/127\.0\.0\.1:\d+\/)/,
+  );
+}

@@ -25,15 +25,20 @@ await Deno.writeFile(
   await encodePng(syntheticDataset({ count: 1, size: 90, classes: 2, seed: 2 }).samples[0].image),
 );
 
-Deno.test("export writes a checked ONNX file, and predict.ts runs it without TensorFlow.js", async () => {
-  const onnxPath = join(tmp, "model.onnx");
-  const e = await runScript("apps/cli/main.ts", [
+/** `pointwise export` of the tiny checkpoint to `out`. */
+const exportTo = (out: string, ...flags: string[]) =>
+  runScript("apps/cli/main.ts", [
     "export",
     "--model",
     join(tmp, "model.safetensors"),
     "--out",
-    onnxPath,
+    out,
+    ...flags,
   ]);
+
+Deno.test("export writes a checked ONNX file, and predict.ts runs it without TensorFlow.js", async () => {
+  const onnxPath = join(tmp, "model.onnx");
+  const e = await exportTo(onnxPath);
   assert.equal(e.code, 0, e.stderr);
   assert.match(
     e.stderr,
@@ -104,14 +109,7 @@ Deno.test({
   ignore: !hasOnnx,
   fn: async () => {
     const onnxPath = join(tmp, "checked.onnx");
-    const e = await runScript("apps/cli/main.ts", [
-      "export",
-      "--model",
-      join(tmp, "model.safetensors"),
-      "--out",
-      onnxPath,
-      "--no-verify",
-    ]);
+    const e = await exportTo(onnxPath, "--no-verify");
     assert.equal(e.code, 0, e.stderr);
     const check = await new Deno.Command("/usr/bin/python3", {
       args: [
@@ -141,14 +139,7 @@ Deno.test({
   fn: async () => {
     const onnxPath = join(tmp, "gpu.onnx");
     assert.equal(
-      (await runScript("apps/cli/main.ts", [
-        "export",
-        "--model",
-        join(tmp, "model.safetensors"),
-        "--out",
-        onnxPath,
-        "--no-verify",
-      ])).code,
+      (await exportTo(onnxPath, "--no-verify")).code,
       0,
     );
     const results = [];

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ROOT, syntheticPngs, tinyOnnx } from "./_helpers.ts";
-import { startServer } from "./_server.ts";
+import { startServe } from "./_server.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
@@ -27,20 +27,7 @@ Deno.test({
     const [png] = await syntheticPngs([120], 21);
     const imagePath = join(tmp, "slide.png");
     await Deno.writeFile(imagePath, png);
-    const server = await startServer(
-      [
-        "run",
-        "--allow-read",
-        "--allow-net",
-        "--allow-env",
-        "tasks/serve.ts",
-        "--model",
-        modelPath,
-        "--port",
-        "0",
-      ],
-      /serving .* on (http:\/\/127\.0\.0\.1:\d+\/)/,
-    );
+    const server = await startServe(modelPath);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,

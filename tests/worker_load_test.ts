@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { syntheticPngs, tinyOnnx } from "./_helpers.ts";
-import { startServer } from "./_server.ts";
+import { startServe } from "./_server.ts";
 
 const REQUESTS = 200;
 const CONCURRENCY = 16;
@@ -31,20 +31,7 @@ Deno.test({
     const modelPath = join(tmp, "model.onnx");
     await Deno.writeFile(modelPath, await tinyOnnx());
     const images = await syntheticPngs([64, 80, 96, 112]);
-    const server = await startServer(
-      [
-        "run",
-        "--allow-read",
-        "--allow-net",
-        "--allow-env",
-        "tasks/serve.ts",
-        "--model",
-        modelPath,
-        "--port",
-        "0",
-      ],
-      /serving .* on (http:\/\/127\.0\.0\.1:\d+\/)/,
-    );
+    const server = await startServe(modelPath);
     const url = `${server.base}/v1/localize`;
     try {
       // The expected answer of each image, one at a time.

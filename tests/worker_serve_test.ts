@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { runScript, syntheticPngs, tinyOnnx } from "./_helpers.ts";
-import { startServer } from "./_server.ts";
+import { startServe, startServer } from "./_server.ts";
 
 const tmp = await Deno.makeTempDir({ prefix: "pointwise-serve-" });
 const modelPath = join(tmp, "model.onnx");
@@ -30,10 +30,7 @@ Deno.test("serve: --help, a missing flag and a bad model file get clear answers"
 });
 
 Deno.test("serve: the API and the demo page's files, with cross-origin isolation", async () => {
-  const server = await startServer(
-    ["run", "--allow-read", ...SERVE, "tasks/serve.ts", "--model", modelPath, "--port", "0"],
-    /serving .* on (http:\/\/127\.0\.0\.1:\d+\/)/,
-  );
+  const server = await startServe(modelPath);
   try {
     assert.deepEqual(await (await fetch(`${server.base}/healthz`)).json(), { status: "ok" });
     const r = await fetch(`${server.base}/v1/localize`, { method: "POST", body: png as BodyInit });

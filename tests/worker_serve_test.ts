@@ -74,6 +74,8 @@ Deno.test("deno serve runs apps/worker/edge.ts with the model from POINTWISE_MOD
   );
   try {
     const info = await (await fetch(`${server.base}/v1/model`)).json();
+    const page = await fetch(`${server.base}/`);
+    assert.match(await page.text(), /<title>Pointwise/);
     assert.deepEqual(info.classes, ["stripes", "dots"]);
     const r = await fetch(`${server.base}/v1/localize`, {
       method: "POST",

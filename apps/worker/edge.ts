@@ -3,7 +3,8 @@
  * Deno Deploy, Cloudflare Workers and similar runtimes start. The model is
  * fetched once per isolate from `POINTWISE_MODEL_URL`: an environment binding
  * on edge runtimes (the second argument of `fetch`), or the environment
- * variable under `deno serve` (a `file:` URL works there).
+ * variable under `deno serve` (a `file:` URL works there). The demo page is
+ * served too wherever its files can be fetched.
  *
  * @example
  * ```sh
@@ -12,6 +13,7 @@
  * @module
  */
 import { createHandler } from "./http_handler.ts";
+import { demoAssets } from "./static_assets.ts";
 
 type Bindings = { POINTWISE_MODEL_URL?: string } | undefined;
 
@@ -38,6 +40,7 @@ const service: { fetch(req: Request, bindings?: unknown): Promise<Response> } = 
         if (!r.ok) throw new Error(`cannot fetch the model (${r.status})`);
         return new Uint8Array(await r.arrayBuffer());
       },
+      assets: demoAssets(),
     });
     return handler(req);
   },

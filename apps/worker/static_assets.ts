@@ -50,8 +50,9 @@ export function demoAssets(
   return async (pathname) => {
     const url = files.get(pathname);
     if (url === undefined) return undefined;
-    const r = await fetch(url);
-    if (!r.ok) return undefined;
+    // A host that cannot fetch these URLs (an edge runtime without the files) serves no demo.
+    const r = await fetch(url).catch(() => undefined);
+    if (!r?.ok) return undefined;
     const ext = url.slice(url.lastIndexOf(".") + 1);
     return new Response(r.body, {
       headers: {

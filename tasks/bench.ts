@@ -13,6 +13,7 @@
  * @module
  */
 import { join } from "node:path";
+import { kernelFlops, type KernelRecord } from "./bench_flops.ts";
 import { parseArgs } from "node:util";
 import {
   buildNet,
@@ -65,6 +66,7 @@ interface StepCase {
 }
 
 const full = withOverrides(PRESETS.cpu, { width: 1 });
+const cpuPreset = PRESETS.cpu;
 const STEPS: StepCase[] = [
   {
     id: "step-r18",
@@ -82,19 +84,37 @@ const STEPS: StepCase[] = [
     erase: true,
   },
   {
+    id: "step-cpu-224",
+    what: "cpu preset (ResNet-18 x0.25), batch 8, 224x224",
+    config: cpuPreset,
+    batch: 8,
+    size: 224,
+  },
+  {
+    id: "step-cpu-480",
+    what: "cpu preset (ResNet-18 x0.25), batch 8, 480x480 (reference crop)",
+    config: cpuPreset,
+    batch: 8,
+    size: 480,
+  },
+  {
     id: "step-cpu",
-    what: "cpu preset (ResNet-18 x0.25), batch 16, 128x128",
-    config: PRESETS.cpu,
+    what: "cpu preset (ResNet-18 x0.25), batch 16, 128x128 (the default training)",
+    config: cpuPreset,
     batch: 16,
     size: 128,
   },
 ];
 
+/** Profiles one step: prints the top kernels when asked, returns the step's FLOPs. */
 async function profile(
   net: ReturnType<typeof buildNet>,
   run: () => Promise<unknown>,
-): Promise<void> {
+  print: boolean,
+): Promise<number> {
   const info = await tf.profile(async () => void (await run()));
+  const flops = kernelFlops(info.kernels as unknown as KernelRecord[]);
+  if (!print) return flops;
   const agg = new Map<string, { ms: number; n: number }>();
   for (const k of info.kernels) {
     const a = agg.get(k.name) ?? { ms: 0, n: 0 };
@@ -115,9 +135,10 @@ async function profile(
       }%`,
     );
   }
+  return flops;
 }
 
-async function timeStep(c: StepCase): Promise<number[]> {
+async function timeStep(c: StepCase): Promise<{ times: number[]; flops: number }> {
   const rng = new Rng(0);
   const net = buildNet(c.config, ["a", "b"], rng);
   const params = new Map(net.store.trainableNames().map((n) => [n, net.store.get(n)]));
@@ -132,11 +153,84 @@ async function timeStep(c: StepCase): Promise<number[]> {
     await step();
     if (i > 0) times.push((performance.now() - t0) / 1000);
   }
-  if (args.values.profile && c.id === "step-r18") await profile(net, step);
+  const flops = await profile(net, step, args.values.profile && c.id === "step-r18");
   x.dispose();
   opt.dispose();
   net.dispose();
-  return times;
+  return { times, flops };
+}
+
+/** The same step in PyTorch (tasks/bench_torch.py, 2 threads), or why it is missing. */
+async function torchStep(c: StepCase): Promise<{ step?: number; missing?: string }> {
+  if (c.erase) return { missing: "erasing is not timed in PyTorch" };
+  const cfg = c.config;
+  const depth = cfg.arch.replace("resnet", "");
+  try {
+    const out = await new Deno.Command("/usr/bin/python3", {
+      args: [
+        "tasks/bench_torch.py",
+        "--depth",
+        depth,
+        "--width",
+        String(cfg.width),
+        ...(cfg.deepStem ? ["--deep-stem"] : []),
+        "--dropout",
+        String(cfg.dropout),
+        "--batch",
+        String(c.batch),
+        "--size",
+        String(c.size),
+        "--threads",
+        "2",
+        "--runs",
+        String(RUNS),
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
+    if (out.code !== 0) {
+      const why = new TextDecoder().decode(out.stderr).trim().split("\n").pop();
+      return { missing: `PyTorch: ${why}` };
+    }
+    return JSON.parse(text);
+  } catch (e) {
+    return { missing: `PyTorch: ${(e as Error).message.split("\n")[0]}` };
+  }
+}
+
+/** GFLOP/s of a square matmul on the current tfjs backend (one thread on wasm). */
+async function matmulPeak(n = 1024): Promise<number> {
+  const a = tf.randomUniform([n, n]);
+  const b = tf.randomUniform([n, n]);
+  const times: number[] = [];
+  for (let i = 0; i <= RUNS; i++) {
+    const t0 = performance.now();
+    const c = tf.matMul(a, b);
+    await c.data();
+    c.dispose();
+    if (i > 0) times.push((performance.now() - t0) / 1000);
+  }
+  tf.dispose([a, b]);
+  return 2 * n ** 3 / median(times) / 1e9;
+}
+
+/** GFLOP/s of a 3x3 convolution (8x56x56, 256 -> 256 channels) in PyTorch, 2 threads. */
+async function torchConvPeak(): Promise<number | undefined> {
+  const code = "import time,torch,torch.nn.functional as F;torch.set_num_threads(2);" +
+    "x=torch.rand(8,256,56,56);w=torch.rand(256,256,3,3);F.conv2d(x,w,padding=1);" +
+    "t=time.perf_counter();[F.conv2d(x,w,padding=1) for _ in range(3)];" +
+    "print(2*8*56*56*256*256*9/((time.perf_counter()-t)/3)/1e9)";
+  try {
+    const out = await new Deno.Command("/usr/bin/python3", {
+      args: ["-c", code],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return out.code === 0 ? Number(new TextDecoder().decode(out.stdout)) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // --------------------------------------------------------------- inference
@@ -203,7 +297,16 @@ async function inference(): Promise<void> {
   console.log(
     `\ninference, one ${image.width}x${image.height} image (${imageName}), median of ${RUNS}:`,
   );
-  const header = ["model", "tfjs-wasm", "ort-web 1t", "ort-web 2t", "ort-node 2t", "web 2t / node"];
+  const header = [
+    "model",
+    "tfjs-wasm",
+    "tfjs-cpu",
+    "ort-web 1t",
+    "ort-web 2t",
+    "ort-node 2t",
+    "wasm / node",
+    "web 2t / node",
+  ];
   console.log(`  ${header[0].padEnd(22)}${header.slice(1).map((h) => h.padStart(14)).join("")}`);
   const sizes: string[] = [];
   for (
@@ -229,17 +332,31 @@ async function inference(): Promise<void> {
       await localizer.predict(image);
       if (i > 0) times.push((performance.now() - t0) / 1000);
     }
+    // The pure-JS backend, for the small model only: it is slow.
+    let cpu = "-";
+    if (config === PRESETS.cpu) {
+      await initBackend("cpu");
+      const t: number[] = [];
+      for (let i = 0; i <= Math.min(RUNS, 2); i++) {
+        const t0 = performance.now();
+        await localizer.predict(image);
+        if (i > 0) t.push((performance.now() - t0) / 1000);
+      }
+      cpu = seconds(median(t));
+      await initBackend("wasm");
+    }
     localizer.dispose();
     const web1 = await ortTiming("web", 1, model, imagePath);
     const web2 = await ortTiming("web", 2, model, imagePath);
     const node2 = await ortTiming("node", 2, model, imagePath);
     const cell = (t: OrtTiming) =>
       (t.median !== undefined ? seconds(t.median) : "missing").padStart(14);
-    const ratio = web2.median && node2.median ? `${(web2.median / node2.median).toFixed(1)}x` : "-";
+    const over = (a: number | undefined) =>
+      (a && node2.median ? `${(a / node2.median).toFixed(1)}x` : "-").padStart(14);
     console.log(
-      `  ${name.padEnd(22)}${seconds(median(times)).padStart(14)}${cell(web1)}${cell(web2)}${
-        cell(node2)
-      }${ratio.padStart(14)}`,
+      `  ${name.padEnd(22)}${seconds(median(times)).padStart(14)}${cpu.padStart(14)}${cell(web1)}${
+        cell(web2)
+      }${cell(node2)}${over(median(times))}${over(web2.median)}`,
     );
     for (const t of [web1, web2, node2]) if (t.missing) console.log(`    (${t.missing})`);
   }
@@ -260,16 +377,36 @@ console.log(
   }; deno ${Deno.version.deno}, tfjs ${tf.version_core}`,
 );
 if (STEPS.some((c) => wanted(c.id))) {
-  console.log("\ntraining step (forward, backward, SGD update):");
+  const peak = await matmulPeak();
+  const native = await torchConvPeak();
+  console.log(
+    `\npeaks: tfjs-wasm matmul 1024 (1 thread) ${peak.toFixed(1)} GFLOP/s; ${
+      native ? `PyTorch 3x3 conv (2 threads) ${native.toFixed(1)} GFLOP/s` : "PyTorch missing"
+    }`,
+  );
+  console.log("\ntraining step (forward, backward, SGD update), medians:");
+  console.log(
+    `  ${"case".padEnd(16)}${"tfjs-wasm".padStart(10)}${"GFLOP/s".padStart(9)}${
+      "torch 2t".padStart(10)
+    }${"GFLOP/s".padStart(9)}${"ratio".padStart(8)}  what`,
+  );
 }
 for (const c of STEPS) {
   if (!wanted(c.id)) continue;
-  const t = await timeStep(c);
+  const { times, flops } = await timeStep(c);
+  const t = median(times);
+  const torch = await torchStep(c);
+  const cells = torch.step
+    ? `${seconds(torch.step).padStart(10)}${(flops / torch.step / 1e9).toFixed(1).padStart(9)}${
+      `${(t / torch.step).toFixed(1)}x`.padStart(8)
+    }`
+    : `${"-".padStart(10)}${"-".padStart(9)}${"-".padStart(8)}`;
   console.log(
-    `  ${c.id.padEnd(16)} ${seconds(median(t)).padStart(9)}  (min ${seconds(Math.min(...t))}, max ${
-      seconds(Math.max(...t))
-    })  ${c.what}`,
+    `  ${c.id.padEnd(16)}${seconds(t).padStart(10)}${
+      (flops / t / 1e9).toFixed(1).padStart(9)
+    }${cells}  ${c.what} (${(flops / 1e9).toFixed(1)} GFLOP)`,
   );
+  if (torch.missing) console.log(`    (${torch.missing})`);
 }
 if (wanted("infer")) await inference();
 console.log(

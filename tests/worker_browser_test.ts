@@ -66,10 +66,12 @@ Deno.test({
       // The page's mask area at the model's threshold is the endpoint's.
       const area = await page.textContent("#area");
       assert.equal(area, `${(100 * api.maskArea).toFixed(1)}% of the image`);
-      // The threshold slider redraws without running the model again.
-      await page.fill("#threshold", "0.9");
-      assert.equal(await page.textContent("#threshold-value"), "0.90");
+      // The threshold slider redraws the mask without running the model again.
+      await page.fill("#threshold", "0.99");
+      assert.equal(await page.textContent("#threshold-value"), "0.99");
+      assert.notEqual(await page.textContent("#area"), area, "a higher threshold shrinks the mask");
       await page.fill("#threshold", "0.5");
+      assert.equal(await page.textContent("#area"), area);
       await Deno.mkdir(join(ROOT, "test-artifacts"), { recursive: true });
       await page.screenshot({ path: join(ROOT, "test-artifacts", "browser_demo.png") });
     } finally {

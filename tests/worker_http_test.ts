@@ -152,6 +152,35 @@ Deno.test("a model that does not load gives a 500 with no detail, and the detail
   assert.match(String(errors[0]), /not a valid ONNX model/);
 });
 
+Deno.test("past the limits on requests at once, a 503 busy with Retry-After", async () => {
+  const narrow = createHandler({ model, limits: { maxConcurrent: 1, maxQueued: 1 } });
+  const send = () =>
+    narrow(
+      new Request("http://localhost/v1/localize", { method: "POST", body: small as BodyInit }),
+    );
+  await (await send()).body?.cancel(); // load the model first
+  const answers = await Promise.all([send(), send(), send(), send()]);
+  const statuses = answers.map((r) => r.status);
+  assert.deepEqual(statuses, [200, 200, 503, 503]);
+  assert.equal(answers[2].headers.get("retry-after"), "1");
+  await assertError(answers[3], 503, "busy");
+  for (const r of answers.slice(0, 3)) await r.body?.cancel();
+  assert.equal((await send()).status, 200, "places are given back");
+});
+
+Deno.test("a model that fails to load once is loaded again on the next request", async () => {
+  let calls = 0;
+  const flaky = createHandler({
+    model: () => ++calls === 1 ? Promise.reject(new Error("network down")) : Promise.resolve(model),
+    log: () => {},
+  });
+  assert.equal((await flaky(new Request("http://localhost/healthz"))).status, 500);
+  assert.deepEqual(await (await flaky(new Request("http://localhost/healthz"))).json(), {
+    status: "ok",
+  });
+  assert.equal(calls, 2);
+});
+
 Deno.test("concurrent requests get the answers of sequential ones", async () => {
   const images = [small, wide, small, wide, wide, small, small, wide];
   const sequential = [];

@@ -53,7 +53,22 @@ Deno.test("images before the model, or a second model, are refused with a code",
   });
   worker.postMessage({ id: 7, image: images[0] });
   await got;
+  // After a failed load, the model can be sent again; a malformed message gets a code.
+  const more = await new Promise<unknown[]>((resolve) => {
+    const replies: unknown[] = [];
+    worker.onmessage = (e) => {
+      replies.push(e.data);
+      if (replies.length === 2) resolve(replies);
+    };
+    worker.postMessage({ id: 9, hello: true });
+    worker.postMessage({ id: 10, model });
+  });
   worker.terminate();
+  assert.deepEqual(more[0], {
+    id: 9,
+    error: { code: "bad_message", message: "messages are { id, model } or { id, image }" },
+  });
+  assert.deepEqual((more[1] as { result: { classes: string[] } }).result.classes, ["a", "b", "c"]);
   assert.deepEqual(answers[0], {
     id: 7,
     error: { code: "not_loaded", message: "send { id, model } before images" },

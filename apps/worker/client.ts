@@ -12,7 +12,7 @@
  * @module
  */
 import type { ModelDescription } from "./localize_service.ts";
-import type { WorkerRequest, WorkerResponse, WorkerResult } from "./protocol.ts";
+import type { LoadRequest, WorkerRequest, WorkerResponse, WorkerResult } from "./protocol.ts";
 
 /** An error answered by the worker. */
 export class WorkerError extends Error {
@@ -48,10 +48,14 @@ export class LocalizerClient {
     };
   }
 
-  /** Wraps `worker` and loads the model into it. */
-  static async create(worker: Worker, model: Uint8Array): Promise<LocalizerClient> {
+  /** Wraps `worker` and loads the model into it, with the worker's limits and backend. */
+  static async create(
+    worker: Worker,
+    model: Uint8Array,
+    options: Omit<LoadRequest, "id" | "model"> = {},
+  ): Promise<LocalizerClient> {
     const client = new LocalizerClient(worker);
-    client.model = await client.#send<ModelDescription>({ id: 0, model });
+    client.model = await client.#send<ModelDescription>({ id: 0, model, ...options });
     return client;
   }
 

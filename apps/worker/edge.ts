@@ -1,6 +1,6 @@
 /**
- * The service as a module with `export default { fetch }`: what `deno serve`,
- * Deno Deploy, Cloudflare Workers and similar runtimes start. The model is
+ * The service as a module with `export default { fetch }`, the shape that
+ * `deno serve` and edge runtimes start. The model is
  * fetched once per isolate from `POINTWISE_MODEL_URL`: an environment binding
  * on edge runtimes (the second argument of `fetch`), or the environment
  * variable under `deno serve` (a `file:` URL works there). The demo page is

@@ -8,7 +8,8 @@
  *   when the request accepts `image/png` and not JSON;
  * - `GET /v1/model`: classes, input normalisation, threshold, model hash;
  * - `GET /healthz`;
- * - `GET /model.onnx` and, through `assets`, the browser demo.
+ * - `GET /model.onnx` (the demo downloads it) and, through `assets`, the
+ *   browser demo.
  *
  * Every failure is a JSON error with its status code; nothing in it names a
  * file or carries a stack trace.
@@ -59,12 +60,21 @@ function wantsPng(req: Request): boolean {
 export function createHandler(o: HandlerOptions): (req: Request) => Promise<Response> {
   let modelBytes: Promise<Uint8Array> | undefined;
   let service: Promise<LocalizeService> | undefined;
+  // A failed load is forgotten, so that a later request tries again (a
+  // transient fetch failure on an edge runtime must not stick to the isolate).
   const bytes = () =>
-    modelBytes ??= Promise.resolve(typeof o.model === "function" ? o.model() : o.model);
+    modelBytes ??= Promise.resolve(typeof o.model === "function" ? o.model() : o.model)
+      .catch((e) => {
+        modelBytes = undefined;
+        throw e;
+      });
   const loaded = () =>
     service ??= bytes().then((b) =>
       LocalizeService.load(b, { limits: o.limits, backend: o.backend })
-    );
+    ).catch((e) => {
+      service = undefined;
+      throw e;
+    });
   const log = o.log ?? ((m, e) => console.error(m, e));
 
   async function route(req: Request, url: URL): Promise<Response> {
@@ -97,16 +107,18 @@ export function createHandler(o: HandlerOptions): (req: Request) => Promise<Resp
         });
       default: {
         const s = await loaded();
-        const body = await readBody(req, s.limits.maxBytes);
-        const l = await s.localize(body);
-        if (wantsPng(req)) {
-          return new Response(await s.overlayPng(l) as BodyInit, {
-            headers: { "content-type": "image/png" },
+        return await s.admit(async () => {
+          const l = await s.localize(await readBody(req, s.limits.maxBytes));
+          if (wantsPng(req)) {
+            return new Response(await s.overlayPng(l) as BodyInit, {
+              headers: { "content-type": "image/png" },
+            });
+          }
+          const mask = encodeBase64(await s.maskPng(l));
+          return Response.json({
+            ...l.summary,
+            mask: { type: "image/png", encoding: "base64", data: mask },
           });
-        }
-        return Response.json({
-          ...l.summary,
-          mask: { type: "image/png", encoding: "base64", data: encodeBase64(await s.maskPng(l)) },
         });
       }
     }
@@ -118,9 +130,11 @@ export function createHandler(o: HandlerOptions): (req: Request) => Promise<Resp
       return await route(req, url);
     } catch (e) {
       const err = toServiceError(e);
-      if (err.status >= 500) log(`${req.method} ${url.pathname} failed:`, e);
-      const allow = err.status === 405 ? { allow: ROUTES[url.pathname].join(", ") } : undefined;
-      return errorResponse(err, allow);
+      if (err.status === 500) log(`${req.method} ${url.pathname} failed:`, e);
+      const headers: Record<string, string> = {};
+      if (err.status === 405) headers.allow = ROUTES[url.pathname].join(", ");
+      if (err.status === 503) headers["retry-after"] = "1";
+      return errorResponse(err, headers);
     }
   };
 }

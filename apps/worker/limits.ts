@@ -17,10 +17,22 @@ export interface Limits {
   maxBytes: number;
   /** Largest image, in pixels (width x height, read from the header). */
   maxPixels: number;
+  /** Requests worked on at once (read, decode, run, encode). */
+  maxConcurrent: number;
+  /** Requests that may wait for a place; more get 503. */
+  maxQueued: number;
 }
 
-/** 16 MiB and 16 megapixels: a 4000x4000 slide tile, about 1.2 GB of float work at most. */
-export const DEFAULT_LIMITS: Readonly<Limits> = { maxBytes: 16 << 20, maxPixels: 16_000_000 };
+/**
+ * 16 MiB and 16 megapixels (a 4000x4000 slide tile: a few hundred MB of
+ * buffers while it is worked on), two at once, 64 waiting.
+ */
+export const DEFAULT_LIMITS: Readonly<Limits> = {
+  maxBytes: 16 << 20,
+  maxPixels: 16_000_000,
+  maxConcurrent: 2,
+  maxQueued: 64,
+};
 
 /** The defaults with `overrides` applied; throws on a limit that is not a positive integer. */
 export function resolveLimits(overrides: Partial<Limits> = {}): Limits {

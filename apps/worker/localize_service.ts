@@ -15,6 +15,7 @@
 import {
   type BackendSetting,
   decodeImage,
+  DecoderUnavailableError,
   encodeMaskPng,
   encodePng,
   heatmapOverlay,
@@ -26,6 +27,7 @@ import {
 import { loadOnnx, type OnnxLocalizer } from "@pointwise/runtime";
 import { ServiceError } from "./errors.ts";
 import { type Limits, resolveLimits } from "./limits.ts";
+import { Gate } from "./gate.ts";
 
 /** What `GET /v1/model` answers. */
 export interface ModelDescription {
@@ -73,12 +75,23 @@ async function sha256(bytes: Uint8Array): Promise<string> {
 /** A loaded model behind the service's checks. */
 export class LocalizeService {
   #queue: Promise<unknown> = Promise.resolve();
+  #gate: Gate;
 
   private constructor(
     readonly localizer: OnnxLocalizer,
     readonly description: ModelDescription,
     readonly limits: Limits,
-  ) {}
+  ) {
+    this.#gate = new Gate(limits.maxConcurrent, limits.maxQueued);
+  }
+
+  /**
+   * Runs one request's whole work (reading its body included) within the
+   * limits on requests at once; throws a 503 `busy` error past them.
+   */
+  admit<T>(work: () => Promise<T>): Promise<T> {
+    return this.#gate.run(work);
+  }
 
   /** Loads an exported Pointwise ONNX model from its bytes. */
   static async load(model: Uint8Array, o: ServiceOptions = {}): Promise<LocalizeService> {
@@ -122,13 +135,17 @@ export class LocalizeService {
     try {
       image = await decodeImage(bytes, "image");
     } catch (e) {
+      // The host failing (decoder not loadable, memory) is ours to log, not the client's fault.
+      const cause = (e as Error).cause;
+      if (cause instanceof DecoderUnavailableError || cause instanceof RangeError) throw e;
       throw new ServiceError(
         400,
         "bad_image",
-        `the ${header.format} data cannot be decoded (${
-          (e as Error).message.replace(/^image: /, "")
-        })`,
+        `the ${header.format} data cannot be decoded: it is truncated or corrupt`,
       );
+    }
+    if (image.width !== header.width || image.height !== header.height) {
+      throw new ServiceError(400, "bad_image", "the image's size disagrees with its header");
     }
     const prediction = await this.#run(() => this.localizer.predict(image));
     const { classes } = this.description;

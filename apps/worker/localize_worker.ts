@@ -21,32 +21,44 @@ const scope = globalThis as unknown as Scope;
 let service: Promise<LocalizeService> | undefined;
 
 async function handle(m: WorkerRequest): Promise<[WorkerResponse, Transferable[]]> {
-  if ("model" in m) {
+  if (m === null || typeof m !== "object" || typeof m.id !== "number") {
+    throw new ServiceError(400, "bad_message", "messages are { id, model } or { id, image }");
+  }
+  if ("model" in m && m.model instanceof Uint8Array) {
     if (service) throw new ServiceError(409, "already_loaded", "the model is already loaded");
-    service = LocalizeService.load(m.model);
+    // A failed load is forgotten, so that the caller may send a model again.
+    service = LocalizeService.load(m.model, { limits: m.limits, backend: m.backend });
+    service.catch(() => (service = undefined));
     return [{ id: m.id, result: (await service).description }, []];
+  }
+  if (!("image" in m) || !(m.image instanceof Uint8Array)) {
+    throw new ServiceError(400, "bad_message", "messages are { id, model } or { id, image }");
   }
   if (!service) throw new ServiceError(409, "not_loaded", "send { id, model } before images");
   const s = await service;
-  const l = await s.localize(m.image);
-  const result: WorkerResult = {
-    ...l.summary,
-    maskPng: await s.maskPng(l),
-    overlayPng: await s.overlayPng(l),
-  };
-  return [{ id: m.id, result }, [
-    result.maskPng.buffer as ArrayBuffer,
-    result.overlayPng.buffer as ArrayBuffer,
-  ]];
+  return await s.admit(async () => {
+    const l = await s.localize(m.image);
+    const result: WorkerResult = {
+      ...l.summary,
+      maskPng: await s.maskPng(l),
+      overlayPng: await s.overlayPng(l),
+    };
+    return [{ id: m.id, result }, [
+      result.maskPng.buffer as ArrayBuffer,
+      result.overlayPng.buffer as ArrayBuffer,
+    ]];
+  });
+}
+
+function fail(id: unknown, err: unknown): void {
+  const { code, message } = toServiceError(err);
+  scope.postMessage({ id: typeof id === "number" ? id : -1, error: { code, message } });
 }
 
 scope.onmessage = (e) => {
   const m = e.data;
-  handle(m).then(
-    ([response, transfer]) => scope.postMessage(response, transfer),
-    (err) => {
-      const { code, message } = toServiceError(err);
-      scope.postMessage({ id: m?.id ?? -1, error: { code, message } });
-    },
-  );
+  handle(m)
+    .then(([response, transfer]) => scope.postMessage(response, transfer))
+    // Also when the answer itself cannot be sent: the caller must not wait forever.
+    .catch((err) => fail(m?.id, err));
 };

@@ -21,4 +21,10 @@ export {
 export { DEFAULT_LIMITS, type Limits, resolveLimits } from "./limits.ts";
 export { type ErrorBody, ServiceError } from "./errors.ts";
 export { LocalizerClient, WorkerError } from "./client.ts";
-export type { WorkerRequest, WorkerResponse, WorkerResult } from "./protocol.ts";
+export type {
+  ImageRequest,
+  LoadRequest,
+  WorkerRequest,
+  WorkerResponse,
+  WorkerResult,
+} from "./protocol.ts";

@@ -12,12 +12,16 @@
  * ```
  * @module
  */
+import type { BackendSetting } from "@pointwise/core/lite";
+import type { Limits } from "./limits.ts";
 import type { LocalizeSummary, ModelDescription } from "./localize_service.ts";
 
 /** Loads the model. */
 export interface LoadRequest {
   id: number;
   model: Uint8Array;
+  limits?: Partial<Limits>;
+  backend?: BackendSetting;
 }
 
 /** Localizes one image. */

@@ -56,6 +56,7 @@ export {
   type RgbImage,
 } from "./data/image.ts";
 export { type ImageHeader, readImageHeader } from "./data/image_header.ts";
+export { DecoderUnavailableError } from "./data/codecs.ts";
 export { parseSplitCsv, type SplitRow } from "./data/csv.ts";
 export {
   classesFromLabels,

@@ -20,6 +20,17 @@ export interface RgbaPixels {
   rgba: Uint8Array;
 }
 
+/**
+ * The decoder itself could not be loaded: a fault of the host (permissions,
+ * network, memory), not of the image.
+ */
+export class DecoderUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DecoderUnavailableError";
+  }
+}
+
 const modules = new Map<string, Promise<WebAssembly.Module>>();
 
 function compile(name: "png" | "jpeg"): Promise<WebAssembly.Module> {
@@ -29,8 +40,14 @@ function compile(name: "png" | "jpeg"): Promise<WebAssembly.Module> {
       ? import.meta.resolve("imagescript/wasm/any/png.wasm")
       : import.meta.resolve("imagescript/wasm/any/jpeg.wasm");
     m = fetch(url).then(async (r) => {
-      if (!r.ok) throw new Error(`cannot load the ${name} decoder (${r.status})`);
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
       return await WebAssembly.compile(await r.arrayBuffer());
+    }).catch((e) => {
+      // Not cached: a later call may succeed (a transient fetch failure).
+      modules.delete(name);
+      throw new DecoderUnavailableError(
+        `cannot load the ${name} decoder (${(e as Error).message})`,
+      );
     });
     modules.set(name, m);
   }

@@ -36,7 +36,7 @@ async function decodeNamed(
     const { width, height, rgba } = await decodeRgba(bytes);
     return { width, height, bitmap: rgba };
   } catch (e) {
-    throw new Error(`${name}: cannot decode the image: ${(e as Error).message ?? e}`);
+    throw new Error(`${name}: cannot decode the image: ${(e as Error).message ?? e}`, { cause: e });
   }
 }
 

@@ -9,6 +9,7 @@
  * ```sh
  * deno task bench                          # everything, 5 timed runs each
  * deno task bench --runs 3 --only step-cpu,infer
+ * deno task bench --threads 1              # tfjs's wasm backend single-threaded
  * ```
  * @module
  */
@@ -30,6 +31,7 @@ import {
   syntheticDataset,
   tf,
   trainStep,
+  wasmThreadsInUse,
   withOverrides,
 } from "@pointwise/core";
 
@@ -39,6 +41,7 @@ const args = parseArgs({
     runs: { type: "string", default: "5" },
     only: { type: "string" },
     backend: { type: "string", default: "wasm" },
+    threads: { type: "string", default: "0" },
     profile: { type: "boolean", default: true },
   },
   allowNegative: true,
@@ -367,6 +370,7 @@ async function inference(): Promise<void> {
 // -------------------------------------------------------------------- main
 
 env.backend = args.values.backend as typeof env.backend;
+env.threads = Number(args.values.threads);
 const choice = await initBackend();
 console.log(
   `backend: ${choice.name} (${choice.reason}); ${navigator.hardwareConcurrency} CPU threads visible; ${RUNS} timed runs after one warm-up`,
@@ -380,7 +384,9 @@ if (STEPS.some((c) => wanted(c.id))) {
   const peak = await matmulPeak();
   const native = await torchConvPeak();
   console.log(
-    `\npeaks: tfjs-wasm matmul 1024 (1 thread) ${peak.toFixed(1)} GFLOP/s; ${
+    `\npeaks: tfjs-${choice.name} matmul 1024 (${wasmThreadsInUse()} thread(s)) ${
+      peak.toFixed(1)
+    } GFLOP/s; ${
       native ? `PyTorch 3x3 conv (2 threads) ${native.toFixed(1)} GFLOP/s` : "PyTorch missing"
     }`,
   );

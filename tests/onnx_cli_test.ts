@@ -81,16 +81,29 @@ Deno.test("predict.ts refuses a corrupt .onnx file, naming it, writing nothing",
   assert.deepEqual(await listDir(out), []);
 });
 
-Deno.test("--threads is refused for a TensorFlow.js checkpoint, with a usage error", async () => {
+Deno.test("--threads sets TensorFlow.js's wasm threads too, and is checked", async () => {
   const r = await runScript("predict.ts", [
     "--model",
     join(tmp, "model.safetensors"),
     imagePath,
+    "--out",
+    join(tmp, "pred-threads"),
     "--threads",
-    "2",
+    "1",
+    "--backend",
+    "wasm",
   ]);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /--threads applies to \.onnx models/);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /backend: wasm .*WASM-SIMD, 1 thread\)/);
+  const bad = await runScript("predict.ts", [
+    "--model",
+    join(tmp, "model.safetensors"),
+    imagePath,
+    "--threads",
+    "0",
+  ]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--threads expects a number from 1 to 8, got '0'/);
 });
 
 const hasOnnx = (await new Deno.Command("/usr/bin/python3", {

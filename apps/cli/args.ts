@@ -27,6 +27,7 @@ export type OptionSpecs = Record<
 export const COMMON_OPTIONS: OptionSpecs = {
   help: { type: "boolean", short: "h" },
   backend: { type: "string" },
+  threads: { type: "string" },
 };
 
 /** One flag per config field. */

@@ -1,6 +1,6 @@
 /**
- * `--backend auto|webgpu|wasm|cpu`: validates the flag into the core's one
- * selection setting, and initialises TensorFlow.js on the chosen backend for
+ * `--backend auto|webgpu|wasm|cpu` and `--threads N`: validates the flags
+ * into the core's one selection setting, and initialises TensorFlow.js on the chosen backend for
  * commands that run it (loading tfjs only then).
  *
  * @example
@@ -15,14 +15,20 @@ import {
   type BackendSetting,
   env,
 } from "@pointwise/core/lite";
-import { str, UsageError } from "./args.ts";
+import { num, str, UsageError } from "./args.ts";
 
-/** Help line for the flag. */
+/** Help lines for the flags. */
 export const BACKEND_HELP =
-  "    --backend auto|webgpu|wasm|cpu   auto: WebGPU with a real GPU adapter, else WASM-SIMD [auto]";
+  "    --backend auto|webgpu|wasm|cpu   auto: WebGPU with a real GPU adapter, else WASM-SIMD [auto]\n" +
+  "    --threads N                      WASM threads (TensorFlow.js and onnxruntime) [the cores, <= 8]";
 
-/** Reads and checks `--backend` into `env.backend`. */
+/** Reads and checks `--backend` and `--threads` into `env`. */
 export function backendSetting(values: Record<string, unknown>): BackendSetting {
+  if (values.threads !== undefined) {
+    const threads = num(values, "threads", 0, 1, 8);
+    if (!Number.isInteger(threads)) throw new UsageError("--threads expects a whole number");
+    env.threads = threads;
+  }
   const setting = str(values, "backend", "auto") as BackendSetting;
   if (!BACKEND_SETTINGS.includes(setting)) {
     throw new UsageError(

@@ -22,6 +22,7 @@ export * from "./lite.ts";
 
 export { tf } from "./runtime/tf.ts";
 export { initBackend } from "./runtime/backend.ts";
+export { wasmThreadsInUse } from "./runtime/wasm_threads.ts";
 export { registerWasmTrainingKernels, wasmTrainingKernels } from "./runtime/wasm_kernels/mod.ts";
 
 export { ParamStore } from "./nn/module.ts";

@@ -17,7 +17,6 @@ import {
   decodeImage,
   encodeMaskPng,
   encodePng,
-  env,
   heatmapOverlay,
   type Prediction,
   type RgbImage,
@@ -46,21 +45,12 @@ async function openModel(model: string, values: Record<string, unknown>): Promis
     }
     const bytes = await readFileFor(model, "model");
     backendSetting(values);
-    if (values.threads !== undefined) {
-      env.threads = num(values, "threads", 0, 1, 64);
-      if (!Number.isInteger(env.threads)) throw new UsageError("--threads expects a whole number");
-    }
     const { loadOnnx } = await import("@pointwise/runtime");
     const localizer = await loadOnnx(bytes, model);
     console.error(
       `runtime: onnxruntime-web, ${localizer.choice.provider} (${localizer.choice.reason})`,
     );
     return Object.assign(localizer, { path: model });
-  }
-  if (values.threads !== undefined) {
-    throw new UsageError(
-      "--threads applies to .onnx models (TensorFlow.js wasm is single-threaded)",
-    );
   }
   const path = await resolveModelPath(model);
   const checkpoint = withInferenceFlags(
@@ -78,7 +68,6 @@ const OPTIONS = {
   model: { type: "string" },
   out: { type: "string" },
   threshold: { type: "string" },
-  threads: { type: "string" },
 } as const;
 
 /** Help text of the command. */
@@ -91,7 +80,6 @@ usage: predict.ts --model DIR|FILE|MODEL.onnx IMAGE... [--out DIR] [--threshold 
                        model (run by onnxruntime-web, without TensorFlow.js)
   --out DIR            where to write <name>_mask.png, <name>_overlay.png, <name>.json [predictions]
   --threshold T        mask threshold on R+ [the model's, 0.5]
-  --threads N          .onnx only: threads of onnxruntime's wasm provider [the cores, up to 8]
 ${INFERENCE_HELP}
 ${BACKEND_HELP}`;
 }

@@ -19,9 +19,11 @@ import {
   type BackendChoice,
   type BackendName,
   type BackendSetting,
+  defaultThreads,
   env,
   resolveBackend,
 } from "./select.ts";
+import { prepareWasmThreads, restoreHostWorker, wasmThreadsInUse } from "./wasm_threads.ts";
 
 export {
   BACKEND_SETTINGS,
@@ -38,6 +40,10 @@ async function register(name: BackendName): Promise<void> {
   if (name === "wasm") {
     await import("@tensorflow/tfjs-backend-wasm");
     registerWasmTrainingKernels();
+    // Threads are fixed when the backend is first created, once per process.
+    if (tf.findBackend("wasm") === null) {
+      await prepareWasmThreads(env.threads > 0 ? env.threads : defaultThreads());
+    }
   } else if (name === "webgpu") {
     await import("@tensorflow/tfjs-backend-webgpu");
   }
@@ -52,6 +58,8 @@ export async function initBackend(setting: BackendSetting = env.backend): Promis
     ok = await tf.setBackend(choice.name);
   } catch (e) {
     throw new Error(`backend ${choice.name} failed to initialise: ${e}`);
+  } finally {
+    restoreHostWorker();
   }
   if (!ok || tf.getBackend() !== choice.name) {
     throw new Error(`backend ${choice.name} failed to initialise`);
@@ -59,7 +67,10 @@ export async function initBackend(setting: BackendSetting = env.backend): Promis
   await tf.ready();
   if (choice.name === "wasm") {
     const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
-    choice.reason += simd ? "; WASM-SIMD" : "; WASM without SIMD";
+    const threads = wasmThreadsInUse();
+    choice.reason += `${simd ? "; WASM-SIMD" : "; WASM without SIMD"}, ${threads} thread${
+      threads > 1 ? "s" : ""
+    }`;
   }
   return choice;
 }

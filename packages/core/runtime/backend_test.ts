@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { tf } from "./tf.ts";
 import { initBackend, probeWebGpu, resolveBackend } from "./backend.ts";
+import { defaultThreads } from "./select.ts";
 import { MinMaxNet } from "../model/minmax_net.ts";
 import { Rng } from "../util/rng.ts";
 import { relErr, tinyNetOptions } from "../_testing/mod.ts";
@@ -77,4 +78,19 @@ Deno.test({
     assert.ok(relErr(got[1], ref[1]) < 1e-4, `mask ${relErr(got[1], ref[1])}`);
     await initBackend("wasm");
   },
+});
+
+Deno.test("POINTWISE_THREADS sets the default WASM threads, within 1..8", () => {
+  const before = Deno.env.get("POINTWISE_THREADS");
+  try {
+    Deno.env.set("POINTWISE_THREADS", "3");
+    assert.equal(defaultThreads(), 3);
+    Deno.env.set("POINTWISE_THREADS", "99");
+    assert.equal(defaultThreads(), 8);
+    Deno.env.set("POINTWISE_THREADS", "none");
+    assert.equal(defaultThreads(), Math.min(navigator.hardwareConcurrency, 8));
+  } finally {
+    if (before === undefined) Deno.env.delete("POINTWISE_THREADS");
+    else Deno.env.set("POINTWISE_THREADS", before);
+  }
 });

@@ -26,7 +26,11 @@ export const BACKEND_SETTINGS: readonly BackendSetting[] = ["auto", "webgpu", "w
 /** Runtime settings shared by everything that runs tensors. */
 export const env: {
   backend: BackendSetting;
-  /** Threads of onnxruntime's wasm provider; 0 picks them (see {@link defaultThreads}). */
+  /**
+   * Threads of the WASM backends, TensorFlow.js's and onnxruntime's; 0 picks
+   * them (see {@link defaultThreads}). tfjs reads it once, when its wasm
+   * backend is first created.
+   */
   threads: number;
 } = { backend: "auto", threads: 0 };
 
@@ -101,11 +105,23 @@ export interface OrtChoice {
 }
 
 /**
- * Threads the wasm provider may use: all cores (at most 8) where threads are
- * possible, i.e. in Deno or on a cross-origin-isolated page; otherwise one.
+ * Threads the WASM backends may use: all cores (at most 8, tfjs's pool size)
+ * where threads are possible, i.e. in Deno or on a cross-origin-isolated
+ * page; otherwise one.
  */
 export function defaultThreads(): number {
-  const g = globalThis as { Deno?: unknown; crossOriginIsolated?: boolean };
+  const g = globalThis as {
+    Deno?: { env: { get(k: string): string | undefined } };
+    crossOriginIsolated?: boolean;
+  };
+  // Deno only, where readable: POINTWISE_THREADS sets the default (the test
+  // task uses 1, as parallel test files would otherwise oversubscribe the cores).
+  try {
+    const n = Number(g.Deno?.env.get("POINTWISE_THREADS"));
+    if (Number.isInteger(n) && n >= 1) return Math.min(n, 8);
+  } catch {
+    // No --allow-env: the default below.
+  }
   const canThread = g.Deno !== undefined || g.crossOriginIsolated === true;
   const cores = (globalThis.navigator as { hardwareConcurrency?: number })?.hardwareConcurrency ??
     1;

@@ -1,5 +1,5 @@
-// Convolution shapes shared by the wasm kernel parity tests: strides 1 and 2,
-// filters 1/3/7, non-square inputs, numeric, 'same' and 'valid' padding.
+// Convolution shapes shared by the wasm kernel parity tests: strides 1, 2 and
+// 3, filters 1/2/3/7, non-square inputs, numeric, 'same' and 'valid' padding.
 export interface ConvCase {
   x: [number, number, number, number];
   k: number;
@@ -19,6 +19,10 @@ export const CONV_CASES: ConvCase[] = [
   { x: [2, 8, 6, 3], k: 3, s: 2, pad: "same", o: 4 },
   { x: [1, 10, 9, 2], k: 3, s: 1, pad: "valid", o: 3 },
   { x: [2, 15, 9, 2], k: 7, s: 2, pad: "valid", o: 3 },
+  // Phases that get no taps or no rows: even filters, stride 3, stride above the filter.
+  { x: [1, 5, 6, 2], k: 2, s: 2, pad: 0, o: 3 },
+  { x: [2, 11, 10, 3], k: 3, s: 3, pad: 1, o: 2 },
+  { x: [1, 4, 5, 2], k: 1, s: 3, pad: 0, o: 2 },
 ];
 
 export function outSize(n: number, c: ConvCase): number {

@@ -56,6 +56,14 @@ export {
   type RgbImage,
 } from "./data/image.ts";
 export { type ImageHeader, readImageHeader } from "./data/image_header.ts";
+export {
+  clutteredDigits,
+  type ClutteredDigitsOptions,
+  DIGIT_SIDE,
+  DIGIT_SPLITS,
+  type DigitSource,
+} from "./data/cluttered_digits.ts";
+export { loadMnist } from "./data/mnist_source.ts";
 export { DecoderUnavailableError } from "./data/codecs.ts";
 export { parseSplitCsv, type SplitRow } from "./data/csv.ts";
 export {

@@ -108,22 +108,25 @@ Deno.test("train rejects a bad split before training, naming the file and line, 
   assert.deepEqual(await listDir(out), []);
 });
 
+/** Flags of a tiny synthetic training run with `train` training images. */
+const smallRun = (train: number) => [
+  "--synthetic-train",
+  String(train),
+  "--synthetic-valid",
+  "4",
+  "--synthetic-test",
+  "4",
+  "--synthetic-size",
+  "64",
+  "--crop",
+  "64",
+  "--width",
+  "0.125",
+];
+
 Deno.test("train writes checkpoints, resumes, and keeps the last good checkpoint when training diverges", async () => {
   const out = join(tmp, "run");
-  const small = [
-    "--synthetic-train",
-    "16",
-    "--synthetic-valid",
-    "4",
-    "--synthetic-test",
-    "4",
-    "--synthetic-size",
-    "64",
-    "--crop",
-    "64",
-    "--width",
-    "0.125",
-  ];
+  const small = smallRun(16);
   const r = await runScript("apps/cli/main.ts", ["train", ...small, "--epochs", "1", "--out", out]);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(await listDir(out), [
@@ -192,4 +195,29 @@ Deno.test("eval prints the scores table with the floor rows and writes per-image
   const files = await listDir(out);
   assert.equal(files.filter((f) => f.endsWith("_panel.png")).length, 3);
   assert.ok(files.includes("per_image.csv"));
+});
+
+Deno.test("eval --report writes one self-contained HTML page for a tiny run", async () => {
+  const run = join(tmp, "run-report");
+  const t = await runScript("apps/cli/main.ts", [
+    "train",
+    ...smallRun(8),
+    "--epochs",
+    "2",
+    "--out",
+    run,
+  ]);
+  assert.equal(t.code, 0, t.stderr);
+  const report = join(tmp, "report.html");
+  const r = await runScript("apps/cli/main.ts", ["eval", "--model", run, "--report", report]);
+  assert.equal(r.code, 0, r.stderr);
+  const html = await Deno.readTextFile(report);
+  assert.match(html, /^<!doctype html>/);
+  assert.equal((html.match(/<figure>/g) ?? []).length, 4, "one panel per test image");
+  assert.equal((html.match(/<polyline /g) ?? []).length, 8, "losses and valid metrics per epoch");
+  assert.match(html, /<td>all-ones mask<\/td>/);
+  assert.doesNotMatch(html, /<script|(src|href)="(https?:)?\/\//);
+  // Worst to best: the F1+ in the captions never decreases.
+  const f1 = [...html.matchAll(/: F1\+ ([\d.]+), F1-/g)].map((m) => Number(m[1]));
+  assert.deepEqual(f1, [...f1].sort((a, b) => a - b));
 });

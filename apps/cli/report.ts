@@ -67,11 +67,13 @@ export function floorRows(dataset: Dataset): [string, MetricsSummary][] {
   ]];
 }
 
-/** A results table: one row per method. */
-export function scoresTable(rows: [string, MetricsSummary][]): string {
-  return formatTable(
-    ["method", "cl.err%", "F1+", "F1-", "PxAP", "Dice*", "(t)", "mIoU*", "(t)"],
-    rows.map(([name, s]) => [
+/** The cells of a results table: one row per method. */
+export function scoresForReport(
+  rows: [string, MetricsSummary][],
+): { headers: string[]; rows: string[][] } {
+  return {
+    headers: ["method", "cl.err%", "F1+", "F1-", "PxAP", "Dice*", "(t)", "mIoU*", "(t)"],
+    rows: rows.map(([name, s]) => [
       name,
       fmt(s.classError),
       fmt(s.f1Pos),
@@ -82,7 +84,13 @@ export function scoresTable(rows: [string, MetricsSummary][]): string {
       fmt(s.bestMiou),
       fmt(s.bestMiouThreshold, 2),
     ]),
-  );
+  };
+}
+
+/** A results table as text: one row per method. */
+export function scoresTable(rows: [string, MetricsSummary][]): string {
+  const t = scoresForReport(rows);
+  return formatTable(t.headers, t.rows);
 }
 
 /** Explains the columns under a table. */

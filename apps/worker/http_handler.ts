@@ -26,7 +26,7 @@ import { errorResponse, ServiceError, toServiceError } from "./errors.ts";
 import type { Limits } from "./limits.ts";
 import { LocalizeService } from "./localize_service.ts";
 import { readBody } from "./read_body.ts";
-import { encodeBase64 } from "./base64.ts";
+import { encodeBase64 } from "@pointwise/core/lite";
 
 /** Static files: a response for a path, or undefined when there is none. */
 export type Assets = (pathname: string) => Promise<Response | undefined>;

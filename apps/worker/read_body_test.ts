@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { encodeBase64 } from "./base64.ts";
 import { readBody } from "./read_body.ts";
 import { ServiceError } from "./errors.ts";
 
@@ -22,11 +21,4 @@ Deno.test("a body over the limit is refused, declared or streamed", async () => 
   const isTooLarge = (e: unknown) => e instanceof ServiceError && e.status === 413;
   await assert.rejects(readBody(post("x", { "content-length": "7" }), 6), isTooLarge);
   await assert.rejects(readBody(post("1234567"), 6), isTooLarge);
-});
-
-Deno.test("base64 matches btoa on text and spans chunk boundaries", () => {
-  assert.equal(encodeBase64(new TextEncoder().encode("pointwise")), btoa("pointwise"));
-  const big = Uint8Array.from({ length: 0x8000 * 2 + 5 }, (_, i) => (i * 31) % 256);
-  const decoded = Uint8Array.from(atob(encodeBase64(big)), (c) => c.charCodeAt(0));
-  assert.deepEqual(decoded, big);
 });

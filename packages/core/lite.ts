@@ -46,6 +46,7 @@ export {
 } from "./model/prediction.ts";
 
 export { Rng } from "./util/rng.ts";
+export { encodeBase64 } from "./util/base64.ts";
 
 export {
   type BinaryMask,
@@ -130,5 +131,13 @@ export {
 
 export { comparisonPanel, drawOutline, heatmapOverlay } from "./viz/overlay.ts";
 export { colormap } from "./viz/colormap.ts";
+export { shrinkToWidth } from "./viz/shrink.ts";
+export {
+  htmlReport,
+  type ReportEpoch,
+  type ReportImage,
+  type ReportInput,
+} from "./report/html_report.ts";
+export { binCounts, histogram, lineChart, type Series } from "./report/svg_charts.ts";
 
 export { exportOnnx, ONNX_FORMAT, ONNX_IR_VERSION, ONNX_OPSET } from "./onnx/export_onnx.ts";

@@ -11,7 +11,17 @@
  * @module
  */
 import { basename, dirname, extname, join } from "node:path";
-import { comparisonPanel, decodeCheckpoint, encodePng, evaluate, Localizer } from "@pointwise/core";
+import {
+  comparisonPanel,
+  decodeCheckpoint,
+  encodePng,
+  evaluate,
+  htmlReport,
+  Localizer,
+  type ReportEpoch,
+  type ReportImage,
+  shrinkToWidth,
+} from "@pointwise/core";
 import { COMMON_OPTIONS, parseCommand, str, UsageError } from "../args.ts";
 import { BACKEND_HELP, startBackend } from "../backend_flag.ts";
 import { INFERENCE_HELP, INFERENCE_OPTIONS, withInferenceFlags } from "../inference_flags.ts";
@@ -24,7 +34,7 @@ import {
 } from "../data_source.ts";
 import { exists, readFileFor, readTextFor, resolveModelPath, writeFileAtomic } from "../files.ts";
 import { Progress } from "../progress.ts";
-import { floorRows, SCORES_LEGEND, scoresTable } from "../report.ts";
+import { floorRows, SCORES_LEGEND, scoresForReport, scoresTable } from "../report.ts";
 import { fmt } from "../table.ts";
 
 const OPTIONS = {
@@ -33,18 +43,21 @@ const OPTIONS = {
   ...DATA_OPTIONS,
   model: { type: "string" },
   overlays: { type: "string" },
+  report: { type: "string" },
 } as const;
 
 /** Help text of the command. */
 export function evalHelp(): string {
   return `Score a model on a split: classification error, F1+/F1-, PxAP, best-threshold Dice and mIoU.
 
-usage: pointwise eval --model DIR|FILE [--data DIR --split CSV] [--overlays DIR]
+usage: pointwise eval --model DIR|FILE [--data DIR --split CSV] [--overlays DIR] [--report FILE]
 
   --model DIR|FILE             run folder (uses best.safetensors) or checkpoint file
   --data DIR --split CSV       folder and split file (image,mask,label rows) [DIR/split/test.csv]
                                without --data: the synthetic test set of the model's run
   --overlays DIR               write a picture per image and per_image.csv there
+  --report FILE.html           write a self-contained HTML report: scores, training curves of the
+                               run, a histogram of per-image F1-, every image worst to best
 ${INFERENCE_HELP}
 ${BACKEND_HELP}`;
 }
@@ -73,6 +86,10 @@ export async function evalCommand(argv: string[]): Promise<number> {
       (JSON.parse(await readTextFor(runInfo, "run description")) as { data: DataSpec }).data;
     if (trained.kind === "synthetic") {
       spec = { ...spec, size: trained.size, classes: trained.classes };
+      // The run's own test set, unless another size is asked for.
+      if (values["synthetic-test"] === undefined && trained.counts?.test !== undefined) {
+        spec = { ...spec, counts: { ...spec.counts, test: trained.counts.test } };
+      }
     }
   }
   console.error(`data: ${describeSpec(spec, "test")}`);
@@ -80,6 +97,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
   await startBackend(values);
   const localizer = Localizer.fromCheckpoint(checkpoint);
   const overlays = str(values, "overlays");
+  const report = str(values, "report");
+  const reportImages: ReportImage[] = [];
   const rows: string[] = ["image,label,predicted,f1_pos,f1_neg,mask_area"];
   const bar = new Progress("evaluating");
   const { summary } = await evaluate(localizer, dataset, {
@@ -96,15 +115,29 @@ export async function evalCommand(argv: string[]): Promise<number> {
           p.maskArea.toFixed(4),
         ].join(","),
       );
-      if (overlays !== undefined) {
+      if (overlays !== undefined || report !== undefined) {
         const panel = comparisonPanel(
           r.sample.image,
           r.sample.mask?.data ?? null,
           p.mask,
           p.binary,
         );
-        const stem = basename(r.sample.id, extname(r.sample.id));
-        await writeFileAtomic(join(overlays, `${stem}_panel.png`), await encodePng(panel));
+        if (overlays !== undefined) {
+          const stem = basename(r.sample.id, extname(r.sample.id));
+          await writeFileAtomic(join(overlays, `${stem}_panel.png`), await encodePng(panel));
+        }
+        if (report !== undefined) {
+          reportImages.push({
+            id: r.sample.id,
+            label: dataset.classes[r.sample.label],
+            predicted: p.className,
+            f1Pos: r.f1Pos,
+            f1Neg: r.f1Neg,
+            maskArea: p.maskArea,
+            // Whole-slide panels would make the page heavy; 960 px keep detail.
+            png: await encodePng(shrinkToWidth(panel, 960)),
+          });
+        }
       }
     },
   });
@@ -114,8 +147,25 @@ export async function evalCommand(argv: string[]): Promise<number> {
     await writeFileAtomic(join(overlays, "per_image.csv"), rows.join("\n") + "\n");
     console.error(`wrote ${dataset.samples.length} panels and per_image.csv to ${overlays}`);
   }
+  const rowsOfScores: [string, typeof summary][] = [["model", summary], ...floorRows(dataset)];
   console.log(`scores of ${path} on ${describeSpec(spec, "test")}:`);
-  console.log(scoresTable([["model", summary], ...floorRows(dataset)]));
+  console.log(scoresTable(rowsOfScores));
   console.log(SCORES_LEGEND);
+  if (report !== undefined) {
+    const historyPath = join(dirname(path), "history.json");
+    const history = (await exists(historyPath))
+      ? JSON.parse(await readTextFor(historyPath, "run history")) as ReportEpoch[]
+      : undefined;
+    const html = htmlReport({
+      title: `Pointwise evaluation of ${path}`,
+      subtitle: `${describeSpec(spec, "test")}; ${new Date().toISOString().slice(0, 10)}`,
+      table: scoresForReport(rowsOfScores),
+      legend: SCORES_LEGEND,
+      images: reportImages,
+      history,
+    });
+    await writeFileAtomic(report, new TextEncoder().encode(html));
+    console.error(`wrote the report to ${report}`);
+  }
   return 0;
 }

@@ -1,0 +1,118 @@
+/**
+ * The evaluation report as one self-contained HTML file: the scores table,
+ * training curves and a histogram of per-image F1- as inline SVG, and every
+ * image's panel (image, ground truth, prediction) as an inline PNG, sorted
+ * from the worst Dice to the best. No scripts, no external resources: it
+ * opens in a browser with no network.
+ *
+ * @example
+ * ```ts
+ * import { htmlReport } from "./html_report.ts";
+ * const html = htmlReport({ title: "eval", subtitle: "", table: { headers: ["a"], rows: [["1"]] }, images: [] });
+ * html.startsWith("<!doctype html>"); // true
+ * ```
+ * @module
+ */
+import { encodeBase64 } from "../util/base64.ts";
+import { escapeXml, histogram, lineChart, type Series } from "./svg_charts.ts";
+
+/** One evaluated image. */
+export interface ReportImage {
+  id: string;
+  label: string;
+  predicted: string;
+  /** Dice of the foreground at the threshold, in percent. */
+  f1Pos: number;
+  /** Dice of the background at the threshold, in percent. */
+  f1Neg: number;
+  maskArea: number;
+  /** The panel picture, PNG. */
+  png: Uint8Array;
+}
+
+/** One epoch of a run's history (the fields the curves use). */
+export interface ReportEpoch {
+  epoch: number;
+  train: { total: number; seg: number; pos: number; neg: number };
+  valid?: { classError: number; f1Pos: number; f1Neg: number; pxap: number };
+}
+
+/** What the report shows. */
+export interface ReportInput {
+  title: string;
+  subtitle: string;
+  table: { headers: string[]; rows: string[][] };
+  legend?: string;
+  images: ReportImage[];
+  history?: ReportEpoch[];
+}
+
+const CSS =
+  `body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222}
+h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem}
+.sub{color:#555}table{border-collapse:collapse}td,th{padding:.2rem .7rem;border-bottom:1px solid #ddd;text-align:right}
+td:first-child,th:first-child{text-align:left}.charts{display:flex;flex-wrap:wrap;gap:1rem}
+.figs{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0 0 .5rem;max-width:100%}figure img{max-width:100%;image-rendering:auto;border:1px solid #ddd}
+figcaption{font-size:12px;color:#444}.wrong{color:#b00;font-weight:600}`;
+
+function table(t: ReportInput["table"]): string {
+  const head = t.headers.map((h) => `<th>${escapeXml(h)}</th>`).join("");
+  const rows = t.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeXml(c)}</td>`).join("")}</tr>`)
+    .join("\n");
+  return `<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
+}
+
+function curves(history: ReportEpoch[]): string {
+  const at = (f: (e: ReportEpoch) => number | undefined): [number, number][] =>
+    history.map((e) => [e.epoch + 1, f(e) ?? NaN]);
+  const losses: Series[] = [
+    { name: "total", points: at((e) => e.train.total) },
+    { name: "L_seg", points: at((e) => e.train.seg) },
+    { name: "L_pos", points: at((e) => e.train.pos) },
+    { name: "L_neg", points: at((e) => e.train.neg) },
+  ];
+  const valid: Series[] = [
+    { name: "F1+", points: at((e) => e.valid?.f1Pos) },
+    { name: "F1-", points: at((e) => e.valid?.f1Neg) },
+    { name: "PxAP", points: at((e) => e.valid?.pxap) },
+    { name: "cl. error %", points: at((e) => e.valid?.classError) },
+  ];
+  return `<div class="charts">${
+    lineChart(losses, { xLabel: "epoch", yLabel: "training loss", title: "training losses" })
+  }${lineChart(valid, { xLabel: "epoch", yLabel: "%", title: "validation metrics" })}</div>`;
+}
+
+/** The report's HTML. */
+export function htmlReport(r: ReportInput): string {
+  const sorted = [...r.images].sort((a, b) => a.f1Pos - b.f1Pos || a.id.localeCompare(b.id));
+  const figures = sorted.map((im) => {
+    const wrong = im.label !== im.predicted;
+    return `<figure><img alt="${escapeXml(im.id)}" src="data:image/png;base64,${
+      encodeBase64(im.png)
+    }"><figcaption>${escapeXml(im.id)}: F1+ ${im.f1Pos.toFixed(1)}, F1- ${
+      im.f1Neg.toFixed(1)
+    }, mask ${(100 * im.maskArea).toFixed(1)}%; label ${escapeXml(im.label)}, predicted <span${
+      wrong ? ' class="wrong"' : ""
+    }>${escapeXml(im.predicted)}</span></figcaption></figure>`;
+  }).join("\n");
+  const f1Neg = histogram(r.images.map((im) => im.f1Neg), {
+    bins: 20,
+    min: 0,
+    max: 100,
+    xLabel: "per-image F1- (%)",
+    title: "histogram of per-image F1-",
+  });
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeXml(r.title)}</title>
+<style>${CSS}</style></head><body>
+<h1>${escapeXml(r.title)}</h1><p class="sub">${escapeXml(r.subtitle)}</p>
+<h2>Scores</h2>${table(r.table)}${r.legend ? `<p class="sub">${escapeXml(r.legend)}</p>` : ""}
+${r.history && r.history.length > 0 ? `<h2>Training curves</h2>${curves(r.history)}` : ""}
+<h2>Per-image F1-</h2>${f1Neg}
+<h2>Images, worst to best F1+ (image | ground truth | prediction)</h2>
+<div class="figs">
+${figures}
+</div>
+</body></html>
+`;
+}

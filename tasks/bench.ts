@@ -1,6 +1,6 @@
 /**
  * `deno task bench`: timings of training steps and of inference, medians
- * over several runs after a warm-up, with peak memory, the kernels that
+ * over several runs after a warm-up, with peak memory per case, the kernels that
  * dominate one training step, and inference in every runtime side by side
  * with ratios to native onnxruntime-node. A benchmark, not a test: it
  * asserts nothing.
@@ -15,6 +15,7 @@
  */
 import { join } from "node:path";
 import { kernelFlops, type KernelRecord } from "./bench_flops.ts";
+import { peakRssMiB, resetPeakRss } from "./bench_memory.ts";
 import { parseArgs } from "node:util";
 import {
   buildNet,
@@ -399,7 +400,9 @@ if (STEPS.some((c) => wanted(c.id))) {
 }
 for (const c of STEPS) {
   if (!wanted(c.id)) continue;
+  const peakKnown = resetPeakRss();
   const { times, flops } = await timeStep(c);
+  const peak = peakKnown ? peakRssMiB() : undefined;
   const t = median(times);
   const torch = await torchStep(c);
   const cells = torch.step
@@ -410,13 +413,15 @@ for (const c of STEPS) {
   console.log(
     `  ${c.id.padEnd(16)}${seconds(t).padStart(10)}${
       (flops / t / 1e9).toFixed(1).padStart(9)
-    }${cells}  ${c.what} (${(flops / 1e9).toFixed(1)} GFLOP)`,
+    }${cells}  ${c.what} (${(flops / 1e9).toFixed(1)} GFLOP${
+      peak ? `, peak RSS ${peak.toFixed(0)} MiB` : ""
+    })`,
   );
   if (torch.missing) console.log(`    (${torch.missing})`);
 }
 if (wanted("infer")) await inference();
 console.log(
-  `\npeak RSS ${
-    (Deno.memoryUsage().rss / 2 ** 20).toFixed(0)
+  `\n${peakRssMiB() ? "peak RSS since the last case" : "RSS now"} ${
+    (peakRssMiB() ?? Deno.memoryUsage().rss / 2 ** 20).toFixed(0)
   } MiB; tensors alive at the end ${tf.memory().numTensors}`,
 );

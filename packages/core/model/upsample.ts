@@ -47,22 +47,6 @@ export function samplePosition(
   throw new Error(`unknown upsampling mode '${mode}'`);
 }
 
-/** The [out x cells] bilinear weights of one axis. */
-export function interpolationMatrix(
-  out: number,
-  cells: number,
-  mode: UpsampleMode,
-  stride = 32,
-): Float32Array {
-  const a = new Float32Array(out * cells);
-  for (let p = 0; p < out; p++) {
-    const { cell, frac } = samplePosition(p, out, cells, mode, stride);
-    a[p * cells + cell] += 1 - frac;
-    if (frac > 0) a[p * cells + cell + 1] += frac;
-  }
-  return a;
-}
-
 /** Cells and fractions of one axis: output p = (1 - f) x[i0] + f x[i1]. */
 export function axisTaps(
   out: number,

@@ -2,7 +2,24 @@ import assert from "node:assert/strict";
 import { tf } from "../runtime/tf.ts";
 import { initBackend } from "../runtime/backend.ts";
 import { maxAbsDiff, tensorFrom } from "../_testing/mod.ts";
-import { interpolationMatrix, resizeExact, samplePosition, upsampleMap } from "./upsample.ts";
+import {
+  axisTaps,
+  resizeExact,
+  samplePosition,
+  upsampleMap,
+  type UpsampleMode,
+} from "./upsample.ts";
+
+/** The [out x cells] weights that resizeExact's taps stand for. */
+function interpolationMatrix(out: number, cells: number, mode: UpsampleMode, stride = 32) {
+  const { i0, i1, frac } = axisTaps(out, cells, mode, stride);
+  const a = new Float32Array(out * cells);
+  for (let p = 0; p < out; p++) {
+    a[p * cells + i0[p]] += 1 - frac[p];
+    a[p * cells + i1[p]] += frac[p];
+  }
+  return a;
+}
 
 Deno.test("interpolation weights on hand-computed rows", () => {
   // align-corners, 2 cells -> 4 pixels: u = 0, 1/3, 2/3, 1.

@@ -190,7 +190,7 @@ Deno.test("eval prints the scores table with the floor rows and writes per-image
     out,
   ]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /model\s+[\d.]+/);
+  assert.match(r.stdout, /min-max\s+[\d.]+/);
   assert.match(r.stdout, /all-ones mask\s+-\s+[\d.]+\s+0\.0/);
   const files = await listDir(out);
   assert.equal(files.filter((f) => f.endsWith("_panel.png")).length, 3);

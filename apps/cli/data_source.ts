@@ -13,7 +13,13 @@
  * @module
  */
 import { join } from "node:path";
-import { type Dataset, loadSplit, syntheticDataset } from "@pointwise/core/lite";
+import {
+  clutteredDigits,
+  type Dataset,
+  loadMnist,
+  loadSplit,
+  syntheticDataset,
+} from "@pointwise/core/lite";
 import { int, str, UsageError } from "./args.ts";
 import { describe, exists, readTextFor } from "./files.ts";
 import { Progress } from "./progress.ts";
@@ -21,6 +27,7 @@ import { Progress } from "./progress.ts";
 /** Flags that choose the data. */
 export const DATA_OPTIONS = {
   data: { type: "string" },
+  dataset: { type: "string" },
   train: { type: "string" },
   valid: { type: "string" },
   split: { type: "string" },
@@ -29,22 +36,31 @@ export const DATA_OPTIONS = {
   "synthetic-test": { type: "string" },
   "synthetic-size": { type: "string" },
   "synthetic-classes": { type: "string" },
+  "digits-train": { type: "string" },
+  "digits-valid": { type: "string" },
+  "digits-test": { type: "string" },
+  "digits-size": { type: "string" },
 } as const;
 
 /** Help lines for {@link DATA_OPTIONS}. */
 export const DATA_HELP = `  data (default: the built-in synthetic dataset):
     --data DIR                 folder of images and masks
+    --dataset synthetic|digits a built-in dataset instead [synthetic]: blobs whose texture is the
+                               class, or cluttered MNIST digits (10 classes)
     --train CSV, --valid CSV   split files (image,mask,label rows); default DIR/split/{train,valid}.csv
     --synthetic-train N        synthetic training images [256]
     --synthetic-valid N        synthetic validation images [64]
     --synthetic-test N         synthetic test images [64]
     --synthetic-size N         side of synthetic images [128]
-    --synthetic-classes N      synthetic classes, 2 to 4 [2]`;
+    --synthetic-classes N      synthetic classes, 2 to 4 [2]
+    --digits-train N ...       cluttered digits per split [2000 train, 300 valid, 500 test],
+                               --digits-size [96]`;
 
 /** A reproducible description of the data, saved with a run. */
 export type DataSpec =
   | { kind: "folder"; dir: string; splits: Record<string, string> }
-  | { kind: "synthetic"; size: number; classes: number; counts: Record<string, number> };
+  | { kind: "synthetic"; size: number; classes: number; counts: Record<string, number> }
+  | { kind: "digits"; size: number; counts: Record<string, number> };
 
 /** Split roles and the seeds of their synthetic versions. */
 const SYNTHETIC_SEEDS: Record<string, number> = { train: 1, valid: 2, test: 3 };
@@ -52,6 +68,24 @@ const SYNTHETIC_SEEDS: Record<string, number> = { train: 1, valid: 2, test: 3 };
 /** Reads the data flags. `roles` are the splits the command needs. */
 export function dataSpecFromArgs(values: Record<string, unknown>, roles: string[]): DataSpec {
   const dir = str(values, "data");
+  const builtin = str(values, "dataset");
+  if (builtin !== undefined && !["synthetic", "digits"].includes(builtin)) {
+    throw new UsageError(`--dataset must be synthetic or digits, got '${builtin}'`);
+  }
+  if (builtin !== undefined && dir !== undefined) {
+    throw new UsageError("--dataset names a built-in dataset; it cannot go with --data");
+  }
+  if (builtin === "digits") {
+    return {
+      kind: "digits",
+      size: int(values, "digits-size", 96, 48, 1024),
+      counts: {
+        train: int(values, "digits-train", 2000, 1),
+        valid: int(values, "digits-valid", 300, 1),
+        test: int(values, "digits-test", 500, 1),
+      },
+    };
+  }
   if (dir === undefined) {
     for (const r of ["train", "valid", "split"]) {
       if (values[r] !== undefined) {
@@ -82,6 +116,10 @@ export function dataSpecFromArgs(values: Record<string, unknown>, roles: string[
 
 /** A short description, for the console. */
 export function describeSpec(spec: DataSpec, role: string): string {
+  if (spec.kind === "digits") {
+    return `cluttered digits ${role}: ${spec.counts[role]} images of ${spec.size}x${spec.size}, ` +
+      `10 classes, seed ${SYNTHETIC_SEEDS[role]}`;
+  }
   return spec.kind === "synthetic"
     ? `synthetic ${role}: ${
       spec.counts[role]
@@ -95,6 +133,18 @@ export async function loadData(
   role: string,
   o: { classes?: string[]; requireMasks?: boolean } = {},
 ): Promise<Dataset> {
+  if (spec.kind === "digits") {
+    const ds = clutteredDigits(await loadMnist(), {
+      split: role as "train" | "valid" | "test",
+      count: spec.counts[role],
+      size: spec.size,
+      seed: SYNTHETIC_SEEDS[role],
+    });
+    if (o.classes && o.classes.join() !== ds.classes.join()) {
+      throw new Error(`the model's classes (${o.classes.join(", ")}) are not the digits 0-9`);
+    }
+    return ds;
+  }
   if (spec.kind === "synthetic") {
     const ds = syntheticDataset({
       count: spec.counts[role],

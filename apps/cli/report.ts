@@ -9,7 +9,12 @@
  * @module
  */
 import type { EpochRecord } from "@pointwise/core";
-import { constantMaskScores, type Dataset, type MetricsSummary } from "@pointwise/core/lite";
+import {
+  constantMaskScores,
+  type Dataset,
+  type Method,
+  type MetricsSummary,
+} from "@pointwise/core/lite";
 import { duration, fmt, formatTable } from "./table.ts";
 
 /** Header of the per-epoch table. */
@@ -30,16 +35,16 @@ export const EPOCH_HEADER = [
   "",
 ];
 
-/** One row of the per-epoch table. */
-export function epochRow(r: EpochRecord, epochs: number): string[] {
+/** One row of the per-epoch table; a baseline has no L_pos or L_neg. */
+export function epochRow(r: EpochRecord, epochs: number, minmax = true): string[] {
   const v = r.valid;
   return [
     `${r.epoch + 1}/${epochs}`,
     r.lr.toExponential(1),
     fmt(r.train.total, 3),
     fmt(r.train.seg, 3),
-    fmt(r.train.pos, 3),
-    fmt(r.train.neg, 3),
+    minmax ? fmt(r.train.pos, 3) : "–",
+    minmax ? fmt(r.train.neg, 3) : "–",
     fmt(v.classError),
     fmt(v.f1Pos),
     fmt(v.f1Neg),
@@ -52,11 +57,29 @@ export function epochRow(r: EpochRecord, epochs: number): string[] {
 }
 
 /** Prints one epoch row, and the header before the first. */
-export function printEpochRow(r: EpochRecord, epochs: number, first: boolean): void {
-  const table = formatTable(EPOCH_HEADER, [epochRow(r, epochs)]).split("\n");
+export function printEpochRow(
+  r: EpochRecord,
+  epochs: number,
+  first: boolean,
+  minmax = true,
+): void {
+  const table = formatTable(EPOCH_HEADER, [epochRow(r, epochs, minmax)]).split("\n");
   if (first) console.log(table.slice(0, 2).join("\n"));
   console.log(table[2]);
 }
+
+/** How a method is named in tables. */
+export function methodName(method: Method): string {
+  return METHOD_NAMES[method];
+}
+
+const METHOD_NAMES: Record<Method, string> = {
+  minmax: "min-max",
+  wildcat: "WILDCAT",
+  cam: "CAM",
+  gradcam: "Grad-CAM",
+  deepmil: "Deep MIL",
+};
 
 /** The all-ones and all-zeros rows of a dataset. */
 export function floorRows(dataset: Dataset): [string, MetricsSummary][] {

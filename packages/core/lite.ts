@@ -37,7 +37,14 @@ export {
   validateConfig,
   withOverrides,
 } from "./config/config.ts";
-export { type Arch, ARCHS, UPSAMPLE_MODES, type UpsampleMode } from "./model/options.ts";
+export {
+  type Arch,
+  ARCHS,
+  type Method,
+  METHODS,
+  UPSAMPLE_MODES,
+  type UpsampleMode,
+} from "./model/options.ts";
 export {
   makePrediction,
   type Prediction,
@@ -129,7 +136,9 @@ export {
   TORCHVISION_NAMING,
 } from "./io/naming/mod.ts";
 
-export { comparisonPanel, drawOutline, heatmapOverlay } from "./viz/overlay.ts";
+export { comparisonPanel, drawOutline, groundTruthView, heatmapOverlay } from "./viz/overlay.ts";
+export { type FigureOptions, type FigureRow, methodFigure } from "./viz/method_figure.ts";
+export { drawText, textWidth } from "./viz/bitmap_font.ts";
 export { colormap } from "./viz/colormap.ts";
 export { shrinkToWidth } from "./viz/shrink.ts";
 export {

@@ -31,7 +31,13 @@ export { topK, wildcatPooling } from "./nn/wildcat_pooling.ts";
 export { type ForwardOutput, MinMaxNet, type NetOptions } from "./model/minmax_net.ts";
 export { pseudoBinaryMask } from "./model/pseudo_binary_mask.ts";
 export { upsampleMap } from "./model/upsample.ts";
-export { buildNet, netOptions } from "./model/build.ts";
+export { buildModel, buildNet, isMinMax, netOptions } from "./model/build.ts";
+export { type BaselineMethod, BaselineNet } from "./model/baseline_net.ts";
+export type { InferOutput, WslNet } from "./model/wsl_net.ts";
+export { gradCam } from "./model/grad_cam.ts";
+export { normalizeMap } from "./model/normalize_map.ts";
+export { CamHead } from "./nn/cam_head.ts";
+export { AttentionMilPooling } from "./nn/attention_mil_pooling.ts";
 export { load, Localizer } from "./model/localizer.ts";
 
 export { crossEntropy, crossEntropyPerSample, uniformCrossEntropy } from "./train/losses.ts";
@@ -39,6 +45,7 @@ export { erasingTrust } from "./train/erasing.ts";
 export { Sgd, type SgdOptions } from "./train/sgd.ts";
 export { learningRate } from "./train/lr_schedule.ts";
 export { type Batch, type StepLosses, trainStep } from "./train/train_step.ts";
+export { baselineStep } from "./train/baseline_step.ts";
 export {
   DivergedError,
   type EpochEvent,

@@ -34,7 +34,7 @@ import {
 } from "../data_source.ts";
 import { exists, readFileFor, readTextFor, resolveModelPath, writeFileAtomic } from "../files.ts";
 import { Progress } from "../progress.ts";
-import { floorRows, SCORES_LEGEND, scoresForReport, scoresTable } from "../report.ts";
+import { floorRows, methodName, SCORES_LEGEND, scoresForReport, scoresTable } from "../report.ts";
 import { fmt } from "../table.ts";
 
 const OPTIONS = {
@@ -77,14 +77,16 @@ export async function evalCommand(argv: string[]): Promise<number> {
     values,
   );
   let spec = dataSpecFromArgs(values, ["test"]);
-  // Without --data, evaluate on the synthetic data the model was trained on.
+  // Without --data, evaluate on the built-in data the model was trained on.
   const runInfo = join(dirname(path), "run.json");
   if (
-    spec.kind === "synthetic" && values["synthetic-size"] === undefined && (await exists(runInfo))
+    spec.kind === "synthetic" && values.dataset === undefined &&
+    values["synthetic-size"] === undefined && (await exists(runInfo))
   ) {
     const trained =
       (JSON.parse(await readTextFor(runInfo, "run description")) as { data: DataSpec }).data;
-    if (trained.kind === "synthetic") {
+    if (trained.kind === "digits") spec = trained;
+    else if (trained.kind === "synthetic") {
       spec = { ...spec, size: trained.size, classes: trained.classes };
       // The run's own test set, unless another size is asked for.
       if (values["synthetic-test"] === undefined && trained.counts?.test !== undefined) {
@@ -147,7 +149,10 @@ export async function evalCommand(argv: string[]): Promise<number> {
     await writeFileAtomic(join(overlays, "per_image.csv"), rows.join("\n") + "\n");
     console.error(`wrote ${dataset.samples.length} panels and per_image.csv to ${overlays}`);
   }
-  const rowsOfScores: [string, typeof summary][] = [["model", summary], ...floorRows(dataset)];
+  const rowsOfScores: [string, typeof summary][] = [
+    [methodName(checkpoint.config.method), summary],
+    ...floorRows(dataset),
+  ];
   console.log(`scores of ${path} on ${describeSpec(spec, "test")}:`);
   console.log(scoresTable(rowsOfScores));
   console.log(SCORES_LEGEND);

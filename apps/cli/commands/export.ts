@@ -70,6 +70,11 @@ export async function exportCommand(argv: string[]): Promise<number> {
   }
   const path = await resolveModelPath(model);
   const checkpoint = decodeCheckpoint(await readFileFor(path, "model"), path);
+  if (checkpoint.config.method !== "minmax") {
+    throw new Error(
+      `${path}: export supports min-max models; this one is the '${checkpoint.config.method}' baseline`,
+    );
+  }
   if (format === "safetensors") {
     await writeFileAtomic(out, exportReferenceWeights(checkpoint));
     console.log(

@@ -25,12 +25,12 @@ import {
   importWeights,
   isBackboneParameter,
   Localizer,
-  type MinMaxNet,
   NAMING_SCHEMES,
   type PresetName,
   PRESETS,
   toFlag,
   Trainer,
+  type TrainerOptions,
   withOverrides,
 } from "@pointwise/core";
 import {
@@ -60,7 +60,7 @@ import {
   writeFileAtomic,
 } from "../files.ts";
 import { Progress } from "../progress.ts";
-import { floorRows, printEpochRow, SCORES_LEGEND, scoresTable } from "../report.ts";
+import { floorRows, methodName, printEpochRow, SCORES_LEGEND, scoresTable } from "../report.ts";
 import { duration, fmt } from "../table.ts";
 import { printReport } from "../weights_report.ts";
 
@@ -79,7 +79,7 @@ const OPTIONS = {
 
 /** Help text of the command. */
 export function trainHelp(): string {
-  return `Train a min-max entropy localizer from image-level labels.
+  return `Train a min-max entropy localizer (or a baseline, --method) from image-level labels.
 
 usage: pointwise train [options]
 
@@ -99,7 +99,7 @@ ${configHelp(PRESETS.cpu)}`;
 }
 
 /** Settings that fix the network's parameters; a resumed run keeps them. */
-const SHAPE_FIELDS: (keyof Config)[] = ["arch", "deepStem", "width", "modalities"];
+const SHAPE_FIELDS: (keyof Config)[] = ["method", "arch", "deepStem", "width", "modalities"];
 
 interface RunInfo {
   data: DataSpec;
@@ -118,7 +118,7 @@ async function freshRunDir(name: string): Promise<string> {
 async function backboneInit(
   values: Record<string, unknown>,
   config: Config,
-): Promise<((net: MinMaxNet) => void) | undefined> {
+): Promise<TrainerOptions["init"]> {
   const from = str(values, "init-backbone");
   if (from === undefined) {
     if (values["init-naming"] !== undefined) {
@@ -208,7 +208,7 @@ export async function train(argv: string[]): Promise<number> {
     data = dataSpecFromArgs(values, ["train", "valid"]);
     if (runDir === undefined) {
       runDir = await freshRunDir(
-        data.kind === "synthetic" ? "synthetic" : basename(data.dir) || "run",
+        data.kind === "folder" ? basename(data.dir) || "run" : data.kind,
       );
     } else if (!values.force && (await exists(join(runDir, CHECKPOINTS.last)))) {
       throw new UsageError(
@@ -237,12 +237,12 @@ export async function train(argv: string[]): Promise<number> {
   const steps = Math.ceil((trainSet.samples.length * config.repeats) / config.batchSize);
   console.error(
     `run folder: ${runDir}\n` +
-      `model: ${config.arch}${config.deepStem ? " (deep stem)" : ""} x${config.width}, classes ${
-        trainSet.classes.join(", ")
-      }; ` +
+      `model: ${methodName(config.method)}, ${config.arch}${
+        config.deepStem ? " (deep stem)" : ""
+      } x${config.width}, classes ${trainSet.classes.join(", ")}; ` +
       `${config.epochs} epochs of ${steps} steps, batch ${config.batchSize}, crop ${config.crop}, ` +
       `erasing ${
-        config.eraseTimes > 0
+        config.eraseTimes > 0 && config.method === "minmax"
           ? `${config.eraseTimes} passes from epoch ${config.eraseStartEpoch + 1}`
           : "off"
       }`,
@@ -264,9 +264,11 @@ export async function train(argv: string[]): Promise<number> {
       bar!.update(
         e.step,
         e.stepsPerEpoch,
-        `loss ${fmt(l.total, 3)} (seg ${fmt(l.seg, 2)} pos ${fmt(l.pos, 2)} neg ${fmt(l.neg, 2)}) ${
-          fmt(e.seconds, 2)
-        } s/step`,
+        `loss ${fmt(l.total, 3)}${
+          config.method === "minmax"
+            ? ` (seg ${fmt(l.seg, 2)} pos ${fmt(l.pos, 2)} neg ${fmt(l.neg, 2)})`
+            : ""
+        } ${fmt(e.seconds, 2)} s/step`,
       );
     },
     onValidProgress: (d, t) => {
@@ -278,7 +280,7 @@ export async function train(argv: string[]): Promise<number> {
     },
     onEpoch: async (e) => {
       bar?.done();
-      printEpochRow(e.record, config.epochs, firstRow);
+      printEpochRow(e.record, config.epochs, firstRow, config.method === "minmax");
       firstRow = false;
       const bytes = encodeCheckpoint(await e.checkpoint());
       await writeFileAtomic(join(runDir!, CHECKPOINTS.last), bytes);
@@ -318,10 +320,10 @@ export async function train(argv: string[]): Promise<number> {
   trainer.dispose();
 
   // Score the selected weights on held-out data when there is some.
-  const testAvailable = data.kind === "synthetic" ||
+  const testAvailable = data.kind !== "folder" ||
     (await exists(join(data.dir, "split", "test.csv")));
   if (testAvailable) {
-    const testSpec: DataSpec = data.kind === "synthetic"
+    const testSpec: DataSpec = data.kind !== "folder"
       ? data
       : { ...data, splits: { ...data.splits, test: join(data.dir, "split", "test.csv") } };
     const testSet = await loadData(testSpec, "test", { classes: trainSet.classes });
@@ -336,7 +338,9 @@ export async function train(argv: string[]): Promise<number> {
     progress.done();
     localizer.dispose();
     console.log(`\ntest scores of ${bestPath} on ${describeSpec(testSpec, "test")}:`);
-    console.log(scoresTable([["min-max (best)", summary], ...floorRows(testSet)]));
+    console.log(
+      scoresTable([[`${methodName(config.method)} (best)`, summary], ...floorRows(testSet)]),
+    );
     console.log(SCORES_LEGEND);
   } else if (data.kind === "folder") {
     console.log(

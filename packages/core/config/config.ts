@@ -10,10 +10,19 @@
  * ```
  * @module
  */
-import { type Arch, ARCHS, UPSAMPLE_MODES, type UpsampleMode } from "../model/options.ts";
+import {
+  type Arch,
+  ARCHS,
+  type Method,
+  METHODS,
+  UPSAMPLE_MODES,
+  type UpsampleMode,
+} from "../model/options.ts";
 
 /** Every setting of a training run. */
 export interface Config {
+  /** The localization method: min-max entropy or a baseline. */
+  method: Method;
   // Network
   arch: Arch;
   deepStem: boolean;
@@ -65,6 +74,12 @@ export interface FieldSpec {
 
 /** Every field's spec, in display order. */
 export const CONFIG_FIELDS: { readonly [K in keyof Config]: FieldSpec } = {
+  method: {
+    type: "string",
+    group: "network",
+    help: "minmax (the method), or a baseline: wildcat, cam, gradcam, deepmil",
+    choices: METHODS,
+  },
   arch: { type: "string", group: "network", help: "backbone", choices: ARCHS },
   deepStem: {
     type: "boolean",
@@ -239,6 +254,7 @@ export const CONFIG_FIELDS: { readonly [K in keyof Config]: FieldSpec } = {
  * here; from scratch this preset needs a GPU and far more steps.
  */
 const REFERENCE: Config = {
+  method: "minmax",
   arch: "resnet101",
   deepStem: true,
   width: 1,

@@ -90,6 +90,10 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
     );
   }
   const config = parseJson<Config>(metadata.config, "config", name);
+  // Checkpoints written before baselines existed are min-max models.
+  if (config !== null && typeof config === "object" && !("method" in config)) {
+    (config as Config).method = "minmax";
+  }
   const problems = validateConfig(config, true);
   if (problems.length > 0) {
     throw new Error(`${name}: invalid config in checkpoint: ${problems.join("; ")}`);

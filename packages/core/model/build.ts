@@ -4,12 +4,15 @@
  * @example
  * ```ts ignore
  * const net = buildNet(PRESETS.cpu, ["benign", "malignant"], new Rng(0));
+ * const cam = buildModel({ ...PRESETS.cpu, method: "cam" }, ["benign", "malignant"], new Rng(0));
  * ```
  * @module
  */
 import type { Config } from "../config/config.ts";
 import type { Rng } from "../util/rng.ts";
+import { BaselineNet } from "./baseline_net.ts";
 import { MinMaxNet, type NetOptions } from "./minmax_net.ts";
+import type { WslNet } from "./wsl_net.ts";
 
 /** The network options of a config for `classes`. */
 export function netOptions(cfg: Config, classes: number): NetOptions {
@@ -28,8 +31,24 @@ export function netOptions(cfg: Config, classes: number): NetOptions {
   };
 }
 
-/** A freshly initialised network for `config` and `classes`. */
+/** A freshly initialised min-max network for `config` and `classes`. */
 export function buildNet(cfg: Config, classes: readonly string[], rng: Rng): MinMaxNet {
   if (classes.length < 2) throw new Error(`need at least two classes, got ${classes.length}`);
   return new MinMaxNet(netOptions(cfg, classes.length), rng);
+}
+
+/** A freshly initialised model of the config's method (min-max or a baseline). */
+export function buildModel(
+  cfg: Config,
+  classes: readonly string[],
+  rng: Rng,
+): MinMaxNet | BaselineNet {
+  if (cfg.method === "minmax") return buildNet(cfg, classes, rng);
+  if (classes.length < 2) throw new Error(`need at least two classes, got ${classes.length}`);
+  return new BaselineNet(cfg.method, netOptions(cfg, classes.length), rng);
+}
+
+/** Whether a model is the min-max network (the rest are baselines). */
+export function isMinMax(net: WslNet): net is MinMaxNet {
+  return net instanceof MinMaxNet;
 }

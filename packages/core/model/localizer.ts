@@ -2,7 +2,8 @@
  * The inference API: `load()` a checkpoint, then `predict()` an image into a
  * class, its probabilities and a mask. As in the reference, the whole image
  * is reflect-padded to multiples of 32, the class comes from the classifier
- * on X+, and the mask is R+ cropped back to the image and thresholded.
+ * on X+, and the mask is R+ cropped back to the image and thresholded. A
+ * baseline's model gives its own class and map, handled the same way.
  *
  * @example
  * ```ts ignore
@@ -19,22 +20,22 @@ import { cropBack, padForInference } from "../data/padding.ts";
 import type { RgbImage } from "../data/image.ts";
 import { type Checkpoint, decodeCheckpoint } from "../io/checkpoint.ts";
 import { Rng } from "../util/rng.ts";
-import { buildNet } from "./build.ts";
+import { buildModel } from "./build.ts";
 import { makePrediction, type Prediction } from "./prediction.ts";
 
 export type { Prediction } from "./prediction.ts";
-import type { MinMaxNet } from "./minmax_net.ts";
+import type { WslNet } from "./wsl_net.ts";
 
 /** A trained model ready for inference. */
 export class Localizer {
   /** Mask threshold; the reference uses 0.5. */
   threshold = 0.5;
 
-  constructor(readonly net: MinMaxNet, readonly classes: string[], readonly config: Config) {}
+  constructor(readonly net: WslNet, readonly classes: string[], readonly config: Config) {}
 
   /** Builds a localizer from a decoded checkpoint. */
   static fromCheckpoint(c: Checkpoint): Localizer {
-    const net = buildNet(c.config, c.classes, new Rng(0));
+    const net = buildModel(c.config, c.classes, new Rng(0));
     try {
       net.store.assign(c.weights);
     } catch (e) {
@@ -49,10 +50,10 @@ export class Localizer {
     const padded = padForInference(image);
     const outs = tf.tidy(() => {
       const x = tf.tensor4d(padded.data, [1, padded.height, padded.width, 3]);
-      const out = this.net.infer(x);
-      return [out.scoresPos, out.scoresSeg, out.mask];
+      const out = this.net.inferMaps(x);
+      return [out.logits, out.map, ...(out.localizerLogits ? [out.localizerLogits] : [])];
     });
-    const [logits, segLogits, maskPadded] = await Promise.all(outs.map((t) => t.data()));
+    const [logits, maskPadded, segLogits] = await Promise.all(outs.map((t) => t.data()));
     tf.dispose(outs);
     const { width: w, height: h } = image;
     return makePrediction({

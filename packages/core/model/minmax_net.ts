@@ -27,6 +27,7 @@ import type { Rng } from "../util/rng.ts";
 import { pseudoBinaryMask } from "./pseudo_binary_mask.ts";
 import { type Arch, ARCHS, type UpsampleMode } from "./options.ts";
 import { resizeExact, upsampleMap } from "./upsample.ts";
+import type { InferOutput } from "./wsl_net.ts";
 
 export { type Arch, ARCHS };
 
@@ -152,6 +153,12 @@ export class MinMaxNet {
     const mask = this.mask(seg, [h, w]);
     const pos = this.classify(tf.mul(x, mask), ctx);
     return { scoresPos: pos.scores, scoresSeg: seg.scores, mask };
+  }
+
+  /** {@link infer} in the terms every model shares: the map is R+. */
+  inferMaps(x: tf.Tensor4D): InferOutput {
+    const out = this.infer(x);
+    return { logits: out.scoresPos, localizerLogits: out.scoresSeg, map: out.mask };
   }
 
   /** Frees every weight. */

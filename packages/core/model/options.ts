@@ -19,3 +19,11 @@ export type Arch = typeof ARCHS[number];
 export const UPSAMPLE_MODES = ["align-corners", "stride-grid"] as const;
 /** An upsampling geometry. */
 export type UpsampleMode = typeof UPSAMPLE_MODES[number];
+
+/**
+ * How a model localizes. `minmax` is the method itself; the others are the
+ * baselines it is compared with, trained and scored by the same code.
+ */
+export const METHODS = ["minmax", "wildcat", "cam", "gradcam", "deepmil"] as const;
+/** A localization method. */
+export type Method = typeof METHODS[number];

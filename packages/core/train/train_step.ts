@@ -18,6 +18,7 @@ import type { MinMaxNet } from "../model/minmax_net.ts";
 import type { Rng } from "../util/rng.ts";
 import { accumulateMask, eraseInput, erasingTrust } from "./erasing.ts";
 import { crossEntropy, crossEntropyPerSample, uniformCrossEntropy } from "./losses.ts";
+import { type Grads, gradsOf } from "./grads.ts";
 import type { Sgd } from "./sgd.ts";
 
 /** A training batch: NHWC images in [-1, 1] and their labels. */
@@ -43,21 +44,6 @@ export interface StepLosses {
   total: number;
   /** Localizer passes run (1 without erasing). */
   passes: number;
-}
-
-type Grads = Map<string, tf.Tensor>;
-
-/** Computes gradients of `f` keyed by parameter name; scalars to report are kept. */
-function gradsOf(net: MinMaxNet, f: () => tf.Scalar): { loss: tf.Scalar; grads: Grads } {
-  const names = net.store.trainableNames();
-  const vars = names.map((n) => net.store.get(n));
-  const { value, grads } = tf.variableGrads(f, vars);
-  const byName: Grads = new Map();
-  vars.forEach((v, i) => {
-    const g = grads[v.name];
-    if (g !== undefined) byName.set(names[i], g);
-  });
-  return { loss: value, grads: byName };
 }
 
 function addInto(acc: Grads, more: Grads): void {

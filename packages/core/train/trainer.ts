@@ -22,12 +22,14 @@ import type { Dataset } from "../data/dataset.ts";
 import { evaluate } from "../eval/evaluate.ts";
 import { type Checkpoint, NORMALIZATION, type TrainState } from "../io/checkpoint.ts";
 import type { MetricsSummary } from "../metrics/localization_metrics.ts";
-import { buildNet } from "../model/build.ts";
+import type { BaselineNet } from "../model/baseline_net.ts";
+import { buildModel, isMinMax } from "../model/build.ts";
 import { Localizer } from "../model/localizer.ts";
 import type { MinMaxNet } from "../model/minmax_net.ts";
 import { Rng } from "../util/rng.ts";
 import { learningRate } from "./lr_schedule.ts";
 import { Sgd } from "./sgd.ts";
+import { baselineStep } from "./baseline_step.ts";
 import { type StepLosses, trainStep } from "./train_step.ts";
 
 /** Raised when a loss becomes NaN or infinite. */
@@ -84,12 +86,12 @@ export interface TrainerOptions {
   /** Called while validating, per image. */
   onValidProgress?: (done: number, total: number) => void;
   /** Called once on the freshly initialised network (not on resume), e.g. to import weights. */
-  init?: (net: MinMaxNet) => void;
+  init?: (net: MinMaxNet | BaselineNet) => void;
 }
 
 /** Runs training epochs over a network it owns. */
 export class Trainer {
-  readonly net: MinMaxNet;
+  readonly net: MinMaxNet | BaselineNet;
   readonly classes: string[];
   readonly history: EpochRecord[] = [];
   readonly #opt: Sgd;
@@ -111,7 +113,7 @@ export class Trainer {
       throw new Error(`validation labels ${unknown.join(", ")} do not occur in the training set`);
     }
     const root = new Rng(cfg.seed);
-    this.net = buildNet(cfg, this.classes, root.fork());
+    this.net = buildModel(cfg, this.classes, root.fork());
     this.#rng = root.fork();
     const params = new Map(this.net.store.trainableNames().map((n) => [n, this.net.store.get(n)]));
     this.#opt = new Sgd(params, {
@@ -208,12 +210,14 @@ export class Trainer {
       const x = tf.tensor4d(buf, [idx.length, crop, crop, 3]);
       let losses: StepLosses;
       try {
-        losses = await trainStep(this.net, this.#opt, { x, labels }, {
-          erase: cfg.eraseTimes > 0 && epoch >= cfg.eraseStartEpoch,
-          eraseTimes: cfg.eraseTimes,
-          sigmaErase: cfg.sigmaErase,
-          rng: this.#rng,
-        });
+        losses = isMinMax(this.net)
+          ? await trainStep(this.net, this.#opt, { x, labels }, {
+            erase: cfg.eraseTimes > 0 && epoch >= cfg.eraseStartEpoch,
+            eraseTimes: cfg.eraseTimes,
+            sigmaErase: cfg.sigmaErase,
+            rng: this.#rng,
+          })
+          : await baselineStep(this.net, this.#opt, { x, labels }, this.#rng);
       } finally {
         x.dispose();
       }

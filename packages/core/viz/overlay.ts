@@ -74,7 +74,8 @@ export function comparisonPanel(
   return { width, height: h, data };
 }
 
-function groundTruthView(image: RgbImage, gt: ArrayLike<number> | null): RgbImage {
+/** The image darkened outside the ground truth, which is outlined (grey when there is none). */
+export function groundTruthView(image: RgbImage, gt: ArrayLike<number> | null): RgbImage {
   const data = Uint8Array.from(image.data);
   if (gt === null) return { width: image.width, height: image.height, data: data.fill(200) };
   for (let i = 0; i < gt.length; i++) {

@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { tf } from "../runtime/tf.ts";
+import { initBackend } from "../runtime/backend.ts";
+import { Rng } from "../util/rng.ts";
+import { tinyNetOptions } from "../_testing/mod.ts";
+import { crossEntropy } from "../train/losses.ts";
+import { type BaselineMethod, BaselineNet } from "./baseline_net.ts";
+
+const BASELINES: BaselineMethod[] = ["wildcat", "cam", "gradcam", "deepmil"];
+const HEAD_PREFIX: Record<BaselineMethod, string> = {
+  wildcat: "headseg.",
+  cam: "fc.",
+  gradcam: "fc.",
+  deepmil: "mil.",
+};
+
+for (const method of BASELINES) {
+  Deno.test(`${method}: logits [N,C] and a map in [0,1] at the input size, per image spanning [0,1]`, async () => {
+    await initBackend("wasm");
+    const net = new BaselineNet(method, tinyNetOptions({ classes: 3 }), new Rng(4));
+    const x = tf.randomUniform([2, 96, 64, 3], -1, 1, "float32", 7) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    const out = net.inferMaps(x);
+    assert.deepEqual(out.logits.shape, [2, 3]);
+    assert.deepEqual(out.map.shape, [2, 96, 64, 1]);
+    assert.equal(out.localizerLogits, undefined);
+    const m = await out.map.data();
+    for (let i = 0; i < 2; i++) {
+      const img = m.subarray(i * 96 * 64, (i + 1) * 96 * 64);
+      assert.ok(img.every((v) => v >= 0 && v <= 1), "map values lie in [0, 1]");
+      assert.ok(Math.abs(Math.max(...img) - 1) < 1e-6 && Math.min(...img) < 1e-6);
+    }
+    tf.dispose([out.logits, out.map]);
+    assert.equal(tf.memory().numTensors, before, "inference leaves no tensor behind");
+    x.dispose();
+    net.dispose();
+  });
+
+  Deno.test(`${method}: the loss reaches the backbone and the ${HEAD_PREFIX[method]} head; the map sends no gradient`, async () => {
+    await initBackend("wasm");
+    const net = new BaselineNet(method, tinyNetOptions({ classes: 3 }), new Rng(5));
+    const x = tf.randomUniform([2, 64, 64, 3], -1, 1, "float32", 8) as tf.Tensor4D;
+    const names = net.store.trainableNames();
+    const vars = names.map((n) => net.store.get(n));
+    // Only the backbone and this method's own head exist: nothing of min-max's cl32.
+    assert.ok(
+      names.every((n) => n.startsWith(HEAD_PREFIX[method]) || !/^(headseg|cl32|fc|mil)\./.test(n)),
+    );
+    const { value, grads } = tf.variableGrads(
+      () => crossEntropy(net.scores(x, { training: true }), [0, 2]),
+      vars,
+    );
+    const norms = await Promise.all(
+      vars.map(async (v) => grads[v.name] ? (await tf.norm(grads[v.name]).data())[0] : 0),
+    );
+    const dead = names.filter((n, i) => !(norms[i] > 0) && !n.includes("running"));
+    assert.deepEqual(dead, [], "every weight gets a gradient from the classification loss");
+    assert.throws(
+      () => tf.variableGrads(() => tf.sum(net.inferMaps(x).map) as tf.Scalar, vars),
+      /connection/i,
+      "the map is detached from every weight",
+    );
+    tf.dispose([x, value, ...Object.values(grads)]);
+    net.dispose();
+  });
+}
+
+Deno.test("CAM: scores are the spatial mean of the class maps (GAP then linear)", async () => {
+  await initBackend("wasm");
+  const net = new BaselineNet("cam", tinyNetOptions({ classes: 2 }), new Rng(6));
+  const x = tf.randomUniform([1, 64, 96, 3], -1, 1, "float32", 9) as tf.Tensor4D;
+  const ctx = { training: false };
+  const f = net.backbone.apply(x, ctx);
+  const [, h, w, d] = f.shape;
+  const fv = await f.data();
+  const wv = await net.store.get("fc.weight").data(); // [1,1,D,C]
+  const bv = await net.store.get("fc.bias").data();
+  const expected = [0, 1].map((c) => {
+    let s = 0;
+    for (let k = 0; k < d; k++) {
+      let mean = 0;
+      for (let p = 0; p < h * w; p++) mean += fv[p * d + k];
+      s += (mean / (h * w)) * wv[k * 2 + c];
+    }
+    return s + bv[c];
+  });
+  const got = await net.scores(x, ctx).data();
+  expected.forEach((e, c) =>
+    assert.ok(Math.abs(got[c] - e) < 1e-4, `class ${c}: ${got[c]} vs ${e}`)
+  );
+  tf.dispose([x, f]);
+  net.dispose();
+});
+
+Deno.test("Grad-CAM of a GAP + linear classifier is ReLU of its bias-free CAM (known identity)", async () => {
+  await initBackend("wasm");
+  const opts = tinyNetOptions({ classes: 2 });
+  const gc = new BaselineNet("gradcam", opts, new Rng(7));
+  // 97 pixels give 4 cells, and align_corners puts cell i exactly on pixel 32 i.
+  const x = tf.randomUniform([1, 97, 97, 3], -1, 1, "float32", 10) as tf.Tensor4D;
+  const ctx = { training: false };
+  const f = gc.backbone.apply(x, ctx);
+  const [, h, w, d] = f.shape;
+  const fv = await f.data();
+  const wv = await gc.store.get("fc.weight").data();
+  const out = gc.inferMaps(x);
+  const c = (await out.logits.data())[1] > (await out.logits.data())[0] ? 1 : 0;
+  // d score_c / d A_k(p) = w_kc / (h w): Grad-CAM = ReLU(sum_k w_kc A_k) / (h w).
+  const low = Array.from({ length: h * w }, (_, p) => {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += wv[k * 2 + c] * fv[p * d + k];
+    return Math.max(0, s);
+  });
+  const lo = Math.min(...low), hi = Math.max(...low);
+  const expectedLow = low.map((v) => (v - lo) / (hi - lo));
+  const m = await out.map.data();
+  assert.equal(h, 4);
+  const at = (i: number, j: number) => m[32 * i * 97 + 32 * j];
+  for (let i = 0; i < h; i++) {
+    for (let j = 0; j < w; j++) {
+      assert.ok(Math.abs(at(i, j) - expectedLow[i * w + j]) < 1e-4, `cell ${i},${j}`);
+    }
+  }
+  tf.dispose([x, f, out.logits, out.map]);
+  gc.dispose();
+});

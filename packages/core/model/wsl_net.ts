@@ -1,0 +1,31 @@
+/**
+ * What inference needs of any localization model, min-max or baseline, and
+ * the one function that builds the model a config names.
+ *
+ * @example
+ * ```ts ignore
+ * const net = buildModel(cfg, ["benign", "malignant"], new Rng(0));
+ * const { logits, map } = net.inferMaps(x);
+ * ```
+ * @module
+ */
+import type { tf } from "../runtime/tf.ts";
+import type { ParamStore } from "../nn/module.ts";
+
+/** Inference outputs of a model. */
+export interface InferOutput {
+  /** Class logits [N,C]: the classifier on X+ for min-max. */
+  logits: tf.Tensor2D;
+  /** The localizer head's logits, where the model has a separate one. */
+  localizerLogits?: tf.Tensor2D;
+  /** The localization map in [0, 1] at the input size, [N,H,W,1]. */
+  map: tf.Tensor4D;
+}
+
+/** A localization model: weights, inference and disposal. */
+export interface WslNet {
+  readonly store: ParamStore;
+  /** Eval-mode logits and map of an NHWC batch. */
+  inferMaps(x: tf.Tensor4D): InferOutput;
+  dispose(): void;
+}

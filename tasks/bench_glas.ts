@@ -1,0 +1,66 @@
+/**
+ * `deno task bench:glas`: min-max entropy against WILDCAT, CAM, Grad-CAM and
+ * Deep MIL on GlaS, trained on the paper's train split, selected and (unless
+ * `--test` names the official test split) scored on its valid split.
+ *
+ * @example
+ * ```sh
+ * deno task bench:glas
+ * deno task bench:glas --data /data/glas --test /data/glas/split/test.csv
+ * ```
+ * @module
+ */
+import { join } from "node:path";
+import { PRESETS, withOverrides } from "@pointwise/core/lite";
+import { str } from "../apps/cli/args.ts";
+import { runMethodBench } from "./method_bench.ts";
+
+/**
+ * Sized for two CPU cores: the `cpu` preset's quarter-width ResNet-18 on
+ * 256x256 crops, two crops per image per epoch, 30 epochs, with the
+ * reference's augmentation (50% reflect padding, flips, colour jitter).
+ */
+export const GLAS_BENCH = withOverrides(PRESETS.cpu, {
+  epochs: 30,
+  batchSize: 8,
+  repeats: 2,
+  crop: 256,
+  padFraction: 0.5,
+  lrStep: 20,
+});
+
+if (import.meta.main) {
+  Deno.exit(
+    await runMethodBench({
+      name: "glas",
+      title: "GlaS",
+      options: {
+        data: { type: "string" },
+        train: { type: "string" },
+        valid: { type: "string" },
+        test: { type: "string" },
+      },
+      optionsHelp: `  --data DIR                   the GlaS folder [../shared/data/glas]
+  --train CSV, --valid CSV     split files [DIR/split/train.csv, DIR/split/valid.csv]
+  --test CSV                   score this split (e.g. the official test images) instead of valid`,
+      data: (values) => {
+        const dir = str(values, "data", "../shared/data/glas")!;
+        const test = str(values, "test");
+        return {
+          spec: {
+            kind: "folder",
+            dir,
+            splits: {
+              train: str(values, "train") ?? join(dir, "split", "train.csv"),
+              valid: str(values, "valid") ?? join(dir, "split", "valid.csv"),
+              ...(test ? { test } : {}),
+            },
+          },
+          evalRole: test ? "test" : "valid",
+        };
+      },
+      base: GLAS_BENCH,
+      panelWidth: 200,
+    }, Deno.args),
+  );
+}

@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { decodeImage } from "@pointwise/core";
+import { ROOT } from "./_helpers.ts";
+
+Deno.test("bench:digits (tiny): trains each method, writes the table with floors, JSON and figure", async () => {
+  const out = await Deno.makeTempDir({ prefix: "pointwise-bench-" });
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "tasks/bench_digits.ts",
+      "--methods",
+      "minmax,cam,gradcam,deepmil",
+      "--digits-train",
+      "24",
+      "--digits-valid",
+      "8",
+      "--digits-test",
+      "8",
+      "--digits-size",
+      "64",
+      "--crop",
+      "64",
+      "--batch-size",
+      "8",
+      "--width",
+      "0.0625",
+      "--epochs",
+      "1",
+      "--figure-images",
+      "2",
+      "--out",
+      out,
+    ],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const stderr = new TextDecoder().decode(r.stderr);
+  assert.equal(r.code, 0, stderr);
+  const md = await Deno.readTextFile(join(out, "results.md"));
+  for (const row of ["min-max", "CAM", "Grad-CAM", "Deep MIL", "all-ones mask", "all-zeros mask"]) {
+    assert.match(md, new RegExp(`^\\| ${row} \\|`, "m"), row);
+  }
+  assert.match(md, /\| Grad-CAM \|.*\(CAM's\) \|/, "Grad-CAM reuses CAM's classifier");
+  assert.doesNotMatch(md, /^\| WILDCAT/m);
+  const json = JSON.parse(await Deno.readTextFile(join(out, "results.json")));
+  assert.deepEqual(json.results.map((x: { method: string }) => x.method), [
+    "minmax",
+    "cam",
+    "gradcam",
+    "deepmil",
+  ]);
+  for (const x of json.results) {
+    assert.ok(x.summary.f1Pos >= 0 && x.summary.f1Pos <= 100 && x.summary.classError >= 0);
+  }
+  // The CAM and Grad-CAM rows come from one network: same classification, different maps.
+  const [cam, gc] = [json.results[1], json.results[2]];
+  assert.equal(cam.summary.classError, gc.summary.classError);
+  const fig = await decodeImage(await Deno.readFile(join(out, "figure.png")), "figure.png");
+  // 6 columns (image, ground truth, 4 methods) of 192 px panels, 2 rows, a label strip.
+  assert.equal(fig.width, 6 * 192 + 5 * 4);
+  assert.equal(fig.height, 15 + 2 * 192 + 4);
+  for (const m of ["minmax", "cam", "deepmil"]) {
+    await Deno.stat(join(out, m, "best.safetensors"));
+  }
+  await assert.rejects(Deno.stat(join(out, "gradcam", "best.safetensors")));
+});
+
+Deno.test("bench:glas refuses unknown methods and a missing data folder with clear errors", async () => {
+  const run = async (args: string[]) => {
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-read", "--allow-write", "--allow-env", "tasks/bench_glas.ts", ...args],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).output();
+    return { code: r.code, stderr: new TextDecoder().decode(r.stderr) };
+  };
+  const a = await run(["--methods", "minmax,saliency"]);
+  assert.equal(a.code, 2);
+  assert.match(a.stderr, /--methods: unknown saliency/);
+  const b = await run(["--data", "/nonexistent/glas"]);
+  assert.equal(b.code, 1);
+  assert.match(b.stderr, /\/nonexistent\/glas\/split\/train\.csv/);
+});

@@ -18,11 +18,14 @@ import { runMethodBench } from "./method_bench.ts";
  * Sized for two CPU cores: the `cpu` preset's network on whole 96x96
  * canvases (12% reflect padding, so crops shift the digit a little), no
  * flips (a flipped digit is another shape) and no colour jitter beyond
- * brightness and contrast (the images are grey).
+ * brightness and contrast (the images are grey). Ten classes from scratch
+ * learn faster at lr 0.05 than at the preset's 0.01 (CAM after 3 epochs:
+ * 62% validation error against 70%).
  */
 export const DIGITS_BENCH = withOverrides(PRESETS.cpu, {
-  epochs: 10,
+  epochs: 15,
   batchSize: 32,
+  lr: 0.05,
   crop: 96,
   padFraction: 0.125,
   hflip: 0,
@@ -31,7 +34,7 @@ export const DIGITS_BENCH = withOverrides(PRESETS.cpu, {
   hue: 0,
   brightness: 0.2,
   contrast: 0.2,
-  lrStep: 7,
+  lrStep: 12,
 });
 
 if (import.meta.main) {

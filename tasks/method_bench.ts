@@ -45,6 +45,12 @@ import { type DataSpec, describeSpec, loadData } from "../apps/cli/data_source.t
 import { writeFileAtomic } from "../apps/cli/files.ts";
 import { Progress } from "../apps/cli/progress.ts";
 import { floorRows, methodName } from "../apps/cli/report.ts";
+import {
+  configSummary,
+  markdownTable,
+  type MethodResult,
+  resultsMarkdown,
+} from "./method_bench_report.ts";
 import { duration, fmt } from "../apps/cli/table.ts";
 
 /** What a bench compares on. */
@@ -62,16 +68,6 @@ export interface BenchSpec {
   /** Figure panels: shrink wider ones, enlarge narrower ones. */
   panelWidth: number;
   minPanelWidth?: number;
-}
-
-/** One method's outcome. */
-export interface MethodResult {
-  method: Method;
-  summary: MetricsSummary;
-  bestEpoch: number;
-  trainSeconds: number;
-  /** The method whose training it reuses (Grad-CAM reads CAM's classifier). */
-  sharedWith?: Method;
 }
 
 const BENCH_OPTIONS = {
@@ -92,7 +88,7 @@ usage: deno task bench:${b.name} [options]
   --methods LIST               comma-separated, from ${METHODS.join(", ")} [all]
   --out DIR                    where results, weights and the figure go [runs/bench-${b.name}]
   --preset bench|reference     the bench's 2-core configuration, or the paper's (GPU) [bench]
-  --figure-images N            validation images in the figure [4]
+  --figure-images N            images of the scored split in the figure [4]
 ${b.optionsHelp}
 ${BACKEND_HELP}
   settings (defaults shown are this bench's):
@@ -105,13 +101,20 @@ function spread(n: number, k: number): number[] {
   return Array.from({ length: k }, (_, i) => Math.floor(((i + 0.5) * n) / k));
 }
 
-/** Trains one method; returns its best checkpoint, best epoch and wall time. */
+/** A trained method: its best checkpoint, best epoch and wall time. */
+interface TrainedRun {
+  best: Checkpoint;
+  bestEpoch: number;
+  seconds: number;
+}
+
+/** Trains one method and writes its best weights and history to `outDir`. */
 async function trainMethod(
   config: Config,
   train: Dataset,
   valid: Dataset,
   outDir: string,
-): Promise<{ best: Checkpoint; bestEpoch: number; seconds: number }> {
+): Promise<TrainedRun> {
   let bar = null as Progress | null;
   let best: Uint8Array | null = null;
   const label = methodName(config.method);
@@ -137,18 +140,19 @@ async function trainMethod(
     },
   });
   const t0 = performance.now();
+  let bestEpoch: number;
   try {
     await trainer.run();
+    bestEpoch = trainer.bestEpoch;
+    await writeFileAtomic(
+      join(outDir, "history.json"),
+      JSON.stringify(trainer.history, null, 1) + "\n",
+    );
   } finally {
     bar?.done();
+    trainer.dispose();
   }
   const seconds = (performance.now() - t0) / 1000;
-  const bestEpoch = trainer.bestEpoch;
-  await writeFileAtomic(
-    join(outDir, "history.json"),
-    JSON.stringify(trainer.history, null, 1) + "\n",
-  );
-  trainer.dispose();
   await writeFileAtomic(join(outDir, "best.safetensors"), best!);
   return { best: decodeCheckpoint(best!, join(outDir, "best.safetensors")), bestEpoch, seconds };
 }
@@ -175,59 +179,6 @@ async function score(
     bar.done();
     localizer.dispose();
   }
-}
-
-/** The results table, in markdown. */
-export function markdownTable(results: MethodResult[], floors: [string, MetricsSummary][]): string {
-  const header = [
-    "method",
-    "cl. err %",
-    "F1+",
-    "F1-",
-    "PxAP",
-    "Dice*",
-    "mIoU*",
-    "best epoch",
-    "train time",
-  ];
-  const rows = results.map((r) => [
-    methodName(r.method),
-    fmt(r.summary.classError),
-    fmt(r.summary.f1Pos),
-    fmt(r.summary.f1Neg),
-    fmt(r.summary.pxap),
-    fmt(r.summary.bestDice),
-    fmt(r.summary.bestMiou),
-    String(r.bestEpoch + 1),
-    r.sharedWith ? `(${methodName(r.sharedWith)}'s)` : duration(r.trainSeconds),
-  ]);
-  for (const [name, s] of floors) {
-    rows.push([
-      name,
-      "–",
-      fmt(s.f1Pos),
-      fmt(s.f1Neg),
-      fmt(s.pxap),
-      fmt(s.bestDice),
-      fmt(s.bestMiou),
-      "–",
-      "–",
-    ]);
-  }
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
-}
-
-function configSummary(c: Config): string {
-  return `${c.arch}${c.deepStem ? " (deep stem)" : ""} x${c.width}, ${c.epochs} epochs of batch ` +
-    `${c.batchSize} (${c.repeats} crop${
-      c.repeats > 1 ? "s" : ""
-    } of ${c.crop}x${c.crop} per image ` +
-    `per epoch), SGD lr ${c.lr} (x${c.lrGamma} every ${c.lrStep} epochs, ${c.warmupSteps} warm-up ` +
-    `steps), WILDCAT kmax ${c.kmax} dropout ${c.dropout}; min-max erasing ${c.eraseTimes} passes ` +
-    `from epoch ${c.eraseStartEpoch + 1}; augmentation: reflect pad ${c.padFraction}, flips ` +
-    `${c.hflip}/${c.vflip}, colour jitter ${c.brightness}/${c.contrast}/${c.saturation}/${c.hue}; ` +
-    `seed ${c.seed}`;
 }
 
 /** Runs the bench from command-line arguments; returns the exit code. */
@@ -300,98 +251,102 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
   const figureIds = new Set(figureIdx.map((i) => evalSet.samples[i].id));
   const maps = new Map<Method, Map<string, Float32Array>>();
   const results: MethodResult[] = [];
-  const trained = new Map<Method, { best: Checkpoint; bestEpoch: number; seconds: number }>();
+  let cam: TrainedRun | undefined;
+  const floors = floorRows(evalSet);
+  const command = `deno task bench:${b.name}${argv.length ? " " + argv.join(" ") : ""}`;
+  const evalDesc = describeSpec(data.spec, data.evalRole);
   // Grad-CAM reads a plainly trained GAP classifier, which is exactly CAM's network.
   const order = [...methods].sort((a, b) => Number(a === "gradcam") - Number(b === "gradcam"));
-  for (const method of order) {
-    const reuse = method === "gradcam" && trained.has("cam") ? "cam" : undefined;
-    const run = reuse
-      ? trained.get(reuse)!
-      : await trainMethod({ ...config, method }, train, valid, join(out, method));
-    if (!reuse) trained.set(method, run);
-    const checkpoint = { ...run.best, config: { ...run.best.config, method } };
-    const m = new Map<string, Float32Array>();
-    const summary = await score(checkpoint, evalSet, figureIds, m, methodName(method));
-    maps.set(method, m);
-    results.push({
-      method,
-      summary,
-      bestEpoch: run.bestEpoch,
-      trainSeconds: run.seconds,
-      sharedWith: reuse,
-    });
-    console.error(
-      `${methodName(method)}: err ${fmt(summary.classError)} F1+ ${fmt(summary.f1Pos)} ` +
-        `F1- ${fmt(summary.f1Neg)} PxAP ${fmt(summary.pxap)}`,
+
+  const write = async (pending: Method[]) => {
+    const sorted = [...results].sort((x, y) =>
+      methods.indexOf(x.method) - methods.indexOf(y.method)
     );
-  }
-  results.sort((x, y) => methods.indexOf(x.method) - methods.indexOf(y.method));
-  const floors = floorRows(evalSet);
-  const table = markdownTable(results, floors);
-  const command = `deno task bench:${b.name}${argv.length ? " " + argv.join(" ") : ""}`;
-  const cores = navigator.hardwareConcurrency;
-  const evalDesc = describeSpec(data.spec, data.evalRole);
-  const md = [
-    `# ${b.title}: min-max entropy and baselines`,
-    "",
-    `Measured ${started.toISOString().slice(0, 10)} with \`${command}\` on ${cores} cores ` +
-    `(${backend.name}), ${duration((Date.now() - started.getTime()) / 1000)} in all.`,
-    "",
-    `- trained on ${describeSpec(data.spec, "train")}`,
-    `- weights selected on ${describeSpec(data.spec, "valid")} (lowest classification error)`,
-    `- scored on ${evalDesc}`,
-    `- configuration: ${configSummary(config)}`,
-    "",
-    table,
-    "",
-    "F1+/F1-: Dice of the foreground/background at threshold 0.5, mean over images; PxAP: pixel " +
-    "precision-recall area; Dice*/mIoU*: at the best threshold. Every map is in [0, 1] " +
-    "(baselines' maps are min-max normalised per image). Train time includes validation after " +
-    "every epoch. Grad-CAM is computed post hoc on the CAM run's classifier.",
-    ...(figureIdx.length > 0
-      ? ["", "![Images, ground truth and each method's map](figure.png)"]
-      : []),
-    "",
-  ].join("\n");
-  await writeFileAtomic(join(out, "results.md"), md);
-  await writeFileAtomic(
-    join(out, "results.json"),
-    JSON.stringify(
-      {
-        bench: b.name,
-        date: started.toISOString(),
-        command,
-        cores,
-        backend: backend.name,
-        data: data.spec,
-        evalRole: data.evalRole,
-        config,
-        results,
-        floors: Object.fromEntries(floors),
-      },
-      null,
-      1,
-    ) + "\n",
-  );
-  if (figureIdx.length > 0) {
-    const rows: FigureRow[] = figureIdx.map((i) => {
-      const s = evalSet.samples[i];
-      return {
-        image: s.image,
-        gt: s.mask?.data ?? null,
-        maps: methods.map((m) => maps.get(m)!.get(s.id)!),
-      };
+    const shown = sorted.filter((r) => r.summary !== undefined).map((r) => r.method);
+    const page = resultsMarkdown({
+      title: b.title,
+      date: started,
+      command,
+      cores: navigator.hardwareConcurrency,
+      backend: backend.name,
+      seconds: (Date.now() - started.getTime()) / 1000,
+      trainDesc: describeSpec(data.spec, "train"),
+      validDesc: describeSpec(data.spec, "valid"),
+      evalDesc,
+      selfSelected: data.evalRole === "valid",
+      config,
+      table: markdownTable(sorted, floors),
+      figure: figureIdx.length > 0 && shown.length > 0,
+      pending,
     });
-    const fig = methodFigure(methods.map(methodName), rows, {
-      panelWidth: b.panelWidth,
-      minPanelWidth: b.minPanelWidth,
-    });
-    await writeFileAtomic(join(out, "figure.png"), await encodePng(fig));
+    await writeFileAtomic(join(out, "results.md"), page);
+    const record = {
+      bench: b.name,
+      date: started.toISOString(),
+      command,
+      cores: navigator.hardwareConcurrency,
+      backend: backend.name,
+      data: data.spec,
+      evalRole: data.evalRole,
+      config,
+      results: sorted,
+      floors: Object.fromEntries(floors),
+      pending,
+    };
+    await writeFileAtomic(join(out, "results.json"), JSON.stringify(record, null, 1) + "\n");
+    if (figureIdx.length > 0 && shown.length > 0) {
+      const rows: FigureRow[] = figureIdx.map((i) => {
+        const s = evalSet.samples[i];
+        return {
+          image: s.image,
+          gt: s.mask?.data ?? null,
+          maps: shown.map((m) => maps.get(m)!.get(s.id)!),
+        };
+      });
+      const fig = methodFigure(shown.map(methodName), rows, {
+        panelWidth: b.panelWidth,
+        minPanelWidth: b.minPanelWidth,
+      });
+      await writeFileAtomic(join(out, "figure.png"), await encodePng(fig));
+    }
+    return sorted;
+  };
+
+  for (const [k, method] of order.entries()) {
+    const reuse = method === "gradcam" && cam !== undefined ? "cam" : undefined;
+    try {
+      const run = reuse
+        ? cam!
+        : await trainMethod({ ...config, method }, train, valid, join(out, method));
+      if (method === "cam") cam = run;
+      const checkpoint = { ...run.best, config: { ...run.best.config, method } };
+      const m = new Map<string, Float32Array>();
+      const summary = await score(checkpoint, evalSet, figureIds, m, methodName(method));
+      maps.set(method, m);
+      results.push({
+        method,
+        summary,
+        bestEpoch: run.bestEpoch,
+        trainSeconds: run.seconds,
+        sharedWith: reuse,
+      });
+      console.error(
+        `${methodName(method)}: err ${fmt(summary.classError)} F1+ ${fmt(summary.f1Pos)} ` +
+          `F1- ${fmt(summary.f1Neg)} PxAP ${fmt(summary.pxap)}`,
+      );
+    } catch (e) {
+      // One method failing (e.g. diverging) must not lose the others' results.
+      const error = (e as Error).message;
+      console.error(`${methodName(method)} failed: ${error}`);
+      results.push({ method, error, bestEpoch: -1, trainSeconds: NaN });
+    }
+    await write(order.slice(k + 1));
   }
+  const sorted = await write([]);
   console.log(`\n${b.title}, scored on ${evalDesc}:\n`);
-  console.log(table);
+  console.log(markdownTable(sorted, floors));
   console.log(
     `\nwritten: ${join(out, "results.md")}, results.json, figure.png, <method>/best.safetensors`,
   );
-  return 0;
+  return sorted.some((r) => r.summary === undefined) ? 1 : 0;
 }

@@ -89,3 +89,49 @@ Deno.test("bench:glas refuses unknown methods and a missing data folder with cle
   assert.equal(b.code, 1);
   assert.match(b.stderr, /\/nonexistent\/glas\/split\/train\.csv/);
 });
+
+Deno.test("bench: a method that fails gets a 'failed' row, the floors are still written, exit code 1", async () => {
+  const out = await Deno.makeTempDir({ prefix: "pointwise-bench-fail-" });
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "tasks/bench_digits.ts",
+      "--methods",
+      "deepmil",
+      "--digits-train",
+      "16",
+      "--digits-valid",
+      "4",
+      "--digits-test",
+      "4",
+      "--digits-size",
+      "64",
+      "--crop",
+      "64",
+      "--batch-size",
+      "8",
+      "--width",
+      "0.0625",
+      "--epochs",
+      "1",
+      "--lr",
+      "1e30",
+      "--warmup-steps",
+      "0",
+      "--out",
+      out,
+    ],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const stderr = new TextDecoder().decode(r.stderr);
+  assert.equal(r.code, 1, stderr);
+  const md = await Deno.readTextFile(join(out, "results.md"));
+  assert.match(md, /^\| Deep MIL \| failed: .*(NaN|infinite)/m);
+  assert.match(md, /^\| all-ones mask \|/m);
+});

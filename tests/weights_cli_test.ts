@@ -184,6 +184,21 @@ Deno.test("train --init-backbone reports what it imported and refuses another ar
     r.stderr,
     /imported 100 tensors from .*tv7\.safetensors \(torchvision naming\) into the backbone of resnet18 x0\.25; skipped 2: fc\.weight, fc\.bias/,
   );
+  // Baselines share the backbone; their own heads (fc., mil.) start fresh.
+  for (const method of ["cam", "deepmil", "wildcat"]) {
+    const b = await runScript("apps/cli/main.ts", [
+      "train",
+      ...small,
+      "--method",
+      method,
+      "--out",
+      join(tmp, `run-init-${method}`),
+      "--init-backbone",
+      path,
+    ]);
+    assert.equal(b.code, 0, b.stderr);
+    assert.match(b.stderr, /imported 100 tensors .* skipped 2: fc\.weight, fc\.bias/, method);
+  }
   const wrong = await runScript("apps/cli/main.ts", [
     "train",
     ...small,

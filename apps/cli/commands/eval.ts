@@ -168,6 +168,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       legend: SCORES_LEGEND,
       images: reportImages,
       history,
+      singleLoss: checkpoint.config.method !== "minmax",
     });
     await writeFileAtomic(report, new TextEncoder().encode(html));
     console.error(`wrote the report to ${report}`);

@@ -38,10 +38,12 @@ interface Model {
 /** Opens a checkpoint (TensorFlow.js) or an .onnx file (onnxruntime, no TensorFlow.js). */
 async function openModel(model: string, values: Record<string, unknown>): Promise<Model> {
   if (extname(model).toLowerCase() === ".onnx") {
-    if (values["mask-upsample"] !== undefined) {
-      throw new UsageError(
-        "--mask-upsample cannot change an exported ONNX model; export it with that setting",
-      );
+    for (const flag of ["mask-upsample", "map"]) {
+      if (values[flag] !== undefined) {
+        throw new UsageError(
+          `--${flag} cannot change an exported ONNX model; export it with that setting`,
+        );
+      }
     }
     const bytes = await readFileFor(model, "model");
     backendSetting(values);

@@ -194,9 +194,14 @@ export async function train(argv: string[]): Promise<number> {
     }
     runDir ??= dirname(path);
     const infoPath = join(dirname(path), "run.json");
-    const hasDataFlags = ["data", "synthetic-train", "synthetic-size"].some((f) =>
-      values[f] !== undefined
-    );
+    const hasDataFlags = [
+      "data",
+      "dataset",
+      "synthetic-train",
+      "synthetic-size",
+      "digits-train",
+      "digits-size",
+    ].some((f) => values[f] !== undefined);
     data = hasDataFlags || !(await exists(infoPath))
       ? dataSpecFromArgs(values, ["train", "valid"])
       : (JSON.parse(await readTextFor(infoPath, "run description")) as RunInfo).data;

@@ -20,6 +20,11 @@ export const REFERENCE_WEIGHTS_FORMAT = "pointwise-reference-weights";
 
 /** Safetensors bytes of the checkpoint's weights in the reference naming. */
 export function exportReferenceWeights(c: Checkpoint): Uint8Array {
+  if (c.config.method !== "minmax") {
+    throw new Error(
+      `the reference layout holds min-max models, not the '${c.config.method}' baseline`,
+    );
+  }
   const tensors = new Map<string, NamedArray>();
   for (const [name, t] of c.weights) tensors.set(name, hwioToOihw(t));
   tensors.set("w", { shape: [1], data: Float32Array.of(c.config.maskW) });

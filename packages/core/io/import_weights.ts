@@ -47,9 +47,12 @@ export interface ImportOptions {
   scope?: (name: string) => boolean;
 }
 
-/** True for backbone parameters (everything but the two heads). */
+/**
+ * True for the ResNet's own parameters (stem and layer1-4), which every
+ * method shares; false for any head (min-max's two, or a baseline's).
+ */
 export function isBackboneParameter(name: string): boolean {
-  return !name.startsWith("headseg.") && !name.startsWith("cl32.");
+  return /^(conv\d|bn\d|layer\d)\./.test(name);
 }
 
 /** Matches `file` to `target`. Throws listing every problem unless `allowPartial`. */

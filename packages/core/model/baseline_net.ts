@@ -129,11 +129,7 @@ export class BaselineNet {
         return tf.sum(tf.mul(out.maps!, pick), -1, true) as tf.Tensor4D;
       }
       case "gradcam":
-        return gradCam(
-          features,
-          (f) => this.#head(f, ctx).scores,
-          Array.from(predicted.dataSync()),
-        );
+        return gradCam(features, (f) => this.#head(f, ctx).scores, predicted as tf.Tensor1D, c);
       case "deepmil":
         return out.attention!;
     }

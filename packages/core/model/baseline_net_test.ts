@@ -5,6 +5,7 @@ import { Rng } from "../util/rng.ts";
 import { tinyNetOptions } from "../_testing/mod.ts";
 import { crossEntropy } from "../train/losses.ts";
 import { type BaselineMethod, BaselineNet } from "./baseline_net.ts";
+import { gradCam } from "./grad_cam.ts";
 
 const BASELINES: BaselineMethod[] = ["wildcat", "cam", "gradcam", "deepmil"];
 const HEAD_PREFIX: Record<BaselineMethod, string> = {
@@ -123,4 +124,52 @@ Deno.test("Grad-CAM of a GAP + linear classifier is ReLU of its bias-free CAM (k
   }
   tf.dispose([x, f, out.logits, out.map]);
   gc.dispose();
+});
+
+Deno.test("gradCam maps each image of a batch for its own class, as it would alone", async () => {
+  await initBackend("wasm");
+  const net = new BaselineNet("gradcam", tinyNetOptions({ classes: 2 }), new Rng(8));
+  const x = tf.randomUniform([2, 64, 64, 3], -1, 1, "float32", 11) as tf.Tensor4D;
+  const f = net.backbone.apply(x, { training: false });
+  // The CAM head: a 1x1 convolution, then the spatial mean.
+  const head = (g: tf.Tensor4D) =>
+    tf.mean(
+      tf.add(
+        tf.conv2d(g, net.store.get("fc.weight") as tf.Tensor4D, 1, 0),
+        net.store.get("fc.bias"),
+      ),
+      [1, 2],
+    ) as tf.Tensor2D;
+  const cam = (g: tf.Tensor4D, classes: number[]) =>
+    gradCam(g, head, tf.tensor1d(classes, "int32"), 2).data();
+  const both = await cam(f, [0, 1]);
+  const [f0, f1] = tf.split(f, 2, 0) as tf.Tensor4D[];
+  const a = await cam(f0, [0]);
+  const b = await cam(f1, [1]);
+  const half = both.length / 2;
+  assert.deepEqual(Array.from(both.subarray(0, half)), Array.from(a));
+  assert.deepEqual(Array.from(both.subarray(half)), Array.from(b));
+  const swapped = await cam(f, [1, 0]);
+  assert.notDeepEqual(Array.from(swapped.subarray(0, half)), Array.from(a), "the class matters");
+  tf.dispose([x, f, f0, f1]);
+  net.dispose();
+});
+
+Deno.test("wildcat baseline: dropout acts in training only; inference is deterministic", async () => {
+  await initBackend("wasm");
+  const net = new BaselineNet(
+    "wildcat",
+    tinyNetOptions({ classes: 2, dropout: 0.5, kmax: 0.5 }),
+    new Rng(9),
+  );
+  const x = tf.randomUniform([2, 128, 128, 3], -1, 1, "float32", 12) as tf.Tensor4D;
+  const rng = new Rng(3);
+  const t1 = await net.scores(x, { training: true, rng }).data();
+  const t2 = await net.scores(x, { training: true, rng }).data();
+  assert.notDeepEqual(Array.from(t1), Array.from(t2), "two training passes draw different dropout");
+  const e1 = net.inferMaps(x), e2 = net.inferMaps(x);
+  assert.deepEqual(Array.from(await e1.logits.data()), Array.from(await e2.logits.data()));
+  assert.deepEqual(Array.from(await e1.map.data()), Array.from(await e2.map.data()));
+  tf.dispose([x, e1.logits, e1.map, e2.logits, e2.map]);
+  net.dispose();
 });

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts ignore
- * const map = gradCam(features, (f) => head.apply(f).scores, [1]); // [N,h,w,1]
+ * const map = gradCam(features, (f) => head.apply(f).scores, tf.tensor1d([1], "int32"), 2); // [N,h,w,1]
  * ```
  * @module
  */
@@ -14,19 +14,22 @@ import { tf } from "../runtime/tf.ts";
 
 /**
  * Grad-CAM maps [N,h,w,1] at the feature resolution, for class `classes[i]`
- * of image i. `head` maps features [N,h,w,D] to logits [N,C] and must treat
+ * (int32 [N], e.g. the argmax of the logits, kept on the device) of image i.
+ * `head` maps features [N,h,w,D] to logits [N,numClasses] and must treat
  * images independently (as any head in eval mode does).
  */
 export function gradCam(
   features: tf.Tensor4D,
   head: (f: tf.Tensor4D) => tf.Tensor2D,
-  classes: readonly number[],
+  classes: tf.Tensor1D,
+  numClasses: number,
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const [n] = features.shape;
-    if (classes.length !== n) throw new Error(`gradCam: ${classes.length} classes for ${n} images`);
-    const c = head(features).shape[1];
-    const pick = tf.oneHot(tf.tensor1d(classes as number[], "int32"), c);
+    if (classes.shape[0] !== n) {
+      throw new Error(`gradCam: ${classes.shape[0]} classes for ${n} images`);
+    }
+    const pick = tf.oneHot(classes, numClasses);
     const grads = tf.grad((f) => tf.sum(tf.mul(head(f as tf.Tensor4D), pick)))(features);
     const weights = tf.mean(grads, [1, 2], true);
     return tf.relu(tf.sum(tf.mul(features, weights), -1, true)) as tf.Tensor4D;

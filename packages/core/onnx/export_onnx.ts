@@ -389,6 +389,9 @@ class Exporter {
 
 /** The ONNX model of a checkpoint; throws for what it cannot express. */
 export function exportOnnx(c: Checkpoint): Uint8Array {
+  if (c.config.method !== "minmax") {
+    throw new Error(`ONNX export supports min-max models, not the '${c.config.method}' baseline`);
+  }
   if (!Number.isFinite(c.config.kmax) || c.config.kmax <= 0) {
     throw new Error(`cannot export kmax ${c.config.kmax}`);
   }

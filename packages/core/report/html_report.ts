@@ -45,6 +45,8 @@ export interface ReportInput {
   legend?: string;
   images: ReportImage[];
   history?: ReportEpoch[];
+  /** A baseline's run has one classification loss, not min-max's three terms. */
+  singleLoss?: boolean;
 }
 
 const CSS =
@@ -62,15 +64,17 @@ function table(t: ReportInput["table"]): string {
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
 
-function curves(history: ReportEpoch[]): string {
+function curves(history: ReportEpoch[], singleLoss: boolean): string {
   const at = (f: (e: ReportEpoch) => number | undefined): [number, number][] =>
     history.map((e) => [e.epoch + 1, f(e) ?? NaN]);
-  const losses: Series[] = [
-    { name: "total", points: at((e) => e.train.total) },
-    { name: "L_seg", points: at((e) => e.train.seg) },
-    { name: "L_pos", points: at((e) => e.train.pos) },
-    { name: "L_neg", points: at((e) => e.train.neg) },
-  ];
+  const losses: Series[] = singleLoss
+    ? [{ name: "cross-entropy", points: at((e) => e.train.total) }]
+    : [
+      { name: "total", points: at((e) => e.train.total) },
+      { name: "L_seg", points: at((e) => e.train.seg) },
+      { name: "L_pos", points: at((e) => e.train.pos) },
+      { name: "L_neg", points: at((e) => e.train.neg) },
+    ];
   const valid: Series[] = [
     { name: "F1+", points: at((e) => e.valid?.f1Pos) },
     { name: "F1-", points: at((e) => e.valid?.f1Neg) },
@@ -107,7 +111,7 @@ export function htmlReport(r: ReportInput): string {
 <style>${CSS}</style></head><body>
 <h1>${escapeXml(r.title)}</h1><p class="sub">${escapeXml(r.subtitle)}</p>
 <h2>Scores</h2>${table(r.table)}${r.legend ? `<p class="sub">${escapeXml(r.legend)}</p>` : ""}
-${r.history && r.history.length > 0 ? `<h2>Training curves</h2>${curves(r.history)}` : ""}
+${r.history && r.history.length > 0 ? `<h2>Training curves</h2>${curves(r.history, r.singleLoss ?? false)}` : ""}
 <h2>Per-image F1-</h2>${f1Neg}
 <h2>Images, worst to best F1+ (image | ground truth | prediction)</h2>
 <div class="figs">

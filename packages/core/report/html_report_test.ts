@@ -55,3 +55,16 @@ Deno.test("the report sorts images worst to best, escapes text and needs no netw
   assert.match(html, /predicted <span class="wrong">b<\/span>/);
   assert.equal((html.match(/src="data:image\/png;base64,iVBORw==/g) ?? []).length, 3);
 });
+
+Deno.test("a baseline's report plots its one cross-entropy, not min-max's three terms", () => {
+  const html = htmlReport({
+    title: "cam",
+    subtitle: "synthetic",
+    table: { headers: ["method"], rows: [["CAM"]] },
+    images: [],
+    history: [{ epoch: 0, train: { total: 0.7, seg: 0.7, pos: 0, neg: 0 } }],
+    singleLoss: true,
+  });
+  assert.match(html, /cross-entropy/);
+  assert.doesNotMatch(html, /L_pos|L_neg|L_seg/);
+});

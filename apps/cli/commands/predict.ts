@@ -81,7 +81,7 @@ usage: predict.ts --model DIR|FILE|MODEL.onnx IMAGE... [--out DIR] [--threshold 
   --model ...          run folder (uses best.safetensors), checkpoint file, or an exported .onnx
                        model (run by onnxruntime-web, without TensorFlow.js)
   --out DIR            where to write <name>_mask.png, <name>_overlay.png, <name>.json [predictions]
-  --threshold T        mask threshold on R+ [the model's, 0.5]
+  --threshold T        mask threshold on R+ (a baseline's map) [the model's, 0.5]
 ${INFERENCE_HELP}
 ${BACKEND_HELP}`;
 }

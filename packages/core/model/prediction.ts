@@ -25,9 +25,9 @@ export interface Prediction {
   probabilities: number[];
   /** Softmax of the localizer's own head, when the runtime gives it. */
   localizerProbabilities: number[];
-  /** R+ at image resolution, row-major, in [0, 1]. */
+  /** The map at image resolution, row-major, in [0, 1]: R+ for min-max, a baseline's normalised map. */
   mask: Float32Array;
-  /** R+ >= threshold, row-major, 0/1. */
+  /** mask >= threshold, row-major, 0/1. */
   binary: Uint8Array;
   /** Fraction of pixels in the binary mask. */
   maskArea: number;

@@ -1,10 +1,10 @@
 /**
- * What inference needs of any localization model, min-max or baseline, and
- * the one function that builds the model a config names.
+ * What inference needs of any localization model, min-max or baseline
+ * (`buildModel` in `build.ts` makes the one a config names).
  *
  * @example
  * ```ts ignore
- * const net = buildModel(cfg, ["benign", "malignant"], new Rng(0));
+ * const net: WslNet = buildModel(cfg, ["benign", "malignant"], new Rng(0));
  * const { logits, map } = net.inferMaps(x);
  * ```
  * @module

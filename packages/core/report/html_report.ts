@@ -111,7 +111,11 @@ export function htmlReport(r: ReportInput): string {
 <style>${CSS}</style></head><body>
 <h1>${escapeXml(r.title)}</h1><p class="sub">${escapeXml(r.subtitle)}</p>
 <h2>Scores</h2>${table(r.table)}${r.legend ? `<p class="sub">${escapeXml(r.legend)}</p>` : ""}
-${r.history && r.history.length > 0 ? `<h2>Training curves</h2>${curves(r.history, r.singleLoss ?? false)}` : ""}
+${
+    r.history && r.history.length > 0
+      ? `<h2>Training curves</h2>${curves(r.history, r.singleLoss ?? false)}`
+      : ""
+  }
 <h2>Per-image F1-</h2>${f1Neg}
 <h2>Images, worst to best F1+ (image | ground truth | prediction)</h2>
 <div class="figs">

@@ -3,45 +3,45 @@ import { join } from "node:path";
 import { decodeImage } from "@pointwise/core";
 import { ROOT } from "./_helpers.ts";
 
-Deno.test("bench:digits (tiny): trains each method, writes the table with floors, JSON and figure", async () => {
-  const out = await Deno.makeTempDir({ prefix: "pointwise-bench-" });
+/** Runs a bench task with the permissions its deno.json task gives it. */
+async function runBench(script: string, args: string[]): Promise<{ code: number; stderr: string }> {
   const r = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "tasks/bench_digits.ts",
-      "--methods",
-      "minmax,cam,gradcam,deepmil",
-      "--digits-train",
-      "24",
-      "--digits-valid",
-      "8",
-      "--digits-test",
-      "8",
-      "--digits-size",
-      "64",
-      "--crop",
-      "64",
-      "--batch-size",
-      "8",
-      "--width",
-      "0.0625",
-      "--epochs",
-      "1",
-      "--figure-images",
-      "2",
-      "--out",
-      out,
-    ],
+    args: ["run", "--allow-read", "--allow-write", "--allow-env", script, ...args],
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1" },
   }).output();
-  const stderr = new TextDecoder().decode(r.stderr);
-  assert.equal(r.code, 0, stderr);
+  return { code: r.code, stderr: new TextDecoder().decode(r.stderr) };
+}
+
+Deno.test("bench:digits (tiny): trains each method, writes the table with floors, JSON and figure", async () => {
+  const out = await Deno.makeTempDir({ prefix: "pointwise-bench-" });
+  const { code, stderr } = await runBench("tasks/bench_digits.ts", [
+    "--methods",
+    "minmax,cam,gradcam,deepmil",
+    "--digits-train",
+    "24",
+    "--digits-valid",
+    "8",
+    "--digits-test",
+    "8",
+    "--digits-size",
+    "64",
+    "--crop",
+    "64",
+    "--batch-size",
+    "8",
+    "--width",
+    "0.0625",
+    "--epochs",
+    "1",
+    "--figure-images",
+    "2",
+    "--out",
+    out,
+  ]);
+  assert.equal(code, 0, stderr);
   const md = await Deno.readTextFile(join(out, "results.md"));
   for (const row of ["min-max", "CAM", "Grad-CAM", "Deep MIL", "all-ones mask", "all-zeros mask"]) {
     assert.match(md, new RegExp(`^\\| ${row} \\|`, "m"), row);
@@ -72,16 +72,7 @@ Deno.test("bench:digits (tiny): trains each method, writes the table with floors
 });
 
 Deno.test("bench:glas refuses unknown methods and a missing data folder with clear errors", async () => {
-  const run = async (args: string[]) => {
-    const r = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-read", "--allow-write", "--allow-env", "tasks/bench_glas.ts", ...args],
-      cwd: ROOT,
-      stdout: "piped",
-      stderr: "piped",
-      env: { NO_COLOR: "1" },
-    }).output();
-    return { code: r.code, stderr: new TextDecoder().decode(r.stderr) };
-  };
+  const run = (args: string[]) => runBench("tasks/bench_glas.ts", args);
   const a = await run(["--methods", "minmax,saliency"]);
   assert.equal(a.code, 2);
   assert.match(a.stderr, /--methods: unknown saliency/);
@@ -92,45 +83,33 @@ Deno.test("bench:glas refuses unknown methods and a missing data folder with cle
 
 Deno.test("bench: a method that fails gets a 'failed' row, the floors are still written, exit code 1", async () => {
   const out = await Deno.makeTempDir({ prefix: "pointwise-bench-fail-" });
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "tasks/bench_digits.ts",
-      "--methods",
-      "deepmil",
-      "--digits-train",
-      "16",
-      "--digits-valid",
-      "4",
-      "--digits-test",
-      "4",
-      "--digits-size",
-      "64",
-      "--crop",
-      "64",
-      "--batch-size",
-      "8",
-      "--width",
-      "0.0625",
-      "--epochs",
-      "1",
-      "--lr",
-      "1e30",
-      "--warmup-steps",
-      "0",
-      "--out",
-      out,
-    ],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const stderr = new TextDecoder().decode(r.stderr);
-  assert.equal(r.code, 1, stderr);
+  const { code, stderr } = await runBench("tasks/bench_digits.ts", [
+    "--methods",
+    "deepmil",
+    "--digits-train",
+    "16",
+    "--digits-valid",
+    "4",
+    "--digits-test",
+    "4",
+    "--digits-size",
+    "64",
+    "--crop",
+    "64",
+    "--batch-size",
+    "8",
+    "--width",
+    "0.0625",
+    "--epochs",
+    "1",
+    "--lr",
+    "1e30",
+    "--warmup-steps",
+    "0",
+    "--out",
+    out,
+  ]);
+  assert.equal(code, 1, stderr);
   const md = await Deno.readTextFile(join(out, "results.md"));
   assert.match(md, /^\| Deep MIL \| failed: .*(NaN|infinite)/m);
   assert.match(md, /^\| all-ones mask \|/m);

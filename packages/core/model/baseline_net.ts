@@ -30,7 +30,7 @@ import { stopGradient } from "../nn/stop_gradient.ts";
 import { WildcatHead } from "../nn/wildcat_head.ts";
 import type { Rng } from "../util/rng.ts";
 import { gradCam } from "./grad_cam.ts";
-import type { NetOptions } from "./minmax_net.ts";
+import { classWeightedMap, type NetOptions } from "./minmax_net.ts";
 import { normalizeMap } from "./normalize_map.ts";
 import { ARCHS, type Method } from "./options.ts";
 import { upsampleMap } from "./upsample.ts";
@@ -116,14 +116,12 @@ export class BaselineNet {
     out: { scores: tf.Tensor2D; maps?: tf.Tensor4D; attention?: tf.Tensor4D },
     ctx: ForwardContext,
   ): tf.Tensor4D {
-    const [n, , ,] = features.shape;
+    const [n] = features.shape;
     const c = out.scores.shape[1];
     const predicted = tf.argMax(out.scores, 1);
     switch (this.method) {
-      case "wildcat": {
-        const p = tf.reshape(tf.softmax(out.scores), [n, 1, 1, c]);
-        return tf.sum(tf.mul(out.maps!, p), -1, true) as tf.Tensor4D;
-      }
+      case "wildcat":
+        return classWeightedMap(out.scores, out.maps!);
       case "cam": {
         const pick = tf.reshape(tf.oneHot(predicted, c), [n, 1, 1, c]);
         return tf.sum(tf.mul(out.maps!, pick), -1, true) as tf.Tensor4D;

@@ -59,6 +59,18 @@ export interface ForwardOutput {
   scoresNeg: tf.Tensor2D;
 }
 
+/**
+ * M+ at the maps' resolution: the class maps [N,h,w,C] weighted by the
+ * softmax of the scores [N,C] (the predicted probabilities, never the label).
+ */
+export function classWeightedMap(scores: tf.Tensor2D, maps: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [n, , , c] = maps.shape;
+    const p = tf.reshape(tf.softmax(scores), [n, 1, 1, c]);
+    return tf.sum(tf.mul(maps, p), -1, true) as tf.Tensor4D;
+  });
+}
+
 /** The shared-backbone localizer/classifier network. */
 export class MinMaxNet {
   readonly store: ParamStore = new ParamStore();
@@ -97,10 +109,7 @@ export class MinMaxNet {
    */
   localizationMap(seg: HeadOutput, size: [number, number]): tf.Tensor4D {
     return tf.tidy(() => {
-      const p = tf.softmax(stopGradient(seg.scores)); // [N,C]
-      const [n, , , c] = seg.maps.shape;
-      const weighted = tf.mul(stopGradient(seg.maps), tf.reshape(p, [n, 1, 1, c]));
-      const low = tf.sum(weighted, -1, true) as tf.Tensor4D;
+      const low = classWeightedMap(stopGradient(seg.scores), stopGradient(seg.maps));
       return stopGradient(upsampleMap(low, size, this.options.maskUpsample));
     });
   }

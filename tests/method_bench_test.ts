@@ -15,27 +15,21 @@ async function runBench(script: string, args: string[]): Promise<{ code: number;
   return { code: r.code, stderr: new TextDecoder().decode(r.stderr) };
 }
 
+/** A one-epoch run of a tiny network on `train` digits, `held` each for valid and test. */
+function tinyDigits(train: number, held: number): string[] {
+  return [
+    ...["--digits-train", String(train), "--digits-valid", String(held)],
+    ...["--digits-test", String(held), "--digits-size", "64", "--crop", "64"],
+    ...["--batch-size", "8", "--width", "0.0625", "--epochs", "1"],
+  ];
+}
+
 Deno.test("bench:digits (tiny): trains each method, writes the table with floors, JSON and figure", async () => {
   const out = await Deno.makeTempDir({ prefix: "pointwise-bench-" });
   const { code, stderr } = await runBench("tasks/bench_digits.ts", [
     "--methods",
     "minmax,cam,gradcam,deepmil",
-    "--digits-train",
-    "24",
-    "--digits-valid",
-    "8",
-    "--digits-test",
-    "8",
-    "--digits-size",
-    "64",
-    "--crop",
-    "64",
-    "--batch-size",
-    "8",
-    "--width",
-    "0.0625",
-    "--epochs",
-    "1",
+    ...tinyDigits(24, 8),
     "--figure-images",
     "2",
     "--out",
@@ -86,22 +80,7 @@ Deno.test("bench: a method that fails gets a 'failed' row, the floors are still 
   const { code, stderr } = await runBench("tasks/bench_digits.ts", [
     "--methods",
     "deepmil",
-    "--digits-train",
-    "16",
-    "--digits-valid",
-    "4",
-    "--digits-test",
-    "4",
-    "--digits-size",
-    "64",
-    "--crop",
-    "64",
-    "--batch-size",
-    "8",
-    "--width",
-    "0.0625",
-    "--epochs",
-    "1",
+    ...tinyDigits(16, 4),
     "--lr",
     "1e30",
     "--warmup-steps",

@@ -1,0 +1,60 @@
+/**
+ * col2im: sums image columns back into an NHWC image, the adjoint of the
+ * im2col that a convolution reads. With it the input gradient of a strided
+ * convolution is one matrix product dy x W^T and this scatter, where the
+ * zero-stuffed convolution spends stride^2 times the multiplications on zeros.
+ *
+ * @example
+ * ```ts ignore
+ * col2im(cols, dx, { batch: 8, inH: 56, inW: 56, channels: 64, outH: 28, outW: 28,
+ *   kh: 3, kw: 3, sh: 2, sw: 2, top: 1, left: 1 });
+ * ```
+ * @module
+ */
+
+/** The geometry of the convolution whose columns are summed. */
+export interface Col2ImGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  channels: number;
+  outH: number;
+  outW: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  top: number;
+  left: number;
+}
+
+/**
+ * dx[b, oy*sh + i - top, ox*sw + j - left, c] += cols[b, oy, ox, i, j, c] for
+ * every tap that lands inside the image. `dx` must start at zero.
+ */
+export function col2im(cols: Float32Array, dx: Float32Array, g: Col2ImGeometry): void {
+  const { batch, inH, inW, channels: ch, outH, outW, kh, kw, sh, sw, top, left } = g;
+  const rowLen = inW * ch;
+  let s = 0;
+  for (let b = 0; b < batch; b++) {
+    const imageBase = b * inH * rowLen;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        for (let i = 0; i < kh; i++) {
+          const y = oy * sh + i - top;
+          if (y < 0 || y >= inH) {
+            s += kw * ch;
+            continue;
+          }
+          const rowBase = imageBase + y * rowLen;
+          for (let j = 0; j < kw; j++, s += ch) {
+            const x = ox * sw + j - left;
+            if (x < 0 || x >= inW) continue;
+            let d = rowBase + x * ch;
+            for (let c = 0; c < ch; c++, d++) dx[d] += cols[s + c];
+          }
+        }
+      }
+    }
+  }
+}

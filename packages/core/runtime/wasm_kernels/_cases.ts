@@ -1,3 +1,5 @@
+import { tf } from "../tf.ts";
+
 // Convolution shapes shared by the wasm kernel parity tests: strides 1, 2 and
 // 3, filters 1/2/3/7, non-square inputs, numeric, 'same' and 'valid' padding.
 export interface ConvCase {
@@ -23,7 +25,24 @@ export const CONV_CASES: ConvCase[] = [
   { x: [1, 5, 6, 2], k: 2, s: 2, pad: 0, o: 3 },
   { x: [2, 11, 10, 3], k: 3, s: 3, pad: 1, o: 2 },
   { x: [1, 4, 5, 2], k: 1, s: 3, pad: 0, o: 2 },
+  // Maps over 8x8 (input gradient by convolution) and dy with 32 channels or
+  // more (filter gradient by columns); a test checks that every path is hit.
+  { x: [1, 12, 10, 3], k: 3, s: 1, pad: 1, o: 4 },
+  { x: [1, 12, 11, 2], k: 3, s: 1, pad: "valid", o: 3 },
+  { x: [2, 9, 8, 3], k: 3, s: 1, pad: "same", o: 32 },
+  { x: [2, 9, 7, 3], k: 3, s: 1, pad: 1, o: 32 },
+  { x: [2, 10, 12, 3], k: 3, s: 2, pad: 1, o: 33 },
+  { x: [1, 11, 8, 2], k: 7, s: 2, pad: 3, o: 32 },
+  { x: [2, 7, 5, 3], k: 1, s: 2, pad: 0, o: 32 },
+  { x: [2, 15, 9, 2], k: 7, s: 2, pad: "valid", o: 32 },
+  { x: [2, 11, 10, 3], k: 3, s: 3, pad: 1, o: 32 },
+  { x: [1, 13, 12, 3], k: 7, s: 1, pad: 3, o: 32 },
 ];
+
+/** The tfjs geometry of a case, for the kernels' path choices. */
+export function convInfo(c: ConvCase): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(c.x, [c.k, c.k, c.x[3], c.o], c.s, 1, c.pad);
+}
 
 export function outSize(n: number, c: ConvCase): number {
   if (c.pad === "same") return Math.ceil(n / c.s);

@@ -12,7 +12,7 @@
  * @module
  */
 
-/** The geometry of the convolution whose columns are summed. */
+/** The geometry of the convolution whose image columns are read or summed. */
 export interface Col2ImGeometry {
   batch: number;
   inH: number;

@@ -1,9 +1,12 @@
 /**
  * `Conv2DBackpropFilter` for the wasm backend, which lacks it. The filter
- * gradient dW[i,j,c,o] = sum_{b,y,x} xpad[b, y*s+i, x*s+j, c] * dy[b,y,x,o] is
- * itself a convolution: with the batch and channel axes of x swapped, dy
- * (batch and channel swapped) acts as the filter, dilated by the stride. That
- * runs on the backend's fast XNNPACK Conv2D.
+ * gradient dW[i,j,c,o] = sum_{b,y,x} xpad[b, y*s+i, x*s+j, c] * dy[b,y,x,o]
+ * is computed one of two ways, both on the backend's XNNPACK:
+ *
+ * - as one matrix product, transposed image columns x dy (`im2col.ts`);
+ * - as a convolution: with the batch and channel axes of x swapped, dy (batch
+ *   and channel swapped) acts as the filter, dilated by the stride. Used where
+ *   dy has few channels.
  *
  * @example
  * ```ts ignore
@@ -12,7 +15,9 @@
  * @module
  */
 import { tf } from "../tf.ts";
+import { im2colTransposed } from "./im2col.ts";
 import { type KernelBackendLike, KernelScope } from "./kernel_scope.ts";
+import { transposeMatrix } from "./matrix_transpose.ts";
 
 /** Computes the filter gradient of an NHWC Conv2D from its input and output gradient. */
 export function conv2dBackpropFilter(
@@ -42,6 +47,13 @@ export function conv2dBackpropFilter(
   const right = needW - left - w;
 
   const scope = new KernelScope(args.backend as KernelBackendLike);
+  if (filterGradByColumns(info)) {
+    try {
+      return scope.keep(byColumns(scope, x, dy, info));
+    } finally {
+      scope.dispose();
+    }
+  }
   try {
     let xp = x;
     if (bottom < 0 || right < 0) {
@@ -68,6 +80,53 @@ export function conv2dBackpropFilter(
   } finally {
     scope.dispose();
   }
+}
+
+/**
+ * Whether the filter gradient goes by image columns (one product columns x
+ * dy) rather than by the convolution above. Measured at batch 8: columns win
+ * on every ResNet-18 layer (289 ms against 389 ms over one of each shape) and
+ * lose where dy has 16 channels, too narrow a product (39 ms against 33 ms at
+ * 120x120).
+ */
+export function filterGradByColumns(info: tf.backend_util.Conv2DInfo): boolean {
+  return info.outChannels >= 32;
+}
+
+function byColumns(
+  scope: KernelScope,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const { batchSize: b, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
+  const { filterHeight: kh, filterWidth: kw, outChannels: o } = info;
+  const pixels = b * outHeight * outWidth;
+  const taps = kh * kw * c;
+  const xT = scope.alloc([c, b * inHeight * inWidth]);
+  const cols = scope.alloc([1, taps, pixels]);
+  const heap = (t: tf.TensorInfo) => scope.backend.typedArrayFromHeap(t) as Float32Array;
+  transposeMatrix(heap(x), 0, b * inHeight * inWidth, c, heap(xT), 0);
+  im2colTransposed(heap(xT), heap(cols), {
+    batch: b,
+    inH: inHeight,
+    inW: inWidth,
+    channels: c,
+    outH: outHeight,
+    outW: outWidth,
+    kh,
+    kw,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+  });
+  const dy3 = scope.run("Reshape", { x: dy }, { shape: [1, pixels, o] });
+  const dw = scope.run("BatchMatMul", { a: cols, b: dy3 }, {
+    transposeA: false,
+    transposeB: false,
+  });
+  return scope.run("Reshape", { x: dw }, { shape: [kh, kw, c, o] });
 }
 
 /** Kernel registration for `Conv2DBackpropFilter` on wasm. */

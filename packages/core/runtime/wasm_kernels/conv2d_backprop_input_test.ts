@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { tf } from "../tf.ts";
 import { onBackend, relErr, tensorFrom } from "../../_testing/mod.ts";
-import { CONV_CASES, outSize } from "./_cases.ts";
+import { CONV_CASES, convInfo, outSize } from "./_cases.ts";
+import { inputGradByColumns } from "./conv2d_backprop_input.ts";
+import { filterGradByColumns } from "./conv2d_backprop_filter.ts";
 
 for (const c of CONV_CASES) {
   Deno.test(`wasm Conv2DBackpropInput matches cpu: x ${c.x} k${c.k} s${c.s} pad ${c.pad}`, async () => {
@@ -42,4 +44,11 @@ Deno.test("wasm conv2d gradients match cpu through tf.grads", async () => {
       assert.ok(err < 1e-5, `case ${JSON.stringify(c)} grad ${i}: relative L2 error ${err}`);
     }
   }
+});
+
+Deno.test("the parity cases take both ways of each convolution gradient", () => {
+  const input = new Set(CONV_CASES.map((c) => inputGradByColumns(convInfo(c))));
+  const filter = new Set(CONV_CASES.map((c) => filterGradByColumns(convInfo(c))));
+  assert.deepEqual([...input].sort(), [false, true]);
+  assert.deepEqual([...filter].sort(), [false, true]);
 });

@@ -12,30 +12,7 @@
  */
 import type { tf } from "../tf.ts";
 import type { KernelScope } from "./kernel_scope.ts";
-
-const BLOCK = 32;
-
-/** dst[j * rows + i] = src[i * cols + j] for one rows x cols matrix, in cache blocks. */
-function transpose(
-  src: Float32Array,
-  srcOff: number,
-  rows: number,
-  cols: number,
-  dst: Float32Array,
-  dstOff: number,
-): void {
-  for (let i0 = 0; i0 < rows; i0 += BLOCK) {
-    const i1 = Math.min(rows, i0 + BLOCK);
-    for (let j0 = 0; j0 < cols; j0 += BLOCK) {
-      const j1 = Math.min(cols, j0 + BLOCK);
-      for (let i = i0; i < i1; i++) {
-        let s = srcOff + i * cols + j0;
-        let d = dstOff + j0 * rows + i;
-        for (let j = j0; j < j1; j++, s++, d += rows) dst[d] = src[s];
-      }
-    }
-  }
-}
+import { transposeMatrix as transpose } from "./matrix_transpose.ts";
 
 /**
  * The filter of the input gradient: `[kh, kw, c, o]` to `[kh, kw, o, c]`,

@@ -6,7 +6,8 @@
  * The train-mode gradient is the closed form
  * dx = gamma * invstd * (dy - mean(dy) - xhat * mean(dy * xhat)),
  * which avoids the broadcasting (Tile) chain that autodiff of the stock op
- * builds.
+ * builds. Where the backend has the fused kernels (wasm), each direction is
+ * one kernel; elsewhere it is built from ops.
  *
  * @example
  * ```ts ignore
@@ -18,6 +19,10 @@
 import { tf } from "../runtime/tf.ts";
 import type { ForwardContext, ParamStore } from "./module.ts";
 import { stopGradient } from "./stop_gradient.ts";
+import {
+  BATCH_NORM_TRAIN,
+  BATCH_NORM_TRAIN_GRAD,
+} from "../runtime/wasm_kernels/fused_batch_norm.ts";
 
 /** Batch mean and biased variance of one train-mode call. */
 interface BatchStats {
@@ -36,6 +41,9 @@ export function batchNormTrain(
   beta: tf.Tensor1D,
   eps: number,
 ): { y: tf.Tensor4D; stats: BatchStats } {
+  if (tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend()) !== undefined) {
+    return fusedBatchNormTrain(x, gamma, beta, eps);
+  }
   let stats: BatchStats | undefined;
   const n = x.shape[0] * x.shape[1] * x.shape[2];
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -61,6 +69,41 @@ export function batchNormTrain(
           tf.mul(sxhat, tf.div(dGamma, n)),
         );
         return [tf.mul(centred, tf.mul(sg, sInvStd)), dGamma, dBeta];
+      },
+    };
+  });
+  const y = f(x, gamma, beta) as tf.Tensor4D;
+  return { y, stats: stats! };
+}
+
+function fusedBatchNormTrain(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  eps: number,
+): { y: tf.Tensor4D; stats: BatchStats } {
+  let stats: BatchStats | undefined;
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xi, g, b] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    const [y, mean, variance, invStd] = tf.engine().runKernel(
+      BATCH_NORM_TRAIN,
+      { x: xi, gamma: g, beta: b },
+      { eps },
+    ) as tf.Tensor[];
+    stats = { mean: tf.keep(mean) as tf.Tensor1D, variance: tf.keep(variance) as tf.Tensor1D };
+    save([xi, mean, invStd, g]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [sx, sMean, sInvStd, sg] = saved;
+        return tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, {
+          dy: dy as tf.Tensor,
+          x: sx,
+          mean: sMean,
+          invStd: sInvStd,
+          gamma: sg,
+        }) as tf.Tensor[];
       },
     };
   });

@@ -1,7 +1,7 @@
 /**
  * Gradient kernels that make the wasm backend able to train: the missing
- * `Conv2DBackpropFilter`, a fast `Conv2DBackpropInput` and a correct
- * `MaxPoolGrad`.
+ * `Conv2DBackpropFilter`, a fast `Conv2DBackpropInput`, a correct
+ * `MaxPoolGrad`, and fused train-mode batch normalisation.
  *
  * @example
  * ```ts ignore
@@ -14,12 +14,15 @@ import { tf } from "../tf.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import { maxPoolGradConfig } from "./max_pool_grad.ts";
+import { batchNormTrainConfig, batchNormTrainGradConfig } from "./fused_batch_norm.ts";
 
 /** The kernels that replace or complete the wasm backend's own. */
 export const wasmTrainingKernels: readonly tf.KernelConfig[] = [
   conv2dBackpropFilterConfig,
   conv2dBackpropInputConfig,
   maxPoolGradConfig,
+  batchNormTrainConfig,
+  batchNormTrainGradConfig,
 ];
 
 /** Registers the training kernels for wasm, replacing stock ones. Idempotent. */

@@ -16,6 +16,7 @@
 import { join } from "node:path";
 import { kernelFlops, type KernelRecord } from "./bench_flops.ts";
 import { peakRssMiB, resetPeakRss } from "./bench_memory.ts";
+import { simdPeak } from "./bench_simd_peak.ts";
 import { parseArgs } from "node:util";
 import {
   buildNet,
@@ -44,9 +45,26 @@ const args = parseArgs({
     backend: { type: "string", default: "wasm" },
     threads: { type: "string", default: "0" },
     profile: { type: "boolean", default: true },
+    help: { type: "boolean", short: "h", default: false },
   },
   allowNegative: true,
 });
+if (args.values.help) {
+  console.log(`deno task bench [options]
+
+Times training steps and inference on every available path, beside PyTorch and
+onnxruntime-node when present, with GFLOP/s against the machine's WASM-SIMD
+ceiling. A benchmark: it prints figures and asserts nothing.
+
+  --runs N          timed runs per case, after one warm-up (default 5)
+  --only A,B        cases whose id starts with A or B: step-r18, step-r18-erase,
+                    step-cpu-224, step-cpu-480, step-cpu, infer
+  --threads N       tfjs wasm threads (default: one per core)
+  --backend NAME    wasm (default), webgpu or cpu
+  --no-profile      skip the kernel profile of the ResNet-18 step
+  -h, --help        this text`);
+  Deno.exit(0);
+}
 const RUNS = Number(args.values.runs);
 const only = args.values.only?.split(",");
 const wanted = (id: string) => only === undefined || only.some((o) => id.startsWith(o));
@@ -370,6 +388,9 @@ async function inference(): Promise<void> {
 
 // -------------------------------------------------------------------- main
 
+/** GFLOP/s of the WASM-SIMD microkernel on the backend's threads, once measured. */
+let ceiling: number | undefined;
+
 env.backend = args.values.backend as typeof env.backend;
 env.threads = Number(args.values.threads);
 const choice = await initBackend();
@@ -384,6 +405,12 @@ console.log(
 if (STEPS.some((c) => wanted(c.id))) {
   const peak = await matmulPeak();
   const native = await torchConvPeak();
+  const threads = Math.max(1, wasmThreadsInUse());
+  const plain = await simdPeak("plain", threads);
+  const relaxed = await simdPeak("relaxed", threads);
+  ceiling = Math.max(plain.gflops ?? 0, relaxed.gflops ?? 0) || undefined;
+  const gf = (p: { gflops?: number; missing?: string }) =>
+    p.gflops !== undefined ? `${p.gflops.toFixed(1)} GFLOP/s` : `missing (${p.missing})`;
   console.log(
     `\npeaks: tfjs-${choice.name} matmul 1024 (${wasmThreadsInUse()} thread(s)) ${
       peak.toFixed(1)
@@ -391,11 +418,20 @@ if (STEPS.some((c) => wanted(c.id))) {
       native ? `PyTorch 3x3 conv (2 threads) ${native.toFixed(1)} GFLOP/s` : "PyTorch missing"
     }`,
   );
+  console.log(
+    `WASM-SIMD ceiling (6x8 GEMM microkernel in registers, ${threads} thread(s)): ` +
+      `multiply+add ${gf(plain)}, relaxed FMA ${gf(relaxed)}`,
+  );
   console.log("\ntraining step (forward, backward, SGD update), medians:");
   console.log(
     `  ${"case".padEnd(16)}${"tfjs-wasm".padStart(10)}${"GFLOP/s".padStart(9)}${
       "torch 2t".padStart(10)
-    }${"GFLOP/s".padStart(9)}${"ratio".padStart(8)}  what`,
+    }${"GFLOP/s".padStart(9)}${"ratio".padStart(8)}${"floor".padStart(9)}${
+      "floor/torch".padStart(12)
+    }  what`,
+  );
+  console.log(
+    "  (floor: the step's FLOPs at the WASM-SIMD ceiling, a bound no WASM-SIMD kernel can beat)",
   );
 }
 for (const c of STEPS) {
@@ -405,11 +441,15 @@ for (const c of STEPS) {
   const peak = peakKnown ? peakRssMiB() : undefined;
   const t = median(times);
   const torch = await torchStep(c);
-  const cells = torch.step
+  const floor = ceiling ? flops / 1e9 / ceiling : undefined;
+  const cells = (torch.step
     ? `${seconds(torch.step).padStart(10)}${(flops / torch.step / 1e9).toFixed(1).padStart(9)}${
       `${(t / torch.step).toFixed(1)}x`.padStart(8)
     }`
-    : `${"-".padStart(10)}${"-".padStart(9)}${"-".padStart(8)}`;
+    : `${"-".padStart(10)}${"-".padStart(9)}${"-".padStart(8)}`) +
+    `${(floor ? seconds(floor) : "-").padStart(9)}${
+      (floor && torch.step ? `${(floor / torch.step).toFixed(1)}x` : "-").padStart(12)
+    }`;
   console.log(
     `  ${c.id.padEnd(16)}${seconds(t).padStart(10)}${
       (flops / t / 1e9).toFixed(1).padStart(9)
@@ -417,7 +457,9 @@ for (const c of STEPS) {
       peak ? `, peak RSS ${peak.toFixed(0)} MiB` : ""
     })`,
   );
-  if (torch.missing) console.log(`    (${torch.missing})`);
+  if (torch.missing) {
+    console.log(`    (${torch.missing})`);
+  }
 }
 if (wanted("infer")) await inference();
 console.log(

@@ -38,6 +38,10 @@ export function maxPoolGrad(
   const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
   const { top, left } = info.padInfo;
   const rowStride = inWidth * ch;
+  // Channels innermost, as the data lies: one contiguous run per window cell.
+  // The scan order per channel (rows, then columns) keeps the first maximum.
+  const best = new Float32Array(ch);
+  const at = new Int32Array(ch);
   for (let b = 0; b < batchSize; b++) {
     const xBase = b * inHeight * rowStride;
     for (let oy = 0; oy < outHeight; oy++) {
@@ -48,21 +52,30 @@ export function maxPoolGrad(
         const x0 = ox * sw - left;
         const xStart = Math.max(0, x0);
         const xEnd = Math.min(inWidth, x0 + fw);
+        if (yStart >= yEnd || xStart >= xEnd) continue;
         const gBase = ((b * outHeight + oy) * outWidth + ox) * ch;
-        for (let c = 0; c < ch; c++) {
-          let best = -Infinity;
-          let at = -1;
-          for (let y = yStart; y < yEnd; y++) {
-            let i = xBase + y * rowStride + xStart * ch + c;
-            for (let xx = xStart; xx < xEnd; xx++, i += ch) {
-              if (x[i] > best || at < 0) {
-                best = x[i];
-                at = i;
+        let first = true;
+        for (let y = yStart; y < yEnd; y++) {
+          for (let xx = xStart; xx < xEnd; xx++) {
+            const i = xBase + y * rowStride + xx * ch;
+            if (first) {
+              for (let c = 0; c < ch; c++) {
+                best[c] = x[i + c];
+                at[c] = i + c;
+              }
+              first = false;
+              continue;
+            }
+            for (let c = 0; c < ch; c++) {
+              const v = x[i + c];
+              if (v > best[c]) {
+                best[c] = v;
+                at[c] = i + c;
               }
             }
           }
-          if (at >= 0) dx[at] += g[gBase + c];
         }
+        for (let c = 0; c < ch; c++) dx[at[c]] += g[gBase + c];
       }
     }
   }

@@ -48,3 +48,18 @@ Deno.test("stock-kernel bug check: negative windows get a gradient", async () =>
   const [got] = await onBackend("wasm", f);
   assert.deepEqual(Array.from(got), [0, 1, 0, 0]);
 });
+
+Deno.test("wasm MaxPoolGrad breaks ties as cpu does (first maximum), per channel", async () => {
+  const f = () => {
+    // Values in {-1, 0, 1}: most windows hold several maxima, differently per channel.
+    const x = tf.round(tf.clipByValue(tensorFrom([2, 7, 6, 5], 13), -1, 1));
+    const g = tf.grad((a: tf.Tensor) => {
+      const y = tf.maxPool(a as tf.Tensor4D, 3, 2, 1);
+      return tf.sum(tf.mul(y, tensorFrom(y.shape, 14)));
+    });
+    return [g(x)];
+  };
+  const [ref] = await onBackend("cpu", f);
+  const [got] = await onBackend("wasm", f);
+  assert.deepEqual(Array.from(got), Array.from(ref));
+});

@@ -61,5 +61,7 @@ Deno.test("wasm MaxPoolGrad breaks ties as cpu does (first maximum), per channel
   };
   const [ref] = await onBackend("cpu", f);
   const [got] = await onBackend("wasm", f);
-  assert.deepEqual(Array.from(got), Array.from(ref));
+  // Same routing (which inputs get a gradient); sums may differ in order only.
+  assert.deepEqual(Array.from(got, (v) => v !== 0), Array.from(ref, (v) => v !== 0));
+  assert.ok(relErr(got, ref) < 1e-6, `relative L2 error ${relErr(got, ref)}`);
 });

@@ -107,18 +107,18 @@ export class MinMaxNet {
    * it). The reference upsamples with align_corners; `stride-grid` is a
    * deliberate option that puts each cell on its receptive field's centre.
    */
-  localizationMap(seg: HeadOutput, size: [number, number]): tf.Tensor4D {
+  localizationMap(seg: HeadOutput, size: [number, number], training = false): tf.Tensor4D {
     return tf.tidy(() => {
       const low = classWeightedMap(stopGradient(seg.scores), stopGradient(seg.maps));
-      return stopGradient(upsampleMap(low, size, this.options.maskUpsample));
+      return stopGradient(upsampleMap(low, size, this.options.maskUpsample, 32, training));
     });
   }
 
-  /** R+ for a localizer pass on an input of `size`. */
-  mask(seg: HeadOutput, size: [number, number]): tf.Tensor4D {
+  /** R+ for a localizer pass on an input of `size`; `training` as in `upsampleMap`. */
+  mask(seg: HeadOutput, size: [number, number], training = false): tf.Tensor4D {
     return tf.tidy(() =>
       pseudoBinaryMask(
-        this.localizationMap(seg, size),
+        this.localizationMap(seg, size, training),
         this.options.maskW,
         this.options.maskSigma,
       )
@@ -145,7 +145,7 @@ export class MinMaxNet {
   forward(x: tf.Tensor4D, ctx: ForwardContext): ForwardOutput {
     const [, h, w] = x.shape;
     const seg = this.segment(x, ctx);
-    const mask = this.mask(seg, [h, w]);
+    const mask = this.mask(seg, [h, w], ctx.training);
     const pos = this.classify(tf.mul(x, mask), ctx);
     const neg = this.classify(tf.mul(x, tf.sub(1, mask)), ctx);
     return { scoresSeg: seg.scores, mask, scoresPos: pos.scores, scoresNeg: neg.scores };

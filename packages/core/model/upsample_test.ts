@@ -4,8 +4,10 @@ import { initBackend } from "../runtime/backend.ts";
 import { maxAbsDiff, tensorFrom } from "../_testing/mod.ts";
 import {
   axisTaps,
+  resizeByProducts,
   resizeExact,
   samplePosition,
+  UPSAMPLE_MODES,
   upsampleMap,
   type UpsampleMode,
 } from "./upsample.ts";
@@ -99,3 +101,22 @@ Deno.test("resizeExact matches a float64 bilinear resize better than resizeBilin
   assert.ok(stock > exact, `resizeBilinear ${stock} vs resizeExact ${exact}`);
   x.dispose();
 });
+
+for (const backend of ["cpu", "wasm"] as const) {
+  Deno.test(`resizeByProducts equals resizeExact to float rounding (${backend})`, async () => {
+    await initBackend(backend);
+    for (const mode of UPSAMPLE_MODES) {
+      for (
+        const [h, w, outH, outW] of [[4, 5, 128, 96], [7, 7, 224, 224], [1, 1, 8, 8], [3, 2, 3, 2]]
+      ) {
+        const m = tensorFrom([2, h, w, 1], h * 10 + w) as tf.Tensor4D;
+        const a = resizeByProducts(m, [outH, outW], mode);
+        const b = resizeExact(m, [outH, outW], mode);
+        assert.deepEqual(a.shape, [2, outH, outW, 1]);
+        const diff = maxAbsDiff(await a.data(), await b.data());
+        assert.ok(diff < 1e-6, `${mode} ${h}x${w} -> ${outH}x${outW}: max difference ${diff}`);
+        tf.dispose([m, a, b]);
+      }
+    }
+  });
+}

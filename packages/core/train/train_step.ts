@@ -111,7 +111,7 @@ export async function trainStep(
         });
         addInto(grads, g);
         const { scores, maps, lcs } = kept!;
-        const r = net.mask({ scores, maps }, [h, w]);
+        const r = net.mask({ scores, maps }, [h, w], true);
         const probs = tf.tidy(() => tf.softmax(scores));
         const [pv, lv] = await Promise.all([probs.data(), lcs.data()]);
         segLosses.push((await scalars([loss]))[0]);

@@ -90,7 +90,7 @@ export function conv2dBackpropFilter(
  * 120x120).
  */
 export function filterGradByColumns(info: tf.backend_util.Conv2DInfo): boolean {
-  return Deno.env.get("DWC") === "1" || (Deno.env.get("DWC") !== "0" && info.outChannels >= 32);
+  return info.outChannels >= 32;
 }
 
 function byColumns(

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { kernelFlops, type KernelRecord } from "./bench_flops.ts";
 import { peakRssMiB, resetPeakRss } from "./bench_memory.ts";
 import { simdPeak } from "./bench_simd_peak.ts";
+import { benchLayers } from "./bench_layers.ts";
 import { parseArgs } from "node:util";
 import {
   buildNet,
@@ -58,7 +59,7 @@ ceiling. A benchmark: it prints figures and asserts nothing.
 
   --runs N          timed runs per case, after one warm-up (default 5)
   --only A,B        cases whose id starts with A or B: step-r18, step-r18-erase,
-                    step-cpu-224, step-cpu-480, step-cpu, infer
+                    step-cpu-224, step-cpu-480, step-cpu, layers, infer
   --threads N       tfjs wasm threads (default: one per core)
   --backend NAME    wasm (default), webgpu or cpu
   --no-profile      skip the kernel profile of the ResNet-18 step
@@ -431,7 +432,7 @@ if (STEPS.some((c) => wanted(c.id))) {
     }  what`,
   );
   console.log(
-    "  (floor: the step's FLOPs at the WASM-SIMD ceiling, a bound no WASM-SIMD kernel can beat)",
+    "  (floor: the step's FLOPs at the WASM-SIMD ceiling, the fastest rate WASM-SIMD code reached here)",
   );
 }
 for (const c of STEPS) {
@@ -461,6 +462,7 @@ for (const c of STEPS) {
     console.log(`    (${torch.missing})`);
   }
 }
+if (wanted("layers")) benchLayers(RUNS);
 if (wanted("infer")) await inference();
 console.log(
   `\n${peakRssMiB() ? "peak RSS since the last case" : "RSS now"} ${

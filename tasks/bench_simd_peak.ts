@@ -2,8 +2,10 @@
  * The WASM-SIMD ceiling of this machine: GFLOP/s of a register-blocked 6x8
  * GEMM microkernel (`simd_peak/microkernel.c`) with its operands in L1, on 1
  * thread and on several at once, with f32x4 multiply-add and with
- * relaxed-SIMD fused multiply-add. No convolution built on 128-bit WASM
- * SIMD can run faster; `deno task bench` prints it beside the step times.
+ * relaxed-SIMD fused multiply-add. Its inner loop does nothing but loads
+ * and multiply-adds, so convolutions built on 128-bit WASM SIMD are not
+ * expected to run faster (tfjs's XNNPACK comes within 4%); `deno task bench`
+ * prints it beside the step times.
  *
  * @example
  * ```ts ignore

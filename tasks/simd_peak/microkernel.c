@@ -1,5 +1,5 @@
-// The register-blocked 6x8 GEMM microkernel that bounds what 128-bit WASM
-// SIMD can do on a machine: C[6x8] += A[6xK] B[Kx8], A and B packed and
+// A register-blocked 6x8 GEMM microkernel: the fastest rate 128-bit WASM
+// SIMD code reaches on a machine. C[6x8] += A[6xK] B[Kx8], A and B packed and
 // resident in L1, 12 accumulators in registers. `deno task bench` runs it
 // as the ceiling to which convolutions are compared. Built by build.sh.
 #include <wasm_simd128.h>

@@ -21,7 +21,7 @@
  * ```
  * @module
  */
-import { tf } from "../tf.ts";
+import type { tf } from "../tf.ts";
 import type { KernelBackendLike } from "./kernel_scope.ts";
 
 /** Name of the fused forward kernel. */

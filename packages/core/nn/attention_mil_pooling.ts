@@ -50,6 +50,8 @@ export class AttentionMilPooling {
       }, rng);
     this.v = lin("attention_v", o.inC, o.hidden);
     this.u = lin("attention_u", o.inC, o.hidden);
+    // Its bias is inert (softmax ignores a shift shared by all logits); it
+    // stays so that checkpoints and seeded initialisations keep their layout.
     this.w = lin("attention_w", o.hidden, 1);
     this.fc = lin("fc", o.inC, o.classes);
   }

@@ -24,6 +24,7 @@ import {
   resolveBackend,
 } from "./select.ts";
 import { prepareWasmThreads, restoreHostWorker, wasmThreadsInUse } from "./wasm_threads.ts";
+import { loadSimdLoops } from "./wasm_kernels/simd_loops.ts";
 
 export {
   BACKEND_SETTINGS,
@@ -71,6 +72,9 @@ export async function initBackend(setting: BackendSetting = env.backend): Promis
     choice.reason += `${simd ? "; WASM-SIMD" : "; WASM without SIMD"}, ${threads} thread${
       threads > 1 ? "s" : ""
     }`;
+    // Without SIMD the module cannot compile; the JavaScript loops stay.
+    const why = simd ? await loadSimdLoops(tf.backend()) : "no SIMD training loops";
+    if (why !== undefined) choice.reason += ` (${why})`;
   }
   return choice;
 }

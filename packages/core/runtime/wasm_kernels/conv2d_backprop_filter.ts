@@ -18,6 +18,7 @@ import { tf } from "../tf.ts";
 import { im2colTransposed } from "./im2col.ts";
 import { type KernelBackendLike, KernelScope } from "./kernel_scope.ts";
 import { transposeMatrix } from "./matrix_transpose.ts";
+import { simdLoopsFor } from "./simd_loops.ts";
 
 /** Computes the filter gradient of an NHWC Conv2D from its input and output gradient. */
 export function conv2dBackpropFilter(
@@ -106,8 +107,7 @@ function byColumns(
   const xT = scope.alloc([c, b * inHeight * inWidth]);
   const cols = scope.alloc([1, taps, pixels]);
   const heap = (t: tf.TensorInfo) => scope.backend.typedArrayFromHeap(t) as Float32Array;
-  transposeMatrix(heap(x), 0, b * inHeight * inWidth, c, heap(xT), 0);
-  im2colTransposed(heap(xT), heap(cols), {
+  const geometry = {
     batch: b,
     inH: inHeight,
     inW: inWidth,
@@ -120,7 +120,15 @@ function byColumns(
     sw: info.strideWidth,
     top: info.padInfo.top,
     left: info.padInfo.left,
-  });
+  };
+  const simd = simdLoopsFor(scope.backend);
+  if (simd) {
+    simd.transpose(x, 0, b * inHeight * inWidth, c, xT, 0);
+    simd.im2colTransposed(xT, cols, geometry);
+  } else {
+    transposeMatrix(heap(x), 0, b * inHeight * inWidth, c, heap(xT), 0);
+    im2colTransposed(heap(xT), heap(cols), geometry);
+  }
   const dy3 = scope.run("Reshape", { x: dy }, { shape: [1, pixels, o] });
   const dw = scope.run("BatchMatMul", { a: cols, b: dy3 }, {
     transposeA: false,

@@ -19,6 +19,7 @@ import { tf } from "../tf.ts";
 import { col2im } from "./col2im.ts";
 import { filterRowsByOutput, flippedTransposedFilter } from "./filter_layout.ts";
 import { type KernelBackendLike, KernelScope } from "./kernel_scope.ts";
+import { simdLoopsFor } from "./simd_loops.ts";
 
 /** Computes the input gradient of an NHWC Conv2D from its filter and output gradient. */
 export function conv2dBackpropInput(
@@ -113,9 +114,8 @@ function byColumns(
   });
   const cols = scope.run("BatchMatMul", { a, b: wm }, { transposeA: false, transposeB: false });
   const dx = scope.alloc([b, inHeight, inWidth, c]);
-  const out = scope.backend.typedArrayFromHeap(dx) as Float32Array;
-  out.fill(0);
-  col2im(scope.backend.typedArrayFromHeap(cols) as Float32Array, out, {
+  (scope.backend.typedArrayFromHeap(dx) as Float32Array).fill(0);
+  const geometry = {
     batch: b,
     inH: inHeight,
     inW: inWidth,
@@ -128,7 +128,13 @@ function byColumns(
     sw: info.strideWidth,
     top: info.padInfo.top,
     left: info.padInfo.left,
-  });
+  };
+  const simd = simdLoopsFor(scope.backend);
+  if (simd) simd.col2im(cols, dx, geometry);
+  else {
+    const heap = (t: tf.TensorInfo) => scope.backend.typedArrayFromHeap(t) as Float32Array;
+    col2im(heap(cols), heap(dx), geometry);
+  }
   return dx;
 }
 

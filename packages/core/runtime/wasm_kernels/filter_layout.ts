@@ -13,6 +13,7 @@
 import type { tf } from "../tf.ts";
 import type { KernelScope } from "./kernel_scope.ts";
 import { transposeMatrix as transpose } from "./matrix_transpose.ts";
+import { simdLoopsFor } from "./simd_loops.ts";
 
 /**
  * The filter of the input gradient: `[kh, kw, c, o]` to `[kh, kw, o, c]`,
@@ -22,6 +23,13 @@ export function flippedTransposedFilter(scope: KernelScope, filter: tf.TensorInf
   const [kh, kw, c, o] = filter.shape;
   const taps = kh * kw;
   const out = scope.alloc([kh, kw, o, c]);
+  const simd = simdLoopsFor(scope.backend);
+  if (simd) {
+    for (let t = 0; t < taps; t++) {
+      simd.transpose(filter, (taps - 1 - t) * c * o, c, o, out, t * o * c);
+    }
+    return out;
+  }
   // Views are taken after the allocation: growing the heap detaches old ones.
   const src = scope.backend.typedArrayFromHeap(filter) as Float32Array;
   const dst = scope.backend.typedArrayFromHeap(out) as Float32Array;
@@ -33,6 +41,11 @@ export function flippedTransposedFilter(scope: KernelScope, filter: tf.TensorInf
 export function filterRowsByOutput(scope: KernelScope, filter: tf.TensorInfo): tf.TensorInfo {
   const [kh, kw, c, o] = filter.shape;
   const out = scope.alloc([o, kh * kw * c]);
+  const simd = simdLoopsFor(scope.backend);
+  if (simd) {
+    simd.transpose(filter, 0, kh * kw * c, o, out, 0);
+    return out;
+  }
   const src = scope.backend.typedArrayFromHeap(filter) as Float32Array;
   const dst = scope.backend.typedArrayFromHeap(out) as Float32Array;
   transpose(src, 0, kh * kw * c, o, dst, 0);

@@ -11,7 +11,8 @@
  *   and dbeta of the closed form
  *   dx = gamma * invStd * (dy - mean(dy) - xhat * mean(dy * xhat)).
  *
- * Sums are accumulated in float64.
+ * Sums are accumulated in float64. Where the WASM-SIMD loops are loaded
+ * (`simd_loops.ts`) they run instead of the JavaScript ones below.
  *
  * @example
  * ```ts ignore
@@ -23,6 +24,7 @@
  */
 import type { tf } from "../tf.ts";
 import type { KernelBackendLike } from "./kernel_scope.ts";
+import { simdLoopsFor } from "./simd_loops.ts";
 
 /** Name of the fused forward kernel. */
 export const BATCH_NORM_TRAIN = "PointwiseBatchNormTrain";
@@ -42,6 +44,27 @@ function batchNormTrain(args: KernelArgs): tf.TensorInfo[] {
     backend.makeOutput([c], "float32"),
     backend.makeOutput([c], "float32"),
   ];
+  const simd = simdLoopsFor(backend);
+  if (simd) {
+    const [y, mean, variance, invStd] = outs;
+    const rows = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
+    // Scratch: 2c float64 sums, then 3c float32 coefficients.
+    simd.withScratch(7 * c, (scratch) =>
+      simd.fn.bn_forward(
+        simd.address(x),
+        rows,
+        c,
+        simd.address(gamma),
+        simd.address(beta),
+        eps,
+        simd.address(y),
+        simd.address(mean),
+        simd.address(variance),
+        simd.address(invStd),
+        scratch,
+      ));
+    return outs;
+  }
   // Views are taken after the allocations: growing the heap detaches old ones.
   const heap = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
   const xs = heap(x);
@@ -87,6 +110,26 @@ function batchNormTrainGrad(args: KernelArgs): tf.TensorInfo[] {
     backend.makeOutput([c], "float32"),
     backend.makeOutput([c], "float32"),
   ];
+  const simd = simdLoopsFor(backend);
+  if (simd) {
+    const rows = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
+    const a = (t: tf.TensorInfo) => simd.address(t);
+    simd.withScratch(7 * c, (scratch) =>
+      simd.fn.bn_backward(
+        a(dy),
+        a(x),
+        a(mean),
+        a(invStd),
+        a(gamma),
+        rows,
+        c,
+        a(outs[0]),
+        a(outs[1]),
+        a(outs[2]),
+        scratch,
+      ));
+    return outs;
+  }
   const heap = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
   const [dx, dGammaOut, dBetaOut] = outs.map(heap);
   const d = heap(dy);

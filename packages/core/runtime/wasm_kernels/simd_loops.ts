@@ -1,0 +1,175 @@
+/**
+ * The WASM-SIMD twins of the JavaScript loops in this folder (matrix
+ * transpose, transposed im2col, col2im, fused batch norm), compiled from
+ * `simd/kernels.c` and run on the wasm backend's own memory, which the module
+ * imports: no copies in or out. `loadSimdLoops` binds them to the live
+ * backend; until then, or where the module cannot load, the kernels use their
+ * JavaScript loops, which compute the same values.
+ *
+ * @example
+ * ```ts ignore
+ * await loadSimdLoops(tf.backend());
+ * const simd = simdLoopsFor(backend); // undefined: use the JavaScript loop
+ * simd?.transpose(src, rows, cols, dst);
+ * ```
+ * @module
+ */
+import type { tf } from "../tf.ts";
+import type { Col2ImGeometry } from "./col2im.ts";
+import { KERNELS_PLAIN, KERNELS_SHARED } from "./simd/kernels_wasm.ts";
+
+/** What the loops need of the wasm backend: its memory and tensor addresses. */
+export interface WasmBackendInternals {
+  // The threaded build exposes its memory as wasmMemory, the other in asm.
+  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  disposeData(dataId: object): boolean;
+}
+
+interface Exports {
+  transpose(src: number, rows: number, cols: number, dst: number): void;
+  im2col_t(xT: number, cols: number, geometry: number): void;
+  col2im(cols: number, dx: number, geometry: number): void;
+  bn_forward(
+    x: number,
+    rows: number,
+    c: number,
+    gamma: number,
+    beta: number,
+    eps: number,
+    y: number,
+    mean: number,
+    variance: number,
+    invStd: number,
+    scratch: number,
+  ): void;
+  bn_backward(
+    dy: number,
+    x: number,
+    mean: number,
+    invStd: number,
+    gamma: number,
+    rows: number,
+    c: number,
+    dx: number,
+    dGamma: number,
+    dBeta: number,
+    scratch: number,
+  ): void;
+}
+
+const GEOMETRY_FIELDS = [
+  "batch",
+  "inH",
+  "inW",
+  "channels",
+  "outH",
+  "outW",
+  "kh",
+  "kw",
+  "sh",
+  "sw",
+  "top",
+  "left",
+] as const;
+
+/** The loops, called with tensors of one wasm backend. */
+export class SimdLoops {
+  constructor(
+    readonly backend: WasmBackendInternals,
+    readonly memory: WebAssembly.Memory,
+    readonly fn: Exports,
+  ) {}
+
+  /** Byte address of a tensor's data, plus `offset` floats. */
+  address(t: tf.TensorInfo, offset = 0): number {
+    const data = this.backend.dataIdMap.get(t.dataId);
+    if (data === undefined) throw new Error("tensor is not on this wasm backend");
+    return data.memoryOffset + 4 * offset;
+  }
+
+  /** Runs `f` with `floats` of scratch on the heap, freed afterwards. */
+  withScratch<T>(floats: number, f: (address: number, t: tf.TensorInfo) => T): T {
+    const t = this.backend.makeOutput([Math.max(floats, 1)], "float32");
+    try {
+      return f(this.address(t), t);
+    } finally {
+      this.backend.disposeData(t.dataId);
+    }
+  }
+
+  /** Runs `f` with the geometry written on the heap as 12 int32. */
+  withGeometry<T>(g: Col2ImGeometry, f: (address: number) => T): T {
+    return this.withScratch(GEOMETRY_FIELDS.length, (address) => {
+      const view = new Int32Array(this.memory.buffer, address, 12);
+      GEOMETRY_FIELDS.forEach((k, i) => view[i] = g[k]);
+      return f(address);
+    });
+  }
+
+  /** dst = src^T for a rows x cols matrix at float offsets of two tensors. */
+  transpose(
+    src: tf.TensorInfo,
+    srcOff: number,
+    rows: number,
+    cols: number,
+    dst: tf.TensorInfo,
+    dstOff: number,
+  ): void {
+    this.fn.transpose(this.address(src, srcOff), rows, cols, this.address(dst, dstOff));
+  }
+
+  /** `im2colTransposed` (im2col.ts). */
+  im2colTransposed(xT: tf.TensorInfo, cols: tf.TensorInfo, g: Col2ImGeometry): void {
+    this.withGeometry(g, (geo) => this.fn.im2col_t(this.address(xT), this.address(cols), geo));
+  }
+
+  /** `col2im` (col2im.ts); dx must start at zero. */
+  col2im(cols: tf.TensorInfo, dx: tf.TensorInfo, g: Col2ImGeometry): void {
+    this.withGeometry(g, (geo) => this.fn.col2im(this.address(cols), this.address(dx), geo));
+  }
+}
+
+let bound: SimdLoops | undefined;
+
+/**
+ * Instantiates the loops on `backend`'s memory (shared or plain, as tfjs
+ * built it). Returns why not, if they cannot be loaded; the kernels then
+ * keep their JavaScript loops.
+ */
+export async function loadSimdLoops(backend: unknown): Promise<string | undefined> {
+  const b = backend as Partial<WasmBackendInternals>;
+  const memory = b.wasm?.wasmMemory ?? b.wasm?.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory) || b.dataIdMap === undefined) {
+    return "not a wasm backend with an exposed memory";
+  }
+  if (bound?.backend === backend) return undefined;
+  const shared = typeof SharedArrayBuffer !== "undefined" &&
+    memory.buffer instanceof SharedArrayBuffer;
+  const bytes = Uint8Array.from(
+    atob(shared ? KERNELS_SHARED : KERNELS_PLAIN),
+    (ch) => ch.charCodeAt(0),
+  );
+  try {
+    const { instance } = await WebAssembly.instantiate(bytes, { env: { memory } });
+    bound = new SimdLoops(
+      b as WasmBackendInternals,
+      memory,
+      instance.exports as unknown as Exports,
+    );
+    return undefined;
+  } catch (e) {
+    return `WASM-SIMD loops did not load: ${(e as Error).message}`;
+  }
+}
+
+/** The loops bound to `backend`, or undefined (use the JavaScript loops). */
+export function simdLoopsFor(backend: unknown): SimdLoops | undefined {
+  return bound !== undefined && bound.backend === backend ? bound : undefined;
+}
+
+/** Unbinds the loops, for tests of the JavaScript fallbacks. */
+export function unloadSimdLoops(): void {
+  bound = undefined;
+}

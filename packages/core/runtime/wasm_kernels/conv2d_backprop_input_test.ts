@@ -48,7 +48,8 @@ Deno.test("wasm conv2d gradients match cpu through tf.grads", async () => {
 
 Deno.test("the parity cases take both ways of each convolution gradient", () => {
   const input = new Set(CONV_CASES.map((c) => inputGradByColumns(convInfo(c))));
-  const filter = new Set(CONV_CASES.map((c) => filterGradByColumns(convInfo(c))));
+  // Without the WASM-SIMD loops; with them every filter gradient goes by columns.
+  const filter = new Set(CONV_CASES.map((c) => filterGradByColumns(convInfo(c), false)));
   assert.deepEqual([...input].sort(), [false, true]);
   assert.deepEqual([...filter].sort(), [false, true]);
 });

@@ -20,6 +20,7 @@ import { tf } from "../runtime/tf.ts";
 import type { ForwardContext, ParamStore } from "./module.ts";
 import { stopGradient } from "./stop_gradient.ts";
 import {
+  BATCH_NORM_RUNNING_STATS,
   BATCH_NORM_TRAIN,
   BATCH_NORM_TRAIN_GRAD,
 } from "../runtime/wasm_kernels/fused_batch_norm.ts";
@@ -151,6 +152,18 @@ export class BatchNorm2d {
     );
     const n = x.shape[0] * x.shape[1] * x.shape[2];
     const m = this.momentum;
+    if (tf.getKernel(BATCH_NORM_RUNNING_STATS, tf.getBackend()) !== undefined) {
+      const [rm, rv] = tf.engine().runKernel(BATCH_NORM_RUNNING_STATS, {
+        runningMean: this.runningMean,
+        runningVar: this.runningVar,
+        mean: stats.mean,
+        variance: stats.variance,
+      }, { momentum: m, count: n }) as tf.Tensor[];
+      this.runningMean.assign(rm);
+      this.runningVar.assign(rv);
+      tf.dispose([rm, rv, stats.mean, stats.variance]);
+      return y;
+    }
     tf.tidy(() => {
       const unbiased = tf.mul(stats.variance, n / Math.max(n - 1, 1));
       this.runningMean.assign(

@@ -42,23 +42,25 @@ for (const backend of ["cpu", "wasm"] as const) {
   });
 }
 
-Deno.test("BatchNorm2d updates running stats like PyTorch (momentum 0.1, unbiased variance)", async () => {
-  await initBackend("cpu");
-  const store = new ParamStore();
-  const bn = new BatchNorm2d(store, "bn", 1);
-  // One channel, values 1..4: mean 2.5, biased var 1.25, unbiased 5/3.
-  const x = tf.tensor4d([1, 2, 3, 4], [2, 1, 2, 1]);
-  const y = bn.apply(x, { training: true });
-  const rm = (await bn.runningMean.data())[0];
-  const rv = (await bn.runningVar.data())[0];
-  assert.ok(Math.abs(rm - 0.25) < 1e-6, `running mean ${rm}`);
-  assert.ok(Math.abs(rv - (0.9 + 0.1 * 5 / 3)) < 1e-6, `running var ${rv}`);
-  const yv = Array.from(await y.data());
-  const s = Math.sqrt(1.25 + 1e-5);
-  yv.forEach((v, i) => assert.ok(Math.abs(v - (i + 1 - 2.5) / s) < 1e-5));
-  // Eval mode uses the running statistics.
-  const e = bn.apply(tf.tensor4d([0.25], [1, 1, 1, 1]), { training: false });
-  assert.ok(Math.abs((await e.data())[0]) < 1e-6);
-  tf.dispose([x, y, e]);
-  store.dispose();
-});
+for (const backend of ["cpu", "wasm"] as const) {
+  Deno.test(`BatchNorm2d updates running stats like PyTorch (momentum 0.1, unbiased variance) (${backend})`, async () => {
+    await initBackend(backend);
+    const store = new ParamStore();
+    const bn = new BatchNorm2d(store, "bn", 1);
+    // One channel, values 1..4: mean 2.5, biased var 1.25, unbiased 5/3.
+    const x = tf.tensor4d([1, 2, 3, 4], [2, 1, 2, 1]);
+    const y = bn.apply(x, { training: true });
+    const rm = (await bn.runningMean.data())[0];
+    const rv = (await bn.runningVar.data())[0];
+    assert.ok(Math.abs(rm - 0.25) < 1e-6, `running mean ${rm}`);
+    assert.ok(Math.abs(rv - (0.9 + 0.1 * 5 / 3)) < 1e-6, `running var ${rv}`);
+    const yv = Array.from(await y.data());
+    const s = Math.sqrt(1.25 + 1e-5);
+    yv.forEach((v, i) => assert.ok(Math.abs(v - (i + 1 - 2.5) / s) < 1e-5));
+    // Eval mode uses the running statistics.
+    const e = bn.apply(tf.tensor4d([0.25], [1, 1, 1, 1]), { training: false });
+    assert.ok(Math.abs((await e.data())[0]) < 1e-6);
+    tf.dispose([x, y, e]);
+    store.dispose();
+  });
+}

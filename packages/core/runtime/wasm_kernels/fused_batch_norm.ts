@@ -30,6 +30,8 @@ import { simdLoopsFor } from "./simd_loops.ts";
 export const BATCH_NORM_TRAIN = "PointwiseBatchNormTrain";
 /** Name of the fused backward kernel. */
 export const BATCH_NORM_TRAIN_GRAD = "PointwiseBatchNormTrainGrad";
+/** Name of the running-statistics update (PyTorch's: momentum, unbiased variance). */
+export const BATCH_NORM_RUNNING_STATS = "PointwiseBatchNormRunningStats";
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
@@ -163,6 +165,32 @@ function batchNormTrainGrad(args: KernelArgs): tf.TensorInfo[] {
   }
   return outs;
 }
+
+// new = (1 - momentum) old + momentum batch, the variance made unbiased: one
+// kernel where ops took 12 calls per layer, each with its dispatch.
+function runningStats(args: KernelArgs): tf.TensorInfo[] {
+  const { runningMean, runningVar, mean, variance } = args.inputs as Record<string, tf.TensorInfo>;
+  const { momentum, count } = args.attrs as { momentum: number; count: number };
+  const backend = args.backend as KernelBackendLike;
+  const c = mean.shape[0];
+  const outs = [backend.makeOutput([c], "float32"), backend.makeOutput([c], "float32")];
+  const heap = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+  const [newMean, newVar] = outs.map(heap);
+  const [rm, rv, m, v] = [runningMean, runningVar, mean, variance].map(heap);
+  const unbias = count / Math.max(count - 1, 1);
+  for (let k = 0; k < c; k++) {
+    newMean[k] = (1 - momentum) * rm[k] + momentum * m[k];
+    newVar[k] = (1 - momentum) * rv[k] + momentum * v[k] * unbias;
+  }
+  return outs;
+}
+
+/** Kernel registration of the running-statistics update on wasm. */
+export const batchNormRunningStatsConfig: tf.KernelConfig = {
+  kernelName: BATCH_NORM_RUNNING_STATS,
+  backendName: "wasm",
+  kernelFunc: runningStats as unknown as tf.KernelFunc,
+};
 
 /** Kernel registration of the fused forward pass on wasm. */
 export const batchNormTrainConfig: tf.KernelConfig = {

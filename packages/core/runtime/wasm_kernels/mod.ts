@@ -14,7 +14,11 @@ import { tf } from "../tf.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import { maxPoolGradConfig } from "./max_pool_grad.ts";
-import { batchNormTrainConfig, batchNormTrainGradConfig } from "./fused_batch_norm.ts";
+import {
+  batchNormRunningStatsConfig,
+  batchNormTrainConfig,
+  batchNormTrainGradConfig,
+} from "./fused_batch_norm.ts";
 
 /** The kernels that replace or complete the wasm backend's own. */
 export const wasmTrainingKernels: readonly tf.KernelConfig[] = [
@@ -23,6 +27,7 @@ export const wasmTrainingKernels: readonly tf.KernelConfig[] = [
   maxPoolGradConfig,
   batchNormTrainConfig,
   batchNormTrainGradConfig,
+  batchNormRunningStatsConfig,
 ];
 
 /** Registers the training kernels for wasm, replacing stock ones. Idempotent. */

@@ -14,6 +14,7 @@
  */
 import { tf } from "../runtime/tf.ts";
 import type { NamedArray } from "../nn/module.ts";
+import { SGD_UPDATE } from "../runtime/wasm_kernels/sgd_update.ts";
 
 /** Optimiser settings. */
 export interface SgdOptions {
@@ -38,23 +39,43 @@ export class Sgd {
   step(grads: Map<string, tf.Tensor>): void {
     const { momentum, nesterov, weightDecay } = this.options;
     const lr = this.lr;
+    const fused = momentum !== 0 && tf.getKernel(SGD_UPDATE, tf.getBackend()) !== undefined;
     for (const [name, g] of grads) {
       const p = this.#params.get(name);
       if (p === undefined) throw new Error(`gradient for unknown parameter ${name}`);
+      if (fused) {
+        const buf = this.#buffer(name, p);
+        const [p2, buf2] = tf.engine().runKernel(SGD_UPDATE, { param: p, grad: g, buffer: buf }, {
+          lr,
+          momentum,
+          nesterov,
+          weightDecay,
+        }) as tf.Tensor[];
+        p.assign(p2);
+        buf.assign(buf2);
+        tf.dispose([p2, buf2]);
+        continue;
+      }
       tf.tidy(() => {
         let d = weightDecay !== 0 ? tf.add(g, tf.mul(p, weightDecay)) : g;
         if (momentum !== 0) {
-          let buf = this.#buffers.get(name);
-          if (buf === undefined) {
-            buf = tf.variable(tf.zerosLike(p), false);
-            this.#buffers.set(name, buf);
-          }
+          const buf = this.#buffer(name, p);
           buf.assign(tf.add(tf.mul(buf, momentum), d));
           d = nesterov ? tf.add(d, tf.mul(buf, momentum)) : buf;
         }
         p.assign(tf.sub(p, tf.mul(d, lr)));
       });
     }
+  }
+
+  /** The momentum buffer of `name`, created at zero on first use. */
+  #buffer(name: string, p: tf.Variable): tf.Variable {
+    let buf = this.#buffers.get(name);
+    if (buf === undefined) {
+      buf = tf.tidy(() => tf.variable(tf.zerosLike(p), false));
+      this.#buffers.set(name, buf);
+    }
+    return buf;
   }
 
   /** Momentum buffers as plain arrays (absent for parameters never updated). */

@@ -1,7 +1,7 @@
 /**
  * Gradient kernels that make the wasm backend able to train: the missing
  * `Conv2DBackpropFilter`, a fast `Conv2DBackpropInput`, a correct
- * `MaxPoolGrad`, and fused train-mode batch normalisation.
+ * `MaxPoolGrad`, fused train-mode batch normalisation and a fused SGD step.
  *
  * @example
  * ```ts ignore
@@ -14,6 +14,7 @@ import { tf } from "../tf.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import { maxPoolGradConfig } from "./max_pool_grad.ts";
+import { sgdUpdateConfig } from "./sgd_update.ts";
 import {
   batchNormRunningStatsConfig,
   batchNormTrainConfig,
@@ -28,6 +29,7 @@ export const wasmTrainingKernels: readonly tf.KernelConfig[] = [
   batchNormTrainConfig,
   batchNormTrainGradConfig,
   batchNormRunningStatsConfig,
+  sgdUpdateConfig,
 ];
 
 /** Registers the training kernels for wasm, replacing stock ones. Idempotent. */

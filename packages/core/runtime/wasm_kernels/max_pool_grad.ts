@@ -12,6 +12,7 @@
  */
 import { tf } from "../tf.ts";
 import type { KernelBackendLike } from "./kernel_scope.ts";
+import { simdLoopsFor } from "./simd_loops.ts";
 
 /** Routes dy to the argmax of every pooling window of `input`. */
 export function maxPoolGrad(
@@ -29,6 +30,25 @@ export function maxPoolGrad(
     attrs.dimRoundingMode,
   );
   const out = backend.makeOutput(input.shape, "float32");
+  const simd = simdLoopsFor(backend);
+  if (simd) {
+    (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
+    simd.maxPoolGrad(input, dy, out, {
+      batch: info.batchSize,
+      inH: info.inHeight,
+      inW: info.inWidth,
+      channels: info.inChannels,
+      outH: info.outHeight,
+      outW: info.outWidth,
+      kh: info.filterHeight,
+      kw: info.filterWidth,
+      sh: info.strideHeight,
+      sw: info.strideWidth,
+      top: info.padInfo.top,
+      left: info.padInfo.left,
+    });
+    return out;
+  }
   // Views are taken after the allocation: growing the heap detaches old ones.
   const x = backend.typedArrayFromHeap(input) as Float32Array;
   const g = backend.typedArrayFromHeap(dy) as Float32Array;

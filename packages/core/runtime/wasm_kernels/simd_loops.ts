@@ -1,6 +1,6 @@
 /**
  * The WASM-SIMD twins of the JavaScript loops in this folder (matrix
- * transpose, transposed im2col, col2im, fused batch norm), compiled from
+ * transpose, transposed im2col, col2im, fused batch norm, MaxPoolGrad), compiled from
  * `simd/kernels.c` and run on the wasm backend's own memory, which the module
  * imports: no copies in or out. `loadSimdLoops` binds them to the live
  * backend; until then, or where the module cannot load, the kernels use their
@@ -31,6 +31,7 @@ interface Exports {
   transpose(src: number, rows: number, cols: number, dst: number): void;
   im2col_t(xT: number, cols: number, geometry: number): void;
   col2im(cols: number, dx: number, geometry: number): void;
+  max_pool_grad(x: number, dy: number, dx: number, geometry: number): void;
   bn_forward(
     x: number,
     rows: number,
@@ -123,6 +124,14 @@ export class SimdLoops {
   /** `im2colTransposed` (im2col.ts). */
   im2colTransposed(xT: tf.TensorInfo, cols: tf.TensorInfo, g: Col2ImGeometry): void {
     this.withGeometry(g, (geo) => this.fn.im2col_t(this.address(xT), this.address(cols), geo));
+  }
+
+  /** `maxPoolGrad` (max_pool_grad.ts), the window as kh x kw; dx must start at zero. */
+  maxPoolGrad(x: tf.TensorInfo, dy: tf.TensorInfo, dx: tf.TensorInfo, g: Col2ImGeometry): void {
+    this.withGeometry(
+      g,
+      (geo) => this.fn.max_pool_grad(this.address(x), this.address(dy), this.address(dx), geo),
+    );
   }
 
   /** `col2im` (col2im.ts); dx must start at zero. */

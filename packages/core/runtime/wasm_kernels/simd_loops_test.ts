@@ -78,3 +78,28 @@ Deno.test("fused batch norm: SIMD and JavaScript loops agree, channel tails incl
     });
   }
 });
+
+Deno.test("MaxPoolGrad: SIMD and JavaScript loops agree, ties and channel tails included", async () => {
+  for (
+    const [shape, k, s, pad] of [[[2, 7, 6, 5], 3, 2, 1], [[1, 8, 9, 8], 2, 2, 0], [
+      [2, 5, 5, 3],
+      3,
+      1,
+      1,
+    ]] as const
+  ) {
+    const [simd, js] = await bothWays(() => {
+      // Rounded values: many windows hold several maxima.
+      const x = tf.round(tf.mul(tensorFrom([...shape], 7), 2));
+      const y = tf.maxPool(x as tf.Tensor4D, k, s, pad);
+      return [
+        tf.engine().runKernel(tf.MaxPoolGrad, { dy: tensorFrom(y.shape, 8), input: x, output: y }, {
+          filterSize: k,
+          strides: s,
+          pad,
+        } as unknown as tf.NamedAttrMap) as tf.Tensor,
+      ];
+    });
+    assert.deepEqual(Array.from(simd[0]), Array.from(js[0]), `x ${shape} k${k} s${s}`);
+  }
+});

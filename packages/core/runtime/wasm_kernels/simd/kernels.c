@@ -237,3 +237,61 @@ void bn_backward(const float* dy, const float* x, const float* mean, const float
     for (; k < c; k++) o[k] = a[k] * d[k] + b[k] * (xr[k] - mean[k]) + e[k];
   }
 }
+
+// MaxPoolGrad: routes dy to the first maximum of every pooling window, per
+// channel; the geometry's kh/kw are the window. dx must start at zero.
+EXPORT(max_pool_grad)
+void max_pool_grad(const float* x, const float* dy, float* dx, const Geometry* g) {
+  const int ch = g->channels;
+  const long row_len = (long)g->in_w * ch;
+  const float* gy = dy;
+  for (int b = 0; b < g->batch; b++) {
+    const long image = (long)b * g->in_h * row_len;
+    for (int oy = 0; oy < g->out_h; oy++) {
+      const int y0 = oy * g->sh - g->top;
+      const int ys = y0 < 0 ? 0 : y0;
+      const int ye = y0 + g->kh < g->in_h ? y0 + g->kh : g->in_h;
+      for (int ox = 0; ox < g->out_w; ox++, gy += ch) {
+        const int x0 = ox * g->sw - g->left;
+        const int xs = x0 < 0 ? 0 : x0;
+        const int xe = x0 + g->kw < g->in_w ? x0 + g->kw : g->in_w;
+        if (ys >= ye || xs >= xe) continue;
+        const long first = image + ys * row_len + (long)xs * ch;
+        int c = 0;
+        for (; c + 4 <= ch; c += 4) {
+          v128_t best = wasm_v128_load(x + first + c);
+          v128_t at = wasm_i32x4_add(wasm_i32x4_splat((int)(first + c)), wasm_i32x4_make(0, 1, 2, 3));
+          for (int y = ys; y < ye; y++) {
+            for (int xx = xs; xx < xe; xx++) {
+              const long i = image + y * row_len + (long)xx * ch + c;
+              if (i == first + c) continue;
+              const v128_t v = wasm_v128_load(x + i);
+              const v128_t up = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, up);
+              const v128_t here = wasm_i32x4_add(wasm_i32x4_splat((int)i), wasm_i32x4_make(0, 1, 2, 3));
+              at = wasm_v128_bitselect(here, at, up);
+            }
+          }
+          dx[wasm_i32x4_extract_lane(at, 0)] += gy[c];
+          dx[wasm_i32x4_extract_lane(at, 1)] += gy[c + 1];
+          dx[wasm_i32x4_extract_lane(at, 2)] += gy[c + 2];
+          dx[wasm_i32x4_extract_lane(at, 3)] += gy[c + 3];
+        }
+        for (; c < ch; c++) {
+          long at = first + c;
+          float best = x[at];
+          for (int y = ys; y < ye; y++) {
+            for (int xx = xs; xx < xe; xx++) {
+              const long i = image + y * row_len + (long)xx * ch + c;
+              if (x[i] > best) {
+                best = x[i];
+                at = i;
+              }
+            }
+          }
+          dx[at] += gy[c];
+        }
+      }
+    }
+  }
+}

@@ -97,6 +97,24 @@ export function resizeExact(
   });
 }
 
+/** One axis's taps as a matrix, [out, cells], or [cells, out] when `transposed`. */
+function interpolationWeights(
+  out: number,
+  cells: number,
+  mode: UpsampleMode,
+  stride: number,
+  transposed: boolean,
+): Float32Array {
+  const { i0, i1, frac } = axisTaps(out, cells, mode, stride);
+  const a = new Float32Array(out * cells);
+  const at = (p: number, cell: number) => transposed ? cell * out + p : p * cells + cell;
+  for (let p = 0; p < out; p++) {
+    a[at(p, i0[p])] += 1 - frac[p];
+    a[at(p, i1[p])] += frac[p];
+  }
+  return a;
+}
+
 /**
  * The same resize as {@link resizeExact} for one-channel maps [N,h,w,1], as
  * two matrix products with the interpolation matrices. The wasm backend's
@@ -113,19 +131,8 @@ export function resizeByProducts(
   const [n, h, w, c] = m.shape;
   if (c !== 1) throw new Error(`resizeByProducts resizes one-channel maps, got ${c} channels`);
   const [outH, outW] = size;
-  // rows: [outH, h]; colsT: [w, outW].
-  const rows = new Float32Array(outH * h);
-  const r = axisTaps(outH, h, mode, stride);
-  for (let p = 0; p < outH; p++) {
-    rows[p * h + r.i0[p]] += 1 - r.frac[p];
-    rows[p * h + r.i1[p]] += r.frac[p];
-  }
-  const colsT = new Float32Array(w * outW);
-  const q = axisTaps(outW, w, mode, stride);
-  for (let p = 0; p < outW; p++) {
-    colsT[q.i0[p] * outW + p] += 1 - q.frac[p];
-    colsT[q.i1[p] * outW + p] += q.frac[p];
-  }
+  const rows = interpolationWeights(outH, h, mode, stride, false);
+  const colsT = interpolationWeights(outW, w, mode, stride, true);
   return tf.tidy(() => {
     const byRow = tf.matMul(tf.tensor3d(rows, [1, outH, h]), tf.reshape(m, [n, h, w]));
     return tf.reshape(tf.matMul(byRow, tf.tensor3d(colsT, [1, w, outW])), [n, outH, outW, 1]);

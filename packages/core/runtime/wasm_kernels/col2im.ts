@@ -12,6 +12,8 @@
  * @module
  */
 
+import type { tf } from "../tf.ts";
+
 /** The geometry of the convolution whose image columns are read or summed. */
 export interface Col2ImGeometry {
   batch: number;
@@ -26,6 +28,24 @@ export interface Col2ImGeometry {
   sw: number;
   top: number;
   left: number;
+}
+
+/** The geometry of a convolution or pooling (tfjs describes both by a Conv2DInfo). */
+export function geometryOf(info: tf.backend_util.Conv2DInfo): Col2ImGeometry {
+  return {
+    batch: info.batchSize,
+    inH: info.inHeight,
+    inW: info.inWidth,
+    channels: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+  };
 }
 
 /**

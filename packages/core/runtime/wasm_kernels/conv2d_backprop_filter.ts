@@ -15,6 +15,7 @@
  * @module
  */
 import { tf } from "../tf.ts";
+import { geometryOf } from "./col2im.ts";
 import { im2colTransposed } from "./im2col.ts";
 import { type KernelBackendLike, KernelScope } from "./kernel_scope.ts";
 import { transposeMatrix } from "./matrix_transpose.ts";
@@ -108,20 +109,7 @@ function byColumns(
   const xT = scope.alloc([c, b * inHeight * inWidth]);
   const cols = scope.alloc([1, taps, pixels]);
   const heap = (t: tf.TensorInfo) => scope.backend.typedArrayFromHeap(t) as Float32Array;
-  const geometry = {
-    batch: b,
-    inH: inHeight,
-    inW: inWidth,
-    channels: c,
-    outH: outHeight,
-    outW: outWidth,
-    kh,
-    kw,
-    sh: info.strideHeight,
-    sw: info.strideWidth,
-    top: info.padInfo.top,
-    left: info.padInfo.left,
-  };
+  const geometry = geometryOf(info);
   const simd = simdLoopsFor(scope.backend);
   if (simd) {
     simd.transpose(x, 0, b * inHeight * inWidth, c, xT, 0);

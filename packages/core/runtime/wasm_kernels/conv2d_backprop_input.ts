@@ -16,7 +16,7 @@
  * @module
  */
 import { tf } from "../tf.ts";
-import { col2im } from "./col2im.ts";
+import { col2im, geometryOf } from "./col2im.ts";
 import { filterRowsByOutput, flippedTransposedFilter } from "./filter_layout.ts";
 import { type KernelBackendLike, KernelScope } from "./kernel_scope.ts";
 import { simdLoopsFor } from "./simd_loops.ts";
@@ -115,20 +115,7 @@ function byColumns(
   const cols = scope.run("BatchMatMul", { a, b: wm }, { transposeA: false, transposeB: false });
   const dx = scope.alloc([b, inHeight, inWidth, c]);
   (scope.backend.typedArrayFromHeap(dx) as Float32Array).fill(0);
-  const geometry = {
-    batch: b,
-    inH: inHeight,
-    inW: inWidth,
-    channels: c,
-    outH: outHeight,
-    outW: outWidth,
-    kh,
-    kw,
-    sh: info.strideHeight,
-    sw: info.strideWidth,
-    top: info.padInfo.top,
-    left: info.padInfo.left,
-  };
+  const geometry = geometryOf(info);
   const simd = simdLoopsFor(scope.backend);
   if (simd) simd.col2im(cols, dx, geometry);
   else {

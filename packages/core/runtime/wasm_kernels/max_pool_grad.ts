@@ -12,6 +12,7 @@
  */
 import { tf } from "../tf.ts";
 import type { KernelBackendLike } from "./kernel_scope.ts";
+import { geometryOf } from "./col2im.ts";
 import { simdLoopsFor } from "./simd_loops.ts";
 
 /** Routes dy to the argmax of every pooling window of `input`. */
@@ -33,20 +34,7 @@ export function maxPoolGrad(
   const simd = simdLoopsFor(backend);
   if (simd) {
     (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
-    simd.maxPoolGrad(input, dy, out, {
-      batch: info.batchSize,
-      inH: info.inHeight,
-      inW: info.inWidth,
-      channels: info.inChannels,
-      outH: info.outHeight,
-      outW: info.outWidth,
-      kh: info.filterHeight,
-      kw: info.filterWidth,
-      sh: info.strideHeight,
-      sw: info.strideWidth,
-      top: info.padInfo.top,
-      left: info.padInfo.left,
-    });
+    simd.maxPoolGrad(input, dy, out, geometryOf(info));
     return out;
   }
   // Views are taken after the allocation: growing the heap detaches old ones.

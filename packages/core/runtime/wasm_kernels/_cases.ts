@@ -37,6 +37,9 @@ export const CONV_CASES: ConvCase[] = [
   { x: [2, 15, 9, 2], k: 7, s: 2, pad: "valid", o: 32 },
   { x: [2, 11, 10, 3], k: 3, s: 3, pad: 1, o: 32 },
   { x: [1, 13, 12, 3], k: 7, s: 1, pad: 3, o: 32 },
+  // A filter wider and taller than the image, and stride 2 over a wide row.
+  { x: [1, 4, 3, 2], k: 7, s: 1, pad: 3, o: 32 },
+  { x: [2, 5, 23, 3], k: 3, s: 2, pad: 1, o: 32 },
 ];
 
 /** The tfjs geometry of a case, for the kernels' path choices. */

@@ -43,11 +43,44 @@ typedef struct {
   int batch, in_h, in_w, channels, out_h, out_w, kh, kw, sh, sw, top, left;
 } Geometry;
 
+// Stride 1 with the width kept (out_w == in_w): for one (tap, channel,
+// image) the rows whose tap lands inside are one contiguous run of the source
+// plane shifted by off = (i - top) * w + (j - left), so they are one copy; the
+// columns that fell off the left or right edge are zeroed after.
+static void im2col_t_same(const float* plane, float* out, int i, int j, const Geometry* g) {
+  const int w = g->in_w, h = g->out_h;
+  int oy0 = g->top - i, oy1 = g->in_h + g->top - i;
+  if (oy0 < 0) oy0 = 0;
+  if (oy1 > h) oy1 = h;
+  if (oy1 <= oy0) {
+    __builtin_memset(out, 0, sizeof(float) * (long)h * w);
+    return;
+  }
+  const int dx = j - g->left;
+  const long off = (long)(i - g->top) * w + dx;
+  __builtin_memset(out, 0, sizeof(float) * (long)oy0 * w);
+  // Skip the |dx| elements at the ends that would be read from outside the plane.
+  const long k0 = (long)oy0 * w + (dx < 0 ? -dx : 0);
+  const long k1 = (long)oy1 * w - (dx > 0 ? dx : 0);
+  if (k1 > k0) __builtin_memcpy(out + k0, plane + k0 + off, sizeof(float) * (k1 - k0));
+  if (dx < 0) {
+    for (int oy = oy0; oy < oy1; oy++) {
+      for (int ox = 0; ox < -dx && ox < w; ox++) out[(long)oy * w + ox] = 0;
+    }
+  } else if (dx > 0) {
+    for (int oy = oy0; oy < oy1; oy++) {
+      for (int ox = w - dx < 0 ? 0 : w - dx; ox < w; ox++) out[(long)oy * w + ox] = 0;
+    }
+  }
+  __builtin_memset(out + (long)oy1 * w, 0, sizeof(float) * (long)(h - oy1) * w);
+}
+
 // cols[(i*kw + j)*c + ch, (b*out_h + oy)*out_w + ox] =
 //   xT[ch, b, oy*sh + i - top, ox*sw + j - left], or 0 outside.
 EXPORT(im2col_t)
 void im2col_t(const float* xT, float* cols, const Geometry* g) {
   const int plane = g->in_h * g->in_w;
+  const int same = g->sh == 1 && g->sw == 1 && g->out_w == g->in_w;
   long d = 0;
   for (int i = 0; i < g->kh; i++) {
     for (int j = 0; j < g->kw; j++) {
@@ -55,9 +88,20 @@ void im2col_t(const float* xT, float* cols, const Geometry* g) {
       while (ox0 < g->out_w && ox0 * g->sw + j - g->left < 0) ox0++;
       int ox1 = ox0;
       while (ox1 < g->out_w && ox1 * g->sw + j - g->left < g->in_w) ox1++;
+      // With stride 2, four outputs are the even lanes of eight inputs, as
+      // long as the eighth stays inside the row.
+      int ox2 = ox0;
+      if (g->sw == 2) {
+        while (ox2 + 4 <= ox1 && (ox2 + 3) * 2 + 1 + j - g->left < g->in_w) ox2 += 4;
+      }
       for (int ch = 0; ch < g->channels; ch++) {
         for (int b = 0; b < g->batch; b++) {
           const float* base = xT + (long)(ch * g->batch + b) * plane;
+          if (same) {
+            im2col_t_same(base, cols + d, i, j, g);
+            d += (long)g->out_h * g->out_w;
+            continue;
+          }
           for (int oy = 0; oy < g->out_h; oy++, d += g->out_w) {
             float* out = cols + d;
             const int y = oy * g->sh + i - g->top;
@@ -67,12 +111,20 @@ void im2col_t(const float* xT, float* cols, const Geometry* g) {
             }
             for (int ox = 0; ox < ox0; ox++) out[ox] = 0;
             const float* s = base + (long)y * g->in_w + j - g->left;
+            int ox = ox0;
             if (g->sw == 1) {
-              for (int ox = ox0; ox < ox1; ox++) out[ox] = s[ox];
+              for (; ox < ox1; ox++) out[ox] = s[ox];
+            } else if (g->sw == 2) {
+              for (; ox < ox2; ox += 4) {
+                const v128_t lo = wasm_v128_load(s + 2 * ox);
+                const v128_t hi = wasm_v128_load(s + 2 * ox + 4);
+                wasm_v128_store(out + ox, wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6));
+              }
+              for (; ox < ox1; ox++) out[ox] = s[2 * ox];
             } else {
-              for (int ox = ox0; ox < ox1; ox++) out[ox] = s[ox * g->sw];
+              for (; ox < ox1; ox++) out[ox] = s[ox * g->sw];
             }
-            for (int ox = ox1; ox < g->out_w; ox++) out[ox] = 0;
+            for (ox = ox1; ox < g->out_w; ox++) out[ox] = 0;
           }
         }
       }

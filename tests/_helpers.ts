@@ -80,3 +80,21 @@ export function syntheticPngs(sizes: number[], seed = 7): Promise<Uint8Array[]> 
     ),
   );
 }
+
+/** CLI flags of a tiny synthetic `train` run: `train` images of 64x64, 4 to validate and test. */
+export function tinyRunFlags(train: number, width: number): string[] {
+  return [
+    "--synthetic-train",
+    String(train),
+    "--synthetic-valid",
+    "4",
+    "--synthetic-test",
+    "4",
+    "--synthetic-size",
+    "64",
+    "--crop",
+    "64",
+    "--width",
+    String(width),
+  ];
+}

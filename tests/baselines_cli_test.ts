@@ -1,27 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { decodeCheckpoint, decodeSafetensors, encodeSafetensors } from "@pointwise/core";
-import { runScript, tinyCheckpoint } from "./_helpers.ts";
+import { runScript, tinyCheckpoint, tinyRunFlags } from "./_helpers.ts";
 
 const tmp = await Deno.makeTempDir({ prefix: "pointwise-baselines-" });
-const tiny = [
-  "--epochs",
-  "1",
-  "--width",
-  "0.0625",
-  "--synthetic-train",
-  "16",
-  "--synthetic-valid",
-  "4",
-  "--synthetic-test",
-  "4",
-  "--synthetic-size",
-  "64",
-  "--crop",
-  "64",
-  "--batch-size",
-  "8",
-];
+const tiny = ["--epochs", "1", ...tinyRunFlags(16, 0.0625), "--batch-size", "8"];
 
 Deno.test("train --method deepmil writes a Deep MIL model that eval scores and export refuses", async () => {
   const out = join(tmp, "mil");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { decodeCheckpoint, decodeImage, encodePng, syntheticDataset } from "@pointwise/core";
-import { listDir, runScript, tinyCheckpoint } from "./_helpers.ts";
+import { listDir, runScript, tinyCheckpoint, tinyRunFlags } from "./_helpers.ts";
 
 const tmp = await Deno.makeTempDir({ prefix: "pointwise-cli-" });
 const model = join(tmp, "model.safetensors");
@@ -109,20 +109,7 @@ Deno.test("train rejects a bad split before training, naming the file and line, 
 });
 
 /** Flags of a tiny synthetic training run with `train` training images. */
-const smallRun = (train: number) => [
-  "--synthetic-train",
-  String(train),
-  "--synthetic-valid",
-  "4",
-  "--synthetic-test",
-  "4",
-  "--synthetic-size",
-  "64",
-  "--crop",
-  "64",
-  "--width",
-  "0.125",
-];
+const smallRun = (train: number) => tinyRunFlags(train, 0.125);
 
 Deno.test("train writes checkpoints, resumes, and keeps the last good checkpoint when training diverges", async () => {
   const out = join(tmp, "run");

@@ -16,10 +16,9 @@
  */
 import { tf } from "../tf.ts";
 import { geometryOf } from "./col2im.ts";
-import { im2colTransposed } from "./im2col.ts";
 import { type KernelBackendLike, KernelScope } from "./kernel_scope.ts";
-import { transposeMatrix } from "./matrix_transpose.ts";
 import { simdLoopsFor } from "./simd_loops.ts";
+import { loopsFor } from "./training_loops.ts";
 
 /** Computes the filter gradient of an NHWC Conv2D from its input and output gradient. */
 export function conv2dBackpropFilter(
@@ -108,16 +107,9 @@ function byColumns(
   const taps = kh * kw * c;
   const xT = scope.alloc([c, b * inHeight * inWidth]);
   const cols = scope.alloc([1, taps, pixels]);
-  const heap = (t: tf.TensorInfo) => scope.backend.typedArrayFromHeap(t) as Float32Array;
-  const geometry = geometryOf(info);
-  const simd = simdLoopsFor(scope.backend);
-  if (simd) {
-    simd.transpose(x, 0, b * inHeight * inWidth, c, xT, 0);
-    simd.im2colTransposed(xT, cols, geometry);
-  } else {
-    transposeMatrix(heap(x), 0, b * inHeight * inWidth, c, heap(xT), 0);
-    im2colTransposed(heap(xT), heap(cols), geometry);
-  }
+  const loops = loopsFor(scope.backend);
+  loops.transpose(x, 0, b * inHeight * inWidth, c, xT, 0);
+  loops.im2colTransposed(xT, cols, geometryOf(info));
   const dy3 = scope.run("Reshape", { x: dy }, { shape: [1, pixels, o] });
   const dw = scope.run("BatchMatMul", { a: cols, b: dy3 }, {
     transposeA: false,

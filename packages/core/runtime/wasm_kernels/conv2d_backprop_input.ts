@@ -16,10 +16,10 @@
  * @module
  */
 import { tf } from "../tf.ts";
-import { col2im, geometryOf } from "./col2im.ts";
+import { geometryOf } from "./col2im.ts";
 import { filterRowsByOutput, flippedTransposedFilter } from "./filter_layout.ts";
 import { type KernelBackendLike, KernelScope } from "./kernel_scope.ts";
-import { simdLoopsFor } from "./simd_loops.ts";
+import { loopsFor } from "./training_loops.ts";
 
 /** Computes the input gradient of an NHWC Conv2D from its filter and output gradient. */
 export function conv2dBackpropInput(
@@ -115,13 +115,7 @@ function byColumns(
   const cols = scope.run("BatchMatMul", { a, b: wm }, { transposeA: false, transposeB: false });
   const dx = scope.alloc([b, inHeight, inWidth, c]);
   (scope.backend.typedArrayFromHeap(dx) as Float32Array).fill(0);
-  const geometry = geometryOf(info);
-  const simd = simdLoopsFor(scope.backend);
-  if (simd) simd.col2im(cols, dx, geometry);
-  else {
-    const heap = (t: tf.TensorInfo) => scope.backend.typedArrayFromHeap(t) as Float32Array;
-    col2im(heap(cols), heap(dx), geometry);
-  }
+  loopsFor(scope.backend).col2im(cols, dx, geometryOf(info));
   return dx;
 }
 

@@ -1,7 +1,7 @@
 /**
- * Filter re-layouts for the convolution gradients, done in JavaScript on the
- * wasm heap: the backend's Reverse and 4D Transpose spent over 100 ms on a
- * 3x3x512x512 filter, more than the convolution they prepare.
+ * Filter re-layouts for the convolution gradients, by Pointwise's own loops
+ * on the wasm heap: the backend's Reverse and 4D Transpose spent over 100 ms
+ * on a 3x3x512x512 filter, more than the convolution they prepare.
  *
  * @example
  * ```ts ignore
@@ -12,8 +12,7 @@
  */
 import type { tf } from "../tf.ts";
 import type { KernelScope } from "./kernel_scope.ts";
-import { transposeMatrix as transpose } from "./matrix_transpose.ts";
-import { simdLoopsFor } from "./simd_loops.ts";
+import { loopsFor } from "./training_loops.ts";
 
 /**
  * The filter of the input gradient: `[kh, kw, c, o]` to `[kh, kw, o, c]`,
@@ -23,17 +22,10 @@ export function flippedTransposedFilter(scope: KernelScope, filter: tf.TensorInf
   const [kh, kw, c, o] = filter.shape;
   const taps = kh * kw;
   const out = scope.alloc([kh, kw, o, c]);
-  const simd = simdLoopsFor(scope.backend);
-  if (simd) {
-    for (let t = 0; t < taps; t++) {
-      simd.transpose(filter, (taps - 1 - t) * c * o, c, o, out, t * o * c);
-    }
-    return out;
+  const loops = loopsFor(scope.backend);
+  for (let t = 0; t < taps; t++) {
+    loops.transpose(filter, (taps - 1 - t) * c * o, c, o, out, t * o * c);
   }
-  // Views are taken after the allocation: growing the heap detaches old ones.
-  const src = scope.backend.typedArrayFromHeap(filter) as Float32Array;
-  const dst = scope.backend.typedArrayFromHeap(out) as Float32Array;
-  for (let t = 0; t < taps; t++) transpose(src, (taps - 1 - t) * c * o, c, o, dst, t * o * c);
   return out;
 }
 
@@ -41,13 +33,6 @@ export function flippedTransposedFilter(scope: KernelScope, filter: tf.TensorInf
 export function filterRowsByOutput(scope: KernelScope, filter: tf.TensorInfo): tf.TensorInfo {
   const [kh, kw, c, o] = filter.shape;
   const out = scope.alloc([o, kh * kw * c]);
-  const simd = simdLoopsFor(scope.backend);
-  if (simd) {
-    simd.transpose(filter, 0, kh * kw * c, o, out, 0);
-    return out;
-  }
-  const src = scope.backend.typedArrayFromHeap(filter) as Float32Array;
-  const dst = scope.backend.typedArrayFromHeap(out) as Float32Array;
-  transpose(src, 0, kh * kw * c, o, dst, 0);
+  loopsFor(scope.backend).transpose(filter, 0, kh * kw * c, o, out, 0);
   return out;
 }

@@ -11,8 +11,8 @@
  *   and dbeta of the closed form
  *   dx = gamma * invStd * (dy - mean(dy) - xhat * mean(dy * xhat)).
  *
- * Sums are accumulated in float64. Where the WASM-SIMD loops are loaded
- * (`simd_loops.ts`) they run instead of the JavaScript ones below.
+ * Sums are accumulated in float64. The loops are `training_loops.ts`'s:
+ * WASM-SIMD where loaded, JavaScript (`batch_norm_loops.ts`) otherwise.
  *
  * @example
  * ```ts ignore
@@ -24,7 +24,7 @@
  */
 import type { tf } from "../tf.ts";
 import type { KernelBackendLike } from "./kernel_scope.ts";
-import { simdLoopsFor } from "./simd_loops.ts";
+import { loopsFor } from "./training_loops.ts";
 
 /** Name of the fused forward kernel. */
 export const BATCH_NORM_TRAIN = "PointwiseBatchNormTrain";
@@ -46,60 +46,8 @@ function batchNormTrain(args: KernelArgs): tf.TensorInfo[] {
     backend.makeOutput([c], "float32"),
     backend.makeOutput([c], "float32"),
   ];
-  const simd = simdLoopsFor(backend);
-  if (simd) {
-    const [y, mean, variance, invStd] = outs;
-    const rows = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
-    // Scratch: 2c float64 sums, then 3c float32 coefficients.
-    simd.withScratch(7 * c, (scratch) =>
-      simd.fn.bn_forward(
-        simd.address(x),
-        rows,
-        c,
-        simd.address(gamma),
-        simd.address(beta),
-        eps,
-        simd.address(y),
-        simd.address(mean),
-        simd.address(variance),
-        simd.address(invStd),
-        scratch,
-      ));
-    return outs;
-  }
-  // Views are taken after the allocations: growing the heap detaches old ones.
-  const heap = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
-  const xs = heap(x);
-  const [y, meanOut, varOut, invOut] = outs.map(heap);
-  const g = heap(gamma);
-  const b = heap(beta);
-  const n = xs.length / c;
-  const sum = new Float64Array(c);
-  for (let i = 0; i < xs.length; i += c) {
-    for (let k = 0; k < c; k++) sum[k] += xs[i + k];
-  }
-  const mean = sum.map((s) => s / n);
-  const sq = new Float64Array(c);
-  for (let i = 0; i < xs.length; i += c) {
-    for (let k = 0; k < c; k++) {
-      const d = xs[i + k] - mean[k];
-      sq[k] += d * d;
-    }
-  }
-  const scale = new Float64Array(c);
-  const shift = new Float64Array(c);
-  for (let k = 0; k < c; k++) {
-    const variance = sq[k] / n;
-    const inv = 1 / Math.sqrt(variance + eps);
-    meanOut[k] = mean[k];
-    varOut[k] = variance;
-    invOut[k] = inv;
-    scale[k] = g[k] * inv;
-    shift[k] = b[k] - mean[k] * scale[k];
-  }
-  for (let i = 0; i < xs.length; i += c) {
-    for (let k = 0; k < c; k++) y[i + k] = xs[i + k] * scale[k] + shift[k];
-  }
+  const [y, mean, variance, invStd] = outs;
+  loopsFor(backend).batchNormForward(x, gamma, beta, eps, y, mean, variance, invStd);
   return outs;
 }
 
@@ -112,57 +60,7 @@ function batchNormTrainGrad(args: KernelArgs): tf.TensorInfo[] {
     backend.makeOutput([c], "float32"),
     backend.makeOutput([c], "float32"),
   ];
-  const simd = simdLoopsFor(backend);
-  if (simd) {
-    const rows = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
-    const a = (t: tf.TensorInfo) => simd.address(t);
-    simd.withScratch(7 * c, (scratch) =>
-      simd.fn.bn_backward(
-        a(dy),
-        a(x),
-        a(mean),
-        a(invStd),
-        a(gamma),
-        rows,
-        c,
-        a(outs[0]),
-        a(outs[1]),
-        a(outs[2]),
-        scratch,
-      ));
-    return outs;
-  }
-  const heap = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
-  const [dx, dGammaOut, dBetaOut] = outs.map(heap);
-  const d = heap(dy);
-  const xs = heap(x);
-  const m = heap(mean);
-  const inv = heap(invStd);
-  const g = heap(gamma);
-  const n = xs.length / c;
-  const dBeta = new Float64Array(c);
-  const dGamma = new Float64Array(c);
-  for (let i = 0; i < xs.length; i += c) {
-    for (let k = 0; k < c; k++) {
-      const v = d[i + k];
-      dBeta[k] += v;
-      dGamma[k] += v * (xs[i + k] - m[k]) * inv[k];
-    }
-  }
-  // dx = a * dy + b * x + e per channel, the closed form expanded.
-  const a = new Float64Array(c);
-  const bx = new Float64Array(c);
-  const e = new Float64Array(c);
-  for (let k = 0; k < c; k++) {
-    dGammaOut[k] = dGamma[k];
-    dBetaOut[k] = dBeta[k];
-    a[k] = g[k] * inv[k];
-    bx[k] = -a[k] * inv[k] * dGamma[k] / n;
-    e[k] = -a[k] * dBeta[k] / n - bx[k] * m[k];
-  }
-  for (let i = 0; i < xs.length; i += c) {
-    for (let k = 0; k < c; k++) dx[i + k] = a[k] * d[i + k] + bx[k] * xs[i + k] + e[k];
-  }
+  loopsFor(backend).batchNormBackward(dy, x, mean, invStd, gamma, outs[0], outs[1], outs[2]);
   return outs;
 }
 

@@ -3,8 +3,9 @@
  * transpose, transposed im2col, col2im, fused batch norm, MaxPoolGrad), compiled from
  * `simd/kernels.c` and run on the wasm backend's own memory, which the module
  * imports: no copies in or out. `loadSimdLoops` binds them to the live
- * backend; until then, or where the module cannot load, the kernels use their
- * JavaScript loops, which compute the same values.
+ * backend; until then, or where the module cannot load, `loopsFor`
+ * (training_loops.ts) gives the kernels the JavaScript loops, which compute
+ * the same values.
  *
  * @example
  * ```ts ignore
@@ -16,6 +17,7 @@
  */
 import type { tf } from "../tf.ts";
 import type { Col2ImGeometry } from "./col2im.ts";
+import type { TrainingLoops } from "./training_loops.ts";
 import { KERNELS_PLAIN, KERNELS_SHARED } from "./simd/kernels_wasm.ts";
 
 /** What the loops need of the wasm backend: its memory and tensor addresses. */
@@ -76,7 +78,7 @@ const GEOMETRY_FIELDS = [
 ] as const;
 
 /** The loops, called with tensors of one wasm backend. */
-export class SimdLoops {
+export class SimdLoops implements TrainingLoops {
   constructor(
     readonly backend: WasmBackendInternals,
     readonly memory: WebAssembly.Memory,
@@ -134,10 +136,74 @@ export class SimdLoops {
     );
   }
 
+  /** `batchNormForwardLoop` (batch_norm_loops.ts). */
+  batchNormForward(
+    x: tf.TensorInfo,
+    gamma: tf.TensorInfo,
+    beta: tf.TensorInfo,
+    eps: number,
+    y: tf.TensorInfo,
+    mean: tf.TensorInfo,
+    variance: tf.TensorInfo,
+    invStd: tf.TensorInfo,
+  ): void {
+    const c = x.shape[x.shape.length - 1];
+    const a = (t: tf.TensorInfo) => this.address(t);
+    // Scratch: 2c float64 sums, then 3c float32 coefficients.
+    this.withScratch(7 * c, (scratch) =>
+      this.fn.bn_forward(
+        a(x),
+        rowsOf(x),
+        c,
+        a(gamma),
+        a(beta),
+        eps,
+        a(y),
+        a(mean),
+        a(variance),
+        a(invStd),
+        scratch,
+      ));
+  }
+
+  /** `batchNormBackwardLoop` (batch_norm_loops.ts). */
+  batchNormBackward(
+    dy: tf.TensorInfo,
+    x: tf.TensorInfo,
+    mean: tf.TensorInfo,
+    invStd: tf.TensorInfo,
+    gamma: tf.TensorInfo,
+    dx: tf.TensorInfo,
+    dGamma: tf.TensorInfo,
+    dBeta: tf.TensorInfo,
+  ): void {
+    const c = x.shape[x.shape.length - 1];
+    const a = (t: tf.TensorInfo) => this.address(t);
+    this.withScratch(7 * c, (scratch) =>
+      this.fn.bn_backward(
+        a(dy),
+        a(x),
+        a(mean),
+        a(invStd),
+        a(gamma),
+        rowsOf(x),
+        c,
+        a(dx),
+        a(dGamma),
+        a(dBeta),
+        scratch,
+      ));
+  }
+
   /** `col2im` (col2im.ts); dx must start at zero. */
   col2im(cols: tf.TensorInfo, dx: tf.TensorInfo, g: Col2ImGeometry): void {
     this.withGeometry(g, (geo) => this.fn.col2im(this.address(cols), this.address(dx), geo));
   }
+}
+
+/** Rows of an NHWC tensor seen as [rows, channels]. */
+function rowsOf(t: tf.TensorInfo): number {
+  return t.shape.slice(0, -1).reduce((p, d) => p * d, 1);
 }
 
 let bound: SimdLoops | undefined;

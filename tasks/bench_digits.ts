@@ -11,7 +11,7 @@
  * @module
  */
 import { PRESETS, withOverrides } from "@pointwise/core/lite";
-import { dataSpecFromArgs } from "../apps/cli/data_source.ts";
+import { dataSpecFromArgs } from "../apps/cli/flags/data_flags.ts";
 import { runMethodBench } from "./method_bench.ts";
 
 /**

@@ -2,7 +2,7 @@
  * Per-layer convolution timings for `deno task bench --only layers`: the
  * forward Conv2D and both gradient kernels on each distinct ResNet-18 layer
  * shape at batch 8 (224x224 input), medians on the active backend. This is
- * where the training kernels in `packages/core/runtime/wasm_kernels` are
+ * where the training kernels in `packages/core/backend/wasm_kernels` are
  * compared with the forward convolution they are bounded by.
  *
  * @example

@@ -40,18 +40,18 @@ import {
   str,
   UsageError,
 } from "../apps/cli/args.ts";
-import { BACKEND_HELP, startBackend } from "../apps/cli/backend_flag.ts";
-import { type DataSpec, describeSpec, loadData } from "../apps/cli/data_source.ts";
+import { BACKEND_HELP, startBackend } from "../apps/cli/flags/backend_flags.ts";
+import { type DataSpec, describeSpec, loadData } from "../apps/cli/flags/data_flags.ts";
 import { writeFileAtomic } from "../apps/cli/files.ts";
-import { Progress } from "../apps/cli/progress.ts";
-import { floorRows, methodName } from "../apps/cli/report.ts";
+import { Progress } from "../apps/cli/console/progress.ts";
+import { floorRows, methodName } from "../apps/cli/console/scores_table.ts";
 import {
   configSummary,
   markdownTable,
   type MethodResult,
   resultsMarkdown,
 } from "./method_bench_report.ts";
-import { duration, fmt } from "../apps/cli/table.ts";
+import { duration, fmt } from "../apps/cli/console/table.ts";
 
 /** What a bench compares on. */
 export interface BenchSpec {

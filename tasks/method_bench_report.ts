@@ -9,8 +9,8 @@
  * @module
  */
 import type { Config, Method, MetricsSummary } from "@pointwise/core/lite";
-import { methodName } from "../apps/cli/report.ts";
-import { duration, fmt } from "../apps/cli/table.ts";
+import { methodName } from "../apps/cli/console/scores_table.ts";
+import { duration, fmt } from "../apps/cli/console/table.ts";
 
 /** One method's outcome: its scores, or why it has none. */
 export interface MethodResult {

@@ -25,7 +25,7 @@ export {
   resolveBackend,
   resolveOrtProvider,
   type WebGpuProbe,
-} from "./runtime/select.ts";
+} from "./backend/select.ts";
 
 export {
   type Config,
@@ -44,13 +44,13 @@ export {
   METHODS,
   UPSAMPLE_MODES,
   type UpsampleMode,
-} from "./model/options.ts";
+} from "./config/options.ts";
 export {
   makePrediction,
   type Prediction,
   type RawPrediction,
   softmax,
-} from "./model/prediction.ts";
+} from "./inference/prediction.ts";
 
 export { Rng } from "./util/rng.ts";
 export { encodeBase64 } from "./util/base64.ts";
@@ -100,7 +100,7 @@ export {
   LocalizationMetrics,
   type MetricsSummary,
 } from "./metrics/localization_metrics.ts";
-export { constantMaskScores } from "./eval/baselines.ts";
+export { constantMaskScores } from "./eval/floors.ts";
 
 export type { NamedArray } from "./nn/module.ts";
 export {

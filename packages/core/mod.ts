@@ -20,10 +20,10 @@
  */
 export * from "./lite.ts";
 
-export { tf } from "./runtime/tf.ts";
-export { initBackend } from "./runtime/backend.ts";
-export { wasmThreadsInUse } from "./runtime/wasm_threads.ts";
-export { registerWasmTrainingKernels, wasmTrainingKernels } from "./runtime/wasm_kernels/mod.ts";
+export { tf } from "./backend/tf.ts";
+export { initBackend } from "./backend/backend.ts";
+export { wasmThreadsInUse } from "./backend/wasm_threads.ts";
+export { registerWasmTrainingKernels, wasmTrainingKernels } from "./backend/wasm_kernels/mod.ts";
 
 export { ParamStore } from "./nn/module.ts";
 export { stopGradient } from "./nn/stop_gradient.ts";
@@ -38,7 +38,7 @@ export { gradCam } from "./model/grad_cam.ts";
 export { normalizeMap } from "./model/normalize_map.ts";
 export { CamHead } from "./nn/cam_head.ts";
 export { AttentionMilPooling } from "./nn/attention_mil_pooling.ts";
-export { load, Localizer } from "./model/localizer.ts";
+export { load, Localizer } from "./inference/tfjs_localizer.ts";
 
 export { crossEntropy, crossEntropyPerSample, uniformCrossEntropy } from "./train/losses.ts";
 export { erasingTrust } from "./train/erasing.ts";

@@ -23,19 +23,25 @@ import {
   shrinkToWidth,
 } from "@pointwise/core";
 import { COMMON_OPTIONS, parseCommand, str, UsageError } from "../args.ts";
-import { BACKEND_HELP, startBackend } from "../backend_flag.ts";
-import { INFERENCE_HELP, INFERENCE_OPTIONS, withInferenceFlags } from "../inference_flags.ts";
+import { BACKEND_HELP, startBackend } from "../flags/backend_flags.ts";
+import { INFERENCE_HELP, INFERENCE_OPTIONS, withInferenceFlags } from "../flags/inference_flags.ts";
 import {
   DATA_OPTIONS,
   type DataSpec,
   dataSpecFromArgs,
   describeSpec,
   loadData,
-} from "../data_source.ts";
+} from "../flags/data_flags.ts";
 import { exists, readFileFor, readTextFor, resolveModelPath, writeFileAtomic } from "../files.ts";
-import { Progress } from "../progress.ts";
-import { floorRows, methodName, SCORES_LEGEND, scoresForReport, scoresTable } from "../report.ts";
-import { fmt } from "../table.ts";
+import { Progress } from "../console/progress.ts";
+import {
+  floorRows,
+  methodName,
+  SCORES_LEGEND,
+  scoresForReport,
+  scoresTable,
+} from "../console/scores_table.ts";
+import { fmt } from "../console/table.ts";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,

@@ -20,7 +20,7 @@ import {
   ONNX_OPSET,
 } from "@pointwise/core/lite";
 import { COMMON_OPTIONS, parseCommand, str, UsageError } from "../args.ts";
-import { backendSetting } from "../backend_flag.ts";
+import { backendSetting } from "../flags/backend_flags.ts";
 import { readFileFor, resolveModelPath, writeFileAtomic } from "../files.ts";
 import { checkOnnx } from "../onnx_check.ts";
 

@@ -29,7 +29,7 @@ import {
 } from "@pointwise/core";
 import { COMMON_OPTIONS, int, parseCommand, str, UsageError } from "../args.ts";
 import { CHECKPOINTS, readFileFor, writeFileAtomic } from "../files.ts";
-import { printReport } from "../weights_report.ts";
+import { printReport } from "../console/weights_report.ts";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,

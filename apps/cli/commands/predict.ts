@@ -22,8 +22,8 @@ import {
   type RgbImage,
 } from "@pointwise/core/lite";
 import { COMMON_OPTIONS, num, parseCommand, str, UsageError } from "../args.ts";
-import { BACKEND_HELP, backendSetting, startBackend } from "../backend_flag.ts";
-import { INFERENCE_HELP, INFERENCE_OPTIONS, withInferenceFlags } from "../inference_flags.ts";
+import { BACKEND_HELP, backendSetting, startBackend } from "../flags/backend_flags.ts";
+import { INFERENCE_HELP, INFERENCE_OPTIONS, withInferenceFlags } from "../flags/inference_flags.ts";
 import { readFileFor, resolveModelPath, writeFileAtomic } from "../files.ts";
 
 /** What both runtimes offer. */

@@ -42,7 +42,7 @@ import {
   str,
   UsageError,
 } from "../args.ts";
-import { BACKEND_HELP, startBackend } from "../backend_flag.ts";
+import { BACKEND_HELP, startBackend } from "../flags/backend_flags.ts";
 import {
   DATA_HELP,
   DATA_OPTIONS,
@@ -50,7 +50,7 @@ import {
   dataSpecFromArgs,
   describeSpec,
   loadData,
-} from "../data_source.ts";
+} from "../flags/data_flags.ts";
 import {
   CHECKPOINTS,
   exists,
@@ -59,10 +59,16 @@ import {
   resolveModelPath,
   writeFileAtomic,
 } from "../files.ts";
-import { Progress } from "../progress.ts";
-import { floorRows, methodName, printEpochRow, SCORES_LEGEND, scoresTable } from "../report.ts";
-import { duration, fmt } from "../table.ts";
-import { printReport } from "../weights_report.ts";
+import { Progress } from "../console/progress.ts";
+import {
+  floorRows,
+  methodName,
+  printEpochRow,
+  SCORES_LEGEND,
+  scoresTable,
+} from "../console/scores_table.ts";
+import { duration, fmt } from "../console/table.ts";
+import { printReport } from "../console/weights_report.ts";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,

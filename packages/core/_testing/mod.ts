@@ -8,8 +8,8 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
-import { type BackendName, initBackend } from "../runtime/backend.ts";
+import { tf } from "../backend/tf.ts";
+import { type BackendName, initBackend } from "../backend/backend.ts";
 import { Rng } from "../util/rng.ts";
 import type { NetOptions } from "../model/minmax_net.ts";
 

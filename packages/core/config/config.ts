@@ -17,7 +17,7 @@ import {
   METHODS,
   UPSAMPLE_MODES,
   type UpsampleMode,
-} from "../model/options.ts";
+} from "./options.ts";
 
 /** Every setting of a training run. */
 export interface Config {

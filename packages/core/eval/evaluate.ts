@@ -10,7 +10,7 @@
  * @module
  */
 import type { Dataset, Sample } from "../data/dataset.ts";
-import type { Localizer, Prediction } from "../model/localizer.ts";
+import type { Localizer, Prediction } from "../inference/tfjs_localizer.ts";
 import { LocalizationMetrics, type MetricsSummary } from "../metrics/localization_metrics.ts";
 
 /** Per-image result of an evaluation. */

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import type { Arch } from "../model/options.ts";
+import type { Arch } from "../config/options.ts";
 import type { NamedArray } from "../nn/module.ts";
 
 /** What the tensors say about the network. */

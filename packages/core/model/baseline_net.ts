@@ -21,7 +21,7 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 import { AttentionMilPooling } from "../nn/attention_mil_pooling.ts";
 import { CamHead } from "../nn/cam_head.ts";
 import { type ForwardContext, ParamStore } from "../nn/module.ts";
@@ -32,7 +32,7 @@ import type { Rng } from "../util/rng.ts";
 import { gradCam } from "./grad_cam.ts";
 import { classWeightedMap, type NetOptions } from "./minmax_net.ts";
 import { normalizeMap } from "./normalize_map.ts";
-import { ARCHS, type Method } from "./options.ts";
+import { ARCHS, type Method } from "../config/options.ts";
 import { upsampleMap } from "./upsample.ts";
 import type { InferOutput } from "./wsl_net.ts";
 

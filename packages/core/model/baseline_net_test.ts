@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { tf } from "../runtime/tf.ts";
-import { initBackend } from "../runtime/backend.ts";
+import { tf } from "../backend/tf.ts";
+import { initBackend } from "../backend/backend.ts";
 import { Rng } from "../util/rng.ts";
 import { tinyNetOptions } from "../_testing/mod.ts";
 import { crossEntropy } from "../train/losses.ts";

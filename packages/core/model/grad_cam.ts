@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 
 /**
  * Grad-CAM maps [N,h,w,1] at the feature resolution, for class `classes[i]`

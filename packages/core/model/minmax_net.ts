@@ -17,7 +17,7 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 import { ParamStore } from "../nn/module.ts";
 import type { ForwardContext } from "../nn/module.ts";
 import { stopGradient } from "../nn/stop_gradient.ts";
@@ -25,7 +25,7 @@ import { ResNet, type ResNetDepth } from "../nn/resnet.ts";
 import { type HeadOutput, WildcatHead } from "../nn/wildcat_head.ts";
 import type { Rng } from "../util/rng.ts";
 import { pseudoBinaryMask } from "./pseudo_binary_mask.ts";
-import { type Arch, ARCHS, type UpsampleMode } from "./options.ts";
+import { type Arch, ARCHS, type UpsampleMode } from "../config/options.ts";
 import { resizeExact, upsampleMap } from "./upsample.ts";
 import type { InferOutput } from "./wsl_net.ts";
 

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 
 /** Maps each image of [N,H,W,1] linearly onto [0, 1]. */
 export function normalizeMap(m: tf.Tensor4D): tf.Tensor4D {

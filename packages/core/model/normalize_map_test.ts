@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { tf } from "../runtime/tf.ts";
-import { initBackend } from "../runtime/backend.ts";
+import { tf } from "../backend/tf.ts";
+import { initBackend } from "../backend/backend.ts";
 import { normalizeMap } from "./normalize_map.ts";
 
 Deno.test("normalizeMap maps each image onto [0, 1]; a constant map becomes zeros", async () => {

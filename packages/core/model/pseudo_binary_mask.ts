@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 
 /**
  * Maps a localization map to R+. Deliberate difference: a constant map

@@ -15,11 +15,11 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 
-import type { UpsampleMode } from "./options.ts";
+import type { UpsampleMode } from "../config/options.ts";
 
-export { UPSAMPLE_MODES, type UpsampleMode } from "./options.ts";
+export { UPSAMPLE_MODES, type UpsampleMode } from "../config/options.ts";
 
 /**
  * Sampling position of output pixel `p` as an integer cell and a fraction,

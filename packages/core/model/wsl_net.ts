@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import type { tf } from "../runtime/tf.ts";
+import type { tf } from "../backend/tf.ts";
 import type { ParamStore } from "../nn/module.ts";
 
 /** Inference outputs of a model. */

@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 import type { Rng } from "../util/rng.ts";
 import { Conv2d } from "./conv2d.ts";
 import type { ParamStore } from "./module.ts";

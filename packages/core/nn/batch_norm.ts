@@ -16,14 +16,14 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 import type { ForwardContext, ParamStore } from "./module.ts";
 import { stopGradient } from "./stop_gradient.ts";
 import {
   BATCH_NORM_RUNNING_STATS,
   BATCH_NORM_TRAIN,
   BATCH_NORM_TRAIN_GRAD,
-} from "../runtime/wasm_kernels/fused_batch_norm.ts";
+} from "../backend/wasm_kernels/fused_batch_norm.ts";
 
 /** Batch mean and biased variance of one train-mode call. */
 interface BatchStats {

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 
 /** Averages groups of `modalities` consecutive channels: [N,H,W,C*M] -> [N,H,W,C]. */
 export function classWisePooling(

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 import type { Rng } from "../util/rng.ts";
 import { convNormal, uniformFanIn } from "./init.ts";
 import type { ParamStore } from "./module.ts";

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 import type { Rng } from "../util/rng.ts";
 import { BatchNorm2d } from "./batch_norm.ts";
 import { Conv2d } from "./conv2d.ts";

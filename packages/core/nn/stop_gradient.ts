@@ -6,13 +6,13 @@
  *
  * @example
  * ```ts
- * import { tf } from "../runtime/tf.ts";
+ * import { tf } from "../backend/tf.ts";
  * import { stopGradient } from "./stop_gradient.ts";
  * const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(stopGradient(x), x)));
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 
 /**
  * The same values as `x`, cut from the gradient tape. No data is copied: the

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { tf } from "../runtime/tf.ts";
-import { initBackend } from "../runtime/backend.ts";
+import { tf } from "../backend/tf.ts";
+import { initBackend } from "../backend/backend.ts";
 import { stopGradient } from "./stop_gradient.ts";
 
 Deno.test("stopGradient passes values and blocks gradients", async () => {

@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import type { tf } from "../runtime/tf.ts";
+import type { tf } from "../backend/tf.ts";
 import type { Rng } from "../util/rng.ts";
 import { classWisePooling } from "./class_wise_pooling.ts";
 import { Conv2d } from "./conv2d.ts";

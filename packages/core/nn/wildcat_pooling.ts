@@ -16,7 +16,7 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 import type { ForwardContext } from "./module.ts";
 import { stopGradient } from "./stop_gradient.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { tf } from "../runtime/tf.ts";
-import { initBackend } from "../runtime/backend.ts";
+import { tf } from "../backend/tf.ts";
+import { initBackend } from "../backend/backend.ts";
 import { Rng } from "../util/rng.ts";
 import { classWisePooling } from "./class_wise_pooling.ts";
 import { roundHalfEven, topK, wildcatPooling } from "./wildcat_pooling.ts";

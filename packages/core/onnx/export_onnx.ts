@@ -23,7 +23,7 @@
  * @module
  */
 import type { Checkpoint } from "../io/checkpoint.ts";
-import type { UpsampleMode } from "../model/options.ts";
+import type { UpsampleMode } from "../config/options.ts";
 import { NORMALIZATION } from "../io/checkpoint.ts";
 import { hwioToOihw } from "../io/layout.ts";
 import type { NamedArray } from "../nn/module.ts";

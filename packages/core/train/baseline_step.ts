@@ -8,7 +8,7 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 import type { BaselineNet } from "../model/baseline_net.ts";
 import type { Rng } from "../util/rng.ts";
 import { gradsOf } from "./grads.ts";

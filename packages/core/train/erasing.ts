@@ -15,7 +15,7 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 
 /** Inputs of the trust rule at one pass. */
 export interface TrustInput {

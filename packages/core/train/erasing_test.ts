@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { tf } from "../runtime/tf.ts";
-import { initBackend } from "../runtime/backend.ts";
+import { tf } from "../backend/tf.ts";
+import { initBackend } from "../backend/backend.ts";
 import { accumulateMask, eraseInput, erasingTrust } from "./erasing.ts";
 
 Deno.test("erasing trust: predicted-class confidence, decay, correctness, no worse loss, history", () => {

@@ -8,7 +8,7 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 import type { ParamStore } from "../nn/module.ts";
 
 /** Gradients by parameter name. */

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 
 /** Per-sample cross-entropy of logits [B,C] against integer labels. */
 export function crossEntropyPerSample(logits: tf.Tensor2D, labels: readonly number[]): tf.Tensor1D {

@@ -12,9 +12,9 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 import type { NamedArray } from "../nn/module.ts";
-import { SGD_UPDATE } from "../runtime/wasm_kernels/sgd_update.ts";
+import { SGD_UPDATE } from "../backend/wasm_kernels/sgd_update.ts";
 
 /** Optimiser settings. */
 export interface SgdOptions {

@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 import type { MinMaxNet } from "../model/minmax_net.ts";
 import type { Rng } from "../util/rng.ts";
 import { accumulateMask, eraseInput, erasingTrust } from "./erasing.ts";

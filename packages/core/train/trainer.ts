@@ -15,7 +15,7 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 import type { Config } from "../config/config.ts";
 import { augment } from "../data/augment.ts";
 import type { Dataset } from "../data/dataset.ts";
@@ -24,7 +24,7 @@ import { type Checkpoint, NORMALIZATION, type TrainState } from "../io/checkpoin
 import type { MetricsSummary } from "../metrics/localization_metrics.ts";
 import type { BaselineNet } from "../model/baseline_net.ts";
 import { buildModel, isMinMax } from "../model/build.ts";
-import { Localizer } from "../model/localizer.ts";
+import { Localizer } from "../inference/tfjs_localizer.ts";
 import type { MinMaxNet } from "../model/minmax_net.ts";
 import { Rng } from "../util/rng.ts";
 import { learningRate } from "./lr_schedule.ts";

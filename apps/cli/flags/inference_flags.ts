@@ -10,7 +10,7 @@
  */
 import type { Checkpoint } from "@pointwise/core/lite";
 import { CONFIG_FIELDS } from "@pointwise/core/lite";
-import { str, UsageError } from "./args.ts";
+import { str, UsageError } from "../args.ts";
 
 /** The flags. */
 export const INFERENCE_OPTIONS = {

@@ -20,9 +20,9 @@ import {
   loadSplit,
   syntheticDataset,
 } from "@pointwise/core/lite";
-import { int, str, UsageError } from "./args.ts";
-import { describe, exists, readTextFor } from "./files.ts";
-import { Progress } from "./progress.ts";
+import { int, str, UsageError } from "../args.ts";
+import { describe, exists, readTextFor } from "../files.ts";
+import { Progress } from "../console/progress.ts";
 
 /** Flags that choose the data. */
 export const DATA_OPTIONS = {

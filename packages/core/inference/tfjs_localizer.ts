@@ -14,17 +14,17 @@
  * ```
  * @module
  */
-import { tf } from "../runtime/tf.ts";
+import { tf } from "../backend/tf.ts";
 import type { Config } from "../config/config.ts";
 import { cropBack, padForInference } from "../data/padding.ts";
 import type { RgbImage } from "../data/image.ts";
 import { type Checkpoint, decodeCheckpoint } from "../io/checkpoint.ts";
 import { Rng } from "../util/rng.ts";
-import { buildModel } from "./build.ts";
+import { buildModel } from "../model/build.ts";
 import { makePrediction, type Prediction } from "./prediction.ts";
 
 export type { Prediction } from "./prediction.ts";
-import type { WslNet } from "./wsl_net.ts";
+import type { WslNet } from "../model/wsl_net.ts";
 
 /** A trained model ready for inference. */
 export class Localizer {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { tf } from "../runtime/tf.ts";
-import { initBackend } from "../runtime/backend.ts";
+import { tf } from "../backend/tf.ts";
+import { initBackend } from "../backend/backend.ts";
 import { PRESETS, withOverrides } from "../config/config.ts";
 import { encodeCheckpoint } from "../io/checkpoint.ts";
 import { Rng } from "../util/rng.ts";
-import { buildNet } from "./build.ts";
-import { load, Localizer } from "./localizer.ts";
+import { buildNet } from "../model/build.ts";
+import { load, Localizer } from "./tfjs_localizer.ts";
 
 const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 });
 

@@ -15,7 +15,7 @@ import {
   type BackendSetting,
   env,
 } from "@pointwise/core/lite";
-import { num, str, UsageError } from "./args.ts";
+import { num, str, UsageError } from "../args.ts";
 
 /** Help lines for the flags. */
 export const BACKEND_HELP =

@@ -1,0 +1,50 @@
+/**
+ * The one model interface of Pointwise, whatever runs it: a trained model
+ * that classifies an image and localizes, pixel by pixel, what the decision
+ * rests on. TensorFlow.js checkpoints and exported ONNX models both implement
+ * it (see `@pointwise/runtime`'s `load()`, the one place a runtime is
+ * chosen), so that evaluation, prediction files, the service and whole-slide
+ * inference are written once.
+ *
+ * @example
+ * ```ts
+ * import type { Localizer } from "./localizer.ts";
+ * async function className(model: Localizer, image: import("../data/image.ts").RgbImage) {
+ *   const p = await model.predict(image);
+ *   return p.className;
+ * }
+ * ```
+ * @module
+ */
+import type { RgbImage } from "../data/image.ts";
+import type { Normalization } from "../io/checkpoint.ts";
+import type { Method } from "../config/options.ts";
+import type { Prediction } from "./prediction.ts";
+
+/** What runs a model, for messages and the service's description. */
+export interface RuntimeInfo {
+  /** The library: `tfjs`, `onnxruntime-web` or `onnxruntime-node`. */
+  name: string;
+  /** Its backend or execution provider: `wasm`, `webgpu`, `cpu`. */
+  provider: string;
+  /** Why this runtime and provider were chosen. */
+  reason: string;
+}
+
+/** A trained model ready for inference. */
+export interface Localizer {
+  /** Class names, in label order. */
+  readonly classes: readonly string[];
+  /** The localization method the model was trained with. */
+  readonly method: Method;
+  /** The input normalisation the model was trained with. */
+  readonly normalization: Normalization;
+  /** What runs the model. */
+  readonly runtime: RuntimeInfo;
+  /** Mask threshold on the map; the model's own (0.5 by default) until changed. */
+  threshold: number;
+  /** Classifies `image` and localizes what the decision rests on. */
+  predict(image: RgbImage): Promise<Prediction>;
+  /** Frees the model's memory; the object must not be used afterwards. */
+  dispose(): Promise<void>;
+}

@@ -26,7 +26,7 @@ import {
 } from "../backend/wasm_kernels/fused_batch_norm.ts";
 
 /** Batch mean and biased variance of one train-mode call. */
-interface BatchStats {
+export interface BatchStats {
   mean: tf.Tensor1D;
   variance: tf.Tensor1D;
 }
@@ -150,7 +150,15 @@ export class BatchNorm2d {
       this.bias as tf.Tensor1D,
       this.eps,
     );
-    const n = x.shape[0] * x.shape[1] * x.shape[2];
+    this.updateRunningStats(stats, x.shape[0] * x.shape[1] * x.shape[2]);
+    return y;
+  }
+
+  /**
+   * Folds one train-mode call's batch statistics (over `n` values per
+   * channel) into the running ones, and disposes them.
+   */
+  updateRunningStats(stats: BatchStats, n: number): void {
     const m = this.momentum;
     if (tf.getKernel(BATCH_NORM_RUNNING_STATS, tf.getBackend()) !== undefined) {
       const [rm, rv] = tf.engine().runKernel(BATCH_NORM_RUNNING_STATS, {
@@ -162,7 +170,7 @@ export class BatchNorm2d {
       this.runningMean.assign(rm);
       this.runningVar.assign(rv);
       tf.dispose([rm, rv, stats.mean, stats.variance]);
-      return y;
+      return;
     }
     tf.tidy(() => {
       const unbiased = tf.mul(stats.variance, n / Math.max(n - 1, 1));
@@ -174,6 +182,5 @@ export class BatchNorm2d {
       );
     });
     tf.dispose([stats.mean, stats.variance]);
-    return y;
   }
 }

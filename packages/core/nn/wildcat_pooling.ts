@@ -45,6 +45,26 @@ export interface WildcatPoolingOptions {
   dropout: number;
 }
 
+/**
+ * The dropout factors of the k selected cells of each image and class,
+ * [n*c*k] (0 or 1/(1-p)), drawn from `ctx.rng` in train mode with dropout;
+ * null otherwise.
+ */
+export function dropoutFactors(
+  n: number,
+  c: number,
+  k: number,
+  o: WildcatPoolingOptions,
+  ctx: ForwardContext,
+): Float32Array | null {
+  if (!ctx.training || !(o.dropout > 0)) return null;
+  if (ctx.rng === undefined) throw new Error("WILDCAT dropout in train mode needs an rng");
+  const keep = 1 - o.dropout;
+  const mask = new Float32Array(n * c * k);
+  for (let i = 0; i < mask.length; i++) mask[i] = ctx.rng.next() < keep ? 1 / keep : 0;
+  return mask;
+}
+
 /** Class maps [N,H,W,C] to class scores [N,C]. */
 export function wildcatPooling(
   maps: tf.Tensor4D,
@@ -55,14 +75,8 @@ export function wildcatPooling(
   const cells = h * w;
   const k = topK(o.kmax, cells);
   const flat = tf.transpose(tf.reshape(maps, [n, cells, c]), [0, 2, 1]) as tf.Tensor3D;
-  let dropMask: tf.Tensor | null = null;
-  if (ctx.training && o.dropout > 0) {
-    if (ctx.rng === undefined) throw new Error("WILDCAT dropout in train mode needs an rng");
-    const keep = 1 - o.dropout;
-    const mask = new Float32Array(n * c * k);
-    for (let i = 0; i < mask.length; i++) mask[i] = ctx.rng.next() < keep ? 1 / keep : 0;
-    dropMask = tf.tensor(mask, [n, c, k]);
-  }
+  const drop = dropoutFactors(n, c, k, o, ctx);
+  const dropMask: tf.Tensor | null = drop === null ? null : tf.tensor(drop, [n, c, k]);
   let select: tf.Tensor; // [n, c, cells] weight of each cell in the score
   if (k === cells) {
     // Every cell is selected; rank order does not matter for the mean.

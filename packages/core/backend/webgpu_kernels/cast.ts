@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { tf } from "../tf.ts";
+import type { tf } from "../tf.ts";
 import { bindings, flatIndex, grid, runProgram } from "./gpu_program.ts";
 
 const WGSL = `

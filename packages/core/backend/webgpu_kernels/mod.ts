@@ -2,8 +2,9 @@
  * WGSL kernels of our own for tfjs's webgpu backend: the fused steps of the
  * method (pseudo-binary mask with X+ and X-, softmax entropy losses with
  * their gradients, WILDCAT pooling, train-mode batch norm with ReLU, the SGD
- * step), convolution filter gradients as a tiled implicit GEMM, and a `Cast`
- * that converts int32 to float32 for real. The model reaches the fused ones
+ * step), convolution filter gradients as a tiled implicit GEMM, and two
+ * fixes of tfjs's own: a `Cast` that converts int32 to float32 for real and a
+ * `MaxPoolGrad` that routes ties to the first maximum as cpu and wasm do. The model reaches the fused ones
  * through `nn/fused.ts`, which falls back to composed tfjs ops wherever they
  * are not registered (the cpu and wasm backends).
  *
@@ -18,7 +19,9 @@
 import { tf } from "../tf.ts";
 import { batchNormConfigs } from "./batch_norm.ts";
 import { castKernel } from "./cast.ts";
+import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { maskedPairConfig } from "./masked_pair.ts";
+import { maxPoolGradConfig } from "./max_pool_grad.ts";
 import { sgdUpdateConfig } from "./sgd_update.ts";
 import { softmaxEntropyConfig } from "./softmax_entropy.ts";
 import { wildcatPoolConfigs, wildcatPoolGradConfig } from "./wildcat_pool.ts";
@@ -26,7 +29,9 @@ import { wildcatPoolConfigs, wildcatPoolGradConfig } from "./wildcat_pool.ts";
 /** The kernels that complete or replace the webgpu backend's own. */
 export const webGpuKernels: readonly tf.KernelConfig[] = [
   ...batchNormConfigs,
+  conv2dBackpropFilterConfig,
   maskedPairConfig,
+  maxPoolGradConfig,
   softmaxEntropyConfig,
   ...wildcatPoolConfigs,
   sgdUpdateConfig,
@@ -37,12 +42,20 @@ export const webGpuGradients: readonly tf.GradConfig[] = [wildcatPoolGradConfig]
 
 const mine = new WeakSet<tf.KernelFunc>();
 
+/** tfjs's own webgpu kernels that ours replaced, by name (benchmarks compare against them). */
+export const stockWebGpuKernels: Map<string, tf.KernelConfig> = new Map();
+
 /** Registers our webgpu kernels, replacing stock ones. Idempotent; call after importing the backend. */
 export function registerWebGpuKernels(): void {
   for (const config of webGpuKernels) {
     const current = tf.getKernel(config.kernelName, config.backendName);
     if (current === config) continue;
-    if (current !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);
+    if (current !== undefined) {
+      if (!stockWebGpuKernels.has(config.kernelName)) {
+        stockWebGpuKernels.set(config.kernelName, current);
+      }
+      tf.unregisterKernel(config.kernelName, config.backendName);
+    }
     tf.registerKernel(config);
   }
   for (const config of webGpuGradients) {
@@ -51,6 +64,7 @@ export function registerWebGpuKernels(): void {
   const cast = tf.getKernel("Cast", "webgpu");
   if (cast === undefined) throw new Error("the webgpu backend has no Cast kernel to wrap");
   if (!mine.has(cast.kernelFunc)) {
+    stockWebGpuKernels.set("Cast", cast);
     const kernelFunc = castKernel(cast.kernelFunc);
     mine.add(kernelFunc);
     tf.unregisterKernel("Cast", "webgpu");

@@ -9,13 +9,16 @@
  * Composed from tfjs ops this is two full reductions, five elementwise
  * passes for R+ and three for the products.
  *
+ * Its gradient treats M+ as a constant, as the method does (M+ is detached):
+ * dX = dX+ R+ + dX- (1 - R+), dM+ = 0.
+ *
  * @example
  * ```ts ignore
  * const [mask, pos, neg] = tf.engine().runKernel(MASKED_PAIR, { m, x }, { w: 8, sigma: 0.5 });
  * ```
  * @module
  */
-import type { tf } from "../tf.ts";
+import { tf } from "../tf.ts";
 import { MASKED_PAIR } from "./names.ts";
 import { asWebGpu, bindings, flatIndex, grid, runProgram, WORKGROUP } from "./gpu_program.ts";
 
@@ -151,4 +154,18 @@ export const maskedPairConfig: tf.KernelConfig = {
   kernelName: MASKED_PAIR,
   backendName: "webgpu",
   kernelFunc: maskedPair as unknown as tf.KernelFunc,
+};
+
+/** The kernel's gradient: M+ is a constant; X gets dX+ R+ + dX- (1 - R+). */
+export const maskedPairGradConfig: tf.GradConfig = {
+  kernelName: MASKED_PAIR,
+  outputsToSave: [true, false, false],
+  gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+    const [mask] = saved;
+    const [, dPos, dNeg] = Array.isArray(dy) ? dy : [dy];
+    return {
+      m: () => tf.zerosLike(mask),
+      x: () => tf.add(tf.mul(dPos, mask), tf.mul(dNeg, tf.sub(1, mask))),
+    };
+  },
 };

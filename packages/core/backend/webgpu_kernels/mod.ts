@@ -20,7 +20,7 @@ import { tf } from "../tf.ts";
 import { batchNormConfigs } from "./batch_norm.ts";
 import { castKernel } from "./cast.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
-import { maskedPairConfig } from "./masked_pair.ts";
+import { maskedPairConfig, maskedPairGradConfig } from "./masked_pair.ts";
 import { maxPoolGradConfig } from "./max_pool_grad.ts";
 import { sgdUpdateConfig } from "./sgd_update.ts";
 import { softmaxEntropyConfig } from "./softmax_entropy.ts";
@@ -38,7 +38,10 @@ export const webGpuKernels: readonly tf.KernelConfig[] = [
 ];
 
 /** Gradients of the fused kernels that autodiff reaches directly. */
-export const webGpuGradients: readonly tf.GradConfig[] = [wildcatPoolGradConfig];
+export const webGpuGradients: readonly tf.GradConfig[] = [
+  maskedPairGradConfig,
+  wildcatPoolGradConfig,
+];
 
 const mine = new WeakSet<tf.KernelFunc>();
 

@@ -169,7 +169,9 @@ function conv2dBackpropFilter(
     dimRoundingMode?: "floor" | "round" | "ceil";
     filterShape: [number, number, number, number];
   };
-  if (dataFormat === "NCHW") throw new Error("Conv2DBackpropFilter on webgpu: NCHW is not supported");
+  if (dataFormat === "NCHW") {
+    throw new Error("Conv2DBackpropFilter on webgpu: NCHW is not supported");
+  }
   const b = asWebGpu(args.backend);
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],

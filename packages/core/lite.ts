@@ -82,9 +82,16 @@ export {
   type ReadFile,
   type Sample,
 } from "./data/dataset.ts";
-export { augment, type AugmentOptions, normalizeInto, reflectIndex } from "./data/augment.ts";
+export { augment, type AugmentOptions } from "./data/augment.ts";
+export {
+  NORMALIZATION,
+  type Normalization,
+  normalizationProblem,
+  normalizeChw,
+  normalizeInto,
+} from "./data/normalize.ts";
 export { colorJitter, type JitterOptions } from "./data/color_jitter.ts";
-export { cropBack, cropStart, padAmounts, padForInference } from "./data/padding.ts";
+export { cropBack, cropStart, padAmounts, padForInference, reflectIndex } from "./data/padding.ts";
 export {
   SYNTHETIC_CLASSES,
   syntheticDataset,
@@ -113,8 +120,6 @@ export {
   type Checkpoint,
   decodeCheckpoint,
   encodeCheckpoint,
-  NORMALIZATION,
-  type Normalization,
   type TrainState,
 } from "./io/checkpoint.ts";
 export { hwioToOihw, oihwToHwio } from "./io/layout.ts";

@@ -11,7 +11,8 @@
  * @module
  */
 import type { NamedArray } from "../nn/module.ts";
-import { type Checkpoint, NORMALIZATION } from "./checkpoint.ts";
+import { NORMALIZATION } from "../data/normalize.ts";
+import type { Checkpoint } from "./checkpoint.ts";
 import { hwioToOihw } from "./layout.ts";
 import { encodeSafetensors } from "./safetensors.ts";
 

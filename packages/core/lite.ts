@@ -109,7 +109,7 @@ export {
 } from "./metrics/localization_metrics.ts";
 export { constantMaskScores } from "./eval/floors.ts";
 
-export type { NamedArray } from "./nn/module.ts";
+export type { NamedArray } from "./util/named_array.ts";
 export {
   decodeSafetensors,
   encodeSafetensors,

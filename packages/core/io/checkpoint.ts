@@ -13,7 +13,7 @@
  * @module
  */
 import { type Config, validateConfig } from "../config/config.ts";
-import type { NamedArray } from "../nn/module.ts";
+import type { NamedArray } from "../util/named_array.ts";
 import { NORMALIZATION, type Normalization } from "../data/normalize.ts";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
 

@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import type { NamedArray } from "../nn/module.ts";
+import type { NamedArray } from "../util/named_array.ts";
 import { NORMALIZATION } from "../data/normalize.ts";
 import type { Checkpoint } from "./checkpoint.ts";
 import { hwioToOihw } from "./layout.ts";

@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import type { NamedArray } from "../nn/module.ts";
+import type { NamedArray } from "../util/named_array.ts";
 import { oihwToHwio } from "./layout.ts";
 import { internalName, type NamingScheme } from "./naming/mod.ts";
 import type { SafetensorsFile } from "./safetensors.ts";

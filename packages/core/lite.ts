@@ -30,10 +30,11 @@ export {
 export {
   type Config,
   CONFIG_FIELDS,
+  ConfigError,
+  type ConfigProblem,
   type FieldSpec,
   type PresetName,
   PRESETS,
-  toFlag,
   validateConfig,
   withOverrides,
 } from "./config/config.ts";
@@ -127,6 +128,7 @@ export {
   type ImportOptions,
   importWeights,
   isBackboneParameter,
+  WeightsMismatchError,
   type WeightsReport,
   type WeightsTarget,
 } from "./io/import_weights.ts";

@@ -8,15 +8,11 @@
  * ```
  * @module
  */
-import {
-  buildNet,
-  type Checkpoint,
-  PRESETS,
-  Rng,
-  syntheticDataset,
-  tf,
-  withOverrides,
-} from "@pointwise/core";
+import { buildMinMaxNet } from "@pointwise/core/model";
+import { type Checkpoint, PRESETS, withOverrides } from "@pointwise/core/lite";
+import { Rng } from "@pointwise/core";
+import { syntheticDataset } from "@pointwise/core/data";
+import { tf } from "@pointwise/core/tf";
 
 /**
  * A tiny model shaped like a trained one: BatchNorm statistics calibrated on
@@ -38,7 +34,7 @@ export async function checkpoint(
     kmax: 0.2,
   });
   const classes = ["a", "b", "c"];
-  const net = buildNet(config, classes, new Rng(seed));
+  const net = buildMinMaxNet(config, classes, new Rng(seed));
   const r = new Rng(seed + 1);
   const names = net.store.names();
   // Each residual branch's last BatchNorm starts near zero (as in zero-init
@@ -78,7 +74,11 @@ export async function checkpoint(
   return { config, classes, weights };
 }
 
-export function image(w: number, h: number, seed: number): { width: number; height: number; data: Uint8Array } {
+export function image(
+  w: number,
+  h: number,
+  seed: number,
+): { width: number; height: number; data: Uint8Array } {
   const src =
     syntheticDataset({ count: 1, size: Math.max(w, h), classes: 2, seed }).samples[0].image;
   const data = new Uint8Array(w * h * 3);
@@ -87,4 +87,3 @@ export function image(w: number, h: number, seed: number): { width: number; heig
   }
   return { width: w, height: h, data };
 }
-

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { decodeCheckpoint, decodeSafetensors, encodeSafetensors } from "@pointwise/core";
+import { decodeCheckpoint } from "@pointwise/core/lite";
+import { decodeSafetensors, encodeSafetensors } from "@pointwise/core/io";
 import { runScript, tinyCheckpoint, tinyRunFlags } from "./_helpers.ts";
 
 const tmp = await Deno.makeTempDir({ prefix: "pointwise-baselines-" });
@@ -74,7 +75,7 @@ Deno.test("a checkpoint written before methods existed loads as min-max; an unkn
   const bad = encodeSafetensors(tensors, { ...metadata, config: JSON.stringify(config) });
   assert.throws(
     () => decodeCheckpoint(bad, "bad.safetensors"),
-    /bad\.safetensors: invalid config in checkpoint: --method must be one of minmax, wildcat, cam, gradcam, deepmil, got 'saliency'/,
+    /bad\.safetensors: invalid config in checkpoint: setting 'method' must be one of minmax, wildcat, cam, gradcam, deepmil, got 'saliency'/,
   );
 });
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { decodeCheckpoint, decodeImage, encodePng, syntheticDataset } from "@pointwise/core";
+import { decodeCheckpoint, decodeImage, encodePng } from "@pointwise/core/lite";
+import { syntheticDataset } from "@pointwise/core/data";
 import { listDir, runScript, tinyCheckpoint, tinyRunFlags } from "./_helpers.ts";
 
 const tmp = await Deno.makeTempDir({ prefix: "pointwise-cli-" });
@@ -75,6 +76,11 @@ Deno.test("the CLI answers usage mistakes with exit code 2 and help with 0", asy
   assert.match(unknown.stderr, /Unknown option '--learning-rate'/);
   const badValue = await runScript("apps/cli/main.ts", ["train", "--epochs", "zero"]);
   assert.equal(badValue.code, 2);
+  // Out-of-range settings are usage mistakes too, named by their flags.
+  const outOfRange = await runScript("apps/cli/main.ts", ["train", "--epochs", "0", "--kmax", "0"]);
+  assert.equal(outOfRange.code, 2);
+  assert.match(outOfRange.stderr, /--epochs must be >= 1, got 0/);
+  assert.match(outOfRange.stderr, /--kmax must be >= /);
   const help = await runScript("apps/cli/main.ts", ["train", "--help"]);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--erase-times N/);

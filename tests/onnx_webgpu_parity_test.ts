@@ -4,9 +4,10 @@
 // same tolerances, run on whatever WebGPU adapter is present (in CI the
 // software one, lavapipe). The provider must really be webgpu.
 import assert from "node:assert/strict";
-import { exportOnnx, initBackend, Localizer } from "@pointwise/core";
+import { exportOnnx } from "@pointwise/core/onnx";
+import { initBackend, TfjsLocalizer } from "@pointwise/core";
 import { loadOnnx } from "@pointwise/runtime";
-import { requireWebGpu } from "../packages/core/_testing/webgpu.ts";
+import { requireWebGpu } from "@pointwise/core/testing";
 import { checkpoint, image } from "./_onnx_models.ts";
 
 await requireWebGpu();
@@ -23,9 +24,9 @@ for (const [i, c] of CASES.entries()) {
     await initBackend("wasm");
     const ckpt = await checkpoint(c.arch, c.deep, c.mode, 10 + i);
     const img = image(c.size[0], c.size[1], 20 + i);
-    const tfjs = Localizer.fromCheckpoint(ckpt);
+    const tfjs = TfjsLocalizer.fromCheckpoint(ckpt);
     const ort = await loadOnnx(exportOnnx(ckpt), `${c.arch}.onnx`, { backend: "webgpu" });
-    assert.equal(ort.backend, "webgpu");
+    assert.equal(ort.runtime.provider, "webgpu");
     const a = await tfjs.predict(img);
     const b = await ort.predict(img);
     tfjs.dispose();
@@ -38,7 +39,9 @@ for (const [i, c] of CASES.entries()) {
       mask = Math.max(mask, Math.abs(a.mask[k] - b.mask[k]));
       if (a.binary[k] === b.binary[k]) agree++;
     }
-    console.log(`${c.arch}: logits within ${logits.toExponential(1)}, mask within ${mask.toExponential(1)}`);
+    console.log(
+      `${c.arch}: logits within ${logits.toExponential(1)}, mask within ${mask.toExponential(1)}`,
+    );
     assert.ok(logits < 1e-4, `logits differ by ${logits}`);
     assert.ok(mask < 1e-4, `mask differs by ${mask}`);
     assert.ok(

@@ -17,23 +17,13 @@
 // against cpu are within 2e-3 of each other. Measured here: at most 2.1e-4.
 // The test prints both figures for every step.
 import assert from "node:assert/strict";
-import {
-  baselineStep,
-  buildModel,
-  type Config,
-  initBackend,
-  PRESETS,
-  Rng,
-  Sgd,
-  tf,
-  trainStep,
-  withOverrides,
-} from "@pointwise/core";
-import { relErr } from "../packages/core/_testing/mod.ts";
-import { requireWebGpu } from "../packages/core/_testing/webgpu.ts";
-import type { NamedArray } from "../packages/core/nn/module.ts";
-import type { MinMaxNet } from "../packages/core/model/minmax_net.ts";
-import type { BaselineNet } from "../packages/core/model/baseline_net.ts";
+import { buildModel, initBackend, Rng } from "@pointwise/core";
+import { type Config, PRESETS, withOverrides } from "@pointwise/core/lite";
+import { baselineStep, Sgd, trainStep } from "@pointwise/core/train";
+import { tf } from "@pointwise/core/tf";
+import { relErr, requireWebGpu } from "@pointwise/core/testing";
+import type { NamedArray } from "@pointwise/core/io";
+import type { BaselineNet, MinMaxNet } from "@pointwise/core/model";
 
 await requireWebGpu();
 

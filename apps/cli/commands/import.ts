@@ -12,23 +12,27 @@
  * @module
  */
 import { join } from "node:path";
+import { buildMinMaxNet } from "@pointwise/core/model";
 import {
-  buildNet,
   type Config,
+  ConfigError,
+  NORMALIZATION,
+  PRESETS,
+  validateConfig,
+  withOverrides,
+} from "@pointwise/core/lite";
+import {
   decodeSafetensors,
-  encodeCheckpoint,
   importWeights,
   inferArchitecture,
   NAMING_SCHEMES,
-  NORMALIZATION,
-  PRESETS,
   REFERENCE_WEIGHTS_FORMAT,
-  Rng,
-  validateConfig,
-  withOverrides,
-} from "@pointwise/core";
+} from "@pointwise/core/io";
+import { encodeCheckpoint } from "@pointwise/core/io";
+import { Rng } from "@pointwise/core";
 import { COMMON_OPTIONS, int, parseCommand, str, UsageError } from "../args.ts";
-import { CHECKPOINTS, readFileFor, writeFileAtomic } from "../files.ts";
+import { readFileFor, writeFileAtomic } from "../files.ts";
+import { CHECKPOINTS } from "../run_folder.ts";
 import { printReport } from "../console/weights_report.ts";
 
 const OPTIONS = {
@@ -89,7 +93,7 @@ export async function importCommand(argv: string[]): Promise<number> {
     config = JSON.parse(file.metadata.config) as Config;
     const problems = validateConfig(config, true);
     if (problems.length > 0) {
-      throw new Error(`${from}: invalid config in metadata: ${problems.join("; ")}`);
+      throw new ConfigError(problems, from, "metadata");
     }
     classes = JSON.parse(file.metadata.classes) as string[];
   } else {
@@ -124,7 +128,7 @@ export async function importCommand(argv: string[]): Promise<number> {
     }
     classes = list;
   }
-  const net = buildNet(config, classes, new Rng(0));
+  const net = buildMinMaxNet(config, classes, new Rng(0));
   try {
     const { values: weights, settings, report } = importWeights(
       file,

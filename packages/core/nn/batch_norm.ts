@@ -19,6 +19,7 @@
 import { tf } from "../backend/tf.ts";
 import type { ForwardContext, ParamStore } from "./module.ts";
 import { stopGradient } from "./stop_gradient.ts";
+import { BATCH_NORM_RELU_TRAIN, fusedBatchNormRelu, hasKernel } from "../backend/fused.ts";
 import {
   BATCH_NORM_RUNNING_STATS,
   BATCH_NORM_TRAIN,
@@ -145,6 +146,22 @@ export class BatchNorm2d {
       );
     }
     const { y, stats } = batchNormTrain(
+      x,
+      this.weight as tf.Tensor1D,
+      this.bias as tf.Tensor1D,
+      this.eps,
+    );
+    this.updateRunningStats(stats, x.shape[0] * x.shape[1] * x.shape[2]);
+    return y;
+  }
+
+  /**
+   * relu(this.apply(x)): in train mode one fused kernel each way where the
+   * backend registers it (webgpu), else exactly those two ops.
+   */
+  applyRelu(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    if (!ctx.training || !hasKernel(BATCH_NORM_RELU_TRAIN)) return tf.relu(this.apply(x, ctx));
+    const { y, stats } = fusedBatchNormRelu(
       x,
       this.weight as tf.Tensor1D,
       this.bias as tf.Tensor1D,

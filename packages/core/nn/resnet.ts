@@ -15,7 +15,6 @@ import { tf } from "../backend/tf.ts";
 import type { Rng } from "../util/rng.ts";
 import { BatchNorm2d } from "./batch_norm.ts";
 import { Conv2d } from "./conv2d.ts";
-import { batchNormRelu } from "./fused.ts";
 import type { ForwardContext, ParamStore } from "./module.ts";
 
 /** Supported depths. */
@@ -91,7 +90,7 @@ class BasicBlock implements Block {
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    let y = batchNormRelu(this.bn1, this.conv1.apply(x), ctx);
+    let y = this.bn1.applyRelu(this.conv1.apply(x), ctx);
     y = this.bn2.apply(this.conv2.apply(y), ctx);
     const identity = this.downsample ? this.downsample.apply(x, ctx) : x;
     return tf.relu(tf.add(y, identity));
@@ -135,8 +134,8 @@ class Bottleneck implements Block {
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    let y = batchNormRelu(this.bn1, this.conv1.apply(x), ctx);
-    y = batchNormRelu(this.bn2, this.conv2.apply(y), ctx);
+    let y = this.bn1.applyRelu(this.conv1.apply(x), ctx);
+    y = this.bn2.applyRelu(this.conv2.apply(y), ctx);
     y = this.bn3.apply(this.conv3.apply(y), ctx);
     const identity = this.downsample ? this.downsample.apply(x, ctx) : x;
     return tf.relu(tf.add(y, identity));
@@ -196,7 +195,7 @@ export class ResNet {
   /** Maps an NHWC image batch to stride-32 features. */
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     let y = x;
-    for (const { conv, bn } of this.#stem) y = batchNormRelu(bn, conv.apply(y), ctx);
+    for (const { conv, bn } of this.#stem) y = bn.applyRelu(conv.apply(y), ctx);
     y = tf.maxPool(y, 3, 2, 1);
     for (const layer of this.#layers) for (const block of layer) y = block.apply(y, ctx);
     return y;

@@ -14,7 +14,7 @@ import type { tf } from "../backend/tf.ts";
 import type { Rng } from "../util/rng.ts";
 import { Conv2d } from "./conv2d.ts";
 import type { ForwardContext, ParamStore } from "./module.ts";
-import { wildcatPool } from "./fused.ts";
+import { wildcatHeadPooling } from "./wildcat_pooling.ts";
 
 /** Shape and pooling of a head. */
 export interface WildcatHeadOptions {
@@ -51,7 +51,7 @@ export class WildcatHead {
 
   /** Scores and class maps of a feature batch. */
   apply(features: tf.Tensor4D, ctx: ForwardContext): HeadOutput {
-    return wildcatPool(
+    return wildcatHeadPooling(
       this.toModalities.apply(features),
       this.o.classes,
       this.o.modalities,

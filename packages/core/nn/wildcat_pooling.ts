@@ -19,6 +19,8 @@
 import { tf } from "../backend/tf.ts";
 import type { ForwardContext } from "./module.ts";
 import { stopGradient } from "./stop_gradient.ts";
+import { classWisePooling } from "./class_wise_pooling.ts";
+import { fusedWildcatPool, hasKernel, WILDCAT_MAX_CELLS, WILDCAT_POOL } from "../backend/fused.ts";
 
 /** Python's round(): half to even. */
 export function roundHalfEven(x: number): number {
@@ -89,4 +91,28 @@ export function wildcatPooling(
   }
   const weights = stopGradient(select);
   return tf.div(tf.sum(tf.mul(flat, weights), -1), k) as tf.Tensor2D;
+}
+
+/**
+ * A WILDCAT head's pooling: class-wise pooling of the C*M modality maps
+ * [N,H,W,C*M] to class maps, then {@link wildcatPooling} to scores. One
+ * fused kernel each way where the backend registers it (webgpu; maps of up
+ * to `WILDCAT_MAX_CELLS` cells), drawing the same dropout factors; else
+ * exactly the two composed ops.
+ */
+export function wildcatHeadPooling(
+  modalityMaps: tf.Tensor4D,
+  classes: number,
+  modalities: number,
+  o: WildcatPoolingOptions,
+  ctx: ForwardContext,
+): { scores: tf.Tensor2D; maps: tf.Tensor4D } {
+  const [n, h, w] = modalityMaps.shape;
+  if (!hasKernel(WILDCAT_POOL) || h * w > WILDCAT_MAX_CELLS) {
+    const maps = classWisePooling(modalityMaps, classes, modalities);
+    return { scores: wildcatPooling(maps, o, ctx), maps };
+  }
+  const k = topK(o.kmax, h * w);
+  const drop = dropoutFactors(n, classes, k, o, ctx);
+  return fusedWildcatPool(modalityMaps, classes, modalities, k, drop);
 }

@@ -12,7 +12,7 @@ import { tf } from "../backend/tf.ts";
 import type { BaselineNet } from "../model/baseline_net.ts";
 import type { Rng } from "../util/rng.ts";
 import { gradsOf } from "./grads.ts";
-import { crossEntropy } from "../nn/fused.ts";
+import { crossEntropy } from "./losses.ts";
 import type { Sgd } from "./sgd.ts";
 import type { Batch, StepLosses } from "./train_step.ts";
 

@@ -17,7 +17,7 @@ import { tf } from "../backend/tf.ts";
 import type { MinMaxNet } from "../model/minmax_net.ts";
 import type { Rng } from "../util/rng.ts";
 import { accumulateMask, eraseInput, erasingTrust } from "./erasing.ts";
-import { crossEntropy, crossEntropyPerSample, uniformCrossEntropy } from "../nn/fused.ts";
+import { crossEntropy, crossEntropyPerSample, uniformCrossEntropy } from "./losses.ts";
 import { type Grads, gradsOf } from "./grads.ts";
 import type { Sgd } from "./sgd.ts";
 

@@ -20,11 +20,12 @@ import type { Config } from "../config/config.ts";
 import { augment } from "../data/augment.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { evaluate } from "../eval/evaluate.ts";
-import { type Checkpoint, NORMALIZATION, type TrainState } from "../io/checkpoint.ts";
+import { NORMALIZATION } from "../data/normalize.ts";
+import type { Checkpoint, EpochRecord, LossSummary, TrainState } from "../io/checkpoint.ts";
 import type { MetricsSummary } from "../metrics/localization_metrics.ts";
 import type { BaselineNet } from "../model/baseline_net.ts";
 import { buildModel, isMinMax } from "../model/build.ts";
-import { Localizer } from "../inference/tfjs_localizer.ts";
+import { TfjsLocalizer } from "../inference/tfjs_localizer.ts";
 import type { MinMaxNet } from "../model/minmax_net.ts";
 import { Rng } from "../util/rng.ts";
 import { learningRate } from "./lr_schedule.ts";
@@ -32,9 +33,18 @@ import { Sgd } from "./sgd.ts";
 import { baselineStep } from "./baseline_step.ts";
 import { type StepLosses, trainStep } from "./train_step.ts";
 
-/** Raised when a loss becomes NaN or infinite. */
+/** Raised when a loss, or a weight, becomes NaN or infinite. */
 export class DivergedError extends Error {
   override name = "DivergedError";
+
+  /**
+   * @param epoch the epoch (from 0) in which training diverged.
+   * @param what what stopped being finite: the loss of a step, or weights after an epoch.
+   * @param detail the losses or the parameter names.
+   */
+  constructor(readonly epoch: number, readonly what: "loss" | "weights", detail: string) {
+    super(`${what === "loss" ? "the loss" : "weights"} ${detail}`);
+  }
 }
 
 /** Reported after every step. */
@@ -48,24 +58,6 @@ export interface StepEvent {
   losses: StepLosses;
   /** Wall time of this step. */
   seconds: number;
-}
-
-/** Mean losses of an epoch. */
-export interface LossSummary {
-  seg: number;
-  pos: number;
-  neg: number;
-  total: number;
-}
-
-/** One completed epoch. */
-export interface EpochRecord {
-  epoch: number;
-  lr: number;
-  seconds: number;
-  train: LossSummary;
-  valid: MetricsSummary;
-  best: boolean;
 }
 
 /** Reported after every epoch; `checkpoint()` captures the state right now. */
@@ -144,7 +136,7 @@ export class Trainer {
     this.#globalStep = c.train.globalStep;
     this.#bestEpoch = c.train.bestEpoch;
     this.#bestError = c.train.bestError ?? Infinity;
-    this.history.push(...(c.train.history as EpochRecord[]));
+    this.history.push(...c.train.history);
   }
 
   /** Epochs completed so far. */
@@ -223,8 +215,10 @@ export class Trainer {
       }
       if (![losses.seg, losses.pos, losses.neg].every(Number.isFinite)) {
         throw new DivergedError(
-          `the loss became ${losses.total} at epoch ${epoch + 1}, step ${s + 1} ` +
-            `(seg ${losses.seg}, pos ${losses.pos}, neg ${losses.neg}); try a lower --lr`,
+          epoch,
+          "loss",
+          `became ${losses.total} at epoch ${epoch + 1}, step ${s + 1} ` +
+            `(seg ${losses.seg}, pos ${losses.pos}, neg ${losses.neg})`,
         );
       }
       this.#globalStep++;
@@ -256,7 +250,7 @@ export class Trainer {
 
   /** Evaluates the current weights on the validation set. */
   async validate(): Promise<MetricsSummary> {
-    const localizer = new Localizer(this.net, this.classes, this.#cfg);
+    const localizer = new TfjsLocalizer(this.net, this.classes, this.#cfg);
     const { summary } = await evaluate(localizer, this.o.valid, {
       onProgress: this.o.onValidProgress,
     });
@@ -273,10 +267,10 @@ export class Trainer {
       const broken = await this.nonFiniteParameters();
       if (broken.length > 0) {
         throw new DivergedError(
-          `weights became infinite or NaN in epoch ${this.#epoch + 1} (${
-            broken.slice(0, 3).join(", ")
-          }` +
-            `${broken.length > 3 ? `, and ${broken.length - 3} more` : ""}); try a lower --lr`,
+          this.#epoch,
+          "weights",
+          `became infinite or NaN in epoch ${this.#epoch + 1} (${broken.slice(0, 3).join(", ")}` +
+            `${broken.length > 3 ? `, and ${broken.length - 3} more` : ""})`,
         );
       }
       const valid = await this.validate();

@@ -1,6 +1,7 @@
 // The fused WGSL kernels against the composed tfjs ops they replace, run on
-// the cpu backend (the reference). Both sides go through `nn/fused.ts`: on
-// webgpu it takes the fused kernel, on cpu the composed ops.
+// the cpu backend (the reference). Both sides call the same functions
+// (`BatchNorm2d.applyRelu`, `maskedInputs`, the losses, ...): on webgpu they
+// take the fused kernel (`backend/fused.ts`), on cpu the composed ops.
 //
 // Tolerances (relative L2 unless said): the kernels compute in float32 like
 // the references, with other summation orders (tree reductions in workgroup
@@ -13,7 +14,10 @@ import { tf } from "../tf.ts";
 import { initBackend } from "../backend.ts";
 import { onBackend, relErr, tensorFrom } from "../../_testing/mod.ts";
 import { requireWebGpu } from "../../_testing/webgpu.ts";
-import * as fused from "../../nn/fused.ts";
+import { hasKernel } from "../fused.ts";
+import { maskedInputs, pseudoBinaryMask } from "../../model/pseudo_binary_mask.ts";
+import { wildcatHeadPooling } from "../../nn/wildcat_pooling.ts";
+import { crossEntropy, crossEntropyPerSample, uniformCrossEntropy } from "../../train/losses.ts";
 import { BatchNorm2d } from "../../nn/batch_norm.ts";
 import { ParamStore } from "../../nn/module.ts";
 import { Sgd } from "../../train/sgd.ts";
@@ -35,11 +39,11 @@ async function bothWays(
   kernel: string,
 ): Promise<{ got: Float32Array[]; ref: Float32Array[] }> {
   const got = await onBackend("webgpu", () => {
-    assert.ok(fused.hasKernel(kernel), `${kernel} is registered on webgpu`);
+    assert.ok(hasKernel(kernel), `${kernel} is registered on webgpu`);
     return f();
   });
   const ref = await onBackend("cpu", () => {
-    assert.ok(!fused.hasKernel(kernel), `${kernel} is not registered on cpu`);
+    assert.ok(!hasKernel(kernel), `${kernel} is not registered on cpu`);
     return f();
   });
   return { got, ref };
@@ -68,8 +72,7 @@ for (const shape of [[2, 3, 4, 5], [2, 13, 12, 70], [3, 5, 7, 3]] as const) {
         const x = tf.add(tf.mul(tensorFrom([...shape], 1), 3), 40) as tf.Tensor4D;
         const w = tensorFrom([...shape], 4);
         const ctx = { training: true };
-        const apply = (xi: tf.Tensor4D) =>
-          relu ? fused.batchNormRelu(bn, xi, ctx) : bn.apply(xi, ctx);
+        const apply = (xi: tf.Tensor4D) => relu ? bn.applyRelu(xi, ctx) : bn.apply(xi, ctx);
         const { value, grads } = tf.variableGrads(
           () => tf.sum(tf.mul(apply(x), w)) as tf.Scalar,
           [bn.weight, bn.bias],
@@ -100,8 +103,8 @@ Deno.test("masked pair on webgpu matches cpu: R+, X+ and X- from the batch min/m
     // 2 x 37 x 29 = 2146 cells: several workgroups in the min/max pass.
     const m = tf.add(tensorFrom([2, 37, 29, 1], 1), 3) as tf.Tensor4D;
     const x = tensorFrom([2, 37, 29, 3], 2) as tf.Tensor4D;
-    const { mask, pos, neg } = fused.maskedInputs(m, x, 8, 0.5);
-    return [mask, pos, neg, fused.binaryMask(m, 8, 0.5)];
+    const { mask, pos, neg } = maskedInputs(m, x, 8, 0.5);
+    return [mask, pos, neg, pseudoBinaryMask(m, 8, 0.5)];
   };
   const { got, ref } = await bothWays(f, MASKED_PAIR);
   close(got, ref, ["R+", "X+", "X-", "R+ alone"], 2e-6);
@@ -112,7 +115,7 @@ Deno.test("masked pair on webgpu matches cpu: R+, X+ and X- from the batch min/m
 
 Deno.test("masked pair on webgpu: a constant M+ gives R+ = sigmoid(-w sigma), not NaN", async () => {
   const [mask] = await onBackend("webgpu", () => {
-    const { mask, pos, neg } = fused.maskedInputs(
+    const { mask, pos, neg } = maskedInputs(
       tf.fill([1, 4, 4, 1], 0.3) as tf.Tensor4D,
       tf.ones([1, 4, 4, 3]) as tf.Tensor4D,
       8,
@@ -131,12 +134,12 @@ Deno.test("entropy losses on webgpu match cpu: values and gradients of L_seg/L_p
     const grad = (loss: (zi: tf.Tensor2D) => tf.Tensor) =>
       tf.grad((zi: tf.Tensor) => loss(zi as tf.Tensor2D))(z);
     return [
-      fused.crossEntropy(z, labels),
-      grad((zi) => fused.crossEntropy(zi, labels)),
-      fused.uniformCrossEntropy(z),
-      grad((zi) => fused.uniformCrossEntropy(zi)),
-      fused.crossEntropyPerSample(z, labels),
-      grad((zi) => tf.sum(tf.mul(fused.crossEntropyPerSample(zi, labels), w))),
+      crossEntropy(z, labels),
+      grad((zi) => crossEntropy(zi, labels)),
+      uniformCrossEntropy(z),
+      grad((zi) => uniformCrossEntropy(zi)),
+      crossEntropyPerSample(z, labels),
+      grad((zi) => tf.sum(tf.mul(crossEntropyPerSample(zi, labels), w))),
     ];
   };
   const { got, ref } = await bothWays(f, SOFTMAX_ENTROPY);
@@ -146,8 +149,8 @@ Deno.test("entropy losses on webgpu match cpu: values and gradients of L_seg/L_p
 Deno.test("entropy losses on webgpu reject labels that are not class indices", async () => {
   await initBackend("webgpu");
   const z = tf.zeros([2, 3]) as tf.Tensor2D;
-  assert.throws(() => fused.crossEntropy(z, [0, 3]), /label 3 is not a class index below 3/);
-  assert.throws(() => fused.crossEntropy(z, [0]), /got 1 labels for a batch of 2/);
+  assert.throws(() => crossEntropy(z, [0, 3]), /label 3 is not a class index below 3/);
+  assert.throws(() => crossEntropy(z, [0]), /got 1 labels for a batch of 2/);
   z.dispose();
 });
 
@@ -175,7 +178,7 @@ for (const c of POOL_CASES) {
       const wS = tensorFrom([n, classes], 5);
       const wM = tensorFrom([n, h, w, classes], 6);
       const run = (xi: tf.Tensor) =>
-        fused.wildcatPool(xi as tf.Tensor4D, classes, 2, c, { training: true, rng: new Rng(4) });
+        wildcatHeadPooling(xi as tf.Tensor4D, classes, 2, c, { training: true, rng: new Rng(4) });
       const out = run(x);
       const dx = tf.grad((xi: tf.Tensor) => {
         const r = run(xi);
@@ -192,7 +195,7 @@ Deno.test("WILDCAT pooling on webgpu falls back to the composed ops past its map
   await initBackend("webgpu");
   const side = Math.ceil(Math.sqrt(WILDCAT_MAX_CELLS)) + 1;
   const x = tensorFrom([1, side, side, 2], 1) as tf.Tensor4D;
-  const got = fused.wildcatPool(x, 1, 2, { kmax: 0.1, dropout: 0 }, { training: false });
+  const got = wildcatHeadPooling(x, 1, 2, { kmax: 0.1, dropout: 0 }, { training: false });
   const maps = tf.mean(x, -1);
   const k = Math.round(0.1 * side * side);
   const top = tf.topk(tf.reshape(maps, [1, -1]), k).values;
@@ -227,10 +230,10 @@ Deno.test("masked pair's gradient on webgpu: X+ and X- pass R+ and 1 - R+ back t
     const x = tensorFrom([2, 5, 6, 3], 2) as tf.Tensor4D;
     const [wp, wn] = [tensorFrom([2, 5, 6, 3], 3), tensorFrom([2, 5, 6, 3], 4)];
     const [dm, dx] = tf.grads((mi: tf.Tensor, xi: tf.Tensor) => {
-      const { pos, neg } = fused.maskedInputs(mi as tf.Tensor4D, xi as tf.Tensor4D, 8, 0.5);
+      const { pos, neg } = maskedInputs(mi as tf.Tensor4D, xi as tf.Tensor4D, 8, 0.5);
       return tf.add(tf.sum(tf.mul(pos, wp)), tf.sum(tf.mul(neg, wn)));
     })([m, x]);
-    const mask = fused.binaryMask(m, 8, 0.5);
+    const mask = pseudoBinaryMask(m, 8, 0.5);
     return [dm, dx, tf.add(tf.mul(wp, mask), tf.mul(wn, tf.sub(1, mask)))];
   };
   const [dm, dx, expected] = await onBackend("webgpu", f);
@@ -246,16 +249,16 @@ Deno.test("fused ops on webgpu leave no tensor behind", async () => {
   const step = () => {
     const rng = new Rng(1);
     const { value, grads } = tf.variableGrads(() => {
-      const y = fused.batchNormRelu(bn, x, { training: true });
-      const { scores } = fused.wildcatPool(y, 2, 2, { kmax: 0.3, dropout: 0.5 }, {
+      const y = bn.applyRelu(x, { training: true });
+      const { scores } = wildcatHeadPooling(y, 2, 2, { kmax: 0.3, dropout: 0.5 }, {
         training: true,
         rng,
       });
-      const { pos, neg } = fused.maskedInputs(tf.sum(y, -1, true) as tf.Tensor4D, y, 8, 0.5);
+      const { pos, neg } = maskedInputs(tf.sum(y, -1, true) as tf.Tensor4D, y, 8, 0.5);
       return tf.addN([
-        fused.crossEntropy(scores, [0, 1]),
-        fused.uniformCrossEntropy(scores),
-        tf.mean(fused.crossEntropyPerSample(scores, [1, 0])),
+        crossEntropy(scores, [0, 1]),
+        uniformCrossEntropy(scores),
+        tf.mean(crossEntropyPerSample(scores, [1, 0])),
         tf.mul(tf.sum(pos), 0),
         tf.mul(tf.sum(neg), 0),
       ]) as tf.Scalar;

@@ -74,3 +74,23 @@ export function registerWebGpuKernels(): void {
     tf.registerKernel({ kernelName: "Cast", backendName: "webgpu", kernelFunc });
   }
 }
+
+/**
+ * Puts tfjs's own webgpu kernels back and removes ours (the fused ops then
+ * fall back to composed tfjs ops): for benchmarks that measure what ours gain.
+ */
+export function unregisterWebGpuKernels(): void {
+  for (const config of webGpuKernels) {
+    if (tf.getKernel(config.kernelName, config.backendName) === config) {
+      tf.unregisterKernel(config.kernelName, config.backendName);
+    }
+    const stock = stockWebGpuKernels.get(config.kernelName);
+    if (stock !== undefined) tf.registerKernel(stock);
+  }
+  const cast = tf.getKernel("Cast", "webgpu");
+  const stockCast = stockWebGpuKernels.get("Cast");
+  if (cast !== undefined && mine.has(cast.kernelFunc) && stockCast !== undefined) {
+    tf.unregisterKernel("Cast", "webgpu");
+    tf.registerKernel(stockCast);
+  }
+}

@@ -54,6 +54,7 @@ for (const c of [...CONV_CASES, ...GEMM_CASES]) {
     // Sums of up to N*OH*OW products in another order: float32 rounding only
     // (measured <= 4e-7); 1e-5 leaves a margin of 25.
     const e = relErr(got, ref);
+    console.log(`  relative error ${e.toExponential(1)} (tolerance 1e-5)`);
     assert.ok(e < 1e-5, `relative L2 error ${e}`);
   });
 }
@@ -85,6 +86,7 @@ for (const c of POOL_CASES) {
     const [got] = await onBackend("webgpu", f);
     const [ref] = await onBackend("cpu", f);
     // Each input sums the few gradients routed to it: rounding only.
+    console.log(`  relative error ${relErr(got, ref).toExponential(1)} (tolerance 1e-6)`);
     assert.ok(relErr(got, ref) < 1e-6, `relative L2 error ${relErr(got, ref)}`);
   });
 }

@@ -30,10 +30,22 @@ LOG=$OUTDIR/gpu_bench.jsonl
 : >"$LOG"
 elapsed() { echo $(($(date +%s) - T0)); }
 
+PY=${PYTHON:-python3}
+"$PY" -c "import torch" 2>/dev/null || PY=/usr/bin/python3
+
+# xz, or Python's lzma where the machine has no xz.
+unxz_to() {
+  if command -v xz >/dev/null; then
+    xz -dc "$1" >"$2"
+  else
+    "$PY" -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' "$1" "$2"
+  fi
+}
+
 # Deno, the bundle and onnxruntime's files side by side.
-xz -dc "$C/deno.xz" >"$WORK/deno" && chmod +x "$WORK/deno"
+unxz_to "$C/deno.xz" "$WORK/deno" && chmod +x "$WORK/deno"
 cp "$C/bench.js" "$C"/*.mjs "$WORK/"
-for f in "$C"/*.wasm.xz; do xz -dc "$f" >"$WORK/$(basename "$f" .xz)"; done
+for f in "$C"/*.wasm.xz; do unxz_to "$f" "$WORK/$(basename "$f" .xz)"; done
 DENO="$WORK/deno"
 "$DENO" --version | head -1
 
@@ -43,7 +55,18 @@ if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1'; then
     if command -v dpkg-deb >/dev/null; then
       dpkg-deb -x "$deb" "$WORK/vk"
     else
-      (mkdir -p "$WORK/vk" && cd "$WORK/vk" && ar x "$OLDPWD/$deb" && tar -xf data.tar.*)
+      # A .deb is an ar archive holding data.tar.*: read it with Python.
+      "$PY" - "$deb" "$WORK/vk" <<'UNDEB'
+import io, sys, tarfile
+data = open(sys.argv[1], "rb").read()
+at = 8
+while at < len(data):
+    name = data[at:at + 16].decode().strip().rstrip("/")
+    size = int(data[at + 48:at + 58])
+    if name.startswith("data.tar"):
+        tarfile.open(fileobj=io.BytesIO(data[at + 60:at + 60 + size])).extractall(sys.argv[2])
+    at += 60 + size + (size & 1)
+UNDEB
     fi
   done
   export LD_LIBRARY_PATH="$WORK/vk/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
@@ -54,8 +77,6 @@ NV_ICD=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 export XDG_RUNTIME_DIR="$WORK/xdg"
 mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 
-PY=${PYTHON:-python3}
-"$PY" -c "import torch" 2>/dev/null || PY=/usr/bin/python3
 if "$PY" -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)" 2>/dev/null; then
   TORCH_DEVICE=cuda
 else
@@ -69,7 +90,7 @@ if [ $DRY -eq 1 ]; then
   INFER_SIZE=64 LIMIT_TRAIN=300 LIMIT_STOCK=300 LIMIT_TORCH=120 LIMIT_INFER=300
 else
   BATCHES=8,32 SIZE=224 RUNS=5 BUDGET=25 WIDTH=() TORCH_WIDTH=(1 0.25)
-  INFER_SIZE=512 LIMIT_TRAIN=120 LIMIT_STOCK=90 LIMIT_TORCH=35 LIMIT_INFER=45
+  INFER_SIZE=512 LIMIT_TRAIN=110 LIMIT_STOCK=80 LIMIT_TORCH=35 LIMIT_INFER=40
 fi
 
 # Runs a command under a time limit, keeping its JSON lines and its errors.

@@ -28,7 +28,6 @@ import {
   BATCH_NORM_RELU_TRAIN_GRAD,
   MASKED_PAIR,
   SOFTMAX_ENTROPY,
-  WILDCAT_MAX_CELLS,
   WILDCAT_POOL,
 } from "./webgpu_kernels/names.ts";
 

@@ -109,6 +109,8 @@ export {
   type OtherTensor,
   type SafetensorsFile,
 } from "./io/safetensors.ts";
+export { decodePytorch, isPytorch } from "./io/pytorch.ts";
+export { decodeWeightsFile, weightsFormat } from "./io/weights_file.ts";
 export {
   type Checkpoint,
   decodeCheckpoint,

@@ -18,7 +18,7 @@ import {
   type Checkpoint,
   type Config,
   decodeCheckpoint,
-  decodeSafetensors,
+  decodeWeightsFile,
   DivergedError,
   encodeCheckpoint,
   evaluate,
@@ -94,7 +94,7 @@ usage: pointwise train [options]
   --resume PATH                continue a run (its folder or a checkpoint file); settings other
                                than the network's shape may change, e.g. a lower --lr
   --force                      reuse a run folder given with --out that already holds a run
-  --init-backbone FILE         start from these backbone weights (safetensors; heads start fresh)
+  --init-backbone FILE         start from these backbone weights (safetensors or .pth; heads start fresh)
   --init-naming NAME           their naming: torchvision, timm or reference [reference when the file
                                has min-max heads, else torchvision]
   --allow-partial              with --init-backbone: keep what matches, report the rest
@@ -135,7 +135,7 @@ async function backboneInit(
   if (values.resume !== undefined) {
     throw new UsageError("--init-backbone starts a new run; it cannot go with --resume");
   }
-  const file = decodeSafetensors(await readFileFor(from, "backbone weights"), from);
+  const file = decodeWeightsFile(await readFileFor(from, "backbone weights"), from);
   const hasHeads = file.tensors.has("headseg.to_modalities.weight");
   const naming = str(values, "init-naming", hasHeads ? "reference" : "torchvision")!;
   const scheme = NAMING_SCHEMES[naming];

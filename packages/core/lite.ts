@@ -112,6 +112,21 @@ export {
 export { decodePytorch, isPytorch } from "./io/pytorch.ts";
 export { decodeWeightsFile, weightsFormat } from "./io/weights_file.ts";
 export {
+  DownloadError,
+  type DownloadOptions,
+  downloadVerified,
+  hashPrefixFromUrl,
+  sha256Hex,
+} from "./io/download.ts";
+export {
+  TORCHVISION_ARCHS,
+  type TorchvisionArch,
+  type TorchvisionWeights,
+  torchvisionWeights,
+  type WeightsVersion,
+  weightsVersions,
+} from "./io/torchvision_weights.ts";
+export {
   type Checkpoint,
   decodeCheckpoint,
   encodeCheckpoint,

@@ -97,9 +97,21 @@ export { PxapAccumulator } from "./metrics/pxap.ts";
 export { BestThresholdAccumulator } from "./metrics/best_threshold.ts";
 export {
   type EvaluatedImage,
+  type ImageScores,
   LocalizationMetrics,
+  type MetricsOptions,
   type MetricsSummary,
 } from "./metrics/localization_metrics.ts";
+export {
+  bestIouPerThreshold,
+  type Box,
+  type BoxAccuracy,
+  BoxAccuracyAccumulator,
+  boxesFromMask,
+  boxIou,
+  contourBoxes,
+  IOU_THRESHOLDS,
+} from "./metrics/box_accuracy.ts";
 export { constantMaskScores } from "./eval/floors.ts";
 
 export type { NamedArray } from "./nn/module.ts";

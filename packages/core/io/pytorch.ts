@@ -34,7 +34,7 @@
  * ```
  * @module
  */
-import type { NamedArray } from "../nn/module.ts";
+import type { NamedArray } from "../util/named_array.ts";
 import { GlobalRef, type PickleGlobal, unpickle } from "./pickle.ts";
 import { halfToFloat, type OtherTensor, type SafetensorsFile } from "./safetensors.ts";
 import { isZip, zipEntries } from "./zip_entries.ts";

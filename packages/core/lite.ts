@@ -121,6 +121,16 @@ export {
   IOU_THRESHOLDS,
 } from "./metrics/box_accuracy.ts";
 export { constantMaskScores } from "./eval/floors.ts";
+export {
+  decodeHeatmap,
+  type Heatmap,
+  type HeatmapFiles,
+  mapStem,
+  scoreHeatmaps,
+  type ScoreHeatmapsOptions,
+} from "./eval/score_maps.ts";
+export { decodeNpy, encodeNpy, isNpy, type NpyArray } from "./io/npy.ts";
+export { decodeHeatmapPng, encodeHeatmapPng16, type HeatmapValues } from "./io/heatmap_png.ts";
 
 export type { NamedArray } from "./util/named_array.ts";
 export {

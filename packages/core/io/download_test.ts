@@ -41,7 +41,8 @@ Deno.test("a wrong hash, an HTTP error and a bad expected hash all throw, naming
       downloadVerified(`${server.base}/w.pth`, { sha256: wrong }),
       (e) =>
         e instanceof DownloadError &&
-        e.message === `${server.base}/w.pth: sha256 ${full} does not match the expected prefix ${wrong}`,
+        e.message ===
+          `${server.base}/w.pth: sha256 ${full} does not match the expected prefix ${wrong}`,
     );
     await assert.rejects(
       downloadVerified(`${server.base}/missing.pth`, { sha256: full }),
@@ -82,5 +83,8 @@ Deno.test("hash prefixes follow torch.hub's file-name rule; the catalogue agrees
     }
   }
   assert.equal(torchvisionWeights("resnet50").enumName, "ResNet50_Weights.IMAGENET1K_V1");
-  assert.throws(() => torchvisionWeights("resnet18", "v2"), /no v2 weights for resnet18 \(versions: v1\)/);
+  assert.throws(
+    () => torchvisionWeights("resnet18", "v2"),
+    /no v2 weights for resnet18 \(versions: v1\)/,
+  );
 });

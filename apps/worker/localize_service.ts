@@ -22,6 +22,7 @@ import {
   type Normalization,
   type Prediction,
   readImageHeader,
+  UnsupportedFormatError,
   type RgbImage,
 } from "@pointwise/core/lite";
 import { loadOnnx, type OnnxLocalizer } from "@pointwise/runtime";
@@ -119,8 +120,8 @@ export class LocalizeService {
       header = readImageHeader(bytes);
     } catch (e) {
       const message = (e as Error).message;
-      throw /^not a PNG or JPEG/.test(message)
-        ? new ServiceError(415, "not_an_image", "the body is not a PNG or JPEG image")
+      throw e instanceof UnsupportedFormatError
+        ? new ServiceError(415, "not_an_image", "the body is not a PNG, JPEG, TIFF or WebP image")
         : new ServiceError(400, "bad_image", message);
     }
     const pixels = header.width * header.height;

@@ -73,7 +73,12 @@ export {
   type DigitSource,
 } from "./data/cluttered_digits.ts";
 export { loadMnist } from "./data/mnist_source.ts";
-export { DecoderUnavailableError } from "./data/codecs.ts";
+export {
+  DecoderUnavailableError,
+  type ImageFormat,
+  sniffFormat,
+  UnsupportedFormatError,
+} from "./data/codecs.ts";
 export { parseSplitCsv, type SplitRow } from "./data/csv.ts";
 export {
   classesFromLabels,

@@ -22,8 +22,8 @@ import {
   type Normalization,
   type Prediction,
   readImageHeader,
-  UnsupportedFormatError,
   type RgbImage,
+  UnsupportedFormatError,
 } from "@pointwise/core/lite";
 import { loadOnnx, type OnnxLocalizer } from "@pointwise/runtime";
 import { ServiceError } from "./errors.ts";

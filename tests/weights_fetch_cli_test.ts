@@ -2,9 +2,9 @@
 // internet; the real URLs are never contacted in tests).
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { decodePytorch, decodeSafetensors, sha256Hex } from "@pointwise/core/lite";
+import { decodePytorch, decodeSafetensors, sha256Hex } from "@pointwise/core/io";
+import { serveCutShort, serveFiles } from "@pointwise/core/testing";
 import { listDir, ROOT, runScript } from "./_helpers.ts";
-import { serveCutShort, serveFiles } from "./_http_fixture.ts";
 
 const tmp = await Deno.makeTempDir({ prefix: "pointwise-fetch-" });
 // A PyTorch file written by tests/fixtures/make_pth_fixtures.py stands in for ImageNet weights.

@@ -1,6 +1,5 @@
 // Bundled for the browser by tests/codecs_browser_test.ts: the core's TIFF and WebP decoders.
-import { decodeRgba } from "../../packages/core/data/codecs.ts";
-import { readImageHeader } from "../../packages/core/data/image_header.ts";
+import { decodeRgba, readImageHeader } from "@pointwise/core/data";
 
 /** Header and first pixel of each image, as the page reports them. */
 export async function decodeAll(files: Uint8Array[]): Promise<number[][]> {

@@ -20,7 +20,7 @@ import {
   type TorchvisionArch,
   torchvisionWeights,
   type WeightsVersion,
-} from "@pointwise/core/lite";
+} from "@pointwise/core/io";
 import { parseCommand, str, UsageError } from "../args.ts";
 import { writeFileAtomic } from "../files.ts";
 import { Progress } from "../console/progress.ts";

@@ -61,13 +61,13 @@ function compile(name: "png" | "jpeg"): Promise<WebAssembly.Module> {
 /** The image formats that are decoded. */
 export type ImageFormat = "png" | "jpeg" | "tiff" | "webp";
 
-/** Bytes that are none of the {@link ImageFormat}s. */
-export class UnsupportedFormatError extends Error {
-  constructor() {
-    super("not a PNG, JPEG, TIFF or WebP image (other formats must be converted first)");
-    this.name = "UnsupportedFormatError";
-  }
+/** Bytes that are not an image format Pointwise decodes. */
+export class UnsupportedImageError extends Error {
+  override name = "UnsupportedImageError";
 }
+
+/** The message of an {@link UnsupportedImageError}. */
+export const UNSUPPORTED_IMAGE = "not a PNG, JPEG, TIFF or WebP image";
 
 /** The image format of `bytes` from its signature, or null. */
 export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
@@ -165,7 +165,9 @@ async function decodeJpeg(bytes: Uint8Array): Promise<RgbaPixels> {
 /** Decodes PNG, JPEG, TIFF or WebP bytes to RGBA. */
 export async function decodeRgba(bytes: Uint8Array): Promise<RgbaPixels> {
   const format = sniffFormat(bytes);
-  if (format === null) throw new UnsupportedFormatError();
+  if (format === null) {
+    throw new UnsupportedImageError(`${UNSUPPORTED_IMAGE} (other formats must be converted first)`);
+  }
   const out = format === "png"
     ? await decodePng(bytes)
     : format === "jpeg"

@@ -13,7 +13,12 @@
  * ```
  * @module
  */
-import { type ImageFormat, sniffFormat, UnsupportedFormatError } from "./codecs.ts";
+import {
+  type ImageFormat,
+  sniffFormat,
+  UNSUPPORTED_IMAGE,
+  UnsupportedImageError,
+} from "./codecs.ts";
 import { readTiffHeader } from "./tiff_codec.ts";
 import { readWebpHeader } from "./webp_codec.ts";
 
@@ -70,13 +75,14 @@ function webpHeader(bytes: Uint8Array): ImageHeader {
 }
 
 /**
- * Format and size from the header; throws an {@link UnsupportedFormatError}
- * for bytes of no supported format, an Error for a broken header. A TIFF's
- * size is in its first IFD, which may sit anywhere in the file.
+ * Format and size from the header. A TIFF's size is in its first IFD, which
+ * may sit anywhere in the file.
+ *
+ * @throws {UnsupportedImageError} when the bytes are no PNG, JPEG, TIFF or WebP.
  */
 export function readImageHeader(bytes: Uint8Array): ImageHeader {
   const format = sniffFormat(bytes);
-  if (format === null) throw new UnsupportedFormatError();
+  if (format === null) throw new UnsupportedImageError(UNSUPPORTED_IMAGE);
   const h: ImageHeader = format === "png"
     ? pngHeader(bytes)
     : format === "jpeg"

@@ -14,7 +14,12 @@
  * ```
  * @module
  */
-import type { RgbaPixels } from "./codecs.ts";
+/** Decoded pixels (the shape of `codecs.ts`'s RgbaPixels, which imports this module). */
+interface RgbaPixels {
+  width: number;
+  height: number;
+  rgba: Uint8Array;
+}
 
 /** True for the TIFF and BigTIFF signatures ("II*\0", "MM\0*", "II+\0", "MM\0+"). */
 export function isTiff(b: Uint8Array): boolean {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decodeRgba, sniffFormat, UnsupportedFormatError } from "./codecs.ts";
+import { decodeRgba, sniffFormat, UnsupportedImageError } from "./codecs.ts";
 import { decodeImage } from "./image.ts";
 import { readImageHeader } from "./image_header.ts";
 
@@ -102,7 +102,7 @@ Deno.test("truncated or corrupt TIFF and WebP data fail with the file named", as
   assert.throws(() => readImageHeader(animated), /animated WebP is not read/);
   await assert.rejects(
     decodeRgba(new TextEncoder().encode("GIF89a......")),
-    UnsupportedFormatError,
+    UnsupportedImageError,
   );
   assert.throws(
     () => readImageHeader(new TextEncoder().encode("BM......")),

@@ -15,7 +15,12 @@
  * ```
  * @module
  */
-import type { RgbaPixels } from "./codecs.ts";
+/** Decoded pixels (the shape of `codecs.ts`'s RgbaPixels, which imports this module). */
+interface RgbaPixels {
+  width: number;
+  height: number;
+  rgba: Uint8Array;
+}
 
 /** True for "RIFF....WEBP". */
 export function isWebp(b: Uint8Array): boolean {

@@ -5,8 +5,8 @@ import { syntheticDataset } from "../data/synthetic.ts";
 import { encodeHeatmapPng16 } from "../io/heatmap_png.ts";
 import { encodeNpy } from "../io/npy.ts";
 import { LocalizationMetrics } from "../metrics/localization_metrics.ts";
-import { buildNet } from "../model/build.ts";
-import { Localizer } from "../inference/tfjs_localizer.ts";
+import { buildMinMaxNet } from "../model/build.ts";
+import { TfjsLocalizer } from "../inference/tfjs_localizer.ts";
 import { Rng } from "../util/rng.ts";
 import { evaluate } from "./evaluate.ts";
 import { decodeHeatmap, mapStem, scoreHeatmaps } from "./score_maps.ts";
@@ -27,8 +27,8 @@ const stem = (id: string) => id.replace(/\.png$/, "");
 Deno.test("maps written from a model's predictions score exactly as the model", async () => {
   await initBackend("wasm");
   const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 });
-  const localizer = new Localizer(
-    buildNet(config, dataset.classes, new Rng(2)),
+  const localizer = new TfjsLocalizer(
+    buildMinMaxNet(config, dataset.classes, new Rng(2)),
     dataset.classes,
     config,
   );

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { serveCutShort, serveFiles } from "../../../tests/_http_fixture.ts";
+import { serveCutShort, serveFiles } from "../_testing/http_fixture.ts";
 import { DownloadError, downloadVerified, hashPrefixFromUrl, sha256Hex } from "./download.ts";
 import { TORCHVISION_ARCHS, torchvisionWeights, weightsVersions } from "./torchvision_weights.ts";
 

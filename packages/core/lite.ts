@@ -63,6 +63,17 @@ export {
   encodePng,
   type RgbImage,
 } from "./data/image.ts";
+export {
+  encodeImage,
+  encodeJpeg,
+  type EncodeOptions,
+  EncoderUnavailableError,
+  encodeWebp,
+  IMAGE_EXTENSIONS,
+  IMAGE_FORMATS,
+  IMAGE_MEDIA_TYPES,
+  type ImageFormat,
+} from "./data/encode.ts";
 export { type ImageHeader, readImageHeader } from "./data/image_header.ts";
 export {
   clutteredDigits,
@@ -138,9 +149,20 @@ export {
 
 export { comparisonPanel, drawOutline, groundTruthView, heatmapOverlay } from "./viz/overlay.ts";
 export { type FigureOptions, type FigureRow, methodFigure } from "./viz/method_figure.ts";
-export { drawText, textWidth } from "./viz/bitmap_font.ts";
+export {
+  drawText,
+  type Font,
+  loadFont,
+  measureText,
+  parseFont,
+  type TextMetrics,
+  type TextOptions,
+} from "./viz/text.ts";
+export { type PathCommand, rasterizePath } from "./viz/raster.ts";
+export { drawColorbar, figureGrid, type GridOptions } from "./viz/figure_grid.ts";
+export { predictionFigure, type PredictionFigureOptions } from "./viz/prediction_figure.ts";
 export { colormap } from "./viz/colormap.ts";
-export { shrinkToWidth } from "./viz/shrink.ts";
+export { shrinkBy, shrinkToWidth } from "./viz/shrink.ts";
 export {
   htmlReport,
   type ReportEpoch,

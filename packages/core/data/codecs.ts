@@ -2,16 +2,14 @@
  * PNG and JPEG codecs from imagescript, used without its Node entry point
  * (which loads a native add-on through FFI and reads environment variables):
  * its wasm PNG and JPEG decoders, fetched from the package and compiled
- * once, and its pure-JS PNG encoder. Output pixels are RGBA.
+ * once. Output pixels are RGBA. (Encoding is `encode.ts`'s.)
  *
  * @example
  * ```ts ignore
  * const { width, height, rgba } = await decodeRgba(bytes);
- * const png = encodeRgbaPng(rgba, width, height);
  * ```
  * @module
  */
-import { encode as encodePngRaw } from "imagescript/png/src/png.mjs";
 
 /** Decoded pixels. */
 export interface RgbaPixels {
@@ -154,9 +152,4 @@ export async function decodeRgba(bytes: Uint8Array): Promise<RgbaPixels> {
   const out = format === "png" ? await decodePng(bytes) : await decodeJpeg(bytes);
   if (!(out.width > 0 && out.height > 0)) throw new Error("the image has no pixels");
   return out;
-}
-
-/** Encodes RGBA pixels as PNG (pure JS, no compression level beyond the default). */
-export function encodeRgbaPng(rgba: Uint8Array, width: number, height: number): Uint8Array {
-  return encodePngRaw(rgba, { width, height, channels: 4, level: 3 });
 }

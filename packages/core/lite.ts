@@ -168,7 +168,9 @@ export {
   type ReportEpoch,
   type ReportImage,
   type ReportInput,
+  type ReportPicture,
 } from "./report/html_report.ts";
+export { type Axis, niceTicks } from "./report/ticks.ts";
 export { binCounts, histogram, lineChart, type Series } from "./report/svg_charts.ts";
 
 export { exportOnnx, ONNX_FORMAT, ONNX_IR_VERSION, ONNX_OPSET } from "./onnx/export_onnx.ts";

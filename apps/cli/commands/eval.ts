@@ -1,8 +1,8 @@
 /**
  * `pointwise eval`: scores a model on a split (whole images, as the reference
  * evaluates) and prints the metrics table with the trivial-mask floor rows.
- * `--overlays DIR` also writes, per image, a panel (image, ground truth,
- * predicted heat map and mask) and a per-image CSV.
+ * `--overlays DIR` also writes, per image, a titled panel (image, ground
+ * truth, predicted heat map and mask, colour bar) and a per-image CSV.
  *
  * @example
  * ```sh
@@ -12,19 +12,22 @@
  */
 import { basename, dirname, extname, join } from "node:path";
 import {
-  comparisonPanel,
   decodeCheckpoint,
-  encodePng,
+  encodeImage,
+  encodeWebp,
   evaluate,
   htmlReport,
+  IMAGE_EXTENSIONS,
+  loadFont,
   Localizer,
+  predictionFigure,
   type ReportEpoch,
   type ReportImage,
-  shrinkToWidth,
 } from "@pointwise/core";
 import { COMMON_OPTIONS, parseCommand, str, UsageError } from "../args.ts";
 import { BACKEND_HELP, startBackend } from "../flags/backend_flags.ts";
 import { INFERENCE_HELP, INFERENCE_OPTIONS, withInferenceFlags } from "../flags/inference_flags.ts";
+import { IMAGE_HELP, IMAGE_OPTIONS, imageFormat } from "../flags/image_flags.ts";
 import {
   DATA_OPTIONS,
   type DataSpec,
@@ -46,11 +49,17 @@ import { fmt } from "../console/table.ts";
 const OPTIONS = {
   ...COMMON_OPTIONS,
   ...INFERENCE_OPTIONS,
+  ...IMAGE_OPTIONS,
   ...DATA_OPTIONS,
   model: { type: "string" },
   overlays: { type: "string" },
   report: { type: "string" },
 } as const;
+
+/** Report panels are shrunk (by one whole factor for all) to at most this width. */
+const REPORT_PANEL_WIDTH = 400;
+/** WebP quality of the report's pictures. */
+const REPORT_QUALITY = 85;
 
 /** Help text of the command. */
 export function evalHelp(): string {
@@ -63,7 +72,9 @@ usage: pointwise eval --model DIR|FILE [--data DIR --split CSV] [--overlays DIR]
                                without --data: the synthetic test set of the model's run
   --overlays DIR               write a picture per image and per_image.csv there
   --report FILE.html           write a self-contained HTML report: scores, training curves of the
-                               run, a histogram of per-image F1-, every image worst to best
+                               run, histograms of per-image F1+, F1- and mask area, every image
+                               worst to best (WebP, one scale for all, at most 400 px a panel)
+${IMAGE_HELP}
 ${INFERENCE_HELP}
 ${BACKEND_HELP}`;
 }
@@ -106,6 +117,14 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const localizer = Localizer.fromCheckpoint(checkpoint);
   const overlays = str(values, "overlays");
   const report = str(values, "report");
+  const format = imageFormat(values);
+  const font = overlays !== undefined || report !== undefined ? await loadFont() : undefined;
+  const mapLabel = checkpoint.config.method === "minmax" ? "R+" : "map";
+  // One whole shrink factor for every report picture keeps them at one scale.
+  const reportShrink = Math.max(
+    1,
+    Math.ceil(Math.max(0, ...dataset.samples.map((s) => s.image.width)) / REPORT_PANEL_WIDTH),
+  );
   const reportImages: ReportImage[] = [];
   const rows: string[] = ["image,label,predicted,f1_pos,f1_neg,mask_area"];
   const bar = new Progress("evaluating");
@@ -123,18 +142,21 @@ export async function evalCommand(argv: string[]): Promise<number> {
           p.maskArea.toFixed(4),
         ].join(","),
       );
-      if (overlays !== undefined || report !== undefined) {
-        const panel = comparisonPanel(
-          r.sample.image,
-          r.sample.mask?.data ?? null,
-          p.mask,
-          p.binary,
-        );
+      if (font !== undefined) {
+        const figure = (shrink: number) =>
+          predictionFigure(font, r.sample.image, r.sample.mask?.data ?? null, p.mask, p.binary, {
+            shrink,
+            mapLabel,
+          });
         if (overlays !== undefined) {
           const stem = basename(r.sample.id, extname(r.sample.id));
-          await writeFileAtomic(join(overlays, `${stem}_panel.png`), await encodePng(panel));
+          await writeFileAtomic(
+            join(overlays, `${stem}_panel.${IMAGE_EXTENSIONS[format]}`),
+            await encodeImage(figure(1), format),
+          );
         }
         if (report !== undefined) {
+          const small = figure(reportShrink);
           reportImages.push({
             id: r.sample.id,
             label: dataset.classes[r.sample.label],
@@ -142,8 +164,12 @@ export async function evalCommand(argv: string[]): Promise<number> {
             f1Pos: r.f1Pos,
             f1Neg: r.f1Neg,
             maskArea: p.maskArea,
-            // Whole-slide panels would make the page heavy; 960 px keep detail.
-            png: await encodePng(shrinkToWidth(panel, 960)),
+            picture: {
+              bytes: await encodeWebp(small, { quality: REPORT_QUALITY }),
+              mediaType: "image/webp",
+              width: small.width,
+              height: small.height,
+            },
           });
         }
       }

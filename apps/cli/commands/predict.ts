@@ -1,7 +1,8 @@
 /**
  * `predict`: for each image, the class, its probabilities and the mask. It
- * writes `<name>_mask.png` (binary mask), `<name>_overlay.png` (heat map of
- * R+ over the image, mask outlined) and `<name>.json`. Every image is read
+ * writes `<name>_mask.png` (binary mask), `<name>_overlay.jpg` (heat map of
+ * R+ over the image, mask outlined; `--image-format` picks WebP or PNG
+ * instead) and `<name>.json`. Every image is read
  * and decoded before anything is written, and each file is written
  * atomically, so bad input leaves nothing half done.
  *
@@ -15,15 +16,17 @@ import { basename, extname, join } from "node:path";
 import {
   decodeCheckpoint,
   decodeImage,
+  encodeImage,
   encodeMaskPng,
-  encodePng,
   heatmapOverlay,
+  IMAGE_EXTENSIONS,
   type Prediction,
   type RgbImage,
 } from "@pointwise/core/lite";
 import { COMMON_OPTIONS, num, parseCommand, str, UsageError } from "../args.ts";
 import { BACKEND_HELP, backendSetting, startBackend } from "../flags/backend_flags.ts";
 import { INFERENCE_HELP, INFERENCE_OPTIONS, withInferenceFlags } from "../flags/inference_flags.ts";
+import { IMAGE_HELP, IMAGE_OPTIONS, imageFormat } from "../flags/image_flags.ts";
 import { readFileFor, resolveModelPath, writeFileAtomic } from "../files.ts";
 
 /** What both runtimes offer. */
@@ -67,6 +70,7 @@ async function openModel(model: string, values: Record<string, unknown>): Promis
 const OPTIONS = {
   ...COMMON_OPTIONS,
   ...INFERENCE_OPTIONS,
+  ...IMAGE_OPTIONS,
   model: { type: "string" },
   out: { type: "string" },
   threshold: { type: "string" },
@@ -80,8 +84,9 @@ usage: predict.ts --model DIR|FILE|MODEL.onnx IMAGE... [--out DIR] [--threshold 
 
   --model ...          run folder (uses best.safetensors), checkpoint file, or an exported .onnx
                        model (run by onnxruntime-web, without TensorFlow.js)
-  --out DIR            where to write <name>_mask.png, <name>_overlay.png, <name>.json [predictions]
+  --out DIR            where to write <name>_mask.png, <name>_overlay.jpg, <name>.json [predictions]
   --threshold T        mask threshold on R+ (a baseline's map) [the model's, 0.5]
+${IMAGE_HELP}
 ${INFERENCE_HELP}
 ${BACKEND_HELP}`;
 }
@@ -109,6 +114,7 @@ export async function predict(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError("give at least one image");
   const threshold = num(values, "threshold", 0.5, 0, 1);
   const out = str(values, "out", "predictions")!;
+  const format = imageFormat(values);
 
   // Every image is decoded before anything is written.
   const images: RgbImage[] = [];
@@ -122,7 +128,7 @@ export async function predict(argv: string[]): Promise<number> {
       const p = await localizer.predict(images[i]);
       const files = {
         mask: join(out, `${names[i]}_mask.png`),
-        overlay: join(out, `${names[i]}_overlay.png`),
+        overlay: join(out, `${names[i]}_overlay.${IMAGE_EXTENSIONS[format]}`),
       };
       await writeFileAtomic(
         files.mask,
@@ -130,7 +136,7 @@ export async function predict(argv: string[]): Promise<number> {
       );
       await writeFileAtomic(
         files.overlay,
-        await encodePng(heatmapOverlay(images[i], p.mask, p.binary)),
+        await encodeImage(heatmapOverlay(images[i], p.mask, p.binary), format),
       );
       const byClass = (probs: number[]) =>
         Object.fromEntries(localizer.classes.map((c, k) => [c, Number(probs[k].toFixed(6))]));

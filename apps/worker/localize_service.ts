@@ -16,9 +16,10 @@ import {
   type BackendSetting,
   decodeImage,
   DecoderUnavailableError,
+  encodeImage,
   encodeMaskPng,
-  encodePng,
   heatmapOverlay,
+  type ImageFormat,
   type Normalization,
   type Prediction,
   readImageHeader,
@@ -170,7 +171,12 @@ export class LocalizeService {
 
   /** R+ as a heat map over the image, the mask outlined, as PNG. */
   overlayPng(l: Localization): Promise<Uint8Array> {
-    return encodePng(heatmapOverlay(l.image, l.prediction.mask, l.prediction.binary));
+    return this.overlay(l, "png");
+  }
+
+  /** The overlay in `format` (JPEG and WebP at quality 90: a photograph's sizes). */
+  overlay(l: Localization, format: ImageFormat): Promise<Uint8Array> {
+    return encodeImage(heatmapOverlay(l.image, l.prediction.mask, l.prediction.binary), format);
   }
 
   /** Releases the model. */

@@ -36,6 +36,8 @@ export interface FigureOptions {
   minPanelWidth?: number;
   /** Where a map becomes the outlined mask [0.5]. */
   threshold?: number;
+  /** The colour bar's label ["map"]. */
+  mapLabel?: string;
 }
 
 function enlarge(img: RgbImage, f: number): RgbImage {
@@ -74,5 +76,7 @@ export function methodFigure(
     const up = o.minPanelWidth ? Math.ceil(o.minPanelWidth / r.image.width) : 1;
     return panels.map((p) => shrinkToWidth(enlarge(p, up), o.panelWidth ?? 256));
   });
-  return figureGrid(font, ["image", "ground truth", ...methods], panelRows, { colorbar: "map" });
+  return figureGrid(font, ["image", "ground truth", ...methods], panelRows, {
+    colorbar: o.mapLabel ?? "map",
+  });
 }

@@ -2,7 +2,8 @@
 // blob with its mask outlined in white on a dark rounded square, at 16, 32
 // and 48 px, each a PNG inside the ICO container.
 // deno run --allow-read --allow-write docs/make_favicon.ts
-import { colormap, encodePng } from "@pointwise/core/lite";
+import { encodePng } from "@pointwise/core/data";
+import { colormap } from "@pointwise/core/viz";
 
 function icon(size: number): Uint8Array {
   const ss = 4; // supersampling per axis
@@ -27,7 +28,7 @@ function icon(size: number): Uint8Array {
               0.7 * Math.exp(-((u - 0.68) ** 2 + (v - 0.34) ** 2) / 0.02),
           );
           const edge = Math.abs(t - 0.5) < 0.07;
-          const c = edge ? [255, 255, 255] : colormap(t).map((k) => 0.8 * k + 0.2 * 27);
+          const c = edge ? [255, 255, 255] : colormap(t).map((k: number) => 0.8 * k + 0.2 * 27);
           for (let k = 0; k < 3; k++) acc[k] += c[k];
         }
       }

@@ -5,7 +5,7 @@
 // deno run -A docs/make_screenshots.ts   (it runs chromium: all permissions)
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { decodeImage, encodeJpeg, encodePng, syntheticDataset } from "@pointwise/core";
+import { decodeImage, encodeJpeg, encodePng, syntheticDataset } from "@pointwise/core/data";
 import { startServe } from "../tests/_server.ts";
 
 const RUN = "runs/synthetic";

@@ -2,16 +2,10 @@
 // train`): the first four test images, their ground truth and R+ with both
 // mask placements (align-corners, the reference's, and stride-grid).
 // deno run --allow-read --allow-write --allow-env docs/make_synthetic_predictions.ts
-import {
-  type Checkpoint,
-  decodeCheckpoint,
-  encodeJpeg,
-  initBackend,
-  loadFont,
-  Localizer,
-  methodFigure,
-  syntheticDataset,
-} from "@pointwise/core";
+import { type Checkpoint, decodeCheckpoint } from "@pointwise/core/lite";
+import { initBackend, TfjsLocalizer } from "@pointwise/core";
+import { encodeJpeg, syntheticDataset } from "@pointwise/core/data";
+import { loadFont, methodFigure } from "@pointwise/core/viz";
 
 const RUN = "runs/synthetic";
 const path = `${RUN}/best.safetensors`;
@@ -27,7 +21,7 @@ const test = syntheticDataset({
 await initBackend();
 const placements: Checkpoint["config"]["maskUpsample"][] = ["align-corners", "stride-grid"];
 const localizers = placements.map((maskUpsample) =>
-  Localizer.fromCheckpoint({ ...checkpoint, config: { ...checkpoint.config, maskUpsample } })
+  TfjsLocalizer.fromCheckpoint({ ...checkpoint, config: { ...checkpoint.config, maskUpsample } })
 );
 const rows = [];
 for (const s of test.samples.slice(0, 4)) {

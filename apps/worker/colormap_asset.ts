@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { colormap } from "@pointwise/core/lite";
+import { colormap } from "@pointwise/core/viz";
 
 let text: string | undefined;
 

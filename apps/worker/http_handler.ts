@@ -22,7 +22,7 @@
  * ```
  * @module
  */
-import type { BackendSetting } from "@pointwise/core/lite";
+import { type BackendSetting, IMAGE_MEDIA_TYPES, type ImageFormat } from "@pointwise/core/lite";
 import { errorResponse, ServiceError, toServiceError } from "./errors.ts";
 import type { Limits } from "./limits.ts";
 import { LocalizeService } from "./localize_service.ts";

@@ -12,24 +12,27 @@
  * @module
  */
 import { join } from "node:path";
+import { buildMinMaxNet } from "@pointwise/core/model";
 import {
-  buildNet,
   type Config,
   ConfigError,
+  NORMALIZATION,
+  PRESETS,
+  validateConfig,
+  withOverrides,
+} from "@pointwise/core/lite";
+import {
   decodeSafetensors,
-  encodeCheckpoint,
   importWeights,
   inferArchitecture,
   NAMING_SCHEMES,
-  NORMALIZATION,
-  PRESETS,
   REFERENCE_WEIGHTS_FORMAT,
-  Rng,
-  validateConfig,
-  withOverrides,
-} from "@pointwise/core";
+} from "@pointwise/core/io";
+import { encodeCheckpoint } from "@pointwise/core/io";
+import { Rng } from "@pointwise/core";
 import { COMMON_OPTIONS, int, parseCommand, str, UsageError } from "../args.ts";
-import { CHECKPOINTS, readFileFor, writeFileAtomic } from "../files.ts";
+import { readFileFor, writeFileAtomic } from "../files.ts";
+import { CHECKPOINTS } from "../run_folder.ts";
 import { printReport } from "../console/weights_report.ts";
 
 const OPTIONS = {
@@ -125,7 +128,7 @@ export async function importCommand(argv: string[]): Promise<number> {
     }
     classes = list;
   }
-  const net = buildNet(config, classes, new Rng(0));
+  const net = buildMinMaxNet(config, classes, new Rng(0));
   try {
     const { values: weights, settings, report } = importWeights(
       file,

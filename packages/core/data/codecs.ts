@@ -52,6 +52,11 @@ function compile(name: "png" | "jpeg"): Promise<WebAssembly.Module> {
   return m;
 }
 
+/** Bytes that are not an image format Pointwise decodes. */
+export class UnsupportedImageError extends Error {
+  override name = "UnsupportedImageError";
+}
+
 /** The image format of `bytes` from its signature, or null. */
 export function sniffFormat(bytes: Uint8Array): "png" | "jpeg" | null {
   const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -147,7 +152,9 @@ async function decodeJpeg(bytes: Uint8Array): Promise<RgbaPixels> {
 export async function decodeRgba(bytes: Uint8Array): Promise<RgbaPixels> {
   const format = sniffFormat(bytes);
   if (format === null) {
-    throw new Error("not a PNG or JPEG image (other formats must be converted first)");
+    throw new UnsupportedImageError(
+      "not a PNG or JPEG image (other formats must be converted first)",
+    );
   }
   const out = format === "png" ? await decodePng(bytes) : await decodeJpeg(bytes);
   if (!(out.width > 0 && out.height > 0)) throw new Error("the image has no pixels");

@@ -1,14 +1,12 @@
 /**
  * Images as plain RGB bytes, decoded with imagescript's codecs (PNG and
- * JPEG; grayscale and RGBA become RGB, alpha is dropped) and encoded by
- * `encode.ts`. Binary
- * masks are 0/1 bytes, with any non-zero pixel counted as foreground (GlaS
- * stores gland instances 1..K).
+ * JPEG; grayscale and RGBA become RGB, alpha is dropped; `encode.ts` writes
+ * them). Binary masks are 0/1 bytes, with any non-zero pixel counted as
+ * foreground (GlaS stores gland instances 1..K).
  *
  * @example
  * ```ts ignore
  * const img = await decodeImage(bytes, "train_1.png");
- * const png = await encodePng(img);
  * ```
  * @module
  */
@@ -66,6 +64,3 @@ export async function decodeMask(bytes: Uint8Array, name: string): Promise<Binar
   }
   return { width: img.width, height: img.height, data };
 }
-
-// The encoders live in encode.ts; these names stay importable from here.
-export { encodeMaskPng, encodePng } from "./encode.ts";

@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import { sniffFormat } from "./codecs.ts";
+import { sniffFormat, UnsupportedImageError } from "./codecs.ts";
 
 /** Format and size of an encoded image. */
 export interface ImageHeader {
@@ -61,10 +61,14 @@ function jpegHeader(b: Uint8Array): ImageHeader {
   throw new Error("the JPEG data is truncated or has no frame header");
 }
 
-/** Format and size from the first bytes; throws if they are not a PNG or JPEG header. */
+/**
+ * Format and size from the first bytes.
+ *
+ * @throws {UnsupportedImageError} when they are not a PNG or JPEG header.
+ */
 export function readImageHeader(bytes: Uint8Array): ImageHeader {
   const format = sniffFormat(bytes);
-  if (format === null) throw new Error("not a PNG or JPEG image");
+  if (format === null) throw new UnsupportedImageError("not a PNG or JPEG image");
   const h = format === "png" ? pngHeader(bytes) : jpegHeader(bytes);
   if (!(h.width > 0 && h.height > 0)) throw new Error(`the ${format} header gives no pixels`);
   return h;

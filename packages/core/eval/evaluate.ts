@@ -10,7 +10,8 @@
  * @module
  */
 import type { Dataset, Sample } from "../data/dataset.ts";
-import type { Localizer, Prediction } from "../inference/tfjs_localizer.ts";
+import type { Localizer } from "../inference/localizer.ts";
+import type { Prediction } from "../inference/prediction.ts";
 import { LocalizationMetrics, type MetricsSummary } from "../metrics/localization_metrics.ts";
 
 /** Per-image result of an evaluation. */

@@ -160,7 +160,7 @@ export class LocalizeService {
     return overlayPng(l.image, l.prediction);
   }
 
-  /** The overlay in `format` (JPEG and WebP at quality 90: a fifth of the PNG). */
+  /** The overlay in `format` (JPEG and WebP at quality 90). */
   overlay(l: Localization, format: ImageFormat): Promise<Uint8Array> {
     return overlayPicture(l.image, l.prediction, format);
   }

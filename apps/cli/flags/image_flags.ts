@@ -1,7 +1,8 @@
 /**
- * The format of the pictures `predict` and `eval --overlays` write (overlays
- * and panels are photographs: JPEG is a seventh of a PNG's size, WebP a
- * tenth); masks are always PNG, which stays exact.
+ * The format of the pictures `predict` and `eval --overlays` write. Overlays
+ * and panels are photographs: a 775x522 GlaS overlay is 193 KB as JPEG and
+ * 121 KB as WebP against 685 KB as PNG. Masks are always PNG, which stays
+ * exact.
  *
  * @example
  * ```ts ignore

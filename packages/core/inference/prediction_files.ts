@@ -70,7 +70,10 @@ export function overlayPng(image: RgbImage, p: Prediction): Promise<Uint8Array> 
   return overlayPicture(image, p, "png");
 }
 
-/** The overlay in `format`: a photograph, so JPEG or WebP (quality 90) are a fifth of the PNG. */
+/**
+ * The overlay in `format`. It is a photograph: on a 775x522 GlaS image, JPEG
+ * and WebP (quality 90) are 28% and 18% of the PNG.
+ */
 export function overlayPicture(
   image: RgbImage,
   p: Prediction,

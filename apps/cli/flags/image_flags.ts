@@ -1,7 +1,7 @@
 /**
  * The format of the pictures `predict` and `eval --overlays` write. Overlays
  * and panels are photographs: a 775x522 GlaS overlay is 193 KB as JPEG and
- * 121 KB as WebP against 685 KB as PNG. Masks are always PNG, which stays
+ * 121 KB as WebP against 686 KB as PNG. Masks are always PNG, which stays
  * exact.
  *
  * @example

@@ -44,6 +44,9 @@ Deno.test("PNG round-trips exactly through the decoders, masks as black and whit
   };
   const maskPng = await encodeMaskPng(mask);
   assert.deepEqual(await decodeMask(maskPng, "mask.png"), mask);
+  // IHDR: 1 bit per pixel, grayscale; encodePng takes the same path for a mask.
+  assert.deepEqual([maskPng[24], maskPng[25]], [1, 0]);
+  assert.deepEqual(await encodePng(mask), maskPng);
   const pixels = await decodeImage(maskPng, "mask.png");
   assert.deepEqual(new Set(pixels.data), new Set([0, 255]), "foreground is white, not 1");
 });

@@ -50,7 +50,7 @@ DENO="$WORK/deno"
 "$DENO" --version | head -1
 
 # Vulkan: the machine's loader, else the carried one; NVIDIA's driver where mounted.
-if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1'; then
+if ! ldconfig -p 2>/dev/null | grep 'libvulkan\.so\.1' >/dev/null; then
   for deb in "$C"/libvulkan1_*.deb; do
     if command -v dpkg-deb >/dev/null; then
       dpkg-deb -x "$deb" "$WORK/vk"

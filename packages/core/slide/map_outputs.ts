@@ -1,0 +1,103 @@
+/**
+ * What becomes of the stitched map, row by row as the stitcher hands rows
+ * on: the binary mask (map >= threshold) packed for contour tracing and
+ * streamed into the pyramidal TIFF, its pixel count, and a thumbnail-sized
+ * heat map (mean of the map over each thumbnail pixel) with the fraction of
+ * mask in each thumbnail pixel. Nothing here grows with the map's height
+ * except the packed mask (one bit per map pixel).
+ *
+ * @example
+ * ```ts
+ * import { MapOutputs } from "./map_outputs.ts";
+ * const out = new MapOutputs(2, 2, 0.5, { width: 1, height: 1 }, null);
+ * await out.row(0, Float32Array.of(0.9, 0.1), Uint8Array.of(1, 1));
+ * await out.row(1, Float32Array.of(0.9, 0.1), Uint8Array.of(1, 1));
+ * [out.positives, out.heat()[0]]; // [2, 0.5]
+ * ```
+ * @module
+ */
+import { BitGrid } from "./bit_grid.ts";
+import type { PyramidTiffWriter } from "./tiff_writer.ts";
+
+/** For each of `n` thumbnail cells over `m` map cells, the map cells [start, end) it averages. */
+function spans(m: number, n: number): { start: Int32Array; end: Int32Array } {
+  const start = new Int32Array(n), end = new Int32Array(n);
+  const r = m / n;
+  for (let i = 0; i < n; i++) {
+    start[i] = Math.min(m - 1, Math.floor(i * r));
+    end[i] = Math.max(start[i] + 1, Math.min(m, Math.floor((i + 1) * r)));
+  }
+  return { start, end };
+}
+
+/** Receives finished map rows and keeps what the outputs need. */
+export class MapOutputs {
+  readonly mask: BitGrid;
+  positives = 0;
+  readonly #sum: Float64Array;
+  readonly #pos: Float64Array;
+  readonly #count: Float64Array;
+  readonly #cols: { start: Int32Array; end: Int32Array };
+  readonly #rows: { start: Int32Array; end: Int32Array };
+  readonly #bytes: Uint8Array;
+  /** First thumbnail row whose span may still hold a coming map row. */
+  #ty = 0;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly threshold: number,
+    readonly thumb: { width: number; height: number },
+    readonly tiff: PyramidTiffWriter | null,
+  ) {
+    this.mask = new BitGrid(width, height);
+    const n = thumb.width * thumb.height;
+    this.#sum = new Float64Array(n);
+    this.#pos = new Float64Array(n);
+    this.#count = new Float64Array(n);
+    this.#cols = spans(width, thumb.width);
+    this.#rows = spans(height, thumb.height);
+    this.#bytes = new Uint8Array(width);
+  }
+
+  /** Takes map row `y`: values in [0, 1], and 1 where a tile covered the pixel. */
+  async row(y: number, values: Float32Array, covered: Uint8Array): Promise<void> {
+    const w = this.width, bytes = this.#bytes, t = this.threshold;
+    for (let x = 0; x < w; x++) {
+      const on = covered[x] === 1 && values[x] >= t;
+      bytes[x] = on ? 255 : 0;
+      if (on) this.mask.set(x, y), this.positives++;
+    }
+    const { start: rs, end: re } = this.#rows;
+    const { start: cs, end: ce } = this.#cols;
+    const sum = this.#sum, pos = this.#pos, count = this.#count;
+    const tw = this.thumb.width, th = this.thumb.height;
+    // Thumbnail rows whose span holds map row y (several when the map is the coarser).
+    while (this.#ty < th && re[this.#ty] <= y) this.#ty++;
+    for (let ty = this.#ty; ty < th && rs[ty] <= y; ty++) {
+      for (let tx = 0; tx < tw; tx++) {
+        let s = 0, p = 0;
+        const a = cs[tx], b = ce[tx];
+        for (let x = a; x < b; x++) s += values[x], p += bytes[x];
+        const i = ty * tw + tx;
+        sum[i] += s;
+        pos[i] += p / 255;
+        count[i] += b - a;
+      }
+    }
+    if (this.tiff) await this.tiff.addRows(bytes);
+  }
+
+  /** Mean of the map over each thumbnail pixel. */
+  heat(): Float32Array {
+    return Float32Array.from(this.#sum, (s, i) => (this.#count[i] > 0 ? s / this.#count[i] : 0));
+  }
+
+  /** 1 where at least half of a thumbnail pixel's map pixels are in the mask. */
+  thumbMask(): Uint8Array {
+    return Uint8Array.from(
+      this.#pos,
+      (p, i) => (this.#count[i] > 0 && p / this.#count[i] >= 0.5 ? 1 : 0),
+    );
+  }
+}

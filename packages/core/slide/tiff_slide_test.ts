@@ -1,0 +1,126 @@
+// Reading tiled pyramidal TIFF written by vips: JPEG tiles (with the shared
+// JPEGTables that libtiff writes, as in SVS), LZW, deflate, BigTIFF; regions
+// that straddle tiles and the slide's edge; the scale from resolution tags.
+import assert from "node:assert/strict";
+import {
+  FIXTURE_COLORS,
+  fixtureImage,
+  fixtureRegion,
+  hasVips,
+  vipsSlide,
+} from "../_testing/slide_fixtures.ts";
+import { aperioMpp, openTiffSlide, resolutionMpp } from "./tiff_slide.ts";
+import type { RandomAccessReader } from "./slide.ts";
+
+const vips = hasVips();
+
+function bytesReader(bytes: Uint8Array): RandomAccessReader {
+  return (offset, length) => Promise.resolve(bytes.subarray(offset, offset + length));
+}
+
+/** Mean absolute difference from the fixture's clean colours over a region, per channel value. */
+function meanError(
+  data: Uint8Array,
+  x0: number,
+  y0: number,
+  w: number,
+  h: number,
+  W: number,
+  H: number,
+) {
+  let err = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const c = FIXTURE_COLORS[fixtureRegion(x0 + x, y0 + y, W, H)];
+      for (let k = 0; k < 3; k++) err += Math.abs(data[3 * (y * w + x) + k] - c[k]);
+    }
+  }
+  return err / (3 * w * h);
+}
+
+for (const compression of ["jpeg", "lzw", "deflate"] as const) {
+  Deno.test({
+    name: `openTiffSlide reads a vips ${compression} pyramid region by region`,
+    ignore: !vips,
+    async fn() {
+      const dir = await Deno.makeTempDir();
+      try {
+        const W = 700, H = 500;
+        const image = fixtureImage(W, H);
+        const path = await vipsSlide(dir, "s.tif", image, {
+          compression,
+          bigtiff: compression === "lzw",
+        });
+        const slide = await openTiffSlide(bytesReader(await Deno.readFile(path)), path);
+        // vips halves (rounding down) until a level fits one 128 tile.
+        assert.deepEqual(slide.levels.map((l) => l.width), [700, 350, 175, 87]);
+        assert.equal(slide.mpp, null); // vips's default 1 px/mm is no microscope scale
+        // A region across tile borders (128 px tiles) and over the right edge.
+        const r = await slide.readRegion(0, 600, 100, 150, 200);
+        assert.equal(r.width * r.height * 3, r.data.length);
+        for (let y = 0; y < 200; y++) {
+          for (let x = 100; x < 150; x++) {
+            assert.deepEqual([...r.data.subarray(3 * (y * 150 + x), 3 * (y * 150 + x) + 3)], [
+              255,
+              255,
+              255,
+            ]);
+          }
+        }
+        const inner = await slide.readRegion(0, 60, 90, 400, 300);
+        if (compression === "jpeg") {
+          // Lossy: the noise (+-3) and JPEG's error at Q 92 on sharp edges keep the
+          // mean error against the clean colours within a few levels; a colour-space
+          // mistake (YCbCr read as RGB) would be off by tens.
+          assert.ok(meanError(inner.data, 60, 90, 400, 300, W, H) < 4);
+        } else {
+          // Lossless: exactly the pixels written.
+          for (let y = 0; y < 300; y++) {
+            const row = image.data.subarray(3 * ((90 + y) * W + 60), 3 * ((90 + y) * W + 460));
+            assert.deepEqual(inner.data.subarray(3 * 400 * y, 3 * 400 * (y + 1)), row);
+          }
+        }
+        // Level 2 is a quarter: at u 0.42, v 0.4 (region 1, off its hole) it keeps region 1's colour.
+        const l2 = await slide.readRegion(2, 73, 50, 1, 1);
+        assert.ok(Math.abs(l2.data[0] - FIXTURE_COLORS[1][0]) < 12, `level 2 pixel ${l2.data}`);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+}
+
+Deno.test({
+  name: "openTiffSlide takes the scale from resolution tags",
+  ignore: !vips,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const path = await vipsSlide(dir, "r.tif", fixtureImage(300, 200), { mpp: 0.5 });
+      const slide = await openTiffSlide(bytesReader(await Deno.readFile(path)), path);
+      assert.ok(slide.mpp !== null);
+      assert.ok(Math.abs(slide.mpp.x - 0.5) < 1e-6 && Math.abs(slide.mpp.y - 0.5) < 1e-6);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("openTiffSlide names the file when it is not a TIFF", async () => {
+  const bytes = new TextEncoder().encode("not a tiff at all, just text".repeat(50));
+  await assert.rejects(
+    openTiffSlide(bytesReader(bytes), "fake.tif"),
+    /fake\.tif: not a readable TIFF/,
+  );
+});
+
+Deno.test("aperioMpp and resolutionMpp read the scale, and refuse implausible ones", () => {
+  assert.equal(
+    aperioMpp("Aperio Image Library v11.2.1 \n46000x32914 |AppMag = 20|MPP = 0.4990|"),
+    0.499,
+  );
+  assert.equal(aperioMpp("Generic TIFF |MPP = 0.5"), null);
+  assert.deepEqual(resolutionMpp([20000, 1], [40000, 1], 3), { x: 0.5, y: 0.25 });
+  assert.equal(resolutionMpp([10, 1], [10, 1], 3), null); // 1 px/mm
+  assert.equal(resolutionMpp([20000, 1], [20000, 1], 1), null); // no unit
+});

@@ -101,16 +101,15 @@ function stripBytes(image: GeoTIFFImage): number {
 
 /** Opens a tiled TIFF slide through `read`; `name` goes into every error. */
 export async function openTiffSlide(read: RandomAccessReader, name: string): Promise<Slide> {
-  let tiff: GeoTIFF;
+  const images: GeoTIFFImage[] = [];
   try {
     // deno-lint-ignore no-explicit-any
-    tiff = await GeoTIFF.fromSource(sourceOf(read) as any);
+    const tiff = await GeoTIFF.fromSource(sourceOf(read) as any);
+    const count = await tiff.getImageCount();
+    for (let i = 0; i < count; i++) images.push(await tiff.getImage(i));
   } catch (e) {
     throw new Error(`${name}: not a readable TIFF (${(e as Error).message})`);
   }
-  const count = await tiff.getImageCount();
-  const images: GeoTIFFImage[] = [];
-  for (let i = 0; i < count; i++) images.push(await tiff.getImage(i));
   const base = images[0];
   checkReadable(base, name, 0);
   if (!base.isTiled && stripBytes(base) > MAX_STRIP_BYTES) {

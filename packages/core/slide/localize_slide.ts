@@ -253,21 +253,16 @@ export async function localizeSlide(
   const votes = new Array(model.classes.length).fill(0);
   const seconds = { read: 0, model: 0, stitch: 0 };
   let done = 0, analysed = 0;
-  const timedRead = async (t: Tile) => {
-    const t0 = performance.now();
-    const image = await readTile(slide, grid, t);
-    seconds.read += (performance.now() - t0) / 1000;
-    return image;
-  };
-  // The next tile is read while the model works on the current one.
+  // Tiles are read one at a time: decoding is JavaScript on this thread, so reading
+  // ahead while the model runs would gain only the file I/O.
   let k = 0;
-  let next = todo.length > 0 ? timedRead(todo[0]) : null;
   for (const row of plan.rows) {
     for (const t of row) {
       if (k < todo.length && todo[k] === t) {
-        const image = await next!;
         k++;
-        next = k < todo.length ? timedRead(todo[k]) : null;
+        const tr = performance.now();
+        const image = await readTile(slide, grid, t);
+        seconds.read += (performance.now() - tr) / 1000;
         const t0 = performance.now();
         const p = await model.predict(image);
         const t1 = performance.now();

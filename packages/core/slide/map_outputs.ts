@@ -34,9 +34,10 @@ function spans(m: number, n: number): { start: Int32Array; end: Int32Array } {
 export class MapOutputs {
   readonly mask: BitGrid;
   positives = 0;
-  readonly #sum: Float64Array;
-  readonly #pos: Float64Array;
-  readonly #count: Float64Array;
+  // Float32 sums: a thumbnail pixel averages at most a few thousand map pixels in [0, 1].
+  readonly #sum: Float32Array;
+  readonly #pos: Float32Array;
+  readonly #count: Float32Array;
   readonly #cols: { start: Int32Array; end: Int32Array };
   readonly #rows: { start: Int32Array; end: Int32Array };
   readonly #bytes: Uint8Array;
@@ -52,9 +53,9 @@ export class MapOutputs {
   ) {
     this.mask = new BitGrid(width, height);
     const n = thumb.width * thumb.height;
-    this.#sum = new Float64Array(n);
-    this.#pos = new Float64Array(n);
-    this.#count = new Float64Array(n);
+    this.#sum = new Float32Array(n);
+    this.#pos = new Float32Array(n);
+    this.#count = new Float32Array(n);
     this.#cols = spans(width, thumb.width);
     this.#rows = spans(height, thumb.height);
     this.#bytes = new Uint8Array(width);
@@ -90,14 +91,17 @@ export class MapOutputs {
 
   /** Mean of the map over each thumbnail pixel. */
   heat(): Float32Array {
-    return Float32Array.from(this.#sum, (s, i) => (this.#count[i] > 0 ? s / this.#count[i] : 0));
+    const sum = this.#sum, count = this.#count;
+    const out = new Float32Array(sum.length);
+    for (let i = 0; i < sum.length; i++) out[i] = count[i] > 0 ? sum[i] / count[i] : 0;
+    return out;
   }
 
   /** 1 where at least half of a thumbnail pixel's map pixels are in the mask. */
   thumbMask(): Uint8Array {
-    return Uint8Array.from(
-      this.#pos,
-      (p, i) => (this.#count[i] > 0 && p / this.#count[i] >= 0.5 ? 1 : 0),
-    );
+    const pos = this.#pos, count = this.#count;
+    const out = new Uint8Array(pos.length);
+    for (let i = 0; i < pos.length; i++) out[i] = count[i] > 0 && pos[i] >= 0.5 * count[i] ? 1 : 0;
+    return out;
   }
 }

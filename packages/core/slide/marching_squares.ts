@@ -159,6 +159,42 @@ export function pointInRing(x: number, y: number, ring: Ring): boolean {
   return inside;
 }
 
+/**
+ * Point-in-ring queries on a long ring in time proportional to the edges
+ * that cross the query's row: edges bucketed by the unit rows they span.
+ */
+class RingIndex {
+  readonly #buckets = new Map<number, number[]>();
+
+  constructor(readonly ring: Ring) {
+    const n = ring.length;
+    for (let i = 0, j = n - 2; i < n; j = i, i += 2) {
+      const lo = Math.floor(Math.min(ring[i + 1], ring[j + 1]));
+      const hi = Math.floor(Math.max(ring[i + 1], ring[j + 1]));
+      for (let b = lo; b <= hi; b++) {
+        let list = this.#buckets.get(b);
+        if (list === undefined) this.#buckets.set(b, list = []);
+        list.push(i);
+      }
+    }
+  }
+
+  /** Same answer as `pointInRing(x, y, ring)`. */
+  contains(x: number, y: number): boolean {
+    const ring = this.ring, n = ring.length;
+    let inside = false;
+    for (const i of this.#buckets.get(Math.floor(y)) ?? []) {
+      const j = i === 0 ? n - 2 : i - 2;
+      const yi = ring[i + 1], yj = ring[j + 1];
+      if ((yi > y) !== (yj > y)) {
+        const xc = ring[i] + ((y - yi) * (ring[j] - ring[i])) / (yj - yi);
+        if (x < xc) inside = !inside;
+      }
+    }
+    return inside;
+  }
+}
+
 function bbox(ring: Ring): [number, number, number, number] {
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
   for (let i = 0; i < ring.length; i += 2) {
@@ -175,27 +211,49 @@ function bbox(ring: Ring): [number, number, number, number] {
  */
 export function maskPolygons(g: BitGrid): Polygon[] {
   const rings = traceRings(g);
-  const outers: { ring: Ring; area: number; box: number[] }[] = [];
+  const outers: { ring: Ring; area: number; box: number[]; index: RingIndex | null }[] = [];
   const holes: Ring[] = [];
   for (const ring of rings) {
     const a = signedArea2(ring);
-    if (a < 0) outers.push({ ring, area: -a, box: bbox(ring) });
+    if (a < 0) outers.push({ ring, area: -a, box: bbox(ring), index: null });
     else holes.push(ring);
   }
+  // Smallest first: the first outer ring around a hole is the one it belongs to.
+  outers.sort((a, b) => a.area - b.area);
   const polygons: Polygon[] = outers.map((o) => [o.ring]);
-  for (const hole of holes) {
-    // A hole belongs to the smallest outer ring around it; any of its vertices
-    // lies strictly inside that ring (rings never cross).
-    const x = hole[0], y = hole[1];
-    let best = -1;
-    for (let k = 0; k < outers.length; k++) {
-      const [x0, y0, x1, y1] = outers[k].box;
-      if (x < x0 || x > x1 || y < y0 || y > y1) continue;
-      if (best >= 0 && outers[k].area >= outers[best].area) continue;
-      if (pointInRing(x, y, outers[k].ring)) best = k;
+  // Outer rings by the grid cells their boxes overlap (kept smallest first), so that a
+  // hole meets only the rings near it.
+  const CELL = 64;
+  const across = Math.ceil((g.width + 2) / CELL) + 1;
+  const cells = new Map<number, number[]>();
+  outers.forEach((o, k) => {
+    const [x0, y0, x1, y1] = o.box;
+    for (let cy = Math.floor(y0 / CELL); cy <= Math.floor(y1 / CELL); cy++) {
+      for (let cx = Math.floor(x0 / CELL); cx <= Math.floor(x1 / CELL); cx++) {
+        const key = cy * across + cx;
+        let list = cells.get(key);
+        if (list === undefined) cells.set(key, list = []);
+        list.push(k);
+      }
     }
-    if (best < 0) throw new Error("a hole lies outside every outer contour");
-    polygons[best].push(hole);
+  });
+  for (const hole of holes) {
+    // Any vertex of a hole lies strictly inside its outer ring (rings never cross).
+    const [hx0, hy0, hx1, hy1] = bbox(hole);
+    const x = hole[0], y = hole[1];
+    let owner = -1;
+    for (const k of cells.get(Math.floor(y / CELL) * across + Math.floor(x / CELL)) ?? []) {
+      const o = outers[k];
+      const [x0, y0, x1, y1] = o.box;
+      if (hx0 < x0 || hx1 > x1 || hy0 < y0 || hy1 > y1) continue;
+      if (o.ring.length > 256) {
+        o.index ??= new RingIndex(o.ring);
+        if (o.index.contains(x, y)) owner = k;
+      } else if (pointInRing(x, y, o.ring)) owner = k;
+      if (owner >= 0) break;
+    }
+    if (owner < 0) throw new Error("a hole lies outside every outer contour");
+    polygons[owner].push(hole);
   }
   return polygons;
 }

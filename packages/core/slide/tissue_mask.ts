@@ -90,13 +90,13 @@ export function tissueMask(
 
 /** Answers "how much tissue in this level-0 rectangle" in constant time (integral image). */
 export class TissueCoverage {
-  readonly #sums: Float64Array;
+  readonly #sums: Uint32Array;
   readonly #w: number;
 
   constructor(readonly mask: TissueMask) {
     const { width: w, height: h, data } = mask;
     this.#w = w + 1;
-    const s = new Float64Array((w + 1) * (h + 1));
+    const s = new Uint32Array((w + 1) * (h + 1));
     for (let y = 0; y < h; y++) {
       let row = 0;
       for (let x = 0; x < w; x++) {

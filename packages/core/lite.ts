@@ -30,10 +30,11 @@ export {
 export {
   type Config,
   CONFIG_FIELDS,
+  ConfigError,
+  type ConfigProblem,
   type FieldSpec,
   type PresetName,
   PRESETS,
-  toFlag,
   validateConfig,
   withOverrides,
 } from "./config/config.ts";
@@ -82,9 +83,16 @@ export {
   type ReadFile,
   type Sample,
 } from "./data/dataset.ts";
-export { augment, type AugmentOptions, normalizeInto, reflectIndex } from "./data/augment.ts";
+export { augment, type AugmentOptions } from "./data/augment.ts";
+export {
+  NORMALIZATION,
+  type Normalization,
+  normalizationProblem,
+  normalizeChw,
+  normalizeInto,
+} from "./data/normalize.ts";
 export { colorJitter, type JitterOptions } from "./data/color_jitter.ts";
-export { cropBack, cropStart, padAmounts, padForInference } from "./data/padding.ts";
+export { cropBack, cropStart, padAmounts, padForInference, reflectIndex } from "./data/padding.ts";
 export {
   SYNTHETIC_CLASSES,
   syntheticDataset,
@@ -102,7 +110,7 @@ export {
 } from "./metrics/localization_metrics.ts";
 export { constantMaskScores } from "./eval/floors.ts";
 
-export type { NamedArray } from "./nn/module.ts";
+export type { NamedArray } from "./util/named_array.ts";
 export {
   decodeSafetensors,
   encodeSafetensors,
@@ -113,8 +121,6 @@ export {
   type Checkpoint,
   decodeCheckpoint,
   encodeCheckpoint,
-  NORMALIZATION,
-  type Normalization,
   type TrainState,
 } from "./io/checkpoint.ts";
 export { hwioToOihw, oihwToHwio } from "./io/layout.ts";
@@ -122,6 +128,7 @@ export {
   type ImportOptions,
   importWeights,
   isBackboneParameter,
+  WeightsMismatchError,
   type WeightsReport,
   type WeightsTarget,
 } from "./io/import_weights.ts";

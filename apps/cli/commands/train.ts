@@ -28,7 +28,6 @@ import {
   NAMING_SCHEMES,
   type PresetName,
   PRESETS,
-  toFlag,
   Trainer,
   type TrainerOptions,
   withOverrides,
@@ -40,6 +39,7 @@ import {
   configOverrides,
   parseCommand,
   str,
+  toFlag,
   UsageError,
 } from "../args.ts";
 import { BACKEND_HELP, startBackend } from "../flags/backend_flags.ts";
@@ -315,7 +315,7 @@ export async function train(argv: string[]): Promise<number> {
       const kept = trainer.epoch > 0
         ? `the last good checkpoint is ${join(runDir, CHECKPOINTS.last)} (epoch ${trainer.epoch})`
         : "no checkpoint was written";
-      console.error(`error: training diverged: ${err.message}\n${kept}`);
+      console.error(`error: training diverged: ${err.message}; try a lower --lr\n${kept}`);
       trainer.dispose();
       return 1;
     }

@@ -1,7 +1,7 @@
 /**
  * Training augmentation, in the reference's order: reflect padding by a
  * fraction of each side, a random crop, horizontal and vertical flips, colour
- * jitter, then normalisation to [-1, 1] ((v/255 - 0.5) / 0.5).
+ * jitter, then the model's normalisation (the reference's maps to [-1, 1]).
  *
  * Deliberate difference: when the padded image is still smaller than the
  * crop, it is reflect-padded up to the crop size instead of failing.
@@ -17,6 +17,8 @@
 import type { Rng } from "../util/rng.ts";
 import { colorJitter, type JitterOptions } from "./color_jitter.ts";
 import type { RgbImage } from "./image.ts";
+import { NORMALIZATION, type Normalization, normalizeInto } from "./normalize.ts";
+import { reflectIndex } from "./padding.ts";
 
 /** Augmentation settings. */
 export interface AugmentOptions extends JitterOptions {
@@ -30,20 +32,6 @@ export interface AugmentOptions extends JitterOptions {
   vflip: number;
 }
 
-/** numpy's 'reflect' index (edge not repeated), for any offset. */
-export function reflectIndex(i: number, n: number): number {
-  if (n === 1) return 0;
-  const period = 2 * (n - 1);
-  let m = i % period;
-  if (m < 0) m += period;
-  return m < n ? m : period - m;
-}
-
-/** Writes 8-bit RGB values as floats in [-1, 1] into `out` at `offset`. */
-export function normalizeInto(px: Uint8Array, out: Float32Array, offset = 0): void {
-  for (let i = 0; i < px.length; i++) out[offset + i] = px[i] / 127.5 - 1;
-}
-
 /** Crops, flips and jitters one image into `out` (crop*crop*3 floats at `offset`). */
 export function augment(
   img: RgbImage,
@@ -51,6 +39,7 @@ export function augment(
   rng: Rng,
   out: Float32Array,
   offset = 0,
+  normalization: Normalization = NORMALIZATION,
 ): void {
   const { width: w, height: h, data } = img;
   const c = o.crop;
@@ -82,5 +71,5 @@ export function augment(
     }
   }
   colorJitter(px, o, rng);
-  normalizeInto(px, out, offset);
+  normalizeInto(px, normalization, out, offset);
 }

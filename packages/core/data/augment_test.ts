@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Rng } from "../util/rng.ts";
-import { augment, normalizeInto, reflectIndex } from "./augment.ts";
+import { augment } from "./augment.ts";
+import { NORMALIZATION, normalizeInto } from "./normalize.ts";
 import {
   adjustBrightness,
   adjustContrast,
@@ -9,7 +10,7 @@ import {
   colorJitter,
   luma,
 } from "./color_jitter.ts";
-import { cropBack, cropStart, padAmounts, padForInference } from "./padding.ts";
+import { cropBack, cropStart, padAmounts, padForInference, reflectIndex } from "./padding.ts";
 
 const NO_JITTER = { brightness: 0, contrast: 0, saturation: 0, hue: 0 };
 
@@ -103,7 +104,7 @@ Deno.test("colour jitter follows PIL's blends on hand-computed pixels", () => {
 
 Deno.test("normalisation maps 0..255 to -1..1", () => {
   const out = new Float32Array(3);
-  normalizeInto(Uint8Array.from([0, 255, 51]), out);
+  normalizeInto(Uint8Array.from([0, 255, 51]), NORMALIZATION, out);
   assert.ok(
     Math.abs(out[0] + 1) < 1e-7 && Math.abs(out[1] - 1) < 1e-7 && Math.abs(out[2] + 0.6) < 1e-6,
   );
@@ -116,11 +117,15 @@ Deno.test("inference padding and crop-back follow the reference formulas", () =>
   // The reference's crop is one pixel off its own padding when the pad is odd.
   assert.equal(cropStart(544, 522), 11);
   assert.equal(cropStart(800, 775), 13);
-  const p = padForInference({
-    width: 3,
-    height: 2,
-    data: Uint8Array.from({ length: 18 }, (_, i) => i * 10),
-  }, 4);
+  const p = padForInference(
+    {
+      width: 3,
+      height: 2,
+      data: Uint8Array.from({ length: 18 }, (_, i) => i * 10),
+    },
+    NORMALIZATION,
+    4,
+  );
   assert.equal(p.width, 4);
   assert.equal(p.height, 4);
   const map = Float32Array.from({ length: 16 }, (_, i) => i);

@@ -14,8 +14,17 @@
  * ```
  * @module
  */
-import { normalizeInto, reflectIndex } from "./augment.ts";
 import type { RgbImage } from "./image.ts";
+import { type Normalization, normalizeInto } from "./normalize.ts";
+
+/** numpy's 'reflect' index (edge not repeated), for any offset. */
+export function reflectIndex(i: number, n: number): number {
+  if (n === 1) return 0;
+  const period = 2 * (n - 1);
+  let m = i % period;
+  if (m < 0) m += period;
+  return m < n ? m : period - m;
+}
 
 /** Padding [before, after] that makes `s` a multiple of `m`. */
 export function padAmounts(s: number, m = 32): [number, number] {
@@ -36,8 +45,8 @@ export interface PaddedInput {
   width: number;
 }
 
-/** Reflect-pads to multiples of `m` and normalises to [-1, 1]. */
-export function padForInference(img: RgbImage, m = 32): PaddedInput {
+/** Reflect-pads to multiples of `m` and normalises as the model was trained. */
+export function padForInference(img: RgbImage, normalization: Normalization, m = 32): PaddedInput {
   const [top, bottom] = padAmounts(img.height, m);
   const [left, right] = padAmounts(img.width, m);
   const height = img.height + top + bottom;
@@ -54,7 +63,7 @@ export function padForInference(img: RgbImage, m = 32): PaddedInput {
     }
   }
   const data = new Float32Array(px.length);
-  normalizeInto(px, data);
+  normalizeInto(px, normalization, data);
   return { data, height, width };
 }
 

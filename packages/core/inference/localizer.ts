@@ -17,7 +17,7 @@
  * @module
  */
 import type { RgbImage } from "../data/image.ts";
-import type { Normalization } from "../io/checkpoint.ts";
+import type { Normalization } from "../data/normalize.ts";
 import type { Method } from "../config/options.ts";
 import type { Prediction } from "./prediction.ts";
 

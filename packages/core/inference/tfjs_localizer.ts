@@ -17,6 +17,7 @@
 import { tf } from "../backend/tf.ts";
 import type { Config } from "../config/config.ts";
 import { cropBack, padForInference } from "../data/padding.ts";
+import { NORMALIZATION } from "../data/normalize.ts";
 import type { RgbImage } from "../data/image.ts";
 import { type Checkpoint, decodeCheckpoint } from "../io/checkpoint.ts";
 import { Rng } from "../util/rng.ts";
@@ -47,7 +48,7 @@ export class Localizer {
 
   /** Classifies `image` and localizes what the decision rests on. */
   async predict(image: RgbImage): Promise<Prediction> {
-    const padded = padForInference(image);
+    const padded = padForInference(image, NORMALIZATION);
     const outs = tf.tidy(() => {
       const x = tf.tensor4d(padded.data, [1, padded.height, padded.width, 3]);
       const out = this.net.inferMaps(x);

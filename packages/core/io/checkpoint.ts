@@ -12,22 +12,14 @@
  * ```
  * @module
  */
-import { type Config, validateConfig } from "../config/config.ts";
-import type { NamedArray } from "../nn/module.ts";
+import { type Config, ConfigError, validateConfig } from "../config/config.ts";
+import type { NamedArray } from "../util/named_array.ts";
+import { NORMALIZATION, type Normalization } from "../data/normalize.ts";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
 
 const FORMAT = "pointwise-checkpoint";
 const VERSION = "1";
 const MOMENTUM = "optimizer.momentum.";
-
-/** Input normalisation: x = (pixel/255 - mean) / std per channel. */
-export interface Normalization {
-  mean: [number, number, number];
-  std: [number, number, number];
-}
-
-/** The reference's normalisation, to [-1, 1]. */
-export const NORMALIZATION: Normalization = { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
 
 /** Everything needed to continue training exactly where it stopped. */
 export interface TrainState {
@@ -96,7 +88,7 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   }
   const problems = validateConfig(config, true);
   if (problems.length > 0) {
-    throw new Error(`${name}: invalid config in checkpoint: ${problems.join("; ")}`);
+    throw new ConfigError(problems, name);
   }
   const classes = parseJson<string[]>(metadata.classes, "class list", name);
   if (

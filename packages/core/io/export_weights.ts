@@ -10,8 +10,9 @@
  * ```
  * @module
  */
-import type { NamedArray } from "../nn/module.ts";
-import { type Checkpoint, NORMALIZATION } from "./checkpoint.ts";
+import type { NamedArray } from "../util/named_array.ts";
+import { NORMALIZATION } from "../data/normalize.ts";
+import type { Checkpoint } from "./checkpoint.ts";
 import { hwioToOihw } from "./layout.ts";
 import { encodeSafetensors } from "./safetensors.ts";
 

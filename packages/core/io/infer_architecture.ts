@@ -10,7 +10,7 @@
  * @module
  */
 import type { Arch } from "../config/options.ts";
-import type { NamedArray } from "../nn/module.ts";
+import type { NamedArray } from "../util/named_array.ts";
 
 /** What the tensors say about the network. */
 export interface InferredArchitecture {

@@ -130,7 +130,7 @@ Deno.test("checkpoints round-trip config, classes, weights, optimiser and traini
         encodeCheckpoint({ config: partial as typeof PRESETS.cpu, classes: ["a", "b"], weights }),
         "old.safetensors",
       ),
-    /old\.safetensors: invalid config in checkpoint: missing setting 'maskUpsample'/,
+    /old\.safetensors: invalid config in checkpoint: setting 'maskUpsample' is missing/,
   );
   const plain = encodeSafetensors(weights, {});
   assert.throws(

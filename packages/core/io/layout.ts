@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import type { NamedArray } from "../nn/module.ts";
+import type { NamedArray } from "../util/named_array.ts";
 
 function permute4(t: NamedArray, perm: [number, number, number, number]): NamedArray {
   if (t.shape.length !== 4) return t;

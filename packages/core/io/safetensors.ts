@@ -16,7 +16,7 @@
  * ```
  * @module
  */
-import type { NamedArray } from "../nn/module.ts";
+import type { NamedArray } from "../util/named_array.ts";
 
 const FLOAT_BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2 };
 const OTHER_BYTES: Record<string, number> = {

@@ -13,6 +13,7 @@
  * @module
  */
 import { tf } from "../backend/tf.ts";
+import type { NamedArray } from "../util/named_array.ts";
 import type { Rng } from "../util/rng.ts";
 
 /** What a forward pass needs beyond its input. */
@@ -21,12 +22,6 @@ export interface ForwardContext {
   training: boolean;
   /** Source of dropout masks; required when training with dropout. */
   rng?: Rng;
-}
-
-/** A named tensor as plain data, for checkpoints. */
-export interface NamedArray {
-  shape: number[];
-  data: Float32Array;
 }
 
 /** Ordered, named variables of a model. */

@@ -24,9 +24,9 @@
  */
 import type { Checkpoint } from "../io/checkpoint.ts";
 import type { UpsampleMode } from "../config/options.ts";
-import { NORMALIZATION } from "../io/checkpoint.ts";
+import { NORMALIZATION } from "../data/normalize.ts";
 import { hwioToOihw } from "../io/layout.ts";
-import type { NamedArray } from "../nn/module.ts";
+import type { NamedArray } from "../util/named_array.ts";
 import { foldBatchNorm } from "./fold_batch_norm.ts";
 import { floatValue, GraphBuilder, onnx } from "./graph_builder.ts";
 

@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import type { NamedArray } from "../nn/module.ts";
+import type { NamedArray } from "../util/named_array.ts";
 
 /** A BatchNorm's parameters and running statistics. */
 export interface BatchNormParams {

@@ -13,7 +13,7 @@
  * @module
  */
 import { tf } from "../backend/tf.ts";
-import type { NamedArray } from "../nn/module.ts";
+import type { NamedArray } from "../util/named_array.ts";
 import { SGD_UPDATE } from "../backend/wasm_kernels/sgd_update.ts";
 
 /** Optimiser settings. */

@@ -14,6 +14,7 @@
  * deno task bench:slide                              # 20k x 20k, both runtimes, cpu-preset model
  * deno task bench:slide --size 50000 --runtimes onnx  # the 50k target
  * deno task bench:slide --size 2000 --model tiny      # a quick check that it works
+ * deno task bench:slide --size 50000 --runtimes ""  # only write the slide
  * ```
  * @module
  */
@@ -152,7 +153,11 @@ async function peakRss(pid: number): Promise<number> {
 const slidePath = await benchSlide(SIZE);
 const models = await benchModels(values.model!);
 const rows: Record<string, unknown>[] = [];
-for (const runtime of values.runtimes!.split(",")) {
+const runtimes = values.runtimes!.split(",").filter((r) => r !== "");
+for (const r of runtimes) {
+  if (r !== "tfjs" && r !== "onnx") throw new Error(`--runtimes takes tfjs and onnx, not ${r}`);
+}
+for (const runtime of runtimes) {
   const out = join(DIR, `run_${SIZE}_${runtime}`);
   const child = new Deno.Command(Deno.execPath(), {
     args: [

@@ -5,8 +5,46 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { check } from "@placemarkio/check-geojson";
 import { openTiffSlide } from "@pointwise/core/slide";
-import { fixtureImage, hasVips, vipsSlide } from "../packages/core/_testing/slide_fixtures.ts";
 import { listDir, runScript, tinyCheckpoint, tinyOnnx } from "./_helpers.ts";
+
+/** True when Debian's `vips` (libvips-tools) runs here. */
+function hasVips(): boolean {
+  try {
+    return new Deno.Command("vips", { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A 900x600 slide at 0.5 µm/px, JPEG tiles of 128, full pyramid: white glass
+ * with a pink and a purple stained rectangle (a third of the area).
+ */
+async function fixtureSlide(dir: string): Promise<string> {
+  const w = 900, h = 600;
+  const header = new TextEncoder().encode(`P6\n${w} ${h}\n255\n`);
+  const ppm = new Uint8Array(header.length + 3 * w * h).fill(244);
+  ppm.set(header);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const c = x > 100 && x < 400 && y > 150 && y < 450
+        ? [200, 60, 140]
+        : x > 550 && x < 800 && y > 300 && y < 550
+        ? [90, 60, 170]
+        : null;
+      if (c) ppm.set(c, header.length + 3 * (y * w + x));
+    }
+  }
+  await Deno.writeFile(join(dir, "fixture.ppm"), ppm);
+  const path = join(dir, "fixture.tif");
+  const args = ["tiffsave", join(dir, "fixture.ppm"), path, "--tile", "--tile-width", "128"];
+  args.push("--tile-height", "128", "--pyramid", "--compression", "jpeg", "--Q", "92");
+  args.push("--xres", "2000", "--yres", "2000"); // pixels per mm: 0.5 µm/px
+  const out = await new Deno.Command("vips", { args }).output();
+  if (!out.success) throw new Error("vips could not write the fixture slide");
+  return path;
+}
 
 const vips = hasVips();
 const tmp = await Deno.makeTempDir({ prefix: "pointwise-slide-" });
@@ -19,10 +57,7 @@ if (vips) {
   await Deno.writeFile(models.tfjs, (await tinyCheckpoint()).bytes);
   await Deno.writeFile(models.onnx, await tinyOnnx());
   // 0.5 µm/px at level 0, so --mpp 1 must read level 1 (450x300).
-  slidePath = await vipsSlide(tmp, "fixture.tif", fixtureImage(900, 600), {
-    compression: "jpeg",
-    mpp: 0.5,
-  });
+  slidePath = await fixtureSlide(tmp);
 }
 
 const slide = (args: string[]) =>

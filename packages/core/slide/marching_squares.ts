@@ -18,7 +18,7 @@
  * ```
  * @module
  */
-import { BitGrid } from "./bit_grid.ts";
+import type { BitGrid } from "./bit_grid.ts";
 
 /** A closed ring [x0, y0, x1, y1, ...], the first point not repeated. */
 export type Ring = number[];

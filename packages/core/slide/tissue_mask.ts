@@ -122,7 +122,11 @@ export class TissueCoverage {
 }
 
 /** Size of a thumbnail whose longer side is at most `maxSide`. */
-export function thumbnailSize(width: number, height: number, maxSide: number) {
+export function thumbnailSize(
+  width: number,
+  height: number,
+  maxSide: number,
+): { width: number; height: number } {
   const f = Math.max(1, Math.max(width, height) / maxSide);
   return { width: Math.max(1, Math.round(width / f)), height: Math.max(1, Math.round(height / f)) };
 }

@@ -3,8 +3,8 @@
  * `pointwise slide` on a generated slide, once per runtime (TensorFlow.js and
  * onnxruntime-web), each in its own process on the threads asked (2 by
  * default). The slide is written by vips (libvips-tools) into `out/bench/`
- * and kept for later runs: tissue-like blobs (Perlin noise, about a third of
- * the area) with a fine Perlin texture on white glass, JPEG tiles (Q 85),
+ * and kept for later runs: tissue-like blobs (Perlin noise: about half of the
+ * area with `--tissue dense`, a few fragments with `sparse`) with a fine Perlin texture and pixel noise on white glass, JPEG tiles (Q 85),
  * 256-pixel tiles, a full pyramid, 0.25 µm/px. Peak RSS is the child's
  * VmHWM, polled from /proc every 100 ms (reading another process's /proc entry needs
  * `-A` in Deno, hence the task's flag). A benchmark, not a test.
@@ -13,6 +13,7 @@
  * ```sh
  * deno task bench:slide                              # 20k x 20k, both runtimes, cpu-preset model
  * deno task bench:slide --size 50000 --runtimes onnx  # the 50k target
+ * deno task bench:slide --tissue sparse               # a few tissue fragments: most tiles skipped
  * deno task bench:slide --size 2000 --model tiny      # a quick check that it works
  * deno task bench:slide --size 50000 --runtimes ""  # only write the slide
  * ```
@@ -41,9 +42,14 @@ const { values } = parseArgs({
     overlap: { type: "string", default: "128" },
     level: { type: "string", default: "0" },
     dir: { type: "string", default: "out/bench" },
+    tissue: { type: "string", default: "dense" },
   },
 });
 const SIZE = Number(values.size);
+/** Perlin level below which the slide is glass: "dense" leaves about half the slide tissue, "sparse" a few small fragments. */
+const GLASS_BELOW: Record<string, string> = { dense: "0.1", sparse: "0.45" };
+if (!(values.tissue! in GLASS_BELOW)) throw new Error("--tissue takes dense or sparse");
+const NAME = `slide_${SIZE}_${values.tissue}`;
 const DIR = values.dir!;
 await Deno.mkdir(DIR, { recursive: true });
 
@@ -56,7 +62,7 @@ async function vips(...args: string[]): Promise<void> {
 
 /** Writes the benchmark slide with vips unless it is there already. */
 async function benchSlide(size: number): Promise<string> {
-  const path = join(DIR, `slide_${size}.tif`);
+  const path = join(DIR, `${NAME}.tif`);
   try {
     await Deno.stat(path);
     return path;
@@ -76,11 +82,15 @@ async function benchSlide(size: number): Promise<string> {
     "--seed",
     "1",
   );
-  await vips("relational_const", t("p"), t("glass"), "less", "0.1");
+  await vips("relational_const", t("p"), t("glass"), "less", GLASS_BELOW[values.tissue!]);
   await vips("zoom", t("glass"), t("glass_full"), String(zoom), String(zoom));
   // Stain texture: fine Perlin noise in pink to purple, repeated over the slide.
   await vips("perlin", t("q"), "2048", "2048", "--cell-size", "24", "--seed", "2");
-  await vips("linear", t("q"), t("tex"), "40 50 25", "195 95 165", "--uchar");
+  await vips("linear", t("q"), t("smooth"), "40 50 25", "195 95 165");
+  // Pixel noise, so that the JPEG tiles cost about what stained tissue costs to decode.
+  await vips("gaussnoise", t("n"), "2048", "2048", "--sigma", "14", "--mean", "0");
+  await vips("add", t("smooth"), t("n"), t("noisy"));
+  await vips("cast", t("noisy"), t("tex"), "uchar");
   const reps = String(Math.ceil(size / 2048));
   await vips("replicate", t("tex"), t("tex_full"), reps, reps);
   await vips("crop", t("tex_full"), t("tex_crop"), "0", "0", String(size), String(size));
@@ -158,7 +168,7 @@ for (const r of runtimes) {
   if (r !== "tfjs" && r !== "onnx") throw new Error(`--runtimes takes tfjs and onnx, not ${r}`);
 }
 for (const runtime of runtimes) {
-  const out = join(DIR, `run_${SIZE}_${runtime}`);
+  const out = join(DIR, `run_${NAME}_${runtime}`);
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -189,7 +199,7 @@ for (const runtime of runtimes) {
   const status = await child.output();
   clearInterval(poll);
   if (!status.success) throw new Error(`pointwise slide failed with ${runtime}`);
-  const s = JSON.parse(await Deno.readTextFile(join(out, `slide_${SIZE}.json`)));
+  const s = JSON.parse(await Deno.readTextFile(join(out, `${NAME}.json`)));
   const slideMpx = (s.slide.width * s.slide.height) / 1e6;
   const tileMpx = (s.tiles.analysed * s.analysis.tile * s.analysis.tile) / 1e6;
   rows.push({
@@ -207,8 +217,8 @@ for (const runtime of runtimes) {
   console.error(JSON.stringify(rows[rows.length - 1]));
 }
 console.log(
-  `slide ${SIZE}x${SIZE} (vips, JPEG tiles), model ${values.model} (untrained), ` +
+  `slide ${SIZE}x${SIZE}, ${values.tissue} tissue (vips, JPEG tiles), model ${values.model} (untrained), ` +
     `${values.threads} threads, ${navigator.hardwareConcurrency} cores`,
 );
 console.table(rows);
-await Deno.writeTextFile(join(DIR, `bench_slide_${SIZE}.json`), JSON.stringify(rows, null, 2));
+await Deno.writeTextFile(join(DIR, `bench_${NAME}.json`), JSON.stringify(rows, null, 2));

@@ -22,18 +22,20 @@
  */
 import type { RgbImage } from "../data/image.ts";
 import type { Prediction } from "../inference/prediction.ts";
-import { drawOutline } from "../viz/overlay.ts";
-import { colormap } from "../viz/colormap.ts";
 import type { RandomAccessWriter, Slide } from "./slide.ts";
 import { type AnalysisGrid, chooseLevel, SlideOptionError } from "./level_choice.ts";
 import { readThumbnail, TissueCoverage, type TissueMask, tissueMask } from "./tissue_mask.ts";
-import { blendWeights, planTiles, type Tile } from "./tiling.ts";
+import { blendWeights, planTiles, type Tile, type TilePlan } from "./tiling.ts";
 import { type MapRowSink, MapStitcher } from "./stitcher.ts";
 import { MapOutputs } from "./map_outputs.ts";
 import { PyramidTiffWriter } from "./tiff_writer.ts";
 import { maskPolygons } from "./marching_squares.ts";
 import { type AnnotationCollection, type Classification, polygonsToGeoJson } from "./geojson.ts";
 import { resizeArea } from "./resample.ts";
+import { heatPictures } from "./heat_pictures.ts";
+import { type SlideSummary, slideSummary } from "./slide_summary.ts";
+
+export type { SlideSummary } from "./slide_summary.ts";
 
 /** What the slide pipeline needs of a model (a `Localizer` has it). */
 export interface SlideModel {
@@ -74,48 +76,6 @@ export interface SlideOptions {
   onProgress?: (p: SlideProgress) => void;
   /** Also receives each finished map row (for tests and other outputs). */
   onMapRow?: MapRowSink;
-}
-
-/** The JSON summary of a slide. */
-export interface SlideSummary {
-  slide: { name: string; format: string; width: number; height: number; levels: number };
-  mpp: { x: number; y: number; source: string } | null;
-  analysis: {
-    level: number;
-    scale: number;
-    width: number;
-    height: number;
-    downsample: number;
-    mpp: number | null;
-    reason: string;
-    tile: number;
-    overlap: number;
-  };
-  map: { factor: number; width: number; height: number; level0PerPixel: number };
-  tissue: {
-    used: boolean;
-    thumbnailLevel: number;
-    saturationThreshold: number | null;
-    fraction: number | null;
-    minTissue: number;
-  };
-  tiles: { total: number; analysed: number; skipped: number; skippedReason: string };
-  slideClass: {
-    name: string | null;
-    index: number | null;
-    rule: string;
-    probabilities: Record<string, number>;
-    tileVotes: Record<string, number>;
-  };
-  mask: {
-    threshold: number;
-    mapPixels: number;
-    level0Pixels: number;
-    areaMm2: number | null;
-    fractionOfSlide: number;
-    polygons: number;
-  };
-  seconds: { total: number; read: number; model: number; stitch: number; outputs: number };
 }
 
 /** Everything a slide run produces besides the streamed TIFF. */
@@ -163,35 +123,77 @@ async function readTile(slide: Slide, g: AnalysisGrid, t: Tile): Promise<RgbImag
   return resizeArea(await slide.readRegion(g.level, x0, y0, x1 - x0, y1 - y0), t.width, t.height);
 }
 
-/** The turbo colour of 256 levels, so that a picture costs no polynomial per pixel. */
-const LUT = (() => {
-  const lut = new Uint8Array(256 * 3);
-  for (let i = 0; i < 256; i++) lut.set(colormap(i / 255), 3 * i);
-  return lut;
-})();
+/** The tiles' running totals. */
+interface TileRun {
+  analysed: number;
+  total: number;
+  sums: Float64Array;
+  votes: number[];
+  seconds: { read: number; model: number; stitch: number };
+}
 
 /**
- * The heat map alone and blended over the thumbnail (45%, as `heatmapOverlay`),
- * with the mask outlined in white.
+ * Predicts every tissue tile row by row, adds its map to the stitcher, and
+ * lets the stitcher hand on the rows no later tile reaches.
  */
-export function heatPictures(
-  thumb: RgbImage,
-  heat: Float32Array,
-  mask: Uint8Array,
-): { heatmap: RgbImage; overlay: RgbImage } {
-  const n = heat.length;
-  const h = new Uint8Array(3 * n), o = new Uint8Array(3 * n);
-  const alpha = 0.45;
-  for (let i = 0; i < n; i++) {
-    const q = 3 * Math.round(255 * Math.min(1, Math.max(0, heat[i])));
-    for (let c = 0; c < 3; c++) {
-      h[3 * i + c] = LUT[q + c];
-      o[3 * i + c] = Math.round((1 - alpha) * thumb.data[3 * i + c] + alpha * LUT[q + c]);
+async function runTiles(
+  slide: Slide,
+  model: SlideModel,
+  grid: AnalysisGrid,
+  plan: TilePlan,
+  stitcher: MapStitcher,
+  isTissue: (t: Tile) => boolean,
+  onProgress?: (p: SlideProgress) => void,
+): Promise<TileRun> {
+  const run: TileRun = {
+    analysed: 0,
+    total: plan.count,
+    sums: new Float64Array(model.classes.length),
+    votes: new Array(model.classes.length).fill(0),
+    seconds: { read: 0, model: 0, stitch: 0 },
+  };
+  let done = 0;
+  for (const row of plan.rows) {
+    for (const t of row) {
+      // Tiles are read one at a time: decoding is JavaScript on this thread, so
+      // reading ahead while the model runs would gain only the file I/O.
+      if (isTissue(t)) {
+        const t0 = performance.now();
+        const image = await readTile(slide, grid, t);
+        const t1 = performance.now();
+        const p = await model.predict(image);
+        const t2 = performance.now();
+        p.probabilities.forEach((v, c) => (run.sums[c] += v));
+        run.votes[p.classIndex]++;
+        const wx = blendWeights(t.x, t.width, grid.width, plan.overlap);
+        const wy = blendWeights(t.y, t.height, grid.height, plan.overlap);
+        stitcher.add(t.x, t.y, t.width, t.height, p.mask, wx, wy);
+        run.seconds.read += (t1 - t0) / 1000;
+        run.seconds.model += (t2 - t1) / 1000;
+        run.seconds.stitch += (performance.now() - t2) / 1000;
+        run.analysed++;
+      }
+      done++;
+      onProgress?.({
+        done,
+        total: plan.count,
+        analysed: run.analysed,
+        skipped: done - run.analysed,
+      });
     }
+    const t0 = performance.now();
+    await stitcher.emitBefore(plan.ys[row[0].row + 1] ?? grid.height);
+    run.seconds.stitch += (performance.now() - t0) / 1000;
   }
-  drawOutline(o, thumb.width, thumb.height, mask, [255, 255, 255]);
-  const size = { width: thumb.width, height: thumb.height };
-  return { heatmap: { ...size, data: h }, overlay: { ...size, data: o } };
+  return run;
+}
+
+/** The slide's class from its tiles: the highest mean probability (null without tiles). */
+function slideClass(run: TileRun): number | null {
+  if (run.analysed === 0) return null;
+  let best = 0;
+  for (let c = 1; c < run.sums.length; c++) if (run.sums[c] > run.sums[best]) best = c;
+  return best;
 }
 
 /** Localizes `model`'s evidence over `slide`. */
@@ -203,31 +205,28 @@ export async function localizeSlide(
   const start = performance.now();
   const { tile, overlap, factor, minTissue, thumbSide } = checkOptions(options);
   const grid = chooseLevel(slide, { level: options.level, mpp: options.mpp });
-  const l0 = slide.levels[0];
   const thumb = await readThumbnail(slide, thumbSide);
   const useTissue = options.tissue ?? true;
   const tissue = useTissue ? tissueMask(thumb.image, thumb.downsample) : null;
   const coverage = tissue ? new TissueCoverage(tissue) : null;
+  const isTissue = (t: Tile) =>
+    coverage === null ||
+    coverage.fraction(
+        t.x * grid.downsample.x,
+        t.y * grid.downsample.y,
+        (t.x + t.width) * grid.downsample.x,
+        (t.y + t.height) * grid.downsample.y,
+      ) >= minTissue;
 
   const plan = planTiles(grid.width, grid.height, tile, overlap);
+  const mapWidth = Math.ceil(grid.width / factor), mapHeight = Math.ceil(grid.height / factor);
   const tiff = options.maskTiff
-    ? new PyramidTiffWriter(
-      options.maskTiff,
-      Math.ceil(grid.width / factor),
-      Math.ceil(grid.height / factor),
-      {
-        mpp: grid.mpp ? { x: grid.mpp.x * factor, y: grid.mpp.y * factor } : null,
-        description: `Pointwise mask of ${slide.name}: 255 where the map >= ${model.threshold}`,
-      },
-    )
+    ? new PyramidTiffWriter(options.maskTiff, mapWidth, mapHeight, {
+      mpp: grid.mpp ? { x: grid.mpp.x * factor, y: grid.mpp.y * factor } : null,
+      description: `Pointwise mask of ${slide.name}: 255 where the map >= ${model.threshold}`,
+    })
     : null;
-  const outputs = new MapOutputs(
-    Math.ceil(grid.width / factor),
-    Math.ceil(grid.height / factor),
-    model.threshold,
-    thumb.image,
-    tiff,
-  );
+  const outputs = new MapOutputs(mapWidth, mapHeight, model.threshold, thumb.image, tiff);
   const stitcher = new MapStitcher(
     grid.width,
     grid.height,
@@ -238,141 +237,42 @@ export async function localizeSlide(
       await options.onMapRow?.(y, v, c);
     },
   );
+  const run = await runTiles(slide, model, grid, plan, stitcher, isTissue, options.onProgress);
 
-  const isTissue = (t: Tile) =>
-    coverage === null ||
-    coverage.fraction(
-        t.x * grid.downsample.x,
-        t.y * grid.downsample.y,
-        (t.x + t.width) * grid.downsample.x,
-        (t.y + t.height) * grid.downsample.y,
-      ) >= minTissue;
-  const tiles = plan.rows.flat();
-  const todo = tiles.filter(isTissue);
-  const sums = new Float64Array(model.classes.length);
-  const votes = new Array(model.classes.length).fill(0);
-  const seconds = { read: 0, model: 0, stitch: 0 };
-  let done = 0, analysed = 0;
-  // Tiles are read one at a time: decoding is JavaScript on this thread, so reading
-  // ahead while the model runs would gain only the file I/O.
-  let k = 0;
-  for (const row of plan.rows) {
-    for (const t of row) {
-      if (k < todo.length && todo[k] === t) {
-        k++;
-        const tr = performance.now();
-        const image = await readTile(slide, grid, t);
-        seconds.read += (performance.now() - tr) / 1000;
-        const t0 = performance.now();
-        const p = await model.predict(image);
-        const t1 = performance.now();
-        p.probabilities.forEach((v, c) => (sums[c] += v));
-        votes[p.classIndex]++;
-        stitcher.add(
-          t.x,
-          t.y,
-          t.width,
-          t.height,
-          p.mask,
-          blendWeights(t.x, t.width, grid.width, overlap),
-          blendWeights(t.y, t.height, grid.height, overlap),
-        );
-        seconds.model += (t1 - t0) / 1000;
-        seconds.stitch += (performance.now() - t1) / 1000;
-        analysed++;
-      }
-      done++;
-      options.onProgress?.({ done, total: tiles.length, analysed, skipped: done - analysed });
-    }
-    const t0 = performance.now();
-    await stitcher.emitBefore(plan.ys[row[0].row + 1] ?? grid.height);
-    seconds.stitch += (performance.now() - t0) / 1000;
-  }
   const tOut = performance.now();
   await stitcher.finish();
   await tiff?.finish();
-
-  const meanProbs = Array.from(sums, (s) => (analysed > 0 ? s / analysed : 0));
-  let best: number | null = null;
-  for (let c = 0; c < meanProbs.length && analysed > 0; c++) {
-    if (best === null || meanProbs[c] > meanProbs[best]) best = c;
-  }
-  const className = best === null ? null : model.classes[best];
+  const best = slideClass(run);
   const classification: Classification = {
-    name: className ?? "evidence",
+    name: best === null ? "evidence" : model.classes[best],
     color: PALETTE[(best ?? 0) % PALETTE.length],
   };
   const level0PerPixel = { x: grid.downsample.x * factor, y: grid.downsample.y * factor };
   const polygons = maskPolygons(outputs.mask);
   const geojson = polygonsToGeoJson(polygons, classification, level0PerPixel);
-
   const { heatmap, overlay } = heatPictures(thumb.image, outputs.heat(), outputs.thumbMask());
-  const level0Pixels = outputs.positives * level0PerPixel.x * level0PerPixel.y;
-  const mpp = slide.mpp;
-  const round = (v: number, d = 3) => Number(v.toFixed(d));
-  const summary: SlideSummary = {
-    slide: {
-      name: slide.name,
-      format: slide.format,
-      width: l0.width,
-      height: l0.height,
-      levels: slide.levels.length,
-    },
-    mpp: mpp ? { x: mpp.x, y: mpp.y, source: mpp.source } : null,
-    analysis: {
-      level: grid.level,
-      scale: round(grid.scale, 4),
-      width: grid.width,
-      height: grid.height,
-      downsample: round(grid.downsample.x, 4),
-      mpp: grid.mpp ? round(grid.mpp.x, 4) : null,
-      reason: grid.reason,
-      tile,
-      overlap,
-    },
-    map: {
-      factor,
-      width: outputs.width,
-      height: outputs.height,
-      level0PerPixel: round(level0PerPixel.x, 4),
-    },
-    tissue: {
-      used: useTissue,
-      thumbnailLevel: thumb.level,
-      saturationThreshold: tissue ? tissue.threshold : null,
-      fraction: tissue ? round(tissue.fraction, 4) : null,
-      minTissue,
-    },
-    tiles: {
-      total: tiles.length,
-      analysed,
-      skipped: tiles.length - analysed,
-      skippedReason: useTissue
-        ? `less than ${minTissue * 100}% tissue in the tile (saturation above the threshold)`
-        : "none skipped (tissue detection off)",
-    },
-    slideClass: {
-      name: className,
-      index: best,
-      rule: `the class with the highest mean probability over the ${analysed} analysed tiles`,
-      probabilities: Object.fromEntries(model.classes.map((c, i) => [c, round(meanProbs[i], 6)])),
-      tileVotes: Object.fromEntries(model.classes.map((c, i) => [c, votes[i]])),
-    },
+  const summary = slideSummary({
+    slide,
+    grid,
+    tile,
+    overlap,
+    factor,
+    thumbnailLevel: thumb.level,
+    tissue: useTissue ? tissue : undefined,
+    minTissue,
+    classes: model.classes,
+    threshold: model.threshold,
+    run: { ...run, best },
     mask: {
-      threshold: model.threshold,
-      mapPixels: outputs.positives,
-      level0Pixels: Math.round(level0Pixels),
-      areaMm2: mpp ? round((level0Pixels * mpp.x * mpp.y) / 1e6, 6) : null,
-      fractionOfSlide: round(level0Pixels / (l0.width * l0.height), 6),
+      positives: outputs.positives,
+      width: mapWidth,
+      height: mapHeight,
       polygons: polygons.length,
     },
     seconds: {
-      total: round((performance.now() - start) / 1000, 2),
-      read: round(seconds.read, 2),
-      model: round(seconds.model, 2),
-      stitch: round(seconds.stitch, 2),
-      outputs: round((performance.now() - tOut) / 1000, 2),
+      total: (performance.now() - start) / 1000,
+      outputs: (performance.now() - tOut) / 1000,
     },
-  };
+  });
   return { summary, thumbnail: thumb.image, heatmap, overlay, geojson, tissue };
 }

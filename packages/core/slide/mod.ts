@@ -42,6 +42,8 @@ export {
 export { blendWeights, planTiles, type Tile, type TilePlan, tileStarts } from "./tiling.ts";
 export { type MapRowSink, MapStitcher } from "./stitcher.ts";
 export { MapOutputs } from "./map_outputs.ts";
+export { heatPictures } from "./heat_pictures.ts";
+export { slideSummary, type SummaryInput } from "./slide_summary.ts";
 export { PyramidTiffWriter, type TiffWriterOptions } from "./tiff_writer.ts";
 export { BitGrid } from "./bit_grid.ts";
 export {

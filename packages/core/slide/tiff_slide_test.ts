@@ -124,3 +124,68 @@ Deno.test("aperioMpp and resolutionMpp read the scale, and refuse implausible on
   assert.equal(resolutionMpp([10, 1], [10, 1], 3), null); // 1 px/mm
   assert.equal(resolutionMpp([20000, 1], [20000, 1], 1), null); // no unit
 });
+
+/** Runs python3-tifffile to write an SVS-like file; false when python3 or tifffile is missing. */
+async function svsLike(path: string, rgb: Uint8Array, w: number, h: number): Promise<boolean> {
+  const raw = `${path}.rgb`;
+  await Deno.writeFile(raw, rgb);
+  // Aperio's layout: the full image (tiled), a stripped thumbnail, the reduced
+  // levels (tiled), then label and macro images of other shapes (stripped).
+  const py = `
+import sys, numpy as np, tifffile
+path, raw, w, h = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+a = np.fromfile(raw, np.uint8).reshape(h, w, 3)
+desc = "Aperio Image Library v12.0.15 \\n%dx%d [0,0 %dx%d] (128x128) J2K/YUV16 Q=70|AppMag = 20|MPP = 0.4990|Filename = test" % (w, h, w, h)
+with tifffile.TiffWriter(path) as t:
+    t.write(a, tile=(128, 128), compression="zlib", photometric="rgb", description=desc, metadata=None)
+    t.write(np.ascontiguousarray(a[::8, ::8]), photometric="rgb", metadata=None)
+    t.write(np.ascontiguousarray(a[::4, ::4]), tile=(128, 128), compression="zlib", photometric="rgb", subfiletype=1, metadata=None)
+    t.write(np.full((60, 160, 3), 200, np.uint8), photometric="rgb", subfiletype=1, metadata=None)
+    t.write(np.full((100, 300, 3), 90, np.uint8), photometric="rgb", subfiletype=9, metadata=None)
+`;
+  try {
+    const out = await new Deno.Command("/usr/bin/python3", {
+      args: ["-c", py, path, raw, String(w), String(h)],
+      stderr: "piped",
+    }).output();
+    if (!out.success) {
+      const err = new TextDecoder().decode(out.stderr);
+      if (/No module named/.test(err)) return false;
+      throw new Error(err);
+    }
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  } finally {
+    await Deno.remove(raw).catch(() => {});
+  }
+}
+
+Deno.test("an SVS-like file: levels skip the thumbnail, label and macro; MPP from the description", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const W = 640, H = 480;
+    const image = fixtureImage(W, H);
+    const path = `${dir}/s.svs`;
+    if (!(await svsLike(path, image.data, W, H))) {
+      t.step({ name: "python3-tifffile is not installed", ignore: true, fn() {} });
+      return;
+    }
+    const slide = await openTiffSlide(bytesReader(await Deno.readFile(path)), path);
+    assert.deepEqual(slide.levels.map((l) => [l.width, l.height]), [[640, 480], [160, 120]]);
+    assert.deepEqual(slide.mpp, { x: 0.499, y: 0.499, source: "Aperio MPP" });
+    const region = await slide.readRegion(1, 10, 20, 50, 40);
+    for (let y = 0; y < 40; y++) {
+      for (let x = 0; x < 50; x++) {
+        const src = 3 * ((4 * (20 + y)) * W + 4 * (10 + x));
+        assert.deepEqual(
+          [...region.data.subarray(3 * (y * 50 + x), 3 * (y * 50 + x) + 3)],
+          [...image.data.subarray(src, src + 3)],
+        );
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

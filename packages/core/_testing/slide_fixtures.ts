@@ -59,6 +59,8 @@ export function fixtureImage(width: number, height: number, seed = 1): RgbImage 
 /** Options of {@link vipsSlide}. */
 export interface VipsSlideOptions {
   compression?: "jpeg" | "lzw" | "deflate" | "none";
+  /** JPEG quality [92]; below 90 vips writes photometric YCbCr with chroma subsampling. */
+  quality?: number;
   tile?: number;
   bigtiff?: boolean;
   /** Microns per pixel, written as the resolution (vips takes pixels per mm). */
@@ -93,7 +95,9 @@ export async function vipsSlide(
     o.compression ?? "jpeg",
   ];
   if (o.pyramid ?? true) args.push("--pyramid");
-  if (o.compression === "jpeg" || o.compression === undefined) args.push("--Q", "92");
+  if (o.compression === "jpeg" || o.compression === undefined) {
+    args.push("--Q", String(o.quality || 92));
+  }
   if (o.bigtiff) args.push("--bigtiff");
   if (o.mpp) {
     const perMm = String(1000 / o.mpp);

@@ -31,8 +31,6 @@ const COMPRESSION_NAMES: Record<number, string> = {
 };
 /** A stripped image is read only when one strip stays this small (bytes decoded). */
 const MAX_STRIP_BYTES = 64 << 20;
-const PHOTOMETRIC_YCBCR = 6;
-const COMPRESSION_JPEG = 7;
 
 /** Microns per pixel from an Aperio description (`|MPP = 0.2520|`). */
 export function aperioMpp(description: string | undefined): number | null {
@@ -176,14 +174,10 @@ async function readRgb(
   name: string,
   level: number,
 ): Promise<Uint8Array> {
-  const fd = im.fileDirectory;
   try {
-    // A JPEG decoder hands out RGB already; converting YCbCr again would shift colours.
-    const jpegYcbcr = fd.getValue("PhotometricInterpretation") === PHOTOMETRIC_YCBCR &&
-      fd.getValue("Compression") === COMPRESSION_JPEG;
-    const raster = jpegYcbcr
-      ? await im.readRasters({ window, samples: [0, 1, 2], interleave: true })
-      : await im.readRGB({ window, interleave: true });
+    // geotiff's JPEG decoder hands out the stream's own colour space: YCbCr for
+    // photometric YCbCr (vips below Q 90, many SVS files), which readRGB converts.
+    const raster = await im.readRGB({ window, interleave: true });
     const data = raster as unknown as Uint8Array;
     const n = (window[2] - window[0]) * (window[3] - window[1]);
     if (data.length === 3 * n) return data instanceof Uint8Array ? data : Uint8Array.from(data);

@@ -1,0 +1,10 @@
+import { openTiffSlide, readThumbnail, tissueMask } from "@pointwise/core/slide";
+import { fileReader } from "./apps/cli/slide_files.ts";
+const f = await Deno.open("out/bench/slide_50000_sparse.tif");
+const s = await openTiffSlide(fileReader(f), "x");
+console.log(s.levels.map((l) => l.width).join(" "));
+const t0 = performance.now();
+const th = await readThumbnail(s, 2048);
+console.log("thumb", th.level, th.image.width, ((performance.now() - t0) / 1000).toFixed(1));
+const m = tissueMask(th.image, th.downsample);
+console.log(m.fraction, m.threshold, th.image.data.slice(0, 12));

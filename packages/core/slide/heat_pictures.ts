@@ -1,7 +1,8 @@
 /**
  * The pictures of a slide's map at thumbnail size: the heat map alone, and
  * blended over the thumbnail (45%, as the image overlays) with the mask
- * outlined in white. Colours come from a 256-level table of the turbo map,
+ * outlined in white; where no tile ran, the heat map is white and the overlay
+ * shows the slide as it is. Colours come from a 256-level table of the turbo map,
  * so a picture costs no polynomial per pixel.
  *
  * @example
@@ -32,11 +33,18 @@ export function heatPictures(
   thumb: RgbImage,
   heat: Float32Array,
   mask: Uint8Array,
+  covered?: Uint8Array,
 ): { heatmap: RgbImage; overlay: RgbImage } {
   const n = heat.length;
   const h = new Uint8Array(3 * n), o = new Uint8Array(3 * n);
   const alpha = 0.45;
   for (let i = 0; i < n; i++) {
+    // Where no tile ran (background), the heat map is white and the overlay the slide.
+    if (covered && !covered[i]) {
+      h.fill(255, 3 * i, 3 * i + 3);
+      o.set(thumb.data.subarray(3 * i, 3 * i + 3), 3 * i);
+      continue;
+    }
     const q = 3 * Math.round(255 * Math.min(1, Math.max(0, heat[i])));
     for (let c = 0; c < 3; c++) {
       h[3 * i + c] = LUT[q + c];

@@ -226,7 +226,11 @@ export async function localizeSlide(
       description: `Pointwise mask of ${slide.name}: 255 where the map >= ${model.threshold}`,
     })
     : null;
-  const outputs = new MapOutputs(mapWidth, mapHeight, model.threshold, thumb.image, tiff);
+  const level0PerPixel = { x: grid.downsample.x * factor, y: grid.downsample.y * factor };
+  // The mask keeps to the tissue: a tile's map is normalised over the tile, so a tile
+  // with little tissue marks its glass as readily as its tissue.
+  const limit = tissue ? { tissue, level0PerPixel } : null;
+  const outputs = new MapOutputs(mapWidth, mapHeight, model.threshold, thumb.image, tiff, limit);
   const stitcher = new MapStitcher(
     grid.width,
     grid.height,
@@ -247,10 +251,14 @@ export async function localizeSlide(
     name: best === null ? "evidence" : model.classes[best],
     color: PALETTE[(best ?? 0) % PALETTE.length],
   };
-  const level0PerPixel = { x: grid.downsample.x * factor, y: grid.downsample.y * factor };
   const polygons = maskPolygons(outputs.mask);
   const geojson = polygonsToGeoJson(polygons, classification, level0PerPixel);
-  const { heatmap, overlay } = heatPictures(thumb.image, outputs.heat(), outputs.thumbMask());
+  const { heatmap, overlay } = heatPictures(
+    thumb.image,
+    outputs.heat(),
+    outputs.thumbMask(),
+    outputs.thumbCovered(),
+  );
   const summary = slideSummary({
     slide,
     grid,

@@ -116,3 +116,43 @@ Deno.test("background tiles are skipped, not predicted, and counted in the summa
   assert.equal(r.overlay.height, 200);
   assert.ok(r.geojson.features.length > 0);
 });
+
+Deno.test("the mask keeps to the tissue even where a tile's map marks glass", async () => {
+  const image = fixtureImage(600, 400);
+  // A map of ones: what a per-tile normalised map can give a tile that is mostly glass.
+  const ones: SlideModel = {
+    classes: ["a", "b"],
+    threshold: 0.5,
+    predict: (im) =>
+      Promise.resolve(makePrediction({
+        width: im.width,
+        height: im.height,
+        mask: new Float32Array(im.width * im.height).fill(1),
+        logits: [1, 0],
+        classes: ["a", "b"],
+        threshold: 0.5,
+      })),
+  };
+  const slide = memorySlide(image, "fixture");
+  // minTissue 0: every tile runs, so that the mask can be compared with the whole tissue mask.
+  const on = await localizeSlide(slide, ones, {
+    tile: 128,
+    overlap: 16,
+    mapFactor: 1,
+    thumbnail: 600,
+    minTissue: 0,
+  });
+  const off = await localizeSlide(slide, ones, {
+    tile: 128,
+    overlap: 16,
+    mapFactor: 1,
+    thumbnail: 600,
+    tissue: false,
+  });
+  assert.equal(off.summary.mask.mapPixels, 600 * 400);
+  assert.equal(off.summary.mask.limitedToTissue, false);
+  // With tissue detection, the mask is exactly the tissue mask (thumbnail = slide here).
+  const tissue = on.tissue!.data.reduce((a, b) => a + b, 0);
+  assert.equal(on.summary.mask.mapPixels, tissue);
+  assert.ok(on.summary.mask.limitedToTissue);
+});

@@ -53,6 +53,8 @@ export interface SlideSummary {
     areaMm2: number | null;
     fractionOfSlide: number;
     polygons: number;
+    /** Whether the mask was limited to the tissue found on the thumbnail. */
+    limitedToTissue: boolean;
   };
   seconds: { total: number; read: number; model: number; stitch: number; outputs: number };
 }
@@ -147,6 +149,7 @@ export function slideSummary(i: SummaryInput): SlideSummary {
       areaMm2: mpp ? round((level0Pixels * mpp.x * mpp.y) / 1e6, 6) : null,
       fractionOfSlide: round(level0Pixels / (l0.width * l0.height), 6),
       polygons: i.mask.polygons,
+      limitedToTissue: tissue !== undefined,
     },
     seconds: {
       total: round(i.seconds.total, 2),

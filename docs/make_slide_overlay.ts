@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import { syntheticDataset } from "@pointwise/core/lite";
+import { syntheticDataset } from "@pointwise/core/data";
 
 const W = 4096, H = 3072, S = 128;
 const dir = "out/slide_example";

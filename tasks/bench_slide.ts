@@ -21,15 +21,10 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import {
-  buildNet,
-  type Config,
-  encodeCheckpoint,
-  exportOnnx,
-  PRESETS,
-  Rng,
-  withOverrides,
-} from "@pointwise/core";
+import { type Config, PRESETS, withOverrides } from "@pointwise/core/lite";
+import { encodeCheckpoint } from "@pointwise/core/io";
+import { buildMinMaxNet, Rng } from "@pointwise/core/model";
+import { exportOnnx } from "@pointwise/core/onnx";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -141,7 +136,7 @@ async function benchModels(kind: string): Promise<Record<string, string>> {
     ? withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 })
     : PRESETS.cpu;
   const classes = ["benign", "malignant"];
-  const net = buildNet(config, classes, new Rng(0));
+  const net = buildMinMaxNet(config, classes, new Rng(0));
   const weights = await net.store.read();
   net.dispose();
   const paths = { tfjs: join(DIR, `${kind}.safetensors`), onnx: join(DIR, `${kind}.onnx`) };

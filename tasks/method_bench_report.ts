@@ -8,9 +8,9 @@
  * ```
  * @module
  */
-import type { Config, Method, MetricsSummary } from "@pointwise/core/lite";
-import { methodName } from "../apps/cli/console/scores_table.ts";
-import { duration, fmt } from "../apps/cli/console/table.ts";
+import type { Config, Method } from "@pointwise/core/lite";
+import type { MetricsSummary } from "@pointwise/core/metrics";
+import { duration, fmt, methodName } from "@pointwise/cli/console";
 
 /** One method's outcome: its scores, or why it has none. */
 export interface MethodResult {

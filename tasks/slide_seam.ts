@@ -13,14 +13,12 @@
  * ```
  * @module
  */
-import { decodeCheckpoint, initBackend, Localizer, syntheticDataset } from "@pointwise/core";
+import { syntheticDataset } from "@pointwise/core/data";
 import { localizeSlide, memorySlide } from "@pointwise/core/slide";
+import { load } from "@pointwise/runtime";
 
 if (Deno.args.length !== 1) throw new Error("usage: tasks/slide_seam.ts CHECKPOINT");
-await initBackend();
-const model = Localizer.fromCheckpoint(
-  decodeCheckpoint(await Deno.readFile(Deno.args[0]), Deno.args[0]),
-);
+const model = await load(await Deno.readFile(Deno.args[0]), { name: Deno.args[0] });
 const W = 640, H = 512, S = 128;
 const ds = syntheticDataset({ count: 20, size: S, classes: 2, seed: 5 });
 const data = new Uint8Array(3 * W * H);
@@ -51,4 +49,4 @@ console.log(
   `binary mask agreement ${(100 * agree / (W * H)).toFixed(1)}%, ` +
     `mean |tiled - whole| ${(diff / (W * H)).toFixed(4)}`,
 );
-model.dispose();
+await model.dispose();

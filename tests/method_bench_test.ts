@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { decodeImage } from "@pointwise/core";
+import { decodeImage } from "@pointwise/core/lite";
 import { ROOT } from "./_helpers.ts";
 
 /** Runs a bench task with the permissions its deno.json task gives it. */

@@ -1,19 +1,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  buildNet,
-  encodeCheckpoint,
-  encodePng,
-  PRESETS,
-  Rng,
-  syntheticDataset,
-  withOverrides,
-} from "@pointwise/core";
+import { buildMinMaxNet } from "@pointwise/core/model";
+import { encodeCheckpoint } from "@pointwise/core/io";
+import { Rng } from "@pointwise/core";
+import { encodePng, PRESETS, withOverrides } from "@pointwise/core/lite";
+import { syntheticDataset } from "@pointwise/core/data";
 import { listDir, runScript } from "./_helpers.ts";
 
 const tmp = await Deno.makeTempDir({ prefix: "pointwise-onnx-" });
 const config = withOverrides(PRESETS.cpu, { width: 0.0625 });
-const net = buildNet(config, ["stripes", "dots"], new Rng(3));
+const net = buildMinMaxNet(config, ["stripes", "dots"], new Rng(3));
 await Deno.writeFile(
   join(tmp, "model.safetensors"),
   encodeCheckpoint({ config, classes: ["stripes", "dots"], weights: await net.store.read() }),

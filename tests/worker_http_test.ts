@@ -92,7 +92,7 @@ Deno.test("bad input gets a JSON error with the right status, and serving goes o
   assert.match(await assertError(await post(new Uint8Array()), 400, "empty_body"), /no image/);
   assert.match(
     await assertError(await post("hello, this is text"), 415, "not_an_image"),
-    /not a PNG or JPEG/,
+    /not a PNG, JPEG, TIFF or WebP/,
   );
   // A truncated PNG: the header is there, the pixel data is not.
   await assertError(await post(png.slice(0, Math.floor(png.length / 2))), 400, "bad_image");

@@ -33,8 +33,8 @@ function ortBase(): string | undefined {
 
 /** Serves the demo page from `public/` and onnxruntime-web's files under `/vendor/ort/`. */
 export function demoAssets(
-  publicBase = new URL("./public/", import.meta.url).href,
-  ortDist = ortBase(),
+  publicBase: string = new URL("./public/", import.meta.url).href,
+  ortDist: string | undefined = ortBase(),
 ): Assets {
   const files = new Map<string, string>([
     ["/", new URL("index.html", publicBase).href],

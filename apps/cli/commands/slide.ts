@@ -13,66 +13,18 @@
  * @module
  */
 import { basename, extname, join } from "node:path";
-import { decodeCheckpoint, encodePng, type Prediction, type RgbImage } from "@pointwise/core/lite";
+import { encodePng, type Localizer } from "@pointwise/core/lite";
 import { localizeSlide, SlideOptionError } from "@pointwise/core/slide";
 import { COMMON_OPTIONS, int, num, parseCommand, str, UsageError } from "../args.ts";
-import { BACKEND_HELP, backendSetting, startBackend } from "../flags/backend_flags.ts";
-import { readFileFor, resolveModelPath, writeFileAtomic } from "../files.ts";
+import { BACKEND_HELP } from "../flags/backend_flags.ts";
+import { INFERENCE_HELP, MODEL_OPTIONS, openModel } from "../flags/model_flags.ts";
+import { writeFileAtomic } from "../files.ts";
 import { Progress } from "../console/progress.ts";
 import { openSlideFile, pendingFile } from "../slide_files.ts";
 
-/** What the slide pipeline uses of a model, from either runtime. */
-interface Model {
-  classes: readonly string[];
-  threshold: number;
-  runtime: string;
-  predict(image: RgbImage): Promise<Prediction>;
-  dispose(): void | Promise<void>;
-}
-
-/** Opens a checkpoint (TensorFlow.js) or an .onnx file (onnxruntime, without TensorFlow.js). */
-async function openModel(model: string, values: Record<string, unknown>): Promise<Model> {
-  if (extname(model).toLowerCase() === ".onnx") {
-    const bytes = await readFileFor(model, "model");
-    backendSetting(values);
-    const { loadOnnx } = await import("@pointwise/runtime");
-    const m = await loadOnnx(bytes, model);
-    return wrap(m, `onnxruntime-web ${m.choice.provider}`);
-  }
-  const path = await resolveModelPath(model);
-  const checkpoint = decodeCheckpoint(await readFileFor(path, "model"), path);
-  const choice = await startBackend(values);
-  const { Localizer } = await import("@pointwise/core");
-  return wrap(Localizer.fromCheckpoint(checkpoint), `tfjs ${choice.name}`);
-}
-
-/** The runtimes' objects behind one shape (their own `runtime` fields differ). */
-function wrap(
-  m: {
-    classes: readonly string[];
-    threshold: number;
-    predict(image: RgbImage): Promise<Prediction>;
-    dispose(): void | Promise<void>;
-  },
-  runtime: string,
-): Model {
-  return {
-    classes: m.classes,
-    get threshold() {
-      return m.threshold;
-    },
-    set threshold(t: number) {
-      m.threshold = t;
-    },
-    runtime,
-    predict: (image) => m.predict(image),
-    dispose: () => m.dispose(),
-  };
-}
-
 const OPTIONS = {
   ...COMMON_OPTIONS,
-  model: { type: "string" },
+  ...MODEL_OPTIONS,
   level: { type: "string" },
   mpp: { type: "string" },
   tile: { type: "string" },
@@ -120,7 +72,13 @@ usage: pointwise slide --model M SLIDE [--level N | --mpp X] [--tile 1024 --over
   --max-pixels N       largest PNG/JPEG read whole [200000000]
   --out DIR            where to write <name>_mask.tif, _contours.geojson, _heatmap.png,
                        _overlay.png and <name>.json [slides]
+${INFERENCE_HELP}
 ${BACKEND_HELP}`;
+}
+
+/** The runtime and its provider, for messages and the summary: `onnxruntime-web wasm`. */
+function runtimeName(m: Localizer): string {
+  return `${m.runtime.name} ${m.runtime.provider}`;
 }
 
 /** Runs the command; returns the exit code. */
@@ -152,16 +110,16 @@ export async function slide(argv: string[]): Promise<number> {
   const stem = basename(path, extname(path)) || "slide";
 
   const source = await openSlideFile(path, maxPixels);
-  let localizer: Model | null = null;
+  let localizer: Localizer | null = null;
   const tiff = await pendingFile(join(out, `${stem}_mask.tif`));
   try {
-    localizer = await openModel(model, values);
+    localizer = (await openModel(values)).localizer;
     if (values.threshold !== undefined) localizer.threshold = num(values, "threshold", 0.5, 0, 1);
     const l0 = source.levels[0];
     console.error(
       `${path}: ${l0.width}x${l0.height}, ${source.levels.length} level(s)` +
         (source.mpp ? `, ${source.mpp.x.toPrecision(4)} µm/px (${source.mpp.source})` : "") +
-        `; model on ${localizer.runtime}`,
+        `; model on ${runtimeName(localizer)}`,
     );
     const bar = new Progress("tiles");
     let result;
@@ -190,7 +148,7 @@ export async function slide(argv: string[]): Promise<number> {
     await writeFileAtomic(files.heatmap, await encodePng(result.heatmap));
     await writeFileAtomic(files.overlay, await encodePng(result.overlay));
     await tiff.commit();
-    const summary = { ...result.summary, model, runtime: localizer.runtime, files };
+    const summary = { ...result.summary, model, runtime: runtimeName(localizer), files };
     await writeFileAtomic(files.summary, JSON.stringify(summary, null, 2) + "\n");
     const s = result.summary;
     console.log(

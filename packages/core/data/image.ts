@@ -1,6 +1,7 @@
 /**
- * Images as plain RGB bytes, decoded and encoded with imagescript's codecs
- * (PNG and JPEG; grayscale and RGBA become RGB, alpha is dropped). Binary
+ * Images as plain RGB bytes: PNG and JPEG decoded with imagescript's codecs,
+ * TIFF with geotiff, WebP with libwebp (`@jsquash/webp`); PNG encoded with
+ * imagescript's (grayscale and RGBA become RGB, alpha is dropped). Binary
  * masks are 0/1 bytes, with any non-zero pixel counted as foreground (GlaS
  * stores gland instances 1..K).
  *
@@ -40,7 +41,7 @@ async function decodeNamed(
   }
 }
 
-/** Decodes PNG or JPEG bytes to RGB. `name` goes into error messages. */
+/** Decodes PNG, JPEG, TIFF or WebP bytes to RGB. `name` goes into error messages. */
 export async function decodeImage(bytes: Uint8Array, name: string): Promise<RgbImage> {
   const img = await decodeNamed(bytes, name);
   const n = img.width * img.height;

@@ -77,7 +77,7 @@ Deno.test("bad image bytes give errors that name the file", async () => {
   );
   await assert.rejects(
     decodeImage(new TextEncoder().encode("BM not an image"), "scan.bmp"),
-    /scan\.bmp: .*not a PNG or JPEG/,
+    /scan\.bmp: .*not a PNG, JPEG, TIFF or WebP/,
   );
   const jpg = await fixture("rgb.jpg");
   await assert.rejects(decodeImage(jpg.slice(0, 100), "cut.jpg"), /cut\.jpg: cannot decode/);

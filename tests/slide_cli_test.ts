@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { check } from "@placemarkio/check-geojson";
+import { encodePng } from "@pointwise/core/lite";
 import { openTiffSlide } from "@pointwise/core/slide";
 import { listDir, runScript, tinyCheckpoint, tinyOnnx } from "./_helpers.ts";
 
@@ -146,6 +147,14 @@ Deno.test({
     const other = await slide(["--model", models.onnx, txt, "--out", out]);
     assert.equal(other.code, 1);
     assert.match(other.stderr, /notes\.txt: not a TIFF, PNG or JPEG slide/);
+    const png = join(tmp, "small.png");
+    await Deno.writeFile(
+      png,
+      await encodePng({ width: 20, height: 10, data: new Uint8Array(600).fill(200) }),
+    );
+    const big = await slide(["--model", models.onnx, png, "--max-pixels", "100", "--out", out]);
+    assert.equal(big.code, 1);
+    assert.match(big.stderr, /small\.png: the png image is 20x10, over the limit of 100 pixels/);
     assert.deepEqual(await listDir(out), []);
   },
 });

@@ -69,7 +69,7 @@ usage: pointwise slide --model M SLIDE [--level N | --mpp X] [--tile 1024 --over
                        found by Otsu on the saturation of a thumbnail)
   --min-tissue F       least tissue fraction of an analysed tile [0.05]
   --threshold T        mask threshold on the map [the model's, 0.5]
-  --max-pixels N       largest PNG/JPEG read whole [200000000]
+  --max-pixels N       largest PNG/JPEG read whole [64000000: decoding takes 7 bytes a pixel]
   --out DIR            where to write <name>_mask.tif, _contours.geojson, _heatmap.png,
                        _overlay.png and <name>.json [slides]
 ${INFERENCE_HELP}
@@ -105,7 +105,7 @@ export async function slide(argv: string[]): Promise<number> {
   if (options.level !== undefined && options.mpp !== undefined) {
     throw new UsageError("give --level or --mpp, not both");
   }
-  const maxPixels = int(values, "max-pixels", 200_000_000, 1);
+  const maxPixels = int(values, "max-pixels", 64_000_000, 1);
   const out = str(values, "out", "slides")!;
   const stem = basename(path, extname(path)) || "slide";
 

@@ -70,6 +70,17 @@ Deno.test("Accept: image/png gets the overlay picture at the image's size", asyn
   await both.body?.cancel();
 });
 
+Deno.test("Accept: image/jpeg or image/webp gets the overlay in that format", async () => {
+  const jpeg = await post(wide as BodyInit, { accept: "image/jpeg" });
+  assert.equal(jpeg.headers.get("content-type"), "image/jpeg");
+  const picture = await decodeImage(new Uint8Array(await jpeg.arrayBuffer()), "overlay");
+  assert.deepEqual([picture.width, picture.height], [97, 97]);
+  const webp = await post(wide as BodyInit, { accept: "image/webp,image/png;q=0.8" });
+  assert.equal(webp.headers.get("content-type"), "image/webp");
+  const bytes = new Uint8Array(await webp.arrayBuffer());
+  assert.equal(new TextDecoder().decode(bytes.subarray(8, 12)), "WEBP");
+});
+
 Deno.test("GET /v1/model and /healthz describe the loaded model", async () => {
   const r = await handler(new Request("http://localhost/v1/model"));
   const info = await r.json();

@@ -16,9 +16,11 @@ import {
   type BackendSetting,
   decodeImage,
   DecoderUnavailableError,
+  type ImageFormat,
   type Localizer,
   maskPng,
   type Normalization,
+  overlayPicture,
   overlayPng,
   type Prediction,
   type PredictionSummary,
@@ -156,6 +158,11 @@ export class LocalizeService {
   /** R+ as a heat map over the image, the mask outlined, as PNG. */
   overlayPng(l: Localization): Promise<Uint8Array> {
     return overlayPng(l.image, l.prediction);
+  }
+
+  /** The overlay in `format` (JPEG and WebP at quality 90). */
+  overlay(l: Localization, format: ImageFormat): Promise<Uint8Array> {
+    return overlayPicture(l.image, l.prediction, format);
   }
 
   /** Releases the model. */

@@ -2,18 +2,16 @@
  * PNG and JPEG codecs from imagescript, used without its Node entry point
  * (which loads a native add-on through FFI and reads environment variables):
  * its wasm PNG and JPEG decoders, fetched from the package and compiled
- * once, and its pure-JS PNG encoder. TIFF (`geotiff`) and WebP
- * (`@jsquash/webp`) are decoded by the modules beside this one, loaded on
- * first use. Output pixels are RGBA.
+ * once. TIFF (`geotiff`) and WebP (`@jsquash/webp`) are decoded by the
+ * modules beside this one, loaded on first use. Output pixels are RGBA.
+ * (Encoding is `encode.ts`'s.)
  *
  * @example
  * ```ts ignore
  * const { width, height, rgba } = await decodeRgba(bytes);
- * const png = encodeRgbaPng(rgba, width, height);
  * ```
  * @module
  */
-import { encode as encodePngRaw } from "imagescript/png/src/png.mjs";
 import { decodeTiff, isTiff } from "./tiff_codec.ts";
 import { decodeWebp, isWebp, webpDecoder } from "./webp_codec.ts";
 
@@ -59,7 +57,7 @@ function compile(name: "png" | "jpeg"): Promise<WebAssembly.Module> {
 }
 
 /** The image formats that are decoded. */
-export type ImageFormat = "png" | "jpeg" | "tiff" | "webp";
+export type InputImageFormat = "png" | "jpeg" | "tiff" | "webp";
 
 /** Bytes that are not an image format Pointwise decodes. */
 export class UnsupportedImageError extends Error {
@@ -70,7 +68,7 @@ export class UnsupportedImageError extends Error {
 export const UNSUPPORTED_IMAGE = "not a PNG, JPEG, TIFF or WebP image";
 
 /** The image format of `bytes` from its signature, or null. */
-export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
+export function sniffFormat(bytes: Uint8Array): InputImageFormat | null {
   const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
   if (bytes.length >= 8 && png.every((b, i) => bytes[i] === b)) return "png";
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
@@ -183,9 +181,4 @@ function loadWebp() {
   return webpDecoder().catch((e) => {
     throw new DecoderUnavailableError(`cannot load the webp decoder (${(e as Error).message})`);
   });
-}
-
-/** Encodes RGBA pixels as PNG (pure JS, no compression level beyond the default). */
-export function encodeRgbaPng(rgba: Uint8Array, width: number, height: number): Uint8Array {
-  return encodePngRaw(rgba, { width, height, channels: 4, level: 3 });
 }

@@ -14,7 +14,7 @@
  * @module
  */
 import {
-  type ImageFormat,
+  type InputImageFormat,
   sniffFormat,
   UNSUPPORTED_IMAGE,
   UnsupportedImageError,
@@ -24,7 +24,7 @@ import { readWebpHeader } from "./webp_codec.ts";
 
 /** Format and size of an encoded image. */
 export interface ImageHeader {
-  format: ImageFormat;
+  format: InputImageFormat;
   width: number;
   height: number;
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { decodeImage, decodeMask, encodeMaskPng, encodePng } from "./image.ts";
+import { decodeImage, decodeMask } from "./image.ts";
+import { encodeMaskPng, encodePng } from "./encode.ts";
 
 const fixture = (name: string) =>
   Deno.readFile(fileURLToPath(new URL(`../../../tests/fixtures/${name}`, import.meta.url)));

@@ -13,22 +13,28 @@
  * ```
  * @module
  */
-export {
-  type BinaryMask,
-  decodeImage,
-  decodeMask,
-  encodeMaskPng,
-  encodePng,
-  type RgbImage,
-} from "./image.ts";
+export { type BinaryMask, decodeImage, decodeMask, type RgbImage } from "./image.ts";
 export {
   decodeRgba,
   DecoderUnavailableError,
-  type ImageFormat,
+  type InputImageFormat,
   type RgbaPixels,
   sniffFormat,
   UnsupportedImageError,
 } from "./codecs.ts";
+export {
+  encodeImage,
+  encodeJpeg,
+  encodeMaskPng,
+  type EncodeOptions,
+  encodePng,
+  EncoderUnavailableError,
+  encodeWebp,
+  IMAGE_EXTENSIONS,
+  IMAGE_FORMATS,
+  IMAGE_MEDIA_TYPES,
+  type ImageFormat,
+} from "./encode.ts";
 export { type ImageHeader, readImageHeader } from "./image_header.ts";
 export { parseSplitCsv, type SplitRow } from "./csv.ts";
 export {

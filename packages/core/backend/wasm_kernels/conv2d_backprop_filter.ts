@@ -1,7 +1,9 @@
 /**
  * `Conv2DBackpropFilter` for the wasm backend, which lacks it. The filter
  * gradient dW[i,j,c,o] = sum_{b,y,x} xpad[b, y*s+i, x*s+j, c] * dy[b,y,x,o]
- * is computed one of two ways, both on the backend's XNNPACK:
+ * is computed by Winograd for stride-1 3x3 layers where `winogradTile`
+ * chooses it (`winograd.ts`), otherwise one of two ways, both on the
+ * backend's XNNPACK:
  *
  * - as one matrix product, transposed image columns x dy (`im2col.ts`);
  * - as a convolution: with the batch and channel axes of x swapped, dy (batch
@@ -19,6 +21,7 @@ import { geometryOf } from "./col2im.ts";
 import { type KernelBackendLike, KernelScope } from "./kernel_scope.ts";
 import { simdLoopsFor } from "./simd_loops.ts";
 import { loopsFor } from "./training_loops.ts";
+import { winogradFilterGrad, winogradTile } from "./winograd.ts";
 
 /** Computes the filter gradient of an NHWC Conv2D from its input and output gradient. */
 export function conv2dBackpropFilter(
@@ -47,6 +50,9 @@ export function conv2dBackpropFilter(
   const bottom = needH - top - h;
   const right = needW - left - w;
 
+  const simd = simdLoopsFor(args.backend);
+  const m = simd && winogradTile("filter", info);
+  if (simd && m) return winogradFilterGrad(simd, x, dy, info, m);
   const scope = new KernelScope(args.backend as KernelBackendLike);
   if (filterGradByColumns(info, simdLoopsFor(args.backend) !== undefined)) {
     try {

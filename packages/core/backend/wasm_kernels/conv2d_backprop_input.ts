@@ -1,6 +1,7 @@
 /**
  * `Conv2DBackpropInput` for the wasm backend, replacing its naive loop.
  *
+ * - Stride-1 3x3 layers: by Winograd (`winograd.ts`) where it is chosen.
  * - Stride 1: the input gradient is a convolution of dy by the filter flipped
  *   in space with its in and out channels swapped, on the backend's XNNPACK
  *   Conv2D.
@@ -20,6 +21,8 @@ import { geometryOf } from "./col2im.ts";
 import { filterRowsByOutput, flippedTransposedFilter } from "./filter_layout.ts";
 import { type KernelBackendLike, KernelScope } from "./kernel_scope.ts";
 import { loopsFor } from "./training_loops.ts";
+import { simdLoopsFor } from "./simd_loops.ts";
+import { inputGradGeometry, winogradConv, winogradTile } from "./winograd.ts";
 
 /** Computes the input gradient of an NHWC Conv2D from its filter and output gradient. */
 export function conv2dBackpropInput(
@@ -39,6 +42,9 @@ export function conv2dBackpropInput(
     attrs.pad,
     attrs.dimRoundingMode,
   );
+  const simd = simdLoopsFor(args.backend);
+  const m = simd && winogradTile("input", info);
+  if (simd && m) return winogradConv(simd, dy, filter, inputGradGeometry(info), m, true);
   const scope = new KernelScope(args.backend as KernelBackendLike);
   try {
     return scope.keep(

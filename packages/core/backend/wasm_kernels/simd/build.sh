@@ -1,17 +1,21 @@
 #!/bin/sh
-# Rebuilds kernels_wasm.ts from kernels.c. Needs Debian's clang, lld and wabt
-# (apt-get install clang lld wabt); the result is committed, so neither the
-# tests nor CI need them.
+# Rebuilds kernels_wasm.ts from kernels.c and winograd.c. Needs Debian's
+# clang 19, lld 19 and wabt (apt-get install clang-19 lld-19 wabt); the result
+# is committed, so neither the tests nor CI need them. Clang 19 rather than 14:
+# it folds constant offsets into the loads' immediates, where clang 14 left an
+# add per load that V8 turns into an extra instruction (gemm.h).
 set -eu
 cd "$(dirname "$0")"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Two builds: tfjs's threaded build has a shared memory, its single-threaded
 # build a plain one, and an import must match.
-flags="--target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -Wl,--no-entry -Wl,--import-memory"
-clang $flags -matomics -Wl,--shared-memory -Wl,--max-memory=4294967296 \
-  -o "$tmp/shared.wasm" kernels.c
-clang $flags -o "$tmp/plain.wasm" kernels.c
+# The shared build runs on several threads (THREADS: atomics in parallel.h).
+clang=${CLANG:-clang-19}
+flags="--target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -fuse-ld=lld -Wl,--no-entry -Wl,--import-memory"
+$clang $flags -matomics -DTHREADS -Wl,--shared-memory -Wl,--max-memory=4294967296 \
+  -o "$tmp/shared.wasm" kernels.c winograd.c
+$clang $flags -o "$tmp/plain.wasm" kernels.c winograd.c
 for v in shared plain; do
   # The memory is tfjs's: the module must not touch a stack, statics or data.
   wasm2wat --enable-threads "$tmp/$v.wasm" > "$tmp/$v.wat"

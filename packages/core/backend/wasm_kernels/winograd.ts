@@ -1,0 +1,297 @@
+/**
+ * Winograd convolutions for stride-1 3x3 layers on the wasm backend, run by
+ * the WASM-SIMD module (`simd/winograd.c`) on every thread of the kernel pool:
+ *
+ * - the forward pass, Y = A^T [(G g G^T) . (B^T d B)] A per m x m output tile,
+ *   one product per transform point (alpha^2 = (m + 2)^2 of them) with the
+ *   input channels as depth;
+ * - the input gradient, the same with the filter rotated by 180 degrees and
+ *   its channel axes swapped (a "full" correlation of dy);
+ * - the filter gradient, the transpose of the forward map with respect to
+ *   the filter: dg = G^T [sum over tiles (A dY A^T) . (B^T d B)] G, one
+ *   product per transform point with the tiles as depth.
+ *
+ * F(2x2,3x3) does 2.25x fewer multiplications than the direct convolution
+ * with about its rounding error; F(4x4,3x3) 4x fewer, with a few times its
+ * error (see `winograd_test.ts` for the bounds). `winogradTile` picks one per
+ * layer shape, or none (the direct path).
+ *
+ * @example
+ * ```ts ignore
+ * const m = winogradTile("forward", info);
+ * if (m !== undefined && simd) return winogradConv(simd, x, filter, convGeometry(info), m, false);
+ * ```
+ * @module
+ */
+import type { tf } from "../tf.ts";
+import type { SimdLoops } from "./simd_loops.ts";
+
+/** Output tile size of a Winograd convolution: F(2x2,3x3) or F(4x4,3x3). */
+export type WinogradTile = 2 | 4;
+
+/** Which pass a convolution computes. */
+export type ConvPass = "forward" | "input" | "filter";
+
+/** A stride-1 3x3 correlation y[oy][ox] = sum x[oy + i - top][ox + j - left] w[i][j]. */
+export interface WinogradGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  /** Channels of x, the products' depth. */
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  top: number;
+  left: number;
+}
+
+/** Whether a layer can go by Winograd at all: 3x3, stride 1, no dilation, channels by 4. */
+export function winogradEligible(info: tf.backend_util.Conv2DInfo): boolean {
+  return info.filterHeight === 3 && info.filterWidth === 3 &&
+    info.strideHeight === 1 && info.strideWidth === 1 &&
+    info.dilationHeight === 1 && info.dilationWidth === 1 &&
+    info.dataFormat === "channelsLast" &&
+    info.inChannels % 4 === 0 && info.outChannels % 4 === 0 &&
+    info.inChannels >= 8 && info.outChannels >= 8;
+}
+
+/** How layers are chosen: by shape ("auto"), never ("off"), or always F(2x2) or F(4x4). */
+export type WinogradMode = "auto" | "off" | WinogradTile;
+let mode: WinogradMode = "auto";
+
+/**
+ * Sets how eligible layers go (for comparisons with the direct path and for
+ * tests); returns the previous mode.
+ */
+export function setWinogradMode(next: WinogradMode): WinogradMode {
+  const previous = mode;
+  mode = next;
+  return previous;
+}
+
+/**
+ * The tile for one pass of a layer, or undefined for the direct path. It
+ * never depends on the thread count, so results do not either.
+ */
+export function winogradTile(
+  pass: ConvPass,
+  info: tf.backend_util.Conv2DInfo,
+): WinogradTile | undefined {
+  if (mode === "off" || !winogradEligible(info)) return undefined;
+  if (mode !== "auto") return mode;
+  void pass;
+  const map = Math.min(info.outHeight, info.outWidth);
+  return map >= 12 ? 4 : 2;
+}
+
+/** The geometry of a layer's forward pass. */
+export function forwardGeometry(info: tf.backend_util.Conv2DInfo): WinogradGeometry {
+  return {
+    batch: info.batchSize,
+    inH: info.inHeight,
+    inW: info.inWidth,
+    inC: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    outC: info.outChannels,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+  };
+}
+
+/** The geometry of a layer's input gradient: a correlation of dy by the rotated filter. */
+export function inputGradGeometry(info: tf.backend_util.Conv2DInfo): WinogradGeometry {
+  return {
+    batch: info.batchSize,
+    inH: info.outHeight,
+    inW: info.outWidth,
+    inC: info.outChannels,
+    outH: info.inHeight,
+    outW: info.inWidth,
+    outC: info.inChannels,
+    top: 2 - info.padInfo.top,
+    left: 2 - info.padInfo.left,
+  };
+}
+
+const round = (n: number, k: number) => Math.ceil(n / k) * k;
+// Byte budgets of one chunk of tiles, the transforms and products that the
+// threads share: the larger, the fewer times the transformed filter (or the
+// filter gradient's sums) is read; the smaller, the more stays in cache.
+const CONV_CHUNK_BYTES = 4 << 20;
+const FILTER_CHUNK_BYTES = 8 << 20;
+// Int32 fields before the Sync block and the buffers (see winograd.c).
+const PARAM_INTS = 32;
+const SYNC_INTS = 16;
+
+/** Tile counts and the 15 Geometry fields of winograd.c, in order. */
+function geometryFields(
+  g: WinogradGeometry,
+  m: number,
+  chunk: number,
+  threads: number,
+  sync: number,
+) {
+  const tilesH = Math.ceil(g.outH / m), tilesW = Math.ceil(g.outW / m);
+  return [
+    g.batch,
+    g.inH,
+    g.inW,
+    g.inC,
+    g.outH,
+    g.outW,
+    g.outC,
+    g.top,
+    g.left,
+    m,
+    tilesH,
+    tilesW,
+    chunk,
+    threads,
+    sync,
+  ];
+}
+
+/** Heap scratch laid out in 64-byte-aligned parts; the caller frees it. */
+function allocate(simd: SimdLoops, floats: number[]): { t: tf.TensorInfo; at: number[] } {
+  const at: number[] = [];
+  let total = 0;
+  for (const f of floats) {
+    at.push(total);
+    total += round(f, 16);
+  }
+  const t = simd.backend.makeOutput([total + 16], "float32");
+  const base = round(simd.address(t), 64);
+  return { t, at: at.map((o) => base + 4 * o) };
+}
+
+/** Runs `name` on the pool with the parameter block at `params`. */
+function runThreaded(
+  simd: SimdLoops,
+  name: "winograd_conv" | "winograd_filter_grad",
+  params: number,
+  threads: number,
+): void {
+  simd.pool.run(name, params, threads, (arg, tid) => simd.fn[name](arg, tid));
+}
+
+/**
+ * y = the correlation of x (NHWC) by a 3x3 filter, by F(m x m, 3 x 3). With
+ * `flip` the filter is read as the input gradient's: w[2 - i][2 - j] with
+ * its channel axes swapped (`w` is then [3, 3, outC, inC]).
+ */
+export function winogradConv(
+  simd: SimdLoops,
+  x: tf.TensorInfo,
+  w: tf.TensorInfo,
+  g: WinogradGeometry,
+  m: WinogradTile,
+  flip: boolean,
+): tf.TensorInfo {
+  const a2 = (m + 2) ** 2, nc8 = round(g.outC, 8);
+  const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
+  const threads = simd.threads;
+  // A chunk's transforms (inC) and products (outC8) at the a2 points.
+  const perTile = 4 * a2 * (g.inC + nc8);
+  const chunk = Math.min(
+    round(tiles, 4),
+    Math.max(4, Math.floor(CONV_CHUNK_BYTES / perTile / 4) * 4),
+  );
+  const perThread = 24 * a2;
+  const y = simd.backend.makeOutput([g.batch, g.outH, g.outW, g.outC], "float32");
+  const { t, at } = allocate(simd, [
+    PARAM_INTS + SYNC_INTS,
+    a2 * nc8 * g.inC,
+    a2 * chunk * g.inC,
+    a2 * chunk * nc8,
+    threads * perThread,
+  ]);
+  try {
+    const [params, u, v, mm, scratch] = at;
+    const sync = params + 4 * PARAM_INTS;
+    const fields = [
+      ...geometryFields(g, m, chunk, threads, sync),
+      simd.address(x),
+      simd.address(w),
+      flip ? 1 : 0,
+      simd.address(y),
+      u,
+      v,
+      mm,
+      scratch,
+      perThread,
+    ];
+    writeParams(simd, params, fields);
+    runThreaded(simd, "winograd_conv", params, threads);
+    return y;
+  } catch (e) {
+    simd.backend.disposeData(y.dataId);
+    throw e;
+  } finally {
+    simd.backend.disposeData(t.dataId);
+  }
+}
+
+/**
+ * The filter gradient dw[i][j][c][o] = sum x[b][y + i - top][x + j - left][c]
+ * dy[b][y][x][o] of a stride-1 3x3 layer, by the transposed F(m x m, 3 x 3).
+ * Tiles are summed chunk by chunk in a fixed order, whatever the threads.
+ */
+export function winogradFilterGrad(
+  simd: SimdLoops,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  m: WinogradTile,
+): tf.TensorInfo {
+  const g = forwardGeometry(info);
+  const a2 = (m + 2) ** 2, nc8 = round(g.outC, 8);
+  const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
+  const chunk = Math.min(
+    tiles,
+    Math.max(64, Math.floor(FILTER_CHUNK_BYTES / (4 * a2 * (g.inC + nc8)))),
+  );
+  const threads = simd.threads;
+  const perThread = 8 * a2;
+  const dw = simd.backend.makeOutput([3, 3, g.inC, g.outC], "float32");
+  const { t, at } = allocate(simd, [
+    PARAM_INTS + SYNC_INTS,
+    a2 * chunk * g.inC,
+    a2 * chunk * nc8,
+    a2 * g.inC * nc8,
+    threads * perThread,
+  ]);
+  try {
+    const [params, v, mdy, acc, scratch] = at;
+    const sync = params + 4 * PARAM_INTS;
+    const fields = [
+      ...geometryFields(g, m, chunk, threads, sync),
+      simd.address(x),
+      simd.address(dy),
+      simd.address(dw),
+      v,
+      mdy,
+      acc,
+      scratch,
+      perThread,
+    ];
+    writeParams(simd, params, fields);
+    runThreaded(simd, "winograd_filter_grad", params, threads);
+    return dw;
+  } catch (e) {
+    simd.backend.disposeData(dw.dataId);
+    throw e;
+  } finally {
+    simd.backend.disposeData(t.dataId);
+  }
+}
+
+/** Writes the parameter block and a zeroed Sync block (3: main thread may block). */
+function writeParams(simd: SimdLoops, at: number, fields: number[]): void {
+  if (fields.length > PARAM_INTS) throw new Error("winograd: parameter block too small");
+  const view = new Int32Array(simd.memory.buffer, at, PARAM_INTS + SYNC_INTS);
+  view.fill(0);
+  view.set(fields);
+  view[PARAM_INTS + 3] = simd.pool.mainBlocks ? 1 : 0;
+}

@@ -46,14 +46,13 @@ export interface WinogradGeometry {
   left: number;
 }
 
-/** Whether a layer can go by Winograd at all: 3x3, stride 1, no dilation, channels by 4. */
+/** Whether a layer can go by Winograd at all: 3x3, stride 1, no dilation, channels by 4 (NHWC). */
 export function winogradEligible(info: tf.backend_util.Conv2DInfo): boolean {
   return info.filterHeight === 3 && info.filterWidth === 3 &&
     info.strideHeight === 1 && info.strideWidth === 1 &&
     info.dilationHeight === 1 && info.dilationWidth === 1 &&
     info.dataFormat === "channelsLast" &&
-    info.inChannels % 4 === 0 && info.outChannels % 4 === 0 &&
-    info.inChannels >= 8 && info.outChannels >= 8;
+    info.inChannels % 4 === 0 && info.outChannels % 4 === 0;
 }
 
 /** How layers are chosen: by shape ("auto"), never ("off"), or always F(2x2) or F(4x4). */
@@ -116,11 +115,16 @@ export function inputGradGeometry(info: tf.backend_util.Conv2DInfo): WinogradGeo
 }
 
 const round = (n: number, k: number) => Math.ceil(n / k) * k;
-// Byte budgets of one chunk of tiles, the transforms and products that the
-// threads share: the larger, the fewer times the transformed filter (or the
-// filter gradient's sums) is read; the smaller, the more stays in cache.
-const CONV_CHUNK_BYTES = 4 << 20;
-const FILTER_CHUNK_BYTES = 8 << 20;
+/**
+ * Byte budgets of one chunk of tiles, the transforms and products that the
+ * threads share: the larger, the fewer times the transformed filter (or the
+ * filter gradient's sums) is read; the smaller, the more stays in cache.
+ * Tests lower them to run several chunks on small layers.
+ */
+export const winogradChunkBytes = { conv: 4 << 20, filter: 8 << 20 };
+
+/** Calls that went by Winograd, per pass (tests check that a path is taken). */
+export const winogradCalls = { forward: 0, input: 0, filter: 0 };
 // Int32 fields before the Sync block and the buffers (see winograd.c).
 const PARAM_INTS = 32;
 const SYNC_INTS = 16;
@@ -196,7 +200,7 @@ export function winogradConv(
   const perTile = 4 * a2 * (g.inC + nc8);
   const chunk = Math.min(
     round(tiles, 4),
-    Math.max(4, Math.floor(CONV_CHUNK_BYTES / perTile / 4) * 4),
+    Math.max(4, Math.floor(winogradChunkBytes.conv / perTile / 4) * 4),
   );
   const perThread = 24 * a2;
   const y = simd.backend.makeOutput([g.batch, g.outH, g.outW, g.outC], "float32");
@@ -224,6 +228,7 @@ export function winogradConv(
     ];
     writeParams(simd, params, fields);
     runThreaded(simd, "winograd_conv", params, threads);
+    winogradCalls[flip ? "input" : "forward"]++;
     return y;
   } catch (e) {
     simd.backend.disposeData(y.dataId);
@@ -250,7 +255,7 @@ export function winogradFilterGrad(
   const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
   const chunk = Math.min(
     tiles,
-    Math.max(64, Math.floor(FILTER_CHUNK_BYTES / (4 * a2 * (g.inC + nc8)))),
+    Math.max(16, Math.floor(winogradChunkBytes.filter / (4 * a2 * (g.inC + nc8)))),
   );
   const threads = simd.threads;
   const perThread = 8 * a2;
@@ -278,6 +283,7 @@ export function winogradFilterGrad(
     ];
     writeParams(simd, params, fields);
     runThreaded(simd, "winograd_filter_grad", params, threads);
+    winogradCalls.filter++;
     return dw;
   } catch (e) {
     simd.backend.disposeData(dw.dataId);

@@ -1,5 +1,6 @@
 // Runs the Winograd kernels (forward, input gradient and filter gradient,
-// F(2x2) and F(4x4), several chunks of tiles) on the wasm backend with the
+// F(2x2) and F(4x4), several chunks of tiles, and the strided gradients by
+// the kernels' GEMM) on the wasm backend with the
 // kernel pool limited to 1 thread and then to 2, and prints as JSON how many
 // threads the pool had and whether every output was bit for bit the same.
 import { env, initBackend, tf } from "@pointwise/core";
@@ -39,6 +40,19 @@ function outputs(): Float32Array[] {
     );
   }
   setWinogradMode("auto");
+  // Strided: the gradients go by columns, through the kernels' GEMM.
+  const s2 = { ...conv, strides: [2, 2] };
+  const dy2 = tf.slice(dy, [0, 0, 0, 0], [3, 12, 10, 24]);
+  out.push(
+    run("Conv2DBackpropInput", { dy: dy2, filter: w }, {
+      ...s2,
+      inputShape: x.shape,
+    }) as Float32Array,
+  );
+  out.push(
+    run("Conv2DBackpropFilter", { x, dy: dy2 }, { ...s2, filterShape: w.shape }) as Float32Array,
+  );
+  dy2.dispose();
   return out;
 }
 

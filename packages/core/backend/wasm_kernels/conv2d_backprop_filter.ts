@@ -22,6 +22,7 @@ import { type KernelBackendLike, KernelScope } from "./kernel_scope.ts";
 import { simdLoopsFor } from "./simd_loops.ts";
 import { loopsFor } from "./training_loops.ts";
 import { winogradFilterGrad, winogradTile } from "./winograd.ts";
+import { simdGemm } from "./gemm.ts";
 
 /** Computes the filter gradient of an NHWC Conv2D from its input and output gradient. */
 export function conv2dBackpropFilter(
@@ -116,6 +117,12 @@ function byColumns(
   const loops = loopsFor(scope.backend);
   loops.transpose(x, 0, b * inHeight * inWidth, c, xT, 0);
   loops.im2colTransposed(xT, cols, geometryOf(info));
+  const simd = simdLoopsFor(scope.backend);
+  if (simd !== undefined) {
+    const dw = scope.alloc([kh, kw, c, o]);
+    simdGemm(simd, taps, o, pixels, { t: cols, ld: pixels }, { t: dy, ld: o }, { t: dw, ld: o });
+    return dw;
+  }
   const dy3 = scope.run("Reshape", { x: dy }, { shape: [1, pixels, o] });
   const dw = scope.run("BatchMatMul", { a: cols, b: dy3 }, {
     transposeA: false,

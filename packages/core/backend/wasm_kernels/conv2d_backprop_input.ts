@@ -23,6 +23,7 @@ import { type KernelBackendLike, KernelScope } from "./kernel_scope.ts";
 import { loopsFor } from "./training_loops.ts";
 import { simdLoopsFor } from "./simd_loops.ts";
 import { inputGradGeometry, winogradConv, winogradTile } from "./winograd.ts";
+import { simdGemm } from "./gemm.ts";
 
 /** Computes the input gradient of an NHWC Conv2D from its filter and output gradient. */
 export function conv2dBackpropInput(
@@ -114,6 +115,20 @@ function byColumns(
   const { batchSize: b, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
   const { filterHeight: kh, filterWidth: kw, outChannels: o } = info;
   const rows = b * outHeight * outWidth;
+  const simd = simdLoopsFor(scope.backend);
+  if (simd !== undefined) {
+    // cols [rows, taps] = dy [rows, o] x W^T, W read as [taps, o].
+    const taps = kh * kw * c;
+    const cols = scope.alloc([rows, taps]);
+    simdGemm(simd, rows, taps, o, { t: dy, ld: o }, { t: filter, ld: o, trans: true }, {
+      t: cols,
+      ld: taps,
+    });
+    const dx = scope.alloc([b, inHeight, inWidth, c]);
+    (scope.backend.typedArrayFromHeap(dx) as Float32Array).fill(0);
+    loopsFor(scope.backend).col2im(cols, dx, geometryOf(info));
+    return dx;
+  }
   const a = scope.run("Reshape", { x: dy }, { shape: [1, rows, o] });
   const wm = scope.run("Reshape", { x: filterRowsByOutput(scope, filter) }, {
     shape: [1, o, kh * kw * c],

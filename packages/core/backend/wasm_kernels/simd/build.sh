@@ -1,5 +1,5 @@
 #!/bin/sh
-# Rebuilds kernels_wasm.ts from kernels.c and winograd.c. Needs Debian's
+# Rebuilds kernels_wasm.ts from kernels.c, winograd.c and gemm.c. Needs Debian's
 # clang 19, lld 19 and wabt (apt-get install clang-19 lld-19 wabt); the result
 # is committed, so neither the tests nor CI need them. Clang 19 rather than 14:
 # it folds constant offsets into the loads' immediates, where clang 14 left an
@@ -14,8 +14,8 @@ trap 'rm -rf "$tmp"' EXIT
 clang=${CLANG:-clang-19}
 flags="--target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -fuse-ld=lld -Wl,--no-entry -Wl,--import-memory"
 $clang $flags -matomics -DTHREADS -Wl,--shared-memory -Wl,--max-memory=4294967296 \
-  -o "$tmp/shared.wasm" kernels.c winograd.c
-$clang $flags -o "$tmp/plain.wasm" kernels.c winograd.c
+  -o "$tmp/shared.wasm" kernels.c winograd.c gemm.c
+$clang $flags -o "$tmp/plain.wasm" kernels.c winograd.c gemm.c
 for v in shared plain; do
   # The memory is tfjs's: the module must not touch a stack, statics or data.
   wasm2wat --enable-threads "$tmp/$v.wasm" > "$tmp/$v.wat"

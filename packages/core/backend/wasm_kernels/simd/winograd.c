@@ -192,8 +192,8 @@ typedef struct {
   int flip;         // 1: the input gradient's filter, w[2 - i][2 - j] with in and out swapped
   float* y;
   float* u;         // transformed filter: [alpha^2][out_c8 / 8][in_c][8]
-  float* v;         // transformed input of a chunk: [alpha^2][chunk / 4][in_c][4]
-  float* mm;        // products of a chunk: [alpha^2][chunk][out_c8]
+  float* v;         // transformed input of a chunk: [chunk / 4][alpha^2][in_c][4]
+  float* mm;        // products of a chunk: [chunk][alpha^2][out_c8]
   float* scratch;   // per thread: scratch_floats each
   int scratch_floats;
 } Conv;
@@ -230,14 +230,14 @@ static void filter_tile(const Conv* p, int k, int n, float* stage, float* s) {
   for (int nu = 0; nu < a; nu++) filter1d(g->m, s + nu * 4, a * 4, out + nu * su, a * su);
 }
 
-// Output tile t (chunk-local row tl of M) at channels [n, n + 4).
-static void output_tile(const Conv* p, const float* mm, long sm, int t, int tl, int n, float* s,
-                        float* q) {
+// Output tile t at channels [n, n + 4), from its products src[xi nu][n8].
+static void output_tile(const Conv* p, const float* src, int t, int n, float* s, float* q) {
   const Geometry* g = &p->g;
   const int a = alpha(g), m = g->m, per_image = g->tiles_h * g->tiles_w, nc = g->out_c;
   const int b = t / per_image, ty = (t % per_image) / g->tiles_w, tx = t % g->tiles_w;
   const int oy = ty * m, ox = tx * m;
-  const float* src = mm + (long)tl * round8(nc) + n;
+  const long sm = round8(nc);
+  src += n;
   // Rows: s[xi][j] = (M A)[xi][j]; columns: (A^T s)[i][j].
   for (int xi = 0; xi < a; xi++) out1d(m, src + xi * a * sm, sm, s + xi * m * 4, 4);
   if (oy + m <= g->out_h && ox + m <= g->out_w) {
@@ -279,17 +279,22 @@ void winograd_conv(const Conv* p, int tid) {
   float* stage = p->scratch + (long)tid * p->scratch_floats;  // [a2][4 tiles][4]
   float* pad = stage + a2 * 16;                               // a2 vectors
   float* s = pad + a2 * 4;                                    // a2 vectors
+  // The filter, 8 output channels at a time so that U is written in order.
   const long k0 = (long)kc * tid / n, k1 = (long)kc * (tid + 1) / n;
-  for (int k = (int)k0; k < k1; k++) {
-    for (int c = 0; c < nc8; c += 4) filter_tile(p, k, c, pad, s);
+  for (int nb = 0; nb < nc8; nb += 8) {
+    for (int k = (int)k0; k < k1; k++) {
+      filter_tile(p, k, nb, pad, s);
+      filter_tile(p, k, nb + 4, pad, s);
+    }
   }
   barrier(g->sync, n, tid);
   const int total = tiles(g);
+  const long sv = (long)a2 * kc * 4, sm = (long)a2 * nc8;  // a group of 4 tiles in V, a tile in M
   for (int t0 = 0; t0 < total; t0 += g->chunk) {
     const int t1 = t0 + g->chunk < total ? t0 + g->chunk : total, groups = (t1 - t0 + 3) >> 2;
-    const long sv = (long)groups * 4 * kc, sm = (long)groups * 4 * nc8;
     // Input transforms, 4 tiles x 4 channels per item, transposed so that
-    // each channel holds its 4 tiles together (the A panels of the products).
+    // each channel holds its 4 tiles together (the A panels of the products);
+    // a group's panels for all points sit together, and so do a tile's products.
     const int cgroups = kc >> 2;
     for (int item = claim(g->sync); item < groups * cgroups; item = claim(g->sync)) {
       const int gi = item / cgroups, c = (item % cgroups) * 4;
@@ -301,10 +306,10 @@ void winograd_conv(const Conv* p, int tid) {
           for (int i = 0; i < a2; i++) ST(stage + i * 16 + q * 4, wasm_f32x4_const_splat(0));
         }
       }
-      float* d = p->v + ((long)gi * kc + c) * 4;
+      float* d = p->v + gi * sv + (long)c * 4;
       for (int i = 0; i < a2; i++) {
         const float* st = stage + i * 16;
-        store_transposed(d + i * sv, 4, V(st), V(st + 4), V(st + 8), V(st + 12));
+        store_transposed(d + (long)i * kc * 4, 4, V(st), V(st + 4), V(st + 8), V(st + 12));
       }
     }
     barrier(g->sync, n, tid);
@@ -314,14 +319,15 @@ void winograd_conv(const Conv* p, int tid) {
       const int i = item / nblocks, nb = (item % nblocks) * 8;
       const float* bp = p->u + i * su + (long)nb * kc;
       for (int gi = 0; gi < groups; gi++) {
-        ukernel_4x8(kc, p->v + i * sv + (long)gi * 4 * kc, bp,
-                    p->mm + i * sm + (long)gi * 4 * nc8 + nb, nc8, 0);
+        ukernel_4x8(kc, p->v + gi * sv + (long)i * kc * 4, bp,
+                    p->mm + (gi * 4 * sm) + (long)i * nc8 + nb, (int)sm, 0);
       }
     }
     barrier(g->sync, n, tid);
     // Output transforms, a tile per item.
     for (int t = t0 + claim(g->sync); t < t1; t = t0 + claim(g->sync)) {
-      for (int c = 0; c < g->out_c; c += 4) output_tile(p, p->mm, sm, t, t - t0, c, s, pad);
+      const float* src = p->mm + (t - t0) * sm;
+      for (int c = 0; c < g->out_c; c += 4) output_tile(p, src, t, c, s, pad);
     }
     barrier(g->sync, n, tid);
   }

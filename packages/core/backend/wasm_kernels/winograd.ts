@@ -115,13 +115,18 @@ export function inputGradGeometry(info: tf.backend_util.Conv2DInfo): WinogradGeo
 }
 
 const round = (n: number, k: number) => Math.ceil(n / k) * k;
+/** `spread` of winograd.c: a stride of whole 64-byte lines, an odd number of them. */
+const spread = (floats: number) => {
+  const f = round(floats, 16);
+  return f % 32 === 0 ? f + 16 : f;
+};
 /**
  * Byte budgets of one chunk of tiles, the transforms and products that the
  * threads share: the larger, the fewer times the transformed filter (or the
  * filter gradient's sums) is read; the smaller, the more stays in cache.
  * Tests lower them to run several chunks on small layers.
  */
-export const winogradChunkBytes = { conv: 4 << 20, filter: 8 << 20 };
+export const winogradChunkBytes = { conv: 2 << 20, filter: 8 << 20 };
 
 /** Calls that went by Winograd, per pass (tests check that a path is taken). */
 export const winogradCalls = { forward: 0, input: 0, filter: 0 };
@@ -202,17 +207,17 @@ export function winogradConv(
     round(tiles, 4),
     Math.max(4, Math.floor(winogradChunkBytes.conv / perTile / 4) * 4),
   );
-  const perThread = 24 * a2;
+  // A thread's filter block (8 output channels at every point) and staging.
+  const perThread = a2 * spread(g.inC * 8) + 24 * a2;
   const y = simd.backend.makeOutput([g.batch, g.outH, g.outW, g.outC], "float32");
   const { t, at } = allocate(simd, [
     PARAM_INTS + SYNC_INTS,
-    a2 * nc8 * g.inC,
-    a2 * chunk * g.inC,
-    a2 * chunk * nc8,
+    (chunk / 4) * a2 * spread(g.inC * 4),
+    chunk * a2 * spread(nc8),
     threads * perThread,
   ]);
   try {
-    const [params, u, v, mm, scratch] = at;
+    const [params, v, mm, scratch] = at;
     const sync = params + 4 * PARAM_INTS;
     const fields = [
       ...geometryFields(g, m, chunk, threads, sync),
@@ -220,7 +225,6 @@ export function winogradConv(
       simd.address(w),
       flip ? 1 : 0,
       simd.address(y),
-      u,
       v,
       mm,
       scratch,
@@ -262,9 +266,9 @@ export function winogradFilterGrad(
   const dw = simd.backend.makeOutput([3, 3, g.inC, g.outC], "float32");
   const { t, at } = allocate(simd, [
     PARAM_INTS + SYNC_INTS,
-    a2 * chunk * g.inC,
-    a2 * chunk * nc8,
-    a2 * g.inC * nc8,
+    a2 * (g.inC / 4) * spread(chunk * 4),
+    a2 * (nc8 / 8) * spread(chunk * 8),
+    a2 * spread(g.inC * nc8),
     threads * perThread,
   ]);
   try {

@@ -147,6 +147,16 @@ static inline int alpha(const Geometry* g) { return g->m + 2; }
 static inline int tiles(const Geometry* g) { return g->batch * g->tiles_h * g->tiles_w; }
 static inline int round8(int n) { return (n + 7) & ~7; }
 
+// A stride between slices that are used together, in floats: whole 64-byte
+// lines, and an odd number of them, so that up to 64 slices fall in distinct
+// L1 sets. (Strides of 1, 2 or 4 KiB put all 36 slices of F(4x4) in one set,
+// and transforms that write or read all of them thrashed.) winograd.ts has
+// the same formula for the buffer sizes.
+static inline long spread(long floats) {
+  floats = (floats + 15) & ~15L;
+  return (floats & 31) == 0 ? floats + 16 : floats;
+}
+
 // The alpha x alpha input tile of tile t at channels [c, c + 4), transformed
 // (B^T d B), written at out + (xi * alpha + nu) * os. `p` is alpha^2 vectors of
 // staging for edge tiles and `s` as many for the row pass.
@@ -191,19 +201,19 @@ typedef struct {
   const float* w;   // [3][3][in_c][out_c], or with flip [3][3][out_c][in_c] read rotated
   int flip;         // 1: the input gradient's filter, w[2 - i][2 - j] with in and out swapped
   float* y;
-  float* u;         // transformed filter: [alpha^2][out_c8 / 8][in_c][8]
   float* v;         // transformed input of a chunk: [chunk / 4][alpha^2][in_c][4]
   float* mm;        // products of a chunk: [chunk][alpha^2][out_c8]
-  float* scratch;   // per thread: scratch_floats each
+  float* scratch;   // per thread: scratch_floats each (a transformed filter block, staging)
   int scratch_floats;
 } Conv;
 
-// U[xi nu][n / 8][k][n % 8] for input channel k and output channels [n, n + 4).
-static void filter_tile(const Conv* p, int k, int n, float* stage, float* s) {
+// The transformed filter G g G^T for input channel k and output channels
+// [n, n + 4), into u[xi nu][k][n % 8]: one block of 8 output channels.
+static void filter_tile(const Conv* p, int k, int n, float* u, float* stage, float* s) {
   const Geometry* g = &p->g;
   const int a = alpha(g), kc = g->in_c, nc = g->out_c;
-  const long su = (long)round8(nc) * kc;
-  float* out = p->u + ((long)(n >> 3) * kc + k) * 8 + (n & 7);
+  const long su = spread((long)kc * 8);
+  float* out = u + (long)k * 8 + (n & 7);
   if (n >= nc) {
     for (int i = 0; i < a * a; i++) ST(out + i * su, wasm_f32x4_const_splat(0));
     return;
@@ -230,13 +240,13 @@ static void filter_tile(const Conv* p, int k, int n, float* stage, float* s) {
   for (int nu = 0; nu < a; nu++) filter1d(g->m, s + nu * 4, a * 4, out + nu * su, a * su);
 }
 
-// Output tile t at channels [n, n + 4), from its products src[xi nu][n8].
-static void output_tile(const Conv* p, const float* src, int t, int n, float* s, float* q) {
+// Output tile t at channels [n, n + 4), from its products src[xi nu * sm].
+static void output_tile(const Conv* p, const float* src, long sm, int t, int n, float* s,
+                        float* q) {
   const Geometry* g = &p->g;
   const int a = alpha(g), m = g->m, per_image = g->tiles_h * g->tiles_w, nc = g->out_c;
   const int b = t / per_image, ty = (t % per_image) / g->tiles_w, tx = t % g->tiles_w;
   const int oy = ty * m, ox = tx * m;
-  const long sm = round8(nc);
   src += n;
   // Rows: s[xi][j] = (M A)[xi][j]; columns: (A^T s)[i][j].
   for (int xi = 0; xi < a; xi++) out1d(m, src + xi * a * sm, sm, s + xi * m * 4, 4);
@@ -266,30 +276,22 @@ static inline void store_transposed(float* d, long ds, v128_t r0, v128_t r1, v12
   ST(d + 3 * ds, wasm_i64x2_shuffle(b, e, 1, 3));
 }
 
-// y = conv(x, w) by F(m x m, 3 x 3); thread `tid` of g.nthreads. The
-// threads transform the filter, then, chunk by chunk of tiles, transform the
-// input tiles, multiply at each of the alpha^2 points (every thread reading
-// its own slices of the transformed filter, so it is read once per chunk)
-// and transform the products back.
+// y = conv(x, w) by F(m x m, 3 x 3); thread `tid` of g.nthreads. Chunk by
+// chunk of tiles, the threads transform the input tiles, multiply at each of
+// the alpha^2 points (a block of 8 output channels per work item, its filter
+// transformed on the spot) and transform the products back.
 EXPORT(winograd_conv)
 void winograd_conv(const Conv* p, int tid) {
   const Geometry* g = &p->g;
   const int n = g->nthreads, a = alpha(g), a2 = a * a, kc = g->in_c, nc8 = round8(g->out_c);
-  const long su = (long)nc8 * kc;
   float* stage = p->scratch + (long)tid * p->scratch_floats;  // [a2][4 tiles][4]
   float* pad = stage + a2 * 16;                               // a2 vectors
   float* s = pad + a2 * 4;                                    // a2 vectors
-  // The filter, 8 output channels at a time so that U is written in order.
-  const long k0 = (long)kc * tid / n, k1 = (long)kc * (tid + 1) / n;
-  for (int nb = 0; nb < nc8; nb += 8) {
-    for (int k = (int)k0; k < k1; k++) {
-      filter_tile(p, k, nb, pad, s);
-      filter_tile(p, k, nb + 4, pad, s);
-    }
-  }
-  barrier(g->sync, n, tid);
+  float* u = s + a2 * 4;  // [a2][kc][8]: the filter transformed for 8 output channels
   const int total = tiles(g);
-  const long sv = (long)a2 * kc * 4, sm = (long)a2 * nc8;  // a group of 4 tiles in V, a tile in M
+  // Strides: a point's panel in a group's V, a group; a point's row of M, a tile.
+  const long svp = spread((long)kc * 4), sv = a2 * svp, smp = spread(nc8), sm = a2 * smp;
+  const long su = spread((long)kc * 8);
   for (int t0 = 0; t0 < total; t0 += g->chunk) {
     const int t1 = t0 + g->chunk < total ? t0 + g->chunk : total, groups = (t1 - t0 + 3) >> 2;
     // Input transforms, 4 tiles x 4 channels per item, transposed so that
@@ -309,25 +311,31 @@ void winograd_conv(const Conv* p, int tid) {
       float* d = p->v + gi * sv + (long)c * 4;
       for (int i = 0; i < a2; i++) {
         const float* st = stage + i * 16;
-        store_transposed(d + (long)i * kc * 4, 4, V(st), V(st + 4), V(st + 8), V(st + 12));
+        store_transposed(d + i * svp, 4, V(st), V(st + 4), V(st + 8), V(st + 12));
       }
     }
     barrier(g->sync, n, tid);
-    // Products: one point and 8 output channels per item, over all tiles.
-    const int nblocks = nc8 >> 3;
-    for (int item = claim(g->sync); item < a2 * nblocks; item = claim(g->sync)) {
-      const int i = item / nblocks, nb = (item % nblocks) * 8;
-      const float* bp = p->u + i * su + (long)nb * kc;
-      for (int gi = 0; gi < groups; gi++) {
-        ukernel_4x8(kc, p->v + gi * sv + (long)i * kc * 4, bp,
-                    p->mm + (gi * 4 * sm) + (long)i * nc8 + nb, (int)sm, 0);
+    // Products: 8 output channels per item, at every point and over all
+    // tiles. The item transforms its block of the filter first, into the
+    // thread's scratch (it stays in cache; no transformed filter is stored).
+    for (int item = claim(g->sync); item < (nc8 >> 3); item = claim(g->sync)) {
+      const int nb = item * 8;
+      for (int k = 0; k < kc; k++) {
+        filter_tile(p, k, nb, u, pad, s);
+        filter_tile(p, k, nb + 4, u, pad, s);
+      }
+      for (int i = 0; i < a2; i++) {
+        for (int gi = 0; gi < groups; gi++) {
+          ukernel_4x8(kc, p->v + gi * sv + i * svp, u + i * su, p->mm + gi * 4 * sm + i * smp + nb,
+                      (int)sm, 0);
+        }
       }
     }
     barrier(g->sync, n, tid);
     // Output transforms, a tile per item.
     for (int t = t0 + claim(g->sync); t < t1; t = t0 + claim(g->sync)) {
       const float* src = p->mm + (t - t0) * sm;
-      for (int c = 0; c < g->out_c; c += 4) output_tile(p, src, t, c, s, pad);
+      for (int c = 0; c < g->out_c; c += 4) output_tile(p, src, smp, t, c, s, pad);
     }
     barrier(g->sync, n, tid);
   }
@@ -386,7 +394,7 @@ static void grad_tile(const FilterGrad* p, int t, int n, float* pad, float* s, f
 static void filter_grad_tile(const FilterGrad* p, int k, int n, float* s) {
   const Geometry* g = &p->g;
   const int a = alpha(g), nc = g->out_c, nc8 = round8(nc);
-  const long sa = (long)g->in_c * nc8;
+  const long sa = spread((long)g->in_c * nc8);
   const float* src = p->acc + (long)k * nc8 + n;
   for (int xi = 0; xi < a; xi++) ungrad1d(g->m, src + xi * a * sa, sa, s + xi * 3 * 4, 4);
   const long tap = (long)g->in_c * nc;
@@ -405,25 +413,29 @@ void winograd_filter_grad(const FilterGrad* p, int tid) {
   float* s = pad + a2 * 4;
   for (int t0 = 0; t0 < total; t0 += g->chunk) {
     const int nt = t0 + g->chunk < total ? g->chunk : total - t0;
-    const long sv = (long)nt * kc, sm = (long)nt * nc8;
-    // Transforms of the chunk, a tile per item.
-    for (int tl = claim(g->sync); tl < nt; tl = claim(g->sync)) {
+    // Strides: a panel of 4 input or 8 output channels, and a point's panels.
+    const long spv = spread((long)nt * 4), spm = spread((long)nt * 8), sa = spread((long)kc * nc8);
+    const long sv = (kc >> 2) * spv, sm = (nc8 >> 3) * spm;
+    // Transforms of the chunk, 4 tiles per item (a 64-byte line of each panel).
+    for (int item = claim(g->sync); item * 4 < nt; item = claim(g->sync)) {
+     for (int tl = item * 4; tl < item * 4 + 4 && tl < nt; tl++) {
       for (int c = 0; c < kc; c += 4) {
-        input_tile(g, p->x, t0 + tl, c, pad, s, p->v + ((long)(c >> 2) * nt + tl) * 4, sv);
+        input_tile(g, p->x, t0 + tl, c, pad, s, p->v + (c >> 2) * spv + tl * 4, sv);
       }
       for (int o = 0; o < nc8; o += 4) {
-        grad_tile(p, t0 + tl, o, pad, s, p->mdy + ((long)(o >> 3) * nt + tl) * 8 + (o & 7), sm);
+        grad_tile(p, t0 + tl, o, pad, s, p->mdy + (o >> 3) * spm + tl * 8 + (o & 7), sm);
       }
+     }
     }
     barrier(g->sync, n, tid);
     // acc[xi nu] (+)= V[xi nu]^T Mdy[xi nu], a row of 4 input channels per item.
     const int rows = kc >> 2;
     for (int item = claim(g->sync); item < a2 * rows; item = claim(g->sync)) {
       const int i = item / rows, cb = item % rows;
-      const float* ap = p->v + i * sv + (long)cb * nt * 4;
-      float* c = p->acc + (long)i * kc * nc8 + (long)cb * 4 * nc8;
+      const float* ap = p->v + i * sv + cb * spv;
+      float* c = p->acc + i * sa + (long)cb * 4 * nc8;
       for (int nb = 0; nb < nc8; nb += 8) {
-        ukernel_4x8(nt, ap, p->mdy + i * sm + (long)nb * nt, c + nb, nc8, t0 > 0);
+        ukernel_4x8(nt, ap, p->mdy + i * sm + (nb >> 3) * spm, c + nb, nc8, t0 > 0);
       }
     }
     barrier(g->sync, n, tid);

@@ -2,8 +2,9 @@
  * `Conv2DBackpropFilter` for the wasm backend, which lacks it. The filter
  * gradient dW[i,j,c,o] = sum_{b,y,x} xpad[b, y*s+i, x*s+j, c] * dy[b,y,x,o]
  * is computed by Winograd for stride-1 3x3 layers where `winogradTile`
- * chooses it (`winograd.ts`), otherwise one of two ways, both on the
- * backend's XNNPACK:
+ * chooses it (`winograd.ts`), by the direct kernel of `direct_filter_grad.ts`
+ * where the WASM-SIMD module is loaded and the output channels come by 8,
+ * otherwise one of two ways, both on the backend's XNNPACK:
  *
  * - as one matrix product, transposed image columns x dy (`im2col.ts`);
  * - as a convolution: with the batch and channel axes of x swapped, dy (batch
@@ -23,6 +24,7 @@ import { simdLoopsFor } from "./simd_loops.ts";
 import { loopsFor } from "./training_loops.ts";
 import { winogradFilterGrad, winogradTile } from "./winograd.ts";
 import { simdGemm } from "./gemm.ts";
+import { directFilterGrad, directFilterGradFits } from "./direct_filter_grad.ts";
 
 /** Computes the filter gradient of an NHWC Conv2D from its input and output gradient. */
 export function conv2dBackpropFilter(
@@ -55,6 +57,13 @@ export function conv2dBackpropFilter(
   const m = simd && winogradTile("filter", info);
   if (simd && m) return winogradFilterGrad(simd, x, dy, info, m);
   const scope = new KernelScope(args.backend as KernelBackendLike);
+  if (simd && directFilterGradFits(info)) {
+    try {
+      return scope.keep(directFilterGrad(simd, scope, x, dy, info));
+    } finally {
+      scope.dispose();
+    }
+  }
   if (filterGradByColumns(info, simdLoopsFor(args.backend) !== undefined)) {
     try {
       return scope.keep(byColumns(scope, x, dy, info));

@@ -34,6 +34,7 @@ interface Exports {
   winograd_conv(params: number, tid: number): void;
   winograd_filter_grad(params: number, tid: number): void;
   gemm(params: number, tid: number): void;
+  direct_filter_grad(params: number, tid: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   im2col_t(xT: number, cols: number, geometry: number): void;
   col2im(cols: number, dx: number, geometry: number): void;

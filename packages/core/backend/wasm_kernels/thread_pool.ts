@@ -30,7 +30,12 @@ const WAKE = 8; // WAKE + tid: bumped to start worker tid
 const SLOTS = WAKE + 64;
 
 /** The exports a pool can run; each takes (argument, thread index). */
-export const THREADED_EXPORTS = ["winograd_conv", "winograd_filter_grad", "gemm"] as const;
+export const THREADED_EXPORTS = [
+  "winograd_conv",
+  "winograd_filter_grad",
+  "gemm",
+  "direct_filter_grad",
+] as const;
 export type ThreadedExport = typeof THREADED_EXPORTS[number];
 
 // The worker: instantiates the module on the shared memory, says "ready",

@@ -19,6 +19,7 @@ import {
   setWinogradMode,
   winogradCalls,
   winogradChunkBytes,
+  winogradFilter,
   type WinogradTile,
   winogradTile,
 } from "./winograd.ts";
@@ -119,6 +120,26 @@ for (const m of [2, 4] as const) {
     });
   }
 }
+
+Deno.test("the forward pass with the filter transformed per block gives the stored filter's bits", async () => {
+  const c: Case = { x: [2, 11, 13, 8], o: 24, pad: 1 };
+  for (const m of [2, 4] as const) {
+    const previous = setWinogradMode(m);
+    try {
+      const out: Float32Array[] = [];
+      for (const store of [true, false]) {
+        winogradFilter.store = store;
+        out.push((await onBackend("wasm", () => PASSES.forward(c)))[0]);
+        out.push((await onBackend("wasm", () => PASSES.input(c)))[0]);
+      }
+      assert.deepEqual(out[2], out[0]);
+      assert.deepEqual(out[3], out[1]);
+    } finally {
+      delete winogradFilter.store;
+      setWinogradMode(previous);
+    }
+  }
+});
 
 Deno.test("Winograd sums the filter gradient over several chunks of tiles", async () => {
   const c: Case = { x: [2, 20, 18, 8], o: 12, pad: 1 };

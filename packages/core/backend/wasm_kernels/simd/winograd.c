@@ -203,16 +203,16 @@ typedef struct {
   float* y;
   float* v;         // transformed input of a chunk: [chunk / 4][alpha^2][in_c][4]
   float* mm;        // products of a chunk: [chunk][alpha^2][out_c8]
+  float* u;         // 0, or the transformed filter: [alpha^2][out_c8 / 8][in_c][8]
   float* scratch;   // per thread: scratch_floats each (a transformed filter block, staging)
   int scratch_floats;
 } Conv;
 
 // The transformed filter G g G^T for input channel k and output channels
-// [n, n + 4), into u[xi nu][k][n % 8]: one block of 8 output channels.
-static void filter_tile(const Conv* p, int k, int n, float* u, float* stage, float* s) {
+// [n, n + 4), into u[xi nu * su][k][n % 8] (u: the block of 8 channels).
+static void filter_tile(const Conv* p, int k, int n, float* u, long su, float* stage, float* s) {
   const Geometry* g = &p->g;
   const int a = alpha(g), kc = g->in_c, nc = g->out_c;
-  const long su = spread((long)kc * 8);
   float* out = u + (long)k * 8 + (n & 7);
   if (n >= nc) {
     for (int i = 0; i < a * a; i++) ST(out + i * su, wasm_f32x4_const_splat(0));
@@ -287,11 +287,22 @@ void winograd_conv(const Conv* p, int tid) {
   float* stage = p->scratch + (long)tid * p->scratch_floats;  // [a2][4 tiles][4]
   float* pad = stage + a2 * 16;                               // a2 vectors
   float* s = pad + a2 * 4;                                    // a2 vectors
-  float* u = s + a2 * 4;  // [a2][kc][8]: the filter transformed for 8 output channels
   const int total = tiles(g);
-  // Strides: a point's panel in a group's V, a group; a point's row of M, a tile.
+  // Strides: a point's panel in a group's V, a group; a point's row of M, a
+  // tile; a point's filter (all channels if stored, else a block of 8).
   const long svp = spread((long)kc * 4), sv = a2 * svp, smp = spread(nc8), sm = a2 * smp;
-  const long su = spread((long)kc * 8);
+  const long su = p->u ? spread((long)nc8 * kc) : spread((long)kc * 8);
+  // Stored filter: transformed once, 8 output channels per item.
+  float* u = p->u ? p->u : s + a2 * 4;
+  if (p->u) {
+    for (int item = claim(g->sync); item < (nc8 >> 3); item = claim(g->sync)) {
+      for (int k = 0; k < kc; k++) {
+        filter_tile(p, k, item * 8, u + (long)item * 8 * kc, su, pad, s);
+        filter_tile(p, k, item * 8 + 4, u + (long)item * 8 * kc, su, pad, s);
+      }
+    }
+    barrier(g->sync, n, tid);
+  }
   for (int t0 = 0; t0 < total; t0 += g->chunk) {
     const int t1 = t0 + g->chunk < total ? t0 + g->chunk : total, groups = (t1 - t0 + 3) >> 2;
     // Input transforms, 4 tiles x 4 channels per item, transposed so that
@@ -315,14 +326,25 @@ void winograd_conv(const Conv* p, int tid) {
       }
     }
     barrier(g->sync, n, tid);
-    // Products: 8 output channels per item, at every point and over all
-    // tiles. The item transforms its block of the filter first, into the
-    // thread's scratch (it stays in cache; no transformed filter is stored).
-    for (int item = claim(g->sync); item < (nc8 >> 3); item = claim(g->sync)) {
+    // Products at one point and 8 output channels per item, over all tiles.
+    if (p->u) {
+      const int nblocks = nc8 >> 3;
+      for (int item = claim(g->sync); item < a2 * nblocks; item = claim(g->sync)) {
+        const int i = item / nblocks, nb = (item % nblocks) * 8;
+        const float* bp = u + i * su + (long)nb * kc;
+        for (int gi = 0; gi < groups; gi++) {
+          ukernel_4x8(kc, p->v + gi * sv + i * svp, bp, p->mm + gi * 4 * sm + i * smp + nb,
+                      (int)sm, 0);
+        }
+      }
+    }
+    // Or 8 output channels at every point per item: the item transforms its
+    // block of the filter first, into the thread's scratch (it stays in cache).
+    for (int item = p->u ? nc8 : claim(g->sync); item < (nc8 >> 3); item = claim(g->sync)) {
       const int nb = item * 8;
       for (int k = 0; k < kc; k++) {
-        filter_tile(p, k, nb, u, pad, s);
-        filter_tile(p, k, nb + 4, u, pad, s);
+        filter_tile(p, k, nb, u, su, pad, s);
+        filter_tile(p, k, nb + 4, u, su, pad, s);
       }
       for (int i = 0; i < a2; i++) {
         for (int gi = 0; gi < groups; gi++) {

@@ -16,6 +16,7 @@ import { tf } from "../tf.ts";
 import { conv2d } from "./conv2d.ts";
 import { batchNormInfer } from "./batch_norm_infer.ts";
 import { gatherV2 } from "./gather_v2.ts";
+import { identity } from "./identity.ts";
 import { type KernelArgs, wrapWasmKernel } from "./wrap_kernel.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
@@ -40,18 +41,20 @@ export const wasmTrainingKernels: readonly tf.KernelConfig[] = [
 
 /**
  * Kernels of the backend that ours take over where they can, falling back to
- * the backend's own: Winograd convolutions, inference-time batch norm, gathers.
+ * the backend's own: Winograd convolutions, inference-time batch norm,
+ * gathers, and identities that share their input's buffer.
  */
 const WRAPPED: [string, (args: KernelArgs) => tf.TensorInfo | undefined][] = [
   [tf.Conv2D, conv2d],
   [tf.FusedBatchNorm, batchNormInfer],
   [tf.GatherV2, gatherV2],
+  [tf.Identity, identity],
 ];
 
 /**
  * Registers the training kernels for wasm, replacing stock ones, and wraps
- * the backend's `Conv2D`, `FusedBatchNorm` and `GatherV2` (call it after
- * importing tfjs-backend-wasm). Idempotent.
+ * the backend's `Conv2D`, `FusedBatchNorm`, `GatherV2` and `Identity` (call
+ * it after importing tfjs-backend-wasm). Idempotent.
  */
 export function registerWasmTrainingKernels(): void {
   for (const [name, ours] of WRAPPED) {

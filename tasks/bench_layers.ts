@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { tf } from "@pointwise/core";
+import { tf } from "@pointwise/core/tf";
 import { setWinogradMode, winogradTile } from "../packages/core/backend/wasm_kernels/winograd.ts";
 
 /** [map size, in channels, out channels, kernel, stride] of the layers timed. */

@@ -17,21 +17,18 @@ import { parseArgs } from "node:util";
 import {
   type Checkpoint,
   type Config,
-  type Dataset,
   decodeCheckpoint,
-  encodeCheckpoint,
-  encodePng,
-  evaluate,
-  type FigureRow,
-  Localizer,
   type Method,
-  methodFigure,
   METHODS,
-  type MetricsSummary,
   PRESETS,
-  Trainer,
   withOverrides,
-} from "@pointwise/core";
+} from "@pointwise/core/lite";
+import { type Dataset, type DataSpec, describeDataSpec, encodeJpeg } from "@pointwise/core/data";
+import { encodeCheckpoint } from "@pointwise/core/io";
+import { evaluate } from "@pointwise/core/eval";
+import type { MetricsSummary } from "@pointwise/core/metrics";
+import { TfjsLocalizer, Trainer } from "@pointwise/core";
+import { type FigureRow, loadFont, methodFigure } from "@pointwise/core/viz";
 import {
   configHelp,
   configOptions,
@@ -39,19 +36,16 @@ import {
   int,
   str,
   UsageError,
-} from "../apps/cli/args.ts";
-import { BACKEND_HELP, startBackend } from "../apps/cli/flags/backend_flags.ts";
-import { type DataSpec, describeSpec, loadData } from "../apps/cli/flags/data_flags.ts";
-import { writeFileAtomic } from "../apps/cli/files.ts";
-import { Progress } from "../apps/cli/console/progress.ts";
-import { floorRows, methodName } from "../apps/cli/console/scores_table.ts";
+} from "@pointwise/cli/args";
+import { BACKEND_HELP, loadDataWithProgress as loadData, startBackend } from "@pointwise/cli/flags";
+import { writeFileAtomic } from "@pointwise/cli/files";
+import { duration, floorRows, fmt, methodName, Progress } from "@pointwise/cli/console";
 import {
   configSummary,
   markdownTable,
   type MethodResult,
   resultsMarkdown,
 } from "./method_bench_report.ts";
-import { duration, fmt } from "../apps/cli/console/table.ts";
 
 /** What a bench compares on. */
 export interface BenchSpec {
@@ -62,7 +56,9 @@ export interface BenchSpec {
   options: Record<string, { type: "string" | "boolean" }>;
   optionsHelp: string;
   /** The data, from the parsed flags; `evalRole` is scored, `valid` selects. */
-  data: (values: Record<string, unknown>) => { spec: DataSpec; evalRole: string };
+  data: (
+    values: Record<string, unknown>,
+  ) => { spec: DataSpec; evalRole: string } | Promise<{ spec: DataSpec; evalRole: string }>;
   /** The bench's configuration (documented in the README), before flags. */
   base: Config;
   /** Figure panels: shrink wider ones, enlarge narrower ones. */
@@ -165,7 +161,7 @@ async function score(
   maps: Map<string, Float32Array>,
   label: string,
 ): Promise<MetricsSummary> {
-  const localizer = Localizer.fromCheckpoint(checkpoint);
+  const localizer = TfjsLocalizer.fromCheckpoint(checkpoint);
   const bar = new Progress(`scoring ${label}`);
   try {
     const { summary } = await evaluate(localizer, data, {
@@ -220,7 +216,7 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
     const overrides = configOverrides(values);
     if (overrides.method !== undefined) throw new UsageError("use --methods to choose methods");
     config = withOverrides(preset === "bench" ? b.base : PRESETS.reference, overrides);
-    data = b.data(values);
+    data = await b.data(values);
     figureCount = int(values, "figure-images", 4, 0, 64);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -239,10 +235,10 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
   const backend = await startBackend(values);
   console.error(
     `${b.title}: ${methods.map(methodName).join(", ")}\n` +
-      `train: ${describeSpec(data.spec, "train")}\nselect on: ${
-        describeSpec(data.spec, "valid")
+      `train: ${describeDataSpec(data.spec, "train")}\nselect on: ${
+        describeDataSpec(data.spec, "valid")
       }\n` +
-      `score on: ${describeSpec(data.spec, data.evalRole)}\nconfiguration: ${
+      `score on: ${describeDataSpec(data.spec, data.evalRole)}\nconfiguration: ${
         configSummary(config)
       }`,
   );
@@ -254,7 +250,7 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
   let cam: TrainedRun | undefined;
   const floors = floorRows(evalSet);
   const command = `deno task bench:${b.name}${argv.length ? " " + argv.join(" ") : ""}`;
-  const evalDesc = describeSpec(data.spec, data.evalRole);
+  const evalDesc = describeDataSpec(data.spec, data.evalRole);
   // Grad-CAM reads a plainly trained GAP classifier, which is exactly CAM's network.
   const order = [...methods].sort((a, b) => Number(a === "gradcam") - Number(b === "gradcam"));
 
@@ -270,8 +266,8 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
       cores: navigator.hardwareConcurrency,
       backend: backend.name,
       seconds: (Date.now() - started.getTime()) / 1000,
-      trainDesc: describeSpec(data.spec, "train"),
-      validDesc: describeSpec(data.spec, "valid"),
+      trainDesc: describeDataSpec(data.spec, "train"),
+      validDesc: describeDataSpec(data.spec, "valid"),
       evalDesc,
       selfSelected: data.evalRole === "valid",
       config,
@@ -303,11 +299,12 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
           maps: shown.map((m) => maps.get(m)!.get(s.id)!),
         };
       });
-      const fig = methodFigure(shown.map(methodName), rows, {
+      const fig = methodFigure(await loadFont(), shown.map(methodName), rows, {
         panelWidth: b.panelWidth,
         minPanelWidth: b.minPanelWidth,
       });
-      await writeFileAtomic(join(out, "figure.png"), await encodePng(fig));
+      // A photograph-like picture: JPEG is a fraction of the PNG's size.
+      await writeFileAtomic(join(out, "figure.jpg"), await encodeJpeg(fig));
     }
     return sorted;
   };
@@ -346,7 +343,7 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
   console.log(`\n${b.title}, scored on ${evalDesc}:\n`);
   console.log(markdownTable(sorted, floors));
   console.log(
-    `\nwritten: ${join(out, "results.md")}, results.json, figure.png, <method>/best.safetensors`,
+    `\nwritten: ${join(out, "results.md")}, results.json, figure.jpg, <method>/best.safetensors`,
   );
   return sorted.some((r) => r.summary === undefined) ? 1 : 0;
 }

@@ -8,9 +8,9 @@
  * ```
  * @module
  */
-import type { Config, Method, MetricsSummary } from "@pointwise/core/lite";
-import { methodName } from "../apps/cli/console/scores_table.ts";
-import { duration, fmt } from "../apps/cli/console/table.ts";
+import type { Config, Method } from "@pointwise/core/lite";
+import type { MetricsSummary } from "@pointwise/core/metrics";
+import { duration, fmt, methodName } from "@pointwise/cli/console";
 
 /** One method's outcome: its scores, or why it has none. */
 export interface MethodResult {
@@ -117,7 +117,7 @@ export function resultsMarkdown(p: ResultsPage): string {
     "precision-recall area; Dice*/mIoU*: at the best threshold. Every map is in [0, 1] " +
     "(baselines' maps are min-max normalised per image). Train time includes validation after " +
     "every epoch. Grad-CAM is computed post hoc on the CAM run's classifier.",
-    ...(p.figure ? ["", "![Images, ground truth and each method's map](figure.png)"] : []),
+    ...(p.figure ? ["", "![Images, ground truth and each method's map](figure.jpg)"] : []),
     "",
   ].join("\n");
 }

@@ -3,18 +3,12 @@
 // with random BatchNorm statistics so that folding is exercised, on odd,
 // non-square images.
 import assert from "node:assert/strict";
-import {
-  buildNet,
-  type Checkpoint,
-  exportOnnx,
-  initBackend,
-  Localizer,
-  PRESETS,
-  Rng,
-  syntheticDataset,
-  tf,
-  withOverrides,
-} from "@pointwise/core";
+import { buildMinMaxNet } from "@pointwise/core/model";
+import { type Checkpoint, PRESETS, withOverrides } from "@pointwise/core/lite";
+import { exportOnnx } from "@pointwise/core/onnx";
+import { initBackend, Rng, TfjsLocalizer } from "@pointwise/core";
+import { syntheticDataset } from "@pointwise/core/data";
+import { tf } from "@pointwise/core/tf";
 import { loadOnnx } from "@pointwise/runtime";
 
 /**
@@ -37,7 +31,7 @@ async function checkpoint(
     kmax: 0.2,
   });
   const classes = ["a", "b", "c"];
-  const net = buildNet(config, classes, new Rng(seed));
+  const net = buildMinMaxNet(config, classes, new Rng(seed));
   const r = new Rng(seed + 1);
   const names = net.store.names();
   // Each residual branch's last BatchNorm starts near zero (as in zero-init
@@ -99,7 +93,7 @@ for (const [i, c] of CASES.entries()) {
     await initBackend("wasm");
     const ckpt = await checkpoint(c.arch, c.deep, c.mode, 10 + i);
     const img = image(c.size[0], c.size[1], 20 + i);
-    const tfjs = Localizer.fromCheckpoint(ckpt);
+    const tfjs = TfjsLocalizer.fromCheckpoint(ckpt);
     const ort = await loadOnnx(exportOnnx(ckpt), `${c.arch}.onnx`, { backend: "wasm" });
     const a = await tfjs.predict(img);
     const b = await ort.predict(img);

@@ -1,16 +1,10 @@
 import assert from "node:assert/strict";
 import onnxProto from "onnx-proto";
-import { buildNet, exportOnnx, PRESETS, Rng, withOverrides } from "@pointwise/core";
+import { tinyOnnx as tinyOnnxModel } from "@pointwise/core/testing";
 import { loadOnnx } from "./onnx_localizer.ts";
 import { readModelInfo } from "./model_info.ts";
 
-async function tinyOnnx(): Promise<Uint8Array> {
-  const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 });
-  const net = buildNet(config, ["x", "y"], new Rng(0));
-  const bytes = exportOnnx({ config, classes: ["x", "y"], weights: await net.store.read() });
-  net.dispose();
-  return bytes;
-}
+const tinyOnnx = () => tinyOnnxModel(["x", "y"]);
 
 /** A valid ONNX model that is not a Pointwise model (one Relu). */
 function plainRelu(input = "x"): Uint8Array {
@@ -64,7 +58,7 @@ Deno.test("corrupt, truncated and foreign ONNX files get clear errors", async ()
   );
 });
 
-Deno.test("ONNX predict gives a full-size mask and probabilities, and rejects tiny images", async () => {
+Deno.test("ONNX predict gives a full-size mask and probabilities", async () => {
   const localizer = await loadOnnx(await tinyOnnx(), "tiny.onnx", { backend: "wasm" });
   const w = 45, h = 33;
   const p = await localizer.predict({

@@ -2,10 +2,13 @@ import assert from "node:assert/strict";
 import { tf } from "../backend/tf.ts";
 import { initBackend } from "../backend/backend.ts";
 import { PRESETS, withOverrides } from "../config/config.ts";
-import { encodeCheckpoint } from "../io/checkpoint.ts";
+import { decodeCheckpoint, encodeCheckpoint } from "../io/checkpoint.ts";
 import { Rng } from "../util/rng.ts";
-import { buildNet } from "../model/build.ts";
-import { load, Localizer } from "./tfjs_localizer.ts";
+import { buildMinMaxNet } from "../model/build.ts";
+import { TfjsLocalizer } from "./tfjs_localizer.ts";
+
+const load = async (bytes: Uint8Array, name: string) =>
+  await Promise.resolve(TfjsLocalizer.fromCheckpoint(decodeCheckpoint(bytes, name)));
 
 const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 });
 
@@ -16,7 +19,11 @@ function image(w: number, h: number, seed: number) {
 
 Deno.test("predict: class, probabilities and a mask at image size for odd, non-square images", async () => {
   await initBackend("wasm");
-  const localizer = new Localizer(buildNet(config, ["a", "b"], new Rng(0)), ["a", "b"], config);
+  const localizer = new TfjsLocalizer(
+    buildMinMaxNet(config, ["a", "b"], new Rng(0)),
+    ["a", "b"],
+    config,
+  );
   const p = await localizer.predict(image(75, 41, 1));
   assert.equal(p.width, 75);
   assert.equal(p.height, 41);
@@ -32,9 +39,9 @@ Deno.test("predict: class, probabilities and a mask at image size for odd, non-s
 
 Deno.test("predict and load leak no tensors, and a loaded checkpoint predicts identically", async () => {
   await initBackend("wasm");
-  const net = buildNet(config, ["a", "b", "c"], new Rng(3));
+  const net = buildMinMaxNet(config, ["a", "b", "c"], new Rng(3));
   const weights = await net.store.read();
-  const original = new Localizer(net, ["a", "b", "c"], config);
+  const original = new TfjsLocalizer(net, ["a", "b", "c"], config);
   const img = image(50, 37, 2);
   const first = await original.predict(img);
   const before = tf.memory().numTensors;
@@ -55,7 +62,7 @@ Deno.test("predict and load leak no tensors, and a loaded checkpoint predicts id
 
 Deno.test("load rejects weights that do not fit the architecture, listing every problem", async () => {
   await initBackend("wasm");
-  const net = buildNet(config, ["a", "b"], new Rng(0));
+  const net = buildMinMaxNet(config, ["a", "b"], new Rng(0));
   const weights = await net.store.read();
   net.dispose();
   weights.delete("conv1.weight");

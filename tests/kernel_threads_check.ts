@@ -3,7 +3,9 @@
 // the kernels' GEMM) on the wasm backend with the
 // kernel pool limited to 1 thread and then to 2, and prints as JSON how many
 // threads the pool had and whether every output was bit for bit the same.
-import { env, initBackend, tf } from "@pointwise/core";
+import { env } from "@pointwise/core/lite";
+import { initBackend } from "@pointwise/core";
+import { tf } from "@pointwise/core/tf";
 import { setKernelThreads } from "../packages/core/backend/wasm_kernels/simd_loops.ts";
 import {
   setWinogradMode,

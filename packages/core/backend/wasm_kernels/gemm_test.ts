@@ -9,9 +9,15 @@
 import assert from "node:assert/strict";
 import { tf } from "../tf.ts";
 import { initBackend } from "../backend.ts";
-import { randn, relErr } from "../../_testing/mod.ts";
+import { relErr } from "../../_testing/mod.ts";
+import { Rng } from "../../util/rng.ts";
 import { simdGemm } from "./gemm.ts";
 import { simdLoopsFor } from "./simd_loops.ts";
+
+function randn(n: number, seed: number): Float32Array {
+  const r = new Rng(seed);
+  return Float32Array.from({ length: n }, () => r.normal());
+}
 
 const CASES: [number, number, number][] = [
   [1, 1, 1],

@@ -17,7 +17,7 @@
 import assert from "node:assert/strict";
 import { tf } from "../tf.ts";
 import { env, initBackend } from "../backend.ts";
-import { buildNet } from "../../model/build.ts";
+import { buildMinMaxNet } from "../../model/build.ts";
 import { Sgd } from "../../train/sgd.ts";
 import { trainStep } from "../../train/train_step.ts";
 import { Rng } from "../../util/rng.ts";
@@ -27,7 +27,7 @@ import { setWinogradMode, winogradCalls, type WinogradMode } from "./winograd.ts
 async function losses(mode: WinogradMode, perturb = 0): Promise<number[]> {
   const previous = setWinogradMode(mode);
   const rng = new Rng(3);
-  const net = buildNet(withOverrides(PRESETS.cpu, { width: 0.125, dropout: 0 }), ["a", "b"], rng);
+  const net = buildMinMaxNet(withOverrides(PRESETS.cpu, { width: 0.125, dropout: 0 }), ["a", "b"], rng);
   const params = new Map(net.store.trainableNames().map((n) => [n, net.store.get(n)]));
   const opt = new Sgd(params, { lr: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-4 });
   const x = tf.tidy(() => {

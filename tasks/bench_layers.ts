@@ -12,8 +12,7 @@
  * ```
  * @module
  */
-import { tf } from "@pointwise/core/tf";
-import { setWinogradMode, winogradTile } from "../packages/core/backend/wasm_kernels/winograd.ts";
+import { setWinogradMode, tf, winogradTile } from "@pointwise/core/tf";
 
 /** [map size, in channels, out channels, kernel, stride] of the layers timed. */
 export const RESNET18_LAYERS: readonly [number, number, number, number, number][] = [

@@ -5,12 +5,7 @@
 // threads the pool had and whether every output was bit for bit the same.
 import { env } from "@pointwise/core/lite";
 import { initBackend } from "@pointwise/core";
-import { tf } from "@pointwise/core/tf";
-import { setKernelThreads } from "../packages/core/backend/wasm_kernels/simd_loops.ts";
-import {
-  setWinogradMode,
-  winogradChunkBytes,
-} from "../packages/core/backend/wasm_kernels/winograd.ts";
+import { setKernelThreads, setWinogradMode, tf, winogradChunkBytes } from "@pointwise/core/tf";
 
 env.threads = Number(Deno.args[0]);
 await initBackend("wasm");

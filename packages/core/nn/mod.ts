@@ -2,8 +2,9 @@
  * TensorFlow.js as Pointwise runs it (`@pointwise/core/tf`): the `tf`
  * namespace, `initBackend()` (the backend chosen by `env.backend`, with the
  * project's WASM-SIMD training kernels registered on wasm), the tensor-level
- * building blocks (parameters, stop-gradient, WILDCAT pooling) and the
- * backend probes.
+ * building blocks (parameters, stop-gradient, WILDCAT pooling), the
+ * backend probes, and the wasm kernels' settings (Winograd or the direct
+ * path, threads of the kernel pool).
  *
  * @example
  * ```ts ignore
@@ -17,6 +18,13 @@ export { tf } from "../backend/tf.ts";
 export { initBackend } from "../backend/backend.ts";
 export { wasmThreadsInUse } from "../backend/wasm_threads.ts";
 export { registerWasmTrainingKernels, wasmTrainingKernels } from "../backend/wasm_kernels/mod.ts";
+export {
+  setWinogradMode,
+  winogradChunkBytes,
+  type WinogradMode,
+  winogradTile,
+} from "../backend/wasm_kernels/winograd.ts";
+export { setKernelThreads } from "../backend/wasm_kernels/simd_loops.ts";
 export { ParamStore } from "./module.ts";
 export { stopGradient } from "./stop_gradient.ts";
 export { topK, wildcatPooling } from "./wildcat_pooling.ts";

@@ -27,7 +27,11 @@ import { setWinogradMode, winogradCalls, type WinogradMode } from "./winograd.ts
 async function losses(mode: WinogradMode, perturb = 0): Promise<number[]> {
   const previous = setWinogradMode(mode);
   const rng = new Rng(3);
-  const net = buildMinMaxNet(withOverrides(PRESETS.cpu, { width: 0.125, dropout: 0 }), ["a", "b"], rng);
+  const net = buildMinMaxNet(
+    withOverrides(PRESETS.cpu, { width: 0.125, dropout: 0 }),
+    ["a", "b"],
+    rng,
+  );
   const params = new Map(net.store.trainableNames().map((n) => [n, net.store.get(n)]));
   const opt = new Sgd(params, { lr: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-4 });
   const x = tf.tidy(() => {

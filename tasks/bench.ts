@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { kernelFlops, type KernelRecord } from "./bench_flops.ts";
 import { peakRssMiB, resetPeakRss } from "./bench_memory.ts";
 import { simdPeak } from "./bench_simd_peak.ts";
+import { fmaPeak } from "./bench_fma_peak.ts";
 import { benchLayers } from "./bench_layers.ts";
 import { parseArgs } from "node:util";
 import { buildMinMaxNet } from "@pointwise/core/model";
@@ -421,6 +422,8 @@ async function inference(): Promise<void> {
 
 /** GFLOP/s of the WASM-SIMD microkernel on the backend's threads, once measured. */
 let ceiling: number | undefined;
+/** GFLOP/s of native 128-bit FMA on as many threads, once measured. */
+let hardware: number | undefined;
 
 env.backend = args.values.backend as typeof env.backend;
 env.threads = Number(args.values.threads);
@@ -440,6 +443,8 @@ if (STEPS.some((c) => wanted(c.id))) {
   const plain = await simdPeak("plain", threads);
   const relaxed = await simdPeak("relaxed", threads);
   ceiling = Math.max(plain.gflops ?? 0, relaxed.gflops ?? 0) || undefined;
+  const fma = await fmaPeak(threads);
+  hardware = fma.gflops;
   const gf = (p: { gflops?: number; missing?: string }) =>
     p.gflops !== undefined ? `${p.gflops.toFixed(1)} GFLOP/s` : `missing (${p.missing})`;
   console.log(
@@ -453,16 +458,19 @@ if (STEPS.some((c) => wanted(c.id))) {
     `WASM-SIMD ceiling (6x8 GEMM microkernel in registers, ${threads} thread(s)): ` +
       `multiply+add ${gf(plain)}, relaxed FMA ${gf(relaxed)}`,
   );
+  console.log(`128-bit FMA peak (native, no loads, ${threads} thread(s)): ${gf(fma)}`);
   console.log("\ntraining step (forward, backward, SGD update), medians:");
   console.log(
-    `  ${"case".padEnd(16)}${"tfjs-wasm".padStart(10)}${"GFLOP/s".padStart(9)}${
+    `  ${"case".padEnd(16)}${"tfjs-wasm".padStart(10)}${"GFLOP/s*".padStart(9)}${
       "torch 2t".padStart(10)
     }${"GFLOP/s".padStart(9)}${"ratio".padStart(8)}${"floor".padStart(9)}${
       "floor/torch".padStart(12)
-    }  what`,
+    }${"bound".padStart(9)}${"bound/torch".padStart(12)}  what`,
   );
   console.log(
-    "  (floor: the step's FLOPs at the WASM-SIMD ceiling, the fastest rate WASM-SIMD code reached here)",
+    "  (GFLOP/s*: direct-equivalent, the direct convolutions' FLOPs over the time, whatever the" +
+      " algorithm;\n   floor: those FLOPs at the WASM-SIMD ceiling; bound: at the native 128-bit" +
+      " FMA peak, the hardware bound of 128-bit code)",
   );
 }
 for (const c of STEPS) {
@@ -473,6 +481,7 @@ for (const c of STEPS) {
   const t = median(times);
   const torch = await torchStep(c);
   const floor = ceiling ? flops / 1e9 / ceiling : undefined;
+  const bound = hardware ? flops / 1e9 / hardware : undefined;
   const cells = (torch.step
     ? `${seconds(torch.step).padStart(10)}${(flops / torch.step / 1e9).toFixed(1).padStart(9)}${
       `${(t / torch.step).toFixed(1)}x`.padStart(8)
@@ -480,6 +489,8 @@ for (const c of STEPS) {
     : `${"-".padStart(10)}${"-".padStart(9)}${"-".padStart(8)}`) +
     `${(floor ? seconds(floor) : "-").padStart(9)}${
       (floor && torch.step ? `${(floor / torch.step).toFixed(1)}x` : "-").padStart(12)
+    }${(bound ? seconds(bound) : "-").padStart(9)}${
+      (bound && torch.step ? `${(bound / torch.step).toFixed(1)}x` : "-").padStart(12)
     }`;
   console.log(
     `  ${c.id.padEnd(16)}${seconds(t).padStart(10)}${

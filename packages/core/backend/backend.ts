@@ -75,7 +75,7 @@ export async function initBackend(setting: BackendSetting = env.backend): Promis
       threads > 1 ? "s" : ""
     }`;
     // Without SIMD the module cannot compile; the JavaScript loops stay.
-    const why = simd ? await loadSimdLoops(tf.backend()) : "no SIMD training loops";
+    const why = simd ? await loadSimdLoops(tf.backend(), threads) : "no SIMD training loops";
     if (why !== undefined) choice.reason += ` (${why})`;
   }
   return choice;

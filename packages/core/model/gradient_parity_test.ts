@@ -5,6 +5,7 @@ import { relErr, tinyNetOptions } from "../_testing/mod.ts";
 import { Rng } from "../util/rng.ts";
 import { crossEntropy, uniformCrossEntropy } from "../train/losses.ts";
 import { type Arch, MinMaxNet } from "./minmax_net.ts";
+import { setWinogradMode } from "../backend/wasm_kernels/winograd.ts";
 
 interface Case {
   arch: Arch;
@@ -26,6 +27,14 @@ interface Case {
  * this deep random network's gradient amplifies; the localizer loss takes
  * every backward kernel through the deep stem and bottlenecks on identical
  * inputs, and agrees to about 2e-6.
+ *
+ * On wasm every eligible 3x3 layer goes by Winograd F(2x2,3x3), which rounds
+ * like the direct convolution. Case 1 has decisions (max pooling, ReLU) that
+ * flip under small changes: inputs perturbed by a relative 1e-6 keep its
+ * gradients within 8e-5 of the cpu backend's, by 1e-5 they move them by 7e-2
+ * (measured). F(4x4,3x3)'s forward pass errs by up to 1e-5 of an output's
+ * RMS on this network's activations (measured), past that edge;
+ * winograd_training_test.ts holds it in training instead.
  */
 const CASES: Case[] = [
   { arch: "resnet18", deepStem: false, training: true, loss: "full", tolerance: 1e-3 },
@@ -80,7 +89,13 @@ for (const c of CASES) {
   } mode, ${c.loss} loss`;
   Deno.test(`whole-model gradients agree between wasm and cpu (${what})`, async () => {
     const ref = await gradients("cpu", c);
-    const got = await gradients("wasm", c);
+    const previous = setWinogradMode(2);
+    let got: Awaited<ReturnType<typeof gradients>>;
+    try {
+      got = await gradients("wasm", c);
+    } finally {
+      setWinogradMode(previous);
+    }
     assert.ok(Math.abs(got.loss - ref.loss) < 1e-4, `loss ${got.loss} vs ${ref.loss}`);
     assert.deepEqual([...got.grads.keys()], [...ref.grads.keys()]);
     assert.ok(ref.grads.size > 20);

@@ -3,7 +3,8 @@
  * namespace, `initBackend()` (the backend chosen by `env.backend`, with the
  * project's WASM-SIMD training kernels registered on wasm and its WGSL
  * kernels on webgpu), the tensor-level building blocks (parameters,
- * stop-gradient, WILDCAT pooling) and the backend probes.
+ * stop-gradient, WILDCAT pooling), the backend probes, and the wasm
+ * kernels' settings (Winograd or the direct path, threads of the kernel pool).
  *
  * @example
  * ```ts ignore
@@ -22,6 +23,13 @@ export {
   unregisterWebGpuKernels,
   webGpuKernels,
 } from "../backend/webgpu_kernels/mod.ts";
+export {
+  setWinogradMode,
+  winogradChunkBytes,
+  type WinogradMode,
+  winogradTile,
+} from "../backend/wasm_kernels/winograd.ts";
+export { setKernelThreads } from "../backend/wasm_kernels/simd_loops.ts";
 export { ParamStore } from "./module.ts";
 export { stopGradient } from "./stop_gradient.ts";
 export { topK, wildcatPooling } from "./wildcat_pooling.ts";

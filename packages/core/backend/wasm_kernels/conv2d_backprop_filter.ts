@@ -1,7 +1,10 @@
 /**
  * `Conv2DBackpropFilter` for the wasm backend, which lacks it. The filter
  * gradient dW[i,j,c,o] = sum_{b,y,x} xpad[b, y*s+i, x*s+j, c] * dy[b,y,x,o]
- * is computed one of two ways, both on the backend's XNNPACK:
+ * is computed by Winograd for stride-1 3x3 layers where `winogradTile`
+ * chooses it (`winograd.ts`), by the direct kernel of `direct_filter_grad.ts`
+ * where the WASM-SIMD module is loaded and the output channels come by 8,
+ * otherwise one of two ways, both on the backend's XNNPACK:
  *
  * - as one matrix product, transposed image columns x dy (`im2col.ts`);
  * - as a convolution: with the batch and channel axes of x swapped, dy (batch
@@ -19,6 +22,9 @@ import { geometryOf } from "./col2im.ts";
 import { type KernelBackendLike, KernelScope } from "./kernel_scope.ts";
 import { simdLoopsFor } from "./simd_loops.ts";
 import { loopsFor } from "./training_loops.ts";
+import { winogradFilterGrad, winogradTile } from "./winograd.ts";
+import { simdGemm } from "./gemm.ts";
+import { directFilterGrad, directFilterGradFits } from "./direct_filter_grad.ts";
 
 /** Computes the filter gradient of an NHWC Conv2D from its input and output gradient. */
 export function conv2dBackpropFilter(
@@ -47,7 +53,17 @@ export function conv2dBackpropFilter(
   const bottom = needH - top - h;
   const right = needW - left - w;
 
+  const simd = simdLoopsFor(args.backend);
+  const m = simd && winogradTile("filter", info);
+  if (simd && m) return winogradFilterGrad(simd, x, dy, info, m);
   const scope = new KernelScope(args.backend as KernelBackendLike);
+  if (simd && directFilterGradFits(info)) {
+    try {
+      return scope.keep(directFilterGrad(simd, scope, x, dy, info));
+    } finally {
+      scope.dispose();
+    }
+  }
   if (filterGradByColumns(info, simdLoopsFor(args.backend) !== undefined)) {
     try {
       return scope.keep(byColumns(scope, x, dy, info));
@@ -110,6 +126,12 @@ function byColumns(
   const loops = loopsFor(scope.backend);
   loops.transpose(x, 0, b * inHeight * inWidth, c, xT, 0);
   loops.im2colTransposed(xT, cols, geometryOf(info));
+  const simd = simdLoopsFor(scope.backend);
+  if (simd !== undefined) {
+    const dw = scope.alloc([kh, kw, c, o]);
+    simdGemm(simd, taps, o, pixels, { t: cols, ld: pixels }, { t: dy, ld: o }, { t: dw, ld: o });
+    return dw;
+  }
   const dy3 = scope.run("Reshape", { x: dy }, { shape: [1, pixels, o] });
   const dw = scope.run("BatchMatMul", { a: cols, b: dy3 }, {
     transposeA: false,

@@ -1,6 +1,7 @@
 /**
  * `Conv2DBackpropInput` for the wasm backend, replacing its naive loop.
  *
+ * - Stride-1 3x3 layers: by Winograd (`winograd.ts`) where it is chosen.
  * - Stride 1: the input gradient is a convolution of dy by the filter flipped
  *   in space with its in and out channels swapped, on the backend's XNNPACK
  *   Conv2D.
@@ -20,6 +21,9 @@ import { geometryOf } from "./col2im.ts";
 import { filterRowsByOutput, flippedTransposedFilter } from "./filter_layout.ts";
 import { type KernelBackendLike, KernelScope } from "./kernel_scope.ts";
 import { loopsFor } from "./training_loops.ts";
+import { simdLoopsFor } from "./simd_loops.ts";
+import { inputGradGeometry, winogradConv, winogradTile } from "./winograd.ts";
+import { simdGemm } from "./gemm.ts";
 
 /** Computes the input gradient of an NHWC Conv2D from its filter and output gradient. */
 export function conv2dBackpropInput(
@@ -39,6 +43,9 @@ export function conv2dBackpropInput(
     attrs.pad,
     attrs.dimRoundingMode,
   );
+  const simd = simdLoopsFor(args.backend);
+  const m = simd && winogradTile("input", info);
+  if (simd && m) return winogradConv(simd, dy, filter, inputGradGeometry(info), m, true);
   const scope = new KernelScope(args.backend as KernelBackendLike);
   try {
     return scope.keep(
@@ -108,6 +115,20 @@ function byColumns(
   const { batchSize: b, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
   const { filterHeight: kh, filterWidth: kw, outChannels: o } = info;
   const rows = b * outHeight * outWidth;
+  const simd = simdLoopsFor(scope.backend);
+  if (simd !== undefined) {
+    // cols [rows, taps] = dy [rows, o] x W^T, W read as [taps, o].
+    const taps = kh * kw * c;
+    const cols = scope.alloc([rows, taps]);
+    simdGemm(simd, rows, taps, o, { t: dy, ld: o }, { t: filter, ld: o, trans: true }, {
+      t: cols,
+      ld: taps,
+    });
+    const dx = scope.alloc([b, inHeight, inWidth, c]);
+    (scope.backend.typedArrayFromHeap(dx) as Float32Array).fill(0);
+    loopsFor(scope.backend).col2im(cols, dx, geometryOf(info));
+    return dx;
+  }
   const a = scope.run("Reshape", { x: dy }, { shape: [1, rows, o] });
   const wm = scope.run("Reshape", { x: filterRowsByOutput(scope, filter) }, {
     shape: [1, o, kh * kw * c],

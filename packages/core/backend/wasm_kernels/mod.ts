@@ -1,7 +1,9 @@
 /**
  * Gradient kernels that make the wasm backend able to train: the missing
  * `Conv2DBackpropFilter`, a fast `Conv2DBackpropInput`, a correct
- * `MaxPoolGrad`, fused train-mode batch normalisation and a fused SGD step.
+ * `MaxPoolGrad`, fused train-mode batch normalisation and a fused SGD step;
+ * a `Conv2D` that takes stride-1 3x3 layers by Winograd (`conv2d.ts`), and
+ * faster inference-time batch norm and gathers.
  *
  * @example
  * ```ts ignore
@@ -11,6 +13,11 @@
  * @module
  */
 import { tf } from "../tf.ts";
+import { conv2d } from "./conv2d.ts";
+import { batchNormInfer } from "./batch_norm_infer.ts";
+import { gatherV2 } from "./gather_v2.ts";
+import { identity } from "./identity.ts";
+import { type KernelArgs, wrapWasmKernel } from "./wrap_kernel.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import { maxPoolGradConfig } from "./max_pool_grad.ts";
@@ -32,8 +39,33 @@ export const wasmTrainingKernels: readonly tf.KernelConfig[] = [
   sgdUpdateConfig,
 ];
 
-/** Registers the training kernels for wasm, replacing stock ones. Idempotent. */
+/**
+ * Kernels of the backend that ours take over where they can, falling back to
+ * the backend's own: Winograd convolutions, inference-time batch norm,
+ * gathers, and identities that share their input's buffer.
+ */
+const WRAPPED: [string, (args: KernelArgs) => tf.TensorInfo | undefined][] = [
+  [tf.Conv2D, conv2d],
+  [tf.FusedBatchNorm, batchNormInfer],
+  [tf.GatherV2, gatherV2],
+  [tf.Identity, identity],
+];
+
+/**
+ * Registers the training kernels for wasm, replacing stock ones, and wraps
+ * the backend's `Conv2D`, `FusedBatchNorm`, `GatherV2` and `Identity` (call
+ * it after importing tfjs-backend-wasm). Idempotent.
+ */
 export function registerWasmTrainingKernels(): void {
+  for (const [name, ours] of WRAPPED) {
+    const direct = tf.getKernel(name, "wasm");
+    if (direct === undefined) continue;
+    const config = wrapWasmKernel(direct, ours);
+    if (config !== direct) {
+      tf.unregisterKernel(name, "wasm");
+      tf.registerKernel(config);
+    }
+  }
   for (const config of wasmTrainingKernels) {
     const current = tf.getKernel(config.kernelName, config.backendName);
     if (current === config) continue;

@@ -19,6 +19,7 @@ import type { tf } from "../tf.ts";
 import type { Col2ImGeometry } from "./col2im.ts";
 import type { TrainingLoops } from "./loops.ts";
 import { KERNELS_PLAIN, KERNELS_SHARED } from "./simd/kernels_wasm.ts";
+import { KernelThreads } from "./thread_pool.ts";
 
 /** What the loops need of the wasm backend: its memory and tensor addresses. */
 export interface WasmBackendInternals {
@@ -30,6 +31,11 @@ export interface WasmBackendInternals {
 }
 
 interface Exports {
+  winograd_conv(params: number, tid: number): void;
+  winograd_filter_grad(params: number, tid: number): void;
+  gemm(params: number, tid: number): void;
+  direct_filter_grad(params: number, tid: number): void;
+  bn_infer(params: number, tid: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   im2col_t(xT: number, cols: number, geometry: number): void;
   col2im(cols: number, dx: number, geometry: number): void;
@@ -79,11 +85,17 @@ const GEOMETRY_FIELDS = [
 
 /** The loops, called with tensors of one wasm backend. */
 export class SimdLoops implements TrainingLoops {
+  /** Threads a threaded export may use (at most the pool's size); see `setKernelThreads`. */
+  threads: number;
+
   constructor(
     readonly backend: WasmBackendInternals,
     readonly memory: WebAssembly.Memory,
     readonly fn: Exports,
-  ) {}
+    readonly pool: KernelThreads,
+  ) {
+    this.threads = pool.size;
+  }
 
   /** Byte address of a tensor's data, plus `offset` floats. */
   address(t: tf.TensorInfo, offset = 0): number {
@@ -210,10 +222,11 @@ let bound: SimdLoops | undefined;
 
 /**
  * Instantiates the loops on `backend`'s memory (shared or plain, as tfjs
- * built it). Returns why not, if they cannot be loaded; the kernels then
- * keep their JavaScript loops.
+ * built it), with a pool of `threads` threads where the memory is shared
+ * (thread_pool.ts). Returns why not, if they cannot be loaded; the kernels
+ * then keep their JavaScript loops.
  */
-export async function loadSimdLoops(backend: unknown): Promise<string | undefined> {
+export async function loadSimdLoops(backend: unknown, threads = 1): Promise<string | undefined> {
   const b = backend as Partial<WasmBackendInternals>;
   const memory = b.wasm?.wasmMemory ?? b.wasm?.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory) || b.dataIdMap === undefined) {
@@ -228,12 +241,15 @@ export async function loadSimdLoops(backend: unknown): Promise<string | undefine
   );
   try {
     const { instance } = await WebAssembly.instantiate(bytes, { env: { memory } });
+    const { pool, why } = await KernelThreads.start(memory, bytes, threads);
+    bound?.pool.close();
     bound = new SimdLoops(
       b as WasmBackendInternals,
       memory,
       instance.exports as unknown as Exports,
+      pool,
     );
-    return undefined;
+    return why;
   } catch (e) {
     return `WASM-SIMD loops did not load: ${(e as Error).message}`;
   }
@@ -246,5 +262,16 @@ export function simdLoopsFor(backend: unknown): SimdLoops | undefined {
 
 /** Unbinds the loops, for tests of the JavaScript fallbacks. */
 export function unloadSimdLoops(): void {
+  bound?.pool.close();
   bound = undefined;
+}
+
+/**
+ * Limits the threads our threaded kernels use (1 up to the pool's size);
+ * results do not depend on it. Returns the count now in force.
+ */
+export function setKernelThreads(threads: number): number {
+  if (bound === undefined) return 1;
+  bound.threads = Math.max(1, Math.min(Math.floor(threads), bound.pool.size));
+  return bound.threads;
 }

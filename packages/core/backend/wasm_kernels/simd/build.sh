@@ -1,22 +1,37 @@
 #!/bin/sh
-# Rebuilds kernels_wasm.ts from kernels.c. Needs Debian's clang, lld and wabt
-# (apt-get install clang lld wabt); the result is committed, so neither the
-# tests nor CI need them.
+# Rebuilds kernels_wasm.ts from the C files here (kernels.c, winograd*.c, gemm.c,
+# direct.c, inference.c). Needs Debian's
+# clang 19, lld 19 and wabt (apt-get install clang-19 lld-19 wabt); the result
+# is committed, so neither the tests nor CI need them. Clang 19 rather than 14:
+# it folds constant offsets into the loads' immediates, where clang 14 left an
+# add per load that V8 turns into an extra instruction (gemm.h).
 set -eu
 cd "$(dirname "$0")"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Two builds: tfjs's threaded build has a shared memory, its single-threaded
 # build a plain one, and an import must match.
-flags="--target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -Wl,--no-entry -Wl,--import-memory"
-clang $flags -matomics -Wl,--shared-memory -Wl,--max-memory=4294967296 \
-  -o "$tmp/shared.wasm" kernels.c
-clang $flags -o "$tmp/plain.wasm" kernels.c
+# The shared build runs on several threads (THREADS: atomics in parallel.h).
+# Clang runs binaryen's wasm-opt after linking when it finds one on PATH; it
+# inlines the microkernels and undoes their folded offsets, and it would make
+# the output depend on the machine, so clang runs with LLVM's own PATH only.
+clang=${CLANG:-clang-19}
+llvm=$(dirname "$(readlink -f "$(command -v "$clang")")")
+clang="env PATH=$llvm $llvm/clang"
+flags="--target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -fuse-ld=lld -Wl,--no-entry -Wl,--import-memory"
+$clang $flags -matomics -DTHREADS -Wl,--shared-memory -Wl,--max-memory=4294967296 \
+  -o "$tmp/shared.wasm" kernels.c winograd.c winograd_filter_grad.c gemm.c direct.c inference.c
+$clang $flags -o "$tmp/plain.wasm" kernels.c winograd.c winograd_filter_grad.c gemm.c direct.c inference.c
 for v in shared plain; do
   # The memory is tfjs's: the module must not touch a stack, statics or data.
   wasm2wat --enable-threads "$tmp/$v.wasm" > "$tmp/$v.wat"
   if grep -q -E "global\.(get|set)|\(data|\(start" "$tmp/$v.wat"; then
     echo "$v.wasm uses a stack, statics or data; it would write into tfjs's memory" >&2
+    exit 1
+  fi
+  # The packed microkernel (gemm.h) must broadcast A at folded offsets.
+  if ! grep -q "v128.load32_splat offset=12" "$tmp/$v.wat"; then
+    echo "$v.wasm: the microkernel's loads lost their offset immediates" >&2
     exit 1
   fi
 done

@@ -1,0 +1,50 @@
+// Inference-time loops of the wasm backend that tfjs runs slowly: batch
+// normalisation with fixed statistics, y = (x - mean) * scale / sqrt(variance
+// + eps) + offset per channel (tfjs's own kernel took 4-5 ns an element),
+// split by rows over the threads of one call (parallel.h).
+#include <wasm_simd128.h>
+
+#include "parallel.h"
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+typedef struct {
+  const float* x;
+  int rows, c;              // x as [rows][c]
+  const float* mean;        // [c] each; offset and scale may be 0 (absent)
+  const float* variance;
+  const float* offset;
+  const float* scale;
+  float eps;
+  float* y;
+  float* coef;              // 2c floats: per-channel a, then b, y = a x + b
+  int nthreads;
+  Sync* sync;
+} BatchNormInfer;
+
+EXPORT(bn_infer)
+void bn_infer(const BatchNormInfer* p, int tid) {
+  const int c = p->c, n = p->nthreads;
+  float* a = p->coef;
+  float* b = a + c;
+  // Thread 0 writes the coefficients; the others wait at the barrier.
+  if (tid == 0) {
+    for (int k = 0; k < c; k++) {
+      const float s = (p->scale ? p->scale[k] : 1.0f) / __builtin_sqrtf(p->variance[k] + p->eps);
+      a[k] = s;
+      b[k] = (p->offset ? p->offset[k] : 0.0f) - p->mean[k] * s;
+    }
+  }
+  barrier(p->sync, n, tid);
+  const long r0 = (long)p->rows * tid / n, r1 = (long)p->rows * (tid + 1) / n;
+  for (long r = r0; r < r1; r++) {
+    const float* xr = p->x + r * c;
+    float* yr = p->y + r * c;
+    int k = 0;
+    for (; k + 4 <= c; k += 4) {
+      wasm_v128_store(yr + k, wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(xr + k), wasm_v128_load(a + k)),
+                                             wasm_v128_load(b + k)));
+    }
+    for (; k < c; k++) yr[k] = xr[k] * a[k] + b[k];
+  }
+}

@@ -1,0 +1,217 @@
+// Winograd convolutions for stride-1 3x3 layers, NHWC, on tfjs's heap: the
+// forward pass (and the input gradient, a forward pass with the filter
+// flipped and transposed) and the filter gradient, with F(2x2,3x3) or
+// F(4x4,3x3). Every thread that runs a call calls the export with its own
+// index (parallel.h); all buffers, the Sync block included, are given by the
+// caller (winograd.ts), which owns the heap. See winograd.ts for the maths.
+//
+// Matrices (Lavin & Gray 2016), with alpha = m + 2 the tile size:
+//   F(2,3): B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]
+//           G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]
+//           A^T = [1 1 1 0; 0 1 -1 -1]
+//   F(4,3): B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0;
+//                  0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
+//           G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6;
+//                1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]
+//           A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
+// Forward: Y = A^T [(G g G^T) . (B^T d B)] A, summed over input channels.
+// Filter gradient: dg = G^T [sum over tiles (A dY A^T) . (B^T d B)] G, the
+// transpose of the forward map with respect to g.
+#include <wasm_simd128.h>
+
+#include "gemm.h"
+#include "parallel.h"
+#include "winograd_tiles.h"
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+typedef struct {
+  Geometry g;
+  const float* x;
+  const float* w;   // [3][3][in_c][out_c], or with flip [3][3][out_c][in_c] read rotated
+  int flip;         // 1: the input gradient's filter, w[2 - i][2 - j] with in and out swapped
+  float* y;
+  float* v;         // transformed input of a chunk: [chunk / 4][alpha^2][in_c][4]
+  float* mm;        // products of a chunk: [chunk][alpha^2][out_c8]
+  float* u;         // 0, or the transformed filter: [alpha^2][out_c8 / 8][in_c][8]
+  float* scratch;   // per thread: scratch_floats each (a transformed filter block, staging)
+  int scratch_floats;
+} Conv;
+
+// The transformed filter G g G^T for input channel k and output channels
+// [n, n + 4), into u[xi nu * su][k][n % 8] (u: the block of 8 channels).
+static void filter_tile(const Conv* p, int k, int n, float* u, long su, float* stage, float* s) {
+  const Geometry* g = &p->g;
+  const int a = alpha(g), kc = g->in_c, nc = g->out_c;
+  float* out = u + (long)k * 8 + (n & 7);
+  if (n >= nc) {
+    for (int i = 0; i < a * a; i++) ST(out + i * su, wasm_f32x4_const_splat(0));
+    return;
+  }
+  const float* base;
+  long js, is;
+  if (!p->flip) {
+    base = p->w + (long)k * nc + n;
+    js = (long)kc * nc;
+    is = 3 * js;
+  } else {
+    // w[2 - i][2 - j][n + lane][k]: gathered into stage[i][j].
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 3; j++) {
+        const float* w = p->w + ((long)((2 - i) * 3 + 2 - j) * nc + n) * kc + k;
+        ST(stage + (i * 3 + j) * 4, wasm_f32x4_make(w[0], w[kc], w[2 * kc], w[3 * kc]));
+      }
+    }
+    base = stage;
+    js = 4;
+    is = 12;
+  }
+  for (int i = 0; i < 3; i++) filter1d(g->m, base + i * is, js, s + i * a * 4, 4);
+  for (int nu = 0; nu < a; nu++) filter1d(g->m, s + nu * 4, a * 4, out + nu * su, a * su);
+}
+
+// Output tile t at channels [n, n + 4), from its products src[xi nu * sm].
+static void output_tile(const Conv* p, const float* src, long sm, int t, int n, float* s,
+                        float* q) {
+  const Geometry* g = &p->g;
+  const int a = alpha(g), m = g->m, per_image = g->tiles_h * g->tiles_w, nc = g->out_c;
+  const int b = t / per_image, ty = (t % per_image) / g->tiles_w, tx = t % g->tiles_w;
+  const int oy = ty * m, ox = tx * m;
+  src += n;
+  // Rows: s[xi][j] = (M A)[xi][j]; columns: (A^T s)[i][j].
+  for (int xi = 0; xi < a; xi++) out1d(m, src + xi * a * sm, sm, s + xi * m * 4, 4);
+  if (oy + m <= g->out_h && ox + m <= g->out_w) {
+    float* dst = p->y + ((long)(b * g->out_h + oy) * g->out_w + ox) * nc + n;
+    for (int j = 0; j < m; j++) out1d(m, s + j * 4, m * 4, dst + (long)j * nc, (long)g->out_w * nc);
+    return;
+  }
+  for (int j = 0; j < m; j++) out1d(m, s + j * 4, m * 4, q + j * 4, m * 4);
+  for (int i = 0; i < m && oy + i < g->out_h; i++) {
+    for (int j = 0; j < m && ox + j < g->out_w; j++) {
+      ST(p->y + ((long)(b * g->out_h + oy + i) * g->out_w + ox + j) * nc + n, V(q + (i * m + j) * 4));
+    }
+  }
+}
+
+// 4 x 4 transpose: rows r0..r3 (one per tile) to columns (one per channel).
+static inline void store_transposed(float* d, long ds, v128_t r0, v128_t r1, v128_t r2,
+                                    v128_t r3) {
+  const v128_t a = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5);
+  const v128_t b = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+  const v128_t c = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+  const v128_t e = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+  ST(d, wasm_i64x2_shuffle(a, c, 0, 2));
+  ST(d + ds, wasm_i64x2_shuffle(a, c, 1, 3));
+  ST(d + 2 * ds, wasm_i64x2_shuffle(b, e, 0, 2));
+  ST(d + 3 * ds, wasm_i64x2_shuffle(b, e, 1, 3));
+}
+
+// A thread's view of one call: its staging and the buffers' strides.
+typedef struct {
+  const Conv* p;
+  int a2, kc, nc8;
+  float* stage;  // [a2][4 tiles][4]
+  float* pad;    // a2 vectors
+  float* s;      // a2 vectors
+  float* u;      // the stored filter, or this thread's block of 8 output channels
+  // A point's panel in a group's V, a group; a point's row of M, a tile; a
+  // point's filter (all channels if stored, else a block of 8).
+  long svp, sv, smp, sm, su;
+} Work;
+
+// Input transforms of tiles [t0, t1), 4 tiles x 4 channels per item,
+// transposed so that each channel holds its 4 tiles together (the A panels
+// of the products); a group's panels for all points sit together.
+static void transform_inputs(const Work* w, int t0, int t1) {
+  const Conv* p = w->p;
+  const int a2 = w->a2, cgroups = w->kc >> 2, groups = (t1 - t0 + 3) >> 2;
+  for (int item = claim(p->g.sync); item < groups * cgroups; item = claim(p->g.sync)) {
+    const int gi = item / cgroups, c = (item % cgroups) * 4;
+    for (int q = 0; q < 4; q++) {
+      const int t = t0 + gi * 4 + q;
+      if (t < t1) {
+        input_tile(&p->g, p->x, t, c, w->pad, w->s, w->stage + q * 4, 16);
+      } else {
+        for (int i = 0; i < a2; i++) ST(w->stage + i * 16 + q * 4, wasm_f32x4_const_splat(0));
+      }
+    }
+    float* d = p->v + gi * w->sv + (long)c * 4;
+    for (int i = 0; i < a2; i++) {
+      const float* st = w->stage + i * 16;
+      store_transposed(d + i * w->svp, 4, V(st), V(st + 4), V(st + 8), V(st + 12));
+    }
+  }
+}
+
+// The products of `groups` tile groups at one point, 8 output channels.
+static void multiply(const Work* w, int i, int nb, const float* bp, int groups) {
+  const Conv* p = w->p;
+  for (int gi = 0; gi < groups; gi++) {
+    ukernel_4x8(w->kc, p->v + gi * w->sv + i * w->svp, bp, p->mm + gi * 4 * w->sm + i * w->smp + nb,
+                (int)w->sm, 0);
+  }
+}
+
+// All products of a chunk: with a stored filter, one point and 8 output
+// channels per item; otherwise 8 output channels at every point per item,
+// whose block of the filter the item transforms first, into the thread's
+// scratch (it stays in cache).
+static void multiply_chunk(const Work* w, int groups) {
+  const Conv* p = w->p;
+  const int nblocks = w->nc8 >> 3;
+  if (p->u) {
+    for (int item = claim(p->g.sync); item < w->a2 * nblocks; item = claim(p->g.sync)) {
+      const int i = item / nblocks, nb = (item % nblocks) * 8;
+      multiply(w, i, nb, w->u + i * w->su + (long)nb * w->kc, groups);
+    }
+    return;
+  }
+  for (int item = claim(p->g.sync); item < nblocks; item = claim(p->g.sync)) {
+    for (int k = 0; k < w->kc; k++) {
+      filter_tile(p, k, item * 8, w->u, w->su, w->pad, w->s);
+      filter_tile(p, k, item * 8 + 4, w->u, w->su, w->pad, w->s);
+    }
+    for (int i = 0; i < w->a2; i++) multiply(w, i, item * 8, w->u + i * w->su, groups);
+  }
+}
+
+// y = conv(x, w) by F(m x m, 3 x 3); thread `tid` of g.nthreads. Chunk by
+// chunk of tiles, the threads transform the input tiles, multiply at each of
+// the alpha^2 points and transform the products back; a stored filter is
+// transformed first, 8 output channels per item.
+EXPORT(winograd_conv)
+void winograd_conv(const Conv* p, int tid) {
+  const Geometry* g = &p->g;
+  const int a2 = alpha(g) * alpha(g), kc = g->in_c, nc8 = round8(g->out_c);
+  Work w = {p, a2, kc, nc8};
+  w.stage = p->scratch + (long)tid * p->scratch_floats;
+  w.pad = w.stage + a2 * 16;
+  w.s = w.pad + a2 * 4;
+  w.u = p->u ? p->u : w.s + a2 * 4;
+  w.svp = spread((long)kc * 4), w.sv = a2 * w.svp;
+  w.smp = spread(nc8), w.sm = a2 * w.smp;
+  w.su = p->u ? spread((long)nc8 * kc) : spread((long)kc * 8);
+  if (p->u) {
+    for (int item = claim(g->sync); item < (nc8 >> 3); item = claim(g->sync)) {
+      for (int k = 0; k < kc; k++) {
+        filter_tile(p, k, item * 8, w.u + (long)item * 8 * kc, w.su, w.pad, w.s);
+        filter_tile(p, k, item * 8 + 4, w.u + (long)item * 8 * kc, w.su, w.pad, w.s);
+      }
+    }
+    barrier(g->sync, g->nthreads, tid);
+  }
+  const int total = tiles(g);
+  for (int t0 = 0; t0 < total; t0 += g->chunk) {
+    const int t1 = t0 + g->chunk < total ? t0 + g->chunk : total;
+    transform_inputs(&w, t0, t1);
+    barrier(g->sync, g->nthreads, tid);
+    multiply_chunk(&w, (t1 - t0 + 3) >> 2);
+    barrier(g->sync, g->nthreads, tid);
+    // Output transforms, a tile per item.
+    for (int t = t0 + claim(g->sync); t < t1; t = t0 + claim(g->sync)) {
+      const float* src = p->mm + (t - t0) * w.sm;
+      for (int c = 0; c < g->out_c; c += 4) output_tile(p, src, w.smp, t, c, w.s, w.pad);
+    }
+    barrier(g->sync, g->nthreads, tid);
+  }
+}

@@ -1,0 +1,337 @@
+/**
+ * Winograd convolutions for stride-1 3x3 layers on the wasm backend, run by
+ * the WASM-SIMD module (`simd/winograd.c`) on every thread of the kernel pool:
+ *
+ * - the forward pass, Y = A^T [(G g G^T) . (B^T d B)] A per m x m output tile,
+ *   one product per transform point (alpha^2 = (m + 2)^2 of them) with the
+ *   input channels as depth;
+ * - the input gradient, the same with the filter rotated by 180 degrees and
+ *   its channel axes swapped (a "full" correlation of dy);
+ * - the filter gradient, the transpose of the forward map with respect to
+ *   the filter: dg = G^T [sum over tiles (A dY A^T) . (B^T d B)] G, one
+ *   product per transform point with the tiles as depth.
+ *
+ * F(2x2,3x3) does 2.25x fewer multiplications than the direct convolution
+ * with about its rounding error; F(4x4,3x3) 4x fewer, with a few times its
+ * error (see `winograd_test.ts` for the bounds). `winogradTile` picks one per
+ * layer shape, or none (the direct path).
+ *
+ * @example
+ * ```ts ignore
+ * const m = winogradTile("forward", info);
+ * if (m !== undefined && simd) return winogradConv(simd, x, filter, convGeometry(info), m, false);
+ * ```
+ * @module
+ */
+import type { tf } from "../tf.ts";
+import type { SimdLoops } from "./simd_loops.ts";
+
+/** Output tile size of a Winograd convolution: F(2x2,3x3) or F(4x4,3x3). */
+export type WinogradTile = 2 | 4;
+
+/** Which pass a convolution computes. */
+export type ConvPass = "forward" | "input" | "filter";
+
+/** A stride-1 3x3 correlation y[oy][ox] = sum x[oy + i - top][ox + j - left] w[i][j]. */
+export interface WinogradGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  /** Channels of x, the products' depth. */
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  top: number;
+  left: number;
+}
+
+/** Whether a layer can go by Winograd at all: 3x3, stride 1, no dilation, channels by 4 (NHWC). */
+export function winogradEligible(info: tf.backend_util.Conv2DInfo): boolean {
+  return info.filterHeight === 3 && info.filterWidth === 3 &&
+    info.strideHeight === 1 && info.strideWidth === 1 &&
+    info.dilationHeight === 1 && info.dilationWidth === 1 &&
+    info.dataFormat === "channelsLast" &&
+    info.inChannels % 4 === 0 && info.outChannels % 4 === 0;
+}
+
+/** How layers are chosen: by shape ("auto"), never ("off"), or always F(2x2) or F(4x4). */
+export type WinogradMode = "auto" | "off" | WinogradTile;
+let mode: WinogradMode = "auto";
+
+/**
+ * Sets how eligible layers go (for comparisons with the direct path and for
+ * tests); returns the previous mode.
+ */
+export function setWinogradMode(next: WinogradMode): WinogradMode {
+  const previous = mode;
+  mode = next;
+  return previous;
+}
+
+/**
+ * The tile for one pass of a layer, or undefined for the direct path. It
+ * never depends on the thread count, so results do not either.
+ */
+export function winogradTile(
+  pass: ConvPass,
+  info: tf.backend_util.Conv2DInfo,
+): WinogradTile | undefined {
+  if (mode === "off" || !winogradEligible(info)) return undefined;
+  if (mode !== "auto") return mode;
+  // Multiplications per channel pair and image: (m + 2)^2 per tile against 9
+  // per output. F(4x4) wins from 3x3 maps up (measured on every ResNet-18 and
+  // `cpu`-preset layer, all three passes, 2-3x faster than the direct path);
+  // F(2x2) on maps of 2; the direct path where neither saves a quarter.
+  // The same for every pass: the gradients are the same products transposed.
+  const { outHeight: h, outWidth: w } = pass === "input"
+    ? { outHeight: info.inHeight, outWidth: info.inWidth }
+    : info;
+  const cost = (m: number) => (m + 2) ** 2 * Math.ceil(h / m) * Math.ceil(w / m);
+  const best: WinogradTile = cost(4) < cost(2) ? 4 : 2;
+  return cost(best) <= 0.75 * 9 * h * w ? best : undefined;
+}
+
+/** The geometry of a layer's forward pass. */
+export function forwardGeometry(info: tf.backend_util.Conv2DInfo): WinogradGeometry {
+  return {
+    batch: info.batchSize,
+    inH: info.inHeight,
+    inW: info.inWidth,
+    inC: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    outC: info.outChannels,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+  };
+}
+
+/** The geometry of a layer's input gradient: a correlation of dy by the rotated filter. */
+export function inputGradGeometry(info: tf.backend_util.Conv2DInfo): WinogradGeometry {
+  return {
+    batch: info.batchSize,
+    inH: info.outHeight,
+    inW: info.outWidth,
+    inC: info.outChannels,
+    outH: info.inHeight,
+    outW: info.inWidth,
+    outC: info.inChannels,
+    top: 2 - info.padInfo.top,
+    left: 2 - info.padInfo.left,
+  };
+}
+
+const round = (n: number, k: number) => Math.ceil(n / k) * k;
+/** `spread` of winograd.c: a stride of whole 64-byte lines, an odd number of them. */
+const spread = (floats: number) => {
+  const f = round(floats, 16);
+  return f % 32 === 0 ? f + 16 : f;
+};
+/**
+ * Byte budgets of one chunk of tiles, the transforms and products that the
+ * threads share: the larger, the fewer times the transformed filter (or the
+ * filter gradient's sums) is read; the smaller, the more stays in cache.
+ * Tests lower them to run several chunks on small layers.
+ */
+export const winogradChunkBytes = { conv: 2 << 20, filter: 8 << 20 };
+
+/**
+ * Whether the forward pass stores the whole transformed filter (read once
+ * per chunk) rather than transforming a block of it per work item (every
+ * item then reads the chunk's transformed input). `store` overrides the
+ * choice, for tests and measurements.
+ */
+export const winogradFilter: { store?: boolean } = {};
+
+// Stored filter against fused transforms (process CPU time, 1 thread, best
+// of 5 interleaved runs on a loaded machine): equal within noise on most
+// ResNet-18 and `cpu`-preset layers, stored 5-12% faster with 512 channels at
+// 7x7 and on 136x200 maps; fused only where the stored filter would be large.
+const STORE_LIMIT_BYTES = 64 << 20;
+
+function storeFilter(g: WinogradGeometry, m: number): boolean {
+  if (winogradFilter.store !== undefined) return winogradFilter.store;
+  return 4 * (m + 2) ** 2 * round(g.outC, 8) * g.inC <= STORE_LIMIT_BYTES;
+}
+
+/** Calls that went by Winograd, per pass (tests check that a path is taken). */
+export const winogradCalls = { forward: 0, input: 0, filter: 0 };
+// Int32 fields before the Sync block and the buffers (see winograd.c).
+const PARAM_INTS = 32;
+const SYNC_INTS = 16;
+
+/** Tile counts and the 15 Geometry fields of winograd.c, in order. */
+function geometryFields(
+  g: WinogradGeometry,
+  m: number,
+  chunk: number,
+  threads: number,
+  sync: number,
+) {
+  const tilesH = Math.ceil(g.outH / m), tilesW = Math.ceil(g.outW / m);
+  return [
+    g.batch,
+    g.inH,
+    g.inW,
+    g.inC,
+    g.outH,
+    g.outW,
+    g.outC,
+    g.top,
+    g.left,
+    m,
+    tilesH,
+    tilesW,
+    chunk,
+    threads,
+    sync,
+  ];
+}
+
+/** Heap scratch laid out in 64-byte-aligned parts; the caller frees it. */
+function allocate(simd: SimdLoops, floats: number[]): { t: tf.TensorInfo; at: number[] } {
+  const at: number[] = [];
+  let total = 0;
+  for (const f of floats) {
+    at.push(total);
+    total += round(f, 16);
+  }
+  const t = simd.backend.makeOutput([total + 16], "float32");
+  const base = round(simd.address(t), 64);
+  return { t, at: at.map((o) => base + 4 * o) };
+}
+
+/** Runs `name` on the pool with the parameter block at `params`. */
+function runThreaded(
+  simd: SimdLoops,
+  name: "winograd_conv" | "winograd_filter_grad",
+  params: number,
+  threads: number,
+): void {
+  simd.pool.run(name, params, threads, (arg, tid) => simd.fn[name](arg, tid));
+}
+
+/**
+ * y = the correlation of x (NHWC) by a 3x3 filter, by F(m x m, 3 x 3). With
+ * `flip` the filter is read as the input gradient's: w[2 - i][2 - j] with
+ * its channel axes swapped (`w` is then [3, 3, outC, inC]).
+ */
+export function winogradConv(
+  simd: SimdLoops,
+  x: tf.TensorInfo,
+  w: tf.TensorInfo,
+  g: WinogradGeometry,
+  m: WinogradTile,
+  flip: boolean,
+): tf.TensorInfo {
+  const a2 = (m + 2) ** 2, nc8 = round(g.outC, 8);
+  const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
+  const threads = simd.threads;
+  // A chunk's transforms (inC) and products (outC8) at the a2 points.
+  const perTile = 4 * a2 * (g.inC + nc8);
+  const chunk = Math.min(
+    round(tiles, 4),
+    Math.max(4, Math.floor(winogradChunkBytes.conv / perTile / 4) * 4),
+  );
+  const store = storeFilter(g, m);
+  // A thread's filter block (8 output channels at every point) and staging.
+  const perThread = (store ? 0 : a2 * spread(g.inC * 8)) + 24 * a2;
+  const y = simd.backend.makeOutput([g.batch, g.outH, g.outW, g.outC], "float32");
+  const { t, at } = allocate(simd, [
+    PARAM_INTS + SYNC_INTS,
+    (chunk / 4) * a2 * spread(g.inC * 4),
+    chunk * a2 * spread(nc8),
+    store ? a2 * spread(nc8 * g.inC) : 0,
+    threads * perThread,
+  ]);
+  try {
+    const [params, v, mm, u, scratch] = at;
+    const sync = params + 4 * PARAM_INTS;
+    const fields = [
+      ...geometryFields(g, m, chunk, threads, sync),
+      simd.address(x),
+      simd.address(w),
+      flip ? 1 : 0,
+      simd.address(y),
+      v,
+      mm,
+      store ? u : 0,
+      scratch,
+      perThread,
+    ];
+    writeParams(simd, params, fields);
+    runThreaded(simd, "winograd_conv", params, threads);
+    winogradCalls[flip ? "input" : "forward"]++;
+    return y;
+  } catch (e) {
+    simd.backend.disposeData(y.dataId);
+    throw e;
+  } finally {
+    simd.backend.disposeData(t.dataId);
+  }
+}
+
+/**
+ * The filter gradient dw[i][j][c][o] = sum x[b][y + i - top][x + j - left][c]
+ * dy[b][y][x][o] of a stride-1 3x3 layer, by the transposed F(m x m, 3 x 3).
+ * Tiles are summed chunk by chunk in a fixed order, whatever the threads.
+ */
+export function winogradFilterGrad(
+  simd: SimdLoops,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  m: WinogradTile,
+): tf.TensorInfo {
+  const g = forwardGeometry(info);
+  const a2 = (m + 2) ** 2, nc8 = round(g.outC, 8);
+  const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
+  const chunk = Math.min(
+    tiles,
+    Math.max(16, Math.floor(winogradChunkBytes.filter / (4 * a2 * (g.inC + nc8)))),
+  );
+  const threads = simd.threads;
+  const perThread = 8 * a2;
+  const dw = simd.backend.makeOutput([3, 3, g.inC, g.outC], "float32");
+  const { t, at } = allocate(simd, [
+    PARAM_INTS + SYNC_INTS,
+    a2 * (g.inC / 4) * spread(chunk * 4),
+    a2 * (nc8 / 8) * spread(chunk * 8),
+    a2 * spread(g.inC * nc8),
+    threads * perThread,
+  ]);
+  try {
+    const [params, v, mdy, acc, scratch] = at;
+    const sync = params + 4 * PARAM_INTS;
+    const fields = [
+      ...geometryFields(g, m, chunk, threads, sync),
+      simd.address(x),
+      simd.address(dy),
+      simd.address(dw),
+      v,
+      mdy,
+      acc,
+      scratch,
+      perThread,
+    ];
+    writeParams(simd, params, fields);
+    runThreaded(simd, "winograd_filter_grad", params, threads);
+    winogradCalls.filter++;
+    return dw;
+  } catch (e) {
+    simd.backend.disposeData(dw.dataId);
+    throw e;
+  } finally {
+    simd.backend.disposeData(t.dataId);
+  }
+}
+
+/** Writes the parameter block and a zeroed Sync block (3: main thread may block). */
+function writeParams(simd: SimdLoops, at: number, fields: number[]): void {
+  if (fields.length > PARAM_INTS) throw new Error("winograd: parameter block too small");
+  const view = new Int32Array(simd.memory.buffer, at, PARAM_INTS + SYNC_INTS);
+  view.fill(0);
+  view.set(fields);
+  view[PARAM_INTS + 3] = simd.pool.mainBlocks ? 1 : 0;
+}

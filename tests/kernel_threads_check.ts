@@ -1,0 +1,63 @@
+// Runs the Winograd kernels (forward, input gradient and filter gradient,
+// F(2x2) and F(4x4), several chunks of tiles, and the strided gradients by
+// the kernels' GEMM) on the wasm backend with the
+// kernel pool limited to 1 thread and then to 2, and prints as JSON how many
+// threads the pool had and whether every output was bit for bit the same.
+import { env } from "@pointwise/core/lite";
+import { initBackend } from "@pointwise/core";
+import { setKernelThreads, setWinogradMode, tf, winogradChunkBytes } from "@pointwise/core/tf";
+
+env.threads = Number(Deno.args[0]);
+await initBackend("wasm");
+const pool = setKernelThreads(64);
+// Small chunks: the filter gradient sums over several of them.
+winogradChunkBytes.filter = 1 << 16;
+winogradChunkBytes.conv = 1 << 16;
+
+const x = tf.randomNormal([3, 23, 19, 16], 0, 1, "float32", 1);
+const w = tf.randomNormal([3, 3, 16, 24], 0, 1, "float32", 2);
+const dy = tf.randomNormal([3, 23, 19, 24], 0, 1, "float32", 3);
+const conv = { strides: [1, 1], pad: "same", dataFormat: "NHWC", dilations: [1, 1] };
+const run = (name: string, inputs: tf.NamedTensorMap, attrs: object) =>
+  (tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor).dataSync();
+
+function outputs(): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (const m of [2, 4] as const) {
+    setWinogradMode(m);
+    out.push(run("Conv2D", { x, filter: w }, conv) as Float32Array);
+    out.push(
+      run("Conv2DBackpropInput", { dy, filter: w }, {
+        ...conv,
+        inputShape: x.shape,
+      }) as Float32Array,
+    );
+    out.push(
+      run("Conv2DBackpropFilter", { x, dy }, { ...conv, filterShape: w.shape }) as Float32Array,
+    );
+  }
+  setWinogradMode("auto");
+  // Strided: the gradients go by columns, through the kernels' GEMM.
+  const s2 = { ...conv, strides: [2, 2] };
+  const dy2 = tf.slice(dy, [0, 0, 0, 0], [3, 12, 10, 24]);
+  out.push(
+    run("Conv2DBackpropInput", { dy: dy2, filter: w }, {
+      ...s2,
+      inputShape: x.shape,
+    }) as Float32Array,
+  );
+  out.push(
+    run("Conv2DBackpropFilter", { x, dy: dy2 }, { ...s2, filterShape: w.shape }) as Float32Array,
+  );
+  dy2.dispose();
+  return out;
+}
+
+setKernelThreads(1);
+const one = outputs();
+setKernelThreads(2);
+const two = outputs();
+const same = one.every((a, i) =>
+  a.length === two[i].length && a.every((v, j) => Object.is(v, two[i][j]))
+);
+console.log(JSON.stringify({ pool, same, outputs: one.length }));

@@ -16,11 +16,19 @@
 // (`model/gradient_parity_test.ts`), so two backends that each hold it
 // against cpu are within 2e-3 of each other. Measured here: at most 2.1e-4.
 // The test prints both figures for every step.
+//
+// The wasm side runs its 3x3 convolutions directly (Winograd off), as the
+// WGSL side does: F(4x4,3x3) errs by up to 1e-5 of an output's RMS, and these
+// tiny train-mode networks flip max-pool and ReLU decisions under such
+// perturbations (model/gradient_parity_test.ts measures it), which moved
+// single updates by up to 30% here (measured). Winograd has its own tests
+// against the cpu backend (backend/wasm_kernels/winograd_test.ts, and in
+// training, winograd_training_test.ts).
 import assert from "node:assert/strict";
 import { buildModel, initBackend, Rng } from "@pointwise/core";
 import { type Config, PRESETS, withOverrides } from "@pointwise/core/lite";
 import { baselineStep, Sgd, trainStep } from "@pointwise/core/train";
-import { tf } from "@pointwise/core/tf";
+import { setWinogradMode, tf } from "@pointwise/core/tf";
 import { relErr, requireWebGpu } from "@pointwise/core/testing";
 import type { NamedArray } from "@pointwise/core/io";
 import type { BaselineNet, MinMaxNet } from "@pointwise/core/model";
@@ -62,6 +70,7 @@ async function run(
   from?: (s: number) => State,
 ): Promise<StepRecord[]> {
   await initBackend(backend);
+  if (backend === "wasm") setWinogradMode("off");
   const net = buildModel(config, ["a", "b"], new Rng(1));
   const names = net.store.trainableNames();
   const opt = new Sgd(new Map(names.map((n) => [n, net.store.get(n)])), {

@@ -35,13 +35,17 @@ export {
   PRESETS,
   toFlag,
   validateConfig,
+  withLaterFields,
   withOverrides,
 } from "./config/config.ts";
 export {
   type Arch,
   ARCHS,
+  BACKBONE_GRADS,
+  type BackboneGrad,
   type Method,
   METHODS,
+  OUTPUT_STRIDES,
   UPSAMPLE_MODES,
   type UpsampleMode,
 } from "./config/options.ts";

@@ -25,6 +25,7 @@ import {
   REFERENCE_WEIGHTS_FORMAT,
   Rng,
   validateConfig,
+  withLaterFields,
   withOverrides,
 } from "@pointwise/core";
 import { COMMON_OPTIONS, int, parseCommand, str, UsageError } from "../args.ts";
@@ -86,7 +87,7 @@ export async function importCommand(argv: string[]): Promise<number> {
   let config: Config;
   let classes: string[];
   if (file.metadata.format === REFERENCE_WEIGHTS_FORMAT && file.metadata.config) {
-    config = JSON.parse(file.metadata.config) as Config;
+    config = withLaterFields(JSON.parse(file.metadata.config)) as Config;
     const problems = validateConfig(config, true);
     if (problems.length > 0) {
       throw new Error(`${from}: invalid config in metadata: ${problems.join("; ")}`);

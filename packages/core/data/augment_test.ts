@@ -117,11 +117,15 @@ Deno.test("inference padding and crop-back follow the reference formulas", () =>
   // The reference's crop is one pixel off its own padding when the pad is odd.
   assert.equal(cropStart(544, 522), 11);
   assert.equal(cropStart(800, 775), 13);
-  const p = padForInference({
-    width: 3,
-    height: 2,
-    data: Uint8Array.from({ length: 18 }, (_, i) => i * 10),
-  }, NORMALIZATION, 4);
+  const p = padForInference(
+    {
+      width: 3,
+      height: 2,
+      data: Uint8Array.from({ length: 18 }, (_, i) => i * 10),
+    },
+    NORMALIZATION,
+    4,
+  );
   assert.equal(p.width, 4);
   assert.equal(p.height, 4);
   const map = Float32Array.from({ length: 16 }, (_, i) => i);

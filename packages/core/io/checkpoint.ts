@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { type Config, validateConfig } from "../config/config.ts";
+import { type Config, validateConfig, withLaterFields } from "../config/config.ts";
 import type { NamedArray } from "../util/named_array.ts";
 import { NORMALIZATION, type Normalization } from "../data/normalize.ts";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
@@ -81,11 +81,9 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
       `${name}: checkpoint version ${metadata.version} is not supported (expected ${VERSION})`,
     );
   }
-  const config = parseJson<Config>(metadata.config, "config", name);
-  // Checkpoints written before baselines existed are min-max models.
-  if (config !== null && typeof config === "object" && !("method" in config)) {
-    (config as Config).method = "minmax";
-  }
+  // Checkpoints written before a setting existed were trained as the reference (and
+  // before baselines existed, as min-max models).
+  const config = withLaterFields(parseJson<Config>(metadata.config, "config", name)) as Config;
   const problems = validateConfig(config, true);
   if (problems.length > 0) {
     throw new Error(`${name}: invalid config in checkpoint: ${problems.join("; ")}`);

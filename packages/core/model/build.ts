@@ -28,6 +28,7 @@ export function netOptions(cfg: Config, classes: number): NetOptions {
     maskSigma: cfg.maskSigma,
     classifierScale: cfg.classifierScale,
     maskUpsample: cfg.maskUpsample,
+    outputStride: cfg.outputStride,
   };
 }
 

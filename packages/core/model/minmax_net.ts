@@ -25,7 +25,7 @@ import { ResNet, type ResNetDepth } from "../nn/resnet.ts";
 import { type HeadOutput, WildcatHead } from "../nn/wildcat_head.ts";
 import type { Rng } from "../util/rng.ts";
 import { pseudoBinaryMask } from "./pseudo_binary_mask.ts";
-import { type Arch, ARCHS, type UpsampleMode } from "../config/options.ts";
+import { type Arch, ARCHS, type BackboneGrad, type UpsampleMode } from "../config/options.ts";
 import { resizeExact, upsampleMap } from "./upsample.ts";
 import type { InferOutput } from "./wsl_net.ts";
 
@@ -48,6 +48,8 @@ export interface NetOptions {
   classifierScale: number;
   /** How M+ is upsampled to the input: the reference's `align-corners`, or `stride-grid`. */
   maskUpsample: UpsampleMode;
+  /** Backbone output stride: 32 (the reference, and the default), 16 or 8. */
+  outputStride?: number;
 }
 
 /** Output of a full forward pass. */
@@ -83,7 +85,12 @@ export class MinMaxNet {
     if (!ARCHS.includes(options.arch)) throw new Error(`unknown architecture ${options.arch}`);
     this.backbone = new ResNet(
       this.store,
-      { depth, deepStem: options.deepStem, width: options.width },
+      {
+        depth,
+        deepStem: options.deepStem,
+        width: options.width,
+        outputStride: options.outputStride,
+      },
       rng,
     );
     const head = {
@@ -110,7 +117,8 @@ export class MinMaxNet {
   localizationMap(seg: HeadOutput, size: [number, number], training = false): tf.Tensor4D {
     return tf.tidy(() => {
       const low = classWeightedMap(stopGradient(seg.scores), stopGradient(seg.maps));
-      return stopGradient(upsampleMap(low, size, this.options.maskUpsample, 32, training));
+      const stride = this.backbone.outputStride;
+      return stopGradient(upsampleMap(low, size, this.options.maskUpsample, stride, training));
     });
   }
 
@@ -125,8 +133,12 @@ export class MinMaxNet {
     );
   }
 
-  /** Classifier pass: resize by `classifierScale`, shared backbone, cl32. */
-  classify(x: tf.Tensor4D, ctx: ForwardContext): HeadOutput {
+  /**
+   * Classifier pass: resize by `classifierScale`, shared backbone, cl32. With
+   * `toBackbone` false, its loss trains cl32 only: the features are cut from
+   * the gradient tape (a deliberate option; the reference always lets it in).
+   */
+  classify(x: tf.Tensor4D, ctx: ForwardContext, toBackbone = true): HeadOutput {
     const [, h, w] = x.shape;
     const s = this.options.classifierScale;
     const size: [number, number] = [Math.floor(h * s), Math.floor(w * s)];
@@ -138,16 +150,21 @@ export class MinMaxNet {
       : ctx.training
       ? tf.image.resizeBilinear(x, size, true)
       : resizeExact(x, size, "align-corners");
-    return this.cl32.apply(this.backbone.apply(small, ctx), ctx);
+    const features = this.backbone.apply(small, ctx);
+    return this.cl32.apply(toBackbone ? features : stopGradient(features), ctx);
   }
 
-  /** The full forward pass: localizer, R+, X+/X-, classifier on both. */
-  forward(x: tf.Tensor4D, ctx: ForwardContext): ForwardOutput {
+  /**
+   * The full forward pass: localizer, R+, X+/X-, classifier on both.
+   * `grad` says which classifier terms may reach the backbone (both, as in
+   * the reference, unless told otherwise).
+   */
+  forward(x: tf.Tensor4D, ctx: ForwardContext, grad: BackboneGrad = "pos-neg"): ForwardOutput {
     const [, h, w] = x.shape;
     const seg = this.segment(x, ctx);
     const mask = this.mask(seg, [h, w], ctx.training);
-    const pos = this.classify(tf.mul(x, mask), ctx);
-    const neg = this.classify(tf.mul(x, tf.sub(1, mask)), ctx);
+    const pos = this.classify(tf.mul(x, mask), ctx, grad !== "none");
+    const neg = this.classify(tf.mul(x, tf.sub(1, mask)), ctx, grad === "pos-neg");
     return { scoresSeg: seg.scores, mask, scoresPos: pos.scores, scoresNeg: neg.scores };
   }
 

@@ -4,6 +4,14 @@
  * multiplier so tests can build tiny networks. Features come from layer4 at
  * stride 32, as in the reference; nothing is taken from earlier layers.
  *
+ * Deliberate option: an output stride of 16 or 8, the DeepLab way (as
+ * torchvision's `replace_stride_with_dilation`): layer4 (16), or layer3 and
+ * layer4 (8), lose their stride, and each 3x3 convolution after the removed
+ * stride is dilated by the stride it replaces, so the receptive fields stay
+ * those of the stride-32 network on a finer grid. The first block of such a
+ * layer keeps the previous dilation on the convolution that carried the
+ * stride. The weights are the same tensors at every output stride.
+ *
  * @example
  * ```ts ignore
  * const net = new ResNet(store, { depth: 18, deepStem: false, width: 0.25 }, rng);
@@ -27,6 +35,8 @@ export interface ResNetOptions {
   deepStem: boolean;
   /** Channel multiplier; 1 is the standard network. */
   width: number;
+  /** 32 (reference), 16 or 8; see the module comment. */
+  outputStride?: number;
 }
 
 const LAYOUT: Record<ResNetDepth, { blocks: number[]; bottleneck: boolean }> = {
@@ -64,6 +74,19 @@ class Downsample {
   }
 }
 
+/**
+ * Dilations of a block's 3x3 convolutions: the first (which would carry the
+ * stride) and the rest; `projection` keeps the downsample branch of a block
+ * whose stride was replaced, so that every output stride has the same weights.
+ */
+interface Dilation {
+  first: number;
+  rest: number;
+  projection: boolean;
+}
+
+const UNDILATED: Dilation = { first: 1, rest: 1, projection: false };
+
 class BasicBlock implements Block {
   static readonly expansion = 1;
   readonly conv1: Conv2d;
@@ -79,12 +102,23 @@ class BasicBlock implements Block {
     planes: number,
     stride: number,
     rng: Rng,
+    d: Dilation = UNDILATED,
   ) {
-    this.conv1 = new Conv2d(store, `${name}.conv1`, { inC, outC: planes, k: 3, stride }, rng);
+    this.conv1 = new Conv2d(
+      store,
+      `${name}.conv1`,
+      { inC, outC: planes, k: 3, stride, dilation: d.first },
+      rng,
+    );
     this.bn1 = new BatchNorm2d(store, `${name}.bn1`, planes);
-    this.conv2 = new Conv2d(store, `${name}.conv2`, { inC: planes, outC: planes, k: 3 }, rng);
+    this.conv2 = new Conv2d(
+      store,
+      `${name}.conv2`,
+      { inC: planes, outC: planes, k: 3, dilation: d.rest },
+      rng,
+    );
     this.bn2 = new BatchNorm2d(store, `${name}.bn2`, planes);
-    this.downsample = stride !== 1 || inC !== planes
+    this.downsample = d.projection || stride !== 1 || inC !== planes
       ? new Downsample(store, `${name}.downsample`, inC, planes, stride, rng)
       : null;
   }
@@ -114,6 +148,7 @@ class Bottleneck implements Block {
     planes: number,
     stride: number,
     rng: Rng,
+    d: Dilation = UNDILATED,
   ) {
     const outC = planes * Bottleneck.expansion;
     this.conv1 = new Conv2d(store, `${name}.conv1`, { inC, outC: planes, k: 1, pad: 0 }, rng);
@@ -122,13 +157,13 @@ class Bottleneck implements Block {
     this.conv2 = new Conv2d(
       store,
       `${name}.conv2`,
-      { inC: planes, outC: planes, k: 3, stride },
+      { inC: planes, outC: planes, k: 3, stride, dilation: d.first },
       rng,
     );
     this.bn2 = new BatchNorm2d(store, `${name}.bn2`, planes);
     this.conv3 = new Conv2d(store, `${name}.conv3`, { inC: planes, outC, k: 1, pad: 0 }, rng);
     this.bn3 = new BatchNorm2d(store, `${name}.bn3`, outC);
-    this.downsample = stride !== 1 || inC !== outC
+    this.downsample = d.projection || stride !== 1 || inC !== outC
       ? new Downsample(store, `${name}.downsample`, inC, outC, stride, rng)
       : null;
   }
@@ -149,11 +184,19 @@ export class ResNet {
   readonly #stem: { conv: Conv2d; bn: BatchNorm2d }[] = [];
   readonly #layers: Block[][] = [];
 
+  /** The stride of the output features with respect to the input. */
+  readonly outputStride: number;
+
   constructor(store: ParamStore, readonly options: ResNetOptions, rng: Rng) {
     const { depth, deepStem, width } = options;
+    const outputStride = options.outputStride ?? 32;
     const layout = LAYOUT[depth];
     if (layout === undefined) throw new Error(`unsupported ResNet depth ${depth}`);
     if (!(width > 0)) throw new Error(`width multiplier must be > 0, got ${width}`);
+    if (![8, 16, 32].includes(outputStride)) {
+      throw new Error(`output stride must be 8, 16 or 32, got ${outputStride}`);
+    }
+    this.outputStride = outputStride;
     const c64 = scaled(64, width);
     let inC: number;
     if (deepStem) {
@@ -175,15 +218,29 @@ export class ResNet {
     }
     const expansion = layout.bottleneck ? Bottleneck.expansion : BasicBlock.expansion;
     const planes = [64, 128, 256, 512].map((p) => scaled(p, width));
+    let reached = 4; // the stem and max pooling
+    let dilation = 1;
     for (let l = 0; l < 4; l++) {
       const blocks: Block[] = [];
+      let layerStride = l > 0 ? 2 : 1;
+      const previous = dilation;
+      if (reached * layerStride > outputStride) {
+        dilation *= layerStride;
+        layerStride = 1;
+      }
+      reached *= layerStride;
       for (let b = 0; b < layout.blocks[l]; b++) {
-        const stride = b === 0 && l > 0 ? 2 : 1;
+        const stride = b === 0 ? layerStride : 1;
+        const d = {
+          first: b === 0 ? previous : dilation,
+          rest: dilation,
+          projection: b === 0 && l > 0,
+        };
         const name = `layer${l + 1}.${b}`;
         blocks.push(
           layout.bottleneck
-            ? new Bottleneck(store, name, inC, planes[l], stride, rng)
-            : new BasicBlock(store, name, inC, planes[l], stride, rng),
+            ? new Bottleneck(store, name, inC, planes[l], stride, rng, d)
+            : new BasicBlock(store, name, inC, planes[l], stride, rng, d),
         );
         inC = planes[l] * expansion;
       }
@@ -192,7 +249,7 @@ export class ResNet {
     this.outChannels = inC;
   }
 
-  /** Maps an NHWC image batch to stride-32 features. */
+  /** Maps an NHWC image batch to features at the output stride. */
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     let y = x;
     for (const { conv, bn } of this.#stem) y = tf.relu(bn.apply(conv.apply(y), ctx));

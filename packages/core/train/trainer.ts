@@ -217,6 +217,8 @@ export class Trainer {
             eraseTimes: cfg.eraseTimes,
             sigmaErase: cfg.sigmaErase,
             rng: this.#rng,
+            backboneGrad: cfg.backboneGrad,
+            localizerOnly: epoch < cfg.localizerWarmup,
           })
           : await baselineStep(this.net, this.#opt, { x, labels }, this.#rng);
       } finally {

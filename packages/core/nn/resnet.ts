@@ -4,13 +4,8 @@
  * multiplier so tests can build tiny networks. Features come from layer4 at
  * stride 32, as in the reference; nothing is taken from earlier layers.
  *
- * Deliberate option: an output stride of 16 or 8, the DeepLab way (as
- * torchvision's `replace_stride_with_dilation`): layer4 (16), or layer3 and
- * layer4 (8), lose their stride, and each 3x3 convolution after the removed
- * stride is dilated by the stride it replaces, so the receptive fields stay
- * those of the stride-32 network on a finer grid. The first block of such a
- * layer keeps the previous dilation on the convolution that carried the
- * stride. The weights are the same tensors at every output stride.
+ * Deliberate option: an output stride of 16 or 8 with dilated convolutions,
+ * the DeepLab way (`output_stride.ts`); the weights are the same tensors.
  *
  * @example
  * ```ts ignore
@@ -24,6 +19,7 @@ import type { Rng } from "../util/rng.ts";
 import { BatchNorm2d } from "./batch_norm.ts";
 import { Conv2d } from "./conv2d.ts";
 import type { ForwardContext, ParamStore } from "./module.ts";
+import { type BlockGeometry, blockGeometry } from "./output_stride.ts";
 
 /** Supported depths. */
 export type ResNetDepth = 18 | 34 | 50 | 101;
@@ -74,16 +70,7 @@ class Downsample {
   }
 }
 
-/**
- * Dilations of a block's 3x3 convolutions: the first (which would carry the
- * stride) and the rest; `projection` keeps the downsample branch of a block
- * whose stride was replaced, so that every output stride has the same weights.
- */
-interface Dilation {
-  first: number;
-  rest: number;
-  projection: boolean;
-}
+type Dilation = Omit<BlockGeometry, "stride">;
 
 const UNDILATED: Dilation = { first: 1, rest: 1, projection: false };
 
@@ -193,9 +180,7 @@ export class ResNet {
     const layout = LAYOUT[depth];
     if (layout === undefined) throw new Error(`unsupported ResNet depth ${depth}`);
     if (!(width > 0)) throw new Error(`width multiplier must be > 0, got ${width}`);
-    if (![8, 16, 32].includes(outputStride)) {
-      throw new Error(`output stride must be 8, 16 or 32, got ${outputStride}`);
-    }
+    blockGeometry(outputStride, 0, 0); // validates it
     this.outputStride = outputStride;
     const c64 = scaled(64, width);
     let inC: number;
@@ -218,24 +203,10 @@ export class ResNet {
     }
     const expansion = layout.bottleneck ? Bottleneck.expansion : BasicBlock.expansion;
     const planes = [64, 128, 256, 512].map((p) => scaled(p, width));
-    let reached = 4; // the stem and max pooling
-    let dilation = 1;
     for (let l = 0; l < 4; l++) {
       const blocks: Block[] = [];
-      let layerStride = l > 0 ? 2 : 1;
-      const previous = dilation;
-      if (reached * layerStride > outputStride) {
-        dilation *= layerStride;
-        layerStride = 1;
-      }
-      reached *= layerStride;
       for (let b = 0; b < layout.blocks[l]; b++) {
-        const stride = b === 0 ? layerStride : 1;
-        const d = {
-          first: b === 0 ? previous : dilation,
-          rest: dilation,
-          projection: b === 0 && l > 0,
-        };
+        const { stride, ...d } = blockGeometry(outputStride, l, b);
         const name = `layer${l + 1}.${b}`;
         blocks.push(
           layout.bottleneck

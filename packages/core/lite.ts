@@ -88,6 +88,14 @@ export {
 } from "./data/dataset.ts";
 export { augment, type AugmentOptions } from "./data/augment.ts";
 export {
+  resample,
+  restoreMapSize,
+  scaleDataset,
+  scaledSize,
+  scaleImage,
+  scaleMask,
+} from "./data/rescale.ts";
+export {
   NORMALIZATION,
   type Normalization,
   normalizationProblem,

@@ -19,7 +19,9 @@ import {
   type OrtChoice,
   type Prediction,
   resolveOrtProvider,
+  restoreMapSize,
   type RgbImage,
+  scaleImage,
 } from "@pointwise/core/lite";
 import { createSession, type OrtSession } from "./ort_session.ts";
 import { type OnnxModelInfo, readModelInfo } from "./model_info.ts";
@@ -59,14 +61,19 @@ export class OnnxLocalizer {
   /** Classifies `image` and localizes what the decision rests on. */
   async predict(image: RgbImage): Promise<Prediction> {
     const { ort, session } = this.runtime;
-    const { width: w, height: h } = image;
-    const feeds = { image: new ort.Tensor("float32", this.input(image), [1, 3, h, w]) };
+    // The input scale the model was trained at, from its metadata; the mask
+    // comes back at the image's own size.
+    const scale = this.info.resize;
+    const seen = scale === 1 ? image : scaleImage(image, scale);
+    const { width: w, height: h } = seen;
+    const feeds = { image: new ort.Tensor("float32", this.input(seen), [1, 3, h, w]) };
     const out = await session.run(feeds);
     try {
+      const mask = Float32Array.from(out.mask.data as Float32Array);
       return makePrediction({
-        width: w,
-        height: h,
-        mask: Float32Array.from(out.mask.data as Float32Array),
+        width: image.width,
+        height: image.height,
+        mask: restoreMapSize(mask, w, h, image.width, image.height),
         logits: out.logits.data as Float32Array,
         localizerLogits: out.localizer_logits?.data as Float32Array | undefined,
         classes: this.info.classes,

@@ -1,15 +1,28 @@
 import assert from "node:assert/strict";
 import onnxProto from "onnx-proto";
-import { buildNet, exportOnnx, PRESETS, Rng, withOverrides } from "@pointwise/core";
+import {
+  buildNet,
+  type Checkpoint,
+  exportOnnx,
+  initBackend,
+  Localizer,
+  PRESETS,
+  Rng,
+  withOverrides,
+} from "@pointwise/core";
 import { loadOnnx } from "./onnx_localizer.ts";
 import { readModelInfo } from "./model_info.ts";
 
-async function tinyOnnx(): Promise<Uint8Array> {
-  const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 });
+async function tinyCheckpoint(resize = 1): Promise<Checkpoint> {
+  const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2, resize });
   const net = buildNet(config, ["x", "y"], new Rng(0));
-  const bytes = exportOnnx({ config, classes: ["x", "y"], weights: await net.store.read() });
+  const weights = await net.store.read();
   net.dispose();
-  return bytes;
+  return { config, classes: ["x", "y"], weights };
+}
+
+async function tinyOnnx(resize = 1): Promise<Uint8Array> {
+  return exportOnnx(await tinyCheckpoint(resize));
 }
 
 /** A valid ONNX model that is not a Pointwise model (one Relu). */
@@ -37,6 +50,8 @@ Deno.test("the model's metadata gives classes, normalisation and threshold", asy
   assert.deepEqual(info.classes, ["x", "y"]);
   assert.deepEqual(info.normalization, { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] });
   assert.equal(info.threshold, 0.5);
+  assert.equal(info.resize, 1);
+  assert.equal(readModelInfo(await tinyOnnx(0.5), "half.onnx").resize, 0.5);
   assert.deepEqual(info.inputs, ["image"]);
   assert.deepEqual(info.outputs, ["logits", "mask", "localizer_logits"]);
 });
@@ -90,4 +105,26 @@ Deno.test("loading a model with threads leaves the host's Worker constructor alo
   const p = await localizer.predict(image);
   assert.equal(p.mask.length, 70 * 50, "the session still runs after the restore");
   await localizer.dispose();
+});
+
+Deno.test("an ONNX model trained at resize 0.5 predicts as its TensorFlow.js model, mask full size", async () => {
+  await initBackend("wasm");
+  const ckpt = await tinyCheckpoint(0.5);
+  const ort = await loadOnnx(exportOnnx(ckpt), "half.onnx", { backend: "wasm" });
+  const tfjs = Localizer.fromCheckpoint(ckpt);
+  const r = new Rng(7);
+  const img = {
+    width: 91,
+    height: 66,
+    data: Uint8Array.from({ length: 91 * 66 * 3 }, () => r.int(256)),
+  };
+  const a = await ort.predict(img);
+  const b = await tfjs.predict(img);
+  assert.deepEqual([a.width, a.height, a.mask.length], [91, 66, 91 * 66]);
+  let diff = 0;
+  for (let i = 0; i < a.mask.length; i++) diff = Math.max(diff, Math.abs(a.mask[i] - b.mask[i]));
+  assert.ok(diff < 1e-4, `masks differ by ${diff}`);
+  a.probabilities.forEach((p, i) => assert.ok(Math.abs(p - b.probabilities[i]) < 1e-4));
+  tfjs.dispose();
+  await ort.dispose();
 });

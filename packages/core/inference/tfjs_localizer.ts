@@ -19,6 +19,7 @@ import type { Config } from "../config/config.ts";
 import { cropBack, padForInference } from "../data/padding.ts";
 import { NORMALIZATION } from "../data/normalize.ts";
 import type { RgbImage } from "../data/image.ts";
+import { restoreMapSize, scaleImage } from "../data/rescale.ts";
 import { type Checkpoint, decodeCheckpoint } from "../io/checkpoint.ts";
 import { Rng } from "../util/rng.ts";
 import { buildModel } from "../model/build.ts";
@@ -48,7 +49,11 @@ export class Localizer {
 
   /** Classifies `image` and localizes what the decision rests on. */
   async predict(image: RgbImage): Promise<Prediction> {
-    const padded = padForInference(image, NORMALIZATION);
+    // The model sees the image at the input scale it was trained at; its map
+    // comes back at the image's own size.
+    const scale = this.config.resize ?? 1;
+    const seen = scale === 1 ? image : scaleImage(image, scale);
+    const padded = padForInference(seen, NORMALIZATION);
     const outs = tf.tidy(() => {
       const x = tf.tensor4d(padded.data, [1, padded.height, padded.width, 3]);
       const out = this.net.inferMaps(x);
@@ -56,11 +61,12 @@ export class Localizer {
     });
     const [logits, maskPadded, segLogits] = await Promise.all(outs.map((t) => t.data()));
     tf.dispose(outs);
-    const { width: w, height: h } = image;
+    const { width: w, height: h } = seen;
+    const mask = cropBack(maskPadded as Float32Array, padded.height, padded.width, h, w);
     return makePrediction({
-      width: w,
-      height: h,
-      mask: cropBack(maskPadded as Float32Array, padded.height, padded.width, h, w),
+      width: image.width,
+      height: image.height,
+      mask: restoreMapSize(mask, w, h, image.width, image.height),
       logits,
       localizerLogits: segLogits,
       classes: this.classes,

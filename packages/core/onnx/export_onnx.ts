@@ -13,8 +13,9 @@
  *   (R+) and `localizer_logits` [1, C].
  *
  * BatchNorm is folded into the convolutions; the two passes share the same
- * initializers. Classes, normalisation, threshold and config go into the
- * model's metadata, so a consumer needs nothing else.
+ * initializers. Classes, normalisation, threshold, the input scale (`resize`:
+ * the runtime scales the image by it before the graph and the mask back) and
+ * config go into the model's metadata, so a consumer needs nothing else.
  *
  * @example
  * ```ts ignore
@@ -371,6 +372,8 @@ class Exporter {
         { key: "classes", value: JSON.stringify(this.c.classes) },
         { key: "normalization", value: JSON.stringify(this.c.normalization ?? NORMALIZATION) },
         { key: "threshold", value: "0.5" },
+        // Images are scaled by this before the graph, and the mask back after it.
+        { key: "resize", value: String(cfg.resize) },
         { key: "input_layout", value: "NCHW" },
         { key: "config", value: JSON.stringify(cfg) },
       ],

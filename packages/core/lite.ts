@@ -130,6 +130,7 @@ export {
 } from "./io/safetensors.ts";
 export {
   type Checkpoint,
+  CHECKPOINT_FORMAT,
   decodeCheckpoint,
   encodeCheckpoint,
   type TrainState,
@@ -142,6 +143,7 @@ export {
   type WeightsReport,
   type WeightsTarget,
 } from "./io/import_weights.ts";
+export { backboneFromCheckpoint, POINTWISE_NAMING } from "./io/import_checkpoint.ts";
 export { exportReferenceWeights, REFERENCE_WEIGHTS_FORMAT } from "./io/export_weights.ts";
 export { inferArchitecture, type InferredArchitecture } from "./io/infer_architecture.ts";
 export {

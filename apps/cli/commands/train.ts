@@ -15,7 +15,9 @@
  */
 import { basename, dirname, join } from "node:path";
 import {
+  backboneFromCheckpoint,
   type Checkpoint,
+  CHECKPOINT_FORMAT,
   type Config,
   decodeCheckpoint,
   decodeSafetensors,
@@ -26,6 +28,7 @@ import {
   isBackboneParameter,
   Localizer,
   NAMING_SCHEMES,
+  POINTWISE_NAMING,
   type PresetName,
   PRESETS,
   toFlag,
@@ -94,9 +97,11 @@ usage: pointwise train [options]
   --resume PATH                continue a run (its folder or a checkpoint file); settings other
                                than the network's shape may change, e.g. a lower --lr
   --force                      reuse a run folder given with --out that already holds a run
-  --init-backbone FILE         start from these backbone weights (safetensors; heads start fresh)
-  --init-naming NAME           their naming: torchvision, timm or reference [reference when the file
-                               has min-max heads, else torchvision]
+  --init-backbone FILE         start from these backbone weights (safetensors; heads start fresh):
+                               a Pointwise checkpoint of any method (e.g. a wildcat run's
+                               best.safetensors; its optimiser state is ignored), or imported weights
+  --init-naming NAME           imported weights' naming: torchvision, timm or reference [reference
+                               when the file has min-max heads, else torchvision]
   --allow-partial              with --init-backbone: keep what matches, report the rest
 ${BACKEND_HELP}
 ${DATA_HELP}
@@ -135,7 +140,31 @@ async function backboneInit(
   if (values.resume !== undefined) {
     throw new UsageError("--init-backbone starts a new run; it cannot go with --resume");
   }
-  const file = decodeSafetensors(await readFileFor(from, "backbone weights"), from);
+  const bytes = await readFileFor(from, "backbone weights");
+  const file = decodeSafetensors(bytes, from);
+  if (file.metadata.format === CHECKPOINT_FORMAT) {
+    // A Pointwise run's checkpoint: our own names and layouts, heads and optimiser left out.
+    const naming = str(values, "init-naming");
+    if (naming !== undefined && naming !== POINTWISE_NAMING) {
+      throw new UsageError(
+        `${from} is a Pointwise checkpoint, in Pointwise's own naming: drop --init-naming ${naming}`,
+      );
+    }
+    const source = decodeCheckpoint(bytes, from);
+    return (net) => {
+      const { values: weights, report } = backboneFromCheckpoint(source, net.store, {
+        fileName: from,
+        allowPartial: Boolean(values["allow-partial"]),
+      });
+      net.store.assignPartial(weights);
+      printReport(
+        from,
+        POINTWISE_NAMING,
+        report,
+        ` into the backbone (from a ${methodName(source.config.method)} run)`,
+      );
+    };
+  }
   const hasHeads = file.tensors.has("headseg.to_modalities.weight");
   const naming = str(values, "init-naming", hasHeads ? "reference" : "torchvision")!;
   const scheme = NAMING_SCHEMES[naming];

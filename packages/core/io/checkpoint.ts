@@ -17,7 +17,9 @@ import type { NamedArray } from "../util/named_array.ts";
 import { NORMALIZATION, type Normalization } from "../data/normalize.ts";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
 
-const FORMAT = "pointwise-checkpoint";
+/** The safetensors metadata `format` of a Pointwise checkpoint. */
+export const CHECKPOINT_FORMAT = "pointwise-checkpoint";
+const FORMAT = CHECKPOINT_FORMAT;
 const VERSION = "1";
 const MOMENTUM = "optimizer.momentum.";
 

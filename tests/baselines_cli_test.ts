@@ -74,7 +74,7 @@ Deno.test("a checkpoint written before methods existed loads as min-max; an unkn
   const bad = encodeSafetensors(tensors, { ...metadata, config: JSON.stringify(config) });
   assert.throws(
     () => decodeCheckpoint(bad, "bad.safetensors"),
-    /bad\.safetensors: invalid config in checkpoint: --method must be one of minmax, wildcat, cam, gradcam, deepmil, got 'saliency'/,
+    /bad\.safetensors: invalid config in checkpoint: setting 'method' must be one of minmax, wildcat, cam, gradcam, deepmil, got 'saliency'/,
   );
 });
 

@@ -75,6 +75,10 @@ Deno.test("the CLI answers usage mistakes with exit code 2 and help with 0", asy
   assert.match(unknown.stderr, /Unknown option '--learning-rate'/);
   const badValue = await runScript("apps/cli/main.ts", ["train", "--epochs", "zero"]);
   assert.equal(badValue.code, 2);
+  // Out-of-range settings are usage mistakes too, named by their flags.
+  const outOfRange = await runScript("apps/cli/main.ts", ["train", "--epochs", "0", "--kmax", "0"]);
+  assert.equal(outOfRange.code, 2);
+  assert.match(outOfRange.stderr, /--epochs must be >= 1, got 0.*--kmax must be >= /s);
   const help = await runScript("apps/cli/main.ts", ["train", "--help"]);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--erase-times N/);

@@ -10,11 +10,21 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type Config, CONFIG_FIELDS, toFlag } from "@pointwise/core/lite";
+import { type Config, CONFIG_FIELDS, type ConfigProblem } from "@pointwise/core/lite";
 
 /** A usage mistake: the CLI prints it with the command's help and exits 2. */
 export class UsageError extends Error {
   override name = "UsageError";
+}
+
+/** A config field's flag: its camelCase name in kebab case (`eraseStartEpoch`: `erase-start-epoch`). */
+export function toFlag(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** A config problem in the words of the command line: `--epochs must be >= 1, got 0`. */
+export function flagProblem(p: ConfigProblem): string {
+  return p.field in CONFIG_FIELDS ? `--${toFlag(p.field)} ${p.problem}` : `${p.field} ${p.problem}`;
 }
 
 /** parseArgs option specs. */

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import { UsageError } from "./args.ts";
+import { reportError } from "./errors.ts";
 
 type Run = (argv: string[]) => Promise<number>;
 
@@ -70,12 +70,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await (await command.load())(rest);
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`error: ${e.message}\n(see: pointwise ${name} --help)`);
-      return 2;
-    }
-    console.error(`error: ${(e as Error).message ?? e}`);
-    if (debugEnabled()) console.error((e as Error).stack);
-    return 1;
+    const { message, exitCode, usage } = reportError(e);
+    console.error(`error: ${message}${usage ? `\n(see: pointwise ${name} --help)` : ""}`);
+    if (debugEnabled() && e instanceof Error) console.error(e.stack);
+    return exitCode;
   }
 }

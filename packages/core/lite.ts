@@ -30,10 +30,11 @@ export {
 export {
   type Config,
   CONFIG_FIELDS,
+  ConfigError,
+  type ConfigProblem,
   type FieldSpec,
   type PresetName,
   PRESETS,
-  toFlag,
   validateConfig,
   withLaterFields,
   withOverrides,
@@ -140,6 +141,7 @@ export {
   type ImportOptions,
   importWeights,
   isBackboneParameter,
+  WeightsMismatchError,
   type WeightsReport,
   type WeightsTarget,
 } from "./io/import_weights.ts";

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import {
   buildNet,
   type Config,
+  ConfigError,
   decodeSafetensors,
   encodeCheckpoint,
   importWeights,
@@ -90,7 +91,7 @@ export async function importCommand(argv: string[]): Promise<number> {
     config = withLaterFields(JSON.parse(file.metadata.config)) as Config;
     const problems = validateConfig(config, true);
     if (problems.length > 0) {
-      throw new Error(`${from}: invalid config in metadata: ${problems.join("; ")}`);
+      throw new ConfigError(problems, from, "metadata");
     }
     classes = JSON.parse(file.metadata.classes) as string[];
   } else {

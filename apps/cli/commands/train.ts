@@ -31,7 +31,6 @@ import {
   POINTWISE_NAMING,
   type PresetName,
   PRESETS,
-  toFlag,
   Trainer,
   type TrainerOptions,
   withOverrides,
@@ -43,6 +42,7 @@ import {
   configOverrides,
   parseCommand,
   str,
+  toFlag,
   UsageError,
 } from "../args.ts";
 import { BACKEND_HELP, startBackend } from "../flags/backend_flags.ts";
@@ -344,7 +344,7 @@ export async function train(argv: string[]): Promise<number> {
       const kept = trainer.epoch > 0
         ? `the last good checkpoint is ${join(runDir, CHECKPOINTS.last)} (epoch ${trainer.epoch})`
         : "no checkpoint was written";
-      console.error(`error: training diverged: ${err.message}\n${kept}`);
+      console.error(`error: training diverged: ${err.message}; try a lower --lr\n${kept}`);
       trainer.dispose();
       return 1;
     }

@@ -1,7 +1,7 @@
 /**
- * The one typed training configuration. Every field has a CLI flag (its
- * kebab-case name), a description and a range, declared once in
- * {@link CONFIG_FIELDS}; the CLI and `--help` are generated from it.
+ * The one typed training configuration. Every field has a description, a
+ * group and a range, declared once in {@link CONFIG_FIELDS}; front ends (the
+ * CLI's flags and `--help`) are generated from it.
  *
  * @example
  * ```ts
@@ -363,44 +363,83 @@ export const PRESETS = { reference: REFERENCE, cpu: CPU } as const;
 /** A preset name. */
 export type PresetName = keyof typeof PRESETS;
 
+/** One invalid setting: its field and what is wrong with its value. */
+export interface ConfigProblem {
+  /** The field of {@link Config} (or the unknown name given). */
+  field: string;
+  /** What is wrong, e.g. `must be >= 1, got 0`. */
+  problem: string;
+}
+
 /**
- * Returns the list of problems of a config (empty when valid). With
- * `complete`, every field must be present (a checkpoint's config must be).
+ * Settings that are missing, unknown or out of range. `source` names where
+ * they were read from (a checkpoint or weights file) when they did not come
+ * from the caller; callers map `problems[].field` to their own names (the
+ * CLI to its flags).
  */
-export function validateConfig(cfg: Partial<Config>, complete = false): string[] {
-  const problems: string[] = [];
+export class ConfigError extends Error {
+  override name = "ConfigError";
+
+  /**
+   * @param problems every invalid field.
+   * @param source the file the settings came from, if any.
+   * @param part the part of that file that holds them.
+   */
+  constructor(
+    readonly problems: ConfigProblem[],
+    readonly source?: string,
+    part = "checkpoint",
+  ) {
+    const list = problems.map((p) => `setting '${p.field}' ${p.problem}`).join("; ");
+    super(
+      source === undefined
+        ? `invalid settings: ${list}`
+        : `${source}: invalid config in ${part}: ${list}`,
+    );
+  }
+}
+
+/**
+ * The problems of a config (empty when valid). With `complete`, every field
+ * must be present (a checkpoint's config must be).
+ *
+ * @example
+ * ```ts
+ * import { PRESETS, validateConfig } from "./config.ts";
+ * validateConfig({ ...PRESETS.cpu, epochs: 0 }); // [{ field: "epochs", problem: "must be >= 1, got 0" }]
+ * ```
+ */
+export function validateConfig(cfg: Partial<Config>, complete = false): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const add = (field: string, problem: string) => problems.push({ field, problem });
+  if (cfg === null || typeof cfg !== "object") {
+    return [{ field: "config", problem: "is not an object" }];
+  }
   if (complete) {
-    for (const key of Object.keys(CONFIG_FIELDS)) {
-      if (!(key in cfg)) problems.push(`missing setting '${key}'`);
-    }
+    for (const key of Object.keys(CONFIG_FIELDS)) if (!(key in cfg)) add(key, "is missing");
   }
   for (const [key, value] of Object.entries(cfg)) {
     const spec = CONFIG_FIELDS[key as keyof Config];
     if (spec === undefined) {
-      problems.push(`unknown setting '${key}'`);
+      add(key, "is not a setting");
       continue;
     }
-    const flag = toFlag(key);
     if (spec.type === "boolean") {
-      if (typeof value !== "boolean") problems.push(`--${flag} must be true or false`);
+      if (typeof value !== "boolean") add(key, "must be true or false");
     } else if (spec.type === "string") {
       if (spec.choices && !spec.choices.includes(value as string)) {
-        problems.push(`--${flag} must be one of ${spec.choices.join(", ")}, got '${value}'`);
+        add(key, `must be one of ${spec.choices.join(", ")}, got '${value}'`);
       }
     } else if (spec.choices) {
       if (!spec.choices.includes(value as number)) {
-        problems.push(`--${flag} must be one of ${spec.choices.join(", ")}, got ${value}`);
+        add(key, `must be one of ${spec.choices.join(", ")}, got ${value}`);
       }
     } else {
       const v = value as number;
-      if (typeof v !== "number" || !Number.isFinite(v)) problems.push(`--${flag} must be a number`);
-      else if (spec.integer && !Number.isInteger(v)) {
-        problems.push(`--${flag} must be an integer, got ${v}`);
-      } else if (spec.min !== undefined && v < spec.min) {
-        problems.push(`--${flag} must be >= ${spec.min}, got ${v}`);
-      } else if (spec.max !== undefined && v > spec.max) {
-        problems.push(`--${flag} must be <= ${spec.max}, got ${v}`);
-      }
+      if (typeof v !== "number" || !Number.isFinite(v)) add(key, "must be a number");
+      else if (spec.integer && !Number.isInteger(v)) add(key, `must be an integer, got ${v}`);
+      else if (spec.min !== undefined && v < spec.min) add(key, `must be >= ${spec.min}, got ${v}`);
+      else if (spec.max !== undefined && v > spec.max) add(key, `must be <= ${spec.max}, got ${v}`);
     }
   }
   return problems;
@@ -430,15 +469,19 @@ export function withLaterFields(stored: unknown): unknown {
   return out;
 }
 
-/** A copy of `base` with `overrides` applied; throws listing every invalid field. */
+/**
+ * A copy of `base` with `overrides` applied.
+ *
+ * @throws {ConfigError} listing every invalid field.
+ * @example
+ * ```ts
+ * import { PRESETS, withOverrides } from "./config.ts";
+ * withOverrides(PRESETS.cpu, { epochs: 3 }).epochs; // 3
+ * ```
+ */
 export function withOverrides(base: Config, overrides: Partial<Config>): Config {
   const cfg = { ...base, ...overrides };
   const problems = validateConfig(cfg);
-  if (problems.length > 0) throw new Error(`invalid settings: ${problems.join("; ")}`);
+  if (problems.length > 0) throw new ConfigError(problems);
   return cfg;
-}
-
-/** camelCase field name to its kebab-case CLI flag. */
-export function toFlag(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }

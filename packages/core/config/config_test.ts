@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CONFIG_FIELDS, PRESETS, toFlag, validateConfig, withOverrides } from "./config.ts";
+import { CONFIG_FIELDS, ConfigError, PRESETS, validateConfig, withOverrides } from "./config.ts";
 
 Deno.test("presets are valid and the reference preset has the paper's GlaS settings", () => {
   assert.deepEqual(validateConfig(PRESETS.reference), []);
@@ -46,13 +46,15 @@ Deno.test("overrides are validated and every invalid field is listed", () => {
   assert.equal(withOverrides(PRESETS.cpu, { epochs: 3 }).epochs, 3);
   assert.throws(
     () => withOverrides(PRESETS.cpu, { epochs: 0, arch: "vgg" as never, dropout: 1.5 }),
-    /--arch must be one of resnet18.*--dropout must be <= 0\.99.*--epochs must be >= 1/s,
+    /'arch' must be one of resnet18.*'dropout' must be <= 0\.99.*'epochs' must be >= 1/s,
   );
   assert.throws(
     () => withOverrides(PRESETS.cpu, { batchSize: 2.5 }),
-    /--batch-size must be an integer/,
+    (e) =>
+      e instanceof ConfigError &&
+      e.problems.length === 1 && e.problems[0].field === "batchSize" &&
+      /must be an integer/.test(e.problems[0].problem) && e.source === undefined,
   );
-  assert.equal(toFlag("eraseStartEpoch"), "erase-start-epoch");
   assert.equal(Object.keys(CONFIG_FIELDS).length, Object.keys(PRESETS.cpu).length);
 });
 
@@ -60,10 +62,10 @@ Deno.test("a numeric setting with choices takes only those values", () => {
   assert.equal(withOverrides(PRESETS.cpu, { outputStride: 16 }).outputStride, 16);
   assert.throws(
     () => withOverrides(PRESETS.cpu, { outputStride: 4 }),
-    /--output-stride must be one of 32, 16, 8, got 4/,
+    /setting 'outputStride' must be one of 32, 16, 8, got 4/,
   );
   assert.throws(
     () => withOverrides(PRESETS.cpu, { backboneGrad: "all" as never }),
-    /--backbone-grad must be one of pos-neg, pos, none/,
+    /setting 'backboneGrad' must be one of pos-neg, pos, none/,
   );
 });

@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { type Config, validateConfig, withLaterFields } from "../config/config.ts";
+import { type Config, ConfigError, validateConfig, withLaterFields } from "../config/config.ts";
 import type { NamedArray } from "../util/named_array.ts";
 import { NORMALIZATION, type Normalization } from "../data/normalize.ts";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
@@ -88,7 +88,7 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   const config = withLaterFields(parseJson<Config>(metadata.config, "config", name)) as Config;
   const problems = validateConfig(config, true);
   if (problems.length > 0) {
-    throw new Error(`${name}: invalid config in checkpoint: ${problems.join("; ")}`);
+    throw new ConfigError(problems, name);
   }
   const classes = parseJson<string[]>(metadata.classes, "class list", name);
   if (

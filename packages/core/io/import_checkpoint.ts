@@ -18,12 +18,21 @@
  */
 import type { NamedArray } from "../util/named_array.ts";
 import type { Checkpoint } from "./checkpoint.ts";
-import { isBackboneParameter, type WeightsReport, type WeightsTarget } from "./import_weights.ts";
+import {
+  isBackboneParameter,
+  WeightsMismatchError,
+  type WeightsReport,
+  type WeightsTarget,
+} from "./import_weights.ts";
 
 /** The name {@link backboneFromCheckpoint}'s reports give its naming. */
 export const POINTWISE_NAMING = "pointwise";
 
-/** Matches a checkpoint's backbone to `target`'s. Throws listing every problem unless `allowPartial`. */
+/**
+ * Matches a checkpoint's backbone to `target`'s.
+ *
+ * @throws {WeightsMismatchError} listing every problem, unless `allowPartial`.
+ */
 export function backboneFromCheckpoint(
   c: Checkpoint,
   target: WeightsTarget,
@@ -57,21 +66,11 @@ export function backboneFromCheckpoint(
   for (const name of wanted) if (!values.has(name)) report.missing.push(name);
   const problems = report.missing.length + report.unexpected.length + report.mismatched.length;
   if (problems > 0 && !o.allowPartial) {
-    const list = (what: string, xs: string[]) =>
-      xs.length
-        ? [`${what} (${xs.length}): ${xs.slice(0, 12).join(", ")}${xs.length > 12 ? ", ..." : ""}`]
-        : [];
     const cfg = c.config;
-    throw new Error(
-      `${o.fileName} (a Pointwise ${cfg.arch}${cfg.deepStem ? " deep-stem" : ""} x${cfg.width} ` +
-        `checkpoint) does not match the model's backbone:\n  ` +
-        [
-          ...list("missing", report.missing),
-          ...list("unexpected", report.unexpected),
-          ...list("wrong shape", report.mismatched),
-        ].join("\n  ") +
-        "\n(--allow-partial keeps what matches)",
-    );
+    const what = `a Pointwise ${cfg.arch}${
+      cfg.deepStem ? " deep-stem" : ""
+    } x${cfg.width} checkpoint`;
+    throw new WeightsMismatchError(`${o.fileName} (${what})`, POINTWISE_NAMING, report);
   }
   return { values, report };
 }

@@ -45,7 +45,7 @@ Deno.test("another width is refused, listing the tensors, unless partial matches
   const wider = buildModel({ ...cfg, width: 0.125 }, ["a", "b"], new Rng(2));
   assert.throws(
     () => backboneFromCheckpoint(c, wider.store, { fileName: "cam.safetensors" }),
-    /cam\.safetensors \(a Pointwise resnet18 x0\.0625 checkpoint\) does not match the model's backbone:\n {2}wrong shape \(\d+\): conv1\.weight: \[7,7,3,4\] but the model has \[7,7,3,8\]/,
+    /cam\.safetensors \(a Pointwise resnet18 x0\.0625 checkpoint\) does not match the model under pointwise naming:\n {2}wrong shape or dtype \(\d+\): conv1\.weight: \[7,7,3,4\] but the model has \[7,7,3,8\]/,
   );
   const { values, report } = backboneFromCheckpoint(c, wider.store, {
     fileName: "cam.safetensors",

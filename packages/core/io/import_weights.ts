@@ -31,6 +31,34 @@ export interface WeightsReport {
   mismatched: string[];
 }
 
+/**
+ * A weights file that does not fit the model: every problem is in `report`.
+ * Callers may offer to keep what matches (`allowPartial`).
+ */
+export class WeightsMismatchError extends Error {
+  override name = "WeightsMismatchError";
+
+  /**
+   * @param file the weights file.
+   * @param naming the naming scheme the file was read under.
+   * @param report what matched and what did not.
+   */
+  constructor(readonly file: string, readonly naming: string, readonly report: WeightsReport) {
+    const list = (what: string, xs: string[]) =>
+      xs.length
+        ? [`${what} (${xs.length}): ${xs.slice(0, 12).join(", ")}${xs.length > 12 ? ", ..." : ""}`]
+        : [];
+    super(
+      `${file} does not match the model under ${naming} naming:\n  ` +
+        [
+          ...list("missing", report.missing),
+          ...list("unexpected", report.unexpected),
+          ...list("wrong shape or dtype", report.mismatched),
+        ].join("\n  "),
+    );
+  }
+}
+
 /** The target of an import: parameter names and shapes. */
 export interface WeightsTarget {
   names(): string[];
@@ -55,7 +83,11 @@ export function isBackboneParameter(name: string): boolean {
   return /^(conv\d|bn\d|layer\d)\./.test(name);
 }
 
-/** Matches `file` to `target`. Throws listing every problem unless `allowPartial`. */
+/**
+ * Matches `file` to `target`.
+ *
+ * @throws {WeightsMismatchError} listing every problem, unless `allowPartial`.
+ */
 export function importWeights(
   file: SafetensorsFile,
   scheme: NamingScheme,
@@ -118,19 +150,7 @@ export function importWeights(
 
   const problems = report.missing.length + report.unexpected.length + report.mismatched.length;
   if (problems > 0 && !o.allowPartial) {
-    const list = (what: string, xs: string[]) =>
-      xs.length
-        ? [`${what} (${xs.length}): ${xs.slice(0, 12).join(", ")}${xs.length > 12 ? ", ..." : ""}`]
-        : [];
-    throw new Error(
-      `${o.fileName} does not match the model under ${scheme.name} naming:\n  ` +
-        [
-          ...list("missing", report.missing),
-          ...list("unexpected", report.unexpected),
-          ...list("wrong shape or dtype", report.mismatched),
-        ].join("\n  ") +
-        "\n(--allow-partial keeps what matches)",
-    );
+    throw new WeightsMismatchError(o.fileName, scheme.name, report);
   }
   return { values, settings, report };
 }

@@ -130,7 +130,7 @@ Deno.test("checkpoints round-trip config, classes, weights, optimiser and traini
         encodeCheckpoint({ config: partial as typeof PRESETS.cpu, classes: ["a", "b"], weights }),
         "old.safetensors",
       ),
-    /old\.safetensors: invalid config in checkpoint: missing setting 'maskUpsample'/,
+    /old\.safetensors: invalid config in checkpoint: setting 'maskUpsample' is missing/,
   );
   // Settings added later are filled with the values older checkpoints were trained with.
   const { outputStride: _o, localizerWarmup: _l, backboneGrad: _b, resize: _r, ...older } =

@@ -34,9 +34,18 @@ import { Sgd } from "./sgd.ts";
 import { baselineStep } from "./baseline_step.ts";
 import { type StepLosses, trainStep } from "./train_step.ts";
 
-/** Raised when a loss becomes NaN or infinite. */
+/** Raised when a loss, or a weight, becomes NaN or infinite. */
 export class DivergedError extends Error {
   override name = "DivergedError";
+
+  /**
+   * @param epoch the epoch (from 0) in which training diverged.
+   * @param what what stopped being finite: the loss of a step, or weights after an epoch.
+   * @param detail the losses or the parameter names.
+   */
+  constructor(readonly epoch: number, readonly what: "loss" | "weights", detail: string) {
+    super(`${what === "loss" ? "the loss" : "weights"} ${detail}`);
+  }
 }
 
 /** Reported after every step. */
@@ -232,8 +241,10 @@ export class Trainer {
       }
       if (![losses.seg, losses.pos, losses.neg].every(Number.isFinite)) {
         throw new DivergedError(
-          `the loss became ${losses.total} at epoch ${epoch + 1}, step ${s + 1} ` +
-            `(seg ${losses.seg}, pos ${losses.pos}, neg ${losses.neg}); try a lower --lr`,
+          epoch,
+          "loss",
+          `became ${losses.total} at epoch ${epoch + 1}, step ${s + 1} ` +
+            `(seg ${losses.seg}, pos ${losses.pos}, neg ${losses.neg})`,
         );
       }
       this.#globalStep++;
@@ -282,10 +293,10 @@ export class Trainer {
       const broken = await this.nonFiniteParameters();
       if (broken.length > 0) {
         throw new DivergedError(
-          `weights became infinite or NaN in epoch ${this.#epoch + 1} (${
-            broken.slice(0, 3).join(", ")
-          }` +
-            `${broken.length > 3 ? `, and ${broken.length - 3} more` : ""}); try a lower --lr`,
+          this.#epoch,
+          "weights",
+          `became infinite or NaN in epoch ${this.#epoch + 1} (${broken.slice(0, 3).join(", ")}` +
+            `${broken.length > 3 ? `, and ${broken.length - 3} more` : ""})`,
         );
       }
       const valid = await this.validate();

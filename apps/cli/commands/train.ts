@@ -92,7 +92,8 @@ export function trainHelp(): string {
 
 usage: pointwise train [options]
 
-  --preset cpu|reference       starting settings [cpu]; flags below override them
+  --preset NAME                starting settings: cpu, glas-cpu or reference [cpu]; flags below
+                               override them
   --out DIR                    run folder [runs/<data name>, numbered if taken]
   --resume PATH                continue a run (its folder or a checkpoint file); settings other
                                than the network's shape may change, e.g. a lower --lr
@@ -242,7 +243,9 @@ export async function train(argv: string[]): Promise<number> {
       : (JSON.parse(await readTextFor(infoPath, "run description")) as RunInfo).data;
   } else {
     if (!(presetName in PRESETS)) {
-      throw new UsageError(`--preset must be cpu or reference, got '${presetName}'`);
+      throw new UsageError(
+        `--preset must be one of ${Object.keys(PRESETS).join(", ")}, got '${presetName}'`,
+      );
     }
     config = withOverrides(PRESETS[presetName], overrides);
     data = dataSpecFromArgs(values, ["train", "valid"]);

@@ -171,7 +171,8 @@ export const CONFIG_FIELDS: { readonly [K in keyof Config]: FieldSpec } = {
     type: "string",
     group: "min-max",
     help: "classifier terms that train the shared backbone: pos-neg (reference), pos " +
-      "(L_neg stops at the backbone's features), none (both train the classifier head only)",
+      "(L_neg stops at the backbone's features), none (both train the classifier head only), " +
+      "isolated (as none, and the classifier passes leave BatchNorm's running statistics alone)",
     choices: BACKBONE_GRADS,
   },
   epochs: { type: "number", group: "optimisation", help: "training epochs", integer: true, min: 1 },

@@ -73,6 +73,23 @@ export function classWeightedMap(scores: tf.Tensor2D, maps: tf.Tensor4D): tf.Ten
   });
 }
 
+/** How a classifier pass may touch the shared backbone (see `MinMaxNet.classify`). */
+export type ClassifierLink = "full" | "no-grad" | "isolated";
+
+/** The links of the X+ and X- passes for a {@link BackboneGrad} setting. */
+export function classifierLinks(grad: BackboneGrad): { pos: ClassifierLink; neg: ClassifierLink } {
+  switch (grad) {
+    case "pos-neg":
+      return { pos: "full", neg: "full" };
+    case "pos":
+      return { pos: "full", neg: "no-grad" };
+    case "none":
+      return { pos: "no-grad", neg: "no-grad" };
+    case "isolated":
+      return { pos: "isolated", neg: "isolated" };
+  }
+}
+
 /** The shared-backbone localizer/classifier network. */
 export class MinMaxNet {
   readonly store: ParamStore = new ParamStore();
@@ -134,11 +151,13 @@ export class MinMaxNet {
   }
 
   /**
-   * Classifier pass: resize by `classifierScale`, shared backbone, cl32. With
-   * `toBackbone` false, its loss trains cl32 only: the features are cut from
-   * the gradient tape (a deliberate option; the reference always lets it in).
+   * Classifier pass: resize by `classifierScale`, shared backbone, cl32.
+   * `link` says how the pass may touch the backbone: `full` (the reference),
+   * `no-grad` (the features are cut from the gradient tape, so its loss
+   * trains cl32 only) or `isolated` (no gradient, and the BatchNorm running
+   * statistics are left alone). Deliberate options; see {@link BackboneGrad}.
    */
-  classify(x: tf.Tensor4D, ctx: ForwardContext, toBackbone = true): HeadOutput {
+  classify(x: tf.Tensor4D, ctx: ForwardContext, link: ClassifierLink = "full"): HeadOutput {
     const [, h, w] = x.shape;
     const s = this.options.classifierScale;
     const size: [number, number] = [Math.floor(h * s), Math.floor(w * s)];
@@ -150,21 +169,23 @@ export class MinMaxNet {
       : ctx.training
       ? tf.image.resizeBilinear(x, size, true)
       : resizeExact(x, size, "align-corners");
-    const features = this.backbone.apply(small, ctx);
-    return this.cl32.apply(toBackbone ? features : stopGradient(features), ctx);
+    const inner = link === "isolated" ? { ...ctx, keepRunningStats: true } : ctx;
+    const features = this.backbone.apply(small, inner);
+    return this.cl32.apply(link === "full" ? features : stopGradient(features), ctx);
   }
 
   /**
    * The full forward pass: localizer, R+, X+/X-, classifier on both.
-   * `grad` says which classifier terms may reach the backbone (both, as in
-   * the reference, unless told otherwise).
+   * `grad` says how the classifier passes may reach the backbone (fully, as
+   * in the reference, unless told otherwise).
    */
   forward(x: tf.Tensor4D, ctx: ForwardContext, grad: BackboneGrad = "pos-neg"): ForwardOutput {
     const [, h, w] = x.shape;
     const seg = this.segment(x, ctx);
     const mask = this.mask(seg, [h, w], ctx.training);
-    const pos = this.classify(tf.mul(x, mask), ctx, grad !== "none");
-    const neg = this.classify(tf.mul(x, tf.sub(1, mask)), ctx, grad === "pos-neg");
+    const link = classifierLinks(grad);
+    const pos = this.classify(tf.mul(x, mask), ctx, link.pos);
+    const neg = this.classify(tf.mul(x, tf.sub(1, mask)), ctx, link.neg);
     return { scoresSeg: seg.scores, mask, scoresPos: pos.scores, scoresNeg: neg.scores };
   }
 

@@ -132,7 +132,7 @@ export class BatchNorm2d {
     this.runningVar = store.add(`${name}.running_var`, tf.ones([channels]), false);
   }
 
-  /** Normalises `x`; in train mode also updates the running statistics. */
+  /** Normalises `x`; in train mode also updates the running statistics (unless told to keep them). */
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     if (!ctx.training) {
       return tf.batchNorm4d(
@@ -150,6 +150,10 @@ export class BatchNorm2d {
       this.bias as tf.Tensor1D,
       this.eps,
     );
+    if (ctx.keepRunningStats) {
+      tf.dispose([stats.mean, stats.variance]);
+      return y;
+    }
     const n = x.shape[0] * x.shape[1] * x.shape[2];
     const m = this.momentum;
     if (tf.getKernel(BATCH_NORM_RUNNING_STATS, tf.getBackend()) !== undefined) {

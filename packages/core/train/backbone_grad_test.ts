@@ -49,11 +49,9 @@ const backbone = (names: Iterable<string>) => [...names].filter(isBackboneParame
 Deno.test("L_neg through a classifier pass cut from the backbone trains cl32 only", async () => {
   const { net, x } = await setup();
   const ctx = { training: true };
-  for (const toBackbone of [true, false]) {
-    const g = await gradsBy(
-      net,
-      () => uniformCrossEntropy(net.classify(x, ctx, toBackbone).scores),
-    );
+  for (const link of ["full", "no-grad", "isolated"] as const) {
+    const toBackbone = link === "full";
+    const g = await gradsBy(net, () => uniformCrossEntropy(net.classify(x, ctx, link).scores));
     const reached = backbone(g.keys()).filter((n) => g.get(n)!.some((v) => v !== 0));
     if (toBackbone) assert.ok(reached.length > 10, "L_neg reaches the backbone when allowed");
     else assert.deepEqual(reached, [], "no backbone weight gets a gradient from L_neg");
@@ -63,7 +61,7 @@ Deno.test("L_neg through a classifier pass cut from the backbone trains cl32 onl
   net.dispose();
 });
 
-for (const grad of ["pos-neg", "pos", "none"] as BackboneGrad[]) {
+for (const grad of ["pos-neg", "pos", "none", "isolated"] as BackboneGrad[]) {
   Deno.test(`a step with backboneGrad ${grad} gives the backbone exactly the allowed terms`, async () => {
     const { net, x } = await setup();
     const ctx = { training: true };
@@ -72,7 +70,7 @@ for (const grad of ["pos-neg", "pos", "none"] as BackboneGrad[]) {
     const expected = await gradsBy(net, () => {
       const out = net.forward(x, ctx);
       const terms = [crossEntropy(out.scoresSeg, labels)];
-      if (grad !== "none") terms.push(crossEntropy(out.scoresPos, labels));
+      if (grad === "pos-neg" || grad === "pos") terms.push(crossEntropy(out.scoresPos, labels));
       if (grad === "pos-neg") terms.push(uniformCrossEntropy(out.scoresNeg));
       return tf.addN(terms) as tf.Scalar;
     });
@@ -115,4 +113,30 @@ Deno.test("a localizer warm-up step trains L_seg alone: no classifier, no erasin
   for (const [n, g] of expected) assert.ok(relErr(grads.get(n)!, g) < 1e-4, n);
   tf.dispose(x);
   net.dispose();
+});
+
+Deno.test("isolated classifier passes leave BatchNorm's running statistics to the localizer", async () => {
+  // Running statistics after a step: with isolated passes, exactly those of
+  // a localizer-only step; with the reference's, different.
+  const stats = async (o: { localizerOnly?: boolean; backboneGrad?: BackboneGrad }) => {
+    const { net, x } = await setup();
+    const { opt } = recorder();
+    await trainStep(net, opt, { x, labels }, {
+      erase: false,
+      eraseTimes: 0,
+      sigmaErase: 10,
+      rng: new Rng(0),
+      ...o,
+    });
+    const names = net.store.names().filter((n) => /running_(mean|var)$/.test(n));
+    const out = await Promise.all(
+      names.map(async (n) => Array.from(await net.store.get(n).data())),
+    );
+    tf.dispose(x);
+    net.dispose();
+    return out;
+  };
+  const alone = await stats({ localizerOnly: true });
+  assert.deepEqual(await stats({ backboneGrad: "isolated" }), alone);
+  assert.notDeepEqual(await stats({ backboneGrad: "none" }), alone);
 });

@@ -10,8 +10,9 @@
  * Deliberate options (the reference's behaviour is the default):
  * `localizerOnly` trains L_seg alone (a localizer warm-up: one pass, no
  * classifier, no erasing); `backboneGrad` stops L_neg (`pos`) or both
- * classifier terms (`none`) at the shared backbone's features, so that they
- * train the classifier head cl32 only.
+ * classifier terms (`none`, `isolated`) at the shared backbone's features,
+ * so that they train the classifier head cl32 only (`isolated`: and the
+ * classifier passes leave BatchNorm's running statistics alone).
  *
  * @example
  * ```ts ignore
@@ -21,7 +22,7 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { BackboneGrad } from "../config/options.ts";
-import type { MinMaxNet } from "../model/minmax_net.ts";
+import { classifierLinks, type MinMaxNet } from "../model/minmax_net.ts";
 import type { Rng } from "../util/rng.ts";
 import { accumulateMask, eraseInput, erasingTrust } from "./erasing.ts";
 import { crossEntropy, crossEntropyPerSample, uniformCrossEntropy } from "./losses.ts";
@@ -158,11 +159,10 @@ export async function trainStep(
       }
       const kept: tf.Tensor[] = [];
       const { loss, grads: g } = gradsOf(net, () => {
-        const toPos = backboneGrad !== "none";
-        const toNeg = backboneGrad === "pos-neg";
-        const pos = crossEntropy(net.classify(tf.mul(x, mPos), ctx, toPos).scores, labels);
+        const link = classifierLinks(backboneGrad);
+        const pos = crossEntropy(net.classify(tf.mul(x, mPos), ctx, link.pos).scores, labels);
         const neg = uniformCrossEntropy(
-          net.classify(tf.mul(x, tf.sub(1, mPos)), ctx, toNeg).scores,
+          net.classify(tf.mul(x, tf.sub(1, mPos)), ctx, link.neg).scores,
         );
         kept.push(tf.keep(pos), tf.keep(neg));
         return tf.add(pos, neg) as tf.Scalar;

@@ -19,24 +19,20 @@ import { peakRssMiB, resetPeakRss } from "./bench_memory.ts";
 import { simdPeak } from "./bench_simd_peak.ts";
 import { benchLayers } from "./bench_layers.ts";
 import { parseArgs } from "node:util";
+import { buildMinMaxNet } from "@pointwise/core/model";
 import {
-  buildNet,
   type Config,
   decodeImage,
   encodePng,
   env,
-  exportOnnx,
-  initBackend,
-  Localizer,
   PRESETS,
-  Rng,
-  Sgd,
-  syntheticDataset,
-  tf,
-  trainStep,
-  wasmThreadsInUse,
   withOverrides,
-} from "@pointwise/core";
+} from "@pointwise/core/lite";
+import { exportOnnx } from "@pointwise/core/onnx";
+import { initBackend, Rng, TfjsLocalizer } from "@pointwise/core";
+import { Sgd, trainStep } from "@pointwise/core/train";
+import { syntheticDataset } from "@pointwise/core/data";
+import { tf, wasmThreadsInUse } from "@pointwise/core/tf";
 
 const args = parseArgs({
   args: Deno.args,
@@ -153,7 +149,7 @@ const FUSION_CANDIDATES = new Set([
 
 /** Profiles one step: prints the top kernels when asked, returns the step's FLOPs. */
 async function profile(
-  net: ReturnType<typeof buildNet>,
+  net: ReturnType<typeof buildMinMaxNet>,
   run: () => Promise<unknown>,
   print: boolean,
 ): Promise<number> {
@@ -193,7 +189,7 @@ async function profile(
 
 async function timeStep(c: StepCase): Promise<{ times: number[]; flops: number }> {
   const rng = new Rng(0);
-  const net = buildNet(c.config, ["a", "b"], rng);
+  const net = buildMinMaxNet(c.config, ["a", "b"], rng);
   const params = new Map(net.store.trainableNames().map((n) => [n, net.store.get(n)]));
   const opt = new Sgd(params, { lr: 1e-3, momentum: 0.9, nesterov: true, weightDecay: 1e-5 });
   const x = tf.randomUniform([c.batch, c.size, c.size, 3], -1, 1, "float32", 1) as tf.Tensor4D;
@@ -372,7 +368,7 @@ async function inference(): Promise<void> {
       withOverrides(full, { arch: "resnet50" }),
     ]] as const
   ) {
-    const net = buildNet(config, ["a", "b"], new Rng(0));
+    const net = buildMinMaxNet(config, ["a", "b"], new Rng(0));
     const checkpoint = { config, classes: ["a", "b"], weights: await net.store.read() };
     const bytes = exportOnnx(checkpoint);
     sizes.push(`${name} ${(bytes.length / 2 ** 20).toFixed(1)} MiB`);
@@ -382,7 +378,7 @@ async function inference(): Promise<void> {
       net.dispose();
       continue;
     }
-    const localizer = new Localizer(net, ["a", "b"], config);
+    const localizer = new TfjsLocalizer(net, ["a", "b"], config);
     const times: number[] = [];
     for (let i = 0; i <= RUNS; i++) {
       const t0 = performance.now();

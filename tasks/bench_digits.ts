@@ -11,7 +11,7 @@
  * @module
  */
 import { PRESETS, withOverrides } from "@pointwise/core/lite";
-import { dataSpecFromArgs } from "../apps/cli/flags/data_flags.ts";
+import { dataSpecFromArgs } from "@pointwise/cli/flags";
 import { runMethodBench } from "./method_bench.ts";
 
 /**
@@ -51,8 +51,8 @@ if (import.meta.main) {
       optionsHelp:
         `  --digits-train N ...         images per split [2000 train, 300 valid, 500 test]
   --digits-size N              canvas side [96]`,
-      data: (values) => ({
-        spec: dataSpecFromArgs({ ...values, dataset: "digits" }, ["train", "valid", "test"]),
+      data: async (values) => ({
+        spec: await dataSpecFromArgs({ ...values, dataset: "digits" }, ["train", "valid", "test"]),
         evalRole: "test",
       }),
       base: DIGITS_BENCH,

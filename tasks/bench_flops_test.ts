@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { buildNet, initBackend, PRESETS, Rng, tf, withOverrides } from "@pointwise/core";
+import { buildMinMaxNet } from "@pointwise/core/model";
+import { initBackend, Rng } from "@pointwise/core";
+import { PRESETS, withOverrides } from "@pointwise/core/lite";
+import { tf } from "@pointwise/core/tf";
 import { flopsOf, kernelFlops } from "./bench_flops.ts";
 
 Deno.test("hand-computed convolution and matmul operations", () => {
@@ -35,7 +38,7 @@ Deno.test("hand-computed convolution and matmul operations", () => {
 
 Deno.test("a ResNet-18 backbone at 224x224 counts torchvision's published 1.81 GMACs", async () => {
   await initBackend("wasm");
-  const net = buildNet(withOverrides(PRESETS.cpu, { width: 1 }), ["a", "b"], new Rng(0));
+  const net = buildMinMaxNet(withOverrides(PRESETS.cpu, { width: 1 }), ["a", "b"], new Rng(0));
   const x = tf.zeros([1, 224, 224, 3]) as tf.Tensor4D;
   const info = await tf.profile(() => net.backbone.apply(x, { training: false }));
   tf.dispose(info.result as tf.Tensor);

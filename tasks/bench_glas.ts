@@ -12,7 +12,7 @@
  */
 import { join } from "node:path";
 import { PRESETS } from "@pointwise/core/lite";
-import { str } from "../apps/cli/args.ts";
+import { str } from "@pointwise/cli/args";
 import { runMethodBench } from "./method_bench.ts";
 
 /** The `glas-cpu` preset: sized for two CPU cores, about 15 minutes per method. */

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { tf } from "@pointwise/core";
+import { tf } from "@pointwise/core/tf";
 
 /** [map size, in channels, out channels, kernel, stride] of the layers timed. */
 export const RESNET18_LAYERS: readonly [number, number, number, number, number][] = [

@@ -16,7 +16,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { decodeImage, env, type OrtChoice } from "@pointwise/core/lite";
+import { decodeImage, env } from "@pointwise/core/lite";
+import type { OrtChoice } from "@pointwise/runtime";
 import { loadOnnx, OnnxLocalizer, readModelInfo } from "@pointwise/runtime";
 
 const { values } = parseArgs({

@@ -14,22 +14,11 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import {
-  type BaselineNet,
-  buildModel,
-  type Config,
-  env,
-  initBackend,
-  isMinMax,
-  type MinMaxNet,
-  PRESETS,
-  Rng,
-  Sgd,
-  tf,
-  trainStep,
-  withOverrides,
-} from "@pointwise/core";
-import { baselineStep } from "../packages/core/train/baseline_step.ts";
+import { type BaselineNet, buildModel, isMinMax, type MinMaxNet } from "@pointwise/core/model";
+import { type Config, env, PRESETS, withOverrides } from "@pointwise/core/lite";
+import { initBackend, Rng } from "@pointwise/core";
+import { baselineStep, Sgd, trainStep } from "@pointwise/core/train";
+import { tf } from "@pointwise/core/tf";
 
 /** One lever: a config and how the step runs. */
 export interface CostCase {

@@ -1,3 +1,4 @@
+import { Rng } from "@pointwise/core";
 /**
  * `deno task bench:serve`: requests per second and p50/p99 latency of
  * `POST /v1/localize` on loopback, at concurrency 1, 4 and 16, against the
@@ -12,7 +13,10 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { buildNet, encodePng, exportOnnx, PRESETS, Rng, syntheticDataset } from "@pointwise/core";
+import { buildMinMaxNet } from "@pointwise/core/model";
+import { encodePng, PRESETS } from "@pointwise/core/lite";
+import { exportOnnx } from "@pointwise/core/onnx";
+import { syntheticDataset } from "@pointwise/core/data";
 import { createHandler } from "@pointwise/worker";
 
 const { values } = parseArgs({
@@ -26,7 +30,7 @@ const { values } = parseArgs({
 const REQUESTS = Number(values.requests);
 
 async function defaultModel(): Promise<Uint8Array> {
-  const net = buildNet(PRESETS.cpu, ["stripes", "dots"], new Rng(0));
+  const net = buildMinMaxNet(PRESETS.cpu, ["stripes", "dots"], new Rng(0));
   const bytes = exportOnnx({
     config: PRESETS.cpu,
     classes: ["stripes", "dots"],

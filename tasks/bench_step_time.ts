@@ -11,17 +11,11 @@
  * ```
  * @module
  */
-import {
-  buildNet,
-  env,
-  initBackend,
-  PRESETS,
-  Rng,
-  Sgd,
-  tf,
-  trainStep,
-  withOverrides,
-} from "@pointwise/core";
+import { buildMinMaxNet } from "@pointwise/core/model";
+import { env, PRESETS, withOverrides } from "@pointwise/core/lite";
+import { initBackend, Rng } from "@pointwise/core";
+import { Sgd, trainStep } from "@pointwise/core/train";
+import { tf } from "@pointwise/core/tf";
 
 const [size, batch, width, runs] = Deno.args.map(Number);
 if (
@@ -38,7 +32,7 @@ env.backend = "wasm";
 await initBackend();
 const rng = new Rng(0);
 const config = width === 1 ? withOverrides(PRESETS.cpu, { width: 1 }) : PRESETS.cpu;
-const net = buildNet(config, ["a", "b"], rng);
+const net = buildMinMaxNet(config, ["a", "b"], rng);
 const params = new Map(net.store.trainableNames().map((n) => [n, net.store.get(n)]));
 const opt = new Sgd(params, { lr: 1e-3, momentum: 0.9, nesterov: true, weightDecay: 1e-5 });
 const x = tf.randomUniform([batch, size, size, 3], -1, 1, "float32", 1) as tf.Tensor4D;

@@ -7,6 +7,6 @@
  * ```
  * @module
  */
-import { main } from "../apps/cli/mod.ts";
+import { main } from "@pointwise/cli";
 
 if (import.meta.main) Deno.exit(await main(["export", ...Deno.args]));

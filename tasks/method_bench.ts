@@ -20,21 +20,18 @@ import { parseArgs } from "node:util";
 import {
   type Checkpoint,
   type Config,
-  type Dataset,
   decodeCheckpoint,
-  encodeCheckpoint,
-  encodePng,
-  evaluate,
-  type FigureRow,
-  Localizer,
   type Method,
-  methodFigure,
   METHODS,
-  type MetricsSummary,
   PRESETS,
-  Trainer,
   withOverrides,
-} from "@pointwise/core";
+} from "@pointwise/core/lite";
+import { type Dataset, type DataSpec, describeDataSpec, encodeJpeg } from "@pointwise/core/data";
+import { encodeCheckpoint } from "@pointwise/core/io";
+import { evaluate } from "@pointwise/core/eval";
+import type { MetricsSummary } from "@pointwise/core/metrics";
+import { TfjsLocalizer, Trainer } from "@pointwise/core";
+import { type FigureRow, loadFont, methodFigure } from "@pointwise/core/viz";
 import {
   configHelp,
   configOptions,
@@ -42,12 +39,10 @@ import {
   int,
   str,
   UsageError,
-} from "../apps/cli/args.ts";
-import { BACKEND_HELP, startBackend } from "../apps/cli/flags/backend_flags.ts";
-import { type DataSpec, describeSpec, loadData } from "../apps/cli/flags/data_flags.ts";
-import { writeFileAtomic } from "../apps/cli/files.ts";
-import { Progress } from "../apps/cli/console/progress.ts";
-import { floorRows, methodName } from "../apps/cli/console/scores_table.ts";
+} from "@pointwise/cli/args";
+import { BACKEND_HELP, loadDataWithProgress as loadData, startBackend } from "@pointwise/cli/flags";
+import { writeFileAtomic } from "@pointwise/cli/files";
+import { duration, floorRows, fmt, methodName, Progress } from "@pointwise/cli/console";
 import {
   aggregate,
   configSummary,
@@ -55,7 +50,6 @@ import {
   type MethodResult,
   resultsMarkdown,
 } from "./method_bench_report.ts";
-import { duration, fmt } from "../apps/cli/console/table.ts";
 
 /** What a bench compares on. */
 export interface BenchSpec {
@@ -66,7 +60,9 @@ export interface BenchSpec {
   options: Record<string, { type: "string" | "boolean" }>;
   optionsHelp: string;
   /** The data, from the parsed flags; `evalRole` is scored, `valid` selects. */
-  data: (values: Record<string, unknown>) => { spec: DataSpec; evalRole: string };
+  data: (
+    values: Record<string, unknown>,
+  ) => { spec: DataSpec; evalRole: string } | Promise<{ spec: DataSpec; evalRole: string }>;
   /** The bench's configuration (documented in the README), before flags. */
   base: Config;
   /** Figure panels: shrink wider ones, enlarge narrower ones. */
@@ -172,7 +168,7 @@ async function score(
   maps: Map<string, Float32Array>,
   label: string,
 ): Promise<MetricsSummary> {
-  const localizer = Localizer.fromCheckpoint(checkpoint);
+  const localizer = TfjsLocalizer.fromCheckpoint(checkpoint);
   const bar = new Progress(`scoring ${label}`);
   try {
     const { summary } = await evaluate(localizer, data, {
@@ -229,7 +225,7 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
     if (overrides.method !== undefined) throw new UsageError("use --methods to choose methods");
     config = withOverrides(preset === "bench" ? b.base : PRESETS.reference, overrides);
     seeds = parseSeeds(str(values, "seeds"), config.seed);
-    data = b.data(values);
+    data = await b.data(values);
     figureCount = int(values, "figure-images", 4, 0, 64);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -248,10 +244,10 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
   const backend = await startBackend(values);
   console.error(
     `${b.title}: ${methods.map(methodName).join(", ")}; seeds ${seeds.join(", ")}\n` +
-      `train: ${describeSpec(data.spec, "train")}\nselect on: ${
-        describeSpec(data.spec, "valid")
+      `train: ${describeDataSpec(data.spec, "train")}\nselect on: ${
+        describeDataSpec(data.spec, "valid")
       }\n` +
-      `score on: ${describeSpec(data.spec, data.evalRole)}\nconfiguration: ${
+      `score on: ${describeDataSpec(data.spec, data.evalRole)}\nconfiguration: ${
         configSummary(config)
       }`,
   );
@@ -263,7 +259,7 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
   const results: MethodResult[] = [];
   const floors = floorRows(evalSet);
   const command = `deno task bench:${b.name}${argv.length ? " " + argv.join(" ") : ""}`;
-  const evalDesc = describeSpec(data.spec, data.evalRole);
+  const evalDesc = describeDataSpec(data.spec, data.evalRole);
   // Grad-CAM reads a plainly trained GAP classifier, which is exactly CAM's network.
   const order = [...methods].sort((a, b) => Number(a === "gradcam") - Number(b === "gradcam"));
   const jobs = seeds.flatMap((seed) => order.map((method) => ({ seed, method })));
@@ -281,8 +277,8 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
       cores: navigator.hardwareConcurrency,
       backend: backend.name,
       seconds: (Date.now() - started.getTime()) / 1000,
-      trainDesc: describeSpec(data.spec, "train"),
-      validDesc: describeSpec(data.spec, "valid"),
+      trainDesc: describeDataSpec(data.spec, "train"),
+      validDesc: describeDataSpec(data.spec, "valid"),
       validImages: valid.samples.length,
       evalDesc,
       selfSelected: data.evalRole === "valid",
@@ -318,11 +314,12 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
           maps: shown.map((m) => maps.get(m)!.get(s.id)!),
         };
       });
-      const fig = methodFigure(shown.map(methodName), rows, {
+      const fig = methodFigure(await loadFont(), shown.map(methodName), rows, {
         panelWidth: b.panelWidth,
         minPanelWidth: b.minPanelWidth,
       });
-      await writeFileAtomic(join(out, "figure.png"), await encodePng(fig));
+      // A photograph-like picture: JPEG is a fraction of the PNG's size.
+      await writeFileAtomic(join(out, "figure.jpg"), await encodeJpeg(fig));
     }
     return sorted;
   };
@@ -370,7 +367,7 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
   console.log(
     `\nwritten: ${
       join(out, "results.md")
-    }, results.json, figure.png, <method>/seed-<N>/best.safetensors`,
+    }, results.json, figure.jpg, <method>/seed-<N>/best.safetensors`,
   );
   return sorted.some((r) => r.summary === undefined) ? 1 : 0;
 }

@@ -8,9 +8,9 @@
  * ```
  * @module
  */
-import type { Config, Method, MetricsSummary } from "@pointwise/core/lite";
-import { methodName } from "../apps/cli/console/scores_table.ts";
-import { duration, fmt } from "../apps/cli/console/table.ts";
+import type { Config, Method } from "@pointwise/core/lite";
+import type { MetricsSummary } from "@pointwise/core/metrics";
+import { duration, fmt, methodName } from "@pointwise/cli/console";
 
 /** One method's outcome at one seed: its scores, or why it has none. */
 export interface MethodResult {
@@ -184,7 +184,7 @@ export function resultsMarkdown(p: ResultsPage): string {
     ...(p.figure
       ? [
         "",
-        `![Images, ground truth and each method's map (seed ${p.seeds[0]})](figure.png)`,
+        `![Images, ground truth and each method's map (seed ${p.seeds[0]})](figure.jpg)`,
       ]
       : []),
     "",

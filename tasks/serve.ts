@@ -10,7 +10,7 @@
  */
 import { parseArgs } from "node:util";
 import { createHandler, DEFAULT_LIMITS } from "@pointwise/worker";
-import { demoAssets } from "../apps/worker/static_assets.ts";
+import { demoAssets } from "@pointwise/worker/assets";
 
 const HELP = `Serve a model: POST /v1/localize, GET /v1/model, GET /healthz, and the demo at /.
 

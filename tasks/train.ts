@@ -8,6 +8,6 @@
  * ```
  * @module
  */
-import { main } from "../apps/cli/mod.ts";
+import { main } from "@pointwise/cli";
 
 if (import.meta.main) Deno.exit(await main(["train", ...Deno.args]));

@@ -1,17 +1,10 @@
 // Helpers for the cross-module tests: run a CLI entry point in a subprocess
 // with exactly the permissions the README gives it, and build small models.
 import { fileURLToPath } from "node:url";
-import {
-  buildNet,
-  type Config,
-  encodeCheckpoint,
-  encodePng,
-  exportOnnx,
-  PRESETS,
-  Rng,
-  syntheticDataset,
-  withOverrides,
-} from "@pointwise/core";
+import { encodePng } from "@pointwise/core/lite";
+import { syntheticDataset } from "@pointwise/core/data";
+
+export { tinyCheckpoint, tinyOnnx } from "@pointwise/core/testing";
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -40,18 +33,6 @@ export async function runScript(
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
-/** A tiny, untrained model checkpoint. */
-export async function tinyCheckpoint(
-  classes = ["stripes", "dots"],
-  seed = 0,
-): Promise<{ bytes: Uint8Array; config: Config }> {
-  const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 });
-  const net = buildNet(config, classes, new Rng(seed));
-  const weights = await net.store.read();
-  net.dispose();
-  return { bytes: encodeCheckpoint({ config, classes, weights }), config };
-}
-
 /** Names of the files in `dir` (empty when it does not exist). */
 export async function listDir(dir: string): Promise<string[]> {
   const names: string[] = [];
@@ -61,15 +42,6 @@ export async function listDir(dir: string): Promise<string[]> {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   return names.sort();
-}
-
-/** A tiny, untrained model exported to ONNX. */
-export async function tinyOnnx(classes = ["stripes", "dots"], seed = 0): Promise<Uint8Array> {
-  const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 });
-  const net = buildNet(config, classes, new Rng(seed));
-  const weights = await net.store.read();
-  net.dispose();
-  return exportOnnx({ config, classes, weights });
 }
 
 /** PNG bytes of synthetic images of the given sizes (deterministic). */

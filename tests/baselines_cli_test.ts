@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { decodeCheckpoint, decodeSafetensors, encodeSafetensors } from "@pointwise/core";
+import { decodeCheckpoint } from "@pointwise/core/lite";
+import { decodeSafetensors, encodeSafetensors } from "@pointwise/core/io";
 import { runScript, tinyCheckpoint, tinyRunFlags } from "./_helpers.ts";
 
 const tmp = await Deno.makeTempDir({ prefix: "pointwise-baselines-" });

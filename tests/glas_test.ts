@@ -2,15 +2,10 @@
 // tests are skipped, with a message, where that folder is absent.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  buildNet,
-  initBackend,
-  loadSplit,
-  Localizer,
-  PRESETS,
-  Rng,
-  withOverrides,
-} from "@pointwise/core";
+import { buildMinMaxNet } from "@pointwise/core/model";
+import { initBackend, Rng, TfjsLocalizer } from "@pointwise/core";
+import { loadSplit } from "@pointwise/core/data";
+import { PRESETS, withOverrides } from "@pointwise/core/lite";
 import { ROOT } from "./_helpers.ts";
 
 const GLAS = join(ROOT, "..", "shared", "data", "glas");
@@ -50,10 +45,14 @@ Deno.test({
       classes: ["benign", "malignant"],
     });
     const config = withOverrides(PRESETS.cpu, { width: 0.0625 });
-    const localizer = new Localizer(buildNet(config, ["benign", "malignant"], new Rng(0)), [
-      "benign",
-      "malignant",
-    ], config);
+    const localizer = new TfjsLocalizer(
+      buildMinMaxNet(config, ["benign", "malignant"], new Rng(0)),
+      [
+        "benign",
+        "malignant",
+      ],
+      config,
+    );
     const p = await localizer.predict(ds.samples[0].image);
     assert.equal(p.width, 775);
     assert.equal(p.height, 522);

@@ -1,19 +1,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  buildNet,
-  encodeCheckpoint,
-  encodePng,
-  PRESETS,
-  Rng,
-  syntheticDataset,
-  withOverrides,
-} from "@pointwise/core";
+import { buildMinMaxNet } from "@pointwise/core/model";
+import { encodeCheckpoint } from "@pointwise/core/io";
+import { Rng } from "@pointwise/core";
+import { encodePng, PRESETS, withOverrides } from "@pointwise/core/lite";
+import { syntheticDataset } from "@pointwise/core/data";
 import { listDir, runScript } from "./_helpers.ts";
 
 const tmp = await Deno.makeTempDir({ prefix: "pointwise-onnx-" });
 const config = withOverrides(PRESETS.cpu, { width: 0.0625 });
-const net = buildNet(config, ["stripes", "dots"], new Rng(3));
+const net = buildMinMaxNet(config, ["stripes", "dots"], new Rng(3));
 await Deno.writeFile(
   join(tmp, "model.safetensors"),
   encodeCheckpoint({ config, classes: ["stripes", "dots"], weights: await net.store.read() }),
@@ -59,7 +55,7 @@ Deno.test("export writes a checked ONNX file, and predict.ts runs it without Ten
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout.trim().split("\n").pop()!), { code: 0, tfjsLoaded: false });
   assert.match(r.stderr, /runtime: onnxruntime-web, wasm .*WASM-SIMD, 2 threads/);
-  assert.deepEqual(await listDir(out), ["a.json", "a_mask.png", "a_overlay.png"]);
+  assert.deepEqual(await listDir(out), ["a.json", "a_mask.png", "a_overlay.jpg"]);
   // The checkpoint path does load it: the check above can fail.
   const tf = await runScript("tests/onnx_isolation_check.ts", [
     "--model",

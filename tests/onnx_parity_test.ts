@@ -3,18 +3,12 @@
 // with random BatchNorm statistics so that folding is exercised, on odd,
 // non-square images, at output strides 32, 16 and 8 (dilated convolutions).
 import assert from "node:assert/strict";
-import {
-  buildNet,
-  type Checkpoint,
-  exportOnnx,
-  initBackend,
-  Localizer,
-  PRESETS,
-  Rng,
-  syntheticDataset,
-  tf,
-  withOverrides,
-} from "@pointwise/core";
+import { buildMinMaxNet } from "@pointwise/core/model";
+import { type Checkpoint, PRESETS, withOverrides } from "@pointwise/core/lite";
+import { exportOnnx } from "@pointwise/core/onnx";
+import { initBackend, Rng, TfjsLocalizer } from "@pointwise/core";
+import { syntheticDataset } from "@pointwise/core/data";
+import { tf } from "@pointwise/core/tf";
 import { loadOnnx } from "@pointwise/runtime";
 
 /**
@@ -39,7 +33,7 @@ async function checkpoint(
     outputStride,
   });
   const classes = ["a", "b", "c"];
-  const net = buildNet(config, classes, new Rng(seed));
+  const net = buildMinMaxNet(config, classes, new Rng(seed));
   const r = new Rng(seed + 1);
   const names = net.store.names();
   // Each residual branch's last BatchNorm starts near zero (as in zero-init
@@ -103,7 +97,7 @@ for (const [i, c] of CASES.entries()) {
     await initBackend("wasm");
     const ckpt = await checkpoint(c.arch, c.deep, c.mode, 10 + i, c.os);
     const img = image(c.size[0], c.size[1], 20 + i);
-    const tfjs = Localizer.fromCheckpoint(ckpt);
+    const tfjs = TfjsLocalizer.fromCheckpoint(ckpt);
     const ort = await loadOnnx(exportOnnx(ckpt), `${c.arch}.onnx`, { backend: "wasm" });
     const a = await tfjs.predict(img);
     const b = await ort.predict(img);
@@ -129,3 +123,21 @@ for (const [i, c] of CASES.entries()) {
     );
   });
 }
+
+Deno.test("an ONNX model trained at resize 0.5 predicts as its TensorFlow.js model, mask full size", async () => {
+  await initBackend("wasm");
+  const ckpt = await checkpoint("resnet18", false, "align-corners", 30, 16);
+  ckpt.config = { ...ckpt.config, resize: 0.5 };
+  const tfjs = TfjsLocalizer.fromCheckpoint(ckpt);
+  const ort = await loadOnnx(exportOnnx(ckpt), "half.onnx", { backend: "wasm" });
+  const img = image(91, 66, 31);
+  const a = await ort.predict(img);
+  const b = await tfjs.predict(img);
+  tfjs.dispose();
+  await ort.dispose();
+  assert.deepEqual([a.width, a.height, a.mask.length], [91, 66, 91 * 66]);
+  let diff = 0;
+  for (let i = 0; i < a.mask.length; i++) diff = Math.max(diff, Math.abs(a.mask[i] - b.mask[i]));
+  assert.ok(diff < 1e-4, `masks differ by ${diff}`);
+  a.probabilities.forEach((p, i) => assert.ok(Math.abs(p - b.probabilities[i]) < 1e-4));
+});

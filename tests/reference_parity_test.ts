@@ -9,14 +9,12 @@ import {
   exportReferenceWeights,
   importWeights,
   inferArchitecture,
-  initBackend,
-  MinMaxNet,
-  PRESETS,
   REFERENCE_NAMING,
-  Rng,
-  tf,
-  withOverrides,
-} from "@pointwise/core";
+} from "@pointwise/core/io";
+import { initBackend, Rng } from "@pointwise/core";
+import { MinMaxNet } from "@pointwise/core/model";
+import { PRESETS, withOverrides } from "@pointwise/core/lite";
+import { tf } from "@pointwise/core/tf";
 
 const fixture = async (name: string) =>
   decodeSafetensors(
@@ -53,6 +51,7 @@ function fixtureNet(width: number): MinMaxNet {
     maskSigma: c.maskSigma,
     classifierScale: c.classifierScale,
     maskUpsample: c.maskUpsample,
+    outputStride: c.outputStride,
   }, new Rng(1));
 }
 

@@ -1,17 +1,10 @@
 import assert from "node:assert/strict";
-import {
-  constantMaskScores,
-  decodeCheckpoint,
-  encodeCheckpoint,
-  evaluate,
-  initBackend,
-  Localizer,
-  PRESETS,
-  syntheticDataset,
-  tf,
-  Trainer,
-  withOverrides,
-} from "@pointwise/core";
+import { constantMaskScores, evaluate } from "@pointwise/core/eval";
+import { encodeCheckpoint } from "@pointwise/core/io";
+import { initBackend, TfjsLocalizer, Trainer } from "@pointwise/core";
+import { decodeCheckpoint, PRESETS, withOverrides } from "@pointwise/core/lite";
+import { syntheticDataset } from "@pointwise/core/data";
+import { tf } from "@pointwise/core/tf";
 
 const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
 
@@ -33,7 +26,7 @@ Deno.test("training a tiny model lowers the loss and beats the all-ones mask on 
   const first = mean(losses[0]);
   const last = mean(losses[losses.length - 1]);
   assert.ok(last < first - 0.1, `loss went from ${first} to ${last}`);
-  const { summary } = await evaluate(new Localizer(trainer.net, trainer.classes, config), test);
+  const { summary } = await evaluate(new TfjsLocalizer(trainer.net, trainer.classes, config), test);
   const ones = constantMaskScores(test, 1);
   assert.equal(ones.f1Neg, 0);
   assert.ok(summary.f1Neg > 50, `F1- ${summary.f1Neg}`);

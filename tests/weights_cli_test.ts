@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  buildNet,
-  decodeCheckpoint,
-  decodeSafetensors,
-  encodePng,
-  encodeSafetensors,
-  hwioToOihw,
-  initBackend,
-  PRESETS,
-  Rng,
-  syntheticDataset,
-  Trainer,
-  withOverrides,
-} from "@pointwise/core";
+import { buildMinMaxNet } from "@pointwise/core/model";
+import { decodeCheckpoint, encodePng, PRESETS, withOverrides } from "@pointwise/core/lite";
+import { decodeSafetensors, encodeSafetensors, hwioToOihw } from "@pointwise/core/io";
+import { initBackend, Rng, Trainer } from "@pointwise/core";
+import { syntheticDataset } from "@pointwise/core/data";
 import { ROOT, runScript } from "./_helpers.ts";
 
 const tmp = await Deno.makeTempDir({ prefix: "pointwise-weights-" });
@@ -103,7 +94,7 @@ async function torchvisionFile(
 ): Promise<{ path: string; tensors: Map<string, { shape: number[]; data: Float32Array }> }> {
   await initBackend("wasm");
   const config = withOverrides(PRESETS.cpu, {});
-  const net = buildNet(config, ["a", "b"], new Rng(seed));
+  const net = buildMinMaxNet(config, ["a", "b"], new Rng(seed));
   const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const [name, t] of await net.store.read()) {
     if (!name.startsWith("headseg.") && !name.startsWith("cl32.")) tensors.set(name, hwioToOihw(t));
@@ -119,7 +110,7 @@ async function torchvisionFile(
 Deno.test("training starts from imported backbone weights with fresh heads", async () => {
   const { path, tensors } = await torchvisionFile(42);
   const { importWeights, decodeSafetensors: decode, isBackboneParameter, TORCHVISION_NAMING } =
-    await import("@pointwise/core");
+    await import("@pointwise/core/io");
   const file = decode(await Deno.readFile(path), path);
   const data = syntheticDataset({ count: 4, size: 64, classes: 2, seed: 1 });
   const trainer = new Trainer({

@@ -11,7 +11,13 @@
  * ```
  * @module
  */
-import { ConfigError, WeightsMismatchError } from "@pointwise/core/lite";
+import {
+  ConfigError,
+  ModelFormatError,
+  NotAPointwiseModelError,
+  UnsupportedBackendError,
+} from "@pointwise/core/lite";
+import { WeightsMismatchError } from "@pointwise/core/io";
 import { flagProblem, UsageError } from "./args.ts";
 
 /** What to print for an error, and the exit code. */
@@ -22,12 +28,40 @@ export interface ErrorReport {
   usage: boolean;
 }
 
+/** What to do about a file given as a model that is not one the command takes. */
+function modelFormatHint(e: ModelFormatError): string {
+  if (e.found === "safetensors" && !e.accepted.includes("checkpoint")) {
+    return `${e.message}: export it to ONNX first (pointwise export --model ${e.file} --out model.onnx)`;
+  }
+  if (e.found === "pytorch" || e.found === "pickle") {
+    return `${e.message}: turn it into a Pointwise model with pointwise import --from ${e.file}`;
+  }
+  if (["png", "jpeg", "tiff", "webp"].includes(e.found)) {
+    return `${e.message}: --model takes a run folder, a checkpoint or an .onnx file; images come after`;
+  }
+  return e.message;
+}
+
 /** The message and exit code of an error thrown by a command. */
 export function reportError(e: unknown): ErrorReport {
   if (e instanceof UsageError) return { message: e.message, exitCode: 2, usage: true };
   // Settings given by the caller name their flags; settings read from a file name the file.
   if (e instanceof ConfigError && e.source === undefined) {
     return { message: e.problems.map(flagProblem).join("; "), exitCode: 2, usage: true };
+  }
+  if (e instanceof UnsupportedBackendError) {
+    return { message: `${e.message}; use --backend wasm (or auto)`, exitCode: 2, usage: true };
+  }
+  if (e instanceof NotAPointwiseModelError) {
+    return {
+      message:
+        `${e.message}; export a trained model with: pointwise export --model RUN --out model.onnx`,
+      exitCode: 1,
+      usage: false,
+    };
+  }
+  if (e instanceof ModelFormatError) {
+    return { message: modelFormatHint(e), exitCode: 1, usage: false };
   }
   if (e instanceof WeightsMismatchError) {
     return {

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 /** Writes `data` to `path` through a temporary file and a rename. */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
@@ -59,37 +59,4 @@ export async function exists(path: string): Promise<boolean> {
     if (e instanceof Deno.errors.NotFound) return false;
     throw e;
   }
-}
-
-/** Checkpoint file names in a run folder, in order of preference for inference. */
-export const CHECKPOINTS = { best: "best.safetensors", last: "last.safetensors" } as const;
-
-/**
- * Resolves `--model`: a checkpoint file, or a run folder holding
- * best.safetensors (or, failing that, last.safetensors).
- */
-export async function resolveModelPath(
-  model: string,
-  prefer: "best" | "last" = "best",
-): Promise<string> {
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(model);
-  } catch (e) {
-    throw new Error(`cannot read model ${model}: ${describe(e)}`);
-  }
-  if (info.isFile) return model;
-  const order = prefer === "best"
-    ? [CHECKPOINTS.best, CHECKPOINTS.last]
-    : [CHECKPOINTS.last, CHECKPOINTS.best];
-  for (const name of order) {
-    const p = join(model, name);
-    if (await exists(p)) return p;
-  }
-  throw new Error(`model folder ${model} holds no ${order.join(" or ")}`);
-}
-
-/** The absolute form of a path, for messages. */
-export function absolute(path: string): string {
-  return resolve(path);
 }

@@ -1,9 +1,11 @@
 /**
- * The `pointwise` command line: `train`, `eval` and `predict`.
+ * The `pointwise` command line: `train`, `eval`, `predict`, `import` and
+ * `export` (`pointwise --help` lists them; `pointwise <command> --help`
+ * gives each one's options).
  *
  * @example
  * ```sh
- * deno run --allow-read --allow-write --allow-env apps/cli/main.ts train --epochs 3
+ * deno run --allow-read --allow-write apps/cli/main.ts train --epochs 3
  * ```
  * @module
  */

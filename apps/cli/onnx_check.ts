@@ -10,7 +10,8 @@
  * ```
  * @module
  */
-import { type Checkpoint, syntheticDataset } from "@pointwise/core/lite";
+import type { Checkpoint } from "@pointwise/core/lite";
+import { syntheticDataset } from "@pointwise/core/data";
 
 /** Largest differences found. */
 export interface OnnxCheck {
@@ -25,7 +26,7 @@ const LIMITS = { logits: 1e-3, mask: 1e-3, agreement: 0.999 };
 
 /** Compares the ONNX graph with the checkpoint on one image; throws when they differ. */
 export async function checkOnnx(bytes: Uint8Array, c: Checkpoint): Promise<OnnxCheck> {
-  const { Localizer } = await import("@pointwise/core");
+  const { TfjsLocalizer } = await import("@pointwise/core");
   const { loadOnnx } = await import("@pointwise/runtime");
   const source = syntheticDataset({ count: 1, size: 160, classes: 2, seed: 11 }).samples[0].image;
   const w = 143, h = 97;
@@ -34,7 +35,7 @@ export async function checkOnnx(bytes: Uint8Array, c: Checkpoint): Promise<OnnxC
     data.set(source.data.subarray((y * 160) * 3, (y * 160 + w) * 3), y * w * 3);
   }
   const image = { width: w, height: h, data };
-  const tfjs = Localizer.fromCheckpoint(c);
+  const tfjs = TfjsLocalizer.fromCheckpoint(c);
   const ort = await loadOnnx(bytes, "exported model");
   try {
     const a = await tfjs.predict(image);

@@ -16,22 +16,27 @@ import {
   type BackendSetting,
   decodeImage,
   DecoderUnavailableError,
-  encodeMaskPng,
-  encodePng,
-  heatmapOverlay,
+  type ImageFormat,
+  type Localizer,
+  maskPng,
   type Normalization,
+  overlayPicture,
+  overlayPng,
   type Prediction,
+  type PredictionSummary,
   readImageHeader,
   type RgbImage,
+  summarizePrediction,
+  UnsupportedImageError,
 } from "@pointwise/core/lite";
-import { loadOnnx, type OnnxLocalizer } from "@pointwise/runtime";
+import { loadOnnx } from "@pointwise/runtime";
 import { ServiceError } from "./errors.ts";
 import { type Limits, resolveLimits } from "./limits.ts";
 import { Gate } from "./gate.ts";
 
 /** What `GET /v1/model` answers. */
 export interface ModelDescription {
-  classes: string[];
+  classes: readonly string[];
   normalization: Normalization;
   threshold: number;
   /** `sha256:` and the hex digest of the model file. */
@@ -42,17 +47,7 @@ export interface ModelDescription {
 }
 
 /** The JSON-friendly part of a localization. */
-export interface LocalizeSummary {
-  class: string;
-  classIndex: number;
-  probabilities: Record<string, number>;
-  width: number;
-  height: number;
-  threshold: number;
-  /** Fraction of the image in the mask. */
-  maskArea: number;
-  maskPixels: number;
-}
+export type LocalizeSummary = PredictionSummary;
 
 /** A localization: the summary, and the prediction and image for pictures. */
 export interface Localization {
@@ -78,7 +73,7 @@ export class LocalizeService {
   #gate: Gate;
 
   private constructor(
-    readonly localizer: OnnxLocalizer,
+    readonly localizer: Localizer,
     readonly description: ModelDescription,
     readonly limits: Limits,
   ) {
@@ -96,14 +91,15 @@ export class LocalizeService {
   /** Loads an exported Pointwise ONNX model from its bytes. */
   static async load(model: Uint8Array, o: ServiceOptions = {}): Promise<LocalizeService> {
     const limits = resolveLimits(o.limits);
+    // The service runs exported models only: a checkpoint would load TensorFlow.js.
     const localizer = await loadOnnx(model, "model.onnx", { backend: o.backend });
     const description: ModelDescription = {
       classes: localizer.classes,
-      normalization: localizer.info.normalization,
+      normalization: localizer.normalization,
       threshold: localizer.threshold,
       hash: await sha256(model),
       bytes: model.length,
-      provider: localizer.choice.provider,
+      provider: localizer.runtime.provider,
     };
     return new LocalizeService(localizer, description, limits);
   }
@@ -118,10 +114,9 @@ export class LocalizeService {
     try {
       header = readImageHeader(bytes);
     } catch (e) {
-      const message = (e as Error).message;
-      throw /^not a PNG or JPEG/.test(message)
-        ? new ServiceError(415, "not_an_image", "the body is not a PNG or JPEG image")
-        : new ServiceError(400, "bad_image", message);
+      throw e instanceof UnsupportedImageError
+        ? new ServiceError(415, "not_an_image", "the body is not a PNG, JPEG, TIFF or WebP image")
+        : new ServiceError(400, "bad_image", (e as Error).message);
     }
     const pixels = header.width * header.height;
     if (pixels > this.limits.maxPixels) {
@@ -148,29 +143,26 @@ export class LocalizeService {
       throw new ServiceError(400, "bad_image", "the image's size disagrees with its header");
     }
     const prediction = await this.#run(() => this.localizer.predict(image));
-    const { classes } = this.description;
-    const summary: LocalizeSummary = {
-      class: prediction.className,
-      classIndex: prediction.classIndex,
-      probabilities: Object.fromEntries(classes.map((c, k) => [c, prediction.probabilities[k]])),
-      width: prediction.width,
-      height: prediction.height,
-      threshold: prediction.threshold,
-      maskArea: prediction.maskArea,
-      maskPixels: Math.round(prediction.maskArea * prediction.width * prediction.height),
+    return {
+      summary: summarizePrediction(prediction, this.description.classes),
+      prediction,
+      image,
     };
-    return { summary, prediction, image };
   }
 
   /** The binary mask as a black and white PNG. */
   maskPng(l: Localization): Promise<Uint8Array> {
-    const { width, height, binary } = l.prediction;
-    return encodeMaskPng({ width, height, data: binary });
+    return maskPng(l.prediction);
   }
 
   /** R+ as a heat map over the image, the mask outlined, as PNG. */
   overlayPng(l: Localization): Promise<Uint8Array> {
-    return encodePng(heatmapOverlay(l.image, l.prediction.mask, l.prediction.binary));
+    return overlayPng(l.image, l.prediction);
+  }
+
+  /** The overlay in `format` (JPEG and WebP at quality 90). */
+  overlay(l: Localization, format: ImageFormat): Promise<Uint8Array> {
+    return overlayPicture(l.image, l.prediction, format);
   }
 
   /** Releases the model. */

@@ -1,31 +1,57 @@
 /**
- * The parts of Pointwise that need no TensorFlow.js: image codecs, split
- * files and datasets, augmentation, synthetic data, metrics, overlays,
- * configs, checkpoints and weight files, the prediction type and backend
- * selection. Deployment code (the ONNX runtime, workers) imports this entry
- * point and never loads a tensor library it does not use.
+ * The part of Pointwise that deployment needs and that loads no tensor
+ * library: the model interface and its predictions, image decoding and the
+ * pictures of a prediction, the input normalisation, configs, checkpoint
+ * reading, file-type detection and the backend setting. The ONNX runtime,
+ * the HTTP service and the Web Worker import this entry point only.
  *
  * @example
- * ```ts ignore
- * import { decodeImage, heatmapOverlay } from "@pointwise/core/lite";
- * const image = await decodeImage(bytes, "slide.png");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { makePrediction, summarizePrediction } from "@pointwise/core/lite";
+ * const p = makePrediction({ width: 2, height: 1, mask: Float32Array.of(0.9, 0.1),
+ *   logits: [0.1, 1.2], classes: ["a", "b"], threshold: 0.5 });
+ * assert.equal(summarizePrediction(p, ["a", "b"]).class, "b");
  * ```
  * @module
  */
+export type { Localizer, RuntimeInfo } from "./inference/localizer.ts";
 export {
-  BACKEND_SETTINGS,
-  type BackendChoice,
-  type BackendName,
-  type BackendSetting,
-  checkSetting,
-  defaultThreads,
-  env,
-  type OrtChoice,
-  probeWebGpu,
-  resolveBackend,
-  resolveOrtProvider,
-  type WebGpuProbe,
-} from "./backend/select.ts";
+  makePrediction,
+  type Prediction,
+  type RawPrediction,
+  softmax,
+} from "./inference/prediction.ts";
+export {
+  maskPng,
+  overlayPicture,
+  overlayPng,
+  type PredictionPictures,
+  predictionPictures,
+  type PredictionSummary,
+  summarizePrediction,
+} from "./inference/prediction_files.ts";
+
+export { type BinaryMask, decodeImage, type RgbImage } from "./data/image.ts";
+export { DecoderUnavailableError, UnsupportedImageError } from "./data/codecs.ts";
+export {
+  encodeImage,
+  encodeMaskPng,
+  encodePng,
+  EncoderUnavailableError,
+  IMAGE_EXTENSIONS,
+  IMAGE_FORMATS,
+  IMAGE_MEDIA_TYPES,
+  type ImageFormat,
+} from "./data/encode.ts";
+export { type ImageHeader, readImageHeader } from "./data/image_header.ts";
+export {
+  NORMALIZATION,
+  type Normalization,
+  normalizationProblem,
+  normalizeChw,
+} from "./data/normalize.ts";
+export { restoreMapSize, scaleImage } from "./data/rescale.ts";
 
 export {
   type Config,
@@ -50,124 +76,22 @@ export {
   UPSAMPLE_MODES,
   type UpsampleMode,
 } from "./config/options.ts";
-export {
-  makePrediction,
-  type Prediction,
-  type RawPrediction,
-  softmax,
-} from "./inference/prediction.ts";
 
-export { Rng } from "./util/rng.ts";
+export { type Checkpoint, decodeCheckpoint } from "./io/checkpoint.ts";
+export { FILE_TYPE_NAMES, type FileType, sniffFileType } from "./io/file_type.ts";
+export { type ModelFormat, ModelFormatError, NotAPointwiseModelError } from "./io/model_errors.ts";
+
+export {
+  BACKEND_SETTINGS,
+  type BackendChoice,
+  type BackendName,
+  type BackendSetting,
+  checkSetting,
+  defaultThreads,
+  env,
+  probeWebGpu,
+  resolveBackend,
+  UnsupportedBackendError,
+  type WebGpuProbe,
+} from "./backend/select.ts";
 export { encodeBase64 } from "./util/base64.ts";
-
-export {
-  type BinaryMask,
-  decodeImage,
-  decodeMask,
-  encodeMaskPng,
-  encodePng,
-  type RgbImage,
-} from "./data/image.ts";
-export { type ImageHeader, readImageHeader } from "./data/image_header.ts";
-export {
-  clutteredDigits,
-  type ClutteredDigitsOptions,
-  DIGIT_SIDE,
-  DIGIT_SPLITS,
-  type DigitSource,
-} from "./data/cluttered_digits.ts";
-export { loadMnist } from "./data/mnist_source.ts";
-export { DecoderUnavailableError } from "./data/codecs.ts";
-export { parseSplitCsv, type SplitRow } from "./data/csv.ts";
-export {
-  classesFromLabels,
-  type Dataset,
-  loadSplit,
-  type LoadSplitOptions,
-  type ReadFile,
-  type Sample,
-} from "./data/dataset.ts";
-export { augment, type AugmentOptions } from "./data/augment.ts";
-export {
-  resample,
-  restoreMapSize,
-  scaleDataset,
-  scaledSize,
-  scaleImage,
-  scaleMask,
-} from "./data/rescale.ts";
-export {
-  NORMALIZATION,
-  type Normalization,
-  normalizationProblem,
-  normalizeChw,
-  normalizeInto,
-} from "./data/normalize.ts";
-export { colorJitter, type JitterOptions } from "./data/color_jitter.ts";
-export { cropBack, cropStart, padAmounts, padForInference, reflectIndex } from "./data/padding.ts";
-export {
-  SYNTHETIC_CLASSES,
-  syntheticDataset,
-  type SyntheticOptions,
-  syntheticSample,
-} from "./data/synthetic.ts";
-
-export { dice, f1PosNeg } from "./metrics/dice.ts";
-export { PxapAccumulator } from "./metrics/pxap.ts";
-export { BestThresholdAccumulator } from "./metrics/best_threshold.ts";
-export {
-  type EvaluatedImage,
-  LocalizationMetrics,
-  type MetricsSummary,
-} from "./metrics/localization_metrics.ts";
-export { constantMaskScores } from "./eval/floors.ts";
-
-export type { NamedArray } from "./util/named_array.ts";
-export {
-  decodeSafetensors,
-  encodeSafetensors,
-  type OtherTensor,
-  type SafetensorsFile,
-} from "./io/safetensors.ts";
-export {
-  type Checkpoint,
-  CHECKPOINT_FORMAT,
-  decodeCheckpoint,
-  encodeCheckpoint,
-  type TrainState,
-} from "./io/checkpoint.ts";
-export { hwioToOihw, oihwToHwio } from "./io/layout.ts";
-export {
-  type ImportOptions,
-  importWeights,
-  isBackboneParameter,
-  WeightsMismatchError,
-  type WeightsReport,
-  type WeightsTarget,
-} from "./io/import_weights.ts";
-export { backboneFromCheckpoint, POINTWISE_NAMING } from "./io/import_checkpoint.ts";
-export { exportReferenceWeights, REFERENCE_WEIGHTS_FORMAT } from "./io/export_weights.ts";
-export { inferArchitecture, type InferredArchitecture } from "./io/infer_architecture.ts";
-export {
-  internalName,
-  NAMING_SCHEMES,
-  type NamingScheme,
-  REFERENCE_NAMING,
-  TIMM_NAMING,
-  TORCHVISION_NAMING,
-} from "./io/naming/mod.ts";
-
-export { comparisonPanel, drawOutline, groundTruthView, heatmapOverlay } from "./viz/overlay.ts";
-export { type FigureOptions, type FigureRow, methodFigure } from "./viz/method_figure.ts";
-export { drawText, textWidth } from "./viz/bitmap_font.ts";
-export { colormap } from "./viz/colormap.ts";
-export { shrinkToWidth } from "./viz/shrink.ts";
-export {
-  htmlReport,
-  type ReportEpoch,
-  type ReportImage,
-  type ReportInput,
-} from "./report/html_report.ts";
-export { binCounts, histogram, lineChart, type Series } from "./report/svg_charts.ts";
-
-export { exportOnnx, ONNX_FORMAT, ONNX_IR_VERSION, ONNX_OPSET } from "./onnx/export_onnx.ts";

@@ -1,18 +1,23 @@
 /**
- * Pointwise inference without TensorFlow.js: exported ONNX models run in
- * onnxruntime-web (WASM-SIMD with threads where the host allows them, WebGPU
- * where a real GPU adapter exists), in Deno, browsers, web workers and edge
- * runtimes. The result type is the core's `Prediction`.
+ * Pointwise inference: `load()` takes a model file's bytes and returns the
+ * core's `Localizer`, choosing the runtime by the file's format: exported
+ * ONNX models run in onnxruntime-web (WASM-SIMD with threads where the host
+ * allows them, WebGPU where a real GPU adapter exists) without TensorFlow.js,
+ * in Deno, browsers, web workers and edge runtimes; checkpoints run in
+ * TensorFlow.js, loaded only then.
  *
  * @example
  * ```ts ignore
- * import { loadOnnx } from "@pointwise/runtime";
+ * import { load } from "@pointwise/runtime";
  * import { decodeImage } from "@pointwise/core/lite";
- * const localizer = await loadOnnx(await Deno.readFile("model.onnx"), "model.onnx");
- * const p = await localizer.predict(await decodeImage(bytes, "slide.png"));
+ * const model = await load(await Deno.readFile("model.onnx"), { name: "model.onnx" });
+ * const p = await model.predict(await decodeImage(bytes, "slide.png"));
+ * await model.dispose();
  * ```
  * @module
  */
+export { load, type LoadOptions, UnsupportedOptionError } from "./load.ts";
 export { loadOnnx, type LoadOnnxOptions, OnnxLocalizer } from "./onnx_localizer.ts";
 export { type OnnxModelInfo, readModelInfo } from "./model_info.ts";
+export { type OrtChoice, resolveOrtProvider } from "./provider.ts";
 export { createSession, type OrtSession } from "./ort_session.ts";

@@ -11,7 +11,13 @@
  * @module
  */
 import onnxProto from "onnx-proto";
-import { type Config, NORMALIZATION, type Normalization } from "@pointwise/core/lite";
+import {
+  type Config,
+  NORMALIZATION,
+  type Normalization,
+  normalizationProblem,
+  NotAPointwiseModelError,
+} from "@pointwise/core/lite";
 
 /** A Pointwise ONNX model's description. */
 export interface OnnxModelInfo {
@@ -53,12 +59,12 @@ export function readModelInfo(bytes: Uint8Array, name: string): OnnxModelInfo {
   if (
     !Array.isArray(classes) || classes.length < 2 || !classes.every((c) => typeof c === "string")
   ) {
-    throw new Error(
-      `${name}: not a Pointwise model (its metadata names no classes); export it with pointwise export`,
-    );
+    throw new NotAPointwiseModelError(name);
   }
   const normalization = parse<Normalization>(meta.get("normalization"), "normalization", name) ??
     NORMALIZATION;
+  const bad = normalizationProblem(normalization);
+  if (bad !== null) throw new Error(`${name}: the model's normalisation is invalid: ${bad}`);
   const threshold = Number(meta.get("threshold") ?? "0.5");
   const resize = Number(meta.get("resize") ?? "1");
   if (!(resize > 0) || !Number.isFinite(resize)) {

@@ -1,8 +1,8 @@
 /**
- * Inference from an exported ONNX model with onnxruntime-web, with the same
- * `predict()` result as the TensorFlow.js path and without loading
- * TensorFlow.js. Padding to multiples of 32 and the crop back are inside the
- * graph; this module normalises the image and reads the outputs.
+ * An exported ONNX model run by onnxruntime-web, behind the core's
+ * `Localizer` interface and without loading TensorFlow.js. Padding to
+ * multiples of 32 and the crop back are inside the graph; this module
+ * normalises the image as the model's metadata says and reads the outputs.
  *
  * @example
  * ```ts ignore
@@ -15,59 +15,69 @@
 import {
   type BackendSetting,
   env,
+  type FileType,
+  type Localizer,
   makePrediction,
-  type OrtChoice,
+  type Method,
+  ModelFormatError,
+  type Normalization,
+  normalizeChw,
   type Prediction,
-  resolveOrtProvider,
   restoreMapSize,
   type RgbImage,
+  type RuntimeInfo,
   scaleImage,
+  sniffFileType,
 } from "@pointwise/core/lite";
 import { createSession, type OrtSession } from "./ort_session.ts";
 import { type OnnxModelInfo, readModelInfo } from "./model_info.ts";
+import { type OrtChoice, resolveOrtProvider } from "./provider.ts";
 
 /** A Pointwise ONNX model loaded in onnxruntime. */
-export class OnnxLocalizer {
+export class OnnxLocalizer implements Localizer {
   /** Mask threshold; from the model's metadata (0.5 by default). */
   threshold: number;
+  readonly runtime: RuntimeInfo;
 
+  /**
+   * @param info what the model's metadata says.
+   * @param choice the execution provider it runs on.
+   * @param session the onnxruntime session (the localizer takes it over).
+   */
   constructor(
     readonly info: OnnxModelInfo,
     readonly choice: OrtChoice,
-    readonly runtime: OrtSession,
+    readonly session: OrtSession,
   ) {
     this.threshold = info.threshold;
+    this.runtime = { name: "onnxruntime-web", provider: choice.provider, reason: choice.reason };
   }
 
   /** Class names, in label order. */
-  get classes(): string[] {
+  get classes(): readonly string[] {
     return this.info.classes;
   }
 
-  /** Normalised NCHW input of an image, as the model's metadata says. */
-  input(image: RgbImage): Float32Array {
-    const { width: w, height: h, data } = image;
-    const n = w * h;
-    const x = new Float32Array(3 * n);
-    const { mean, std } = this.info.normalization;
-    for (let c = 0; c < 3; c++) {
-      const scale = 1 / (255 * std[c]);
-      const shift = mean[c] / std[c];
-      for (let i = 0; i < n; i++) x[c * n + i] = data[3 * i + c] * scale - shift;
-    }
-    return x;
+  /** The method it was trained with (exported models are min-max models). */
+  get method(): Method {
+    return this.info.config?.method ?? "minmax";
+  }
+
+  /** The input normalisation of the model's metadata. */
+  get normalization(): Normalization {
+    return this.info.normalization;
   }
 
   /** Classifies `image` and localizes what the decision rests on. */
   async predict(image: RgbImage): Promise<Prediction> {
-    const { ort, session } = this.runtime;
+    const { ort, session } = this.session;
     // The input scale the model was trained at, from its metadata; the mask
     // comes back at the image's own size.
     const scale = this.info.resize;
     const seen = scale === 1 ? image : scaleImage(image, scale);
     const { width: w, height: h } = seen;
-    const feeds = { image: new ort.Tensor("float32", this.input(seen), [1, 3, h, w]) };
-    const out = await session.run(feeds);
+    const x = normalizeChw(seen, this.info.normalization);
+    const out = await session.run({ image: new ort.Tensor("float32", x, [1, 3, h, w]) });
     try {
       const mask = Float32Array.from(out.mask.data as Float32Array);
       return makePrediction({
@@ -86,9 +96,12 @@ export class OnnxLocalizer {
 
   /** Releases the session. */
   async dispose(): Promise<void> {
-    await this.runtime.session.release();
+    await this.session.session.release();
   }
 }
+
+/** Types that may still be a (damaged) ONNX file. */
+const UNRECOGNISED: readonly FileType[] = ["empty", "text", "unknown"];
 
 /** Options of {@link loadOnnx}. */
 export interface LoadOnnxOptions {
@@ -96,19 +109,33 @@ export interface LoadOnnxOptions {
   backend?: BackendSetting;
 }
 
-/** Loads a Pointwise ONNX model; `name` (the file) goes into every error. */
+/**
+ * Loads a Pointwise ONNX model.
+ *
+ * @param bytes the .onnx file's bytes.
+ * @param name the file, named in every error.
+ * @param o the backend request.
+ * @returns the localizer, on the chosen execution provider.
+ * @throws {ModelFormatError} for a file of another type (a checkpoint, an image).
+ */
 export async function loadOnnx(
   bytes: Uint8Array,
   name = "model.onnx",
   o: LoadOnnxOptions = {},
 ): Promise<OnnxLocalizer> {
+  // Files of another known type are named as such; anything else goes to the
+  // ONNX parser, whose error says what is wrong with it.
+  const found = sniffFileType(bytes);
+  if (!UNRECOGNISED.includes(found) && found !== "onnx") {
+    throw new ModelFormatError(name, found, ["onnx"]);
+  }
   const info = readModelInfo(bytes, name);
   const choice = await resolveOrtProvider(o.backend ?? env.backend);
-  let runtime: OrtSession;
+  let session: OrtSession;
   try {
-    runtime = await createSession(bytes, choice);
+    session = await createSession(bytes, choice);
   } catch (e) {
     throw new Error(`${name}: onnxruntime cannot load it: ${(e as Error).message ?? e}`);
   }
-  return new OnnxLocalizer(info, choice, runtime);
+  return new OnnxLocalizer(info, choice, session);
 }

@@ -1,6 +1,6 @@
 /**
  * Creates an onnxruntime-web session on the execution provider chosen by
- * the core's selection module (`resolveOrtProvider`): the webgpu entry point
+ * `provider.ts`: the webgpu entry point
  * only for the webgpu provider (with it, the wasm provider cannot start
  * worker threads), the plain entry point with threads for wasm.
  *
@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import type { OrtChoice } from "@pointwise/core/lite";
+import type { OrtChoice } from "./provider.ts";
 import type * as Ort from "onnxruntime-web";
 
 /** The onnxruntime module and a session. */

@@ -12,16 +12,13 @@
  * @module
  */
 import { extname } from "node:path";
-import {
-  decodeCheckpoint,
-  exportOnnx,
-  exportReferenceWeights,
-  ONNX_IR_VERSION,
-  ONNX_OPSET,
-} from "@pointwise/core/lite";
+import { decodeCheckpoint } from "@pointwise/core/lite";
+import { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET } from "@pointwise/core/onnx";
+import { exportReferenceWeights } from "@pointwise/core/io";
 import { COMMON_OPTIONS, parseCommand, str, UsageError } from "../args.ts";
 import { backendSetting } from "../flags/backend_flags.ts";
-import { readFileFor, resolveModelPath, writeFileAtomic } from "../files.ts";
+import { readFileFor, writeFileAtomic } from "../files.ts";
+import { resolveModelPath } from "../run_folder.ts";
 import { checkOnnx } from "../onnx_check.ts";
 
 const OPTIONS = {

@@ -12,25 +12,28 @@
  * @module
  */
 import { join } from "node:path";
+import { buildMinMaxNet } from "@pointwise/core/model";
 import {
-  buildNet,
   type Config,
   ConfigError,
-  decodeSafetensors,
-  encodeCheckpoint,
-  importWeights,
-  inferArchitecture,
-  NAMING_SCHEMES,
   NORMALIZATION,
   PRESETS,
-  REFERENCE_WEIGHTS_FORMAT,
-  Rng,
   validateConfig,
   withLaterFields,
   withOverrides,
-} from "@pointwise/core";
+} from "@pointwise/core/lite";
+import {
+  decodeWeightsFile,
+  importWeights,
+  inferArchitecture,
+  NAMING_SCHEMES,
+  REFERENCE_WEIGHTS_FORMAT,
+} from "@pointwise/core/io";
+import { encodeCheckpoint } from "@pointwise/core/io";
+import { Rng } from "@pointwise/core";
 import { COMMON_OPTIONS, int, parseCommand, str, UsageError } from "../args.ts";
-import { CHECKPOINTS, readFileFor, writeFileAtomic } from "../files.ts";
+import { readFileFor, writeFileAtomic } from "../files.ts";
+import { CHECKPOINTS } from "../run_folder.ts";
 import { printReport } from "../console/weights_report.ts";
 
 const OPTIONS = {
@@ -45,11 +48,11 @@ const OPTIONS = {
 
 /** Help text of the command. */
 export function importHelp(): string {
-  return `Turn a full reference checkpoint (safetensors) into a Pointwise model folder.
+  return `Turn a full reference checkpoint (safetensors or PyTorch .pth) into a Pointwise model folder.
 
 usage: pointwise import --from FILE --out DIR [--classes a,b] [--modalities M] [--allow-partial]
 
-  --from FILE          safetensors state_dict of the authors' model (conv1..3, bn1..3,
+  --from FILE          safetensors or PyTorch .pth/.pt state_dict of the authors' model (conv1..3, bn1..3,
                        layer1..4, headseg.*, cl32.*, w, sigma), or a Pointwise export
   --out DIR            folder to write best.safetensors into
   --naming NAME        tensor naming [reference]; backbone-only files (torchvision, timm)
@@ -83,7 +86,7 @@ export async function importCommand(argv: string[]): Promise<number> {
     }
     throw new UsageError(`--naming must be one of ${Object.keys(NAMING_SCHEMES).join(", ")}`);
   }
-  const file = decodeSafetensors(await readFileFor(from, "weights"), from);
+  const file = decodeWeightsFile(await readFileFor(from, "weights"), from);
 
   let config: Config;
   let classes: string[];
@@ -126,7 +129,7 @@ export async function importCommand(argv: string[]): Promise<number> {
     }
     classes = list;
   }
-  const net = buildNet(config, classes, new Rng(0));
+  const net = buildMinMaxNet(config, classes, new Rng(0));
   try {
     const { values: weights, settings, report } = importWeights(
       file,

@@ -1,10 +1,8 @@
 /**
- * `pointwise train`: trains a model and writes a run folder with
- * `last.safetensors` (every epoch, with everything needed to resume),
- * `best.safetensors` (lowest validation classification error),
- * `history.json` and `run.json`. Without data flags it trains on the
- * built-in synthetic dataset with the `cpu` preset, then scores the best
- * weights on a held-out synthetic test set.
+ * `pointwise train`: trains a model and writes a run folder (see
+ * `run_folder.ts`). Without data flags it trains on the built-in synthetic
+ * dataset with the `cpu` preset, then scores the best weights on a held-out
+ * synthetic test set.
  *
  * @example
  * ```sh
@@ -13,28 +11,20 @@
  * ```
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { basename, join } from "node:path";
 import {
-  backboneFromCheckpoint,
   type Checkpoint,
-  CHECKPOINT_FORMAT,
   type Config,
   decodeCheckpoint,
-  decodeSafetensors,
-  DivergedError,
-  encodeCheckpoint,
-  evaluate,
-  importWeights,
-  isBackboneParameter,
-  Localizer,
-  NAMING_SCHEMES,
-  POINTWISE_NAMING,
   type PresetName,
   PRESETS,
-  Trainer,
-  type TrainerOptions,
   withOverrides,
-} from "@pointwise/core";
+} from "@pointwise/core/lite";
+import { type DataSpec, describeDataSpec } from "@pointwise/core/data";
+import type { Dataset } from "@pointwise/core/data";
+import { DivergedError, TfjsLocalizer, Trainer } from "@pointwise/core";
+import { encodeCheckpoint } from "@pointwise/core/io";
+import { evaluate } from "@pointwise/core/eval";
 import {
   COMMON_OPTIONS,
   configHelp,
@@ -49,19 +39,20 @@ import { BACKEND_HELP, startBackend } from "../flags/backend_flags.ts";
 import {
   DATA_HELP,
   DATA_OPTIONS,
-  type DataSpec,
   dataSpecFromArgs,
-  describeSpec,
-  loadData,
+  loadDataWithProgress,
 } from "../flags/data_flags.ts";
+import { backboneInit, INIT_HELP, INIT_OPTIONS } from "../flags/init_flags.ts";
+import { exists, readFileFor, writeFileAtomic } from "../files.ts";
 import {
   CHECKPOINTS,
-  exists,
-  readFileFor,
-  readTextFor,
+  freshRunFolder,
+  readRunInfo,
   resolveModelPath,
-  writeFileAtomic,
-} from "../files.ts";
+  runFolderOf,
+  writeHistory,
+  writeRunInfo,
+} from "../run_folder.ts";
 import { Progress } from "../console/progress.ts";
 import {
   floorRows,
@@ -71,19 +62,16 @@ import {
   scoresTable,
 } from "../console/scores_table.ts";
 import { duration, fmt } from "../console/table.ts";
-import { printReport } from "../console/weights_report.ts";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
   ...DATA_OPTIONS,
+  ...INIT_OPTIONS,
   ...configOptions(),
   preset: { type: "string" },
   out: { type: "string" },
   resume: { type: "string" },
   force: { type: "boolean" },
-  "init-backbone": { type: "string" },
-  "init-naming": { type: "string" },
-  "allow-partial": { type: "boolean" },
 } as const;
 
 /** Help text of the command. */
@@ -98,12 +86,7 @@ usage: pointwise train [options]
   --resume PATH                continue a run (its folder or a checkpoint file); settings other
                                than the network's shape may change, e.g. a lower --lr
   --force                      reuse a run folder given with --out that already holds a run
-  --init-backbone FILE         start from these backbone weights (safetensors; heads start fresh):
-                               a Pointwise checkpoint of any method (e.g. a wildcat run's
-                               best.safetensors; its optimiser state is ignored), or imported weights
-  --init-naming NAME           imported weights' naming: torchvision, timm or reference [reference
-                               when the file has min-max heads, else torchvision]
-  --allow-partial              with --init-backbone: keep what matches, report the rest
+${INIT_HELP}
 ${BACKEND_HELP}
 ${DATA_HELP}
   settings (defaults shown are the cpu preset's):
@@ -113,205 +96,125 @@ ${configHelp(PRESETS.cpu)}`;
 /** Settings that fix the network's parameters; a resumed run keeps them. */
 const SHAPE_FIELDS: (keyof Config)[] = ["method", "arch", "deepStem", "width", "modalities"];
 
-interface RunInfo {
+/** Flags that choose the data: given on resume, they replace the run's. */
+const DATA_FLAGS = [
+  "data",
+  "dataset",
+  "synthetic-train",
+  "synthetic-size",
+  "digits-train",
+  "digits-size",
+];
+
+/** What a training run will do, before anything is loaded. */
+interface RunPlan {
+  config: Config;
   data: DataSpec;
+  runDir: string;
   preset: string;
-  started: string;
+  resume?: Checkpoint;
 }
 
-async function freshRunDir(name: string): Promise<string> {
-  for (let i = 1;; i++) {
-    const dir = join("runs", i === 1 ? name : `${name}-${i}`);
-    if (!(await exists(dir))) return dir;
-  }
-}
-
-/** The `--init-backbone` hook: imports backbone weights into the fresh network. */
-async function backboneInit(
-  values: Record<string, unknown>,
-  config: Config,
-): Promise<TrainerOptions["init"]> {
-  const from = str(values, "init-backbone");
-  if (from === undefined) {
-    if (values["init-naming"] !== undefined) {
-      throw new UsageError("--init-naming goes with --init-backbone");
-    }
-    return undefined;
-  }
-  if (values.resume !== undefined) {
-    throw new UsageError("--init-backbone starts a new run; it cannot go with --resume");
-  }
-  const bytes = await readFileFor(from, "backbone weights");
-  const file = decodeSafetensors(bytes, from);
-  if (file.metadata.format === CHECKPOINT_FORMAT) {
-    // A Pointwise run's checkpoint: our own names and layouts, heads and optimiser left out.
-    const naming = str(values, "init-naming");
-    if (naming !== undefined && naming !== POINTWISE_NAMING) {
-      throw new UsageError(
-        `${from} is a Pointwise checkpoint, in Pointwise's own naming: drop --init-naming ${naming}`,
-      );
-    }
-    const source = decodeCheckpoint(bytes, from);
-    return (net) => {
-      const { values: weights, report } = backboneFromCheckpoint(source, net.store, {
-        fileName: from,
-        allowPartial: Boolean(values["allow-partial"]),
-      });
-      net.store.assignPartial(weights);
-      printReport(
-        from,
-        POINTWISE_NAMING,
-        report,
-        ` into the backbone (from a ${methodName(source.config.method)} run)`,
-      );
-    };
-  }
-  const hasHeads = file.tensors.has("headseg.to_modalities.weight");
-  const naming = str(values, "init-naming", hasHeads ? "reference" : "torchvision")!;
-  const scheme = NAMING_SCHEMES[naming];
-  if (scheme === undefined) {
-    throw new UsageError(`--init-naming must be one of ${Object.keys(NAMING_SCHEMES).join(", ")}`);
-  }
-  return (net) => {
-    const { values: weights, report } = importWeights(file, scheme, net.store, {
-      fileName: from,
-      scope: isBackboneParameter,
-      allowPartial: Boolean(values["allow-partial"]),
-    });
-    net.store.assignPartial(weights);
-    const stem = config.deepStem ? " (deep stem)" : "";
-    printReport(
-      from,
-      scheme.name,
-      report,
-      ` into the backbone of ${config.arch}${stem} x${config.width}`,
-    );
-  };
-}
-
-/** Runs the command; returns the exit code. */
-export async function train(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, OPTIONS);
-  if (values.help) {
-    console.log(trainHelp());
-    return 0;
-  }
+/** The plan of a resumed run: the checkpoint's settings with the allowed changes. */
+async function planResume(values: Record<string, unknown>): Promise<RunPlan> {
   const overrides = configOverrides(values);
-  let config: Config;
-  let resume: Checkpoint | undefined;
-  let runDir = str(values, "out");
-  let data: DataSpec;
-  const presetName = str(values, "preset", "cpu") as PresetName;
-
-  if (values.resume !== undefined) {
-    const path = await resolveModelPath(str(values, "resume")!, "last");
-    resume = decodeCheckpoint(await readFileFor(path, "checkpoint"), path);
-    if (resume.train === undefined) {
-      throw new Error(`${path} holds no training state; resume from last.safetensors`);
-    }
-    const fixed = SHAPE_FIELDS.filter((k) => k in overrides && overrides[k] !== resume!.config[k]);
-    if (fixed.length > 0) {
-      throw new UsageError(
-        `the network's shape cannot change when resuming (got ${
-          fixed.map((k) => `--${toFlag(k)}`).join(", ")
-        })`,
-      );
-    }
-    config = withOverrides(resume.config, overrides);
-    const changed = Object.keys(overrides).filter((k) =>
-      overrides[k as keyof Config] !== resume!.config[k as keyof Config]
-    );
-    if (changed.length > 0) {
-      console.error(
-        `resuming with changed settings: ${
-          changed.map((k) => `--${toFlag(k)} ${overrides[k as keyof Config]}`).join(", ")
-        }`,
-      );
-    }
-    runDir ??= dirname(path);
-    const infoPath = join(dirname(path), "run.json");
-    const hasDataFlags = [
-      "data",
-      "dataset",
-      "synthetic-train",
-      "synthetic-size",
-      "digits-train",
-      "digits-size",
-    ].some((f) => values[f] !== undefined);
-    data = hasDataFlags || !(await exists(infoPath))
-      ? dataSpecFromArgs(values, ["train", "valid"])
-      : (JSON.parse(await readTextFor(infoPath, "run description")) as RunInfo).data;
-  } else {
-    if (!(presetName in PRESETS)) {
-      throw new UsageError(
-        `--preset must be one of ${Object.keys(PRESETS).join(", ")}, got '${presetName}'`,
-      );
-    }
-    config = withOverrides(PRESETS[presetName], overrides);
-    data = dataSpecFromArgs(values, ["train", "valid"]);
-    if (runDir === undefined) {
-      runDir = await freshRunDir(
-        data.kind === "folder" ? basename(data.dir) || "run" : data.kind,
-      );
-    } else if (!values.force && (await exists(join(runDir, CHECKPOINTS.last)))) {
-      throw new UsageError(
-        `${runDir} already holds a run: pass --resume ${runDir} to continue it, --force to overwrite it, or another --out`,
-      );
-    }
+  const path = await resolveModelPath(str(values, "resume")!, "last");
+  const resume = decodeCheckpoint(await readFileFor(path, "checkpoint"), path);
+  if (resume.train === undefined) {
+    throw new Error(`${path} holds no training state; resume from last.safetensors`);
   }
-
-  console.error(`train data: ${describeSpec(data, "train")}`);
-  console.error(`valid data: ${describeSpec(data, "valid")}`);
-  const trainSet = await loadData(data, "train");
-  const validSet = await loadData(data, "valid", { classes: trainSet.classes });
-  if (resume && resume.classes.join() !== trainSet.classes.join()) {
-    throw new Error(
-      `the checkpoint's classes (${resume.classes.join(", ")}) differ from the data's (${
-        trainSet.classes.join(", ")
+  const fixed = SHAPE_FIELDS.filter((k) => k in overrides && overrides[k] !== resume.config[k]);
+  if (fixed.length > 0) {
+    throw new UsageError(
+      `the network's shape cannot change when resuming (got ${
+        fixed.map((k) => `--${toFlag(k)}`).join(", ")
       })`,
     );
   }
-  await startBackend(values);
-
-  const info: RunInfo = { data, preset: presetName, started: new Date().toISOString() };
-  if (!resume) {
-    await writeFileAtomic(join(runDir, "run.json"), JSON.stringify(info, null, 2) + "\n");
+  const changed = (Object.keys(overrides) as (keyof Config)[])
+    .filter((k) => overrides[k] !== resume.config[k]);
+  if (changed.length > 0) {
+    const list = changed.map((k) => `--${toFlag(k)} ${overrides[k]}`).join(", ");
+    console.error(`resuming with changed settings: ${list}`);
   }
-  const steps = Math.ceil((trainSet.samples.length * config.repeats) / config.batchSize);
-  console.error(
-    `run folder: ${runDir}\n` +
-      `model: ${methodName(config.method)}, ${config.arch}${
-        config.deepStem ? " (deep stem)" : ""
-      } x${config.width}, classes ${trainSet.classes.join(", ")}; ` +
-      `${config.epochs} epochs of ${steps} steps, batch ${config.batchSize}, crop ${config.crop}, ` +
-      `erasing ${
-        config.eraseTimes > 0 && config.method === "minmax"
-          ? `${config.eraseTimes} passes from epoch ${config.eraseStartEpoch + 1}`
-          : "off"
-      }`,
-  );
+  const runDir = str(values, "out") ?? runFolderOf(path);
+  const info = await readRunInfo(runFolderOf(path));
+  const data = DATA_FLAGS.some((f) => values[f] !== undefined) || info === undefined
+    ? await dataSpecFromArgs(values, ["train", "valid"])
+    : info.data;
+  return {
+    config: withOverrides(resume.config, overrides),
+    data,
+    runDir,
+    preset: info?.preset ?? "cpu",
+    resume,
+  };
+}
 
-  const init = await backboneInit(values, config);
-  const started = performance.now();
+/** The plan of a new run. */
+async function planFresh(values: Record<string, unknown>): Promise<RunPlan> {
+  const preset = str(values, "preset", "cpu")!;
+  if (!(preset in PRESETS)) {
+    throw new UsageError(
+      `--preset must be one of ${Object.keys(PRESETS).join(", ")}, got '${preset}'`,
+    );
+  }
+  const config = withOverrides(PRESETS[preset as PresetName], configOverrides(values));
+  const data = await dataSpecFromArgs(values, ["train", "valid"]);
+  let runDir = str(values, "out");
+  if (runDir === undefined) {
+    runDir = await freshRunFolder(
+      data.kind === "folder" ? basename(data.dir) || "run" : data.kind,
+    );
+  } else if (!values.force && (await exists(join(runDir, CHECKPOINTS.last)))) {
+    throw new UsageError(
+      `${runDir} already holds a run: pass --resume ${runDir} to continue it, --force to overwrite it, or another --out`,
+    );
+  }
+  return { config, data, runDir, preset };
+}
+
+/** One line describing the model and schedule. */
+function describeRun(plan: RunPlan, train: Dataset): string {
+  const c = plan.config;
+  const steps = Math.ceil((train.samples.length * c.repeats) / c.batchSize);
+  const erasing = c.eraseTimes > 0 && c.method === "minmax"
+    ? `${c.eraseTimes} passes from epoch ${c.eraseStartEpoch + 1}`
+    : "off";
+  return `model: ${methodName(c.method)}, ${c.arch}${
+    c.deepStem ? " (deep stem)" : ""
+  } x${c.width}` +
+    `, classes ${train.classes.join(", ")}; ${c.epochs} epochs of ${steps} steps, ` +
+    `batch ${c.batchSize}, crop ${c.crop}, erasing ${erasing}`;
+}
+
+/** The trainer, reporting progress on the console and saving the run folder each epoch. */
+function consoleTrainer(
+  plan: RunPlan,
+  train: Dataset,
+  valid: Dataset,
+  init: Awaited<ReturnType<typeof backboneInit>>,
+): Trainer {
+  const { config, runDir } = plan;
+  const minmax = config.method === "minmax";
   let bar = null as Progress | null;
   let firstRow = true;
-  const trainer = new Trainer({
+  const trainer: Trainer = new Trainer({
     config,
-    train: trainSet,
-    valid: validSet,
-    resume,
+    train,
+    valid,
+    resume: plan.resume,
     init,
     onStep: (e) => {
       if (e.step === 1) bar = new Progress(`epoch ${e.epoch + 1}/${config.epochs}`);
       const l = e.losses;
+      const parts = minmax
+        ? ` (seg ${fmt(l.seg, 2)} pos ${fmt(l.pos, 2)} neg ${fmt(l.neg, 2)})`
+        : "";
       bar!.update(
         e.step,
         e.stepsPerEpoch,
-        `loss ${fmt(l.total, 3)}${
-          config.method === "minmax"
-            ? ` (seg ${fmt(l.seg, 2)} pos ${fmt(l.pos, 2)} neg ${fmt(l.neg, 2)})`
-            : ""
-        } ${fmt(e.seconds, 2)} s/step`,
+        `loss ${fmt(l.total, 3)}${parts} ${fmt(e.seconds, 2)} s/step`,
       );
     },
     onValidProgress: (d, t) => {
@@ -323,76 +226,110 @@ export async function train(argv: string[]): Promise<number> {
     },
     onEpoch: async (e) => {
       bar?.done();
-      printEpochRow(e.record, config.epochs, firstRow, config.method === "minmax");
+      printEpochRow(e.record, config.epochs, firstRow, minmax);
       firstRow = false;
       const bytes = encodeCheckpoint(await e.checkpoint());
-      await writeFileAtomic(join(runDir!, CHECKPOINTS.last), bytes);
-      if (e.record.best) await writeFileAtomic(join(runDir!, CHECKPOINTS.best), bytes);
-      await writeFileAtomic(
-        join(runDir!, "history.json"),
-        JSON.stringify(trainer.history, null, 1) + "\n",
-      );
+      await writeFileAtomic(join(runDir, CHECKPOINTS.last), bytes);
+      if (e.record.best) await writeFileAtomic(join(runDir, CHECKPOINTS.best), bytes);
+      await writeHistory(runDir, trainer.history);
     },
   });
+  return trainer;
+}
+
+/** Scores the best weights on held-out data, when the data has a test split. */
+async function scoreHeldOut(plan: RunPlan, classes: readonly string[]): Promise<void> {
+  const { data, runDir, config } = plan;
+  const testCsv = data.kind === "folder" ? join(data.dir, "split", "test.csv") : undefined;
+  if (data.kind === "folder" && !(await exists(testCsv!))) {
+    console.log(
+      `no ${testCsv}: score a split with deno task eval --model ${runDir} --data ${data.dir} --split CSV`,
+    );
+    return;
+  }
+  const testSpec: DataSpec = data.kind !== "folder"
+    ? data
+    : { ...data, splits: { ...data.splits, test: testCsv! } };
+  const testSet = await loadDataWithProgress(testSpec, "test", { classes });
+  const bestPath = join(runDir, CHECKPOINTS.best);
+  const localizer = TfjsLocalizer.fromCheckpoint(
+    decodeCheckpoint(await readFileFor(bestPath, "checkpoint"), bestPath),
+  );
+  const progress = new Progress("testing");
+  const { summary } = await evaluate(localizer, testSet, {
+    onProgress: (d, t) => progress.update(d, t),
+  });
+  progress.done();
+  await localizer.dispose();
+  console.log(`\ntest scores of ${bestPath} on ${describeDataSpec(testSpec, "test")}:`);
+  console.log(
+    scoresTable([[`${methodName(config.method)} (best)`, summary], ...floorRows(testSet)]),
+  );
+  console.log(SCORES_LEGEND);
+}
+
+/** Runs the command; returns the exit code. */
+export async function train(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, OPTIONS);
+  if (values.help) {
+    console.log(trainHelp());
+    return 0;
+  }
+  const plan = values.resume !== undefined ? await planResume(values) : await planFresh(values);
+  console.error(`train data: ${describeDataSpec(plan.data, "train")}`);
+  console.error(`valid data: ${describeDataSpec(plan.data, "valid")}`);
+  const trainSet = await loadDataWithProgress(plan.data, "train");
+  const validSet = await loadDataWithProgress(plan.data, "valid", { classes: trainSet.classes });
+  if (plan.resume && plan.resume.classes.join() !== trainSet.classes.join()) {
+    throw new Error(
+      `the checkpoint's classes (${plan.resume.classes.join(", ")}) differ from the data's (${
+        trainSet.classes.join(", ")
+      })`,
+    );
+  }
+  await startBackend(values);
+  const init = await backboneInit(values, plan.config);
+  if (!plan.resume) {
+    await writeRunInfo(plan.runDir, {
+      data: plan.data,
+      preset: plan.preset,
+      started: new Date().toISOString(),
+    });
+  }
+  console.error(`run folder: ${plan.runDir}\n${describeRun(plan, trainSet)}`);
+
+  const started = performance.now();
+  const trainer = consoleTrainer(plan, trainSet, validSet, init);
+  const firstEpoch = trainer.epoch;
   try {
-    if (trainer.epoch >= config.epochs) {
+    if (trainer.epoch >= plan.config.epochs) {
       console.error(
-        `nothing to do: ${trainer.epoch} of ${config.epochs} epochs are done (raise --epochs)`,
+        `nothing to do: ${trainer.epoch} of ${plan.config.epochs} epochs are done (raise --epochs)`,
       );
     }
     await trainer.run();
   } catch (err) {
-    bar?.done();
-    if (err instanceof DivergedError) {
-      const kept = trainer.epoch > 0
-        ? `the last good checkpoint is ${join(runDir, CHECKPOINTS.last)} (epoch ${trainer.epoch})`
-        : "no checkpoint was written";
-      console.error(`error: training diverged: ${err.message}; try a lower --lr\n${kept}`);
-      trainer.dispose();
-      return 1;
-    }
+    if (!(err instanceof DivergedError)) throw err;
+    const kept = trainer.epoch > 0
+      ? `the last good checkpoint is ${
+        join(plan.runDir, CHECKPOINTS.last)
+      } (epoch ${trainer.epoch})`
+      : "no checkpoint was written";
+    console.error(`error: training diverged: ${err.message}; try a lower --lr\n${kept}`);
+    return 1;
+  } finally {
     trainer.dispose();
-    throw err;
   }
+  const ran = trainer.epoch - firstEpoch;
   const wall = (performance.now() - started) / 1000;
   console.log(
-    `\ntrained ${config.epochs} epochs in ${duration(wall)}; best epoch ${
-      trainer.bestEpoch + 1
-    } (lowest validation error)`,
+    `\ntrained ${ran} epoch${ran === 1 ? "" : "s"} in ${duration(wall)}` +
+      (firstEpoch > 0 ? ` (epochs ${firstEpoch + 1}-${trainer.epoch})` : "") +
+      `; best epoch ${trainer.bestEpoch + 1} (lowest validation error)`,
   );
-  trainer.dispose();
-
-  // Score the selected weights on held-out data when there is some.
-  const testAvailable = data.kind !== "folder" ||
-    (await exists(join(data.dir, "split", "test.csv")));
-  if (testAvailable) {
-    const testSpec: DataSpec = data.kind !== "folder"
-      ? data
-      : { ...data, splits: { ...data.splits, test: join(data.dir, "split", "test.csv") } };
-    const testSet = await loadData(testSpec, "test", { classes: trainSet.classes });
-    const bestPath = join(runDir, CHECKPOINTS.best);
-    const localizer = Localizer.fromCheckpoint(
-      decodeCheckpoint(await readFileFor(bestPath, "checkpoint"), bestPath),
-    );
-    const progress = new Progress("testing");
-    const { summary } = await evaluate(localizer, testSet, {
-      onProgress: (d, t) => progress.update(d, t),
-    });
-    progress.done();
-    localizer.dispose();
-    console.log(`\ntest scores of ${bestPath} on ${describeSpec(testSpec, "test")}:`);
-    console.log(
-      scoresTable([[`${methodName(config.method)} (best)`, summary], ...floorRows(testSet)]),
-    );
-    console.log(SCORES_LEGEND);
-  } else if (data.kind === "folder") {
-    console.log(
-      `no ${join(data.dir, "split", "test.csv")}: score a split with ` +
-        `deno task eval --model ${runDir} --data ${data.dir} --split CSV`,
-    );
-  }
+  await scoreHeldOut(plan, trainSet.classes);
   console.log(
-    `\npredict with: deno run --allow-read --allow-write predict.ts --model ${runDir} IMAGE...`,
+    `\npredict with: deno run --allow-read --allow-write predict.ts --model ${plan.runDir} IMAGE...`,
   );
   return 0;
 }

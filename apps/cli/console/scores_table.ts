@@ -8,13 +8,11 @@
  * ```
  * @module
  */
-import type { EpochRecord } from "@pointwise/core";
-import {
-  constantMaskScores,
-  type Dataset,
-  type Method,
-  type MetricsSummary,
-} from "@pointwise/core/lite";
+import type { EpochRecord } from "@pointwise/core/io";
+import { constantMaskScores } from "@pointwise/core/eval";
+import type { Dataset } from "@pointwise/core/data";
+import type { MetricsSummary } from "@pointwise/core/metrics";
+import type { Method } from "@pointwise/core/lite";
 import { duration, fmt, formatTable } from "./table.ts";
 
 /** Header of the per-epoch table. */

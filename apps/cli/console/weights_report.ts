@@ -7,7 +7,7 @@
  * ```
  * @module
  */
-import type { WeightsReport } from "@pointwise/core/lite";
+import type { WeightsReport } from "@pointwise/core/io";
 
 const brief = (xs: string[]) =>
   xs.length <= 6 ? xs.join(", ") : `${xs.slice(0, 6).join(", ")} and ${xs.length - 6} more`;

@@ -1,27 +1,23 @@
 /**
- * Where a command's images come from: a folder with split files
- * (`--data DIR --train CSV --valid CSV`, or `--split CSV` for eval), or the
- * built-in synthetic dataset when no folder is given. Split-file paths are
- * taken as given, or else inside the folder (so `--data glas` finds
- * `glas/split/train.csv`); image paths in them are relative to the folder.
+ * The data flags: a folder with split files (`--data DIR --train CSV
+ * --valid CSV`, or `--split CSV` for eval), or a built-in dataset
+ * (`--dataset synthetic|digits`, the synthetic one when no folder is given),
+ * read into the core's `DataSpec`. Split-file paths are taken as given, or
+ * else inside the folder (so `--data glas` finds `glas/split/train.csv`);
+ * paths are stored absolute, so a run resumes from any folder.
  *
  * @example
  * ```ts ignore
- * const spec = dataSpecFromArgs(values);
- * const train = await loadData(spec, "train");
+ * const spec = await dataSpecFromArgs(values, ["train", "valid"]);
+ * const train = await loadDataWithProgress(spec, "train");
  * ```
  * @module
  */
-import { join } from "node:path";
-import {
-  clutteredDigits,
-  type Dataset,
-  loadMnist,
-  loadSplit,
-  syntheticDataset,
-} from "@pointwise/core/lite";
+import { join, resolve } from "node:path";
+import type { Dataset } from "@pointwise/core/data";
+import { type DataSpec, loadData, type LoadDataOptions } from "@pointwise/core/data";
 import { int, str, UsageError } from "../args.ts";
-import { describe, exists, readTextFor } from "../files.ts";
+import { describe, exists } from "../files.ts";
 import { Progress } from "../console/progress.ts";
 
 /** Flags that choose the data. */
@@ -56,17 +52,11 @@ export const DATA_HELP = `  data (default: the built-in synthetic dataset):
     --digits-train N ...       cluttered digits per split [2000 train, 300 valid, 500 test],
                                --digits-size [96]`;
 
-/** A reproducible description of the data, saved with a run. */
-export type DataSpec =
-  | { kind: "folder"; dir: string; splits: Record<string, string> }
-  | { kind: "synthetic"; size: number; classes: number; counts: Record<string, number> }
-  | { kind: "digits"; size: number; counts: Record<string, number> };
-
-/** Split roles and the seeds of their synthetic versions. */
-const SYNTHETIC_SEEDS: Record<string, number> = { train: 1, valid: 2, test: 3 };
-
 /** Reads the data flags. `roles` are the splits the command needs. */
-export function dataSpecFromArgs(values: Record<string, unknown>, roles: string[]): DataSpec {
+export async function dataSpecFromArgs(
+  values: Record<string, unknown>,
+  roles: string[],
+): Promise<DataSpec> {
   const dir = str(values, "data");
   const builtin = str(values, "dataset");
   if (builtin !== undefined && !["synthetic", "digits"].includes(builtin)) {
@@ -107,77 +97,37 @@ export function dataSpecFromArgs(values: Record<string, unknown>, roles: string[
   }
   const splits: Record<string, string> = {};
   for (const role of roles) {
-    const flag = role === "test" ? "split" : role;
-    splits[role] = str(values, flag) ??
-      join(dir, "split", `${role === "test" ? "test" : role}.csv`);
+    const given = str(values, role === "test" ? "split" : role);
+    let csv = given ?? join(dir, "split", `${role}.csv`);
+    if (given !== undefined && !(await exists(csv)) && (await exists(join(dir, csv)))) {
+      csv = join(dir, csv);
+    }
+    splits[role] = resolve(csv);
   }
-  return { kind: "folder", dir, splits };
+  return { kind: "folder", dir: resolve(dir), splits };
 }
 
-/** A short description, for the console. */
-export function describeSpec(spec: DataSpec, role: string): string {
-  if (spec.kind === "digits") {
-    return `cluttered digits ${role}: ${spec.counts[role]} images of ${spec.size}x${spec.size}, ` +
-      `10 classes, seed ${SYNTHETIC_SEEDS[role]}`;
+/** Reads a data file; the error names it. */
+async function readDataFile(path: string): Promise<Uint8Array> {
+  try {
+    return await Deno.readFile(path);
+  } catch (e) {
+    throw new Error(`${path}: ${describe(e)}`);
   }
-  return spec.kind === "synthetic"
-    ? `synthetic ${role}: ${
-      spec.counts[role]
-    } images of ${spec.size}x${spec.size}, ${spec.classes} classes, seed ${SYNTHETIC_SEEDS[role]}`
-    : `${spec.splits[role]} (images in ${spec.dir})`;
 }
 
-/** Loads one split, decoding and checking every image before returning. */
-export async function loadData(
+/** Loads one split with a progress line, reading files from disk. */
+export async function loadDataWithProgress(
   spec: DataSpec,
   role: string,
-  o: { classes?: string[]; requireMasks?: boolean } = {},
+  o: Omit<LoadDataOptions, "readFile" | "onProgress"> = {},
 ): Promise<Dataset> {
-  if (spec.kind === "digits") {
-    const ds = clutteredDigits(await loadMnist(), {
-      split: role as "train" | "valid" | "test",
-      count: spec.counts[role],
-      size: spec.size,
-      seed: SYNTHETIC_SEEDS[role],
-    });
-    if (o.classes && o.classes.join() !== ds.classes.join()) {
-      throw new Error(`the model's classes (${o.classes.join(", ")}) are not the digits 0-9`);
-    }
-    return ds;
-  }
-  if (spec.kind === "synthetic") {
-    const ds = syntheticDataset({
-      count: spec.counts[role],
-      size: spec.size,
-      classes: spec.classes,
-      seed: SYNTHETIC_SEEDS[role],
-    });
-    if (o.classes && o.classes.join() !== ds.classes.join()) {
-      throw new Error(
-        `the model's classes (${o.classes.join(", ")}) are not the synthetic ones (${
-          ds.classes.join(", ")
-        })`,
-      );
-    }
-    return ds;
-  }
-  let csv = spec.splits[role];
-  if (!(await exists(csv)) && (await exists(join(spec.dir, csv)))) csv = join(spec.dir, csv);
-  const csvText = await readTextFor(csv, `${role} split file`);
+  if (spec.kind !== "folder") return await loadData(spec, role, o);
   const bar = new Progress(`loading ${role}`);
   try {
-    return await loadSplit({
-      csvText,
-      csvName: csv,
-      classes: o.classes,
-      requireMasks: o.requireMasks,
-      read: async (p) => {
-        try {
-          return await Deno.readFile(join(spec.dir, p));
-        } catch (e) {
-          throw new Error(`${join(spec.dir, p)}: ${describe(e)}`);
-        }
-      },
+    return await loadData(spec, role, {
+      ...o,
+      readFile: readDataFile,
       onProgress: (d, t) => bar.update(d, t),
     });
   } finally {

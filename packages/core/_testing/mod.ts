@@ -12,9 +12,13 @@ import { tf } from "../backend/tf.ts";
 import { type BackendName, initBackend } from "../backend/backend.ts";
 import { Rng } from "../util/rng.ts";
 import type { NetOptions } from "../model/minmax_net.ts";
+import { type Config, PRESETS, withOverrides } from "../config/config.ts";
+import { buildMinMaxNet } from "../model/build.ts";
+import { encodeCheckpoint } from "../io/checkpoint.ts";
+import { exportOnnx } from "../onnx/export_onnx.ts";
 
 /** Normal random values with a fixed seed. */
-export function randn(n: number, seed: number, scale = 1): Float32Array {
+function randn(n: number, seed: number, scale = 1): Float32Array {
   const r = new Rng(seed);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = r.normal() * scale;
@@ -62,17 +66,6 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-/** Throws with a useful message when `a` is not within `tol` of `b` element-wise. */
-export function assertAllClose(
-  a: ArrayLike<number>,
-  b: ArrayLike<number>,
-  tol: number,
-  what = "values",
-): void {
-  const d = maxAbsDiff(a, b);
-  if (!(d <= tol)) throw new Error(`${what}: max |diff| ${d} > ${tol}`);
-}
-
 /** Options of a tiny network for tests; `o` overrides any of them. */
 export function tinyNetOptions(o: Partial<NetOptions> = {}): NetOptions {
   return {
@@ -87,6 +80,39 @@ export function tinyNetOptions(o: Partial<NetOptions> = {}): NetOptions {
     maskSigma: 0.5,
     classifierScale: 0.5,
     maskUpsample: "align-corners",
+    outputStride: 32,
     ...o,
   };
 }
+
+/** The settings of the tiny min-max network of {@link tinyCheckpoint} and {@link tinyOnnx}. */
+export const TINY_CONFIG: Config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 });
+
+/** A tiny, untrained min-max model as checkpoint bytes. */
+export async function tinyCheckpoint(
+  classes = ["stripes", "dots"],
+  seed = 0,
+): Promise<{ bytes: Uint8Array; config: Config }> {
+  const net = buildMinMaxNet(TINY_CONFIG, classes, new Rng(seed));
+  const weights = await net.store.read();
+  net.dispose();
+  return {
+    bytes: encodeCheckpoint({ config: TINY_CONFIG, classes, weights }),
+    config: TINY_CONFIG,
+  };
+}
+
+/** A tiny, untrained min-max model exported to ONNX; `overrides` change its settings. */
+export async function tinyOnnx(
+  classes = ["stripes", "dots"],
+  seed = 0,
+  overrides: Partial<Config> = {},
+): Promise<Uint8Array> {
+  const config = withOverrides(TINY_CONFIG, overrides);
+  const net = buildMinMaxNet(config, classes, new Rng(seed));
+  const weights = await net.store.read();
+  net.dispose();
+  return exportOnnx({ config, classes, weights });
+}
+
+export { serveCutShort, serveFiles } from "./http_fixture.ts";

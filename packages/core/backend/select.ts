@@ -1,16 +1,16 @@
 /**
- * Where tensors run, decided in one place and without loading any tensor
- * library. `env.backend` is the one setting, for TensorFlow.js and for
- * onnxruntime alike: `auto` picks WebGPU only when `navigator.gpu` gives a
+ * Where tensors run, decided without loading any tensor library.
+ * `env.backend` and `env.threads` are the one setting, for TensorFlow.js and
+ * for onnxruntime alike (`@pointwise/runtime` reads them when it picks an
+ * execution provider): `auto` picks WebGPU only when `navigator.gpu` gives a
  * real (not fallback, i.e. not software) adapter, and WASM-SIMD otherwise.
  * The pure-JS cpu backend of tfjs is used only when asked for by name.
  *
  * @example
  * ```ts ignore
- * import { env, resolveBackend, resolveOrtProvider } from "./select.ts";
+ * import { env, resolveBackend } from "./select.ts";
  * env.backend = "auto";
  * const tfjs = await resolveBackend();      // { name: "wasm", reason: "..." }
- * const ort = await resolveOrtProvider();   // { provider: "wasm", threads: 2, reason: "..." }
  * ```
  * @module
  */
@@ -73,6 +73,19 @@ export async function probeWebGpu(): Promise<WebGpuProbe> {
   return { adapter: true, fallback, description };
 }
 
+/** A backend that a runtime cannot run on (onnxruntime has no pure-JS `cpu` backend). */
+export class UnsupportedBackendError extends Error {
+  override name = "UnsupportedBackendError";
+
+  /**
+   * @param backend the backend asked for.
+   * @param runtime the runtime that lacks it.
+   */
+  constructor(readonly backend: BackendSetting, readonly runtime: string) {
+    super(`${runtime} has no ${backend} backend`);
+  }
+}
+
 /** Throws for a setting that is not one of {@link BACKEND_SETTINGS}. */
 export function checkSetting(setting: string): asserts setting is BackendSetting {
   if (!BACKEND_SETTINGS.includes(setting as BackendSetting)) {
@@ -96,14 +109,6 @@ export async function resolveBackend(
   return { name: "wasm", reason: `no usable GPU: ${why}` };
 }
 
-/** onnxruntime's execution provider and threads, and why. */
-export interface OrtChoice {
-  provider: "webgpu" | "wasm";
-  /** Threads of the wasm provider (the webgpu provider's CPU fallback runs on one). */
-  threads: number;
-  reason: string;
-}
-
 /**
  * Threads the WASM backends may use: all cores (at most 8, tfjs's pool size)
  * where threads are possible, i.e. in Deno or on a cross-origin-isolated
@@ -111,40 +116,28 @@ export interface OrtChoice {
  */
 export function defaultThreads(): number {
   const g = globalThis as {
-    Deno?: { env: { get(k: string): string | undefined } };
+    Deno?: {
+      env: { get(k: string): string | undefined };
+      permissions?: { querySync?(d: { name: "env"; variable: string }): { state: string } };
+    };
     crossOriginIsolated?: boolean;
   };
-  // Deno only, where readable: POINTWISE_THREADS sets the default (the test
-  // task uses 1, as parallel test files would otherwise oversubscribe the cores).
+  // Deno only, where already allowed: POINTWISE_THREADS sets the default (the
+  // test task uses 1, as parallel test files would otherwise oversubscribe the
+  // cores). Asking first matters: reading an env variable without permission
+  // stops a command at a prompt when a terminal is attached.
   try {
-    const n = Number(g.Deno?.env.get("POINTWISE_THREADS"));
-    if (Number.isInteger(n) && n >= 1) return Math.min(n, 8);
+    const state = g.Deno?.permissions?.querySync?.({ name: "env", variable: "POINTWISE_THREADS" })
+      .state;
+    if (state === "granted") {
+      const n = Number(g.Deno!.env.get("POINTWISE_THREADS"));
+      if (Number.isInteger(n) && n >= 1) return Math.min(n, 8);
+    }
   } catch {
-    // No --allow-env: the default below.
+    // No permission API: the default below.
   }
   const canThread = g.Deno !== undefined || g.crossOriginIsolated === true;
   const cores = (globalThis.navigator as { hardwareConcurrency?: number })?.hardwareConcurrency ??
     1;
   return canThread ? Math.max(1, Math.min(cores, 8)) : 1;
-}
-
-/** Resolves a setting to an onnxruntime execution provider. */
-export async function resolveOrtProvider(
-  setting: BackendSetting = env.backend,
-): Promise<OrtChoice> {
-  checkSetting(setting);
-  if (setting === "cpu") {
-    throw new Error("onnxruntime has no pure-JS backend; use --backend wasm (or auto)");
-  }
-  const choice = await resolveBackend(setting);
-  if (choice.name === "webgpu") {
-    // With the webgpu entry point, onnxruntime's wasm fallback cannot start worker threads.
-    return { provider: "webgpu", threads: 1, reason: choice.reason };
-  }
-  const threads = env.threads > 0 ? env.threads : defaultThreads();
-  return {
-    provider: "wasm",
-    threads,
-    reason: `${choice.reason}; WASM-SIMD, ${threads} thread${threads > 1 ? "s" : ""}`,
-  };
 }

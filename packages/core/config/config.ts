@@ -85,8 +85,8 @@ export interface FieldSpec {
   choices?: readonly (string | number)[];
 }
 
-/** Every field's spec, in display order. */
-export const CONFIG_FIELDS: { readonly [K in keyof Config]: FieldSpec } = {
+// The literal types of the groups give NetworkField; users see the wide FieldSpec.
+const FIELDS = {
   method: {
     type: "string",
     group: "network",
@@ -287,7 +287,35 @@ export const CONFIG_FIELDS: { readonly [K in keyof Config]: FieldSpec } = {
     integer: true,
     min: 0,
   },
-};
+} as const satisfies { readonly [K in keyof Config]: FieldSpec };
+
+/** Every field's spec, in display order. */
+export const CONFIG_FIELDS: { readonly [K in keyof Config]: FieldSpec } = FIELDS;
+
+/** The settings that fix a network's shape and forward computation (the `network` group). */
+export type NetworkField = {
+  [K in keyof Config]: typeof FIELDS[K]["group"] extends "network" ? K : never;
+}[keyof Config];
+
+/** A config's network settings. */
+export type NetworkSettings = Pick<Config, NetworkField>;
+
+/**
+ * The network settings of a config.
+ *
+ * @example
+ * ```ts
+ * import { networkSettings, PRESETS } from "./config.ts";
+ * networkSettings(PRESETS.cpu).arch; // "resnet18"
+ * ```
+ */
+export function networkSettings(cfg: Config): NetworkSettings {
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(CONFIG_FIELDS)) {
+    if (spec.group === "network") out[key] = cfg[key as keyof Config];
+  }
+  return out as NetworkSettings;
+}
 
 /**
  * The paper's GlaS settings (the reference's `glas-erase-4.yaml`): deep-stem

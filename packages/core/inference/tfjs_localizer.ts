@@ -1,42 +1,72 @@
 /**
- * The inference API: `load()` a checkpoint, then `predict()` an image into a
- * class, its probabilities and a mask. As in the reference, the whole image
- * is reflect-padded to multiples of 32, the class comes from the classifier
- * on X+, and the mask is R+ cropped back to the image and thresholded. A
- * baseline's model gives its own class and map, handled the same way.
+ * A checkpoint run by TensorFlow.js, behind the {@link Localizer} interface.
+ * As in the reference, the whole image is reflect-padded to multiples of 32,
+ * the class comes from the classifier on X+, and the mask is R+ cropped back
+ * to the image and thresholded. A baseline's model gives its own class and
+ * map, handled the same way.
  *
  * @example
  * ```ts ignore
- * const localizer = await load(await Deno.readFile("runs/synthetic/best.safetensors"));
+ * const localizer = TfjsLocalizer.fromCheckpoint(decodeCheckpoint(bytes, "best.safetensors"));
  * const p = await localizer.predict(image);
- * console.log(p.className, p.maskArea);
- * localizer.dispose();
+ * await localizer.dispose();
  * ```
  * @module
  */
 import { tf } from "../backend/tf.ts";
 import type { Config } from "../config/config.ts";
-import { cropBack, padForInference } from "../data/padding.ts";
-import { NORMALIZATION } from "../data/normalize.ts";
+import type { Method } from "../config/options.ts";
 import type { RgbImage } from "../data/image.ts";
+import { NORMALIZATION, type Normalization } from "../data/normalize.ts";
+import { cropBack, padForInference } from "../data/padding.ts";
+import type { Checkpoint } from "../io/checkpoint.ts";
 import { restoreMapSize, scaleImage } from "../data/rescale.ts";
-import { type Checkpoint, decodeCheckpoint } from "../io/checkpoint.ts";
-import { Rng } from "../util/rng.ts";
 import { buildModel } from "../model/build.ts";
+import type { WslNet } from "../model/wsl_net.ts";
+import { Rng } from "../util/rng.ts";
+import type { Localizer, RuntimeInfo } from "./localizer.ts";
 import { makePrediction, type Prediction } from "./prediction.ts";
 
-export type { Prediction } from "./prediction.ts";
-import type { WslNet } from "../model/wsl_net.ts";
-
-/** A trained model ready for inference. */
-export class Localizer {
+/** A TensorFlow.js network ready for inference. */
+export class TfjsLocalizer implements Localizer {
   /** Mask threshold; the reference uses 0.5. */
   threshold = 0.5;
+  readonly runtime: RuntimeInfo;
 
-  constructor(readonly net: WslNet, readonly classes: string[], readonly config: Config) {}
+  /**
+   * @param net the network (the localizer takes it over: `dispose()` frees it).
+   * @param classes class names in label order.
+   * @param config the settings it was trained with.
+   * @param normalization its input normalisation.
+   */
+  constructor(
+    readonly net: WslNet,
+    readonly classes: readonly string[],
+    readonly config: Config,
+    readonly normalization: Normalization = NORMALIZATION,
+    reason?: string,
+  ) {
+    const backend = tf.getBackend();
+    this.runtime = {
+      name: "tfjs",
+      provider: backend,
+      reason: reason ?? `TensorFlow.js ${backend} backend`,
+    };
+  }
 
-  /** Builds a localizer from a decoded checkpoint. */
-  static fromCheckpoint(c: Checkpoint): Localizer {
+  /** The method the model was trained with. */
+  get method(): Method {
+    return this.config.method;
+  }
+
+  /**
+   * Builds a localizer from a decoded checkpoint, on the active backend.
+   *
+   * @param c the checkpoint.
+   * @param reason why the active backend was chosen, for messages.
+   * @throws when the weights do not fit the checkpoint's architecture.
+   */
+  static fromCheckpoint(c: Checkpoint, reason?: string): TfjsLocalizer {
     const net = buildModel(c.config, c.classes, new Rng(0));
     try {
       net.store.assign(c.weights);
@@ -44,7 +74,7 @@ export class Localizer {
       net.dispose();
       throw e;
     }
-    return new Localizer(net, c.classes, c.config);
+    return new TfjsLocalizer(net, c.classes, c.config, c.normalization ?? NORMALIZATION, reason);
   }
 
   /** Classifies `image` and localizes what the decision rests on. */
@@ -53,7 +83,7 @@ export class Localizer {
     // comes back at the image's own size.
     const scale = this.config.resize ?? 1;
     const seen = scale === 1 ? image : scaleImage(image, scale);
-    const padded = padForInference(seen, NORMALIZATION);
+    const padded = padForInference(seen, this.normalization);
     const outs = tf.tidy(() => {
       const x = tf.tensor4d(padded.data, [1, padded.height, padded.width, 3]);
       const out = this.net.inferMaps(x);
@@ -75,13 +105,8 @@ export class Localizer {
   }
 
   /** Frees the model's tensors. */
-  dispose(): void {
+  dispose(): Promise<void> {
     this.net.dispose();
+    return Promise.resolve();
   }
-}
-
-/** Loads a localizer from checkpoint bytes; `name` goes into error messages. */
-// deno-lint-ignore require-await
-export async function load(bytes: Uint8Array, name = "checkpoint"): Promise<Localizer> {
-  return Localizer.fromCheckpoint(decodeCheckpoint(bytes, name));
 }

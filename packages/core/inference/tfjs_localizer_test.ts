@@ -2,11 +2,14 @@ import assert from "node:assert/strict";
 import { tf } from "../backend/tf.ts";
 import { initBackend } from "../backend/backend.ts";
 import { PRESETS, withOverrides } from "../config/config.ts";
-import { encodeCheckpoint } from "../io/checkpoint.ts";
+import { decodeCheckpoint, encodeCheckpoint } from "../io/checkpoint.ts";
 import { Rng } from "../util/rng.ts";
-import { buildNet } from "../model/build.ts";
 import { restoreMapSize, scaleImage } from "../data/rescale.ts";
-import { load, Localizer } from "./tfjs_localizer.ts";
+import { buildMinMaxNet } from "../model/build.ts";
+import { TfjsLocalizer } from "./tfjs_localizer.ts";
+
+const load = async (bytes: Uint8Array, name: string) =>
+  await Promise.resolve(TfjsLocalizer.fromCheckpoint(decodeCheckpoint(bytes, name)));
 
 const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 });
 
@@ -17,7 +20,11 @@ function image(w: number, h: number, seed: number) {
 
 Deno.test("predict: class, probabilities and a mask at image size for odd, non-square images", async () => {
   await initBackend("wasm");
-  const localizer = new Localizer(buildNet(config, ["a", "b"], new Rng(0)), ["a", "b"], config);
+  const localizer = new TfjsLocalizer(
+    buildMinMaxNet(config, ["a", "b"], new Rng(0)),
+    ["a", "b"],
+    config,
+  );
   const p = await localizer.predict(image(75, 41, 1));
   assert.equal(p.width, 75);
   assert.equal(p.height, 41);
@@ -33,9 +40,9 @@ Deno.test("predict: class, probabilities and a mask at image size for odd, non-s
 
 Deno.test("predict and load leak no tensors, and a loaded checkpoint predicts identically", async () => {
   await initBackend("wasm");
-  const net = buildNet(config, ["a", "b", "c"], new Rng(3));
+  const net = buildMinMaxNet(config, ["a", "b", "c"], new Rng(3));
   const weights = await net.store.read();
-  const original = new Localizer(net, ["a", "b", "c"], config);
+  const original = new TfjsLocalizer(net, ["a", "b", "c"], config);
   const img = image(50, 37, 2);
   const first = await original.predict(img);
   const before = tf.memory().numTensors;
@@ -56,7 +63,7 @@ Deno.test("predict and load leak no tensors, and a loaded checkpoint predicts id
 
 Deno.test("load rejects weights that do not fit the architecture, listing every problem", async () => {
   await initBackend("wasm");
-  const net = buildNet(config, ["a", "b"], new Rng(0));
+  const net = buildMinMaxNet(config, ["a", "b"], new Rng(0));
   const weights = await net.store.read();
   net.dispose();
   weights.delete("conv1.weight");
@@ -76,9 +83,9 @@ Deno.test("load rejects weights that do not fit the architecture, listing every 
 
 Deno.test("with resize 0.5 the model sees the half-size image and the mask comes back full size", async () => {
   await initBackend("wasm");
-  const net = buildNet(config, ["a", "b"], new Rng(4));
+  const net = buildMinMaxNet(config, ["a", "b"], new Rng(4));
   const weights = await net.store.read();
-  const plain = new Localizer(net, ["a", "b"], config);
+  const plain = new TfjsLocalizer(net, ["a", "b"], config);
   const halved = await load(
     encodeCheckpoint({ config: { ...config, resize: 0.5 }, classes: ["a", "b"], weights }),
     "half.safetensors",

@@ -14,7 +14,8 @@
  */
 import { type Config, ConfigError, validateConfig, withLaterFields } from "../config/config.ts";
 import type { NamedArray } from "../util/named_array.ts";
-import { NORMALIZATION, type Normalization } from "../data/normalize.ts";
+import { NORMALIZATION, type Normalization, normalizationProblem } from "../data/normalize.ts";
+import type { MetricsSummary } from "../metrics/localization_metrics.ts";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
 
 /** The safetensors metadata `format` of a Pointwise checkpoint. */
@@ -22,6 +23,26 @@ export const CHECKPOINT_FORMAT = "pointwise-checkpoint";
 const FORMAT = CHECKPOINT_FORMAT;
 const VERSION = "1";
 const MOMENTUM = "optimizer.momentum.";
+
+/** Mean losses of an epoch (a baseline has only `seg`, its cross-entropy, and `total`). */
+export interface LossSummary {
+  seg: number;
+  pos: number;
+  neg: number;
+  total: number;
+}
+
+/** One completed epoch of a run's history. */
+export interface EpochRecord {
+  /** The epoch, from 0. */
+  epoch: number;
+  lr: number;
+  seconds: number;
+  train: LossSummary;
+  valid: MetricsSummary;
+  /** Its weights had the lowest validation error so far (they are best.safetensors). */
+  best: boolean;
+}
 
 /** Everything needed to continue training exactly where it stopped. */
 export interface TrainState {
@@ -32,8 +53,8 @@ export interface TrainState {
   rng: number[];
   bestEpoch: number;
   bestError: number;
-  /** One record per completed epoch (free-form, reported by the CLI). */
-  history: unknown[];
+  /** One record per completed epoch. */
+  history: EpochRecord[];
 }
 
 /** What a checkpoint holds. */
@@ -70,6 +91,35 @@ function parseJson<T>(text: string | undefined, what: string, name: string): T {
   }
 }
 
+/** Why a checkpoint's training state cannot be resumed from, or null when it can. */
+function trainStateProblem(t: Partial<TrainState> | null): string | null {
+  if (t === null || typeof t !== "object") return "it is not an object";
+  const count = (v: unknown, min: number) => Number.isInteger(v) && (v as number) >= min;
+  if (!count(t.epoch, 0)) return "epoch must be a whole number";
+  if (!count(t.globalStep, 0)) return "globalStep must be a whole number";
+  if (!count(t.bestEpoch, -1)) return "bestEpoch must be a whole number";
+  if (!(t.bestError === null || typeof t.bestError === "number")) {
+    return "bestError must be a number";
+  }
+  if (!Array.isArray(t.rng) || t.rng.length !== 4 || !t.rng.every((v) => count(v, 0))) {
+    return "rng must be four whole numbers";
+  }
+  if (!Array.isArray(t.history) || t.history.length !== t.epoch) {
+    return "history must hold one record per epoch";
+  }
+  if (!t.history.every((r) => r !== null && typeof r === "object" && "valid" in r)) {
+    return "history records must be objects with validation scores";
+  }
+  return null;
+}
+
+/** True when no value is NaN or infinite (x - x is NaN exactly for those). */
+function allFinite(data: Float32Array): boolean {
+  let acc = 0;
+  for (let i = 0; i < data.length; i++) acc += data[i] - data[i];
+  return acc === 0;
+}
+
 /** Reads a checkpoint; `name` (the file) goes into every error. */
 export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   const { tensors, metadata } = decodeSafetensors(bytes, name);
@@ -99,17 +149,27 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   const weights = new Map<string, NamedArray>();
   const optimizer = new Map<string, NamedArray>();
   for (const [key, t] of tensors) {
+    // A model with NaN weights predicts plausible-looking answers: refuse it here.
+    if (!allFinite(t.data)) {
+      throw new Error(`${name}: tensor ${key} holds NaN or infinite values; the file is damaged`);
+    }
     if (key.startsWith(MOMENTUM)) optimizer.set(key.slice(MOMENTUM.length), t);
     else weights.set(key, t);
   }
+  const normalization = parseJson<Normalization>(metadata.normalization, "normalization", name);
+  const bad = normalizationProblem(normalization);
+  if (bad !== null) throw new Error(`${name}: the checkpoint's normalisation is invalid: ${bad}`);
+  const train = metadata.train
+    ? parseJson<TrainState>(metadata.train, "training state", name)
+    : undefined;
+  const broken = train === undefined ? null : trainStateProblem(train);
+  if (broken !== null) throw new Error(`${name}: the training state is invalid: ${broken}`);
   return {
     config,
     classes,
     weights,
-    normalization: parseJson<Normalization>(metadata.normalization, "normalization", name),
+    normalization,
     optimizer: optimizer.size > 0 ? optimizer : undefined,
-    train: metadata.train
-      ? parseJson<TrainState>(metadata.train, "training state", name)
-      : undefined,
+    train,
   };
 }

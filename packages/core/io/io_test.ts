@@ -111,7 +111,7 @@ Deno.test("checkpoints round-trip config, classes, weights, optimiser and traini
     rng: [1, 2, 3, 4],
     bestEpoch: 2,
     bestError: 12.5,
-    history: [{ a: 1 }],
+    history: [0, 1, 2].map((epoch) => ({ epoch, valid: { classError: 10 + epoch } })) as never[],
   };
   const c = decodeCheckpoint(
     encodeCheckpoint({ config: PRESETS.cpu, classes: ["a", "b"], weights, optimizer, train }),
@@ -123,6 +123,31 @@ Deno.test("checkpoints round-trip config, classes, weights, optimiser and traini
   assert.deepEqual(c.optimizer, optimizer);
   assert.deepEqual(c.train, train);
   assert.deepEqual(c.normalization, { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] });
+  // Damaged files are refused on load, naming the file and what is wrong.
+  const broken = (over: Partial<Parameters<typeof encodeCheckpoint>[0]>) =>
+    encodeCheckpoint({ config: PRESETS.cpu, classes: ["a", "b"], weights, ...over });
+  const nan = new Map([["conv1.weight", { shape: [1, 1, 3, 2], data: new Float32Array(6) }]]);
+  nan.get("conv1.weight")!.data[4] = NaN;
+  assert.throws(
+    () => decodeCheckpoint(broken({ weights: nan }), "nan.safetensors"),
+    /nan\.safetensors: tensor conv1\.weight holds NaN or infinite values/,
+  );
+  assert.throws(
+    () =>
+      decodeCheckpoint(
+        broken({ normalization: { mean: [0.5, 0.5, 0.5], std: [0.5, 0, 0.5] } }),
+        "std.safetensors",
+      ),
+    /std\.safetensors: the checkpoint's normalisation is invalid: std must be/,
+  );
+  assert.throws(
+    () => decodeCheckpoint(broken({ train: { ...train, rng: [1, 2] } }), "rng.safetensors"),
+    /rng\.safetensors: the training state is invalid: rng must be four whole numbers/,
+  );
+  assert.throws(
+    () => decodeCheckpoint(broken({ train: { ...train, history: [] } }), "h.safetensors"),
+    /h\.safetensors: the training state is invalid: history must hold one record per epoch/,
+  );
   const { maskUpsample: _, ...partial } = PRESETS.cpu;
   assert.throws(
     () =>

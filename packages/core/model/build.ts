@@ -3,12 +3,12 @@
  *
  * @example
  * ```ts ignore
- * const net = buildNet(PRESETS.cpu, ["benign", "malignant"], new Rng(0));
+ * const net = buildMinMaxNet(PRESETS.cpu, ["benign", "malignant"], new Rng(0));
  * const cam = buildModel({ ...PRESETS.cpu, method: "cam" }, ["benign", "malignant"], new Rng(0));
  * ```
  * @module
  */
-import type { Config } from "../config/config.ts";
+import { type Config, networkSettings } from "../config/config.ts";
 import type { Rng } from "../util/rng.ts";
 import { BaselineNet } from "./baseline_net.ts";
 import { MinMaxNet, type NetOptions } from "./minmax_net.ts";
@@ -16,24 +16,12 @@ import type { WslNet } from "./wsl_net.ts";
 
 /** The network options of a config for `classes`. */
 export function netOptions(cfg: Config, classes: number): NetOptions {
-  return {
-    arch: cfg.arch,
-    deepStem: cfg.deepStem,
-    width: cfg.width,
-    classes,
-    modalities: cfg.modalities,
-    kmax: cfg.kmax,
-    dropout: cfg.dropout,
-    maskW: cfg.maskW,
-    maskSigma: cfg.maskSigma,
-    classifierScale: cfg.classifierScale,
-    maskUpsample: cfg.maskUpsample,
-    outputStride: cfg.outputStride,
-  };
+  const { method: _, ...network } = networkSettings(cfg);
+  return { ...network, classes };
 }
 
 /** A freshly initialised min-max network for `config` and `classes`. */
-export function buildNet(cfg: Config, classes: readonly string[], rng: Rng): MinMaxNet {
+export function buildMinMaxNet(cfg: Config, classes: readonly string[], rng: Rng): MinMaxNet {
   if (classes.length < 2) throw new Error(`need at least two classes, got ${classes.length}`);
   return new MinMaxNet(netOptions(cfg, classes.length), rng);
 }
@@ -44,7 +32,7 @@ export function buildModel(
   classes: readonly string[],
   rng: Rng,
 ): MinMaxNet | BaselineNet {
-  if (cfg.method === "minmax") return buildNet(cfg, classes, rng);
+  if (cfg.method === "minmax") return buildMinMaxNet(cfg, classes, rng);
   if (classes.length < 2) throw new Error(`need at least two classes, got ${classes.length}`);
   return new BaselineNet(cfg.method, netOptions(cfg, classes.length), rng);
 }

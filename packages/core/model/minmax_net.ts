@@ -25,31 +25,20 @@ import { ResNet, type ResNetDepth } from "../nn/resnet.ts";
 import { type HeadOutput, WildcatHead } from "../nn/wildcat_head.ts";
 import type { Rng } from "../util/rng.ts";
 import { pseudoBinaryMask } from "./pseudo_binary_mask.ts";
-import { type Arch, ARCHS, type BackboneGrad, type UpsampleMode } from "../config/options.ts";
+import { type Arch, ARCHS, type BackboneGrad } from "../config/options.ts";
+import type { NetworkSettings } from "../config/config.ts";
 import { resizeExact, upsampleMap } from "./upsample.ts";
 import type { InferOutput } from "./wsl_net.ts";
 
 export { type Arch, ARCHS };
 
-/** Everything that fixes the network's shape and its forward computation. */
-export interface NetOptions {
-  arch: Arch;
-  deepStem: boolean;
-  width: number;
+/**
+ * Everything that fixes the network's shape and its forward computation:
+ * the config's network settings (see `CONFIG_FIELDS` for each) and the
+ * number of classes.
+ */
+export interface NetOptions extends Omit<NetworkSettings, "method"> {
   classes: number;
-  modalities: number;
-  kmax: number;
-  dropout: number;
-  /** Steepness w of the pseudo-binary mask. */
-  maskW: number;
-  /** Threshold sigma of the pseudo-binary mask. */
-  maskSigma: number;
-  /** Input scale of the classifier pass. */
-  classifierScale: number;
-  /** How M+ is upsampled to the input: the reference's `align-corners`, or `stride-grid`. */
-  maskUpsample: UpsampleMode;
-  /** Backbone output stride: 32 (the reference, and the default), 16 or 8. */
-  outputStride?: number;
 }
 
 /** Output of a full forward pass. */

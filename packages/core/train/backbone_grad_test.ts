@@ -3,7 +3,7 @@ import { tf } from "../backend/tf.ts";
 import { initBackend } from "../backend/backend.ts";
 import { PRESETS, withOverrides } from "../config/config.ts";
 import type { BackboneGrad } from "../config/options.ts";
-import { buildNet } from "../model/build.ts";
+import { buildMinMaxNet } from "../model/build.ts";
 import type { MinMaxNet } from "../model/minmax_net.ts";
 import { isBackboneParameter } from "../io/import_weights.ts";
 import { relErr } from "../_testing/mod.ts";
@@ -20,7 +20,7 @@ const labels = [0, 1, 1, 0];
 
 async function setup() {
   await initBackend("wasm");
-  const net = buildNet(config, ["a", "b"], new Rng(5));
+  const net = buildMinMaxNet(config, ["a", "b"], new Rng(5));
   const x = tf.randomUniform([4, 64, 64, 3], -1, 1, "float32", 6) as tf.Tensor4D;
   return { net, x };
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { tf } from "../backend/tf.ts";
 import { initBackend } from "../backend/backend.ts";
 import { PRESETS, withOverrides } from "../config/config.ts";
-import { buildNet } from "../model/build.ts";
+import { buildMinMaxNet } from "../model/build.ts";
 import { Rng } from "../util/rng.ts";
 import { Sgd } from "./sgd.ts";
 import { trainStep } from "./train_step.ts";
@@ -11,7 +11,7 @@ const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2, dropou
 
 async function setup(seed: number, dropout = config.dropout) {
   await initBackend("wasm");
-  const net = buildNet({ ...config, dropout }, ["a", "b"], new Rng(seed));
+  const net = buildMinMaxNet({ ...config, dropout }, ["a", "b"], new Rng(seed));
   const params = new Map(net.store.trainableNames().map((n) => [n, net.store.get(n)]));
   const opt = new Sgd(params, { lr: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-4 });
   const x = tf.randomUniform([4, 64, 64, 3], -1, 1, "float32", seed) as tf.Tensor4D;

@@ -22,11 +22,11 @@ import type { Dataset } from "../data/dataset.ts";
 import { scaleDataset } from "../data/rescale.ts";
 import { evaluate } from "../eval/evaluate.ts";
 import { NORMALIZATION } from "../data/normalize.ts";
-import type { Checkpoint, TrainState } from "../io/checkpoint.ts";
+import type { Checkpoint, EpochRecord, LossSummary, TrainState } from "../io/checkpoint.ts";
 import type { MetricsSummary } from "../metrics/localization_metrics.ts";
 import type { BaselineNet } from "../model/baseline_net.ts";
 import { buildModel, isMinMax } from "../model/build.ts";
-import { Localizer } from "../inference/tfjs_localizer.ts";
+import { TfjsLocalizer } from "../inference/tfjs_localizer.ts";
 import type { MinMaxNet } from "../model/minmax_net.ts";
 import { Rng } from "../util/rng.ts";
 import { learningRate } from "./lr_schedule.ts";
@@ -59,24 +59,6 @@ export interface StepEvent {
   losses: StepLosses;
   /** Wall time of this step. */
   seconds: number;
-}
-
-/** Mean losses of an epoch. */
-export interface LossSummary {
-  seg: number;
-  pos: number;
-  neg: number;
-  total: number;
-}
-
-/** One completed epoch. */
-export interface EpochRecord {
-  epoch: number;
-  lr: number;
-  seconds: number;
-  train: LossSummary;
-  valid: MetricsSummary;
-  best: boolean;
 }
 
 /** Reported after every epoch; `checkpoint()` captures the state right now. */
@@ -160,7 +142,7 @@ export class Trainer {
     this.#globalStep = c.train.globalStep;
     this.#bestEpoch = c.train.bestEpoch;
     this.#bestError = c.train.bestError ?? Infinity;
-    this.history.push(...(c.train.history as EpochRecord[]));
+    this.history.push(...c.train.history);
   }
 
   /** Epochs completed so far. */
@@ -276,7 +258,7 @@ export class Trainer {
 
   /** Evaluates the current weights on the validation set. */
   async validate(): Promise<MetricsSummary> {
-    const localizer = new Localizer(this.net, this.classes, this.#cfg);
+    const localizer = new TfjsLocalizer(this.net, this.classes, this.#cfg);
     const { summary } = await evaluate(localizer, this.o.valid, {
       onProgress: this.o.onValidProgress,
     });

@@ -11,13 +11,13 @@
  * ```ts ignore
  * await loadSimdLoops(tf.backend());
  * const simd = simdLoopsFor(backend); // undefined: use the JavaScript loop
- * simd?.transpose(src, rows, cols, dst);
+ * simd?.transpose(src, 0, rows, cols, dst, 0);
  * ```
  * @module
  */
 import type { tf } from "../tf.ts";
 import type { Col2ImGeometry } from "./col2im.ts";
-import type { TrainingLoops } from "./training_loops.ts";
+import type { TrainingLoops } from "./loops.ts";
 import { KERNELS_PLAIN, KERNELS_SHARED } from "./simd/kernels_wasm.ts";
 
 /** What the loops need of the wasm backend: its memory and tensor addresses. */

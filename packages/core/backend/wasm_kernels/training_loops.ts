@@ -17,47 +17,9 @@ import type { KernelBackendLike } from "./kernel_scope.ts";
 import { transposeMatrix } from "./matrix_transpose.ts";
 import { maxPoolGradLoop } from "./max_pool_loop.ts";
 import { simdLoopsFor } from "./simd_loops.ts";
+import type { TrainingLoops } from "./loops.ts";
 
-/** The loops, on tensors of the wasm backend. Outputs are allocated by the caller. */
-export interface TrainingLoops {
-  /** dst = src^T for a rows x cols matrix at float offsets of two tensors. */
-  transpose(
-    src: tf.TensorInfo,
-    srcOff: number,
-    rows: number,
-    cols: number,
-    dst: tf.TensorInfo,
-    dstOff: number,
-  ): void;
-  /** `im2colTransposed` (im2col.ts). */
-  im2colTransposed(xT: tf.TensorInfo, cols: tf.TensorInfo, g: Col2ImGeometry): void;
-  /** `col2im` (col2im.ts); dx must start at zero. */
-  col2im(cols: tf.TensorInfo, dx: tf.TensorInfo, g: Col2ImGeometry): void;
-  /** `maxPoolGradLoop` (max_pool_loop.ts); dx must start at zero. */
-  maxPoolGrad(x: tf.TensorInfo, dy: tf.TensorInfo, dx: tf.TensorInfo, g: Col2ImGeometry): void;
-  /** `batchNormForwardLoop` (batch_norm_loops.ts). */
-  batchNormForward(
-    x: tf.TensorInfo,
-    gamma: tf.TensorInfo,
-    beta: tf.TensorInfo,
-    eps: number,
-    y: tf.TensorInfo,
-    mean: tf.TensorInfo,
-    variance: tf.TensorInfo,
-    invStd: tf.TensorInfo,
-  ): void;
-  /** `batchNormBackwardLoop` (batch_norm_loops.ts). */
-  batchNormBackward(
-    dy: tf.TensorInfo,
-    x: tf.TensorInfo,
-    mean: tf.TensorInfo,
-    invStd: tf.TensorInfo,
-    gamma: tf.TensorInfo,
-    dx: tf.TensorInfo,
-    dGamma: tf.TensorInfo,
-    dBeta: tf.TensorInfo,
-  ): void;
-}
+export type { TrainingLoops } from "./loops.ts";
 
 /** The JavaScript loops, on views of the heap taken at each call. */
 class JsLoops implements TrainingLoops {

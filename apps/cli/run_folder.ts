@@ -1,0 +1,104 @@
+/**
+ * The run folder that `train` writes and the other commands read:
+ * `last.safetensors` (every epoch, everything `--resume` needs),
+ * `best.safetensors` (lowest validation error), `history.json` (one record
+ * per epoch) and `run.json` (the data, preset and start time). Its layout
+ * and types live here and nowhere else.
+ *
+ * @example
+ * ```ts ignore
+ * const path = await resolveModelPath("runs/synthetic");   // runs/synthetic/best.safetensors
+ * const info = await readRunInfo(runFolderOf(path));
+ * ```
+ * @module
+ */
+import { dirname, join } from "node:path";
+import type { DataSpec } from "@pointwise/core/data";
+import type { EpochRecord } from "@pointwise/core/io";
+import { describe, exists, readTextFor, writeFileAtomic } from "./files.ts";
+
+/** Checkpoint file names in a run folder, in order of preference for inference. */
+export const CHECKPOINTS = { best: "best.safetensors", last: "last.safetensors" } as const;
+
+/** What `run.json` holds. */
+export interface RunInfo {
+  /** The data the run trained on (folder paths absolute). */
+  data: DataSpec;
+  /** The preset its settings started from. */
+  preset: string;
+  /** When it started (ISO 8601). */
+  started: string;
+}
+
+/** A fresh folder `runs/<name>`, numbered (`-2`, `-3`, ...) when taken. */
+export async function freshRunFolder(name: string): Promise<string> {
+  for (let i = 1;; i++) {
+    const dir = join("runs", i === 1 ? name : `${name}-${i}`);
+    if (!(await exists(dir))) return dir;
+  }
+}
+
+/** The run folder that holds a checkpoint file. */
+export function runFolderOf(checkpoint: string): string {
+  return dirname(checkpoint);
+}
+
+/**
+ * Resolves `--model` or `--resume`: a model file, or a run folder holding
+ * best.safetensors (or, failing that, last.safetensors; `prefer` swaps them).
+ */
+export async function resolveModelPath(
+  model: string,
+  prefer: "best" | "last" = "best",
+): Promise<string> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(model);
+  } catch (e) {
+    throw new Error(`cannot read model ${model}: ${describe(e)}`);
+  }
+  if (info.isFile) return model;
+  const order = prefer === "best"
+    ? [CHECKPOINTS.best, CHECKPOINTS.last]
+    : [CHECKPOINTS.last, CHECKPOINTS.best];
+  for (const name of order) {
+    const p = join(model, name);
+    if (await exists(p)) return p;
+  }
+  throw new Error(`model folder ${model} holds no ${order.join(" or ")}`);
+}
+
+/** A run's `run.json`, or undefined when the folder has none. */
+export async function readRunInfo(dir: string): Promise<RunInfo | undefined> {
+  const path = join(dir, "run.json");
+  if (!(await exists(path))) return undefined;
+  let info: RunInfo;
+  try {
+    info = JSON.parse(await readTextFor(path, "run description"));
+  } catch (e) {
+    throw new Error(`${path}: not a valid run description (${(e as Error).message})`);
+  }
+  if (info === null || typeof info !== "object" || typeof info.data?.kind !== "string") {
+    throw new Error(`${path}: not a valid run description (it names no data)`);
+  }
+  return info;
+}
+
+/** Writes `run.json`. */
+export async function writeRunInfo(dir: string, info: RunInfo): Promise<void> {
+  await writeFileAtomic(join(dir, "run.json"), JSON.stringify(info, null, 2) + "\n");
+}
+
+/** A run's `history.json`, or undefined when the folder has none. */
+export async function readHistory(dir: string): Promise<EpochRecord[] | undefined> {
+  const path = join(dir, "history.json");
+  if (!(await exists(path))) return undefined;
+  const history = JSON.parse(await readTextFor(path, "run history"));
+  if (!Array.isArray(history)) throw new Error(`${path}: not a run history (no list of epochs)`);
+  return history as EpochRecord[];
+}
+
+/** Writes `history.json`. */
+export async function writeHistory(dir: string, history: readonly EpochRecord[]): Promise<void> {
+  await writeFileAtomic(join(dir, "history.json"), JSON.stringify(history, null, 1) + "\n");
+}

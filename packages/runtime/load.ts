@@ -1,0 +1,119 @@
+/**
+ * The one place a runtime is chosen: `load()` reads a model file's bytes,
+ * tells a TensorFlow.js checkpoint (safetensors) from an exported ONNX model
+ * by their first bytes, and returns the core's `Localizer` for it: an
+ * `OnnxLocalizer` on onnxruntime-web, or a `TfjsLocalizer`, loaded on demand,
+ * so that ONNX inference never loads TensorFlow.js.
+ *
+ * @example
+ * ```ts ignore
+ * import { load } from "@pointwise/runtime";
+ * const model = await load(await Deno.readFile("model.onnx"), { name: "model.onnx" });
+ * const p = await model.predict(image);
+ * await model.dispose();
+ * ```
+ * @module
+ */
+import {
+  type BackendSetting,
+  type Checkpoint,
+  decodeCheckpoint,
+  env,
+  type Localizer,
+  type ModelFormat,
+  ModelFormatError,
+  sniffFileType,
+  type UpsampleMode,
+} from "@pointwise/core/lite";
+import { loadOnnx } from "./onnx_localizer.ts";
+
+/** Options of {@link load}. */
+export interface LoadOptions {
+  /** The file, named in every error [model]. */
+  name?: string;
+  /** Backend request (default: the core's `env.backend`). */
+  backend?: BackendSetting;
+  /** The formats accepted [both]; a service that must not load TensorFlow.js takes ONNX only. */
+  formats?: readonly ModelFormat[];
+  /** Checkpoints only: how M+ is upsampled, instead of the model's setting. */
+  maskUpsample?: UpsampleMode;
+  /**
+   * Checkpoints only: for a plainly trained GAP classifier (method `cam` or
+   * `gradcam`), read its class activation map or its Grad-CAM.
+   */
+  map?: "cam" | "gradcam";
+}
+
+/** An inference option that the model's format or method cannot take. */
+export class UnsupportedOptionError extends Error {
+  override name = "UnsupportedOptionError";
+
+  /**
+   * @param option the {@link LoadOptions} field.
+   * @param reason why it does not apply, as a sentence that follows the option's name.
+   */
+  constructor(readonly option: "maskUpsample" | "map", readonly reason: string) {
+    super(`${option} ${reason}`);
+  }
+}
+
+/** Methods that share one trained network and differ only in how the map is read. */
+const GAP_METHODS = ["cam", "gradcam"];
+
+function withOptions(c: Checkpoint, o: LoadOptions): Checkpoint {
+  let config = c.config;
+  if (o.map !== undefined) {
+    if (!GAP_METHODS.includes(config.method)) {
+      throw new UnsupportedOptionError(
+        "map",
+        `applies to cam and gradcam models; this model's method is ${config.method}`,
+      );
+    }
+    config = { ...config, method: o.map };
+  }
+  if (o.maskUpsample !== undefined) config = { ...config, maskUpsample: o.maskUpsample };
+  return config === c.config ? c : { ...c, config };
+}
+
+/**
+ * Loads a model from its bytes on the runtime its format needs.
+ *
+ * @param bytes the model file: a Pointwise checkpoint (.safetensors) or an exported .onnx model.
+ * @param o the file's name, the backend, accepted formats and inference options.
+ * @returns the model behind the `Localizer` interface.
+ * @throws {ModelFormatError} for any other kind of file.
+ * @throws {UnsupportedOptionError} for an option the model cannot take.
+ */
+export async function load(bytes: Uint8Array, o: LoadOptions = {}): Promise<Localizer> {
+  const name = o.name ?? "model";
+  const accepted = o.formats ?? ["checkpoint", "onnx"];
+  const found = sniffFileType(bytes);
+  // An unrecognised .onnx file goes to the ONNX parser, whose error says what is wrong with it.
+  const unrecognised = found === "empty" || found === "text" || found === "unknown";
+  const format: ModelFormat | undefined = found === "onnx" ||
+      (unrecognised && name.toLowerCase().endsWith(".onnx"))
+    ? "onnx"
+    : found === "safetensors"
+    ? "checkpoint"
+    : undefined;
+  if (format === undefined || !accepted.includes(format)) {
+    throw new ModelFormatError(name, found, accepted);
+  }
+  const backend = o.backend ?? env.backend;
+  if (format === "onnx") {
+    for (const option of ["maskUpsample", "map"] as const) {
+      if (o[option] !== undefined) {
+        throw new UnsupportedOptionError(
+          option,
+          "cannot change an exported ONNX model; export it with that setting",
+        );
+      }
+    }
+    return await loadOnnx(bytes, name, { backend });
+  }
+  const checkpoint = withOptions(decodeCheckpoint(bytes, name), o);
+  // Loaded here, so that ONNX inference never loads TensorFlow.js.
+  const { initBackend, TfjsLocalizer } = await import("@pointwise/core");
+  const choice = await initBackend(backend);
+  return TfjsLocalizer.fromCheckpoint(checkpoint, choice.reason);
+}

@@ -85,8 +85,10 @@ interface StepCase {
   erase?: boolean;
 }
 
-const full = withOverrides(PRESETS.cpu, { width: 1 });
-const cpuPreset = PRESETS.cpu;
+// At the reference's output stride 32, as PyTorch's twin (tasks/bench_torch.py) builds
+// it; tasks/bench_recipe_cost.ts times the cpu preset's stride 16 against it.
+const cpuPreset = withOverrides(PRESETS.cpu, { outputStride: 32 });
+const full = withOverrides(cpuPreset, { width: 1 });
 const STEPS: StepCase[] = [
   {
     id: "step-r18",
@@ -364,7 +366,7 @@ async function inference(): Promise<void> {
   console.log(`  ${header[0].padEnd(22)}${header.slice(1).map((h) => h.padStart(14)).join("")}`);
   const sizes: string[] = [];
   for (
-    const [name, config] of [["ResNet-18 (width 1)", full], ["cpu preset", PRESETS.cpu], [
+    const [name, config] of [["ResNet-18 (width 1)", full], ["cpu preset", cpuPreset], [
       "ResNet-50 (width 1)",
       withOverrides(full, { arch: "resnet50" }),
     ]] as const
@@ -388,7 +390,7 @@ async function inference(): Promise<void> {
     }
     // The pure-JS backend, for the small model only: it is slow.
     let cpu = "-";
-    if (config === PRESETS.cpu) {
+    if (config === cpuPreset) {
       await initBackend("cpu");
       const t: number[] = [];
       for (let i = 0; i <= Math.min(RUNS, 2); i++) {

@@ -5,6 +5,9 @@
  * scores the selected weights on the evaluation split with the same code,
  * and writes a markdown table, a JSON record and a side-by-side figure.
  * Grad-CAM is post hoc: it reads the CAM run's plainly trained classifier.
+ * With `--seeds 0,1,2` every method is trained once per seed (seeds outside,
+ * methods inside, so a whole table exists after the first seed) and the
+ * table gives the mean ± sd and each seed's row.
  *
  * @example
  * ```ts ignore
@@ -41,6 +44,7 @@ import { BACKEND_HELP, loadDataWithProgress as loadData, startBackend } from "@p
 import { writeFileAtomic } from "@pointwise/cli/files";
 import { duration, floorRows, fmt, methodName, Progress } from "@pointwise/cli/console";
 import {
+  aggregate,
   configSummary,
   markdownTable,
   type MethodResult,
@@ -73,6 +77,7 @@ const BENCH_OPTIONS = {
   methods: { type: "string" },
   out: { type: "string" },
   preset: { type: "string" },
+  seeds: { type: "string" },
   "figure-images": { type: "string" },
 } as const;
 
@@ -84,6 +89,8 @@ usage: deno task bench:${b.name} [options]
   --methods LIST               comma-separated, from ${METHODS.join(", ")} [all]
   --out DIR                    where results, weights and the figure go [runs/bench-${b.name}]
   --preset bench|reference     the bench's 2-core configuration, or the paper's (GPU) [bench]
+  --seeds LIST                 comma-separated seeds; each method trains once per seed, the table
+                               gives mean ± sd and each seed [the --seed setting's value]
   --figure-images N            images of the scored split in the figure [4]
 ${b.optionsHelp}
 ${BACKEND_HELP}
@@ -199,6 +206,7 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
   let config: Config;
   let data: { spec: DataSpec; evalRole: string };
   let figureCount: number;
+  let seeds: number[];
   try {
     methods = (str(values, "methods") ?? METHODS.join(",")).split(",").map((m) =>
       m.trim()
@@ -216,6 +224,7 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
     const overrides = configOverrides(values);
     if (overrides.method !== undefined) throw new UsageError("use --methods to choose methods");
     config = withOverrides(preset === "bench" ? b.base : PRESETS.reference, overrides);
+    seeds = parseSeeds(str(values, "seeds"), config.seed);
     data = await b.data(values);
     figureCount = int(values, "figure-images", 4, 0, 64);
   } catch (e) {
@@ -234,7 +243,7 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
     : await loadData(data.spec, data.evalRole, { classes: train.classes, requireMasks: true });
   const backend = await startBackend(values);
   console.error(
-    `${b.title}: ${methods.map(methodName).join(", ")}\n` +
+    `${b.title}: ${methods.map(methodName).join(", ")}; seeds ${seeds.join(", ")}\n` +
       `train: ${describeDataSpec(data.spec, "train")}\nselect on: ${
         describeDataSpec(data.spec, "valid")
       }\n` +
@@ -245,20 +254,22 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
 
   const figureIdx = spread(evalSet.samples.length, figureCount);
   const figureIds = new Set(figureIdx.map((i) => evalSet.samples[i].id));
+  // The figure shows the first seed's maps.
   const maps = new Map<Method, Map<string, Float32Array>>();
   const results: MethodResult[] = [];
-  let cam: TrainedRun | undefined;
   const floors = floorRows(evalSet);
   const command = `deno task bench:${b.name}${argv.length ? " " + argv.join(" ") : ""}`;
   const evalDesc = describeDataSpec(data.spec, data.evalRole);
   // Grad-CAM reads a plainly trained GAP classifier, which is exactly CAM's network.
   const order = [...methods].sort((a, b) => Number(a === "gradcam") - Number(b === "gradcam"));
+  const jobs = seeds.flatMap((seed) => order.map((method) => ({ seed, method })));
 
-  const write = async (pending: Method[]) => {
+  const write = async (pending: { seed: number; method: Method }[]) => {
     const sorted = [...results].sort((x, y) =>
-      methods.indexOf(x.method) - methods.indexOf(y.method)
+      methods.indexOf(x.method) - methods.indexOf(y.method) ||
+      seeds.indexOf(x.seed) - seeds.indexOf(y.seed)
     );
-    const shown = sorted.filter((r) => r.summary !== undefined).map((r) => r.method);
+    const shown = methods.filter((m) => maps.has(m));
     const page = resultsMarkdown({
       title: b.title,
       date: started,
@@ -268,12 +279,14 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
       seconds: (Date.now() - started.getTime()) / 1000,
       trainDesc: describeDataSpec(data.spec, "train"),
       validDesc: describeDataSpec(data.spec, "valid"),
+      validImages: valid.samples.length,
       evalDesc,
       selfSelected: data.evalRole === "valid",
+      seeds,
       config,
       table: markdownTable(sorted, floors),
       figure: figureIdx.length > 0 && shown.length > 0,
-      pending,
+      pending: pending.map((j) => `${methodName(j.method)} (seed ${j.seed})`),
     });
     await writeFileAtomic(join(out, "results.md"), page);
     const record = {
@@ -285,7 +298,9 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
       data: data.spec,
       evalRole: data.evalRole,
       config,
+      seeds,
       results: sorted,
+      aggregates: methods.map((m) => aggregate(sorted.filter((r) => r.method === m)) ?? null),
       floors: Object.fromEntries(floors),
       pending,
     };
@@ -309,41 +324,65 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
     return sorted;
   };
 
-  for (const [k, method] of order.entries()) {
+  let cam: TrainedRun | undefined;
+  for (const [k, { seed, method }] of jobs.entries()) {
+    if (method === "cam") cam = undefined;
     const reuse = method === "gradcam" && cam !== undefined ? "cam" : undefined;
+    const label = `${methodName(method)} (seed ${seed})`;
     try {
-      const run = reuse
-        ? cam!
-        : await trainMethod({ ...config, method }, train, valid, join(out, method));
+      const run = reuse ? cam! : await trainMethod(
+        { ...config, method, seed },
+        train,
+        valid,
+        join(out, method, `seed-${seed}`),
+      );
       if (method === "cam") cam = run;
       const checkpoint = { ...run.best, config: { ...run.best.config, method } };
       const m = new Map<string, Float32Array>();
-      const summary = await score(checkpoint, evalSet, figureIds, m, methodName(method));
-      maps.set(method, m);
+      const summary = await score(checkpoint, evalSet, figureIds, m, label);
+      if (seed === seeds[0]) maps.set(method, m);
       results.push({
         method,
+        seed,
         summary,
         bestEpoch: run.bestEpoch,
         trainSeconds: run.seconds,
         sharedWith: reuse,
       });
       console.error(
-        `${methodName(method)}: err ${fmt(summary.classError)} F1+ ${fmt(summary.f1Pos)} ` +
+        `${label}: err ${fmt(summary.classError)} F1+ ${fmt(summary.f1Pos)} ` +
           `F1- ${fmt(summary.f1Neg)} PxAP ${fmt(summary.pxap)}`,
       );
     } catch (e) {
       // One method failing (e.g. diverging) must not lose the others' results.
       const error = (e as Error).message;
-      console.error(`${methodName(method)} failed: ${error}`);
-      results.push({ method, error, bestEpoch: -1, trainSeconds: NaN });
+      console.error(`${label} failed: ${error}`);
+      results.push({ method, seed, error, bestEpoch: -1, trainSeconds: NaN });
     }
-    await write(order.slice(k + 1));
+    await write(jobs.slice(k + 1));
   }
   const sorted = await write([]);
   console.log(`\n${b.title}, scored on ${evalDesc}:\n`);
   console.log(markdownTable(sorted, floors));
   console.log(
-    `\nwritten: ${join(out, "results.md")}, results.json, figure.jpg, <method>/best.safetensors`,
+    `\nwritten: ${
+      join(out, "results.md")
+    }, results.json, figure.jpg, <method>/seed-<N>/best.safetensors`,
   );
   return sorted.some((r) => r.summary === undefined) ? 1 : 0;
+}
+
+/** `--seeds 0,1,2` as numbers (distinct non-negative integers); `fallback` alone without it. */
+export function parseSeeds(text: string | undefined, fallback: number): number[] {
+  if (text === undefined) return [fallback];
+  const seeds = text.split(",").map((t) => t.trim());
+  const bad = seeds.filter((t) => !/^\d+$/.test(t));
+  if (seeds.length === 0 || bad.length > 0) {
+    throw new UsageError(`--seeds expects comma-separated non-negative integers, got '${text}'`);
+  }
+  const values = seeds.map(Number);
+  if (new Set(values).size !== values.length) {
+    throw new UsageError(`--seeds lists a seed twice: '${text}'`);
+  }
+  return values;
 }

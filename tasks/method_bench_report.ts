@@ -12,9 +12,10 @@ import type { Config, Method } from "@pointwise/core/lite";
 import type { MetricsSummary } from "@pointwise/core/metrics";
 import { duration, fmt, methodName } from "@pointwise/cli/console";
 
-/** One method's outcome: its scores, or why it has none. */
+/** One method's outcome at one seed: its scores, or why it has none. */
 export interface MethodResult {
   method: Method;
+  seed: number;
   summary?: MetricsSummary;
   /** Why the method has no scores (training failed, e.g. diverged). */
   error?: string;
@@ -24,7 +25,41 @@ export interface MethodResult {
   sharedWith?: Method;
 }
 
-/** The results table, in markdown; the floors come last. */
+/** The scores a table shows, in column order. */
+export const SCORE_KEYS = ["classError", "f1Pos", "f1Neg", "pxap", "bestDice", "bestMiou"] as const;
+type ScoreKey = typeof SCORE_KEYS[number];
+
+/** Mean and sample standard deviation (n - 1; 0 for one value) of each score over seeds. */
+export interface SeedAggregate {
+  method: Method;
+  /** Seeds with scores. */
+  seeds: number[];
+  mean: Record<ScoreKey, number>;
+  sd: Record<ScoreKey, number>;
+  trainSeconds: number;
+}
+
+/** Aggregates a method's scored seeds; undefined when none has scores. */
+export function aggregate(results: MethodResult[]): SeedAggregate | undefined {
+  const ok = results.filter((r) => r.summary !== undefined);
+  if (ok.length === 0) return undefined;
+  const mean = {} as Record<ScoreKey, number>;
+  const sd = {} as Record<ScoreKey, number>;
+  for (const k of SCORE_KEYS) {
+    const v = ok.map((r) => r.summary![k]);
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    mean[k] = m;
+    sd[k] = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0;
+  }
+  const trainSeconds = ok.reduce((a, r) => a + r.trainSeconds, 0) / ok.length;
+  return { method: ok[0].method, seeds: ok.map((r) => r.seed), mean, sd, trainSeconds };
+}
+
+/**
+ * The results table, in markdown. With one seed, a row per method; with
+ * several, a row per method with the mean ± sd over its seeds, followed by a
+ * row per seed. The floors come last.
+ */
 export function markdownTable(results: MethodResult[], floors: [string, MetricsSummary][]): string {
   const header = [
     "method",
@@ -37,24 +72,41 @@ export function markdownTable(results: MethodResult[], floors: [string, MetricsS
     "best epoch",
     "train time",
   ];
-  const scores = (s: MetricsSummary) => [
-    fmt(s.f1Pos),
-    fmt(s.f1Neg),
-    fmt(s.pxap),
-    fmt(s.bestDice),
-    fmt(s.bestMiou),
-  ];
-  const rows = results.map((r) =>
+  const scores = (s: Record<ScoreKey, number>) => SCORE_KEYS.slice(1).map((k) => fmt(s[k]));
+  const seeds = [...new Set(results.map((r) => r.seed))];
+  const multi = seeds.length > 1;
+  const row = (r: MethodResult, label: string) =>
     r.summary === undefined
-      ? [methodName(r.method), `failed: ${r.error ?? "unknown"}`, "", "", "", "", "", "", ""]
+      ? [label, `failed: ${r.error ?? "unknown"}`, "", "", "", "", "", "", ""]
       : [
-        methodName(r.method),
+        label,
         fmt(r.summary.classError),
         ...scores(r.summary),
         String(r.bestEpoch + 1),
         r.sharedWith ? `(${methodName(r.sharedWith)}'s)` : duration(r.trainSeconds),
-      ]
-  );
+      ];
+  const rows: string[][] = [];
+  const methods = [...new Set(results.map((r) => r.method))];
+  for (const method of methods) {
+    const mine = results.filter((r) => r.method === method);
+    if (!multi) {
+      rows.push(...mine.map((r) => row(r, methodName(method))));
+      continue;
+    }
+    const a = aggregate(mine);
+    const shared = mine.find((r) => r.sharedWith)?.sharedWith;
+    rows.push(
+      a === undefined
+        ? [`**${methodName(method)}**`, "failed at every seed", "", "", "", "", "", "", ""]
+        : [
+          `**${methodName(method)}** (mean ± sd, ${a.seeds.length} seeds)`,
+          ...SCORE_KEYS.map((k) => `${fmt(a.mean[k])} ± ${fmt(a.sd[k])}`),
+          "",
+          shared ? `(${methodName(shared)}'s)` : `${duration(a.trainSeconds)} each`,
+        ],
+    );
+    rows.push(...mine.map((r) => row(r, `seed ${r.seed}`)));
+  }
   for (const [name, s] of floors) rows.push([name, "–", ...scores(s), "–", "–"]);
   const line = (cells: string[]) => `| ${cells.map((c) => c.replaceAll("|", "/")).join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
@@ -68,7 +120,9 @@ export function configSummary(c: Config): string {
     `${c.lrStep} epochs, ${c.warmupSteps} warm-up steps), WILDCAT kmax ${c.kmax} dropout ` +
     `${c.dropout}; min-max erasing ${c.eraseTimes} passes from epoch ${c.eraseStartEpoch + 1}; ` +
     `augmentation: reflect pad ${c.padFraction}, flips ${c.hflip}/${c.vflip}, colour jitter ` +
-    `${c.brightness}/${c.contrast}/${c.saturation}/${c.hue}; seed ${c.seed}`;
+    `${c.brightness}/${c.contrast}/${c.saturation}/${c.hue}; output stride ${c.outputStride}, ` +
+    `input scale ${c.resize}; min-max: ${c.localizerWarmup} epochs of L_seg alone first, ` +
+    `classifier terms into the backbone: ${c.backboneGrad}`;
 }
 
 /** Everything the results page says. */
@@ -81,14 +135,18 @@ export interface ResultsPage {
   seconds: number;
   trainDesc: string;
   validDesc: string;
+  /** Images of the split that selects the weights. */
+  validImages: number;
   evalDesc: string;
+  /** The seeds each method is trained with. */
+  seeds: number[];
   /** Scored on the split that also selected the weights. */
   selfSelected: boolean;
   config: Config;
   table: string;
   figure: boolean;
-  /** Methods still to run (the page is rewritten after each). */
-  pending: Method[];
+  /** Runs still to come, e.g. "CAM (seed 1)" (the page is rewritten after each). */
+  pending: string[];
 }
 
 /** The results page in markdown. */
@@ -99,7 +157,7 @@ export function resultsMarkdown(p: ResultsPage): string {
     `Measured ${p.date.toISOString().slice(0, 10)} with \`${p.command}\` on ${p.cores} cores ` +
     `(${p.backend}), ${duration(p.seconds)} in all.`,
     ...(p.pending.length > 0
-      ? ["", `**In progress**: still to run: ${p.pending.map(methodName).join(", ")}.`]
+      ? ["", `**In progress**: still to run: ${p.pending.join(", ")}.`]
       : []),
     "",
     `- trained on ${p.trainDesc}`,
@@ -110,14 +168,25 @@ export function resultsMarkdown(p: ResultsPage): string {
         "--test for a held-out table)"
       : ""),
     `- configuration: ${configSummary(p.config)}`,
+    `- seeds: ${p.seeds.join(", ")} (each method trained once per seed` +
+    (p.seeds.length > 1 ? "; mean ± sample sd over seeds, then each seed's row" : "") + ")",
     "",
     p.table,
+    "",
+    `Selection is noisy: the weights are chosen on ${p.validImages} validation images, where one ` +
+    `image is ${fmt(100 / p.validImages)} points of classification error, so the selected epoch ` +
+    "(and with it every score) varies from seed to seed.",
     "",
     "F1+/F1-: Dice of the foreground/background at threshold 0.5, mean over images; PxAP: pixel " +
     "precision-recall area; Dice*/mIoU*: at the best threshold. Every map is in [0, 1] " +
     "(baselines' maps are min-max normalised per image). Train time includes validation after " +
     "every epoch. Grad-CAM is computed post hoc on the CAM run's classifier.",
-    ...(p.figure ? ["", "![Images, ground truth and each method's map](figure.jpg)"] : []),
+    ...(p.figure
+      ? [
+        "",
+        `![Images, ground truth and each method's map (seed ${p.seeds[0]})](figure.jpg)`,
+      ]
+      : []),
     "",
   ].join("\n");
 }

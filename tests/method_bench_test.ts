@@ -62,9 +62,50 @@ Deno.test("bench:digits (tiny): trains each method, writes the table with floors
   assert.ok(fig.width > grid[0] && fig.width < grid[0] + 80, `${fig.width}`);
   assert.ok(fig.height >= grid[1] + 16 && fig.height <= grid[1] + 40, `${fig.height}`);
   for (const m of ["minmax", "cam", "deepmil"]) {
-    await Deno.stat(join(out, m, "best.safetensors"));
+    await Deno.stat(join(out, m, "seed-0", "best.safetensors"));
   }
-  await assert.rejects(Deno.stat(join(out, "gradcam", "best.safetensors")));
+  await assert.rejects(Deno.stat(join(out, "gradcam")));
+  assert.match(md, /Selection is noisy: the weights are chosen on 8 validation images/);
+});
+
+Deno.test("bench --seeds: each method once per seed, mean ± sd and each seed's row", async () => {
+  const out = await Deno.makeTempDir({ prefix: "pointwise-bench-seeds-" });
+  const { code, stderr } = await runBench("tasks/bench_digits.ts", [
+    "--methods",
+    "cam,gradcam",
+    "--seeds",
+    "3,4",
+    ...tinyDigits(16, 4),
+    "--figure-images",
+    "1",
+    "--out",
+    out,
+  ]);
+  assert.equal(code, 0, stderr);
+  const md = await Deno.readTextFile(join(out, "results.md"));
+  assert.match(md, /^\| \*\*CAM\*\* \(mean ± sd, 2 seeds\) \| [\d.]+ ± [\d.]+ \|/m);
+  assert.match(md, /^\| \*\*Grad-CAM\*\* \(mean ± sd, 2 seeds\) \|.*\(CAM's\) \|$/m);
+  assert.equal(md.match(/^\| seed 3 \|/gm)?.length, 2);
+  assert.equal(md.match(/^\| seed 4 \|/gm)?.length, 2);
+  assert.match(md, /- seeds: 3, 4 \(each method trained once per seed; mean ± sample sd/);
+  const json = JSON.parse(await Deno.readTextFile(join(out, "results.json")));
+  assert.deepEqual(
+    json.results.map((r: { method: string; seed: number }) => `${r.method}/${r.seed}`),
+    ["cam/3", "cam/4", "gradcam/3", "gradcam/4"],
+  );
+  // The aggregate is the mean of the two seeds' rows.
+  const [a, b] = json.results.slice(0, 2).map((r: { summary: { f1Neg: number } }) =>
+    r.summary.f1Neg
+  );
+  assert.ok(Math.abs(json.aggregates[0].mean.f1Neg - (a + b) / 2) < 1e-9);
+  for (const seed of [3, 4]) await Deno.stat(join(out, "cam", `seed-${seed}`, "best.safetensors"));
+  // Different seeds train differently.
+  const w3 = await Deno.readFile(join(out, "cam", "seed-3", "best.safetensors"));
+  const w4 = await Deno.readFile(join(out, "cam", "seed-4", "best.safetensors"));
+  assert.notDeepEqual(w3, w4);
+  const bad = await runBench("tasks/bench_digits.ts", ["--seeds", "0,x"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--seeds expects comma-separated non-negative integers, got '0,x'/);
 });
 
 Deno.test("bench:glas refuses unknown methods and a missing data folder with clear errors", async () => {

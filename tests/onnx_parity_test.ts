@@ -1,7 +1,7 @@
 // ONNX export against the TensorFlow.js model it came from, on tiny models of
 // every backbone family (basic and bottleneck blocks, 7x7 and deep stems),
 // with random BatchNorm statistics so that folding is exercised, on odd,
-// non-square images.
+// non-square images, at output strides 32, 16 and 8 (dilated convolutions).
 import assert from "node:assert/strict";
 import { buildMinMaxNet } from "@pointwise/core/model";
 import { type Checkpoint, PRESETS, withOverrides } from "@pointwise/core/lite";
@@ -21,6 +21,7 @@ async function checkpoint(
   deepStem: boolean,
   maskUpsample: Checkpoint["config"]["maskUpsample"],
   seed: number,
+  outputStride: number,
 ): Promise<Checkpoint> {
   const config = withOverrides(PRESETS.cpu, {
     arch,
@@ -29,6 +30,7 @@ async function checkpoint(
     modalities: 3,
     maskUpsample,
     kmax: 0.2,
+    outputStride,
   });
   const classes = ["a", "b", "c"];
   const net = buildMinMaxNet(config, classes, new Rng(seed));
@@ -82,16 +84,18 @@ function image(w: number, h: number, seed: number) {
 }
 
 const CASES = [
-  { arch: "resnet18", deep: false, mode: "align-corners", size: [97, 61] },
-  { arch: "resnet34", deep: true, mode: "stride-grid", size: [75, 129] },
-  { arch: "resnet50", deep: false, mode: "stride-grid", size: [131, 67] },
-  { arch: "resnet101", deep: true, mode: "align-corners", size: [65, 99] },
+  { arch: "resnet18", deep: false, mode: "align-corners", size: [97, 61], os: 32 },
+  { arch: "resnet34", deep: true, mode: "stride-grid", size: [75, 129], os: 32 },
+  { arch: "resnet50", deep: false, mode: "stride-grid", size: [131, 67], os: 32 },
+  { arch: "resnet101", deep: true, mode: "align-corners", size: [65, 99], os: 32 },
+  { arch: "resnet18", deep: false, mode: "stride-grid", size: [83, 70], os: 8 },
+  { arch: "resnet50", deep: true, mode: "align-corners", size: [77, 101], os: 16 },
 ] as const;
 
 for (const [i, c] of CASES.entries()) {
-  Deno.test(`ONNX matches tfjs: ${c.arch}${c.deep ? " deep stem" : ""}, ${c.mode}, ${c.size[0]}x${c.size[1]} image`, async () => {
+  Deno.test(`ONNX matches tfjs: ${c.arch}${c.deep ? " deep stem" : ""}, ${c.mode}, output stride ${c.os}, ${c.size[0]}x${c.size[1]} image`, async () => {
     await initBackend("wasm");
-    const ckpt = await checkpoint(c.arch, c.deep, c.mode, 10 + i);
+    const ckpt = await checkpoint(c.arch, c.deep, c.mode, 10 + i, c.os);
     const img = image(c.size[0], c.size[1], 20 + i);
     const tfjs = TfjsLocalizer.fromCheckpoint(ckpt);
     const ort = await loadOnnx(exportOnnx(ckpt), `${c.arch}.onnx`, { backend: "wasm" });
@@ -119,3 +123,21 @@ for (const [i, c] of CASES.entries()) {
     );
   });
 }
+
+Deno.test("an ONNX model trained at resize 0.5 predicts as its TensorFlow.js model, mask full size", async () => {
+  await initBackend("wasm");
+  const ckpt = await checkpoint("resnet18", false, "align-corners", 30, 16);
+  ckpt.config = { ...ckpt.config, resize: 0.5 };
+  const tfjs = TfjsLocalizer.fromCheckpoint(ckpt);
+  const ort = await loadOnnx(exportOnnx(ckpt), "half.onnx", { backend: "wasm" });
+  const img = image(91, 66, 31);
+  const a = await ort.predict(img);
+  const b = await tfjs.predict(img);
+  tfjs.dispose();
+  await ort.dispose();
+  assert.deepEqual([a.width, a.height, a.mask.length], [91, 66, 91 * 66]);
+  let diff = 0;
+  for (let i = 0; i < a.mask.length; i++) diff = Math.max(diff, Math.abs(a.mask[i] - b.mask[i]));
+  assert.ok(diff < 1e-4, `masks differ by ${diff}`);
+  a.probabilities.forEach((p, i) => assert.ok(Math.abs(p - b.probabilities[i]) < 1e-4));
+});

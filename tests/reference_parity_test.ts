@@ -51,6 +51,7 @@ function fixtureNet(width: number): MinMaxNet {
     maskSigma: c.maskSigma,
     classifierScale: c.classifierScale,
     maskUpsample: c.maskUpsample,
+    outputStride: c.outputStride,
   }, new Rng(1));
 }
 

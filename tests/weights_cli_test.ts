@@ -190,6 +190,35 @@ Deno.test("train --init-backbone reports what it imported and refuses another ar
     assert.equal(b.code, 0, b.stderr);
     assert.match(b.stderr, /imported 100 tensors .* skipped 2: fc\.weight, fc\.bias/, method);
   }
+  // A Pointwise run's checkpoint warm-starts another run strictly, in its own naming.
+  const own = join(tmp, "run-init-wildcat", "best.safetensors");
+  const warm = await runScript("apps/cli/main.ts", [
+    "train",
+    ...small,
+    "--output-stride",
+    "16",
+    "--out",
+    join(tmp, "run-warm"),
+    "--init-backbone",
+    own,
+  ]);
+  assert.equal(warm.code, 0, warm.stderr);
+  assert.match(
+    warm.stderr,
+    /imported 100 tensors from .*best\.safetensors \(pointwise naming\) into the backbone \(from a WILDCAT run\); skipped 2: headseg\.to_modalities\.weight, headseg\.to_modalities\.bias/,
+  );
+  const named = await runScript("apps/cli/main.ts", [
+    "train",
+    ...small,
+    "--out",
+    join(tmp, "run-warm-named"),
+    "--init-backbone",
+    own,
+    "--init-naming",
+    "torchvision",
+  ]);
+  assert.equal(named.code, 2);
+  assert.match(named.stderr, /is a Pointwise checkpoint, in Pointwise's own naming/);
   const wrong = await runScript("apps/cli/main.ts", [
     "train",
     ...small,

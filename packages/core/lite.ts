@@ -51,6 +51,7 @@ export {
   normalizationProblem,
   normalizeChw,
 } from "./data/normalize.ts";
+export { restoreMapSize, scaleImage } from "./data/rescale.ts";
 
 export {
   type Config,
@@ -61,13 +62,17 @@ export {
   type PresetName,
   PRESETS,
   validateConfig,
+  withLaterFields,
   withOverrides,
 } from "./config/config.ts";
 export {
   type Arch,
   ARCHS,
+  BACKBONE_GRADS,
+  type BackboneGrad,
   type Method,
   METHODS,
+  OUTPUT_STRIDES,
   UPSAMPLE_MODES,
   type UpsampleMode,
 } from "./config/options.ts";

@@ -1,6 +1,6 @@
 /**
  * What a Pointwise ONNX model says about itself: classes, input
- * normalisation, mask threshold and config, from the model's metadata, read
+ * normalisation, mask threshold, input scale and config, from the model's metadata, read
  * with the ONNX schema (onnx-proto) rather than by hand.
  *
  * @example
@@ -24,6 +24,8 @@ export interface OnnxModelInfo {
   classes: string[];
   normalization: Normalization;
   threshold: number;
+  /** The input scale the model was trained at (metadata `resize`; 1 when absent). */
+  resize: number;
   config?: Config;
   inputs: string[];
   outputs: string[];
@@ -64,6 +66,12 @@ export function readModelInfo(bytes: Uint8Array, name: string): OnnxModelInfo {
   const bad = normalizationProblem(normalization);
   if (bad !== null) throw new Error(`${name}: the model's normalisation is invalid: ${bad}`);
   const threshold = Number(meta.get("threshold") ?? "0.5");
+  const resize = Number(meta.get("resize") ?? "1");
+  if (!(resize > 0) || !Number.isFinite(resize)) {
+    throw new Error(
+      `${name}: the model's resize metadata must be a number > 0, got '${meta.get("resize")}'`,
+    );
+  }
   const inputs = (model.graph.input ?? []).map((v) => v.name ?? "");
   const outputs = (model.graph.output ?? []).map((v) => v.name ?? "");
   if (inputs.length !== 1 || inputs[0] !== "image") {
@@ -80,6 +88,7 @@ export function readModelInfo(bytes: Uint8Array, name: string): OnnxModelInfo {
     classes,
     normalization,
     threshold,
+    resize,
     config: parse<Config>(meta.get("config"), "config", name),
     inputs,
     outputs,

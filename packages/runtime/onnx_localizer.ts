@@ -23,8 +23,10 @@ import {
   type Normalization,
   normalizeChw,
   type Prediction,
+  restoreMapSize,
   type RgbImage,
   type RuntimeInfo,
+  scaleImage,
   sniffFileType,
 } from "@pointwise/core/lite";
 import { createSession, type OrtSession } from "./ort_session.ts";
@@ -69,14 +71,19 @@ export class OnnxLocalizer implements Localizer {
   /** Classifies `image` and localizes what the decision rests on. */
   async predict(image: RgbImage): Promise<Prediction> {
     const { ort, session } = this.session;
-    const { width: w, height: h } = image;
-    const x = normalizeChw(image, this.info.normalization);
+    // The input scale the model was trained at, from its metadata; the mask
+    // comes back at the image's own size.
+    const scale = this.info.resize;
+    const seen = scale === 1 ? image : scaleImage(image, scale);
+    const { width: w, height: h } = seen;
+    const x = normalizeChw(seen, this.info.normalization);
     const out = await session.run({ image: new ort.Tensor("float32", x, [1, 3, h, w]) });
     try {
+      const mask = Float32Array.from(out.mask.data as Float32Array);
       return makePrediction({
-        width: w,
-        height: h,
-        mask: Float32Array.from(out.mask.data as Float32Array),
+        width: image.width,
+        height: image.height,
+        mask: restoreMapSize(mask, w, h, image.width, image.height),
         logits: out.logits.data as Float32Array,
         localizerLogits: out.localizer_logits?.data as Float32Array | undefined,
         classes: this.info.classes,

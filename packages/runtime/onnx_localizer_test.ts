@@ -4,7 +4,7 @@ import { tinyOnnx as tinyOnnxModel } from "@pointwise/core/testing";
 import { loadOnnx } from "./onnx_localizer.ts";
 import { readModelInfo } from "./model_info.ts";
 
-const tinyOnnx = () => tinyOnnxModel(["x", "y"]);
+const tinyOnnx = (resize = 1) => tinyOnnxModel(["x", "y"], 0, { resize });
 
 /** A valid ONNX model that is not a Pointwise model (one Relu). */
 function plainRelu(input = "x"): Uint8Array {
@@ -31,6 +31,8 @@ Deno.test("the model's metadata gives classes, normalisation and threshold", asy
   assert.deepEqual(info.classes, ["x", "y"]);
   assert.deepEqual(info.normalization, { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] });
   assert.equal(info.threshold, 0.5);
+  assert.equal(info.resize, 1);
+  assert.equal(readModelInfo(await tinyOnnx(0.5), "half.onnx").resize, 0.5);
   assert.deepEqual(info.inputs, ["image"]);
   assert.deepEqual(info.outputs, ["logits", "mask", "localizer_logits"]);
 });

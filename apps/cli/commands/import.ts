@@ -19,6 +19,7 @@ import {
   NORMALIZATION,
   PRESETS,
   validateConfig,
+  withLaterFields,
   withOverrides,
 } from "@pointwise/core/lite";
 import {
@@ -90,7 +91,7 @@ export async function importCommand(argv: string[]): Promise<number> {
   let config: Config;
   let classes: string[];
   if (file.metadata.format === REFERENCE_WEIGHTS_FORMAT && file.metadata.config) {
-    config = JSON.parse(file.metadata.config) as Config;
+    config = withLaterFields(JSON.parse(file.metadata.config)) as Config;
     const problems = validateConfig(config, true);
     if (problems.length > 0) {
       throw new ConfigError(problems, from, "metadata");

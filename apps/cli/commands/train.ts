@@ -80,7 +80,8 @@ export function trainHelp(): string {
 
 usage: pointwise train [options]
 
-  --preset cpu|reference       starting settings [cpu]; flags below override them
+  --preset NAME                starting settings: cpu, glas-cpu or reference [cpu]; flags below
+                               override them
   --out DIR                    run folder [runs/<data name>, numbered if taken]
   --resume PATH                continue a run (its folder or a checkpoint file); settings other
                                than the network's shape may change, e.g. a lower --lr
@@ -154,7 +155,9 @@ async function planResume(values: Record<string, unknown>): Promise<RunPlan> {
 async function planFresh(values: Record<string, unknown>): Promise<RunPlan> {
   const preset = str(values, "preset", "cpu")!;
   if (!(preset in PRESETS)) {
-    throw new UsageError(`--preset must be cpu or reference, got '${preset}'`);
+    throw new UsageError(
+      `--preset must be one of ${Object.keys(PRESETS).join(", ")}, got '${preset}'`,
+    );
   }
   const config = withOverrides(PRESETS[preset as PresetName], configOverrides(values));
   const data = await dataSpecFromArgs(values, ["train", "valid"]);

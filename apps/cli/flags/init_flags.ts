@@ -11,15 +11,20 @@
  */
 import type { Config } from "@pointwise/core/lite";
 import {
+  backboneFromCheckpoint,
+  CHECKPOINT_FORMAT,
+  decodeCheckpoint,
   decodeWeightsFile,
   importWeights,
   isBackboneParameter,
   NAMING_SCHEMES,
+  POINTWISE_NAMING,
 } from "@pointwise/core/io";
 import type { TrainerOptions } from "@pointwise/core";
 import { str, UsageError } from "../args.ts";
 import { readFileFor } from "../files.ts";
 import { printReport } from "../console/weights_report.ts";
+import { methodName } from "../console/scores_table.ts";
 
 /** The flags. */
 export const INIT_OPTIONS = {
@@ -30,9 +35,11 @@ export const INIT_OPTIONS = {
 
 /** Help lines for the flags. */
 export const INIT_HELP =
-  `  --init-backbone FILE         start from these backbone weights (safetensors or .pth; heads start fresh)
-  --init-naming NAME           their naming: torchvision, timm or reference [reference when the file
-                               has min-max heads, else torchvision]
+  `  --init-backbone FILE         start from these backbone weights (heads start fresh): a Pointwise
+                               checkpoint of any method (e.g. a wildcat run's best.safetensors; its
+                               optimiser state is ignored), or imported safetensors or .pth weights
+  --init-naming NAME           imported weights' naming: torchvision, timm or reference [reference
+                               when the file has min-max heads, else torchvision]
   --allow-partial              with --init-backbone: keep what matches, report the rest`;
 
 /**
@@ -53,7 +60,9 @@ export async function backboneInit(
   if (values.resume !== undefined) {
     throw new UsageError("--init-backbone starts a new run; it cannot go with --resume");
   }
-  const file = decodeWeightsFile(await readFileFor(from, "backbone weights"), from);
+  const bytes = await readFileFor(from, "backbone weights");
+  const file = decodeWeightsFile(bytes, from);
+  if (file.metadata.format === CHECKPOINT_FORMAT) return checkpointInit(values, from, bytes);
   const hasHeads = file.tensors.has("headseg.to_modalities.weight");
   const naming = str(values, "init-naming", hasHeads ? "reference" : "torchvision")!;
   const scheme = NAMING_SCHEMES[naming];
@@ -73,6 +82,34 @@ export async function backboneInit(
       scheme.name,
       report,
       ` into the backbone of ${config.arch}${stem} x${config.width}`,
+    );
+  };
+}
+
+/** A Pointwise run's checkpoint: our own names and layouts; heads and optimiser state left out. */
+function checkpointInit(
+  values: Record<string, unknown>,
+  from: string,
+  bytes: Uint8Array,
+): TrainerOptions["init"] {
+  const naming = str(values, "init-naming");
+  if (naming !== undefined && naming !== POINTWISE_NAMING) {
+    throw new UsageError(
+      `${from} is a Pointwise checkpoint, in Pointwise's own naming: drop --init-naming ${naming}`,
+    );
+  }
+  const source = decodeCheckpoint(bytes, from);
+  return (net) => {
+    const { values: weights, report } = backboneFromCheckpoint(source, net.store, {
+      fileName: from,
+      allowPartial: Boolean(values["allow-partial"]),
+    });
+    net.store.assignPartial(weights);
+    printReport(
+      from,
+      POINTWISE_NAMING,
+      report,
+      ` into the backbone (from a ${methodName(source.config.method)} run)`,
     );
   };
 }

@@ -80,6 +80,7 @@ export function tinyNetOptions(o: Partial<NetOptions> = {}): NetOptions {
     maskSigma: 0.5,
     classifierScale: 0.5,
     maskUpsample: "align-corners",
+    outputStride: 32,
     ...o,
   };
 }
@@ -101,12 +102,17 @@ export async function tinyCheckpoint(
   };
 }
 
-/** A tiny, untrained min-max model exported to ONNX. */
-export async function tinyOnnx(classes = ["stripes", "dots"], seed = 0): Promise<Uint8Array> {
-  const net = buildMinMaxNet(TINY_CONFIG, classes, new Rng(seed));
+/** A tiny, untrained min-max model exported to ONNX; `overrides` change its settings. */
+export async function tinyOnnx(
+  classes = ["stripes", "dots"],
+  seed = 0,
+  overrides: Partial<Config> = {},
+): Promise<Uint8Array> {
+  const config = withOverrides(TINY_CONFIG, overrides);
+  const net = buildMinMaxNet(config, classes, new Rng(seed));
   const weights = await net.store.read();
   net.dispose();
-  return exportOnnx({ config: TINY_CONFIG, classes, weights });
+  return exportOnnx({ config, classes, weights });
 }
 
 export { serveCutShort, serveFiles } from "./http_fixture.ts";

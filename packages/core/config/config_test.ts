@@ -25,6 +25,13 @@ Deno.test("presets are valid and the reference preset has the paper's GlaS setti
   ]);
   assert.deepEqual([r.batchSize, r.crop, r.epochs, r.padFraction], [8, 480, 400, 0.5]);
   assert.deepEqual([r.eraseTimes, r.eraseStartEpoch, r.sigmaErase, r.warmupSteps], [4, 1, 10, 0]);
+  // The reference's behaviour for the settings it does not have.
+  assert.deepEqual([r.outputStride, r.localizerWarmup, r.backboneGrad, r.resize], [
+    32,
+    0,
+    "pos-neg",
+    1,
+  ]);
   assert.deepEqual([r.brightness, r.contrast, r.saturation, r.hue, r.hflip, r.vflip], [
     0.5,
     0.5,
@@ -49,4 +56,16 @@ Deno.test("overrides are validated and every invalid field is listed", () => {
       /must be an integer/.test(e.problems[0].problem) && e.source === undefined,
   );
   assert.equal(Object.keys(CONFIG_FIELDS).length, Object.keys(PRESETS.cpu).length);
+});
+
+Deno.test("a numeric setting with choices takes only those values", () => {
+  assert.equal(withOverrides(PRESETS.cpu, { outputStride: 16 }).outputStride, 16);
+  assert.throws(
+    () => withOverrides(PRESETS.cpu, { outputStride: 4 }),
+    /setting 'outputStride' must be one of 32, 16, 8, got 4/,
+  );
+  assert.throws(
+    () => withOverrides(PRESETS.cpu, { backboneGrad: "all" as never }),
+    /setting 'backboneGrad' must be one of pos-neg, pos, none/,
+  );
 });

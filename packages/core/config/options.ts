@@ -27,3 +27,18 @@ export type UpsampleMode = typeof UPSAMPLE_MODES[number];
 export const METHODS = ["minmax", "wildcat", "cam", "gradcam", "deepmil"] as const;
 /** A localization method. */
 export type Method = typeof METHODS[number];
+
+/** Backbone output strides: the reference's 32, or 16 and 8 with dilated convolutions. */
+export const OUTPUT_STRIDES = [32, 16, 8] as const;
+
+/**
+ * How the classifier passes reach the shared backbone. The reference sends
+ * both L_pos and L_neg into it (`pos-neg`); `pos` stops L_neg at the
+ * backbone's features and `none` stops both, so the classifier terms train
+ * cl32 only; `isolated` also keeps the classifier passes from updating the
+ * backbone's BatchNorm running statistics, which the localizer uses at
+ * inference: the localizer then learns exactly as if trained alone.
+ */
+export const BACKBONE_GRADS = ["pos-neg", "pos", "none", "isolated"] as const;
+/** A {@link BACKBONE_GRADS} choice. */
+export type BackboneGrad = typeof BACKBONE_GRADS[number];

@@ -76,4 +76,12 @@ export {
 } from "./normalize.ts";
 export { cropBack, type PaddedInput, padForInference } from "./padding.ts";
 export { augment, type AugmentOptions } from "./augment.ts";
+export {
+  resample,
+  restoreMapSize,
+  scaleDataset,
+  scaledSize,
+  scaleImage,
+  scaleMask,
+} from "./rescale.ts";
 export { colorJitter, type JitterOptions } from "./color_jitter.ts";

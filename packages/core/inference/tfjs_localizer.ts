@@ -20,6 +20,7 @@ import type { RgbImage } from "../data/image.ts";
 import { NORMALIZATION, type Normalization } from "../data/normalize.ts";
 import { cropBack, padForInference } from "../data/padding.ts";
 import type { Checkpoint } from "../io/checkpoint.ts";
+import { restoreMapSize, scaleImage } from "../data/rescale.ts";
 import { buildModel } from "../model/build.ts";
 import type { WslNet } from "../model/wsl_net.ts";
 import { Rng } from "../util/rng.ts";
@@ -78,7 +79,11 @@ export class TfjsLocalizer implements Localizer {
 
   /** Classifies `image` and localizes what the decision rests on. */
   async predict(image: RgbImage): Promise<Prediction> {
-    const padded = padForInference(image, this.normalization);
+    // The model sees the image at the input scale it was trained at; its map
+    // comes back at the image's own size.
+    const scale = this.config.resize ?? 1;
+    const seen = scale === 1 ? image : scaleImage(image, scale);
+    const padded = padForInference(seen, this.normalization);
     const outs = tf.tidy(() => {
       const x = tf.tensor4d(padded.data, [1, padded.height, padded.width, 3]);
       const out = this.net.inferMaps(x);
@@ -86,11 +91,12 @@ export class TfjsLocalizer implements Localizer {
     });
     const [logits, maskPadded, segLogits] = await Promise.all(outs.map((t) => t.data()));
     tf.dispose(outs);
-    const { width: w, height: h } = image;
+    const { width: w, height: h } = seen;
+    const mask = cropBack(maskPadded as Float32Array, padded.height, padded.width, h, w);
     return makePrediction({
-      width: w,
-      height: h,
-      mask: cropBack(maskPadded as Float32Array, padded.height, padded.width, h, w),
+      width: image.width,
+      height: image.height,
+      mask: restoreMapSize(mask, w, h, image.width, image.height),
       logits,
       localizerLogits: segLogits,
       classes: this.classes,

@@ -4,6 +4,7 @@ import { initBackend } from "../backend/backend.ts";
 import { PRESETS, withOverrides } from "../config/config.ts";
 import { decodeCheckpoint, encodeCheckpoint } from "../io/checkpoint.ts";
 import { Rng } from "../util/rng.ts";
+import { restoreMapSize, scaleImage } from "../data/rescale.ts";
 import { buildMinMaxNet } from "../model/build.ts";
 import { TfjsLocalizer } from "./tfjs_localizer.ts";
 
@@ -78,4 +79,24 @@ Deno.test("load rejects weights that do not fit the architecture, listing every 
     /missing conv1\.weight.*cl32\.to_modalities\.bias: shape \[5\] but the model has \[4\].*unexpected extra\.weight/,
   );
   assert.equal(tf.memory().numTensors, before, "a failed load frees what it built");
+});
+
+Deno.test("with resize 0.5 the model sees the half-size image and the mask comes back full size", async () => {
+  await initBackend("wasm");
+  const net = buildMinMaxNet(config, ["a", "b"], new Rng(4));
+  const weights = await net.store.read();
+  const plain = new TfjsLocalizer(net, ["a", "b"], config);
+  const halved = await load(
+    encodeCheckpoint({ config: { ...config, resize: 0.5 }, classes: ["a", "b"], weights }),
+    "half.safetensors",
+  );
+  const img = image(83, 58, 5);
+  const small = scaleImage(img, 0.5);
+  const p = await halved.predict(img);
+  const q = await plain.predict(small);
+  assert.deepEqual([p.width, p.height, p.mask.length], [83, 58, 83 * 58]);
+  assert.deepEqual(p.probabilities, q.probabilities);
+  assert.deepEqual(p.mask, restoreMapSize(q.mask, small.width, small.height, 83, 58));
+  plain.dispose();
+  halved.dispose();
 });

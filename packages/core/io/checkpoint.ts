@@ -12,13 +12,15 @@
  * ```
  * @module
  */
-import { type Config, ConfigError, validateConfig } from "../config/config.ts";
+import { type Config, ConfigError, validateConfig, withLaterFields } from "../config/config.ts";
 import type { NamedArray } from "../util/named_array.ts";
 import { NORMALIZATION, type Normalization, normalizationProblem } from "../data/normalize.ts";
 import type { MetricsSummary } from "../metrics/localization_metrics.ts";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
 
-const FORMAT = "pointwise-checkpoint";
+/** The safetensors metadata `format` of a Pointwise checkpoint. */
+export const CHECKPOINT_FORMAT = "pointwise-checkpoint";
+const FORMAT = CHECKPOINT_FORMAT;
 const VERSION = "1";
 const MOMENTUM = "optimizer.momentum.";
 
@@ -131,11 +133,9 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
       `${name}: checkpoint version ${metadata.version} is not supported (expected ${VERSION})`,
     );
   }
-  const config = parseJson<Config>(metadata.config, "config", name);
-  // Checkpoints written before baselines existed are min-max models.
-  if (config !== null && typeof config === "object" && !("method" in config)) {
-    (config as Config).method = "minmax";
-  }
+  // Checkpoints written before a setting existed were trained as the reference (and
+  // before baselines existed, as min-max models).
+  const config = withLaterFields(parseJson<Config>(metadata.config, "config", name)) as Config;
   const problems = validateConfig(config, true);
   if (problems.length > 0) {
     throw new ConfigError(problems, name);

@@ -157,6 +157,22 @@ Deno.test("checkpoints round-trip config, classes, weights, optimiser and traini
       ),
     /old\.safetensors: invalid config in checkpoint: setting 'maskUpsample' is missing/,
   );
+  // Settings added later are filled with the values older checkpoints were trained with.
+  const { outputStride: _o, localizerWarmup: _l, backboneGrad: _b, resize: _r, ...older } =
+    PRESETS.cpu;
+  const filled = decodeCheckpoint(
+    encodeCheckpoint({ config: older as typeof PRESETS.cpu, classes: ["a", "b"], weights }),
+    "older.safetensors",
+  );
+  assert.deepEqual(
+    [
+      filled.config.outputStride,
+      filled.config.localizerWarmup,
+      filled.config.backboneGrad,
+      filled.config.resize,
+    ],
+    [32, 0, "pos-neg", 1],
+  );
   const plain = encodeSafetensors(weights, {});
   assert.throws(
     () => decodeCheckpoint(plain, "w.safetensors"),

@@ -22,6 +22,7 @@ export {
 } from "./safetensors.ts";
 export {
   type Checkpoint,
+  CHECKPOINT_FORMAT,
   decodeCheckpoint,
   encodeCheckpoint,
   type EpochRecord,
@@ -37,6 +38,7 @@ export {
   type WeightsReport,
   type WeightsTarget,
 } from "./import_weights.ts";
+export { backboneFromCheckpoint, POINTWISE_NAMING } from "./import_checkpoint.ts";
 export { exportReferenceWeights, REFERENCE_WEIGHTS_FORMAT } from "./export_weights.ts";
 export { inferArchitecture, type InferredArchitecture } from "./infer_architecture.ts";
 export {

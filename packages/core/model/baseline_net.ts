@@ -55,7 +55,12 @@ export class BaselineNet {
     const depth = Number(options.arch.replace("resnet", "")) as ResNetDepth;
     this.backbone = new ResNet(
       this.store,
-      { depth, deepStem: options.deepStem, width: options.width },
+      {
+        depth,
+        deepStem: options.deepStem,
+        width: options.width,
+        outputStride: options.outputStride,
+      },
       rng,
     );
     const inC = this.backbone.outChannels;
@@ -106,7 +111,9 @@ export class BaselineNet {
       const features = this.backbone.apply(x, ctx);
       const out = this.#head(features, ctx);
       const low = stopGradient(this.#lowMap(features, out, ctx));
-      const map = normalizeMap(upsampleMap(low, [h, w], this.options.maskUpsample));
+      const map = normalizeMap(
+        upsampleMap(low, [h, w], this.options.maskUpsample, this.backbone.outputStride),
+      );
       return { logits: out.scores, map };
     });
   }

@@ -25,7 +25,7 @@ import { ResNet, type ResNetDepth } from "../nn/resnet.ts";
 import { type HeadOutput, WildcatHead } from "../nn/wildcat_head.ts";
 import type { Rng } from "../util/rng.ts";
 import { maskedInputs, pseudoBinaryMask } from "./pseudo_binary_mask.ts";
-import { type Arch, ARCHS } from "../config/options.ts";
+import { type Arch, ARCHS, type BackboneGrad } from "../config/options.ts";
 import type { NetworkSettings } from "../config/config.ts";
 import { resizeExact, upsampleMap } from "./upsample.ts";
 import type { InferOutput } from "./wsl_net.ts";
@@ -62,6 +62,23 @@ export function classWeightedMap(scores: tf.Tensor2D, maps: tf.Tensor4D): tf.Ten
   });
 }
 
+/** How a classifier pass may touch the shared backbone (see `MinMaxNet.classify`). */
+export type ClassifierLink = "full" | "no-grad" | "isolated";
+
+/** The links of the X+ and X- passes for a {@link BackboneGrad} setting. */
+export function classifierLinks(grad: BackboneGrad): { pos: ClassifierLink; neg: ClassifierLink } {
+  switch (grad) {
+    case "pos-neg":
+      return { pos: "full", neg: "full" };
+    case "pos":
+      return { pos: "full", neg: "no-grad" };
+    case "none":
+      return { pos: "no-grad", neg: "no-grad" };
+    case "isolated":
+      return { pos: "isolated", neg: "isolated" };
+  }
+}
+
 /** The shared-backbone localizer/classifier network. */
 export class MinMaxNet {
   readonly store: ParamStore = new ParamStore();
@@ -74,7 +91,12 @@ export class MinMaxNet {
     if (!ARCHS.includes(options.arch)) throw new Error(`unknown architecture ${options.arch}`);
     this.backbone = new ResNet(
       this.store,
-      { depth, deepStem: options.deepStem, width: options.width },
+      {
+        depth,
+        deepStem: options.deepStem,
+        width: options.width,
+        outputStride: options.outputStride,
+      },
       rng,
     );
     const head = {
@@ -101,7 +123,8 @@ export class MinMaxNet {
   localizationMap(seg: HeadOutput, size: [number, number], training = false): tf.Tensor4D {
     return tf.tidy(() => {
       const low = classWeightedMap(stopGradient(seg.scores), stopGradient(seg.maps));
-      return stopGradient(upsampleMap(low, size, this.options.maskUpsample, 32, training));
+      const stride = this.backbone.outputStride;
+      return stopGradient(upsampleMap(low, size, this.options.maskUpsample, stride, training));
     });
   }
 
@@ -116,8 +139,14 @@ export class MinMaxNet {
     );
   }
 
-  /** Classifier pass: resize by `classifierScale`, shared backbone, cl32. */
-  classify(x: tf.Tensor4D, ctx: ForwardContext): HeadOutput {
+  /**
+   * Classifier pass: resize by `classifierScale`, shared backbone, cl32.
+   * `link` says how the pass may touch the backbone: `full` (the reference),
+   * `no-grad` (the features are cut from the gradient tape, so its loss
+   * trains cl32 only) or `isolated` (no gradient, and the BatchNorm running
+   * statistics are left alone). Deliberate options; see {@link BackboneGrad}.
+   */
+  classify(x: tf.Tensor4D, ctx: ForwardContext, link: ClassifierLink = "full"): HeadOutput {
     const [, h, w] = x.shape;
     const s = this.options.classifierScale;
     const size: [number, number] = [Math.floor(h * s), Math.floor(w * s)];
@@ -129,11 +158,17 @@ export class MinMaxNet {
       : ctx.training
       ? tf.image.resizeBilinear(x, size, true)
       : resizeExact(x, size, "align-corners");
-    return this.cl32.apply(this.backbone.apply(small, ctx), ctx);
+    const inner = link === "isolated" ? { ...ctx, keepRunningStats: true } : ctx;
+    const features = this.backbone.apply(small, inner);
+    return this.cl32.apply(link === "full" ? features : stopGradient(features), ctx);
   }
 
-  /** The full forward pass: localizer, R+, X+/X-, classifier on both. */
-  forward(x: tf.Tensor4D, ctx: ForwardContext): ForwardOutput {
+  /**
+   * The full forward pass: localizer, R+, X+/X-, classifier on both.
+   * `grad` says how the classifier passes may reach the backbone (fully, as
+   * in the reference, unless told otherwise).
+   */
+  forward(x: tf.Tensor4D, ctx: ForwardContext, grad: BackboneGrad = "pos-neg"): ForwardOutput {
     const [, h, w] = x.shape;
     const seg = this.segment(x, ctx);
     const { mask, pos: xPos, neg: xNeg } = tf.tidy(() =>
@@ -144,8 +179,9 @@ export class MinMaxNet {
         this.options.maskSigma,
       )
     );
-    const pos = this.classify(xPos, ctx);
-    const neg = this.classify(xNeg, ctx);
+    const link = classifierLinks(grad);
+    const pos = this.classify(xPos, ctx, link.pos);
+    const neg = this.classify(xNeg, ctx, link.neg);
     return { scoresSeg: seg.scores, mask, scoresPos: pos.scores, scoresNeg: neg.scores };
   }
 

@@ -133,7 +133,7 @@ export class BatchNorm2d {
     this.runningVar = store.add(`${name}.running_var`, tf.ones([channels]), false);
   }
 
-  /** Normalises `x`; in train mode also updates the running statistics. */
+  /** Normalises `x`; in train mode also updates the running statistics (unless told to keep them). */
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     if (!ctx.training) {
       return tf.batchNorm4d(
@@ -151,7 +151,7 @@ export class BatchNorm2d {
       this.bias as tf.Tensor1D,
       this.eps,
     );
-    this.updateRunningStats(stats, x.shape[0] * x.shape[1] * x.shape[2]);
+    this.updateRunningStats(stats, x.shape[0] * x.shape[1] * x.shape[2], ctx);
     return y;
   }
 
@@ -167,15 +167,20 @@ export class BatchNorm2d {
       this.bias as tf.Tensor1D,
       this.eps,
     );
-    this.updateRunningStats(stats, x.shape[0] * x.shape[1] * x.shape[2]);
+    this.updateRunningStats(stats, x.shape[0] * x.shape[1] * x.shape[2], ctx);
     return y;
   }
 
   /**
    * Folds one train-mode call's batch statistics (over `n` values per
-   * channel) into the running ones, and disposes them.
+   * channel) into the running ones, and disposes them; with
+   * `ctx.keepRunningStats` it only disposes them.
    */
-  updateRunningStats(stats: BatchStats, n: number): void {
+  updateRunningStats(stats: BatchStats, n: number, ctx: ForwardContext): void {
+    if (ctx.keepRunningStats) {
+      tf.dispose([stats.mean, stats.variance]);
+      return;
+    }
     const m = this.momentum;
     if (tf.getKernel(BATCH_NORM_RUNNING_STATS, tf.getBackend()) !== undefined) {
       const [rm, rv] = tf.engine().runKernel(BATCH_NORM_RUNNING_STATS, {

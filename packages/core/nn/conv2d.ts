@@ -11,6 +11,7 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { Rng } from "../util/rng.ts";
+import { dilatedConv2d } from "./dilated_conv2d.ts";
 import { convNormal, uniformFanIn } from "./init.ts";
 import type { ParamStore } from "./module.ts";
 
@@ -20,7 +21,9 @@ export interface Conv2dOptions {
   outC: number;
   k: number;
   stride?: number;
-  /** Zero padding on every side; defaults to floor(k/2). */
+  /** Dilation of a stride-1 convolution (DeepLab's atrous convolution); 1 by default. */
+  dilation?: number;
+  /** Zero padding on every side; defaults to dilation * floor(k/2), which keeps the size. */
   pad?: number;
   /** Adds a bias (the WILDCAT heads have one, backbone convs do not). */
   bias?: boolean;
@@ -33,11 +36,16 @@ export class Conv2d {
   readonly weight: tf.Variable;
   readonly bias: tf.Variable | null;
   readonly stride: number;
+  readonly dilation: number;
   readonly pad: number;
 
   constructor(store: ParamStore, name: string, o: Conv2dOptions, rng: Rng) {
     this.stride = o.stride ?? 1;
-    this.pad = o.pad ?? Math.floor(o.k / 2);
+    this.dilation = o.dilation ?? 1;
+    if (this.dilation > 1 && this.stride > 1) {
+      throw new Error(`${name}: a dilated convolution must have stride 1`);
+    }
+    this.pad = o.pad ?? this.dilation * Math.floor(o.k / 2);
     const shape: [number, number, number, number] = [o.k, o.k, o.inC, o.outC];
     const fanIn = o.k * o.k * o.inC;
     const w = (o.init ?? "backbone") === "backbone"
@@ -49,7 +57,10 @@ export class Conv2d {
 
   /** Applies the convolution to an NHWC batch. */
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    const y = tf.conv2d(x, this.weight as tf.Tensor4D, this.stride, this.pad);
+    const w = this.weight as tf.Tensor4D;
+    const y = this.dilation > 1
+      ? dilatedConv2d(x, w, this.dilation, this.pad)
+      : tf.conv2d(x, w, this.stride, this.pad);
     return this.bias === null ? y : tf.add(y, this.bias);
   }
 }

@@ -22,6 +22,8 @@ export interface ForwardContext {
   training: boolean;
   /** Source of dropout masks; required when training with dropout. */
   rng?: Rng;
+  /** In train mode, normalise with batch statistics but leave BatchNorm's running ones alone. */
+  keepRunningStats?: boolean;
 }
 
 /** Ordered, named variables of a model. */

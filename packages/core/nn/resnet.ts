@@ -4,6 +4,9 @@
  * multiplier so tests can build tiny networks. Features come from layer4 at
  * stride 32, as in the reference; nothing is taken from earlier layers.
  *
+ * Deliberate option: an output stride of 16 or 8 with dilated convolutions,
+ * the DeepLab way (`output_stride.ts`); the weights are the same tensors.
+ *
  * @example
  * ```ts ignore
  * const net = new ResNet(store, { depth: 18, deepStem: false, width: 0.25 }, rng);
@@ -16,6 +19,7 @@ import type { Rng } from "../util/rng.ts";
 import { BatchNorm2d } from "./batch_norm.ts";
 import { Conv2d } from "./conv2d.ts";
 import type { ForwardContext, ParamStore } from "./module.ts";
+import { type BlockGeometry, blockGeometry } from "./output_stride.ts";
 
 /** Supported depths. */
 export type ResNetDepth = 18 | 34 | 50 | 101;
@@ -27,6 +31,8 @@ export interface ResNetOptions {
   deepStem: boolean;
   /** Channel multiplier; 1 is the standard network. */
   width: number;
+  /** 32 (reference), 16 or 8; see the module comment. */
+  outputStride?: number;
 }
 
 const LAYOUT: Record<ResNetDepth, { blocks: number[]; bottleneck: boolean }> = {
@@ -64,6 +70,10 @@ class Downsample {
   }
 }
 
+type Dilation = Omit<BlockGeometry, "stride">;
+
+const UNDILATED: Dilation = { first: 1, rest: 1, projection: false };
+
 class BasicBlock implements Block {
   static readonly expansion = 1;
   readonly conv1: Conv2d;
@@ -79,12 +89,23 @@ class BasicBlock implements Block {
     planes: number,
     stride: number,
     rng: Rng,
+    d: Dilation = UNDILATED,
   ) {
-    this.conv1 = new Conv2d(store, `${name}.conv1`, { inC, outC: planes, k: 3, stride }, rng);
+    this.conv1 = new Conv2d(
+      store,
+      `${name}.conv1`,
+      { inC, outC: planes, k: 3, stride, dilation: d.first },
+      rng,
+    );
     this.bn1 = new BatchNorm2d(store, `${name}.bn1`, planes);
-    this.conv2 = new Conv2d(store, `${name}.conv2`, { inC: planes, outC: planes, k: 3 }, rng);
+    this.conv2 = new Conv2d(
+      store,
+      `${name}.conv2`,
+      { inC: planes, outC: planes, k: 3, dilation: d.rest },
+      rng,
+    );
     this.bn2 = new BatchNorm2d(store, `${name}.bn2`, planes);
-    this.downsample = stride !== 1 || inC !== planes
+    this.downsample = d.projection || stride !== 1 || inC !== planes
       ? new Downsample(store, `${name}.downsample`, inC, planes, stride, rng)
       : null;
   }
@@ -114,6 +135,7 @@ class Bottleneck implements Block {
     planes: number,
     stride: number,
     rng: Rng,
+    d: Dilation = UNDILATED,
   ) {
     const outC = planes * Bottleneck.expansion;
     this.conv1 = new Conv2d(store, `${name}.conv1`, { inC, outC: planes, k: 1, pad: 0 }, rng);
@@ -122,13 +144,13 @@ class Bottleneck implements Block {
     this.conv2 = new Conv2d(
       store,
       `${name}.conv2`,
-      { inC: planes, outC: planes, k: 3, stride },
+      { inC: planes, outC: planes, k: 3, stride, dilation: d.first },
       rng,
     );
     this.bn2 = new BatchNorm2d(store, `${name}.bn2`, planes);
     this.conv3 = new Conv2d(store, `${name}.conv3`, { inC: planes, outC, k: 1, pad: 0 }, rng);
     this.bn3 = new BatchNorm2d(store, `${name}.bn3`, outC);
-    this.downsample = stride !== 1 || inC !== outC
+    this.downsample = d.projection || stride !== 1 || inC !== outC
       ? new Downsample(store, `${name}.downsample`, inC, outC, stride, rng)
       : null;
   }
@@ -149,11 +171,17 @@ export class ResNet {
   readonly #stem: { conv: Conv2d; bn: BatchNorm2d }[] = [];
   readonly #layers: Block[][] = [];
 
+  /** The stride of the output features with respect to the input. */
+  readonly outputStride: number;
+
   constructor(store: ParamStore, readonly options: ResNetOptions, rng: Rng) {
     const { depth, deepStem, width } = options;
+    const outputStride = options.outputStride ?? 32;
     const layout = LAYOUT[depth];
     if (layout === undefined) throw new Error(`unsupported ResNet depth ${depth}`);
     if (!(width > 0)) throw new Error(`width multiplier must be > 0, got ${width}`);
+    blockGeometry(outputStride, 0, 0); // validates it
+    this.outputStride = outputStride;
     const c64 = scaled(64, width);
     let inC: number;
     if (deepStem) {
@@ -178,12 +206,12 @@ export class ResNet {
     for (let l = 0; l < 4; l++) {
       const blocks: Block[] = [];
       for (let b = 0; b < layout.blocks[l]; b++) {
-        const stride = b === 0 && l > 0 ? 2 : 1;
+        const { stride, ...d } = blockGeometry(outputStride, l, b);
         const name = `layer${l + 1}.${b}`;
         blocks.push(
           layout.bottleneck
-            ? new Bottleneck(store, name, inC, planes[l], stride, rng)
-            : new BasicBlock(store, name, inC, planes[l], stride, rng),
+            ? new Bottleneck(store, name, inC, planes[l], stride, rng, d)
+            : new BasicBlock(store, name, inC, planes[l], stride, rng, d),
         );
         inC = planes[l] * expansion;
       }
@@ -192,7 +220,7 @@ export class ResNet {
     this.outChannels = inC;
   }
 
-  /** Maps an NHWC image batch to stride-32 features. */
+  /** Maps an NHWC image batch to features at the output stride. */
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     let y = x;
     for (const { conv, bn } of this.#stem) y = bn.applyRelu(conv.apply(y), ctx);

@@ -13,8 +13,9 @@
  *   (R+) and `localizer_logits` [1, C].
  *
  * BatchNorm is folded into the convolutions; the two passes share the same
- * initializers. Classes, normalisation, threshold and config go into the
- * model's metadata, so a consumer needs nothing else.
+ * initializers. Classes, normalisation, threshold, the input scale (`resize`:
+ * the runtime scales the image by it before the graph and the mask back) and
+ * config go into the model's metadata, so a consumer needs nothing else.
  *
  * @example
  * ```ts ignore
@@ -27,6 +28,7 @@ import type { UpsampleMode } from "../config/options.ts";
 import { NORMALIZATION } from "../data/normalize.ts";
 import { hwioToOihw } from "../io/layout.ts";
 import type { NamedArray } from "../util/named_array.ts";
+import { blockGeometry } from "../nn/output_stride.ts";
 import { foldBatchNorm } from "./fold_batch_norm.ts";
 import { floatValue, GraphBuilder, onnx } from "./graph_builder.ts";
 
@@ -71,14 +73,15 @@ class Exporter {
     return p;
   }
 
-  /** Conv + folded BatchNorm, PyTorch's symmetric padding. */
-  convBn(x: string, conv: string, bn: string, stride: number): string {
+  /** Conv + folded BatchNorm, PyTorch's symmetric padding (dilation * floor(k / 2)). */
+  convBn(x: string, conv: string, bn: string, stride: number, dilation = 1): string {
     const p = this.#convParams(conv, bn);
-    const pad = Math.floor(p.k / 2);
+    const pad = dilation * Math.floor(p.k / 2);
     return this.g.op("Conv", [x, p.w, p.b], {
       kernel_shape: { ints: [p.k, p.k] },
       strides: { ints: [stride, stride] },
       pads: { ints: [pad, pad, pad, pad] },
+      ...(dilation > 1 ? { dilations: { ints: [dilation, dilation] } } : {}),
     }, conv.replaceAll(".", "_"));
   }
 
@@ -105,15 +108,15 @@ class Exporter {
     for (let l = 1; l <= 4; l++) {
       for (let b = 0; this.c.weights.has(`layer${l}.${b}.conv1.weight`); b++) {
         const p = `layer${l}.${b}`;
-        const stride = b === 0 && l > 1 ? 2 : 1;
+        const { stride, first, rest } = blockGeometry(this.c.config.outputStride, l - 1, b);
         let z: string;
         if (bottleneck) {
           z = this.relu(this.convBn(y, `${p}.conv1`, `${p}.bn1`, 1));
-          z = this.relu(this.convBn(z, `${p}.conv2`, `${p}.bn2`, stride));
+          z = this.relu(this.convBn(z, `${p}.conv2`, `${p}.bn2`, stride, first));
           z = this.convBn(z, `${p}.conv3`, `${p}.bn3`, 1);
         } else {
-          z = this.relu(this.convBn(y, `${p}.conv1`, `${p}.bn1`, stride));
-          z = this.convBn(z, `${p}.conv2`, `${p}.bn2`, 1);
+          z = this.relu(this.convBn(y, `${p}.conv1`, `${p}.bn1`, stride, first));
+          z = this.convBn(z, `${p}.conv2`, `${p}.bn2`, 1, rest);
         }
         const identity = this.c.weights.has(`${p}.downsample.0.weight`)
           ? this.convBn(y, `${p}.downsample.0`, `${p}.downsample.1`, stride)
@@ -183,8 +186,9 @@ class Exporter {
   /**
    * The taps of one axis, built in the graph with the same integer arithmetic
    * as `samplePosition` in upsample.ts: cell = floor(p (in-1) / (out-1)) and
-   * frac = ((p (in-1)) mod (out-1)) / (out-1) for align_corners; p // 32 and
-   * (p mod 32) / 32 for the stride grid; past the last cell, that cell.
+   * frac = ((p (in-1)) mod (out-1)) / (out-1) for align_corners; p // s and
+   * (p mod s) / s for the stride grid of the output stride s; past the last
+   * cell, that cell.
    */
   taps(
     outLen: string,
@@ -206,7 +210,7 @@ class Exporter {
       q = g.op("Div", [num, den]);
       rem = g.op("Mod", [num, den]);
     } else {
-      den = g.int64("stride", [32]);
+      den = g.int64("output_stride", [this.c.config.outputStride]);
       q = g.op("Div", [p, den]);
       rem = g.op("Mod", [p, den]);
     }
@@ -368,6 +372,8 @@ class Exporter {
         { key: "classes", value: JSON.stringify(this.c.classes) },
         { key: "normalization", value: JSON.stringify(this.c.normalization ?? NORMALIZATION) },
         { key: "threshold", value: "0.5" },
+        // Images are scaled by this before the graph, and the mask back after it.
+        { key: "resize", value: String(cfg.resize) },
         { key: "input_layout", value: "NCHW" },
         { key: "config", value: JSON.stringify(cfg) },
       ],

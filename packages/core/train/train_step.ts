@@ -7,6 +7,13 @@
  * m_pos, then X+ = X0 * m_pos and X- = X0 * (1 - m_pos) go through the
  * classifier, whose L_pos + L_neg gradient is added; one update per batch.
  *
+ * Deliberate options (the reference's behaviour is the default):
+ * `localizerOnly` trains L_seg alone (a localizer warm-up: one pass, no
+ * classifier, no erasing); `backboneGrad` stops L_neg (`pos`) or both
+ * classifier terms (`none`, `isolated`) at the shared backbone's features,
+ * so that they train the classifier head cl32 only (`isolated`: and the
+ * classifier passes leave BatchNorm's running statistics alone).
+ *
  * @example
  * ```ts ignore
  * const losses = await trainStep(net, opt, { x, labels }, { erase: true, eraseTimes: 4, sigmaErase: 10, rng });
@@ -14,7 +21,8 @@
  * @module
  */
 import { tf } from "../backend/tf.ts";
-import type { MinMaxNet } from "../model/minmax_net.ts";
+import type { BackboneGrad } from "../config/options.ts";
+import { classifierLinks, type MinMaxNet } from "../model/minmax_net.ts";
 import type { Rng } from "../util/rng.ts";
 import { accumulateMask, eraseInput, erasingTrust } from "./erasing.ts";
 import { crossEntropy, crossEntropyPerSample, uniformCrossEntropy } from "./losses.ts";
@@ -34,6 +42,10 @@ export interface StepOptions {
   eraseTimes: number;
   sigmaErase: number;
   rng: Rng;
+  /** Which classifier terms reach the shared backbone ["pos-neg", the reference]. */
+  backboneGrad?: BackboneGrad;
+  /** L_seg alone: no classifier pass, no erasing [false]. */
+  localizerOnly?: boolean;
 }
 
 /** The losses of a step (L_seg averaged over the localizer passes run). */
@@ -74,11 +86,22 @@ export async function trainStep(
   const { x, labels } = batch;
   const [, h, w] = x.shape;
   const grads: Grads = new Map();
+  const backboneGrad = o.backboneGrad ?? "pos-neg";
   try {
+    if (o.localizerOnly) {
+      const { loss, grads: g } = gradsOf(
+        net,
+        () => crossEntropy(net.segment(x, ctx).scores, labels),
+      );
+      addInto(grads, g);
+      const [seg] = await scalars([loss]);
+      opt.step(grads);
+      return { seg, pos: 0, neg: 0, total: seg, passes: 1 };
+    }
     if (!o.erase || o.eraseTimes === 0) {
       const kept: tf.Tensor[] = [];
       const { loss, grads: g } = gradsOf(net, () => {
-        const out = net.forward(x, ctx);
+        const out = net.forward(x, ctx, backboneGrad);
         const parts = [
           crossEntropy(out.scoresSeg, labels),
           crossEntropy(out.scoresPos, labels),
@@ -136,8 +159,11 @@ export async function trainStep(
       }
       const kept: tf.Tensor[] = [];
       const { loss, grads: g } = gradsOf(net, () => {
-        const pos = crossEntropy(net.classify(tf.mul(x, mPos), ctx).scores, labels);
-        const neg = uniformCrossEntropy(net.classify(tf.mul(x, tf.sub(1, mPos)), ctx).scores);
+        const link = classifierLinks(backboneGrad);
+        const pos = crossEntropy(net.classify(tf.mul(x, mPos), ctx, link.pos).scores, labels);
+        const neg = uniformCrossEntropy(
+          net.classify(tf.mul(x, tf.sub(1, mPos)), ctx, link.neg).scores,
+        );
         kept.push(tf.keep(pos), tf.keep(neg));
         return tf.add(pos, neg) as tf.Scalar;
       });

@@ -19,6 +19,7 @@ import { tf } from "../backend/tf.ts";
 import type { Config } from "../config/config.ts";
 import { augment } from "../data/augment.ts";
 import type { Dataset } from "../data/dataset.ts";
+import { scaleDataset } from "../data/rescale.ts";
 import { evaluate } from "../eval/evaluate.ts";
 import { NORMALIZATION } from "../data/normalize.ts";
 import type { Checkpoint, EpochRecord, LossSummary, TrainState } from "../io/checkpoint.ts";
@@ -88,6 +89,8 @@ export class Trainer {
   readonly history: EpochRecord[] = [];
   readonly #opt: Sgd;
   readonly #cfg: Config;
+  /** The training set at the configured input scale. */
+  readonly #train: Dataset;
   #rng: Rng;
   #epoch = 0;
   #globalStep = 0;
@@ -99,6 +102,9 @@ export class Trainer {
     this.#cfg = cfg;
     this.classes = o.train.classes;
     if (o.train.samples.length === 0) throw new Error("the training set is empty");
+    // Scaled once, on load; validation goes through the Localizer, which scales
+    // each image and brings its mask back to the image's size.
+    this.#train = scaleDataset(o.train, cfg.resize);
     if (o.valid.samples.length === 0) throw new Error("the validation set is empty");
     const unknown = o.valid.classes.filter((c) => !this.classes.includes(c));
     if (unknown.length > 0) {
@@ -171,7 +177,7 @@ export class Trainer {
 
   /** Batches of sample indices for one epoch (the last partial batch is kept). */
   #epochBatches(): number[][] {
-    const n = this.o.train.samples.length;
+    const n = this.#train.samples.length;
     const order: number[] = [];
     for (let r = 0; r < this.#cfg.repeats; r++) for (let i = 0; i < n; i++) order.push(i);
     this.#rng.shuffle(order);
@@ -194,9 +200,9 @@ export class Trainer {
       const idx = batches[s];
       const buf = new Float32Array(idx.length * crop * crop * 3);
       idx.forEach((i, j) =>
-        augment(this.o.train.samples[i].image, cfg, this.#rng, buf, j * crop * crop * 3)
+        augment(this.#train.samples[i].image, cfg, this.#rng, buf, j * crop * crop * 3)
       );
-      const labels = idx.map((i) => this.o.train.samples[i].label);
+      const labels = idx.map((i) => this.#train.samples[i].label);
       const lr = learningRate(cfg, epoch, this.#globalStep);
       this.#opt.lr = lr;
       const x = tf.tensor4d(buf, [idx.length, crop, crop, 3]);
@@ -208,6 +214,8 @@ export class Trainer {
             eraseTimes: cfg.eraseTimes,
             sigmaErase: cfg.sigmaErase,
             rng: this.#rng,
+            backboneGrad: cfg.backboneGrad,
+            localizerOnly: epoch < cfg.localizerWarmup,
           })
           : await baselineStep(this.net, this.#opt, { x, labels }, this.#rng);
       } finally {

@@ -52,3 +52,30 @@ export function outSize(n: number, c: ConvCase): number {
   const p = c.pad === "valid" ? 0 : c.pad;
   return Math.floor((n + 2 * p - c.k) / c.s) + 1;
 }
+
+// Dilated stride-1 convolutions (DeepLab-style output strides 16 and 8):
+// dilations 2 to 4, padding d ('same' size for 3x3), 0, 'same' and 'valid',
+// maps larger and smaller than the dilated filter, and dy with 32 channels.
+export interface DilatedCase {
+  x: [number, number, number, number];
+  k: number;
+  d: number;
+  pad: number | "same" | "valid";
+  o: number;
+}
+
+export const DILATED_CASES: DilatedCase[] = [
+  { x: [2, 9, 7, 3], k: 3, d: 2, pad: 2, o: 4 },
+  { x: [1, 12, 10, 3], k: 3, d: 2, pad: 2, o: 32 },
+  { x: [2, 8, 11, 2], k: 3, d: 4, pad: 4, o: 5 },
+  { x: [1, 5, 4, 3], k: 3, d: 4, pad: 4, o: 3 },
+  { x: [2, 10, 9, 2], k: 3, d: 3, pad: 0, o: 3 },
+  { x: [1, 9, 12, 3], k: 3, d: 2, pad: "same", o: 4 },
+  { x: [2, 11, 8, 2], k: 3, d: 2, pad: "valid", o: 33 },
+  { x: [1, 13, 9, 2], k: 2, d: 3, pad: 1, o: 3 },
+];
+
+/** The tfjs geometry of a dilated case. */
+export function dilatedInfo(c: DilatedCase): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(c.x, [c.k, c.k, c.x[3], c.o], 1, c.d, c.pad);
+}

@@ -8,8 +8,11 @@
  *
  * - as one matrix product, transposed image columns x dy (`im2col.ts`);
  * - as a convolution: with the batch and channel axes of x swapped, dy (batch
- *   and channel swapped) acts as the filter, dilated by the stride. Used where
- *   dy has few channels.
+ *   and channel swapped) acts as the filter, dilated by the stride, with the
+ *   forward pass's dilation as its stride. Used where dy has few channels,
+ *   and for dilated convolutions (a `dilations` attribute, which tfjs's
+ *   gradient never passes: `nn/dilated_conv2d.ts` does), whose taps the
+ *   image columns do not step over.
  *
  * @example
  * ```ts ignore
@@ -26,12 +29,17 @@ import { winogradFilterGrad, winogradTile } from "./winograd.ts";
 import { simdGemm } from "./gemm.ts";
 import { directFilterGrad, directFilterGradFits } from "./direct_filter_grad.ts";
 
+/** The forward pass's dilation, which tfjs's gradient attributes do not carry. */
+export interface DilationAttr {
+  dilations?: number | [number, number];
+}
+
 /** Computes the filter gradient of an NHWC Conv2D from its input and output gradient. */
 export function conv2dBackpropFilter(
   args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
 ): tf.TensorInfo {
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs & DilationAttr;
   const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
   if (dataFormat !== "channelsLast") {
     throw new Error("wasm Conv2DBackpropFilter supports only NHWC data");
@@ -40,15 +48,15 @@ export function conv2dBackpropFilter(
     x.shape as [number, number, number, number],
     attrs.filterShape,
     attrs.strides,
-    1,
+    attrs.dilations ?? 1,
     attrs.pad,
     attrs.dimRoundingMode,
   );
   const [b, h, w, c] = x.shape;
-  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
+  const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   // The forward pass reads exactly this many padded rows and columns.
-  const needH = (info.outHeight - 1) * sh + kh;
-  const needW = (info.outWidth - 1) * sw + kw;
+  const needH = (info.outHeight - 1) * sh + info.effectiveFilterHeight;
+  const needW = (info.outWidth - 1) * sw + info.effectiveFilterWidth;
   const { top, left } = info.padInfo;
   const bottom = needH - top - h;
   const right = needW - left - w;
@@ -87,8 +95,10 @@ export function conv2dBackpropFilter(
     }
     const xt = scope.run("Transpose", { x: xp }, { perm: [3, 1, 2, 0] });
     const filter = scope.run("Transpose", { x: dy }, { perm: [1, 2, 0, 3] });
+    // dW[i,j] = sum_{y,x} xp[y*sh + i*dh, x*sw + j*dw] dy[y,x]: over (i, j), a
+    // convolution with stride (dh, dw) whose filter dy is dilated by (sh, sw).
     const out = scope.run("Conv2D", { x: xt, filter }, {
-      strides: [1, 1],
+      strides: [dh, dw],
       pad: "valid",
       dilations: [sh, sw],
       dataFormat: "NHWC",
@@ -108,6 +118,7 @@ export function conv2dBackpropFilter(
  * against 82 ms at 120x120, batch 16), and on 4 and 8 channels.
  */
 export function filterGradByColumns(info: tf.backend_util.Conv2DInfo, simd: boolean): boolean {
+  if (info.dilationHeight > 1 || info.dilationWidth > 1) return false;
   return simd || info.outChannels >= 32;
 }
 

@@ -9,6 +9,10 @@
  *   into the image by `col2im`. The stride-1 form would need dy stuffed with
  *   zeros, and stride^2 times the multiplications (measured: 82 ms against
  *   21 ms for a 3x3 stride-2 layer at batch 8, 56x56, 64 to 128 channels).
+ * - Dilated, stride 1 (a `dilations` attribute, which tfjs's gradient never
+ *   passes: `nn/dilated_conv2d.ts` does): the convolution above with the
+ *   flipped filter dilated as the forward one. Dilation with a stride above 1
+ *   is refused, as tfjs's conv2d refuses it.
  *
  * @example
  * ```ts ignore
@@ -19,6 +23,7 @@
 import { tf } from "../tf.ts";
 import { geometryOf } from "./col2im.ts";
 import { filterRowsByOutput, flippedTransposedFilter } from "./filter_layout.ts";
+import type { DilationAttr } from "./conv2d_backprop_filter.ts";
 import { type KernelBackendLike, KernelScope } from "./kernel_scope.ts";
 import { loopsFor } from "./training_loops.ts";
 import { simdLoopsFor } from "./simd_loops.ts";
@@ -30,7 +35,7 @@ export function conv2dBackpropInput(
   args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
 ): tf.TensorInfo {
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-  const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs & DilationAttr;
   const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
   if (dataFormat !== "channelsLast") {
     throw new Error("wasm Conv2DBackpropInput supports only NHWC data");
@@ -39,10 +44,15 @@ export function conv2dBackpropInput(
     attrs.inputShape,
     filter.shape as [number, number, number, number],
     attrs.strides,
-    1,
+    attrs.dilations ?? 1,
     attrs.pad,
     attrs.dimRoundingMode,
   );
+  const dilated = info.dilationHeight > 1 || info.dilationWidth > 1;
+  if (dilated && (info.strideHeight > 1 || info.strideWidth > 1)) {
+    throw new Error("wasm Conv2DBackpropInput: dilation with a stride above 1 is not supported");
+  }
+  // Winograd takes undilated stride-1 3x3 layers only (winogradEligible).
   const simd = simdLoopsFor(args.backend);
   const m = simd && winogradTile("input", info);
   if (simd && m) return winogradConv(simd, dy, filter, inputGradGeometry(info), m, true);
@@ -65,6 +75,7 @@ export function conv2dBackpropInput(
  * 8: 61 ms against 71 ms).
  */
 export function inputGradByColumns(info: tf.backend_util.Conv2DInfo): boolean {
+  if (info.dilationHeight > 1 || info.dilationWidth > 1) return false;
   return info.strideHeight > 1 || info.strideWidth > 1 || info.outHeight * info.outWidth <= 64;
 }
 
@@ -75,7 +86,8 @@ function byConvolution(
   info: tf.backend_util.Conv2DInfo,
 ): tf.TensorInfo {
   const { inHeight: h, inWidth: w, outHeight: ho, outWidth: wo } = info;
-  const { filterHeight: kh, filterWidth: kw } = info;
+  // The dilated filter's extent; with dilation 1, the filter's size.
+  const { effectiveFilterHeight: kh, effectiveFilterWidth: kw } = info;
   const { top, left } = info.padInfo;
   if (top > kh - 1 || left > kw - 1) {
     throw new Error("wasm Conv2DBackpropInput: padding larger than the filter is not supported");
@@ -101,7 +113,7 @@ function byConvolution(
       0,
       0,
     ]],
-    dilations: [1, 1],
+    dilations: [info.dilationHeight, info.dilationWidth],
     dataFormat: "NHWC",
   });
 }

@@ -19,6 +19,7 @@ import {
 import type { TrainerOptions } from "@pointwise/core";
 import { str, UsageError } from "../args.ts";
 import { readFileFor } from "../files.ts";
+import { helpSection } from "../console/help.ts";
 import { printReport } from "../console/weights_report.ts";
 
 /** The flags. */
@@ -28,12 +29,19 @@ export const INIT_OPTIONS = {
   "allow-partial": { type: "boolean" },
 } as const;
 
-/** Help lines for the flags. */
-export const INIT_HELP =
-  `  --init-backbone FILE         start from these backbone weights (safetensors or .pth; heads start fresh)
-  --init-naming NAME           their naming: torchvision, timm or reference [reference when the file
-                               has min-max heads, else torchvision]
-  --allow-partial              with --init-backbone: keep what matches, report the rest`;
+/** The `starting weights:` section of `train --help`. */
+export const INIT_HELP: string = helpSection("starting weights", [
+  [
+    "--init-backbone FILE",
+    "start from these backbone weights (safetensors or PyTorch .pth; the heads start fresh)",
+  ],
+  [
+    "--init-naming NAME",
+    "their naming: torchvision, timm or reference [reference when the file has min-max heads, " +
+    "else torchvision]",
+  ],
+  ["--allow-partial", "with --init-backbone: keep what matches, report the rest"],
+]);
 
 /**
  * The `--init-backbone` hook: reads the file now (so a bad file fails before

@@ -22,6 +22,7 @@ export {
 } from "./safetensors.ts";
 export {
   type Checkpoint,
+  CHECKPOINT_FORMAT,
   decodeCheckpoint,
   encodeCheckpoint,
   type EpochRecord,
@@ -48,7 +49,12 @@ export {
   TORCHVISION_NAMING,
 } from "./naming/mod.ts";
 export { FILE_TYPE_NAMES, type FileType, sniffFileType } from "./file_type.ts";
-export { type ModelFormat, ModelFormatError, NotAPointwiseModelError } from "./model_errors.ts";
+export {
+  type ModelFormat,
+  ModelFormatError,
+  NotAPointwiseModelError,
+  WeightsFormatError,
+} from "./model_errors.ts";
 export type { NamedArray } from "../util/named_array.ts";
 export { decodePytorch, isPytorch } from "./pytorch.ts";
 export { decodeWeightsFile, weightsFormat } from "./weights_file.ts";

@@ -34,7 +34,7 @@ export const EPOCH_NUMBER_FIELDS: readonly (keyof Config)[] = ["eraseStartEpoch"
 
 /** The help of a setting where the command line words it differently from the core. */
 const CLI_HELP: Partial<Record<keyof Config, string>> = {
-  eraseStartEpoch: "first epoch that erases, counting epochs from 1 as the progress line does",
+  eraseStartEpoch: "first epoch that erases (epochs count from 1, as printed)",
 };
 
 /** Section titles of the config groups in `--help`. */

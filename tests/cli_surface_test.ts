@@ -55,7 +55,8 @@ function sections(text: string): string[] {
 async function listedCommands(): Promise<string[]> {
   const { out } = await cli(["--help"], "pointwise");
   const block = out.split("commands:\n")[1].split(/\n(?! )/)[0];
-  return block.split("\n").map((l) => l.trim().split(/\s+/)[0]);
+  // A command's row starts at the indent; wrapped text is indented further.
+  return block.split("\n").flatMap((l) => l.match(/^ {2}(\S+)/)?.[1] ?? []);
 }
 
 Deno.test("--version prints the package's version, for the installed command and for tasks", async () => {

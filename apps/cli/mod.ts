@@ -60,12 +60,12 @@ export function usage(): string {
 
 usage: ${program} <command> [options]
 
-${helpSection("commands", Object.entries(COMMANDS).map(([name, c]) => [name, c.about]))}
+${helpSection("commands", Object.entries(COMMANDS).map(([name, c]) => [name, c.about]), 14)}
 ${
     helpSection("options", [
       ["-h, --help", `this help; ${program} <command> --help gives a command's options`],
       ["--version", "print the version"],
-    ])
+    ], 14)
   }`;
 }
 

@@ -38,25 +38,25 @@ export function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-/** Option rows, aligned and wrapped, without a title. */
-export function helpRows(rows: readonly HelpRow[]): string {
-  const pad = " ".repeat(TEXT_COLUMN);
+/** Option rows, aligned and wrapped, without a title; texts start at `column`. */
+export function helpRows(rows: readonly HelpRow[], column = TEXT_COLUMN): string {
+  const pad = " ".repeat(column);
   const out: string[] = [];
   for (const [flag, text] of rows) {
-    const lines = wrap(text, HELP_WIDTH - TEXT_COLUMN);
+    const lines = wrap(text, HELP_WIDTH - column);
     const head = " ".repeat(INDENT) + flag;
-    if (head.length >= TEXT_COLUMN - 1) {
+    if (head.length >= column - 1) {
       out.push(head, ...lines.map((l) => pad + l));
     } else {
-      out.push(head.padEnd(TEXT_COLUMN) + (lines[0] ?? ""), ...lines.slice(1).map((l) => pad + l));
+      out.push(head.padEnd(column) + (lines[0] ?? ""), ...lines.slice(1).map((l) => pad + l));
     }
   }
   return out.join("\n");
 }
 
-/** A titled section: `title:` then its options. */
-export function helpSection(title: string, rows: readonly HelpRow[]): string {
-  return `${title}:\n${helpRows(rows)}`;
+/** A titled section: `title:` then its options, their texts starting at `column`. */
+export function helpSection(title: string, rows: readonly HelpRow[], column?: number): string {
+  return `${title}:\n${helpRows(rows, column)}`;
 }
 
 /** A paragraph of prose wrapped to {@link HELP_WIDTH}. */

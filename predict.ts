@@ -10,4 +10,4 @@
  */
 import { main } from "./apps/cli/mod.ts";
 
-if (import.meta.main) Deno.exit(await main(["predict", ...Deno.args]));
+if (import.meta.main) Deno.exit(await main(["predict", ...Deno.args], { launcher: "task" }));

@@ -52,9 +52,10 @@ if (import.meta.main) {
         "digits-test": { type: "string" },
         "digits-size": { type: "string" },
       },
-      optionsHelp:
-        `  --digits-train N ...         images per split [2000 train, 300 valid, 500 test]
-  --digits-size N              canvas side [96]`,
+      optionsHelp: [
+        ["--digits-train N ...", "images per split [2000 train, 300 valid, 500 test]"],
+        ["--digits-size N", "canvas side [96]"],
+      ],
       data: async (values) => ({
         spec: await dataSpecFromArgs({ ...values, dataset: "digits" }, ["train", "valid", "test"]),
         evalRole: "test",

@@ -29,9 +29,11 @@ if (import.meta.main) {
         valid: { type: "string" },
         test: { type: "string" },
       },
-      optionsHelp: `  --data DIR                   the GlaS folder [../shared/data/glas]
-  --train CSV, --valid CSV     split files [DIR/split/train.csv, DIR/split/valid.csv]
-  --test CSV                   score this split (e.g. the official test images) instead of valid`,
+      optionsHelp: [
+        ["--data DIR", "the GlaS folder [../shared/data/glas]"],
+        ["--train CSV, --valid CSV", "split files [DIR/split/train.csv, DIR/split/valid.csv]"],
+        ["--test CSV", "score this split (e.g. the official test images) instead of valid"],
+      ],
       data: (values) => {
         const dir = str(values, "data", "../shared/data/glas")!;
         const test = str(values, "test");

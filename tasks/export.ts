@@ -9,4 +9,4 @@
  */
 import { main } from "@pointwise/cli";
 
-if (import.meta.main) Deno.exit(await main(["export", ...Deno.args]));
+if (import.meta.main) Deno.exit(await main(["export", ...Deno.args], { launcher: "task" }));

@@ -16,7 +16,6 @@
  * @module
  */
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import {
   type Checkpoint,
   type Config,
@@ -37,12 +36,22 @@ import {
   configOptions,
   configOverrides,
   int,
+  type OptionSpecs,
+  parseCommand,
   str,
   UsageError,
 } from "@pointwise/cli/args";
 import { BACKEND_HELP, loadDataWithProgress as loadData, startBackend } from "@pointwise/cli/flags";
 import { writeFileAtomic } from "@pointwise/cli/files";
-import { duration, floorRows, fmt, methodName, Progress } from "@pointwise/cli/console";
+import {
+  duration,
+  floorRows,
+  fmt,
+  type HelpRow,
+  helpSection,
+  methodName,
+  Progress,
+} from "@pointwise/cli/console";
 import {
   aggregate,
   configSummary,
@@ -58,7 +67,7 @@ export interface BenchSpec {
   title: string;
   /** Bench-specific flags (data location, sizes) and their help. */
   options: Record<string, { type: "string" | "boolean" }>;
-  optionsHelp: string;
+  optionsHelp: HelpRow[];
   /** The data, from the parsed flags; `evalRole` is scored, `valid` selects. */
   data: (
     values: Record<string, unknown>,
@@ -82,20 +91,33 @@ const BENCH_OPTIONS = {
 } as const;
 
 function help(b: BenchSpec): string {
+  const bench = helpSection("bench", [
+    ["--methods LIST", `comma-separated, from ${METHODS.join(", ")} [all]`],
+    ["--out DIR", `where results, weights and the figure go [runs/bench-${b.name}]`],
+    ["--preset bench|reference", "the bench's 2-core configuration, or the paper's (GPU) [bench]"],
+    [
+      "--seeds LIST",
+      "comma-separated seeds; each method trains once per seed, the table gives mean ± sd and " +
+      "each seed [the --seed setting's value]",
+    ],
+    ["--figure-images N", "images of the scored split in the figure [4]"],
+  ]);
   return `${b.title}: min-max entropy against the baselines, trained and scored by the same code.
 
 usage: deno task bench:${b.name} [options]
 
-  --methods LIST               comma-separated, from ${METHODS.join(", ")} [all]
-  --out DIR                    where results, weights and the figure go [runs/bench-${b.name}]
-  --preset bench|reference     the bench's 2-core configuration, or the paper's (GPU) [bench]
-  --seeds LIST                 comma-separated seeds; each method trains once per seed, the table
-                               gives mean ± sd and each seed [the --seed setting's value]
-  --figure-images N            images of the scored split in the figure [4]
-${b.optionsHelp}
+${bench}
+${helpSection("data", b.optionsHelp)}
 ${BACKEND_HELP}
-  settings (defaults shown are this bench's):
-${configHelp(b.base)}`;
+
+Training settings follow, with this bench's defaults (the method comes from --methods):
+${configHelp(b.base, ["method"])}`;
+}
+
+/** The bench's options: its own, the data's and every training setting but the method. */
+function benchOptions(b: BenchSpec): OptionSpecs {
+  const { method: _, ...settings } = configOptions();
+  return { ...BENCH_OPTIONS, ...b.options, ...settings };
 }
 
 /** Evenly spread sample indices (so both classes tend to appear in the figure). */
@@ -188,14 +210,9 @@ async function score(
 export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<number> {
   let values: Record<string, unknown>;
   try {
-    values = parseArgs({
-      args: argv,
-      options: { ...BENCH_OPTIONS, ...b.options, ...configOptions() },
-      allowNegative: true,
-      strict: true,
-    }).values;
+    values = parseCommand(argv, benchOptions(b), false).values;
   } catch (e) {
-    console.error(`error: ${(e as Error).message}\n\n${help(b)}`);
+    console.error(`error: ${(e as Error).message}\nsee: deno task bench:${b.name} --help`);
     return 2;
   }
   if (values.help) {
@@ -222,14 +239,13 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
       throw new UsageError(`--preset must be bench or reference, got '${preset}'`);
     }
     const overrides = configOverrides(values);
-    if (overrides.method !== undefined) throw new UsageError("use --methods to choose methods");
     config = withOverrides(preset === "bench" ? b.base : PRESETS.reference, overrides);
     seeds = parseSeeds(str(values, "seeds"), config.seed);
     data = await b.data(values);
     figureCount = int(values, "figure-images", 4, 0, 64);
   } catch (e) {
     if (e instanceof UsageError) {
-      console.error(`error: ${e.message}\n\nrun with --help for the options`);
+      console.error(`error: ${e.message}\nsee: deno task bench:${b.name} --help`);
       return 2;
     }
     throw e;

@@ -10,4 +10,4 @@
  */
 import { main } from "@pointwise/cli";
 
-if (import.meta.main) Deno.exit(await main(["train", ...Deno.args]));
+if (import.meta.main) Deno.exit(await main(["train", ...Deno.args], { launcher: "task" }));

@@ -37,6 +37,7 @@ Deno.test("weights fetch downloads, checks the name's sha256 prefix and writes s
       `${server.base}/models/resnet18-${SHA.slice(0, 8)}.pth`,
       "--sha256",
       SHA,
+      "--force",
     );
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /checked against the full sha256/);

@@ -11,6 +11,8 @@
  */
 import { parseArgs } from "node:util";
 import { type Config, CONFIG_FIELDS, type ConfigProblem } from "@pointwise/core/lite";
+import { type HelpRow, helpSection } from "./console/help.ts";
+import { explainOptionError } from "./option_errors.ts";
 
 /** A usage mistake: the CLI prints it with the command's help and exits 2. */
 export class UsageError extends Error {
@@ -20,6 +22,34 @@ export class UsageError extends Error {
 /** A config field's flag: its camelCase name in kebab case (`eraseStartEpoch`: `erase-start-epoch`). */
 export function toFlag(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/**
+ * Settings that name an epoch. On the command line, as on screen ("epoch
+ * 2/12"), epochs count from 1; in the config, as in the reference and in
+ * history.json, they count from 0. So `--erase-start-epoch 2` is the
+ * reference's `epoch_start_erasing = 1`: the second epoch is the first to erase.
+ */
+export const EPOCH_NUMBER_FIELDS: readonly (keyof Config)[] = ["eraseStartEpoch"];
+
+/** The help of a setting where the command line words it differently from the core. */
+const CLI_HELP: Partial<Record<keyof Config, string>> = {
+  eraseStartEpoch: "first epoch that erases (epochs count from 1, as printed)",
+};
+
+/** Section titles of the config groups in `--help`. */
+const GROUP_TITLES: Record<string, string> = {
+  network: "network",
+  optimisation: "optimisation",
+  erasing: "recursive erasing",
+  data: "crops, augmentation and seed",
+};
+
+/** A setting's value as the command line writes it (epochs from 1). */
+export function flagValue(key: keyof Config, value: unknown): string {
+  return EPOCH_NUMBER_FIELDS.includes(key) && typeof value === "number"
+    ? String(value + 1)
+    : String(value);
 }
 
 /** A config problem in the words of the command line: `--epochs must be >= 1, got 0`. */
@@ -49,21 +79,21 @@ export function configOptions(): OptionSpecs {
   return out;
 }
 
-/** Parses `argv`; unknown flags and missing values become UsageErrors. */
+/**
+ * Parses `argv`; unknown flags and missing values become UsageErrors in our
+ * words ("unknown option --epoch; did you mean --epochs?").
+ */
 export function parseCommand(
   argv: string[],
   options: OptionSpecs,
+  allowPositionals = true,
 ): { values: Record<string, unknown>; positionals: string[] } {
   try {
-    return parseArgs({
-      args: argv,
-      options,
-      allowPositionals: true,
-      allowNegative: true,
-      strict: true,
-    });
+    return parseArgs({ args: argv, options, allowPositionals, allowNegative: true, strict: true });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    const message = explainOptionError(argv, options, allowPositionals) ??
+      (e as Error).message.split("\n")[0];
+    throw new UsageError(message);
   }
 }
 
@@ -78,7 +108,12 @@ export function configOverrides(values: Record<string, unknown>): Partial<Config
       if (raw === "" || !Number.isFinite(v)) {
         throw new UsageError(`--${toFlag(key)} expects a number, got '${raw}'`);
       }
-      out[key] = v;
+      if (EPOCH_NUMBER_FIELDS.includes(key as keyof Config)) {
+        if (!Number.isInteger(v) || v < 1) {
+          throw new UsageError(`--${toFlag(key)} is an epoch, counted from 1; got '${raw}'`);
+        }
+        out[key] = v - 1;
+      } else out[key] = v;
     } else out[key] = raw;
   }
   return out as Partial<Config>;
@@ -128,17 +163,22 @@ export function num(
   return v;
 }
 
-/** Help lines for the config flags, grouped. */
-export function configHelp(base: Config): string {
-  const groups = new Map<string, string[]>();
-  for (const [key, spec] of Object.entries(CONFIG_FIELDS)) {
+/**
+ * `--help` sections of the config flags, one per group, with the defaults of
+ * `base`; `exclude` leaves out settings that a command sets another way.
+ */
+export function configHelp(base: Config, exclude: readonly (keyof Config)[] = []): string {
+  const groups = new Map<string, HelpRow[]>();
+  for (const [k, spec] of Object.entries(CONFIG_FIELDS)) {
+    const key = k as keyof Config;
+    if (exclude.includes(key)) continue;
     const flag = spec.type === "boolean"
       ? `--[no-]${toFlag(key)}`
       : `--${toFlag(key)} ${
         spec.choices ? spec.choices.join("|") : spec.type === "number" ? "N" : "S"
       }`;
-    const line = `    ${flag.padEnd(34)} ${spec.help} [${String(base[key as keyof Config])}]`;
-    groups.set(spec.group, [...(groups.get(spec.group) ?? []), line]);
+    const row: HelpRow = [flag, `${CLI_HELP[key] ?? spec.help} [${flagValue(key, base[key])}]`];
+    groups.set(spec.group, [...(groups.get(spec.group) ?? []), row]);
   }
-  return [...groups].map(([g, lines]) => `  ${g}:\n${lines.join("\n")}`).join("\n");
+  return [...groups].map(([g, rows]) => helpSection(GROUP_TITLES[g] ?? g, rows)).join("\n");
 }

@@ -17,8 +17,9 @@ import {
   NotAPointwiseModelError,
   UnsupportedBackendError,
 } from "@pointwise/core/lite";
-import { WeightsMismatchError } from "@pointwise/core/io";
+import { WeightsFormatError, WeightsMismatchError } from "@pointwise/core/io";
 import { flagProblem, UsageError } from "./args.ts";
+import { commandLine } from "./program.ts";
 
 /** What to print for an error, and the exit code. */
 export interface ErrorReport {
@@ -28,17 +29,48 @@ export interface ErrorReport {
   usage: boolean;
 }
 
+const IMAGES = ["png", "jpeg", "tiff", "webp"];
+
 /** What to do about a file given as a model that is not one the command takes. */
 function modelFormatHint(e: ModelFormatError): string {
+  const onnx = e.accepted.includes("onnx");
   if (e.found === "safetensors" && !e.accepted.includes("checkpoint")) {
-    return `${e.message}: export it to ONNX first (pointwise export --model ${e.file} --out model.onnx)`;
+    return `${e.message}; export it to ONNX first: ${
+      commandLine("export")
+    } --model ${e.file} --out model.onnx`;
+  }
+  if (e.found === "safetensors") {
+    return `${e.message}; a full reference checkpoint becomes one with ${
+      commandLine("import")
+    } --from ${e.file} --out DIR, and backbone weights start a run with ${
+      commandLine("train")
+    } --init-backbone ${e.file}`;
   }
   if (e.found === "pytorch" || e.found === "pickle") {
-    return `${e.message}: turn it into a Pointwise model with pointwise import --from ${e.file}`;
+    return `${e.message}; turn it into a Pointwise model with ${
+      commandLine("import")
+    } --from ${e.file} --out DIR`;
   }
-  if (["png", "jpeg", "tiff", "webp"].includes(e.found)) {
-    return `${e.message}: --model takes a run folder, a checkpoint or an .onnx file; images come after`;
+  if (e.found === "onnx") {
+    return `${e.message}; an exported model runs with predict and eval only: give the run folder ` +
+      `or the checkpoint (.safetensors) it was exported from`;
   }
+  if (IMAGES.includes(e.found)) {
+    return onnx
+      ? `${e.message}; give a run folder, a checkpoint (.safetensors) or an .onnx model; ` +
+        "images come after the options"
+      : `${e.message}; give a run folder or a checkpoint (.safetensors)`;
+  }
+  return e.message;
+}
+
+/** What to do about a file given as weights that is not a weight file. */
+function weightsFormatHint(e: WeightsFormatError): string {
+  if (e.found === "onnx") {
+    return `${e.message}; weights cannot be read back from ONNX: give the .safetensors or .pth ` +
+      `file the model came from`;
+  }
+  if (IMAGES.includes(e.found)) return `${e.message}; give a .safetensors or PyTorch .pth file`;
   return e.message;
 }
 
@@ -54,14 +86,18 @@ export function reportError(e: unknown): ErrorReport {
   }
   if (e instanceof NotAPointwiseModelError) {
     return {
-      message:
-        `${e.message}; export a trained model with: pointwise export --model RUN --out model.onnx`,
+      message: `${e.message}; export a trained model with: ${
+        commandLine("export")
+      } --model RUN --out model.onnx`,
       exitCode: 1,
       usage: false,
     };
   }
   if (e instanceof ModelFormatError) {
     return { message: modelFormatHint(e), exitCode: 1, usage: false };
+  }
+  if (e instanceof WeightsFormatError) {
+    return { message: weightsFormatHint(e), exitCode: 1, usage: false };
   }
   if (e instanceof WeightsMismatchError) {
     return {

@@ -10,6 +10,11 @@
  * @module
  */
 import { reportError } from "./errors.ts";
+import { helpSection } from "./console/help.ts";
+import { closestName } from "./option_errors.ts";
+import { commandLine, type Launcher, programName, setLauncher, versionLine } from "./program.ts";
+
+export { type Launcher, VERSION } from "./program.ts";
 
 type Run = (argv: string[]) => Promise<number>;
 
@@ -45,15 +50,23 @@ const COMMANDS: Record<string, { load: () => Promise<Run>; about: string }> = {
   },
 };
 
+/** The commands, in the order `--help` lists them. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
 /** Top-level help. */
 export function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.about}`);
+  const program = programName();
   return `Pointwise: weakly supervised pointwise localization (min-max entropy).
 
-usage: pointwise <command> [options]     (pointwise <command> --help for its options)
+usage: ${program} <command> [options]
 
-commands:
-${lines.join("\n")}`;
+${helpSection("commands", Object.entries(COMMANDS).map(([name, c]) => [name, c.about]), 14)}
+${
+    helpSection("options", [
+      ["-h, --help", `this help; ${program} <command> --help gives a command's options`],
+      ["--version", "print the version"],
+    ], 14)
+  }`;
 }
 
 /** POINTWISE_DEBUG=1 prints stack traces; reading it must not need --allow-env. */
@@ -63,23 +76,41 @@ function debugEnabled(): boolean {
   return granted && Boolean(Deno.env.get("POINTWISE_DEBUG"));
 }
 
+/** Options of {@link main}. */
+export interface MainOptions {
+  /**
+   * How the user started the CLI, so that messages name commands that work
+   * as printed: `pointwise` (apps/cli/main.ts) or `task` (deno task) [pointwise].
+   */
+  launcher?: Launcher;
+}
+
 /** Runs one command line; returns the process exit code. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], o: MainOptions = {}): Promise<number> {
+  setLauncher(o.launcher ?? "pointwise");
   const [name, ...rest] = argv;
+  // `pointwise --version`, and `deno task train --version` where the task names the command.
+  const versionOfCommand = name !== undefined && name in COMMANDS && rest.join() === "--version";
+  if (name === "--version" || versionOfCommand) {
+    console.log(versionLine());
+    return 0;
+  }
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     console.log(usage());
     return name === undefined ? 2 : 0;
   }
   const command = COMMANDS[name];
   if (command === undefined) {
-    console.error(`error: unknown command '${name}'\n\n${usage()}`);
+    const guess = closestName(name, COMMAND_NAMES);
+    const hint = guess === undefined ? "" : `; did you mean ${guess}?`;
+    console.error(`error: unknown command '${name}'${hint}\n\n${usage()}`);
     return 2;
   }
   try {
     return await (await command.load())(rest);
   } catch (e) {
     const { message, exitCode, usage } = reportError(e);
-    console.error(`error: ${message}${usage ? `\n(see: pointwise ${name} --help)` : ""}`);
+    console.error(`error: ${message}${usage ? `\nsee: ${commandLine(name)} --help` : ""}`);
     if (debugEnabled() && e instanceof Error) console.error(e.stack);
     return exitCode;
   }

@@ -2,8 +2,9 @@
  * The run folder that `train` writes and the other commands read:
  * `last.safetensors` (every epoch, everything `--resume` needs),
  * `best.safetensors` (lowest validation error), `history.json` (one record
- * per epoch) and `run.json` (the data, preset and start time). Its layout
- * and types live here and nowhere else.
+ * per epoch), `run.json` (the data, preset and start time) and, for the
+ * built-in datasets, `samples/` (a few test images to predict on). Its
+ * layout and types live here and nowhere else.
  *
  * @example
  * ```ts ignore
@@ -13,9 +14,12 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import type { DataSpec } from "@pointwise/core/data";
+import { type Dataset, type DataSpec, encodePng } from "@pointwise/core/data";
 import type { EpochRecord } from "@pointwise/core/io";
 import { describe, exists, readTextFor, writeFileAtomic } from "./files.ts";
+
+/** The folder of sample images in a run folder. */
+export const SAMPLES_DIR = "samples";
 
 /** Checkpoint file names in a run folder, in order of preference for inference. */
 export const CHECKPOINTS = { best: "best.safetensors", last: "last.safetensors" } as const;
@@ -101,4 +105,23 @@ export async function readHistory(dir: string): Promise<EpochRecord[] | undefine
 /** Writes `history.json`. */
 export async function writeHistory(dir: string, history: readonly EpochRecord[]): Promise<void> {
   await writeFileAtomic(join(dir, "history.json"), JSON.stringify(history, null, 1) + "\n");
+}
+
+/**
+ * Writes a few images of `data` (two of each class, at most six) into the
+ * run's `samples/` as `<class>-<n>.png`, so that a run of built-in data has
+ * images to predict on. Returns their paths.
+ */
+export async function writeSamples(dir: string, data: Dataset): Promise<string[]> {
+  const perClass = new Map<number, number>();
+  const paths: string[] = [];
+  for (const s of data.samples) {
+    const n = (perClass.get(s.label) ?? 0) + 1;
+    if (n > 2 || paths.length >= 6) continue;
+    perClass.set(s.label, n);
+    const path = join(dir, SAMPLES_DIR, `${data.classes[s.label]}-${n}.png`);
+    await writeFileAtomic(path, await encodePng(s.image));
+    paths.push(path);
+  }
+  return paths;
 }

@@ -21,6 +21,9 @@ import { BACKEND_HELP } from "../flags/backend_flags.ts";
 import { INFERENCE_HELP, MODEL_OPTIONS, openModel } from "../flags/model_flags.ts";
 import { IMAGE_HELP, IMAGE_OPTIONS, imageFormat } from "../flags/image_flags.ts";
 import { DATA_OPTIONS, dataSpecFromArgs, loadDataWithProgress } from "../flags/data_flags.ts";
+import { FORCE_HELP, FORCE_OPTIONS, refuseOverwrite } from "../flags/force_flags.ts";
+import { helpRows, helpSection } from "../console/help.ts";
+import { commandLine } from "../program.ts";
 import { writeFileAtomic } from "../files.ts";
 import { readHistory, readRunInfo, runFolderOf } from "../run_folder.ts";
 import { Progress } from "../console/progress.ts";
@@ -38,6 +41,7 @@ const OPTIONS = {
   ...MODEL_OPTIONS,
   ...IMAGE_OPTIONS,
   ...DATA_OPTIONS,
+  ...FORCE_OPTIONS,
   overlays: { type: "string" },
   report: { type: "string" },
 } as const;
@@ -49,19 +53,37 @@ const REPORT_QUALITY = 85;
 
 /** Help text of the command. */
 export function evalHelp(): string {
+  const model = helpRows([
+    ["--model DIR|FILE", "run folder (uses best.safetensors), checkpoint file or .onnx model"],
+  ]);
+  const data = helpSection("data (default: the built-in test set of the model's run)", [
+    [
+      "--data DIR --split CSV",
+      "folder and split file (image,mask,label rows) [DIR/split/test.csv]",
+    ],
+    ["--dataset, --synthetic-*, ...", "a built-in dataset, as train takes them"],
+  ]);
+  const output = helpRows([
+    ["--overlays DIR", "write a picture per image and per_image.csv there"],
+    [
+      "--report FILE.html",
+      "write a self-contained HTML report: scores, training curves of the run, histograms of " +
+      "per-image F1+, F1- and mask area, every image worst to best (WebP, one scale for all, at " +
+      "most 400 px a panel)",
+    ],
+  ]);
   return `Score a model on a split: classification error, F1+/F1-, PxAP, best-threshold Dice and mIoU.
 
-usage: pointwise eval --model DIR|FILE [--data DIR --split CSV] [--overlays DIR] [--report FILE]
+usage: ${commandLine("eval")} --model DIR|FILE [options]
 
-  --model DIR|FILE             run folder (uses best.safetensors), checkpoint file or .onnx model
-  --data DIR --split CSV       folder and split file (image,mask,label rows) [DIR/split/test.csv]
-                               without --data: the synthetic test set of the model's run
-  --overlays DIR               write a picture per image and per_image.csv there
-  --report FILE.html           write a self-contained HTML report: scores, training curves of the
-                               run, histograms of per-image F1+, F1- and mask area, every image
-                               worst to best (WebP, one scale for all, at most 400 px a panel)
-${IMAGE_HELP}
+model:
+${model}
 ${INFERENCE_HELP}
+${data}
+output:
+${output}
+${IMAGE_HELP}
+${FORCE_HELP}
 ${BACKEND_HELP}`;
 }
 
@@ -86,6 +108,11 @@ async function evalData(values: Record<string, unknown>, modelPath: string): Pro
     classes: trained.classes,
     counts: { ...spec.counts, test },
   };
+}
+
+/** Where `--overlays` puts an image's picture. */
+function panelPath(dir: string, id: string, format: ImageFormat): string {
+  return join(dir, `${basename(id, extname(id))}_panel.${IMAGE_EXTENSIONS[format]}`);
 }
 
 /** How the pictures are made: the font, the map's name, formats and the report's scale. */
@@ -122,9 +149,8 @@ class ImageOutputs {
         mapLabel,
       });
     if (this.overlays !== undefined) {
-      const stem = basename(r.sample.id, extname(r.sample.id));
       await writeFileAtomic(
-        join(this.overlays, `${stem}_panel.${IMAGE_EXTENSIONS[format]}`),
+        panelPath(this.overlays, r.sample.id, format),
         await encodeImage(figure(1), format),
       );
     }
@@ -148,6 +174,18 @@ class ImageOutputs {
   }
 }
 
+/** The files `--overlays` will write, so that existing ones are refused before any work. */
+function overlayFiles(
+  dataset: { samples: readonly { id: string }[] },
+  format: ImageFormat,
+  overlays: string,
+): string[] {
+  return [
+    join(overlays, "per_image.csv"),
+    ...dataset.samples.map((s) => panelPath(overlays, s.id, format)),
+  ];
+}
+
 /** Runs the command; returns the exit code. */
 export async function evalCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, OPTIONS);
@@ -159,11 +197,15 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const overlays = typeof values.overlays === "string" ? values.overlays : undefined;
   const report = typeof values.report === "string" ? values.report : undefined;
   const format = imageFormat(values);
+  if (report !== undefined) await refuseOverwrite(values, [report], "--report");
   const { localizer, path } = await openModel(values);
   try {
     const spec = await evalData(values, path);
     console.error(`data: ${describeDataSpec(spec, "test")}`);
     const dataset = await loadDataWithProgress(spec, "test", { classes: localizer.classes });
+    if (overlays !== undefined) {
+      await refuseOverwrite(values, overlayFiles(dataset, format, overlays), "--overlays");
+    }
     const pictures: PictureSettings | undefined = overlays === undefined && report === undefined
       ? undefined
       : {

@@ -16,13 +16,17 @@ import { decodeCheckpoint } from "@pointwise/core/lite";
 import { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET } from "@pointwise/core/onnx";
 import { exportReferenceWeights } from "@pointwise/core/io";
 import { COMMON_OPTIONS, parseCommand, str, UsageError } from "../args.ts";
-import { backendSetting } from "../flags/backend_flags.ts";
+import { BACKEND_HELP, backendSetting } from "../flags/backend_flags.ts";
+import { FORCE_HELP, FORCE_OPTIONS, refuseOverwrite } from "../flags/force_flags.ts";
+import { helpSection } from "../console/help.ts";
+import { commandLine } from "../program.ts";
 import { readFileFor, writeFileAtomic } from "../files.ts";
 import { resolveModelPath } from "../run_folder.ts";
 import { checkOnnx } from "../onnx_check.ts";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
+  ...FORCE_OPTIONS,
   model: { type: "string" },
   out: { type: "string" },
   format: { type: "string" },
@@ -34,17 +38,29 @@ const FORMATS = ["onnx", "safetensors"];
 export function exportHelp(): string {
   return `Write a trained model for use elsewhere.
 
-usage: pointwise export --model DIR|FILE --out FILE [--format onnx|safetensors]
+usage: ${commandLine("export")} --model DIR|FILE --out FILE [options]
 
-  --model DIR|FILE     run folder (uses best.safetensors) or checkpoint file
-  --out FILE           the file to write; its extension picks the format
-  --format FORMAT      onnx: the inference graph (IR ${ONNX_IR_VERSION}, opset ${ONNX_OPSET}): input image
-                       [1,3,H,W] normalised, outputs logits, mask (R+) and localizer_logits;
-                       classes, normalisation and threshold in the metadata. It is checked against
-                       the model in onnxruntime before it is written.
-                       safetensors: weights under the reference implementation's names (PyTorch
-                       OIHW layout, with w and sigma), loadable with load_state_dict
-  --no-verify          skip the onnxruntime check of an ONNX export`;
+${helpSection("model", [["--model DIR|FILE", "run folder (uses best.safetensors) or checkpoint"]])}
+${
+    helpSection("output", [
+      ["--out FILE", "the file to write; its extension (.onnx, .safetensors) picks the format"],
+      [
+        "--format onnx",
+        `the inference graph (IR ${ONNX_IR_VERSION}, opset ${ONNX_OPSET}): input image ` +
+        "[1,3,H,W] normalised, outputs logits, mask (R+) and localizer_logits; classes, " +
+        "normalisation and threshold in the metadata. It is checked against the model in " +
+        "onnxruntime before it is written",
+      ],
+      [
+        "--format safetensors",
+        "the weights under the reference implementation's names (PyTorch OIHW layout, with w " +
+        "and sigma), loadable with load_state_dict",
+      ],
+      ["--no-verify", "skip the onnxruntime check of an ONNX export"],
+    ])
+  }
+${FORCE_HELP}
+${BACKEND_HELP}`;
 }
 
 /** Runs the command; returns the exit code. */
@@ -65,6 +81,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       `--format must be onnx or safetensors (or give --out such an extension), got '${format}'`,
     );
   }
+  await refuseOverwrite(values, [out], "--out");
   const path = await resolveModelPath(model);
   const checkpoint = decodeCheckpoint(await readFileFor(path, "model"), path);
   if (checkpoint.config.method !== "minmax") {

@@ -23,6 +23,7 @@ import {
   withOverrides,
 } from "@pointwise/core/lite";
 import {
+  CHECKPOINT_FORMAT,
   decodeWeightsFile,
   importWeights,
   inferArchitecture,
@@ -33,11 +34,15 @@ import { encodeCheckpoint } from "@pointwise/core/io";
 import { Rng } from "@pointwise/core";
 import { COMMON_OPTIONS, int, parseCommand, str, UsageError } from "../args.ts";
 import { readFileFor, writeFileAtomic } from "../files.ts";
+import { FORCE_HELP, FORCE_OPTIONS, refuseOverwrite } from "../flags/force_flags.ts";
+import { helpParagraph, helpSection } from "../console/help.ts";
+import { commandLine } from "../program.ts";
 import { CHECKPOINTS } from "../run_folder.ts";
 import { printReport } from "../console/weights_report.ts";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
+  ...FORCE_OPTIONS,
   from: { type: "string" },
   out: { type: "string" },
   naming: { type: "string" },
@@ -48,21 +53,36 @@ const OPTIONS = {
 
 /** Help text of the command. */
 export function importHelp(): string {
-  return `Turn a full reference checkpoint (safetensors or PyTorch .pth) into a Pointwise model folder.
+  const input = helpSection("input", [
+    [
+      "--from FILE",
+      "safetensors or PyTorch .pth/.pt state_dict of the authors' model (conv1..3, bn1..3, " +
+      "layer1..4, headseg.*, cl32.*, w, sigma), or a Pointwise export",
+    ],
+    [
+      "--naming NAME",
+      "tensor naming [reference]; backbone-only files (torchvision, timm) start a run with " +
+      `${commandLine("train")} --init-backbone FILE`,
+    ],
+    ["--classes a,b", "class names in label order [from the file's metadata, else class0..]"],
+    ["--modalities M", "WILDCAT modalities per class [5, or the file's]"],
+    ["--allow-partial", "keep what matches and report the rest (otherwise any mismatch fails)"],
+  ]);
+  const output = helpSection("output", [["--out DIR", "folder to write best.safetensors into"]]);
+  return `Turn a full reference checkpoint (safetensors or PyTorch .pth) into a Pointwise model.
 
-usage: pointwise import --from FILE --out DIR [--classes a,b] [--modalities M] [--allow-partial]
+usage: ${commandLine("import")} --from FILE --out DIR [options]
 
-  --from FILE          safetensors or PyTorch .pth/.pt state_dict of the authors' model (conv1..3, bn1..3,
-                       layer1..4, headseg.*, cl32.*, w, sigma), or a Pointwise export
-  --out DIR            folder to write best.safetensors into
-  --naming NAME        tensor naming [reference]; backbone-only files (torchvision, timm)
-                       are used with: pointwise train --init-backbone FILE
-  --classes a,b        class names in label order [from the file's metadata, else class0..]
-  --modalities M       WILDCAT modalities per class [5, or the file's]
-  --allow-partial      keep what matches and report the rest (otherwise any mismatch fails)
+${input}
+${output}
+${FORCE_HELP}
 
-The architecture (depth, stem, width) is read off the tensors; the other settings are the
-reference preset's.`;
+${
+    helpParagraph(
+      "The architecture (depth, stem, width) is read off the tensors; the other settings are " +
+        "the reference preset's.",
+    )
+  }`;
 }
 
 /** Runs the command; returns the exit code. */
@@ -81,12 +101,21 @@ export async function importCommand(argv: string[]): Promise<number> {
   if (naming !== "reference") {
     if (naming in NAMING_SCHEMES) {
       throw new UsageError(
-        `${naming} files hold a backbone only: use pointwise train --init-backbone ${from} --init-naming ${naming}`,
+        `${naming} files hold a backbone only: use ${
+          commandLine("train")
+        } --init-backbone ${from} --init-naming ${naming}`,
       );
     }
     throw new UsageError(`--naming must be one of ${Object.keys(NAMING_SCHEMES).join(", ")}`);
   }
+  await refuseOverwrite(values, [join(out, CHECKPOINTS.best)], "--out");
   const file = decodeWeightsFile(await readFileFor(from, "weights"), from);
+  if (file.metadata.format === CHECKPOINT_FORMAT) {
+    throw new Error(
+      `${from}: already a Pointwise model (a checkpoint): give it as --model to predict, eval ` +
+        "or export as it is",
+    );
+  }
 
   let config: Config;
   let classes: string[];

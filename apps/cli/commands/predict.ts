@@ -25,6 +25,8 @@ import { BACKEND_HELP } from "../flags/backend_flags.ts";
 import { INFERENCE_HELP, MODEL_OPTIONS, openModel } from "../flags/model_flags.ts";
 import { IMAGE_HELP, IMAGE_OPTIONS, imageFormat } from "../flags/image_flags.ts";
 import { readFileFor, writeFileAtomic } from "../files.ts";
+import { helpRows } from "../console/help.ts";
+import { commandLine } from "../program.ts";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -38,14 +40,30 @@ const OPTIONS = {
 export function predictHelp(): string {
   return `Classify images and localize what the decision rests on.
 
-usage: predict.ts --model DIR|FILE|MODEL.onnx IMAGE... [--out DIR] [--threshold T]
+usage: ${commandLine("predict")} --model DIR|FILE IMAGE... [options]
 
-  --model ...          run folder (uses best.safetensors), checkpoint file, or an exported .onnx
-                       model (run by onnxruntime-web, without TensorFlow.js)
-  --out DIR            where to write <name>_mask.png, <name>_overlay.jpg, <name>.json [predictions]
-  --threshold T        mask threshold on R+ (a baseline's map) [the model's, 0.5]
-${IMAGE_HELP}
+model:
+${
+    helpRows([
+      [
+        "--model DIR|FILE",
+        "run folder (uses best.safetensors), checkpoint file, or an exported .onnx model (run " +
+        "by onnxruntime-web, without TensorFlow.js)",
+      ],
+      ["--threshold T", "mask threshold on R+ (a baseline's map) [the model's, 0.5]"],
+    ])
+  }
 ${INFERENCE_HELP}
+output:
+${
+    helpRows([
+      [
+        "--out DIR",
+        "where to write <name>_mask.png, <name>_overlay.jpg, <name>.json [predictions]",
+      ],
+    ])
+  }
+${IMAGE_HELP}
 ${BACKEND_HELP}`;
 }
 

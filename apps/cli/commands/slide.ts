@@ -21,10 +21,14 @@ import { INFERENCE_HELP, MODEL_OPTIONS, openModel } from "../flags/model_flags.t
 import { writeFileAtomic } from "../files.ts";
 import { Progress } from "../console/progress.ts";
 import { openSlideFile, pendingFile } from "../slide_files.ts";
+import { FORCE_HELP, FORCE_OPTIONS, refuseOverwrite } from "../flags/force_flags.ts";
+import { helpRows, helpSection } from "../console/help.ts";
+import { commandLine } from "../program.ts";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
   ...MODEL_OPTIONS,
+  ...FORCE_OPTIONS,
   level: { type: "string" },
   mpp: { type: "string" },
   tile: { type: "string" },
@@ -50,29 +54,55 @@ const FLAG_OF: Record<string, string> = {
 
 /** Help text of the command. */
 export function slideHelp(): string {
+  const slide = helpSection("slide", [
+    [
+      "SLIDE",
+      "tiled (pyramidal) TIFF or BigTIFF: SVS-like or generic, JPEG, LZW, deflate or zstd " +
+      "tiles; or a PNG/JPEG read whole when it fits --max-pixels",
+    ],
+    ["--level N", "pyramid level to analyse [0]"],
+    [
+      "--mpp X",
+      "microns per pixel the model was trained at: the matching level is read (shrunk from a " +
+      "finer one when none is within 5%); needs a slide that records its scale",
+    ],
+    ["--max-pixels N", "largest PNG/JPEG read whole [64000000: decoding takes 7 bytes a pixel]"],
+  ]);
+  const tiles = helpSection("tiles", [
+    ["--tile N", "tile side in analysis pixels [1024]"],
+    ["--overlap N", "overlap of neighbouring tiles, blended linearly [128]"],
+    [
+      "--no-tissue",
+      "analyse every tile (default: skip tiles with less than --min-tissue tissue, found by " +
+      "Otsu on the saturation of a thumbnail)",
+    ],
+    ["--min-tissue F", "least tissue fraction of an analysed tile [0.05]"],
+  ]);
+  const model = helpRows([
+    ["--model DIR|FILE", "run folder, checkpoint file, or an exported .onnx model"],
+    ["--threshold T", "mask threshold on the map [the model's, 0.5]"],
+  ]);
+  const output = helpRows([
+    [
+      "--out DIR",
+      "where to write <name>_mask.tif, _contours.geojson, _heatmap.png, _overlay.png and " +
+      "<name>.json [slides]",
+    ],
+    ["--map-factor K", "analysis pixels per pixel of the stitched map and mask TIFF [4]"],
+    ["--thumbnail N", "longest side of the heat map and overlay [2048]"],
+  ]);
   return `Localize a model's evidence over a whole-slide image, tile by tile.
 
-usage: pointwise slide --model M SLIDE [--level N | --mpp X] [--tile 1024 --overlap 128] [--out DIR]
+usage: ${commandLine("slide")} --model DIR|FILE SLIDE [options]
 
-  SLIDE                tiled (pyramidal) TIFF or BigTIFF: SVS-like or generic, JPEG, LZW, deflate or
-                       zstd tiles; or a PNG/JPEG read whole when it fits --max-pixels
-  --model ...          run folder, checkpoint file, or an exported .onnx model
-  --level N            pyramid level to analyse [0]
-  --mpp X              microns per pixel the model was trained at: the matching level is read
-                       (shrunk from a finer one when none is within 5%); needs a slide that records
-                       its scale
-  --tile N             tile side in analysis pixels [1024]
-  --overlap N          overlap of neighbouring tiles, blended linearly [128]
-  --map-factor K       analysis pixels per pixel of the stitched map and mask TIFF [4]
-  --thumbnail N        longest side of the heat map and overlay [2048]
-  --no-tissue          analyse every tile (default: skip tiles with less than --min-tissue tissue,
-                       found by Otsu on the saturation of a thumbnail)
-  --min-tissue F       least tissue fraction of an analysed tile [0.05]
-  --threshold T        mask threshold on the map [the model's, 0.5]
-  --max-pixels N       largest PNG/JPEG read whole [64000000: decoding takes 7 bytes a pixel]
-  --out DIR            where to write <name>_mask.tif, _contours.geojson, _heatmap.png,
-                       _overlay.png and <name>.json [slides]
+${slide}
+${tiles}
+model:
+${model}
 ${INFERENCE_HELP}
+output:
+${output}
+${FORCE_HELP}
 ${BACKEND_HELP}`;
 }
 
@@ -109,6 +139,12 @@ export async function slide(argv: string[]): Promise<number> {
   const out = str(values, "out", "slides")!;
   const stem = basename(path, extname(path)) || "slide";
 
+  await refuseOverwrite(
+    values,
+    ["_mask.tif", "_contours.geojson", "_heatmap.png", "_overlay.png", ".json"]
+      .map((suffix) => join(out, `${stem}${suffix}`)),
+    "--out",
+  );
   const source = await openSlideFile(path, maxPixels);
   let localizer: Localizer | null = null;
   const tiff = await pendingFile(join(out, `${stem}_mask.tif`));

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { basename, join } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import {
   type Checkpoint,
   type Config,
@@ -30,6 +30,7 @@ import {
   configHelp,
   configOptions,
   configOverrides,
+  flagValue,
   parseCommand,
   str,
   toFlag,
@@ -50,10 +51,15 @@ import {
   readRunInfo,
   resolveModelPath,
   runFolderOf,
+  SAMPLES_DIR,
   writeHistory,
   writeRunInfo,
+  writeSamples,
 } from "../run_folder.ts";
 import { Progress } from "../console/progress.ts";
+import { RunEta } from "../console/run_eta.ts";
+import { helpParagraph, helpSection } from "../console/help.ts";
+import { commandLine, shellQuote } from "../program.ts";
 import {
   floorRows,
   methodName,
@@ -76,20 +82,34 @@ const OPTIONS = {
 
 /** Help text of the command. */
 export function trainHelp(): string {
+  const run = helpSection("run", [
+    [
+      "--preset NAME",
+      "starting settings: cpu, glas-cpu or reference [cpu]; the settings below override them",
+    ],
+    ["--out DIR", "run folder [runs/<data name>, numbered if taken]"],
+    ["--force", "overwrite the run that --out already holds"],
+    [
+      "--resume PATH",
+      "continue a run (its folder or a checkpoint file); settings other than the network's " +
+      "shape may change, e.g. a lower --lr",
+    ],
+  ]);
   return `Train a min-max entropy localizer (or a baseline, --method) from image-level labels.
 
-usage: pointwise train [options]
+usage: ${commandLine("train")} [options]
 
-  --preset NAME                starting settings: cpu, glas-cpu or reference [cpu]; flags below
-                               override them
-  --out DIR                    run folder [runs/<data name>, numbered if taken]
-  --resume PATH                continue a run (its folder or a checkpoint file); settings other
-                               than the network's shape may change, e.g. a lower --lr
-  --force                      reuse a run folder given with --out that already holds a run
+${run}
 ${INIT_HELP}
-${BACKEND_HELP}
 ${DATA_HELP}
-  settings (defaults shown are the cpu preset's):
+${BACKEND_HELP}
+
+${
+    helpParagraph(
+      "Training settings follow, with the cpu preset's defaults. Epochs count from 1, as " +
+        "the progress line shows them.",
+    )
+  }
 ${configHelp(PRESETS.cpu)}`;
 }
 
@@ -134,7 +154,7 @@ async function planResume(values: Record<string, unknown>): Promise<RunPlan> {
   const changed = (Object.keys(overrides) as (keyof Config)[])
     .filter((k) => overrides[k] !== resume.config[k]);
   if (changed.length > 0) {
-    const list = changed.map((k) => `--${toFlag(k)} ${overrides[k]}`).join(", ");
+    const list = changed.map((k) => `--${toFlag(k)} ${flagValue(k, overrides[k])}`).join(", ");
     console.error(`resuming with changed settings: ${list}`);
   }
   const runDir = str(values, "out") ?? runFolderOf(path);
@@ -174,18 +194,25 @@ async function planFresh(values: Record<string, unknown>): Promise<RunPlan> {
   return { config, data, runDir, preset };
 }
 
+/** `n` and the noun, plural unless n is 1. */
+function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
 /** One line describing the model and schedule. */
 function describeRun(plan: RunPlan, train: Dataset): string {
   const c = plan.config;
   const steps = Math.ceil((train.samples.length * c.repeats) / c.batchSize);
   const erasing = c.eraseTimes > 0 && c.method === "minmax"
-    ? `${c.eraseTimes} passes from epoch ${c.eraseStartEpoch + 1}`
+    ? `${count(c.eraseTimes, "pass", "passes")} from epoch ${
+      flagValue("eraseStartEpoch", c.eraseStartEpoch)
+    }`
     : "off";
   return `model: ${methodName(c.method)}, ${c.arch}${
     c.deepStem ? " (deep stem)" : ""
   } x${c.width}` +
-    `, classes ${train.classes.join(", ")}; ${c.epochs} epochs of ${steps} steps, ` +
-    `batch ${c.batchSize}, crop ${c.crop}, erasing ${erasing}`;
+    `, classes ${train.classes.join(", ")}; ${count(c.epochs, "epoch")} of ` +
+    `${count(steps, "step")}, batch ${c.batchSize}, crop ${c.crop}, erasing ${erasing}`;
 }
 
 /** The trainer, reporting progress on the console and saving the run folder each epoch. */
@@ -199,6 +226,8 @@ function consoleTrainer(
   const minmax = config.method === "minmax";
   let bar = null as Progress | null;
   let firstRow = true;
+  let epoch = 0;
+  const eta = new RunEta(config.epochs, plan.resume?.train?.history.at(-1)?.seconds);
   const trainer: Trainer = new Trainer({
     config,
     train,
@@ -206,7 +235,11 @@ function consoleTrainer(
     resume: plan.resume,
     init,
     onStep: (e) => {
-      if (e.step === 1) bar = new Progress(`epoch ${e.epoch + 1}/${config.epochs}`);
+      if (e.step === 1) {
+        bar = new Progress(`epoch ${e.epoch + 1}/${config.epochs}`, undefined, e.seconds);
+        eta.epochStarted(e.seconds);
+        epoch = e.epoch;
+      }
       const l = e.losses;
       const parts = minmax
         ? ` (seg ${fmt(l.seg, 2)} pos ${fmt(l.pos, 2)} neg ${fmt(l.neg, 2)})`
@@ -215,6 +248,7 @@ function consoleTrainer(
         e.step,
         e.stepsPerEpoch,
         `loss ${fmt(l.total, 3)}${parts} ${fmt(e.seconds, 2)} s/step`,
+        (left) => eta.training(e.epoch, left),
       );
     },
     onValidProgress: (d, t) => {
@@ -222,10 +256,11 @@ function consoleTrainer(
         bar?.done();
         bar = new Progress("validating");
       }
-      bar!.update(d, t);
+      bar!.update(d, t, "", (left) => eta.validating(epoch, left));
     },
     onEpoch: async (e) => {
       bar?.done();
+      eta.epochDone(e.record.seconds);
       printEpochRow(e.record, config.epochs, firstRow, minmax);
       firstRow = false;
       const bytes = encodeCheckpoint(await e.checkpoint());
@@ -237,20 +272,41 @@ function consoleTrainer(
   return trainer;
 }
 
-/** Scores the best weights on held-out data, when the data has a test split. */
-async function scoreHeldOut(plan: RunPlan, classes: readonly string[]): Promise<void> {
+/** A path as short as it can be written from here. */
+function fromHere(path: string): string {
+  const rel = relative(Deno.cwd(), resolve(path));
+  return rel === "" ? "." : rel;
+}
+
+/**
+ * Scores the best weights on held-out data, when the data has a test split;
+ * built-in data also leaves a few of its test images in the run folder, to
+ * predict on. Returns the images to suggest predicting on.
+ */
+async function scoreHeldOut(
+  plan: RunPlan,
+  classes: readonly string[],
+  valid: Dataset,
+): Promise<string[]> {
   const { data, runDir, config } = plan;
+  // Built-in data has no files: a few of its test images go into the run folder instead.
+  const examples = data.kind === "folder"
+    ? [shellQuote(fromHere(join(data.dir, valid.samples[0].id)))]
+    : [`${shellQuote(join(runDir, SAMPLES_DIR))}/*.png`];
   const testCsv = data.kind === "folder" ? join(data.dir, "split", "test.csv") : undefined;
   if (data.kind === "folder" && !(await exists(testCsv!))) {
     console.log(
-      `no ${testCsv}: score a split with deno task eval --model ${runDir} --data ${data.dir} --split CSV`,
+      `\nno ${fromHere(testCsv!)}: score a split with ${commandLine("eval")} --model ${
+        shellQuote(runDir)
+      } --data ${shellQuote(fromHere(data.dir))} --split CSV`,
     );
-    return;
+    return examples;
   }
   const testSpec: DataSpec = data.kind !== "folder"
     ? data
     : { ...data, splits: { ...data.splits, test: testCsv! } };
   const testSet = await loadDataWithProgress(testSpec, "test", { classes });
+  if (data.kind !== "folder") await writeSamples(runDir, testSet);
   const bestPath = join(runDir, CHECKPOINTS.best);
   const localizer = TfjsLocalizer.fromCheckpoint(
     decodeCheckpoint(await readFileFor(bestPath, "checkpoint"), bestPath),
@@ -266,6 +322,7 @@ async function scoreHeldOut(plan: RunPlan, classes: readonly string[]): Promise<
     scoresTable([[`${methodName(config.method)} (best)`, summary], ...floorRows(testSet)]),
   );
   console.log(SCORES_LEGEND);
+  return examples;
 }
 
 /** Runs the command; returns the exit code. */
@@ -276,6 +333,8 @@ export async function train(argv: string[]): Promise<number> {
     return 0;
   }
   const plan = values.resume !== undefined ? await planResume(values) : await planFresh(values);
+  // Read now, so that a wrong file fails before the data loads and training starts.
+  const init = await backboneInit(values, plan.config);
   console.error(`train data: ${describeDataSpec(plan.data, "train")}`);
   console.error(`valid data: ${describeDataSpec(plan.data, "valid")}`);
   const trainSet = await loadDataWithProgress(plan.data, "train");
@@ -288,7 +347,6 @@ export async function train(argv: string[]): Promise<number> {
     );
   }
   await startBackend(values);
-  const init = await backboneInit(values, plan.config);
   if (!plan.resume) {
     await writeRunInfo(plan.runDir, {
       data: plan.data,
@@ -323,13 +381,15 @@ export async function train(argv: string[]): Promise<number> {
   const ran = trainer.epoch - firstEpoch;
   const wall = (performance.now() - started) / 1000;
   console.log(
-    `\ntrained ${ran} epoch${ran === 1 ? "" : "s"} in ${duration(wall)}` +
+    `\ntrained ${count(ran, "epoch")} in ${duration(wall)}` +
       (firstEpoch > 0 ? ` (epochs ${firstEpoch + 1}-${trainer.epoch})` : "") +
       `; best epoch ${trainer.bestEpoch + 1} (lowest validation error)`,
   );
-  await scoreHeldOut(plan, trainSet.classes);
+  const examples = await scoreHeldOut(plan, trainSet.classes, validSet);
   console.log(
-    `\npredict with: deno run --allow-read --allow-write predict.ts --model ${plan.runDir} IMAGE...`,
+    `\npredict with: ${commandLine("predict")} --model ${shellQuote(plan.runDir)} ${
+      examples.join(" ")
+    }`,
   );
   return 0;
 }

@@ -24,8 +24,12 @@ import {
 import { parseCommand, str, UsageError } from "../args.ts";
 import { writeFileAtomic } from "../files.ts";
 import { Progress } from "../console/progress.ts";
+import { FORCE_HELP, FORCE_OPTIONS, refuseOverwrite } from "../flags/force_flags.ts";
+import { helpParagraph, helpSection } from "../console/help.ts";
+import { commandLine } from "../program.ts";
 
 const OPTIONS = {
+  ...FORCE_OPTIONS,
   help: { type: "boolean", short: "h" },
   version: { type: "string" },
   out: { type: "string" },
@@ -35,20 +39,38 @@ const OPTIONS = {
 
 /** Help text of the command. */
 export function weightsHelp(): string {
+  const fetch = helpSection("fetch", [
+    ["ARCH", `the network: ${TORCHVISION_ARCHS.join(", ")}`],
+    [
+      "--version v1|v2",
+      "IMAGENET1K_V1 (the original training) or IMAGENET1K_V2 (newer recipe; resnet50 and " +
+      "resnet101 only) [v1]",
+    ],
+    [
+      "--url URL",
+      "download from here instead (a mirror); its file name must carry the sha256 prefix as " +
+      "torch.hub names do (name-<hex>.pth), or give --sha256",
+    ],
+    ["--sha256 HEX", "the expected sha256 (64 hex digits, or a prefix of 8 or more)"],
+  ]);
+  const output = helpSection("output", [
+    ["--out FILE", "where to write [<arch>_imagenet1k_<version>.safetensors]"],
+  ]);
   return `Download torchvision's ImageNet weights and write them as safetensors.
 
-usage: pointwise weights fetch ${TORCHVISION_ARCHS.join("|")} [--version v1|v2] [--out FILE]
+usage: ${commandLine("weights")} fetch ARCH [options]
 
-  --version v1|v2    IMAGENET1K_V1 (the original training) or IMAGENET1K_V2 (newer recipe;
-                     resnet50 and resnet101 only) [v1]
-  --out FILE         where to write [<arch>_imagenet1k_<version>.safetensors]
-  --url URL          download from here instead (a mirror); its file name must carry the
-                     sha256 prefix as torch.hub names do (name-<hex>.pth), or give --sha256
-  --sha256 HEX       the expected sha256 (64 hex digits, or a prefix of 8 or more)
+${fetch}
+${output}
+${FORCE_HELP}
 
-The download is checked against the sha256 prefix in torchvision's file name (PyTorch
-publishes no full hash); the full sha256 is printed and kept in the file's metadata.
-Then: pointwise train --arch ARCH --width 1 --init-backbone FILE`;
+${
+    helpParagraph(
+      "The download is checked against the sha256 prefix in torchvision's file name (PyTorch " +
+        "publishes no full hash); the full sha256 is printed and kept in the file's metadata.",
+    )
+  }
+Then: ${commandLine("train")} --arch ARCH --width 1 --init-backbone FILE`;
 }
 
 /** Runs the command; returns the exit code. */
@@ -90,6 +112,7 @@ export async function weightsCommand(argv: string[]): Promise<number> {
     );
   }
   const out = str(values, "out", `${arch}_imagenet1k_${version}.safetensors`)!;
+  await refuseOverwrite(values, [out], "--out");
 
   const bar = new Progress(`downloading ${url.split("/").pop()}`, 5);
   let bytes: Uint8Array;

@@ -1,7 +1,8 @@
 /**
  * The CLI's console output, for the CLI and the project's tasks: progress
- * lines with ETA, aligned tables, durations, and the scores tables with
- * their trivial-mask floor rows.
+ * lines with ETA (of the epoch and of the whole run), `--help` sections,
+ * aligned tables, durations, and the scores tables with their trivial-mask
+ * floor rows.
  *
  * @example
  * ```ts
@@ -11,6 +12,8 @@
  * @module
  */
 export { Progress } from "./progress.ts";
+export { HELP_WIDTH, helpParagraph, type HelpRow, helpRows, helpSection } from "./help.ts";
+export { RunEta } from "./run_eta.ts";
 export { duration, fmt, formatTable } from "./table.ts";
 export {
   floorRows,

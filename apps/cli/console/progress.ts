@@ -6,7 +6,7 @@
  * @example
  * ```ts ignore
  * const bar = new Progress("epoch 1/12");
- * bar.update(3, 16, "loss 1.23");
+ * bar.update(3, 16, "loss 1.23", (eta) => `run ${eta + 60} s`);
  * bar.done();
  * ```
  * @module
@@ -18,18 +18,30 @@ const encoder = new TextEncoder();
 /** One progress line on stderr. */
 export class Progress {
   readonly #tty = Deno.stderr.isTerminal();
-  readonly #start = performance.now();
+  readonly #start: number;
   #lastPrint = 0;
   #active = false;
 
-  constructor(readonly label: string, readonly plainEverySeconds = 10) {}
+  /**
+   * @param label what is in progress.
+   * @param plainEverySeconds how often a plain (not a terminal) output gets a line.
+   * @param startedSecondsAgo time already spent on it (the first step, when the bar starts after it).
+   */
+  constructor(readonly label: string, readonly plainEverySeconds = 10, startedSecondsAgo = 0) {
+    this.#start = performance.now() - startedSecondsAgo * 1000;
+  }
 
-  /** Shows `done` of `total`, a message, and the time left at the current pace. */
-  update(done: number, total: number, message = ""): void {
+  /**
+   * Shows `done` of `total`, a message, and the time left at the current pace;
+   * `more`, given that time in seconds, adds to it (the time left of the whole run).
+   */
+  update(done: number, total: number, message = "", more?: (eta: number) => string): void {
     const elapsed = (performance.now() - this.#start) / 1000;
     const eta = done > 0 ? (elapsed / done) * (total - done) : NaN;
     const counts = `${String(done).padStart(String(total).length)}/${total}`;
-    const tail = `${message} ETA ${duration(eta)}`;
+    const tail = `${message ? `${message} ` : ""}ETA ${duration(eta)}${
+      more ? `, ${more(eta)}` : ""
+    }`;
     if (this.#tty) {
       const width = 24;
       const filled = total > 0 ? Math.round((width * done) / total) : 0;

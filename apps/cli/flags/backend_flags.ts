@@ -16,11 +16,13 @@ import {
   env,
 } from "@pointwise/core/lite";
 import { num, str, UsageError } from "../args.ts";
+import { helpSection } from "../console/help.ts";
 
-/** Help lines for the flags. */
-export const BACKEND_HELP =
-  "    --backend auto|webgpu|wasm|cpu   auto: WebGPU with a real GPU adapter, else WASM-SIMD [auto]\n" +
-  "    --threads N                      WASM threads (TensorFlow.js and onnxruntime) [the cores, <= 8]";
+/** The `backend:` section of `--help`. */
+export const BACKEND_HELP: string = helpSection("backend", [
+  ["--backend auto|webgpu|wasm|cpu", "auto: WebGPU with a real GPU adapter, else WASM-SIMD [auto]"],
+  ["--threads N", "WASM threads, TensorFlow.js and onnxruntime alike [the cores, <= 8]"],
+]);
 
 /** Reads and checks `--backend` and `--threads` into `env`. */
 export function backendSetting(values: Record<string, unknown>): BackendSetting {

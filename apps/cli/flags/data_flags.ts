@@ -17,6 +17,7 @@ import { join, resolve } from "node:path";
 import type { Dataset } from "@pointwise/core/data";
 import { type DataSpec, loadData, type LoadDataOptions } from "@pointwise/core/data";
 import { int, str, UsageError } from "../args.ts";
+import { helpSection } from "../console/help.ts";
 import { describe, exists } from "../files.ts";
 import { Progress } from "../console/progress.ts";
 
@@ -38,19 +39,23 @@ export const DATA_OPTIONS = {
   "digits-size": { type: "string" },
 } as const;
 
-/** Help lines for {@link DATA_OPTIONS}. */
-export const DATA_HELP = `  data (default: the built-in synthetic dataset):
-    --data DIR                 folder of images and masks
-    --dataset synthetic|digits a built-in dataset instead [synthetic]: blobs whose texture is the
-                               class, or cluttered MNIST digits (10 classes)
-    --train CSV, --valid CSV   split files (image,mask,label rows); default DIR/split/{train,valid}.csv
-    --synthetic-train N        synthetic training images [256]
-    --synthetic-valid N        synthetic validation images [64]
-    --synthetic-test N         synthetic test images [64]
-    --synthetic-size N         side of synthetic images [128]
-    --synthetic-classes N      synthetic classes, 2 to 4 [2]
-    --digits-train N ...       cluttered digits per split [2000 train, 300 valid, 500 test],
-                               --digits-size [96]`;
+/** The `data:` section of `train --help`. */
+export const DATA_HELP: string = helpSection("data (default: the built-in synthetic dataset)", [
+  ["--data DIR", "folder of images and masks"],
+  [
+    "--dataset synthetic|digits",
+    "a built-in dataset instead [synthetic]: blobs whose texture is the class, or cluttered " +
+    "MNIST digits (10 classes)",
+  ],
+  ["--train CSV, --valid CSV", "split files (image,mask,label rows) [DIR/split/train.csv, ...]"],
+  ["--synthetic-train N", "synthetic training images [256]"],
+  ["--synthetic-valid N", "synthetic validation images [64]"],
+  ["--synthetic-test N", "synthetic test images [64]"],
+  ["--synthetic-size N", "side of synthetic images [128]"],
+  ["--synthetic-classes N", "synthetic classes, 2 to 4 [2]"],
+  ["--digits-train N ...", "cluttered digits per split [2000 train, 300 valid, 500 test]"],
+  ["--digits-size N", "side of the digit canvases [96]"],
+]);
 
 /** Reads the data flags. `roles` are the splits the command needs. */
 export async function dataSpecFromArgs(

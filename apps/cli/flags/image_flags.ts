@@ -12,14 +12,17 @@
  */
 import { IMAGE_FORMATS, type ImageFormat } from "@pointwise/core/lite";
 import { str, UsageError } from "../args.ts";
+import { helpRows } from "../console/help.ts";
 
 /** The flag. */
 export const IMAGE_OPTIONS = { "image-format": { type: "string" } } as const;
 
-/** Help line for the flag. */
-export const IMAGE_HELP =
-  "    --image-format F             pictures as jpeg (quality 90), webp (quality 90) or png\n" +
-  "                                 (lossless) [jpeg]; masks are always PNG";
+/** Help line for the flag (a row of a command's output section). */
+export const IMAGE_HELP: string = helpRows([[
+  "--image-format F",
+  "pictures as jpeg (quality 90), webp (quality 90) or png (lossless) [jpeg]; masks are " +
+  "always PNG",
+]]);
 
 /** The chosen format [jpeg]. */
 export function imageFormat(values: Record<string, unknown>): ImageFormat {

@@ -23,6 +23,7 @@ import {
 import type { TrainerOptions } from "@pointwise/core";
 import { str, UsageError } from "../args.ts";
 import { readFileFor } from "../files.ts";
+import { helpSection } from "../console/help.ts";
 import { printReport } from "../console/weights_report.ts";
 import { methodName } from "../console/scores_table.ts";
 
@@ -33,14 +34,21 @@ export const INIT_OPTIONS = {
   "allow-partial": { type: "boolean" },
 } as const;
 
-/** Help lines for the flags. */
-export const INIT_HELP =
-  `  --init-backbone FILE         start from these backbone weights (heads start fresh): a Pointwise
-                               checkpoint of any method (e.g. a wildcat run's best.safetensors; its
-                               optimiser state is ignored), or imported safetensors or .pth weights
-  --init-naming NAME           imported weights' naming: torchvision, timm or reference [reference
-                               when the file has min-max heads, else torchvision]
-  --allow-partial              with --init-backbone: keep what matches, report the rest`;
+/** The `starting weights:` section of `train --help`. */
+export const INIT_HELP: string = helpSection("starting weights", [
+  [
+    "--init-backbone FILE",
+    "start from these backbone weights (the heads start fresh): a Pointwise checkpoint of any " +
+    "method (e.g. a wildcat run's best.safetensors; its optimiser state is ignored), or " +
+    "imported safetensors or PyTorch .pth weights",
+  ],
+  [
+    "--init-naming NAME",
+    "imported weights' naming: torchvision, timm or reference [reference when the file has " +
+    "min-max heads, else torchvision]",
+  ],
+  ["--allow-partial", "with --init-backbone: keep what matches, report the rest"],
+]);
 
 /**
  * The `--init-backbone` hook: reads the file now (so a bad file fails before

@@ -15,6 +15,7 @@ import { type Localizer, UPSAMPLE_MODES, type UpsampleMode } from "@pointwise/co
 import { load, UnsupportedOptionError } from "@pointwise/runtime";
 import { str, UsageError } from "../args.ts";
 import { readFileFor } from "../files.ts";
+import { helpRows } from "../console/help.ts";
 import { resolveModelPath } from "../run_folder.ts";
 import { backendSetting } from "./backend_flags.ts";
 
@@ -25,12 +26,18 @@ export const MODEL_OPTIONS = {
   map: { type: "string" },
 } as const;
 
-/** Help lines for the inference flags. */
-export const INFERENCE_HELP =
-  "    --mask-upsample MODE         how M+ is upsampled: align-corners (reference) or stride-grid\n" +
-  "                                 [the model's setting]\n" +
-  "    --map cam|gradcam            for a plainly trained GAP classifier (method cam or gradcam):\n" +
-  "                                 its class activation map or Grad-CAM [the model's method]";
+/** Help lines for the inference flags (rows of a command's model section). */
+export const INFERENCE_HELP: string = helpRows([
+  [
+    "--mask-upsample MODE",
+    "how M+ is upsampled: align-corners (reference) or stride-grid [the model's setting]",
+  ],
+  [
+    "--map cam|gradcam",
+    "for a plainly trained GAP classifier (method cam or gradcam): its class activation map " +
+    "or Grad-CAM [the model's method]",
+  ],
+]);
 
 const MAPS = ["cam", "gradcam"] as const;
 const FLAGS = { maskUpsample: "--mask-upsample", map: "--map" } as const;

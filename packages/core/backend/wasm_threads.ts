@@ -84,7 +84,7 @@ async function patchNodeWorkers(threads: number): Promise<void> {
     class TfjsWorker extends NodeWorker {
       constructor(path: unknown, options: Record<string, unknown> = {}) {
         const blob = String(path).startsWith("blob:");
-        super(blob ? source : path, blob ? { ...options, eval: true } : options);
+        super(blob ? source : path, blob ? { ...options, eval: true, env: {} } : options);
         if (blob) poolWorkers.push(this);
       }
       // emscripten refs a worker while its pthread runs; tfjs's pool threads

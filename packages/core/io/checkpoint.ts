@@ -17,6 +17,8 @@ import type { NamedArray } from "../util/named_array.ts";
 import { NORMALIZATION, type Normalization, normalizationProblem } from "../data/normalize.ts";
 import type { MetricsSummary } from "../metrics/localization_metrics.ts";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
+import { sniffFileType } from "./file_type.ts";
+import { ModelFormatError } from "./model_errors.ts";
 
 /** The safetensors metadata `format` of a Pointwise checkpoint. */
 export const CHECKPOINT_FORMAT = "pointwise-checkpoint";
@@ -120,14 +122,21 @@ function allFinite(data: Float32Array): boolean {
   return acc === 0;
 }
 
-/** Reads a checkpoint; `name` (the file) goes into every error. */
+/**
+ * Reads a checkpoint; `name` (the file) goes into every error.
+ *
+ * @throws {ModelFormatError} for a file of another kind (an ONNX model, an image, a PyTorch
+ * file, safetensors without Pointwise's metadata), saying which, before any parsing.
+ */
 export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
-  const { tensors, metadata } = decodeSafetensors(bytes, name);
-  if (metadata.format !== FORMAT) {
-    throw new Error(
-      `${name}: not a Pointwise checkpoint (safetensors metadata has no format '${FORMAT}')`,
-    );
+  // A file of a kind we recognise gets an error saying so, not another parser's complaint; an
+  // unrecognised one (a truncated checkpoint, say) gets the safetensors reader's.
+  const found = sniffFileType(bytes);
+  if (found !== "safetensors" && found !== "unknown") {
+    throw new ModelFormatError(name, found, ["checkpoint"]);
   }
+  const { tensors, metadata } = decodeSafetensors(bytes, name);
+  if (metadata.format !== FORMAT) throw new ModelFormatError(name, "safetensors", ["checkpoint"]);
   if (metadata.version !== VERSION) {
     throw new Error(
       `${name}: checkpoint version ${metadata.version} is not supported (expected ${VERSION})`,

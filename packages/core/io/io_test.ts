@@ -176,6 +176,6 @@ Deno.test("checkpoints round-trip config, classes, weights, optimiser and traini
   const plain = encodeSafetensors(weights, {});
   assert.throws(
     () => decodeCheckpoint(plain, "w.safetensors"),
-    /w\.safetensors: not a Pointwise checkpoint/,
+    /w\.safetensors: a safetensors file without Pointwise's metadata, not a Pointwise checkpoint/,
   );
 });

@@ -50,7 +50,12 @@ export {
   TORCHVISION_NAMING,
 } from "./naming/mod.ts";
 export { FILE_TYPE_NAMES, type FileType, sniffFileType } from "./file_type.ts";
-export { type ModelFormat, ModelFormatError, NotAPointwiseModelError } from "./model_errors.ts";
+export {
+  type ModelFormat,
+  ModelFormatError,
+  NotAPointwiseModelError,
+  WeightsFormatError,
+} from "./model_errors.ts";
 export type { NamedArray } from "../util/named_array.ts";
 export { decodePytorch, isPytorch } from "./pytorch.ts";
 export { decodeWeightsFile, weightsFormat } from "./weights_file.ts";

@@ -31,10 +31,30 @@ export class ModelFormatError extends Error {
   ) {
     const want = accepted.map((f) => f === "onnx" ? "an ONNX model" : "a Pointwise checkpoint")
       .join(" or ");
-    const what = found === "safetensors" && !accepted.includes("checkpoint")
-      ? "a checkpoint, which runs only in TensorFlow.js"
-      : FILE_TYPE_NAMES[found];
+    const what = found !== "safetensors"
+      ? FILE_TYPE_NAMES[found]
+      : accepted.includes("checkpoint")
+      ? "a safetensors file without Pointwise's metadata"
+      : "a checkpoint, which runs only in TensorFlow.js";
     super(`${file}: ${what}, not ${want}`);
+  }
+}
+
+/**
+ * A file given as weights (safetensors or a PyTorch .pth/.pt) that is
+ * another kind of file; says what it is.
+ */
+export class WeightsFormatError extends Error {
+  override name = "WeightsFormatError";
+
+  /**
+   * @param file the file given as weights.
+   * @param found what its first bytes say it is.
+   */
+  constructor(readonly file: string, readonly found: FileType) {
+    super(
+      `${file}: ${FILE_TYPE_NAMES[found]}, not a weight file (safetensors or PyTorch .pth/.pt)`,
+    );
   }
 }
 

@@ -84,6 +84,6 @@ Deno.test("decodeWeightsFile tells the formats apart by content, not by name", a
   assert.ok(decodeWeightsFile(pth, "weights.safetensors").tensors.has("conv.weight"));
   assert.throws(
     () => decodeWeightsFile(new TextEncoder().encode("<html>not found</html>"), "page.pth"),
-    /page\.pth: not a weight file \(neither safetensors nor a PyTorch/,
+    /page\.pth: a text file, not a weight file \(safetensors or PyTorch/,
   );
 });

@@ -14,6 +14,8 @@
  */
 import { decodePytorch, isPytorch } from "./pytorch.ts";
 import { decodeSafetensors, type SafetensorsFile } from "./safetensors.ts";
+import { sniffFileType } from "./file_type.ts";
+import { WeightsFormatError } from "./model_errors.ts";
 
 /** The format of a weight file from its first bytes, or null. */
 export function weightsFormat(bytes: Uint8Array): "pytorch" | "safetensors" | null {
@@ -25,14 +27,14 @@ export function weightsFormat(bytes: Uint8Array): "pytorch" | "safetensors" | nu
   return null;
 }
 
-/** Reads a safetensors or PyTorch weight file; `name` (the file) goes into every error. */
+/**
+ * Reads a safetensors or PyTorch weight file; `name` (the file) goes into every error.
+ *
+ * @throws {WeightsFormatError} for another kind of file (an ONNX model, an image), saying which.
+ */
 export function decodeWeightsFile(bytes: Uint8Array, name: string): SafetensorsFile {
   const format = weightsFormat(bytes);
   if (format === "pytorch") return decodePytorch(bytes, name);
   if (format === "safetensors") return decodeSafetensors(bytes, name);
-  throw new Error(
-    `${name}: not a weight file (neither safetensors nor a PyTorch .pth/.pt${
-      bytes.length === 0 ? ": it is empty" : ""
-    })`,
-  );
+  throw new WeightsFormatError(name, sniffFileType(bytes));
 }

@@ -27,6 +27,10 @@ const COMMANDS: Record<string, { load: () => Promise<Run>; about: string }> = {
     load: async () => (await import("./commands/predict.ts")).predict,
     about: "class, mask and overlay picture for images",
   },
+  serve: {
+    load: async () => (await import("./commands/serve.ts")).serve,
+    about: "serve an exported model over HTTP (and the browser demo)",
+  },
   import: {
     load: async () => (await import("./commands/import.ts")).importCommand,
     about: "turn a reference PyTorch checkpoint into a Pointwise model",

@@ -21,8 +21,12 @@ export {
   type Prediction,
   type RawPrediction,
   softmax,
+  withThreshold,
 } from "./inference/prediction.ts";
 export {
+  HEATMAP_FORMATS,
+  heatmapFile,
+  type HeatmapFormat,
   maskPng,
   overlayPicture,
   overlayPng,

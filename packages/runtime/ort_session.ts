@@ -27,11 +27,33 @@ export async function createSession(bytes: Uint8Array, choice: OrtChoice): Promi
   // node:worker_threads' Worker, which breaks every later `new Worker(url)`
   // of the host. Its thread pool is made by then, so the original goes back.
   const hostWorker = globalThis.Worker;
+  const restoreEnv = hideEnvWhereNotAllowed();
   try {
     return await create(bytes, choice);
   } finally {
     if (globalThis.Worker !== hostWorker) globalThis.Worker = hostWorker;
+    restoreEnv();
   }
+}
+
+type DenoPermissions = { permissions?: { querySync?(d: { name: string }): { state: string } } };
+
+/**
+ * In Deno, onnxruntime's threads start as `node:worker_threads` workers,
+ * whose constructor copies `process.env`: without `--allow-env` that read
+ * prompts in a terminal. Its workers need no environment, so while a
+ * session starts they see an empty one where reading it is not allowed.
+ * Returns what puts the real one back.
+ */
+function hideEnvWhereNotAllowed(): () => void {
+  const g = globalThis as { Deno?: DenoPermissions; process?: { env?: unknown } };
+  const state = g.Deno?.permissions?.querySync?.({ name: "env" }).state;
+  if (state === undefined || state === "granted" || g.process === undefined) return () => {};
+  const real = g.process.env;
+  g.process.env = {};
+  return () => {
+    g.process!.env = real;
+  };
 }
 
 async function create(bytes: Uint8Array, choice: OrtChoice): Promise<OrtSession> {

@@ -26,6 +26,7 @@
  * @module
  */
 import { type BackendSetting, IMAGE_MEDIA_TYPES, type ImageFormat } from "@pointwise/core/lite";
+import type { RuntimeSetting } from "@pointwise/runtime";
 import { errorResponse, ServiceError, toServiceError } from "./errors.ts";
 import type { Limits } from "./limits.ts";
 import { LocalizeService } from "./localize_service.ts";
@@ -42,6 +43,8 @@ export interface HandlerOptions {
   model: Uint8Array | (() => Promise<Uint8Array>);
   limits?: Partial<Limits>;
   backend?: BackendSetting;
+  /** Which onnxruntime [auto: native where it loads, web elsewhere]. */
+  runtime?: RuntimeSetting;
   /** The browser demo's files (served for GET requests no route takes). */
   assets?: Assets;
   /** Where unexpected errors are reported (they never reach the client). */
@@ -123,7 +126,7 @@ export function createHandler(o: HandlerOptions): (req: Request) => Promise<Resp
   if (o.service !== undefined) service = Promise.resolve(o.service);
   const loaded = () =>
     service ??= bytes().then((b) =>
-      LocalizeService.load(b, { limits: o.limits, backend: o.backend })
+      LocalizeService.load(b, { limits: o.limits, backend: o.backend, runtime: o.runtime })
     ).catch((e) => {
       service = undefined;
       throw e;

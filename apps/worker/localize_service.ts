@@ -30,7 +30,7 @@ import {
   UnsupportedImageError,
   withThreshold,
 } from "@pointwise/core/lite";
-import { loadOnnx } from "@pointwise/runtime";
+import { loadOnnx, type RuntimeSetting } from "@pointwise/runtime";
 import { ServiceError } from "./errors.ts";
 import { type Limits, resolveLimits } from "./limits.ts";
 import { Gate } from "./gate.ts";
@@ -45,6 +45,8 @@ export interface ModelDescription {
   bytes: number;
   /** onnxruntime execution provider. */
   provider: string;
+  /** `onnxruntime-web` or `onnxruntime-node`. */
+  runtime: string;
 }
 
 /** The JSON-friendly part of a localization. */
@@ -63,6 +65,8 @@ export interface ServiceOptions {
   backend?: BackendSetting;
   /** The model file, named in load errors [model.onnx]. */
   name?: string;
+  /** Which onnxruntime (see `@pointwise/runtime`'s `resolveOrtProvider`) [auto]. */
+  runtime?: RuntimeSetting;
 }
 
 async function sha256(bytes: Uint8Array): Promise<string> {
@@ -95,7 +99,10 @@ export class LocalizeService {
   static async load(model: Uint8Array, o: ServiceOptions = {}): Promise<LocalizeService> {
     const limits = resolveLimits(o.limits);
     // The service runs exported models only: a checkpoint would load TensorFlow.js.
-    const localizer = await loadOnnx(model, o.name ?? "model.onnx", { backend: o.backend });
+    const localizer = await loadOnnx(model, o.name ?? "model.onnx", {
+      backend: o.backend,
+      runtime: o.runtime,
+    });
     const description: ModelDescription = {
       classes: localizer.classes,
       normalization: localizer.normalization,
@@ -103,6 +110,7 @@ export class LocalizeService {
       hash: await sha256(model),
       bytes: model.length,
       provider: localizer.runtime.provider,
+      runtime: localizer.runtime.name,
     };
     return new LocalizeService(localizer, description, limits);
   }

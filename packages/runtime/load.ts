@@ -2,8 +2,10 @@
  * The one place a runtime is chosen: `load()` reads a model file's bytes,
  * tells a TensorFlow.js checkpoint (safetensors) from an exported ONNX model
  * by their first bytes, and returns the core's `Localizer` for it: an
- * `OnnxLocalizer` on onnxruntime-web, or a `TfjsLocalizer`, loaded on demand,
- * so that ONNX inference never loads TensorFlow.js.
+ * `OnnxLocalizer` on onnxruntime (native onnxruntime-node where it loads and
+ * the runtime setting allows, onnxruntime-web otherwise: `provider.ts`), or a
+ * `TfjsLocalizer`, loaded on demand, so that ONNX inference never loads
+ * TensorFlow.js.
  *
  * @example
  * ```ts ignore
@@ -26,6 +28,7 @@ import {
   type UpsampleMode,
 } from "@pointwise/core/lite";
 import { loadOnnx } from "./onnx_localizer.ts";
+import type { RuntimeSetting } from "./provider.ts";
 
 /** Options of {@link load}. */
 export interface LoadOptions {
@@ -33,6 +36,11 @@ export interface LoadOptions {
   name?: string;
   /** Backend request (default: the core's `env.backend`). */
   backend?: BackendSetting;
+  /**
+   * ONNX models only: `auto` (onnxruntime-node where it loads and the
+   * backend setting is `auto` or `cpu`), `web` or `native` [auto].
+   */
+  runtime?: RuntimeSetting;
   /** The formats accepted [both]; a service that must not load TensorFlow.js takes ONNX only. */
   formats?: readonly ModelFormat[];
   /** Checkpoints only: how M+ is upsampled, instead of the model's setting. */
@@ -52,7 +60,7 @@ export class UnsupportedOptionError extends Error {
    * @param option the {@link LoadOptions} field.
    * @param reason why it does not apply, as a sentence that follows the option's name.
    */
-  constructor(readonly option: "maskUpsample" | "map", readonly reason: string) {
+  constructor(readonly option: "maskUpsample" | "map" | "runtime", readonly reason: string) {
     super(`${option} ${reason}`);
   }
 }
@@ -109,7 +117,14 @@ export async function load(bytes: Uint8Array, o: LoadOptions = {}): Promise<Loca
         );
       }
     }
-    return await loadOnnx(bytes, name, { backend });
+    return await loadOnnx(bytes, name, { backend, runtime: o.runtime });
+  }
+  if (o.runtime !== undefined && o.runtime !== "auto") {
+    throw new UnsupportedOptionError(
+      "runtime",
+      `${o.runtime} runs exported ONNX models; a checkpoint runs in TensorFlow.js (export it to ` +
+        "ONNX for onnxruntime)",
+    );
   }
   const checkpoint = withOptions(decodeCheckpoint(bytes, name), o);
   // Loaded here, so that ONNX inference never loads TensorFlow.js.

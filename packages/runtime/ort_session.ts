@@ -1,8 +1,9 @@
 /**
- * Creates an onnxruntime-web session on the execution provider chosen by
- * `provider.ts`: the webgpu entry point
- * only for the webgpu provider (with it, the wasm provider cannot start
- * worker threads), the plain entry point with threads for wasm.
+ * Creates an onnxruntime session on the runtime and execution provider
+ * chosen by `provider.ts`: onnxruntime-node's CPU provider for the native
+ * runtime; for onnxruntime-web, the webgpu entry point only for the webgpu
+ * provider (with it, the wasm provider cannot start worker threads), the
+ * plain entry point with threads for wasm.
  *
  * @example
  * ```ts ignore
@@ -12,8 +13,9 @@
  */
 import type { OrtChoice } from "./provider.ts";
 import type * as Ort from "onnxruntime-web";
+import { createNativeSession } from "./native.ts";
 
-/** The onnxruntime module and a session. */
+/** The onnxruntime module (web or node: both implement onnxruntime-common) and a session. */
 export interface OrtSession {
   ort: typeof Ort;
   session: Ort.InferenceSession;
@@ -23,6 +25,7 @@ let loadedThreads: number | null = null;
 
 /** Loads onnxruntime for `choice` and creates a session for the model bytes. */
 export async function createSession(bytes: Uint8Array, choice: OrtChoice): Promise<OrtSession> {
+  if (choice.runtime === "native") return await createNativeSession(bytes, choice.threads);
   // In Deno, onnxruntime's threaded start-up replaces globalThis.Worker with
   // node:worker_threads' Worker, which breaks every later `new Worker(url)`
   // of the host. Its thread pool is made by then, so the original goes back.
@@ -67,7 +70,7 @@ async function create(bytes: Uint8Array, choice: OrtChoice): Promise<OrtSession>
     loadedThreads = choice.threads;
   }
   const session = await ort.InferenceSession.create(bytes, {
-    executionProviders: [choice.provider],
+    executionProviders: [choice.provider as "wasm" | "webgpu"],
     graphOptimizationLevel: "all",
     // Errors only: node placement notes of the webgpu provider are not for users.
     logSeverityLevel: 3,

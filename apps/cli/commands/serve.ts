@@ -16,7 +16,13 @@ import { createHandler, DEFAULT_LIMITS, type Limits, LocalizeService } from "@po
 import { demoAssets } from "@pointwise/worker/assets";
 import { ModelFormatError, sniffFileType } from "@pointwise/core/lite";
 import { COMMON_OPTIONS, parseCommand, str, UsageError } from "../args.ts";
-import { BACKEND_HELP, backendSetting } from "../flags/backend_flags.ts";
+import {
+  BACKEND_HELP,
+  backendSetting,
+  RUNTIME_HELP,
+  RUNTIME_OPTIONS,
+  runtimeSetting,
+} from "../flags/backend_flags.ts";
 import { readFileFor } from "../files.ts";
 import { resolveModelPath } from "../run_folder.ts";
 
@@ -29,6 +35,7 @@ const LIMIT_FLAGS = {
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
+  ...RUNTIME_OPTIONS,
   model: { type: "string" },
   port: { type: "string" },
   hostname: { type: "string" },
@@ -50,6 +57,7 @@ usage: pointwise serve --model MODEL.onnx [--port 8000] [--hostname 127.0.0.1] [
   --max-concurrent N   requests worked on at once [${DEFAULT_LIMITS.maxConcurrent}]
   --max-queued N       requests that may wait; more get 503 busy [${DEFAULT_LIMITS.maxQueued}]
 ${BACKEND_HELP}
+${RUNTIME_HELP}
 
 Each request is logged on stdout as one line of JSON (method, path, status, bytes, ms).`;
 }
@@ -83,6 +91,7 @@ export async function serve(argv: string[]): Promise<number> {
     if (v !== undefined) limits[key as keyof Limits] = v;
   }
   const backend = backendSetting(values);
+  const runtime = runtimeSetting(values);
   const path = await resolveModelPath(model);
   const bytes = await readFileFor(path, "model");
   const found = sniffFileType(bytes);
@@ -90,7 +99,7 @@ export async function serve(argv: string[]): Promise<number> {
     throw new ModelFormatError(path, found, ["onnx"]);
   }
   // Loaded before listening: a model that does not load stops the server here.
-  const service = await LocalizeService.load(bytes, { limits, backend, name: path });
+  const service = await LocalizeService.load(bytes, { limits, backend, runtime, name: path });
   console.error(`runtime: ${service.localizer.runtime.name}, ${service.localizer.runtime.reason}`);
   const handler = createHandler({
     model: bytes,

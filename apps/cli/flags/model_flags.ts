@@ -1,9 +1,9 @@
 /**
  * `--model` and the inference flags shared by `predict` and `eval`: which
  * model (a run folder, a checkpoint, an exported .onnx file), how its map is
- * read (`--mask-upsample`, `--map`), on which backend. The model is opened
- * by the runtime's one `load()`, which picks TensorFlow.js or onnxruntime
- * from the file's format.
+ * read (`--mask-upsample`, `--map`), on which backend and onnxruntime
+ * (`--runtime`). The model is opened by the runtime's one `load()`, which
+ * picks TensorFlow.js or onnxruntime from the file's format.
  *
  * @example
  * ```ts ignore
@@ -16,11 +16,12 @@ import { load, UnsupportedOptionError } from "@pointwise/runtime";
 import { str, UsageError } from "../args.ts";
 import { readFileFor } from "../files.ts";
 import { resolveModelPath } from "../run_folder.ts";
-import { backendSetting } from "./backend_flags.ts";
+import { backendSetting, RUNTIME_HELP, runtimeSetting } from "./backend_flags.ts";
 
 /** The flags. */
 export const MODEL_OPTIONS = {
   model: { type: "string" },
+  runtime: { type: "string" },
   "mask-upsample": { type: "string" },
   map: { type: "string" },
 } as const;
@@ -30,10 +31,11 @@ export const INFERENCE_HELP =
   "    --mask-upsample MODE         how M+ is upsampled: align-corners (reference) or stride-grid\n" +
   "                                 [the model's setting]\n" +
   "    --map cam|gradcam            for a plainly trained GAP classifier (method cam or gradcam):\n" +
-  "                                 its class activation map or Grad-CAM [the model's method]";
+  "                                 its class activation map or Grad-CAM [the model's method]\n" +
+  RUNTIME_HELP;
 
 const MAPS = ["cam", "gradcam"] as const;
-const FLAGS = { maskUpsample: "--mask-upsample", map: "--map" } as const;
+const FLAGS = { maskUpsample: "--mask-upsample", map: "--map", runtime: "--runtime" } as const;
 
 /** An opened model and the file it came from. */
 export interface OpenedModel {
@@ -57,11 +59,13 @@ export async function openModel(values: Record<string, unknown>): Promise<Opened
     );
   }
   const backend = backendSetting(values);
+  const runtime = runtimeSetting(values);
   const path = await resolveModelPath(model);
   try {
     const localizer = await load(await readFileFor(path, "model"), {
       name: path,
       backend,
+      runtime,
       map: map as typeof MAPS[number] | undefined,
       maskUpsample: maskUpsample as UpsampleMode | undefined,
     });

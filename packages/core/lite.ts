@@ -68,6 +68,17 @@ export {
   withOverrides,
 } from "./config/config.ts";
 export {
+  CLASS_MAP_KINDS,
+  MAP_KINDS,
+  MAP_LABELS,
+  type MapKind,
+  type MapRequest,
+  MapRequestError,
+  METHOD_MAPS,
+  parseMapKind,
+  resolveMapRequest,
+} from "./config/map_kinds.ts";
+export {
   type Arch,
   ARCHS,
   type Method,

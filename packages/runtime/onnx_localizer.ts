@@ -66,6 +66,9 @@ export class OnnxLocalizer implements Localizer {
     return this.info.config?.method ?? "minmax";
   }
 
+  /** The exported graph gives R+. */
+  readonly mapName = "R+";
+
   /** The input normalisation of the model's metadata. */
   get normalization(): Normalization {
     return this.info.normalization;

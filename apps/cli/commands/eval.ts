@@ -142,7 +142,11 @@ async function scoreModel(o: EvalOutputs): Promise<ScoredRun> {
     const outputs = new ImageOutputs({
       classes: dataset.classes,
       modelClasses: localizer.classes,
-      pictures: await pictureSettings(o, dataset, localizer.method === "minmax" ? "R+" : "map"),
+      pictures: await pictureSettings(
+        o,
+        dataset,
+        localizer.mapName ?? (localizer.method === "minmax" ? "R+" : "map"),
+      ),
       overlays: o.overlays,
       report: o.report !== undefined,
     });
@@ -178,7 +182,7 @@ async function scoreModel(o: EvalOutputs): Promise<ScoredRun> {
 
 /** Heat maps made elsewhere, scored against the split. */
 async function scoreMaps(o: EvalOutputs, folder: string): Promise<ScoredRun> {
-  for (const flag of ["mask-upsample", "map"]) {
+  for (const flag of ["mask-upsample", "map", "class", "runtime"]) {
     if (o.values[flag] !== undefined) throw new UsageError(`--${flag} applies to --model only`);
   }
   const names: string[] = [];

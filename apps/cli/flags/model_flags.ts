@@ -11,7 +11,13 @@
  * ```
  * @module
  */
-import { type Localizer, UPSAMPLE_MODES, type UpsampleMode } from "@pointwise/core/lite";
+import {
+  type Localizer,
+  MAP_KINDS,
+  parseMapKind,
+  UPSAMPLE_MODES,
+  type UpsampleMode,
+} from "@pointwise/core/lite";
 import { load, UnsupportedOptionError } from "@pointwise/runtime";
 import { str, UsageError } from "../args.ts";
 import { readFileFor } from "../files.ts";
@@ -24,18 +30,26 @@ export const MODEL_OPTIONS = {
   runtime: { type: "string" },
   "mask-upsample": { type: "string" },
   map: { type: "string" },
+  class: { type: "string" },
 } as const;
 
 /** Help lines for the inference flags. */
 export const INFERENCE_HELP =
   "    --mask-upsample MODE         how M+ is upsampled: align-corners (reference) or stride-grid\n" +
   "                                 [the model's setting]\n" +
-  "    --map cam|gradcam            for a plainly trained GAP classifier (method cam or gradcam):\n" +
-  "                                 its class activation map or Grad-CAM [the model's method]\n" +
+  "    --map r+|m+|cam|gradcam|attention  the map to read, one the model's method defines: min-max\n" +
+  "                                 r+ (the mask), m+ (M+ normalised), cam (the localizer's class\n" +
+  "                                 map); wildcat m+, cam; cam and gradcam: cam, gradcam; deepmil\n" +
+  "                                 attention [the method's own]. Exported .onnx models give r+ only\n" +
+  "    --class NAME                 the map of this class (cam, gradcam) [the predicted class]\n" +
   RUNTIME_HELP;
 
-const MAPS = ["cam", "gradcam"] as const;
-const FLAGS = { maskUpsample: "--mask-upsample", map: "--map", runtime: "--runtime" } as const;
+const FLAGS = {
+  maskUpsample: "--mask-upsample",
+  map: "--map",
+  mapClass: "--class",
+  runtime: "--runtime",
+} as const;
 
 /** An opened model and the file it came from. */
 export interface OpenedModel {
@@ -49,8 +63,8 @@ export async function openModel(values: Record<string, unknown>): Promise<Opened
   const model = str(values, "model");
   if (model === undefined) throw new UsageError("--model is required");
   const map = str(values, "map");
-  if (map !== undefined && !MAPS.includes(map as typeof MAPS[number])) {
-    throw new UsageError(`--map must be one of ${MAPS.join(", ")}, got '${map}'`);
+  if (map !== undefined && parseMapKind(map) === undefined) {
+    throw new UsageError(`--map must be one of ${MAP_KINDS.join(", ")}, got '${map}'`);
   }
   const maskUpsample = str(values, "mask-upsample");
   if (maskUpsample !== undefined && !UPSAMPLE_MODES.includes(maskUpsample as UpsampleMode)) {
@@ -66,7 +80,8 @@ export async function openModel(values: Record<string, unknown>): Promise<Opened
       name: path,
       backend,
       runtime,
-      map: map as typeof MAPS[number] | undefined,
+      map,
+      mapClass: str(values, "class"),
       maskUpsample: maskUpsample as UpsampleMode | undefined,
     });
     const { name, provider, reason } = localizer.runtime;

@@ -21,11 +21,11 @@ const COMMANDS: Record<string, { load: () => Promise<Run>; about: string }> = {
   },
   eval: {
     load: async () => (await import("./commands/eval.ts")).evalCommand,
-    about: "score a model on a split: metrics table and overlays",
+    about: "score a model or heat maps made elsewhere on a split: metrics table, per image",
   },
   predict: {
     load: async () => (await import("./commands/predict.ts")).predict,
-    about: "class, mask and overlay picture for images",
+    about: "class, mask, overlay and heat map for images, folders, globs; predictions.csv",
   },
   slide: {
     load: async () => (await import("./commands/slide.ts")).slide,

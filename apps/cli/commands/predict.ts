@@ -66,8 +66,8 @@ usage: predict.ts --model DIR|FILE|MODEL.onnx IMAGE|FOLDER|GLOB... [--out DIR] [
   --threshold T        mask threshold on the map [the model's, 0.5]
   --heatmap png16|npy  also write the continuous map: <name>_heatmap.png (16-bit grayscale,
                        value * 65535) or <name>_heatmap.npy (float32); eval --maps reads both
-    --image-format F             the overlay's format: jpeg (quality 90), webp (quality 90) or png
-                                 [jpeg]; masks are always PNG
+  --image-format F     the overlay's format: jpeg (quality 90), webp (quality 90) or png
+                       (lossless) [jpeg]; masks are always PNG
 ${INFERENCE_HELP}
 ${BACKEND_HELP}`;
 }

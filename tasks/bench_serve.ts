@@ -50,7 +50,7 @@ const what = `${values.model ?? "cpu preset (ResNet-18 x0.25), untrained"}, imag
 
 const server = Deno.serve(
   { port: 0, hostname: "127.0.0.1", onListen() {} },
-  createHandler({ model, log: () => {} }),
+  createHandler({ model, log: () => {}, requestLog: () => {} }),
 );
 const url = `http://127.0.0.1:${server.addr.port}/v1/localize`;
 const once = async () => {

@@ -40,7 +40,7 @@ Deno.test("train --method deepmil writes a Deep MIL model that eval scores and e
   );
 });
 
-Deno.test("eval --map gradcam reads a CAM model with Grad-CAM; other models refuse it", async () => {
+Deno.test("eval --map gradcam reads a CAM model with Grad-CAM; a model without that map refuses it", async () => {
   const out = join(tmp, "cam");
   const r = await runScript("apps/cli/main.ts", [
     "train",
@@ -60,7 +60,7 @@ Deno.test("eval --map gradcam reads a CAM model with Grad-CAM; other models refu
   assert.equal(bad.code, 2);
   assert.match(
     bad.stderr,
-    /--map applies to cam and gradcam models; this model's method is minmax/,
+    /--map gradcam is not a map of this model: this model's method is minmax, whose maps are r\+, m\+, cam/,
   );
 });
 

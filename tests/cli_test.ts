@@ -24,6 +24,7 @@ Deno.test("predict.ts, with only read and write permissions, writes mask, overla
     "b.json",
     "b_mask.png",
     "b_overlay.jpg",
+    "predictions.csv",
   ]);
   const report = JSON.parse(await Deno.readTextFile(join(out, "a.json")));
   assert.equal(report.width, 70);

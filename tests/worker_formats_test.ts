@@ -9,7 +9,12 @@ import { tinyOnnx } from "./_helpers.ts";
 const model = await tinyOnnx();
 const fixture = (name: string) => Deno.readFile(new URL(`./fixtures/${name}`, import.meta.url));
 const handlerWith = (maxPixels: number) =>
-  createHandler({ model, limits: { maxBytes: 200_000, maxPixels }, log: () => {} });
+  createHandler({
+    model,
+    backend: "wasm",
+    limits: { maxBytes: 200_000, maxPixels },
+    log: () => {},
+  });
 const post = (handler: (r: Request) => Promise<Response>, body: Uint8Array) =>
   handler(
     new Request("http://localhost/v1/localize", { method: "POST", body: body as BodyInit }),

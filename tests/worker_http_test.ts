@@ -12,6 +12,7 @@ const [small, wide] = await syntheticPngs([72, 97]);
 const logged: unknown[] = [];
 const handler = createHandler({
   model,
+  backend: "wasm",
   limits: { maxBytes: 200_000, maxPixels: 120 * 120 },
   log: (_m, e) => logged.push(e),
 });

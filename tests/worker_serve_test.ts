@@ -1,9 +1,10 @@
-// `deno task serve` and `deno serve apps/worker/edge.ts` as a user runs them:
-// flags, a bad model, and a running server answering every route.
+// `deno task serve` (`pointwise serve`) and `deno serve apps/worker/edge.ts` as
+// a user runs them: flags, a bad model, and a running server answering every
+// route, `curl -F` included.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { runScript, syntheticPngs, tinyOnnx } from "./_helpers.ts";
+import { runScript, syntheticPngs, tinyCheckpoint, tinyOnnx } from "./_helpers.ts";
 import { startServe, startServer } from "./_server.ts";
 
 const tmp = await Deno.makeTempDir({ prefix: "pointwise-serve-" });
@@ -15,7 +16,7 @@ const SERVE = ["--allow-net", "--allow-env"];
 Deno.test("serve: --help, a missing flag and a bad model file get clear answers", async () => {
   const help = await runScript("tasks/serve.ts", ["--help"], SERVE);
   assert.equal(help.code, 0);
-  assert.match(help.stdout, /usage: deno task serve --model MODEL\.onnx/);
+  assert.match(help.stdout, /usage: pointwise serve --model MODEL\.onnx/);
   const none = await runScript("tasks/serve.ts", [], SERVE);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /--model is required/);
@@ -23,13 +24,32 @@ Deno.test("serve: --help, a missing flag and a bad model file get clear answers"
   await Deno.writeTextFile(bad, "not a model");
   const r = await runScript("tasks/serve.ts", ["--model", bad, "--port", "0"], SERVE);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /bad\.onnx: the model does not load/);
+  assert.match(r.stderr, /bad\.onnx: not a valid ONNX model/);
   const zero = await runScript("tasks/serve.ts", ["--model", modelPath, "--max-bytes", "0"], SERVE);
   assert.equal(zero.code, 2);
   assert.match(zero.stderr, /--max-bytes expects a whole number above 0, got '0'/);
+  for (const port of ["70000", "abc", "1.5"]) {
+    const p = await runScript("tasks/serve.ts", ["--model", modelPath, "--port", port], SERVE);
+    assert.equal(p.code, 2, port);
+    assert.match(p.stderr, /--port expects a whole number from 0 to 65535/);
+  }
   const missing = await runScript("tasks/serve.ts", ["--model", join(tmp, "nope.onnx")], SERVE);
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /nope\.onnx: /);
+  assert.match(missing.stderr, /cannot read model .*nope\.onnx: no such file/);
+});
+
+Deno.test("serve: a checkpoint or a run folder is refused with the export command", async () => {
+  const run = join(tmp, "run");
+  await Deno.mkdir(run);
+  await Deno.writeFile(join(run, "best.safetensors"), (await tinyCheckpoint()).bytes);
+  for (const model of [run, join(run, "best.safetensors")]) {
+    const r = await runScript("tasks/serve.ts", ["--model", model, "--port", "0"], SERVE);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /best\.safetensors.*export it to ONNX first \(pointwise export --model .*best\.safetensors --out model\.onnx\)/,
+    );
+  }
 });
 
 Deno.test("serve: the API and the demo page's files, with cross-origin isolation", async () => {
@@ -39,6 +59,20 @@ Deno.test("serve: the API and the demo page's files, with cross-origin isolation
     const r = await fetch(`${server.base}/v1/localize`, { method: "POST", body: png as BodyInit });
     assert.equal(r.status, 200);
     assert.ok(["stripes", "dots"].includes((await r.json()).class));
+    // What a user types: curl with a multipart form.
+    const image = join(tmp, "a.png");
+    await Deno.writeFile(image, png);
+    const curl = await new Deno.Command("curl", {
+      args: ["-s", "-F", `file=@${image}`, `${server.base}/v1/localize?threshold=0.4`],
+      stdout: "piped",
+    }).output().catch(() => undefined);
+    if (curl === undefined) console.warn("curl is not installed: the curl -F check is skipped");
+    else {
+      const body = JSON.parse(new TextDecoder().decode(curl.stdout));
+      assert.equal(body.width, 90);
+      assert.equal(body.threshold, 0.4);
+      assert.deepEqual(Object.keys(body.localizerProbabilities), ["stripes", "dots"]);
+    }
     const page = await fetch(`${server.base}/`);
     assert.match(page.headers.get("content-type")!, /text\/html/);
     assert.equal(page.headers.get("cross-origin-embedder-policy"), "require-corp");
@@ -59,6 +93,21 @@ Deno.test("serve: the API and the demo page's files, with cross-origin isolation
   } finally {
     await server.stop();
   }
+  // One JSON line per request on stdout.
+  const log = server.stderr().split("\n").filter((l) => l.startsWith("{")).map((l) =>
+    JSON.parse(l)
+  );
+  const localize = log.filter((e) => e.path === "/v1/localize");
+  assert.ok(localize.length >= 2, server.stderr());
+  assert.deepEqual(Object.keys(localize[0]).slice(0, 7), [
+    "time",
+    "method",
+    "path",
+    "status",
+    "bytes",
+    "requestBytes",
+    "ms",
+  ]);
 });
 
 Deno.test("deno serve runs apps/worker/edge.ts with the model from POINTWISE_MODEL_URL", async () => {

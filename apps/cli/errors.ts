@@ -18,6 +18,7 @@ import {
   UnsupportedBackendError,
 } from "@pointwise/core/lite";
 import { WeightsFormatError, WeightsMismatchError } from "@pointwise/core/io";
+import { RuntimeUnavailableError } from "@pointwise/runtime";
 import { flagProblem, UsageError } from "./args.ts";
 import { commandLine } from "./program.ts";
 
@@ -82,7 +83,25 @@ export function reportError(e: unknown): ErrorReport {
     return { message: e.problems.map(flagProblem).join("; "), exitCode: 2, usage: true };
   }
   if (e instanceof UnsupportedBackendError) {
-    return { message: `${e.message}; use --backend wasm (or auto)`, exitCode: 2, usage: true };
+    const native = e.runtime === "onnxruntime-web" && e.backend === "cpu"
+      ? " (onnxruntime's CPU backend is the native runtime: --runtime native, with --allow-ffi)"
+      : "";
+    return {
+      message: `${e.message}; use --backend wasm (or auto)${native}`,
+      exitCode: 2,
+      usage: true,
+    };
+  }
+  if (e instanceof RuntimeUnavailableError) {
+    // A missing permission or a conflicting setting is the caller's to fix; a host without the
+    // library is not.
+    const usage = e.fix !== "host";
+    const hint = e.fix === "permission"
+      ? "; add --allow-ffi to deno run's flags, or use --runtime web"
+      : e.fix === "host"
+      ? "; use --runtime web (or auto)"
+      : "";
+    return { message: `${e.message}${hint}`, exitCode: usage ? 2 : 1, usage };
   }
   if (e instanceof NotAPointwiseModelError) {
     return {

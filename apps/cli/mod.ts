@@ -26,15 +26,19 @@ const COMMANDS: Record<string, { load: () => Promise<Run>; about: string }> = {
   },
   eval: {
     load: async () => (await import("./commands/eval.ts")).evalCommand,
-    about: "score a model on a split: metrics table and overlays",
+    about: "score a model or heat maps made elsewhere on a split: metrics table, per image",
   },
   predict: {
     load: async () => (await import("./commands/predict.ts")).predict,
-    about: "class, mask and overlay picture for images",
+    about: "class, mask, overlay and heat map for images, folders, globs; predictions.csv",
   },
   slide: {
     load: async () => (await import("./commands/slide.ts")).slide,
     about: "localize over a whole-slide image: mask TIFF, QuPath contours, heat map",
+  },
+  serve: {
+    load: async () => (await import("./commands/serve.ts")).serve,
+    about: "serve an exported model over HTTP (and the browser demo)",
   },
   import: {
     load: async () => (await import("./commands/import.ts")).importCommand,

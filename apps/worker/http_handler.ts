@@ -3,17 +3,20 @@
  * out), so the same handler runs under `deno serve`, `Deno.serve`, edge
  * runtimes and service workers:
  *
- * - `POST /v1/localize`: image bytes (PNG or JPEG) in; JSON out (class,
- *   probabilities, mask area, mask as base64 PNG), or the overlay picture
- *   when the request accepts `image/png`, `image/jpeg` or `image/webp` and
- *   not JSON;
+ * - `POST /v1/localize`: an image (PNG, JPEG, TIFF or WebP) as the raw body
+ *   or as the `file` part of a multipart form; JSON out (class, both heads'
+ *   probabilities, mask area, mask as base64 PNG, and with `?heatmap=1` the
+ *   continuous map as a base64 16-bit PNG), or the overlay picture when the
+ *   request accepts `image/png`, `image/jpeg` or `image/webp` and not JSON;
+ *   `?threshold=T` cuts this request's mask at T;
  * - `GET /v1/model`: classes, input normalisation, threshold, model hash;
  * - `GET /healthz`;
  * - `GET /model.onnx` (the demo downloads it) and, through `assets`, the
  *   browser demo.
  *
  * Every failure is a JSON error with its status code; nothing in it names a
- * file or carries a stack trace.
+ * file or carries a stack trace. Every request is logged as one JSON line
+ * (method, path, status, bytes, ms; `request_log.ts`).
  *
  * @example
  * ```ts ignore
@@ -23,11 +26,13 @@
  * @module
  */
 import { type BackendSetting, IMAGE_MEDIA_TYPES, type ImageFormat } from "@pointwise/core/lite";
+import type { RuntimeSetting } from "@pointwise/runtime";
 import { errorResponse, ServiceError, toServiceError } from "./errors.ts";
 import type { Limits } from "./limits.ts";
 import { LocalizeService } from "./localize_service.ts";
-import { readBody } from "./read_body.ts";
-import { encodeBase64 } from "@pointwise/core/lite";
+import { readImage } from "./read_image.ts";
+import { jsonLines, logWhenSent, type RequestLogger } from "./request_log.ts";
+import { encodeBase64, heatmapFile } from "@pointwise/core/lite";
 
 /** Static files: a response for a path, or undefined when there is none. */
 export type Assets = (pathname: string) => Promise<Response | undefined>;
@@ -38,10 +43,54 @@ export interface HandlerOptions {
   model: Uint8Array | (() => Promise<Uint8Array>);
   limits?: Partial<Limits>;
   backend?: BackendSetting;
+  /** Which onnxruntime [auto: native where it loads, web elsewhere]. */
+  runtime?: RuntimeSetting;
   /** The browser demo's files (served for GET requests no route takes). */
   assets?: Assets;
   /** Where unexpected errors are reported (they never reach the client). */
   log?: (message: string, error: unknown) => void;
+  /** The model already loaded from `model`'s bytes (else it loads on first use). */
+  service?: LocalizeService;
+  /** Where the one line per request goes [JSON lines on stdout]; `false`: nowhere. */
+  requestLog?: RequestLogger | false;
+}
+
+/** What `POST /v1/localize` takes in its query string. */
+interface LocalizeQuery {
+  threshold?: number;
+  heatmap: boolean;
+}
+
+const QUERY_PARAMETERS = ["threshold", "heatmap"];
+
+/** Reads and checks the query string of a localize request. */
+function localizeQuery(url: URL): LocalizeQuery {
+  for (const key of url.searchParams.keys()) {
+    if (!QUERY_PARAMETERS.includes(key)) {
+      throw new ServiceError(
+        400,
+        "unknown_parameter",
+        `unknown query parameter '${key}' (known: ${QUERY_PARAMETERS.join(", ")})`,
+      );
+    }
+  }
+  const t = url.searchParams.get("threshold");
+  let threshold: number | undefined;
+  if (t !== null) {
+    threshold = Number(t);
+    if (t.trim() === "" || !(threshold >= 0 && threshold <= 1)) {
+      throw new ServiceError(
+        400,
+        "bad_threshold",
+        `threshold must be a number in [0, 1], got '${t}'`,
+      );
+    }
+  }
+  const h = url.searchParams.get("heatmap");
+  if (h !== null && !["0", "1", "true", "false"].includes(h)) {
+    throw new ServiceError(400, "bad_heatmap", `heatmap must be 1 or 0, got '${h}'`);
+  }
+  return { threshold, heatmap: h === "1" || h === "true" };
 }
 
 const ROUTES: Record<string, string[]> = {
@@ -74,16 +123,17 @@ export function createHandler(o: HandlerOptions): (req: Request) => Promise<Resp
         modelBytes = undefined;
         throw e;
       });
+  if (o.service !== undefined) service = Promise.resolve(o.service);
   const loaded = () =>
     service ??= bytes().then((b) =>
-      LocalizeService.load(b, { limits: o.limits, backend: o.backend })
+      LocalizeService.load(b, { limits: o.limits, backend: o.backend, runtime: o.runtime })
     ).catch((e) => {
       service = undefined;
       throw e;
     });
   const log = o.log ?? ((m, e) => console.error(m, e));
 
-  async function route(req: Request, url: URL): Promise<Response> {
+  async function route(req: Request, url: URL, facts: { requestBytes: number }): Promise<Response> {
     const methods = ROUTES[url.pathname];
     if (methods === undefined) {
       if (req.method === "GET" || req.method === "HEAD") {
@@ -112,9 +162,11 @@ export function createHandler(o: HandlerOptions): (req: Request) => Promise<Resp
           headers: { "content-type": "application/octet-stream" },
         });
       default: {
+        const query = localizeQuery(url);
         const s = await loaded();
         return await s.admit(async () => {
-          const l = await s.localize(await readBody(req, s.limits.maxBytes));
+          const image = await readImage(req, s.limits.maxBytes, (n) => facts.requestBytes = n);
+          const l = await s.localize(image.bytes, { threshold: query.threshold });
           const picture = wantedPicture(req);
           if (picture !== undefined) {
             return new Response(await s.overlay(l, picture) as BodyInit, {
@@ -125,23 +177,54 @@ export function createHandler(o: HandlerOptions): (req: Request) => Promise<Resp
           return Response.json({
             ...l.summary,
             mask: { type: "image/png", encoding: "base64", data: mask },
+            ...(query.heatmap
+              ? {
+                heatmap: {
+                  type: "image/png",
+                  encoding: "base64",
+                  bitDepth: 16,
+                  scale: 65535,
+                  data: encodeBase64(heatmapFile(l.prediction, "png16")),
+                },
+              }
+              : {}),
           });
         });
       }
     }
   }
 
-  return async (req: Request): Promise<Response> => {
-    const url = new URL(req.url);
+  const requestLog = o.requestLog === false ? undefined : o.requestLog ?? jsonLines;
+
+  async function answer(req: Request, url: URL, facts: { requestBytes: number; error?: string }) {
     try {
-      return await route(req, url);
+      return await route(req, url, facts);
     } catch (e) {
       const err = toServiceError(e);
+      facts.error = err.code;
       if (err.status === 500) log(`${req.method} ${url.pathname} failed:`, e);
       const headers: Record<string, string> = {};
       if (err.status === 405) headers.allow = ROUTES[url.pathname].join(", ");
       if (err.status === 503) headers["retry-after"] = "1";
       return errorResponse(err, headers);
     }
+  }
+
+  return async (req: Request): Promise<Response> => {
+    const start = performance.now();
+    const url = new URL(req.url);
+    const facts: { requestBytes: number; error?: string } = { requestBytes: 0 };
+    let res = await answer(req, url, facts);
+    if (requestLog === undefined) return res;
+    if (req.method === "HEAD" && res.body !== null) {
+      // The server sends no body for HEAD: nothing is counted as sent.
+      await res.body.cancel();
+      res = new Response(null, { status: res.status, headers: res.headers });
+    }
+    return logWhenSent(
+      res,
+      { method: req.method, path: url.pathname, start, ...facts },
+      requestLog,
+    );
   };
 }

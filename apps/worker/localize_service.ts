@@ -28,8 +28,9 @@ import {
   type RgbImage,
   summarizePrediction,
   UnsupportedImageError,
+  withThreshold,
 } from "@pointwise/core/lite";
-import { loadOnnx } from "@pointwise/runtime";
+import { loadOnnx, type RuntimeSetting } from "@pointwise/runtime";
 import { ServiceError } from "./errors.ts";
 import { type Limits, resolveLimits } from "./limits.ts";
 import { Gate } from "./gate.ts";
@@ -44,6 +45,8 @@ export interface ModelDescription {
   bytes: number;
   /** onnxruntime execution provider. */
   provider: string;
+  /** `onnxruntime-web` or `onnxruntime-node`. */
+  runtime: string;
 }
 
 /** The JSON-friendly part of a localization. */
@@ -60,6 +63,10 @@ export interface Localization {
 export interface ServiceOptions {
   limits?: Partial<Limits>;
   backend?: BackendSetting;
+  /** The model file, named in load errors [model.onnx]. */
+  name?: string;
+  /** Which onnxruntime (see `@pointwise/runtime`'s `resolveOrtProvider`) [auto]. */
+  runtime?: RuntimeSetting;
 }
 
 async function sha256(bytes: Uint8Array): Promise<string> {
@@ -92,7 +99,10 @@ export class LocalizeService {
   static async load(model: Uint8Array, o: ServiceOptions = {}): Promise<LocalizeService> {
     const limits = resolveLimits(o.limits);
     // The service runs exported models only: a checkpoint would load TensorFlow.js.
-    const localizer = await loadOnnx(model, "model.onnx", { backend: o.backend });
+    const localizer = await loadOnnx(model, o.name ?? "model.onnx", {
+      backend: o.backend,
+      runtime: o.runtime,
+    });
     const description: ModelDescription = {
       classes: localizer.classes,
       normalization: localizer.normalization,
@@ -100,12 +110,16 @@ export class LocalizeService {
       hash: await sha256(model),
       bytes: model.length,
       provider: localizer.runtime.provider,
+      runtime: localizer.runtime.name,
     };
     return new LocalizeService(localizer, description, limits);
   }
 
-  /** Checks the header, decodes and localizes; errors are {@link ServiceError}s. */
-  async localize(bytes: Uint8Array): Promise<Localization> {
+  /**
+   * Checks the header, decodes and localizes; errors are {@link ServiceError}s.
+   * `o.threshold` cuts this image's mask instead of the model's threshold.
+   */
+  async localize(bytes: Uint8Array, o: { threshold?: number } = {}): Promise<Localization> {
     if (bytes.length === 0) throw new ServiceError(400, "empty_body", "the request has no image");
     if (bytes.length > this.limits.maxBytes) {
       throw new ServiceError(413, "too_large", `the image is over ${this.limits.maxBytes} bytes`);
@@ -142,7 +156,8 @@ export class LocalizeService {
     if (image.width !== header.width || image.height !== header.height) {
       throw new ServiceError(400, "bad_image", "the image's size disagrees with its header");
     }
-    const prediction = await this.#run(() => this.localizer.predict(image));
+    const raw = await this.#run(() => this.localizer.predict(image));
+    const prediction = o.threshold === undefined ? raw : withThreshold(raw, o.threshold);
     return {
       summary: summarizePrediction(prediction, this.description.classes),
       prediction,

@@ -20,6 +20,8 @@ export {
 } from "./localize_service.ts";
 export { DEFAULT_LIMITS, type Limits, resolveLimits } from "./limits.ts";
 export { type ErrorBody, ServiceError } from "./errors.ts";
+export { FILE_FIELD } from "./read_image.ts";
+export { jsonLines, type RequestLogEntry, type RequestLogger } from "./request_log.ts";
 export { LocalizerClient, WorkerError } from "./client.ts";
 export type {
   ImageRequest,

@@ -21,8 +21,12 @@ export {
   type Prediction,
   type RawPrediction,
   softmax,
+  withThreshold,
 } from "./inference/prediction.ts";
 export {
+  HEATMAP_FORMATS,
+  heatmapFile,
+  type HeatmapFormat,
   maskPng,
   overlayPicture,
   overlayPng,
@@ -65,6 +69,17 @@ export {
   withLaterFields,
   withOverrides,
 } from "./config/config.ts";
+export {
+  CLASS_MAP_KINDS,
+  MAP_KINDS,
+  MAP_LABELS,
+  type MapKind,
+  type MapRequest,
+  MapRequestError,
+  METHOD_MAPS,
+  parseMapKind,
+  resolveMapRequest,
+} from "./config/map_kinds.ts";
 export {
   type Arch,
   ARCHS,

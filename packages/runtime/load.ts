@@ -2,8 +2,10 @@
  * The one place a runtime is chosen: `load()` reads a model file's bytes,
  * tells a TensorFlow.js checkpoint (safetensors) from an exported ONNX model
  * by their first bytes, and returns the core's `Localizer` for it: an
- * `OnnxLocalizer` on onnxruntime-web, or a `TfjsLocalizer`, loaded on demand,
- * so that ONNX inference never loads TensorFlow.js.
+ * `OnnxLocalizer` on onnxruntime (native onnxruntime-node where it loads and
+ * the runtime setting allows, onnxruntime-web otherwise: `provider.ts`), or a
+ * `TfjsLocalizer`, loaded on demand, so that ONNX inference never loads
+ * TensorFlow.js.
  *
  * @example
  * ```ts ignore
@@ -20,12 +22,17 @@ import {
   decodeCheckpoint,
   env,
   type Localizer,
+  type MapRequest,
+  MapRequestError,
   type ModelFormat,
   ModelFormatError,
+  parseMapKind,
+  resolveMapRequest,
   sniffFileType,
   type UpsampleMode,
 } from "@pointwise/core/lite";
 import { loadOnnx } from "./onnx_localizer.ts";
+import type { RuntimeSetting } from "./provider.ts";
 
 /** Options of {@link load}. */
 export interface LoadOptions {
@@ -33,15 +40,24 @@ export interface LoadOptions {
   name?: string;
   /** Backend request (default: the core's `env.backend`). */
   backend?: BackendSetting;
+  /**
+   * ONNX models only: `auto` (onnxruntime-node where it loads and the
+   * backend setting is `auto` or `cpu`), `web` or `native` [auto].
+   */
+  runtime?: RuntimeSetting;
   /** The formats accepted [both]; a service that must not load TensorFlow.js takes ONNX only. */
   formats?: readonly ModelFormat[];
   /** Checkpoints only: how M+ is upsampled, instead of the model's setting. */
   maskUpsample?: UpsampleMode;
   /**
-   * Checkpoints only: for a plainly trained GAP classifier (method `cam` or
-   * `gradcam`), read its class activation map or its Grad-CAM.
+   * The map predictions carry, one the model's method defines
+   * (`METHOD_MAPS`: `r+`, `m+`, `cam`, `gradcam`, `attention`) [its own].
+   * Exported ONNX models give R+ only. A plainly trained GAP classifier
+   * (method `cam` or `gradcam`) read by the other's map is named by it.
    */
-  map?: "cam" | "gradcam";
+  map?: string;
+  /** The class of a map of one class (`cam`, `gradcam`), by name [the predicted class]. */
+  mapClass?: string;
 }
 
 /** An inference option that the model's format or method cannot take. */
@@ -52,7 +68,10 @@ export class UnsupportedOptionError extends Error {
    * @param option the {@link LoadOptions} field.
    * @param reason why it does not apply, as a sentence that follows the option's name.
    */
-  constructor(readonly option: "maskUpsample" | "map", readonly reason: string) {
+  constructor(
+    readonly option: "maskUpsample" | "map" | "mapClass" | "runtime",
+    readonly reason: string,
+  ) {
     super(`${option} ${reason}`);
   }
 }
@@ -60,19 +79,22 @@ export class UnsupportedOptionError extends Error {
 /** Methods that share one trained network and differ only in how the map is read. */
 const GAP_METHODS = ["cam", "gradcam"];
 
-function withOptions(c: Checkpoint, o: LoadOptions): Checkpoint {
+/** The map request of a checkpoint's method, and the checkpoint with the options applied. */
+function withOptions(c: Checkpoint, o: LoadOptions): { checkpoint: Checkpoint; map: MapRequest } {
+  let map: MapRequest;
+  try {
+    map = resolveMapRequest(c.config.method, c.classes, o);
+  } catch (e) {
+    if (e instanceof MapRequestError) throw new UnsupportedOptionError(e.field, e.reason);
+    throw e;
+  }
   let config = c.config;
-  if (o.map !== undefined) {
-    if (!GAP_METHODS.includes(config.method)) {
-      throw new UnsupportedOptionError(
-        "map",
-        `applies to cam and gradcam models; this model's method is ${config.method}`,
-      );
-    }
-    config = { ...config, method: o.map };
+  // One trained GAP classifier, two readings: named by the map it is read by.
+  if (GAP_METHODS.includes(config.method) && GAP_METHODS.includes(map.kind)) {
+    config = { ...config, method: map.kind as "cam" | "gradcam" };
   }
   if (o.maskUpsample !== undefined) config = { ...config, maskUpsample: o.maskUpsample };
-  return config === c.config ? c : { ...c, config };
+  return { checkpoint: config === c.config ? c : { ...c, config }, map };
 }
 
 /**
@@ -101,19 +123,32 @@ export async function load(bytes: Uint8Array, o: LoadOptions = {}): Promise<Loca
   }
   const backend = o.backend ?? env.backend;
   if (format === "onnx") {
-    for (const option of ["maskUpsample", "map"] as const) {
-      if (o[option] !== undefined) {
-        throw new UnsupportedOptionError(
-          option,
-          "cannot change an exported ONNX model; export it with that setting",
-        );
-      }
+    if (o.maskUpsample !== undefined) {
+      throw new UnsupportedOptionError(
+        "maskUpsample",
+        "cannot change an exported ONNX model; export it with that setting",
+      );
     }
-    return await loadOnnx(bytes, name, { backend });
+    for (const option of ["map", "mapClass"] as const) {
+      if (o[option] === undefined || (option === "map" && parseMapKind(o.map!) === "r+")) continue;
+      throw new UnsupportedOptionError(
+        option,
+        "cannot be read from an exported ONNX model: its graph gives R+ only (outputs logits, " +
+          "mask = R+, localizer_logits); M+ and class maps need the checkpoint",
+      );
+    }
+    return await loadOnnx(bytes, name, { backend, runtime: o.runtime });
   }
-  const checkpoint = withOptions(decodeCheckpoint(bytes, name), o);
+  if (o.runtime !== undefined && o.runtime !== "auto") {
+    throw new UnsupportedOptionError(
+      "runtime",
+      `${o.runtime} runs exported ONNX models; a checkpoint runs in TensorFlow.js (export it to ` +
+        "ONNX for onnxruntime)",
+    );
+  }
+  const { checkpoint, map } = withOptions(decodeCheckpoint(bytes, name), o);
   // Loaded here, so that ONNX inference never loads TensorFlow.js.
   const { initBackend, TfjsLocalizer } = await import("@pointwise/core");
   const choice = await initBackend(backend);
-  return TfjsLocalizer.fromCheckpoint(checkpoint, choice.reason);
+  return TfjsLocalizer.fromCheckpoint(checkpoint, choice.reason, map);
 }

@@ -1,6 +1,7 @@
 /**
- * An exported ONNX model run by onnxruntime-web, behind the core's
- * `Localizer` interface and without loading TensorFlow.js. Padding to
+ * An exported ONNX model run by onnxruntime (web, or node where the native
+ * runtime is chosen), behind the core's `Localizer` interface and without
+ * loading TensorFlow.js. Padding to
  * multiples of 32 and the crop back are inside the graph; this module
  * normalises the image as the model's metadata says and reads the outputs.
  *
@@ -31,7 +32,7 @@ import {
 } from "@pointwise/core/lite";
 import { createSession, type OrtSession } from "./ort_session.ts";
 import { type OnnxModelInfo, readModelInfo } from "./model_info.ts";
-import { type OrtChoice, resolveOrtProvider } from "./provider.ts";
+import { type OrtChoice, resolveOrtProvider, type RuntimeSetting } from "./provider.ts";
 
 /** A Pointwise ONNX model loaded in onnxruntime. */
 export class OnnxLocalizer implements Localizer {
@@ -50,7 +51,11 @@ export class OnnxLocalizer implements Localizer {
     readonly session: OrtSession,
   ) {
     this.threshold = info.threshold;
-    this.runtime = { name: "onnxruntime-web", provider: choice.provider, reason: choice.reason };
+    this.runtime = {
+      name: choice.runtime === "native" ? "onnxruntime-node" : "onnxruntime-web",
+      provider: choice.provider,
+      reason: choice.reason,
+    };
   }
 
   /** Class names, in label order. */
@@ -62,6 +67,9 @@ export class OnnxLocalizer implements Localizer {
   get method(): Method {
     return this.info.config?.method ?? "minmax";
   }
+
+  /** The exported graph gives R+. */
+  readonly mapName = "R+";
 
   /** The input normalisation of the model's metadata. */
   get normalization(): Normalization {
@@ -107,6 +115,8 @@ const UNRECOGNISED: readonly FileType[] = ["empty", "text", "unknown"];
 export interface LoadOnnxOptions {
   /** Backend request (default: the core's `env.backend`). */
   backend?: BackendSetting;
+  /** Which onnxruntime: `auto` (native where it loads, see `provider.ts`), `web` or `native` [auto]. */
+  runtime?: RuntimeSetting;
 }
 
 /**
@@ -130,7 +140,7 @@ export async function loadOnnx(
     throw new ModelFormatError(name, found, ["onnx"]);
   }
   const info = readModelInfo(bytes, name);
-  const choice = await resolveOrtProvider(o.backend ?? env.backend);
+  const choice = await resolveOrtProvider(o.backend ?? env.backend, o.runtime ?? "auto");
   let session: OrtSession;
   try {
     session = await createSession(bytes, choice);

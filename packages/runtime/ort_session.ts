@@ -1,8 +1,9 @@
 /**
- * Creates an onnxruntime-web session on the execution provider chosen by
- * `provider.ts`: the webgpu entry point
- * only for the webgpu provider (with it, the wasm provider cannot start
- * worker threads), the plain entry point with threads for wasm.
+ * Creates an onnxruntime session on the runtime and execution provider
+ * chosen by `provider.ts`: onnxruntime-node's CPU provider for the native
+ * runtime; for onnxruntime-web, the webgpu entry point only for the webgpu
+ * provider (with it, the wasm provider cannot start worker threads), the
+ * plain entry point with threads for wasm.
  *
  * @example
  * ```ts ignore
@@ -12,8 +13,9 @@
  */
 import type { OrtChoice } from "./provider.ts";
 import type * as Ort from "onnxruntime-web";
+import { createNativeSession } from "./native.ts";
 
-/** The onnxruntime module and a session. */
+/** The onnxruntime module (web or node: both implement onnxruntime-common) and a session. */
 export interface OrtSession {
   ort: typeof Ort;
   session: Ort.InferenceSession;
@@ -23,15 +25,38 @@ let loadedThreads: number | null = null;
 
 /** Loads onnxruntime for `choice` and creates a session for the model bytes. */
 export async function createSession(bytes: Uint8Array, choice: OrtChoice): Promise<OrtSession> {
+  if (choice.runtime === "native") return await createNativeSession(bytes, choice.threads);
   // In Deno, onnxruntime's threaded start-up replaces globalThis.Worker with
   // node:worker_threads' Worker, which breaks every later `new Worker(url)`
   // of the host. Its thread pool is made by then, so the original goes back.
   const hostWorker = globalThis.Worker;
+  const restoreEnv = hideEnvWhereNotAllowed();
   try {
     return await create(bytes, choice);
   } finally {
     if (globalThis.Worker !== hostWorker) globalThis.Worker = hostWorker;
+    restoreEnv();
   }
+}
+
+type DenoPermissions = { permissions?: { querySync?(d: { name: string }): { state: string } } };
+
+/**
+ * In Deno, onnxruntime's threads start as `node:worker_threads` workers,
+ * whose constructor copies `process.env`: without `--allow-env` that read
+ * prompts in a terminal. Its workers need no environment, so while a
+ * session starts they see an empty one where reading it is not allowed.
+ * Returns what puts the real one back.
+ */
+function hideEnvWhereNotAllowed(): () => void {
+  const g = globalThis as { Deno?: DenoPermissions; process?: { env?: unknown } };
+  const state = g.Deno?.permissions?.querySync?.({ name: "env" }).state;
+  if (state === undefined || state === "granted" || g.process === undefined) return () => {};
+  const real = g.process.env;
+  g.process.env = {};
+  return () => {
+    g.process!.env = real;
+  };
 }
 
 async function create(bytes: Uint8Array, choice: OrtChoice): Promise<OrtSession> {
@@ -45,7 +70,7 @@ async function create(bytes: Uint8Array, choice: OrtChoice): Promise<OrtSession>
     loadedThreads = choice.threads;
   }
   const session = await ort.InferenceSession.create(bytes, {
-    executionProviders: [choice.provider],
+    executionProviders: [choice.provider as "wasm" | "webgpu"],
     graphOptimizationLevel: "all",
     // Errors only: node placement notes of the webgpu provider are not for users.
     logSeverityLevel: 3,

@@ -1,8 +1,10 @@
 /**
- * `pointwise eval`: scores a model on a split (whole images, as the reference
- * evaluates) and prints the metrics table with the trivial-mask floor rows.
- * `--overlays DIR` also writes, per image, a titled panel (image, ground
- * truth, predicted heat map and mask, colour bar) and a per-image CSV.
+ * `pointwise eval`: scores a model (a run folder, a checkpoint or an ONNX
+ * file) or a folder of heat maps made elsewhere (`--maps`) on a split
+ * (whole images, as the reference evaluates) and prints the metrics table
+ * with the trivial-mask floor rows; `--boxes` adds MaxBoxAccV2. `--csv` and
+ * `--overlays DIR` write the per-image table; `--overlays` also writes, per
+ * image, a titled panel (image, ground truth, heat map and mask, colour bar).
  *
  * @example
  * ```sh
@@ -10,13 +12,13 @@
  * ```
  * @module
  */
-import { basename, extname, join } from "node:path";
-import { type DataSpec, describeDataSpec } from "@pointwise/core/data";
-import { encodeImage, encodeWebp, IMAGE_EXTENSIONS, type ImageFormat } from "@pointwise/core/data";
-import { evaluate, type ImageResult } from "@pointwise/core/eval";
-import { type Font, loadFont, predictionFigure } from "@pointwise/core/viz";
-import { htmlReport, type ReportImage } from "@pointwise/core/report";
-import { COMMON_OPTIONS, parseCommand, UsageError } from "../args.ts";
+import { basename, join, resolve } from "node:path";
+import { type Dataset, type DataSpec, describeDataSpec } from "@pointwise/core/data";
+import { evaluate, scoreHeatmaps } from "@pointwise/core/eval";
+import type { MetricsSummary } from "@pointwise/core/metrics";
+import { loadFont } from "@pointwise/core/viz";
+import { htmlReport } from "@pointwise/core/report";
+import { COMMON_OPTIONS, num, parseCommand, str, UsageError } from "../args.ts";
 import { BACKEND_HELP } from "../flags/backend_flags.ts";
 import { INFERENCE_HELP, MODEL_OPTIONS, openModel } from "../flags/model_flags.ts";
 import { IMAGE_HELP, IMAGE_OPTIONS, imageFormat } from "../flags/image_flags.ts";
@@ -24,17 +26,17 @@ import { DATA_OPTIONS, dataSpecFromArgs, loadDataWithProgress } from "../flags/d
 import { FORCE_HELP, FORCE_OPTIONS, refuseOverwrite } from "../flags/force_flags.ts";
 import { helpRows, helpSection } from "../console/help.ts";
 import { commandLine } from "../program.ts";
-import { writeFileAtomic } from "../files.ts";
+import { describe, writeFileAtomic } from "../files.ts";
 import { readHistory, readRunInfo, runFolderOf } from "../run_folder.ts";
 import { Progress } from "../console/progress.ts";
 import {
   floorRows,
   methodName,
-  SCORES_LEGEND,
   scoresForReport,
+  scoresLegend,
   scoresTable,
 } from "../console/scores_table.ts";
-import { fmt } from "../console/table.ts";
+import { ImageOutputs, overlayFiles, type PictureSettings, thresholdMap } from "./eval_outputs.ts";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -42,28 +44,51 @@ const OPTIONS = {
   ...IMAGE_OPTIONS,
   ...DATA_OPTIONS,
   ...FORCE_OPTIONS,
+  maps: { type: "string" },
+  threshold: { type: "string" },
+  boxes: { type: "boolean" },
+  csv: { type: "string" },
   overlays: { type: "string" },
   report: { type: "string" },
 } as const;
 
 /** Report panels are shrunk (by one whole factor for all) to at most this width. */
 const REPORT_PANEL_WIDTH = 400;
-/** WebP quality of the report's pictures. */
-const REPORT_QUALITY = 85;
 
 /** Help text of the command. */
 export function evalHelp(): string {
   const model = helpRows([
     ["--model DIR|FILE", "run folder (uses best.safetensors), checkpoint file or .onnx model"],
+    [
+      "--maps DIR",
+      "score the heat maps in DIR instead of a model: one per image, <stem>.npy " +
+      "(float32/float64, as wsolevaluation reads them) or a grayscale PNG (8 or 16 bits), " +
+      "<stem>_heatmap.* too, values in [0, 1] at the image's size",
+    ],
   ]);
   const data = helpSection("data (default: the built-in test set of the model's run)", [
     [
       "--data DIR --split CSV",
-      "folder and split file (image,mask,label rows) [DIR/split/test.csv]",
+      "folder and split file (image,mask,label[,ignore] rows) [DIR/split/test.csv]. An ignore " +
+      "mask leaves its pixels (not foreground) out of every mask score, as wsolevaluation's " +
+      "ignore regions",
     ],
     ["--dataset, --synthetic-*, ...", "a built-in dataset, as train takes them"],
   ]);
+  const scoring = helpSection("scoring", [
+    ["--threshold T", "where F1+, F1-, IoU and the masks cut the map, in (0, 1] [0.5]"],
+    [
+      "--boxes",
+      "also MaxBoxAccV2 (IoU 30/50/70, wsolevaluation's contour boxes); about a hundred " +
+      "labelling passes per image",
+    ],
+  ]);
   const output = helpRows([
+    [
+      "--csv FILE",
+      "write the per-image table (label, class and probabilities of both heads, Dice, F1-, IoU, " +
+      "PxAP, mask area)",
+    ],
     ["--overlays DIR", "write a picture per image and per_image.csv there"],
     [
       "--report FILE.html",
@@ -72,14 +97,17 @@ export function evalHelp(): string {
       "most 400 px a panel)",
     ],
   ]);
-  return `Score a model on a split: classification error, F1+/F1-, PxAP, best-threshold Dice and mIoU.
+  return `Score a model, or heat maps made elsewhere, on a split: classification error, F1+/F1-,
+PxAP, best-threshold Dice and mIoU, and with --boxes MaxBoxAccV2.
 
 usage: ${commandLine("eval")} --model DIR|FILE [options]
+       ${commandLine("eval")} --maps DIR --data DIR --split CSV [options]
 
 model:
 ${model}
 ${INFERENCE_HELP}
 ${data}
+${scoring}
 output:
 ${output}
 ${IMAGE_HELP}
@@ -110,80 +138,147 @@ async function evalData(values: Record<string, unknown>, modelPath: string): Pro
   };
 }
 
-/** Where `--overlays` puts an image's picture. */
-function panelPath(dir: string, id: string, format: ImageFormat): string {
-  return join(dir, `${basename(id, extname(id))}_panel.${IMAGE_EXTENSIONS[format]}`);
+/** What the command was asked to write and how to score. */
+interface EvalOutputs {
+  threshold: number;
+  boxes: boolean;
+  csv?: string;
+  overlays?: string;
+  report?: string;
+  values: Record<string, unknown>;
 }
 
-/** How the pictures are made: the font, the map's name, formats and the report's scale. */
-interface PictureSettings {
-  font: Font;
-  mapLabel: string;
-  format: ImageFormat;
-  /** Whole factor every report picture is shrunk by, so that all share one scale. */
-  reportShrink: number;
+/** The pictures' settings, when pictures are wanted. */
+async function pictureSettings(
+  o: EvalOutputs,
+  dataset: Dataset,
+  mapLabel: string,
+): Promise<PictureSettings | undefined> {
+  if (o.overlays !== undefined) {
+    const files = overlayFiles(dataset, imageFormat(o.values), o.overlays);
+    await refuseOverwrite(o.values, files, "--overlays");
+  }
+  if (o.overlays === undefined && o.report === undefined) return undefined;
+  const widest = Math.max(0, ...dataset.samples.map((s) => s.image.width));
+  return {
+    font: await loadFont(),
+    mapLabel,
+    format: imageFormat(o.values),
+    reportShrink: Math.max(1, Math.ceil(widest / REPORT_PANEL_WIDTH)),
+  };
 }
 
-/** Where per-image results go: the CSV rows, panels and report images. */
-class ImageOutputs {
-  readonly rows: string[] = ["image,label,predicted,f1_pos,f1_neg,mask_area"];
-  readonly reportImages: ReportImage[] = [];
-
-  constructor(
-    readonly classes: readonly string[],
-    readonly pictures?: PictureSettings,
-    readonly overlays?: string,
-    readonly report?: string,
-  ) {}
-
-  async add(r: ImageResult): Promise<void> {
-    const p = r.prediction;
-    const label = this.classes[r.sample.label];
-    const row = [r.sample.id, label, p.className, fmt(r.f1Pos, 2), fmt(r.f1Neg, 2)];
-    this.rows.push([...row, p.maskArea.toFixed(4)].join(","));
-    if (this.pictures === undefined) return;
-    const { font, mapLabel, format, reportShrink } = this.pictures;
-    const figure = (shrink: number) =>
-      predictionFigure(font, r.sample.image, r.sample.mask?.data ?? null, p.mask, p.binary, {
-        shrink,
-        mapLabel,
-      });
-    if (this.overlays !== undefined) {
-      await writeFileAtomic(
-        panelPath(this.overlays, r.sample.id, format),
-        await encodeImage(figure(1), format),
-      );
-    }
-    if (this.report !== undefined) {
-      const small = figure(reportShrink);
-      this.reportImages.push({
-        id: r.sample.id,
-        label,
-        predicted: p.className,
-        f1Pos: r.f1Pos,
-        f1Neg: r.f1Neg,
-        maskArea: p.maskArea,
-        picture: {
-          bytes: await encodeWebp(small, { quality: REPORT_QUALITY }),
-          mediaType: "image/webp",
-          width: small.width,
-          height: small.height,
-        },
-      });
-    }
+/** A model's scores: every image through its `predict()`. */
+async function scoreModel(o: EvalOutputs): Promise<ScoredRun> {
+  const { localizer, path } = await openModel(o.values);
+  try {
+    if (o.values.threshold !== undefined) localizer.threshold = o.threshold;
+    const spec = await evalData(o.values, path);
+    console.error(`data: ${describeDataSpec(spec, "test")}`);
+    const dataset = await loadDataWithProgress(spec, "test", { classes: localizer.classes });
+    const outputs = new ImageOutputs({
+      classes: dataset.classes,
+      modelClasses: localizer.classes,
+      pictures: await pictureSettings(
+        o,
+        dataset,
+        localizer.mapName ?? (localizer.method === "minmax" ? "R+" : "map"),
+      ),
+      overlays: o.overlays,
+      report: o.report !== undefined,
+    });
+    const bar = new Progress("evaluating");
+    const { summary } = await evaluate(localizer, dataset, {
+      threshold: o.threshold,
+      boxes: o.boxes,
+      onProgress: (d, t) => bar.update(d, t),
+      onImage: (r) =>
+        outputs.add({
+          ...r,
+          map: r.prediction.mask,
+          binary: r.prediction.binary,
+          maskArea: r.prediction.maskArea,
+          model: r.prediction,
+        }),
+    });
+    bar.done();
+    return {
+      name: methodName(localizer.method),
+      what: path,
+      spec,
+      dataset,
+      summary,
+      outputs,
+      history: path,
+      singleLoss: localizer.method !== "minmax",
+    };
+  } finally {
+    await localizer.dispose();
   }
 }
 
-/** The files `--overlays` will write, so that existing ones are refused before any work. */
-function overlayFiles(
-  dataset: { samples: readonly { id: string }[] },
-  format: ImageFormat,
-  overlays: string,
-): string[] {
-  return [
-    join(overlays, "per_image.csv"),
-    ...dataset.samples.map((s) => panelPath(overlays, s.id, format)),
-  ];
+/** Heat maps made elsewhere, scored against the split. */
+async function scoreMaps(o: EvalOutputs, folder: string): Promise<ScoredRun> {
+  for (const flag of ["mask-upsample", "map", "class", "runtime"]) {
+    if (o.values[flag] !== undefined) throw new UsageError(`--${flag} applies to --model only`);
+  }
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(folder)) if (e.isFile) names.push(e.name);
+  } catch (e) {
+    throw new Error(`cannot read the maps folder ${folder}: ${describe(e)}`);
+  }
+  names.sort();
+  const spec = await dataSpecFromArgs(o.values, ["test"]);
+  console.error(`data: ${describeDataSpec(spec, "test")}`);
+  const dataset = await loadDataWithProgress(spec, "test");
+  const outputs = new ImageOutputs({
+    classes: dataset.classes,
+    pictures: await pictureSettings(o, dataset, "map"),
+    overlays: o.overlays,
+    report: o.report !== undefined,
+  });
+  const bar = new Progress("scoring maps");
+  const { summary, unused } = await scoreHeatmaps(dataset, {
+    names,
+    folder,
+    read: (n) => Deno.readFile(join(folder, n)),
+  }, {
+    threshold: o.threshold,
+    boxes: o.boxes,
+    onProgress: (d, t) => bar.update(d, t),
+    onImage: (r) =>
+      outputs.add({ ...r, map: r.map.data, ...thresholdMap(r.map.data, o.threshold) }),
+  });
+  bar.done();
+  if (unused.length > 0) {
+    const shown = unused.slice(0, 5).join(", ") + (unused.length > 5 ? ", ..." : "");
+    console.error(`note: ${unused.length} map file(s) match no image of the split: ${shown}`);
+  }
+  return {
+    name: `maps ${basename(resolve(folder))}`,
+    what: folder,
+    spec,
+    dataset,
+    summary,
+    outputs,
+    singleLoss: true,
+  };
+}
+
+/** What was scored, on what, and the per-image outputs. */
+interface ScoredRun {
+  /** The table row's name. */
+  name: string;
+  /** The model file or maps folder. */
+  what: string;
+  spec: DataSpec;
+  dataset: Dataset;
+  summary: MetricsSummary;
+  outputs: ImageOutputs;
+  /** The model file whose run folder has the training history. */
+  history?: string;
+  singleLoss: boolean;
 }
 
 /** Runs the command; returns the exit code. */
@@ -193,63 +288,61 @@ export async function evalCommand(argv: string[]): Promise<number> {
     console.log(evalHelp());
     return 0;
   }
-  if (values.model === undefined) throw new UsageError("--model is required");
-  const overlays = typeof values.overlays === "string" ? values.overlays : undefined;
-  const report = typeof values.report === "string" ? values.report : undefined;
-  const format = imageFormat(values);
-  if (report !== undefined) await refuseOverwrite(values, [report], "--report");
-  const { localizer, path } = await openModel(values);
-  try {
-    const spec = await evalData(values, path);
-    console.error(`data: ${describeDataSpec(spec, "test")}`);
-    const dataset = await loadDataWithProgress(spec, "test", { classes: localizer.classes });
-    if (overlays !== undefined) {
-      await refuseOverwrite(values, overlayFiles(dataset, format, overlays), "--overlays");
-    }
-    const pictures: PictureSettings | undefined = overlays === undefined && report === undefined
-      ? undefined
-      : {
-        font: await loadFont(),
-        mapLabel: localizer.method === "minmax" ? "R+" : "map",
-        format,
-        reportShrink: Math.max(
-          1,
-          Math.ceil(Math.max(0, ...dataset.samples.map((s) => s.image.width)) / REPORT_PANEL_WIDTH),
-        ),
-      };
-    const outputs = new ImageOutputs(dataset.classes, pictures, overlays, report);
-    const bar = new Progress("evaluating");
-    const { summary } = await evaluate(localizer, dataset, {
-      onProgress: (d, t) => bar.update(d, t),
-      onImage: (r) => outputs.add(r),
-    });
-    bar.done();
-    if (overlays !== undefined) {
-      await writeFileAtomic(join(overlays, "per_image.csv"), outputs.rows.join("\n") + "\n");
-      console.error(`wrote ${dataset.samples.length} panels and per_image.csv to ${overlays}`);
-    }
-    const rowsOfScores: [string, typeof summary][] = [
-      [methodName(localizer.method), summary],
-      ...floorRows(dataset),
-    ];
-    console.log(`scores of ${path} on ${describeDataSpec(spec, "test")}:`);
-    console.log(scoresTable(rowsOfScores));
-    console.log(SCORES_LEGEND);
-    if (report !== undefined) {
-      const html = htmlReport({
-        title: `Pointwise evaluation of ${path}`,
-        subtitle: `${describeDataSpec(spec, "test")}; ${new Date().toISOString().slice(0, 10)}`,
-        table: scoresForReport(rowsOfScores),
-        legend: SCORES_LEGEND,
-        images: outputs.reportImages,
-        history: await readHistory(runFolderOf(path)),
-        singleLoss: localizer.method !== "minmax",
-      });
-      await writeFileAtomic(report, new TextEncoder().encode(html));
-      console.error(`wrote the report to ${report}`);
-    }
-  } finally {
-    await localizer.dispose();
+  const maps = str(values, "maps");
+  if (maps !== undefined && values.model !== undefined) {
+    throw new UsageError("give --model or --maps, not both");
   }
+  if (maps === undefined && values.model === undefined) {
+    throw new UsageError("--model (or --maps DIR) is required");
+  }
+  const threshold = num(values, "threshold", 0.5, 0, 1);
+  if (!(threshold > 0)) throw new UsageError("--threshold must be above 0 (at most 1)");
+  const o: EvalOutputs = {
+    threshold,
+    boxes: values.boxes === true,
+    csv: str(values, "csv"),
+    overlays: str(values, "overlays"),
+    report: str(values, "report"),
+    values,
+  };
+  imageFormat(values); // checked before any work
+  if (o.report !== undefined) await refuseOverwrite(values, [o.report], "--report");
+  if (o.csv !== undefined) await refuseOverwrite(values, [o.csv], "--csv");
+  const run = maps !== undefined ? await scoreMaps(o, maps) : await scoreModel(o);
+  await writeOutputs(o, run);
   return 0;
+}
+
+/** Prints the table and writes the CSV and the report. */
+async function writeOutputs(o: EvalOutputs, run: ScoredRun): Promise<void> {
+  const { dataset, spec, summary, outputs } = run;
+  if (o.overlays !== undefined) {
+    await writeFileAtomic(join(o.overlays, "per_image.csv"), outputs.csv());
+    console.error(`wrote ${dataset.samples.length} panels and per_image.csv to ${o.overlays}`);
+  }
+  if (o.csv !== undefined) {
+    await writeFileAtomic(o.csv, outputs.csv());
+    console.error(`wrote the per-image table to ${o.csv}`);
+  }
+  const rowsOfScores: [string, MetricsSummary][] = [
+    [run.name, summary],
+    ...floorRows(dataset, { threshold: o.threshold, boxes: o.boxes }),
+  ];
+  const legend = scoresLegend(o.threshold, o.boxes);
+  console.log(`scores of ${run.what} on ${describeDataSpec(spec, "test")}:`);
+  console.log(scoresTable(rowsOfScores));
+  console.log(legend);
+  if (o.report !== undefined) {
+    const html = htmlReport({
+      title: `Pointwise evaluation of ${run.what}`,
+      subtitle: `${describeDataSpec(spec, "test")}; ${new Date().toISOString().slice(0, 10)}`,
+      table: scoresForReport(rowsOfScores),
+      legend,
+      images: outputs.reportImages,
+      history: run.history === undefined ? undefined : await readHistory(runFolderOf(run.history)),
+      singleLoss: run.singleLoss,
+    });
+    await writeFileAtomic(o.report, new TextEncoder().encode(html));
+    console.error(`wrote the report to ${o.report}`);
+  }
 }

@@ -21,6 +21,7 @@ export class Progress {
   readonly #start: number;
   #lastPrint = 0;
   #active = false;
+  #line = "";
 
   /**
    * @param label what is in progress.
@@ -46,12 +47,20 @@ export class Progress {
       const width = 24;
       const filled = total > 0 ? Math.round((width * done) / total) : 0;
       const bar = "#".repeat(filled) + ".".repeat(width - filled);
-      this.#write(`\r\x1b[2K${this.label} [${bar}] ${counts} ${tail}`);
+      this.#line = `${this.label} [${bar}] ${counts} ${tail}`;
+      this.#write(`\r\x1b[2K${this.#line}`);
       this.#active = true;
     } else if (done === total || elapsed - this.#lastPrint >= this.plainEverySeconds) {
       this.#lastPrint = elapsed;
       this.#write(`${this.label} ${counts} ${tail}\n`);
     }
+  }
+
+  /** Prints a line of results on stdout, above the progress line, which stays. */
+  print(line: string): void {
+    if (this.#tty && this.#active) this.#write("\r\x1b[2K");
+    console.log(line);
+    if (this.#tty && this.#active) this.#write(this.#line);
   }
 
   /** Ends the line. */

@@ -79,12 +79,15 @@ const METHOD_NAMES: Record<Method, string> = {
   deepmil: "Deep MIL",
 };
 
-/** The all-ones and all-zeros rows of a dataset. */
-export function floorRows(dataset: Dataset): [string, MetricsSummary][] {
+/** The all-ones and all-zeros rows of a dataset, at the table's threshold, with boxes if asked. */
+export function floorRows(
+  dataset: Dataset,
+  o: { threshold?: number; boxes?: boolean } = {},
+): [string, MetricsSummary][] {
   if (!dataset.samples.some((s) => s.mask !== null)) return [];
-  return [["all-ones mask", constantMaskScores(dataset, 1)], [
+  return [["all-ones mask", constantMaskScores(dataset, 1, o)], [
     "all-zeros mask",
-    constantMaskScores(dataset, 0),
+    constantMaskScores(dataset, 0, o),
   ]];
 }
 
@@ -92,8 +95,21 @@ export function floorRows(dataset: Dataset): [string, MetricsSummary][] {
 export function scoresForReport(
   rows: [string, MetricsSummary][],
 ): { headers: string[]; rows: string[][] } {
+  // MaxBoxAccV2 and its three IoU levels, when it was computed.
+  const boxes = rows.some(([, s]) => s.box !== undefined);
   return {
-    headers: ["method", "cl.err%", "F1+", "F1-", "PxAP", "Dice*", "(t)", "mIoU*", "(t)"],
+    headers: [
+      "method",
+      "cl.err%",
+      "F1+",
+      "F1-",
+      "PxAP",
+      "Dice*",
+      "(t)",
+      "mIoU*",
+      "(t)",
+      ...(boxes ? ["Box@30", "Box@50", "Box@70", "MaxBoxAccV2"] : []),
+    ],
     rows: rows.map(([name, s]) => [
       name,
       fmt(s.classError),
@@ -104,6 +120,14 @@ export function scoresForReport(
       fmt(s.bestDiceThreshold, 2),
       fmt(s.bestMiou),
       fmt(s.bestMiouThreshold, 2),
+      ...(boxes
+        ? s.box
+          ? [
+            ...([30, 50, 70] as const).map((d) => fmt(s.box!.maxBoxAcc[d])),
+            fmt(s.box.maxBoxAccV2),
+          ]
+          : ["-", "-", "-", "-"]
+        : []),
     ]),
   };
 }
@@ -118,3 +142,12 @@ export function scoresTable(rows: [string, MetricsSummary][]): string {
 export const SCORES_LEGEND =
   "F1+/F1-: Dice of foreground/background at threshold 0.5, mean over images; PxAP: pixel " +
   "precision-recall area (wsolevaluation); Dice*/mIoU*: at the best threshold (t).";
+
+/** The legend for a table at `threshold`, with the box columns explained when present. */
+export function scoresLegend(threshold = 0.5, boxes = false): string {
+  const legend = SCORES_LEGEND.replace("threshold 0.5", `threshold ${threshold}`);
+  return boxes
+    ? legend + " Box@d: MaxBoxAcc at IoU d% (wsolevaluation's contour boxes, best map " +
+      "threshold); MaxBoxAccV2: their mean."
+    : legend;
+}

@@ -15,14 +15,37 @@ import {
   type BackendSetting,
   env,
 } from "@pointwise/core/lite";
+import { checkRuntime, RUNTIME_SETTINGS, type RuntimeSetting } from "@pointwise/runtime";
 import { num, str, UsageError } from "../args.ts";
-import { helpSection } from "../console/help.ts";
+import { helpRows, helpSection } from "../console/help.ts";
 
 /** The `backend:` section of `--help`. */
 export const BACKEND_HELP: string = helpSection("backend", [
   ["--backend auto|webgpu|wasm|cpu", "auto: WebGPU with a real GPU adapter, else WASM-SIMD [auto]"],
   ["--threads N", "WASM threads, TensorFlow.js and onnxruntime alike [the cores, <= 8]"],
 ]);
+
+/** The flag that picks onnxruntime for exported models. */
+export const RUNTIME_OPTIONS = { runtime: { type: "string" } } as const;
+
+/** Help lines for `--runtime`. */
+export const RUNTIME_HELP: string = helpRows([[
+  "--runtime auto|web|native",
+  "onnxruntime for .onnx models: native (onnxruntime-node, needs --allow-ffi) or web " +
+  "(WASM/WebGPU); auto: native where it loads and --backend is auto or cpu, else web [auto]",
+]]);
+
+/** Reads and checks `--runtime` [auto]. */
+export function runtimeSetting(values: Record<string, unknown>): RuntimeSetting {
+  const setting = str(values, "runtime", "auto")!;
+  try {
+    return checkRuntime(setting);
+  } catch {
+    throw new UsageError(
+      `--runtime must be one of ${RUNTIME_SETTINGS.join(", ")}, got '${setting}'`,
+    );
+  }
+}
 
 /** Reads and checks `--backend` and `--threads` into `env`. */
 export function backendSetting(values: Record<string, unknown>): BackendSetting {

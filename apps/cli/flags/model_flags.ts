@@ -1,9 +1,9 @@
 /**
  * `--model` and the inference flags shared by `predict` and `eval`: which
  * model (a run folder, a checkpoint, an exported .onnx file), how its map is
- * read (`--mask-upsample`, `--map`), on which backend. The model is opened
- * by the runtime's one `load()`, which picks TensorFlow.js or onnxruntime
- * from the file's format.
+ * read (`--mask-upsample`, `--map`), on which backend and onnxruntime
+ * (`--runtime`). The model is opened by the runtime's one `load()`, which
+ * picks TensorFlow.js or onnxruntime from the file's format.
  *
  * @example
  * ```ts ignore
@@ -11,19 +11,27 @@
  * ```
  * @module
  */
-import { type Localizer, UPSAMPLE_MODES, type UpsampleMode } from "@pointwise/core/lite";
+import {
+  type Localizer,
+  MAP_KINDS,
+  parseMapKind,
+  UPSAMPLE_MODES,
+  type UpsampleMode,
+} from "@pointwise/core/lite";
 import { load, UnsupportedOptionError } from "@pointwise/runtime";
 import { str, UsageError } from "../args.ts";
 import { readFileFor } from "../files.ts";
 import { helpRows } from "../console/help.ts";
 import { resolveModelPath } from "../run_folder.ts";
-import { backendSetting } from "./backend_flags.ts";
+import { backendSetting, RUNTIME_HELP, runtimeSetting } from "./backend_flags.ts";
 
 /** The flags. */
 export const MODEL_OPTIONS = {
   model: { type: "string" },
+  runtime: { type: "string" },
   "mask-upsample": { type: "string" },
   map: { type: "string" },
+  class: { type: "string" },
 } as const;
 
 /** Help lines for the inference flags (rows of a command's model section). */
@@ -33,14 +41,20 @@ export const INFERENCE_HELP: string = helpRows([
     "how M+ is upsampled: align-corners (reference) or stride-grid [the model's setting]",
   ],
   [
-    "--map cam|gradcam",
-    "for a plainly trained GAP classifier (method cam or gradcam): its class activation map " +
-    "or Grad-CAM [the model's method]",
+    "--map r+|m+|cam|gradcam|attention",
+    "the map to read, one the model's method defines: min-max r+ (the mask), m+ (M+ " +
+    "normalised), cam (the localizer's class map); wildcat m+, cam; cam and gradcam: cam, " +
+    "gradcam; deepmil attention [the method's own]. Exported .onnx models give r+ only",
   ],
-]);
+  ["--class NAME", "the map of this class (cam, gradcam) [the predicted class]"],
+]) + "\n" + RUNTIME_HELP;
 
-const MAPS = ["cam", "gradcam"] as const;
-const FLAGS = { maskUpsample: "--mask-upsample", map: "--map" } as const;
+const FLAGS = {
+  maskUpsample: "--mask-upsample",
+  map: "--map",
+  mapClass: "--class",
+  runtime: "--runtime",
+} as const;
 
 /** An opened model and the file it came from. */
 export interface OpenedModel {
@@ -54,8 +68,8 @@ export async function openModel(values: Record<string, unknown>): Promise<Opened
   const model = str(values, "model");
   if (model === undefined) throw new UsageError("--model is required");
   const map = str(values, "map");
-  if (map !== undefined && !MAPS.includes(map as typeof MAPS[number])) {
-    throw new UsageError(`--map must be one of ${MAPS.join(", ")}, got '${map}'`);
+  if (map !== undefined && parseMapKind(map) === undefined) {
+    throw new UsageError(`--map must be one of ${MAP_KINDS.join(", ")}, got '${map}'`);
   }
   const maskUpsample = str(values, "mask-upsample");
   if (maskUpsample !== undefined && !UPSAMPLE_MODES.includes(maskUpsample as UpsampleMode)) {
@@ -64,12 +78,15 @@ export async function openModel(values: Record<string, unknown>): Promise<Opened
     );
   }
   const backend = backendSetting(values);
+  const runtime = runtimeSetting(values);
   const path = await resolveModelPath(model);
   try {
     const localizer = await load(await readFileFor(path, "model"), {
       name: path,
       backend,
-      map: map as typeof MAPS[number] | undefined,
+      runtime,
+      map,
+      mapClass: str(values, "class"),
       maskUpsample: maskUpsample as UpsampleMode | undefined,
     });
     const { name, provider, reason } = localizer.runtime;

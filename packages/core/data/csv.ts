@@ -1,9 +1,11 @@
 /**
  * Split files: one `image,mask,label` row per sample, no header (the layout
  * of the GlaS split files). The mask field may be empty, or the row may be
- * just `image,label`; masks are only needed for evaluation. Blank lines and
- * lines starting with `#` are skipped; a first row `image,mask,label` is
- * taken as a header.
+ * just `image,label`; masks are only needed for evaluation. A fourth field,
+ * `image,mask,label,ignore`, names an ignore mask: pixels that evaluation
+ * leaves out (wsolevaluation's ignore regions). Blank lines and lines
+ * starting with `#` are skipped; a first row `image,mask,label` (or
+ * `image,mask,label,ignore`) is taken as a header.
  *
  * @example
  * ```ts
@@ -18,6 +20,8 @@ export interface SplitRow {
   image: string;
   mask: string | null;
   label: string;
+  /** The ignore mask, when the row names one. */
+  ignore?: string;
   /** 1-based line number in the file. */
   line: number;
 }
@@ -30,21 +34,34 @@ export function parseSplitCsv(text: string, fileName: string): SplitRow[] {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) return;
     const fields = line.split(",").map((f) => f.trim());
-    if (rows.length === 0 && fields.join(",").toLowerCase() === "image,mask,label") return;
+    const header = fields.join(",").toLowerCase();
+    if (
+      rows.length === 0 && (header === "image,mask,label" || header === "image,mask,label,ignore")
+    ) {
+      return;
+    }
     const where = `${fileName}:${i + 1}`;
     let image: string;
     let mask: string | null;
     let label: string;
-    if (fields.length === 3) [image, mask, label] = fields;
+    let ignore = "";
+    if (fields.length === 4) [image, mask, label, ignore] = fields;
+    else if (fields.length === 3) [image, mask, label] = fields;
     else if (fields.length === 2) [image, label] = fields, mask = null;
     else {
       throw new Error(
-        `${where}: expected 'image,mask,label' but found ${fields.length} fields in '${line}'`,
+        `${where}: expected 'image,mask,label' (or 'image,mask,label,ignore') but found ` +
+          `${fields.length} fields in '${line}'`,
       );
     }
     if (image === "") throw new Error(`${where}: the image field is empty`);
     if (label === "") throw new Error(`${where}: the label field is empty`);
-    rows.push({ image, mask: mask === "" ? null : mask, label, line: i + 1 });
+    if (ignore !== "" && mask === "") {
+      throw new Error(`${where}: an ignore mask needs a mask (it marks pixels outside the object)`);
+    }
+    const row: SplitRow = { image, mask: mask === "" ? null : mask, label, line: i + 1 };
+    if (ignore !== "") row.ignore = ignore;
+    rows.push(row);
   });
   if (rows.length === 0) throw new Error(`${fileName}: no rows (the split file is empty)`);
   return rows;

@@ -16,8 +16,8 @@ Deno.test("split files: GlaS rows, optional masks, header, comments", () => {
 Deno.test("split file errors name the file and line", () => {
   assert.throws(() => parseSplitCsv("", "empty.csv"), /empty\.csv: no rows/);
   assert.throws(
-    () => parseSplitCsv("a.png,m.png,x,y\n", "s.csv"),
-    /s\.csv:1: expected 'image,mask,label' but found 4 fields/,
+    () => parseSplitCsv("a.png,m.png,x,y,z\n", "s.csv"),
+    /s\.csv:1: expected 'image,mask,label' \(or 'image,mask,label,ignore'\) but found 5 fields/,
   );
   assert.throws(
     () => parseSplitCsv("ok.png,m.png,a\n,m.png,b\n", "s.csv"),
@@ -26,5 +26,16 @@ Deno.test("split file errors name the file and line", () => {
   assert.throws(
     () => parseSplitCsv("a.png,m.png,\n", "s.csv"),
     /s\.csv:1: the label field is empty/,
+  );
+});
+
+Deno.test("split files: a fourth field names an ignore mask, which needs a mask", () => {
+  const rows = parseSplitCsv("image,mask,label,ignore\na.png,a_mask.png,x,a_ignore.png\n", "s.csv");
+  assert.deepEqual(rows, [
+    { image: "a.png", mask: "a_mask.png", label: "x", ignore: "a_ignore.png", line: 2 },
+  ]);
+  assert.throws(
+    () => parseSplitCsv("a.png,,x,a_ignore.png\n", "s.csv"),
+    /s\.csv:1: an ignore mask/,
   );
 });

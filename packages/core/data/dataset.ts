@@ -24,6 +24,11 @@ export interface Sample {
   image: RgbImage;
   mask: BinaryMask | null;
   label: number;
+  /**
+   * Pixels that evaluation leaves out (wsolevaluation's ignore regions): 1
+   * where the ignore mask is non-zero and the mask is not.
+   */
+  ignore?: BinaryMask;
 }
 
 /** Samples plus the class names their labels index. */
@@ -83,7 +88,15 @@ export async function loadSplit(o: LoadSplitOptions): Promise<Dataset> {
       } else if (o.requireMasks) {
         throw new Error(`no mask for ${row.image}, and evaluation needs one`);
       }
-      samples.push({ id: row.image, image, mask, label });
+      const sample: Sample = { id: row.image, image, mask, label };
+      if (row.ignore !== undefined) {
+        sample.ignore = ignoreRegion(
+          await decodeMask(await readNamed(o.read, row.ignore), row.ignore),
+          mask!,
+          row.ignore,
+        );
+      }
+      samples.push(sample);
     } catch (e) {
       problems.push(`${where}: ${(e as Error).message}`);
       if (problems.length >= MAX_REPORTED) break;
@@ -95,6 +108,22 @@ export async function loadSplit(o: LoadSplitOptions): Promise<Dataset> {
     throw new Error(`cannot load ${o.csvName}:\n  ${problems.join("\n  ")}${more}`);
   }
   return { classes, samples };
+}
+
+/**
+ * The pixels to leave out, as wsolevaluation's `get_mask` takes them: the
+ * ignore mask's non-zero pixels that are not foreground (foreground wins).
+ */
+function ignoreRegion(ignore: BinaryMask, mask: BinaryMask, name: string): BinaryMask {
+  if (ignore.width !== mask.width || ignore.height !== mask.height) {
+    throw new Error(
+      `ignore mask ${name} is ${ignore.width}x${ignore.height} but the mask is ` +
+        `${mask.width}x${mask.height}`,
+    );
+  }
+  const data = new Uint8Array(ignore.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = ignore.data[i] && !mask.data[i] ? 1 : 0;
+  return { width: ignore.width, height: ignore.height, data };
 }
 
 async function readNamed(read: ReadFile, path: string): Promise<Uint8Array> {

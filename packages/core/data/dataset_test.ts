@@ -63,3 +63,55 @@ Deno.test("loadSplit reports every bad row with file and line before anything tr
 Deno.test("classes are sorted naturally", () => {
   assert.deepEqual(classesFromLabels(["10", "2", "b", "a", "2"]), ["2", "10", "a", "b"]);
 });
+
+Deno.test("an ignore mask becomes the region outside the foreground; its size is checked", async () => {
+  // Foreground: the left half of a 6x4 mask; the ignore mask covers the top row.
+  files.set(
+    "half.png",
+    await encodeMaskPng({
+      width: 6,
+      height: 4,
+      data: Uint8Array.from({ length: 24 }, (_, i) => (i % 6 < 3 ? 1 : 0)),
+    }),
+  );
+  files.set(
+    "top.png",
+    await encodeMaskPng({
+      width: 6,
+      height: 4,
+      data: Uint8Array.from({ length: 24 }, (_, i) => (i < 6 ? 1 : 0)),
+    }),
+  );
+  const ds = await loadSplit({ csvText: "a.png,half.png,x,top.png\n", csvName: "t.csv", read });
+  assert.deepEqual([...ds.samples[0].ignore!.data.slice(0, 12)], [
+    0,
+    0,
+    0,
+    1,
+    1,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+  ]);
+  assert.equal(ds.samples[0].ignore!.data.reduce((a, b) => a + b, 0), 3);
+  await assert.rejects(
+    loadSplit({
+      csvText: "a.png,a_m.png,x,b_m.png\nb.png,b_m.png,x,a_m.png\n",
+      csvName: "t.csv",
+      read,
+    }),
+    /t\.csv:2: .*mask b_m\.png is 6x4 but image b\.png is 5x5/,
+  );
+  await assert.rejects(
+    loadSplit({
+      csvText: "a.png,a_m.png,x,small.png\n",
+      csvName: "t.csv",
+      read: (p) => p === "small.png" ? mask(2, 2) : read(p),
+    }),
+    /t\.csv:1: ignore mask small\.png is 2x2 but the mask is 6x4/,
+  );
+});

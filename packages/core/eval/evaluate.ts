@@ -12,14 +12,16 @@
 import type { Dataset, Sample } from "../data/dataset.ts";
 import type { Localizer } from "../inference/localizer.ts";
 import type { Prediction } from "../inference/prediction.ts";
-import { LocalizationMetrics, type MetricsSummary } from "../metrics/localization_metrics.ts";
+import {
+  type ImageScores,
+  LocalizationMetrics,
+  type MetricsSummary,
+} from "../metrics/localization_metrics.ts";
 
-/** Per-image result of an evaluation. */
-export interface ImageResult {
+/** Per-image result of an evaluation: the prediction and its scores (NaN without a mask). */
+export interface ImageResult extends Omit<ImageScores, "correct"> {
   sample: Sample;
   prediction: Prediction;
-  f1Pos: number;
-  f1Neg: number;
 }
 
 /** Options of {@link evaluate}. */
@@ -29,6 +31,11 @@ export interface EvaluateOptions {
   onImage?: (r: ImageResult) => void | Promise<void>;
   /** Also compute MaxBoxAccV2 (slower: about a hundred labelling passes per image). */
   boxes?: boolean;
+  /**
+   * Where F1+, F1- and IoU cut the map [0.5, the reference's]; the
+   * localizer's own threshold, which makes its binary masks, is the caller's.
+   */
+  threshold?: number;
 }
 
 /** Scores every sample of `dataset`. */
@@ -47,7 +54,7 @@ export async function evaluate(
       );
     }
   }
-  const metrics = new LocalizationMetrics({ boxes: o.boxes });
+  const metrics = new LocalizationMetrics({ boxes: o.boxes, threshold: o.threshold });
   let done = 0;
   for (const sample of dataset.samples) {
     const prediction = await localizer.predict(sample.image);
@@ -58,9 +65,10 @@ export async function evaluate(
       predicted: prediction.classIndex,
       label,
       width: prediction.width,
+      ignore: sample.ignore?.data,
     });
-    const last = metrics.perImage[metrics.perImage.length - 1];
-    await o.onImage?.({ sample, prediction, f1Pos: last.f1Pos, f1Neg: last.f1Neg });
+    const { correct: _, ...scores } = metrics.perImage[metrics.perImage.length - 1];
+    await o.onImage?.({ sample, prediction, ...scores });
     o.onProgress?.(++done, dataset.samples.length);
   }
   return { summary: metrics.summary(), metrics };

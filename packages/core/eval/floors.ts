@@ -9,18 +9,33 @@
  * @module
  */
 import type { Dataset } from "../data/dataset.ts";
-import { LocalizationMetrics, type MetricsSummary } from "../metrics/localization_metrics.ts";
+import {
+  LocalizationMetrics,
+  type MetricsOptions,
+  type MetricsSummary,
+} from "../metrics/localization_metrics.ts";
 
 /**
  * Scores a constant mask (every pixel `value`, 0 or 1) on the samples that
- * have ground truth. There is no classifier, so the class error is NaN.
+ * have ground truth, with the metrics' options (threshold, boxes). There is no classifier, so the class error is NaN.
  */
-export function constantMaskScores(dataset: Dataset, value: 0 | 1): MetricsSummary {
-  const metrics = new LocalizationMetrics();
+export function constantMaskScores(
+  dataset: Dataset,
+  value: 0 | 1,
+  o: MetricsOptions = {},
+): MetricsSummary {
+  const metrics = new LocalizationMetrics(o);
   for (const s of dataset.samples) {
     if (s.mask === null) continue;
     const scores = new Float32Array(s.mask.data.length).fill(value);
-    metrics.add({ scores, gt: s.mask.data, predicted: s.label, label: s.label });
+    metrics.add({
+      scores,
+      gt: s.mask.data,
+      predicted: s.label,
+      label: s.label,
+      width: s.mask.width,
+      ignore: s.ignore?.data,
+    });
   }
   return { ...metrics.summary(), classError: NaN };
 }

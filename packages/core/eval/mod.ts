@@ -20,6 +20,7 @@ export {
   decodeHeatmap,
   type Heatmap,
   type HeatmapFiles,
+  type MapResult,
   mapStem,
   scoreHeatmaps,
   type ScoreHeatmapsOptions,

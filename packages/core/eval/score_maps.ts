@@ -7,7 +7,8 @@
  * Maps are `.npy` float32/float64 2-D arrays or 8/16-bit grayscale PNGs
  * (`heatmap_png.ts`), one per image, matched by the image's stem:
  * `train_1.png` takes `train_1.npy` or `train_1.png`, and also
- * `train_1.png.npy`, the name `np.save` gives wsolevaluation's maps. Like
+ * `train_1.png.npy`, the name `np.save` gives wsolevaluation's maps, and
+ * `train_1_heatmap.npy` or `.png`, the names `predict --heatmap` writes. Like
  * `evaluate_wsol` (whose maps must have "the height and width of the
  * original image" and values in [0, 1]), a map of another size or with a
  * value outside [0, 1] or NaN is refused, naming the file: no resizing is
@@ -25,10 +26,14 @@
  * ```
  * @module
  */
-import type { Dataset } from "../data/dataset.ts";
+import type { Dataset, Sample } from "../data/dataset.ts";
 import { decodeHeatmapPng } from "../io/heatmap_png.ts";
 import { decodeNpy, isNpy } from "../io/npy.ts";
-import { LocalizationMetrics, type MetricsSummary } from "../metrics/localization_metrics.ts";
+import {
+  type ImageScores,
+  LocalizationMetrics,
+  type MetricsSummary,
+} from "../metrics/localization_metrics.ts";
 
 /** A decoded heat map, values in [0, 1] (checked), row-major. */
 export interface Heatmap {
@@ -46,11 +51,22 @@ export interface HeatmapFiles {
   folder: string;
 }
 
+/** One scored map: the sample, its map file, the map and its scores (NaN without a mask). */
+export interface MapResult extends Omit<ImageScores, "correct"> {
+  sample: Sample;
+  file: string;
+  map: Heatmap;
+}
+
 /** Options of {@link scoreHeatmaps}. */
 export interface ScoreHeatmapsOptions {
   /** Also compute MaxBoxAccV2. */
   boxes?: boolean;
+  /** Where F1+, F1- and IoU cut the maps [0.5]. */
+  threshold?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Called with each image's result, e.g. for a per-image table. */
+  onImage?: (r: MapResult) => void | Promise<void>;
 }
 
 const PNG = [0x89, 0x50, 0x4e, 0x47];
@@ -80,11 +96,16 @@ export function decodeHeatmap(bytes: Uint8Array, name: string): Heatmap {
   return map;
 }
 
-/** The image stem a map file stands for: `a.npy`, `a.png` and `a.png.npy` all give `a`. */
+/**
+ * The image stem a map file stands for: `a.npy`, `a.png`, `a.png.npy` and
+ * `a_heatmap.npy` / `a_heatmap.png` (what `predict --heatmap` writes) all
+ * give `a`.
+ */
 export function mapStem(fileName: string): string | null {
   const m = /^(.*)\.(npy|png)$/i.exec(fileName);
   if (m === null || m[1] === "") return null;
-  return m[1].replace(IMAGE_EXTENSIONS, "");
+  const stem = m[1].replace(IMAGE_EXTENSIONS, "").replace(/_heatmap$/, "");
+  return stem === "" ? null : stem;
 }
 
 function imageStem(id: string): string {
@@ -122,7 +143,7 @@ export async function scoreHeatmaps(
     const more = problems.length > 20 ? `\n  (and ${problems.length - 20} more)` : "";
     throw new Error(`${files.folder}: the maps do not match the images:\n  ${shown}${more}`);
   }
-  const metrics = new LocalizationMetrics({ boxes: o.boxes });
+  const metrics = new LocalizationMetrics({ boxes: o.boxes, threshold: o.threshold });
   let done = 0;
   for (const s of dataset.samples) {
     const name = chosen.get(s.id)!;
@@ -147,7 +168,10 @@ export async function scoreHeatmaps(
       predicted: s.label,
       label: s.label,
       width: map.width,
+      ignore: s.ignore?.data,
     });
+    const { correct: _, ...scores } = metrics.perImage[metrics.perImage.length - 1];
+    await o.onImage?.({ sample: s, file: name, map, ...scores });
     o.onProgress?.(++done, dataset.samples.length);
   }
   const used = new Set(chosen.values());

@@ -64,6 +64,9 @@ Deno.test("maps are matched by stem, also under wsolevaluation's <image>.png.npy
   assert.equal(mapStem("train_1.png.npy"), "train_1");
   assert.equal(mapStem("train_1.jpg.png"), "train_1");
   assert.equal(mapStem("notes.txt"), null);
+  assert.equal(mapStem("train_1_heatmap.npy"), "train_1");
+  assert.equal(mapStem("train_1_heatmap.png"), "train_1");
+  assert.equal(mapStem("_heatmap.npy"), null);
   const files = new Map<string, Uint8Array>();
   for (const s of dataset.samples) {
     files.set(`${s.id}.npy`, encodeNpy(new Float32Array(48 * 48).fill(0.5), [48, 48]));

@@ -41,6 +41,8 @@ export interface Localizer {
   readonly normalization: Normalization;
   /** What runs the model. */
   readonly runtime: RuntimeInfo;
+  /** What the map is, for pictures and messages: `R+`, `M+`, `CAM malignant`... [R+ or "map"]. */
+  readonly mapName?: string;
   /** Mask threshold on the map; the model's own (0.5 by default) until changed. */
   threshold: number;
   /** Classifies `image` and localizes what the decision rests on. */

@@ -86,3 +86,26 @@ export function softmax(logits: ArrayLike<number>): number[] {
   const sum = e.reduce((a, b) => a + b, 0);
   return e.map((v) => v / sum);
 }
+
+/**
+ * The same prediction with its mask cut at another threshold (a request's
+ * own, where the model is shared): the map, class and probabilities stay.
+ */
+export function withThreshold(p: Prediction, threshold: number): Prediction {
+  if (!(threshold >= 0 && threshold <= 1)) {
+    throw new RangeError(`a mask threshold is in [0, 1], got ${threshold}`);
+  }
+  if (threshold === p.threshold) return p;
+  const binary = new Uint8Array(p.mask.length);
+  let area = 0;
+  for (let i = 0; i < p.mask.length; i++) {
+    binary[i] = p.mask[i] >= threshold ? 1 : 0;
+    area += binary[i];
+  }
+  return {
+    ...p,
+    binary,
+    maskArea: p.mask.length > 0 ? area / p.mask.length : 0,
+    threshold,
+  };
+}

@@ -1,9 +1,10 @@
 /**
  * What one prediction becomes outside the process, written once for every
  * front end (the CLI's `predict`, the HTTP API, the Web Worker and the
- * browser demo): a JSON-friendly summary and the pictures (the binary mask
+ * browser demo): a JSON-friendly summary, the pictures (the binary mask
  * as a black and white PNG, the map as a heat map over the image with the
- * mask outlined, as PNG, JPEG or WebP).
+ * mask outlined, as PNG, JPEG or WebP) and the continuous map itself (a
+ * 16-bit grayscale PNG or a float32 `.npy`, both read back by `eval --maps`).
  *
  * @example
  * ```ts
@@ -19,6 +20,8 @@ import type { RgbImage } from "../data/image.ts";
 import { encodeImage, encodeMaskPng, type ImageFormat } from "../data/encode.ts";
 import { heatmapOverlay } from "../viz/overlay.ts";
 import type { Prediction } from "./prediction.ts";
+import { encodeHeatmapPng16 } from "../io/heatmap_png.ts";
+import { encodeNpy } from "../io/npy.ts";
 
 /** The JSON-friendly part of a prediction. */
 export interface PredictionSummary {
@@ -96,4 +99,20 @@ export async function predictionPictures(
 ): Promise<PredictionPictures> {
   const [mask, overlay] = await Promise.all([maskPng(p), overlayPicture(image, p, format)]);
   return { mask, overlay };
+}
+
+/** Formats of the continuous map: a 16-bit grayscale PNG or a float32 `.npy`. */
+export const HEATMAP_FORMATS = ["png16", "npy"] as const;
+/** A format of the continuous map. */
+export type HeatmapFormat = typeof HEATMAP_FORMATS[number];
+
+/**
+ * The map itself, values in [0, 1]: as a 16-bit grayscale PNG (value
+ * round(v * 65535), to 1/65535, far finer than PxAP's 0.01 steps) or as a
+ * float32 `.npy` of shape (height, width), exact, as wsolevaluation reads maps.
+ */
+export function heatmapFile(p: Prediction, format: HeatmapFormat): Uint8Array {
+  return format === "npy"
+    ? encodeNpy(p.mask, [p.height, p.width])
+    : encodeHeatmapPng16(p.mask, p.width, p.height);
 }

@@ -26,12 +26,15 @@ import type { WslNet } from "../model/wsl_net.ts";
 import { Rng } from "../util/rng.ts";
 import type { Localizer, RuntimeInfo } from "./localizer.ts";
 import { makePrediction, type Prediction } from "./prediction.ts";
+import { MAP_LABELS, type MapRequest, METHOD_MAPS } from "../config/map_kinds.ts";
 
 /** A TensorFlow.js network ready for inference. */
 export class TfjsLocalizer implements Localizer {
   /** Mask threshold; the reference uses 0.5. */
   threshold = 0.5;
   readonly runtime: RuntimeInfo;
+  /** The map predictions carry (the method's own unless a {@link MapRequest} says otherwise). */
+  readonly map: MapRequest;
 
   /**
    * @param net the network (the localizer takes it over: `dispose()` frees it).
@@ -45,7 +48,9 @@ export class TfjsLocalizer implements Localizer {
     readonly config: Config,
     readonly normalization: Normalization = NORMALIZATION,
     reason?: string,
+    map?: MapRequest,
   ) {
+    this.map = map ?? { kind: METHOD_MAPS[config.method][0] };
     const backend = tf.getBackend();
     this.runtime = {
       name: "tfjs",
@@ -59,14 +64,23 @@ export class TfjsLocalizer implements Localizer {
     return this.config.method;
   }
 
+  /** The map's name: `R+`, `M+`, `CAM` (of a class), `Grad-CAM`, `attention`. */
+  get mapName(): string {
+    const label = MAP_LABELS[this.map.kind];
+    return this.map.classIndex === undefined
+      ? label
+      : `${label} ${this.classes[this.map.classIndex]}`;
+  }
+
   /**
    * Builds a localizer from a decoded checkpoint, on the active backend.
    *
    * @param c the checkpoint.
    * @param reason why the active backend was chosen, for messages.
+   * @param map the map to read, when not the method's own.
    * @throws when the weights do not fit the checkpoint's architecture.
    */
-  static fromCheckpoint(c: Checkpoint, reason?: string): TfjsLocalizer {
+  static fromCheckpoint(c: Checkpoint, reason?: string, map?: MapRequest): TfjsLocalizer {
     const net = buildModel(c.config, c.classes, new Rng(0));
     try {
       net.store.assign(c.weights);
@@ -74,7 +88,14 @@ export class TfjsLocalizer implements Localizer {
       net.dispose();
       throw e;
     }
-    return new TfjsLocalizer(net, c.classes, c.config, c.normalization ?? NORMALIZATION, reason);
+    return new TfjsLocalizer(
+      net,
+      c.classes,
+      c.config,
+      c.normalization ?? NORMALIZATION,
+      reason,
+      map,
+    );
   }
 
   /** Classifies `image` and localizes what the decision rests on. */
@@ -86,7 +107,7 @@ export class TfjsLocalizer implements Localizer {
     const padded = padForInference(seen, this.normalization);
     const outs = tf.tidy(() => {
       const x = tf.tensor4d(padded.data, [1, padded.height, padded.width, 3]);
-      const out = this.net.inferMaps(x);
+      const out = this.net.inferMaps(x, this.map);
       return [out.logits, out.map, ...(out.localizerLogits ? [out.localizerLogits] : [])];
     });
     const [logits, maskPadded, segLogits] = await Promise.all(outs.map((t) => t.data()));

@@ -1,11 +1,14 @@
 /**
  * Every score of an evaluation in one accumulator: classification error,
- * F1+ and F1- of the masks thresholded at 0.5 (mean over images), PxAP, and
+ * F1+ and F1- of the masks thresholded at 0.5 (or the `threshold` option;
+ * mean over images), PxAP, and
  * Dice and mIoU at their best thresholds; with `boxes: true`, wsolevaluation's
  * MaxBoxAccV2 too (see `box_accuracy.ts`; it costs about a hundred
  * connected-component passes per image, so it is asked for). Per image: F1+,
- * F1-, the foreground IoU at 0.5, and the image's own PxAP. Scores are
- * percentages.
+ * F1-, the foreground IoU at the threshold, and the image's own PxAP. Scores
+ * are percentages. Pixels of an image's `ignore` region (wsolevaluation's
+ * ignore regions: marked there and not foreground) count in no mask score;
+ * boxes are read from the whole map, as wsolevaluation reads them.
  *
  * @example
  * ```ts
@@ -38,13 +41,15 @@ export interface EvaluatedImage {
   width?: number;
   /** Ground-truth boxes; when absent they come from `gt` (one per 8-connected region). */
   gtBoxes?: Box[];
+  /** Pixels left out of the mask scores (1), e.g. `Sample.ignore`; never foreground. */
+  ignore?: ArrayLike<number>;
 }
 
 /** Per-image scores, in percent; NaN without a ground-truth mask. */
 export interface ImageScores {
   f1Pos: number;
   f1Neg: number;
-  /** Foreground IoU of the mask at 0.5 (both empty: 100, as Dice). */
+  /** Foreground IoU of the mask at the threshold (both empty: 100, as Dice). */
   iou: number;
   /** PxAP of this image alone; NaN when it has no foreground pixel. */
   pxap: number;
@@ -55,6 +60,8 @@ export interface ImageScores {
 export interface MetricsOptions {
   /** Also compute MaxBoxAccV2 (every masked image must then give its `width`). */
   boxes?: boolean;
+  /** Where F1+, F1- and the per-image IoU cut the map: score >= threshold [0.5]. */
+  threshold?: number;
 }
 
 /** The scores of a set of images, in percent. Mask scores are NaN without masks. */
@@ -83,9 +90,15 @@ export class LocalizationMetrics {
   #f1Pos = 0;
   #f1Neg = 0;
   #hasPositive = false;
+  /** The threshold of F1+, F1- and IoU. */
+  readonly threshold: number;
 
   constructor(o: MetricsOptions = {}) {
     this.#box = o.boxes ? new BoxAccuracyAccumulator() : null;
+    this.threshold = o.threshold ?? 0.5;
+    if (!(this.threshold > 0 && this.threshold <= 1)) {
+      throw new RangeError(`the mask threshold must be in (0, 1], got ${o.threshold}`);
+    }
   }
 
   /** Adds one image. */
@@ -96,24 +109,30 @@ export class LocalizationMetrics {
       this.perImage.push({ f1Pos: NaN, f1Neg: NaN, iou: NaN, pxap: NaN, correct });
       return;
     }
-    const pred = new Uint8Array(r.scores.length);
-    for (let i = 0; i < pred.length; i++) pred[i] = r.scores[i] >= 0.5 ? 1 : 0;
-    const f = f1PosNeg(pred, r.gt);
+    if (r.scores.length !== r.gt.length) {
+      throw new Error(`score map and mask sizes differ: ${r.scores.length} vs ${r.gt.length}`);
+    }
+    const { scores, gt } = r.ignore
+      ? withoutIgnored(r.scores, r.gt, r.ignore)
+      : { scores: r.scores, gt: r.gt };
+    const pred = new Uint8Array(scores.length);
+    for (let i = 0; i < pred.length; i++) pred[i] = scores[i] >= this.threshold ? 1 : 0;
+    const f = f1PosNeg(pred, gt);
     this.#f1Pos += f.pos;
     this.#f1Neg += f.neg;
     this.#masked++;
     let positive = false;
-    for (let i = 0; i < r.gt.length && !positive; i++) if (r.gt[i]) positive = true;
+    for (let i = 0; i < gt.length && !positive; i++) if (gt[i]) positive = true;
     if (positive) this.#hasPositive = true;
-    this.#pxap.add(r.scores, r.gt);
-    this.#best.add(r.scores, r.gt);
+    this.#pxap.add(scores, gt);
+    this.#best.add(scores, gt);
     const own = new PxapAccumulator();
-    own.add(r.scores, r.gt);
+    own.add(scores, gt);
     if (this.#box !== null) this.#addBoxes(r);
     this.perImage.push({
       f1Pos: f.pos * 100,
       f1Neg: f.neg * 100,
-      iou: iou(pred, r.gt) * 100,
+      iou: iou(pred, gt) * 100,
       pxap: positive ? own.compute() : NaN,
       correct,
     });
@@ -158,6 +177,29 @@ export class LocalizationMetrics {
     }
     return s;
   }
+}
+
+/** The pixels outside the ignore region, in order. */
+function withoutIgnored(
+  scores: ArrayLike<number>,
+  gt: ArrayLike<number>,
+  ignore: ArrayLike<number>,
+): { scores: Float64Array; gt: Uint8Array } {
+  if (ignore.length !== gt.length) {
+    throw new Error(`ignore and ground-truth mask sizes differ: ${ignore.length} vs ${gt.length}`);
+  }
+  let kept = 0;
+  for (let i = 0; i < ignore.length; i++) if (!ignore[i] || gt[i]) kept++;
+  const s = new Float64Array(kept);
+  const g = new Uint8Array(kept);
+  let j = 0;
+  for (let i = 0; i < ignore.length; i++) {
+    // Foreground is never ignored (wsolevaluation's get_mask).
+    if (ignore[i] && !gt[i]) continue;
+    s[j] = scores[i];
+    g[j++] = gt[i] ? 1 : 0;
+  }
+  return { scores: s, gt: g };
 }
 
 /** Foreground IoU of two 0/1 masks; both empty gives 1, as Dice does in `dice.ts`. */

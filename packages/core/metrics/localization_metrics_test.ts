@@ -69,3 +69,51 @@ Deno.test("box accuracy is added beside the other scores without changing them",
     /box accuracy needs each map's width/,
   );
 });
+
+Deno.test("threshold: F1 and IoU cut the map where asked, PxAP does not move", () => {
+  const scores = f32([0.9, 0.4, 0.3, 0.1]);
+  const gt = u8([1, 1, 0, 0]);
+  const at = (threshold?: number) => {
+    const m = new LocalizationMetrics({ threshold });
+    m.add({ scores, gt, predicted: 0, label: 0 });
+    return m;
+  };
+  // At 0.5 the mask is {0}: F1+ 2/3, IoU 1/2. At 0.35 it is {0, 1}: both 100.
+  close(at().summary().f1Pos, 200 / 3);
+  close(at().perImage[0].iou, 50);
+  close(at(0.35).summary().f1Pos, 100);
+  close(at(0.35).perImage[0].iou, 100);
+  // At 0.2 it takes a background pixel too: F1+ 2*2/(3+2) = 80, F1- 2*1/(1+2).
+  close(at(0.2).summary().f1Pos, 80);
+  close(at(0.2).summary().f1Neg, 200 / 3);
+  assert.equal(at(0.2).summary().pxap, at().summary().pxap);
+  assert.throws(() => new LocalizationMetrics({ threshold: 0 }), /threshold must be in \(0, 1\]/);
+  assert.throws(() => new LocalizationMetrics({ threshold: 1.5 }), /threshold/);
+});
+
+Deno.test("ignore regions leave their pixels out of every mask score, never foreground", () => {
+  // 1x4: truth {0}; pixel 2 is a high-scoring background pixel inside the ignore region,
+  // and the region also covers pixel 0, which stays foreground (wsolevaluation's rule).
+  const scores = f32([0.8, 0.1, 0.9, 0.2]);
+  const gt = u8([1, 0, 0, 0]);
+  const ignore = u8([1, 0, 1, 0]);
+  const m = new LocalizationMetrics();
+  m.add({ scores, gt, predicted: 0, label: 0, ignore });
+  // Without pixel 2: mask {0} = truth: F1+ 100, F1- 100, IoU 100, PxAP 100.
+  const s = m.summary();
+  close(s.f1Pos, 100);
+  close(s.f1Neg, 100);
+  close(s.pxap, 100);
+  close(m.perImage[0].iou, 100);
+  // The same image scored without the region: pixel 2 is a false positive ranked first.
+  const plain = new LocalizationMetrics();
+  plain.add({ scores, gt, predicted: 0, label: 0 });
+  close(plain.summary().f1Pos, 200 / 3);
+  close(plain.perImage[0].iou, 50);
+  // Precision 0 at recall 0, then 1/2 at recall 1: PxAP 50.
+  close(plain.summary().pxap, 50);
+  // Equal to scoring the kept pixels alone.
+  const kept = new LocalizationMetrics();
+  kept.add({ scores: f32([0.8, 0.1, 0.2]), gt: u8([1, 0, 0]), predicted: 0, label: 0 });
+  assert.deepEqual(m.summary(), kept.summary());
+});

@@ -35,6 +35,7 @@ import { normalizeMap } from "./normalize_map.ts";
 import { ARCHS, type Method } from "../config/options.ts";
 import { upsampleMap } from "./upsample.ts";
 import type { InferOutput } from "./wsl_net.ts";
+import { type MapKind, type MapRequest, METHOD_MAPS } from "../config/map_kinds.ts";
 
 /** The baseline methods. */
 export type BaselineMethod = Exclude<Method, "minmax">;
@@ -101,16 +102,22 @@ export class BaselineNet {
   }
 
   /**
-   * Eval-mode logits and the method's map in [0, 1] at the input size,
-   * [N,H,W,1]. The map carries no gradient.
+   * Eval-mode logits and the method's map (or `map`, one it defines) in
+   * [0, 1] at the input size, [N,H,W,1]. The map carries no gradient.
    */
-  inferMaps(x: tf.Tensor4D): InferOutput {
+  inferMaps(
+    x: tf.Tensor4D,
+    request: MapRequest = { kind: METHOD_MAPS[this.method][0] },
+  ): InferOutput {
+    if (!METHOD_MAPS[this.method].includes(request.kind)) {
+      throw new Error(`a ${this.method} model has no ${request.kind} map`);
+    }
     const ctx = { training: false };
     return tf.tidy(() => {
       const [, h, w] = x.shape;
       const features = this.backbone.apply(x, ctx);
       const out = this.#head(features, ctx);
-      const low = stopGradient(this.#lowMap(features, out, ctx));
+      const low = stopGradient(this.#lowMap(features, out, ctx, request));
       const map = normalizeMap(
         upsampleMap(low, [h, w], this.options.maskUpsample, this.backbone.outputStride),
       );
@@ -122,21 +129,30 @@ export class BaselineNet {
     features: tf.Tensor4D,
     out: { scores: tf.Tensor2D; maps?: tf.Tensor4D; attention?: tf.Tensor4D },
     ctx: ForwardContext,
+    map: MapRequest,
   ): tf.Tensor4D {
     const [n] = features.shape;
     const c = out.scores.shape[1];
-    const predicted = tf.argMax(out.scores, 1);
-    switch (this.method) {
-      case "wildcat":
+    // The class of a map of one class: the one asked for, else the predicted one.
+    const chosen =
+      (map.classIndex === undefined
+        ? tf.argMax(out.scores, 1)
+        : tf.fill([n], map.classIndex, "int32")) as tf.Tensor1D;
+    const kind: MapKind = map.kind;
+    switch (kind) {
+      case "m+":
         return classWeightedMap(out.scores, out.maps!);
       case "cam": {
-        const pick = tf.reshape(tf.oneHot(predicted, c), [n, 1, 1, c]);
+        // The class activation map of a GAP head, or a WILDCAT head's class map.
+        const pick = tf.reshape(tf.oneHot(chosen, c), [n, 1, 1, c]);
         return tf.sum(tf.mul(out.maps!, pick), -1, true) as tf.Tensor4D;
       }
       case "gradcam":
-        return gradCam(features, (f) => this.#head(f, ctx).scores, predicted as tf.Tensor1D, c);
-      case "deepmil":
+        return gradCam(features, (f) => this.#head(f, ctx).scores, chosen, c);
+      case "attention":
         return out.attention!;
+      default:
+        throw new Error(`a ${this.method} model has no ${kind} map`);
     }
   }
 

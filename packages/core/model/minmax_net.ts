@@ -29,6 +29,8 @@ import { type Arch, ARCHS, type BackboneGrad } from "../config/options.ts";
 import type { NetworkSettings } from "../config/config.ts";
 import { resizeExact, upsampleMap } from "./upsample.ts";
 import type { InferOutput } from "./wsl_net.ts";
+import { normalizeMap } from "./normalize_map.ts";
+import type { MapRequest } from "../config/map_kinds.ts";
 
 export { type Arch, ARCHS };
 
@@ -198,10 +200,37 @@ export class MinMaxNet {
     return { scoresPos: pos.scores, scoresSeg: seg.scores, mask };
   }
 
-  /** {@link infer} in the terms every model shares: the map is R+. */
-  inferMaps(x: tf.Tensor4D): InferOutput {
-    const out = this.infer(x);
-    return { logits: out.scoresPos, localizerLogits: out.scoresSeg, map: out.mask };
+  /**
+   * {@link infer} in the terms every model shares: the map is R+, or with
+   * `map`, M+ normalised to [0, 1] per image (`m+`), or the localizer's
+   * class map (`cam`) of `map.classIndex` or of the predicted class (the
+   * classifier's, on X+), upsampled as M+ and normalised. The class always
+   * comes from the classifier on X+ = X·R+.
+   */
+  inferMaps(x: tf.Tensor4D, map: MapRequest = { kind: "r+" }): InferOutput {
+    const ctx = { training: false };
+    const [n, h, w] = x.shape;
+    const seg = this.segment(x, ctx);
+    const mask = this.mask(seg, [h, w]);
+    const pos = this.classify(tf.mul(x, mask), ctx);
+    const out = { logits: pos.scores, localizerLogits: seg.scores };
+    switch (map.kind) {
+      case "r+":
+        return { ...out, map: mask };
+      case "m+":
+        return { ...out, map: normalizeMap(this.localizationMap(seg, [h, w])) };
+      case "cam": {
+        const c = seg.maps.shape[3];
+        const k = map.classIndex === undefined
+          ? tf.argMax(pos.scores, 1)
+          : tf.fill([n], map.classIndex, "int32");
+        const pick = tf.reshape(tf.oneHot(k as tf.Tensor1D, c), [n, 1, 1, c]);
+        const low = tf.sum(tf.mul(seg.maps, pick), -1, true) as tf.Tensor4D;
+        return { ...out, map: normalizeMap(upsampleMap(low, [h, w], this.options.maskUpsample)) };
+      }
+      default:
+        throw new Error(`a min-max model has no ${map.kind} map`);
+    }
   }
 
   /** Frees every weight. */

@@ -11,6 +11,7 @@
  */
 import type { tf } from "../backend/tf.ts";
 import type { ParamStore } from "../nn/module.ts";
+import type { MapRequest } from "../config/map_kinds.ts";
 
 /** Inference outputs of a model. */
 export interface InferOutput {
@@ -18,14 +19,18 @@ export interface InferOutput {
   logits: tf.Tensor2D;
   /** The localizer head's logits, where the model has a separate one. */
   localizerLogits?: tf.Tensor2D;
-  /** The localization map in [0, 1] at the input size, [N,H,W,1]. */
+  /** The localization map asked for (the method's own by default) in [0, 1] at the input size, [N,H,W,1]. */
   map: tf.Tensor4D;
 }
 
 /** A localization model: weights, inference and disposal. */
 export interface WslNet {
   readonly store: ParamStore;
-  /** Eval-mode logits and map of an NHWC batch. */
-  inferMaps(x: tf.Tensor4D): InferOutput;
+  /**
+   * Eval-mode logits and map of an NHWC batch; `map` picks one of the maps
+   * the method defines (`METHOD_MAPS`), its own by default. The class and
+   * logits do not depend on it.
+   */
+  inferMaps(x: tf.Tensor4D, map?: MapRequest): InferOutput;
   dispose(): void;
 }

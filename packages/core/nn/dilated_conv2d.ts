@@ -29,33 +29,34 @@ import { conv2dBackpropInputConfig } from "../backend/wasm_kernels/conv2d_backpr
 /**
  * The filter with (d - 1) zeros between neighbouring taps: [(k-1)d+1,
  * (k-1)d+1, in, out]. A stride-1 convolution with it equals the dilated one.
+ * Built by a gather over [taps, in*out] rows (a zero row for the gaps): rank
+ * 2 only, as the webgpu backend's pad and slice give zeros for the rank-6
+ * reshapes this would otherwise take (measured on tfjs-backend-webgpu 4.22).
  */
 export function spreadFilter(w: tf.Tensor4D, d: number): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw, ci, co] = w.shape;
-    const spaced = tf.pad(tf.reshape(w, [kh, 1, kw, 1, ci, co]), [
-      [0, 0],
-      [0, d - 1],
-      [0, 0],
-      [0, d - 1],
-      [0, 0],
-      [0, 0],
-    ]);
-    const full = tf.reshape(spaced, [kh * d, kw * d, ci, co]) as tf.Tensor4D;
-    return tf.slice(full, [0, 0, 0, 0], [(kh - 1) * d + 1, (kw - 1) * d + 1, ci, co]);
+    const [sh, sw] = [(kh - 1) * d + 1, (kw - 1) * d + 1];
+    const zero = kh * kw;
+    const rows = new Int32Array(sh * sw).fill(zero);
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) rows[i * d * sw + j * d] = i * kw + j;
+    }
+    const taps = tf.concat([tf.reshape(w, [kh * kw, ci * co]), tf.zeros([1, ci * co])], 0);
+    return tf.reshape(tf.gather(taps, tf.tensor1d(rows, "int32")), [sh, sw, ci, co]);
   });
 }
 
 /** The taps of a spread filter's gradient that belong to the dilated filter. */
 function gatherTaps(dSpread: tf.Tensor4D, d: number, kh: number, kw: number): tf.Tensor4D {
   return tf.tidy(() => {
-    const [, , ci, co] = dSpread.shape;
-    const full = tf.pad(dSpread, [[0, d - 1], [0, d - 1], [0, 0], [0, 0]]);
-    const taps = tf.reshape(full, [kh, d, kw, d, ci, co]);
-    return tf.reshape(
-      tf.slice(taps, [0, 0, 0, 0, 0, 0], [kh, 1, kw, 1, ci, co]),
-      [kh, kw, ci, co],
-    );
+    const [sh, sw, ci, co] = dSpread.shape;
+    const rows = new Int32Array(kh * kw);
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) rows[i * kw + j] = i * d * sw + j * d;
+    }
+    const flat = tf.reshape(dSpread, [sh * sw, ci * co]);
+    return tf.reshape(tf.gather(flat, tf.tensor1d(rows, "int32")), [kh, kw, ci, co]);
   });
 }
 

@@ -117,10 +117,13 @@ for (const [i, c] of CASES.entries()) {
       agree / a.mask.length >= 0.999,
       `thresholded masks agree on ${agree / a.mask.length}`,
     );
-    assert.deepEqual(
-      b.localizerProbabilities.map((v) => +v.toFixed(4)),
-      a.localizerProbabilities.map((v) => +v.toFixed(4)),
+    // A softmax output moves by at most the largest logit change
+    // (|p_i (dz_i - sum_j p_j dz_j)| <= max |dz|), and the logits are held within
+    // 1e-4 above; rounded values could straddle a rounding edge.
+    const probs = Math.max(
+      ...a.localizerProbabilities.map((v, k) => Math.abs(v - b.localizerProbabilities[k])),
     );
+    assert.ok(probs < 1e-4, `localizer probabilities differ by ${probs}`);
   });
 }
 

@@ -27,6 +27,7 @@ import type { MetricsSummary } from "../metrics/localization_metrics.ts";
 import type { BaselineNet } from "../model/baseline_net.ts";
 import { buildModel, isMinMax } from "../model/build.ts";
 import { TfjsLocalizer } from "../inference/tfjs_localizer.ts";
+import type { Localizer } from "../inference/localizer.ts";
 import type { MinMaxNet } from "../model/minmax_net.ts";
 import { Rng } from "../util/rng.ts";
 import { learningRate } from "./lr_schedule.ts";
@@ -40,11 +41,18 @@ export class DivergedError extends Error {
 
   /**
    * @param epoch the epoch (from 0) in which training diverged.
-   * @param what what stopped being finite: the loss of a step, or weights after an epoch.
-   * @param detail the losses or the parameter names.
+   * @param what what stopped being finite: the loss of a step, weights after an
+   * epoch, or the validation pass's maps and logits.
+   * @param detail the losses, the parameter names, or what overflowed.
    */
-  constructor(readonly epoch: number, readonly what: "loss" | "weights", detail: string) {
-    super(`${what === "loss" ? "the loss" : "weights"} ${detail}`);
+  constructor(
+    readonly epoch: number,
+    readonly what: "loss" | "weights" | "validation",
+    detail: string,
+  ) {
+    super(
+      `${what === "loss" ? "the loss" : what === "weights" ? "weights" : "validation"} ${detail}`,
+    );
   }
 }
 
@@ -256,10 +264,31 @@ export class Trainer {
     return names.filter((_, i) => ok[i] !== 1);
   }
 
-  /** Evaluates the current weights on the validation set. */
+  /**
+   * Evaluates the current weights on the validation set. Weights can stay
+   * finite yet so large that the maps overflow: a non-finite map or logit is
+   * divergence, named as such before any metric sees it.
+   */
   async validate(): Promise<MetricsSummary> {
     const localizer = new TfjsLocalizer(this.net, this.classes, this.#cfg);
-    const { summary } = await evaluate(localizer, this.o.valid, {
+    const epoch = this.#epoch;
+    const checked: Localizer = Object.create(localizer, {
+      predict: {
+        value: async (...args: Parameters<Localizer["predict"]>) => {
+          const p = await localizer.predict(...args);
+          if (!p.logits.every(Number.isFinite) || !p.mask.every(Number.isFinite)) {
+            throw new DivergedError(
+              epoch,
+              "validation",
+              `gave non-finite maps or logits at epoch ${epoch + 1} (the weights are finite ` +
+                `but too large)`,
+            );
+          }
+          return p;
+        },
+      },
+    });
+    const { summary } = await evaluate(checked, this.o.valid, {
       onProgress: this.o.onValidProgress,
     });
     return summary;

@@ -155,6 +155,15 @@ export class MinMaxNet {
     return { scoresPos: pos.scores, scoresSeg: seg.scores, mask };
   }
 
+  /**
+   * The localizer's class maps [N,h,w,C] in eval mode: `headseg`'s class-wise
+   * pooled maps, before WILDCAT pooling and everything image-level (see
+   * `class_maps.ts` for what the rest of inference does with them).
+   */
+  localizerMaps(x: tf.Tensor4D): tf.Tensor4D {
+    return tf.tidy(() => this.headseg.maps(this.backbone.apply(x, { training: false })));
+  }
+
   /** {@link infer} in the terms every model shares: the map is R+. */
   inferMaps(x: tf.Tensor4D): InferOutput {
     const out = this.infer(x);

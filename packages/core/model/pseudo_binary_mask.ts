@@ -10,6 +10,7 @@
  * @module
  */
 import { tf } from "../backend/tf.ts";
+import { MASK_RANGE_FLOOR } from "./class_maps.ts";
 
 /**
  * Maps a localization map to R+. Deliberate difference: a constant map
@@ -18,7 +19,7 @@ import { tf } from "../backend/tf.ts";
 export function pseudoBinaryMask<T extends tf.Tensor>(m: T, w: number, sigma: number): T {
   return tf.tidy(() => {
     const lo = tf.min(m);
-    const range = tf.maximum(tf.sub(tf.max(m), lo), 1e-12);
+    const range = tf.maximum(tf.sub(tf.max(m), lo), MASK_RANGE_FLOOR);
     const norm = tf.div(tf.sub(m, lo), range);
     return tf.sigmoid(tf.mul(tf.sub(norm, sigma), w)) as T;
   });

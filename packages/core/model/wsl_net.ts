@@ -27,5 +27,7 @@ export interface WslNet {
   readonly store: ParamStore;
   /** Eval-mode logits and map of an NHWC batch. */
   inferMaps(x: tf.Tensor4D): InferOutput;
+  /** The localizer's WILDCAT class maps [N,h,w,C], where the model's map is made from them. */
+  localizerMaps?(x: tf.Tensor4D): tf.Tensor4D;
   dispose(): void;
 }

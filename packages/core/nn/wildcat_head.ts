@@ -50,13 +50,14 @@ export class WildcatHead {
     }, rng);
   }
 
+  /** Class maps [N, H, W, C] of a feature batch, before pooling. */
+  maps(features: tf.Tensor4D): tf.Tensor4D {
+    return classWisePooling(this.toModalities.apply(features), this.o.classes, this.o.modalities);
+  }
+
   /** Scores and class maps of a feature batch. */
   apply(features: tf.Tensor4D, ctx: ForwardContext): HeadOutput {
-    const maps = classWisePooling(
-      this.toModalities.apply(features),
-      this.o.classes,
-      this.o.modalities,
-    );
+    const maps = this.maps(features);
     return { scores: wildcatPooling(maps, this.o, ctx), maps };
   }
 }

@@ -76,3 +76,23 @@ export function lerp32(x0: number, x1: number, f: number): number {
   const fr = Math.fround;
   return fr(fr(x0 * fr(1 - f)) + fr(x1 * f));
 }
+
+/**
+ * The output pixels where an upsampled map can reach its extremes along one
+ * axis: the first and last pixel of each run of pixels between the same two
+ * cells. Between two cells the value is linear in the fraction, which grows
+ * along a run, so a run's extremes lie at its ends; in two dimensions the
+ * map is bilinear on each cell rectangle, so its minimum and maximum over
+ * every pixel are reached on these rows crossed with these columns. A slide
+ * finds its map's range there without upsampling it whole.
+ */
+export function extremeSamples(taps: { i0: Int32Array }): Int32Array {
+  const out: number[] = [];
+  const n = taps.i0.length;
+  for (let p = 0; p < n; p++) {
+    const first = p === 0 || taps.i0[p - 1] !== taps.i0[p];
+    const last = p === n - 1 || taps.i0[p + 1] !== taps.i0[p];
+    if (first || last) out.push(p);
+  }
+  return Int32Array.from(out);
+}

@@ -46,11 +46,6 @@ export class OnnxLocalizer implements Localizer {
    */
   readonly classMaps?: (image: RgbImage) => Promise<ClassMaps>;
 
-  /**
-   * @param info what the model's metadata says.
-   * @param choice the execution provider it runs on.
-   * @param session the onnxruntime session (the localizer takes it over).
-   */
   /** The session of the localizer's part of the graph, made on the first `classMaps` call. */
   #mapsSession: Promise<OrtSession> | null = null;
 

@@ -177,8 +177,15 @@ export async function encodeImage(
   }
 }
 
-/** Encodes a binary mask as a black (0) and white (1 bits: 255) 1-bit grayscale PNG. */
-export async function encodeMaskPng(mask: BinaryMask): Promise<Uint8Array> {
+/**
+ * Encodes a binary mask as a black (0) and white (1 bits: 255) 1-bit grayscale PNG.
+ * A promise like the other encoders (and a rejected one, never a throw, on a bad mask).
+ */
+export function encodeMaskPng(mask: BinaryMask): Promise<Uint8Array> {
+  return new Promise((resolve) => resolve(maskPngBytes(mask)));
+}
+
+function maskPngBytes(mask: BinaryMask): Uint8Array {
   const { width: w, height: h } = mask;
   if (!(w > 0 && h > 0)) throw new Error("cannot encode an image with no pixels");
   if (mask.data.length !== w * h) {

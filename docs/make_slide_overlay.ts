@@ -3,9 +3,9 @@
  * 4096x3072 tiled pyramidal TIFF (JPEG tiles, written by vips) of white glass
  * with three "tissue fragments" made of the built-in synthetic test images
  * (128x128 each, seeds the training never saw), then runs `pointwise slide`
- * on it with the default run's model and copies the overlay to
- * docs/slide_overlay.png. Needs `deno task train` first and Debian's
- * libvips-tools.
+ * on it with the default run's model and re-encodes the overlay (a
+ * 1024x768 PNG) as docs/slide_overlay.jpg, a fraction of the PNG's size.
+ * Needs `deno task train` first and Debian's libvips-tools.
  *
  * @example
  * ```sh
@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import { syntheticDataset } from "@pointwise/core/data";
+import { decodeImage, encodeJpeg, syntheticDataset } from "@pointwise/core/data";
 
 const W = 4096, H = 3072, S = 128;
 const dir = "out/slide_example";
@@ -90,4 +90,7 @@ console.log(`deno ${args.join(" ")}`);
 const run = await new Deno.Command(Deno.execPath(), { args, stderr: "inherit", stdout: "inherit" })
   .output();
 if (!run.success) throw new Error("pointwise slide failed");
-await Deno.copyFile(`${dir}/mosaic_overlay.png`, "docs/slide_overlay.png");
+const png = `${dir}/mosaic_overlay.png`;
+const jpeg = await encodeJpeg(await decodeImage(await Deno.readFile(png), png), { quality: 85 });
+await Deno.writeFile("docs/slide_overlay.jpg", jpeg);
+console.log(`docs/slide_overlay.jpg: ${(jpeg.length / 1024).toFixed(0)} KiB`);

@@ -1,11 +1,12 @@
 /**
  * How far a real model's tiled slide map is from its whole-image map: a
- * 640x512 mosaic of synthetic test images is predicted whole and through
- * `localizeSlide` (tiles of 256 overlapping by 64, map at full resolution),
- * and the binary masks' agreement and the mean |difference| of the maps are
- * printed. Min-max and CAM maps are normalised per input, so they differ far
- * from any tile border; a local map would agree everywhere but within its
- * reach of tile borders (the seam test holds the pipeline to that).
+ * 640x512 mosaic of synthetic test images is predicted whole (`predict()`)
+ * and through `localizeSlide` (map at full resolution, no tissue skipping),
+ * both ways: per tile (each tile's own normalised map, blended) and as the
+ * whole-slide map (class maps stitched at the map grid, pooled and
+ * normalised over the slide). It prints, for each tiling, the binary masks'
+ * agreement, the mean and largest |difference| of the maps, and the
+ * whole-slide map's tile margin (how deep inside its tile every cell lies).
  *
  * @example
  * ```sh
@@ -17,7 +18,7 @@ import { syntheticDataset } from "@pointwise/core/data";
 import { localizeSlide, memorySlide } from "@pointwise/core/slide";
 import { load } from "@pointwise/runtime";
 
-if (Deno.args.length !== 1) throw new Error("usage: tasks/slide_seam.ts CHECKPOINT");
+if (Deno.args.length !== 1) throw new Error("usage: tasks/slide_seam.ts CHECKPOINT|MODEL.onnx");
 const model = await load(await Deno.readFile(Deno.args[0]), { name: Deno.args[0] });
 const W = 640, H = 512, S = 128;
 const ds = syntheticDataset({ count: 20, size: S, classes: 2, seed: 5 });
@@ -31,22 +32,40 @@ for (let k = 0; k < 20; k++) {
 }
 const image = { width: W, height: H, data };
 const whole = (await model.predict(image)).mask;
-const tiled = new Float32Array(W * H);
-await localizeSlide(memorySlide(image, "mosaic"), model, {
-  tile: 256,
-  overlap: 64,
-  mapFactor: 1,
-  tissue: false,
-  thumbnail: 64,
-  onMapRow: (y, v) => tiled.set(v, y * W),
-});
-let agree = 0, diff = 0;
-for (let i = 0; i < W * H; i++) {
-  agree += (tiled[i] >= model.threshold) === (whole[i] >= model.threshold) ? 1 : 0;
-  diff += Math.abs(tiled[i] - whole[i]);
+
+const rows: Record<string, string | number>[] = [];
+for (const [tile, overlap] of [[256, 64], [256, 128], [384, 192], [512, 256]]) {
+  for (const perTile of [true, false]) {
+    if (perTile && 2 * overlap >= tile) continue;
+    const tiled = new Float32Array(W * H);
+    const r = await localizeSlide(memorySlide(image, "mosaic"), model, {
+      tile,
+      overlap,
+      mapFactor: 1,
+      tissue: false,
+      thumbnail: 64,
+      perTile,
+      onMapRow: (y, v) => tiled.set(v, y * W),
+    });
+    let agree = 0, diff = 0, worst = 0;
+    for (let i = 0; i < W * H; i++) {
+      agree += (tiled[i] >= model.threshold) === (whole[i] >= model.threshold) ? 1 : 0;
+      const d = Math.abs(tiled[i] - whole[i]);
+      diff += d;
+      worst = Math.max(worst, d);
+    }
+    rows.push({
+      map: r.summary.map.method,
+      tile,
+      overlap,
+      tiles: r.summary.tiles.analysed,
+      "tile margin (px)": r.summary.map.tileMargin ?? "-",
+      "mask agreement %": Number((100 * agree / (W * H)).toFixed(2)),
+      "mean |tiled - whole|": Number((diff / (W * H)).toFixed(5)),
+      "max |tiled - whole|": Number(worst.toFixed(5)),
+    });
+  }
 }
-console.log(
-  `binary mask agreement ${(100 * agree / (W * H)).toFixed(1)}%, ` +
-    `mean |tiled - whole| ${(diff / (W * H)).toFixed(4)}`,
-);
+console.log(`${Deno.args[0]} (${model.runtime.name}), ${W}x${H} mosaic, map factor 1`);
+console.table(rows);
 await model.dispose();

@@ -4,10 +4,10 @@
 // non-square images, at output strides 32, 16 and 8 (dilated convolutions).
 import assert from "node:assert/strict";
 import { buildMinMaxNet } from "@pointwise/core/model";
-import { type Checkpoint, PRESETS, withOverrides } from "@pointwise/core/lite";
+import { type Checkpoint, imageMap, PRESETS, withOverrides } from "@pointwise/core/lite";
 import { exportOnnx } from "@pointwise/core/onnx";
 import { initBackend, Rng, TfjsLocalizer } from "@pointwise/core";
-import { syntheticDataset } from "@pointwise/core/data";
+import { cropBack, syntheticDataset } from "@pointwise/core/data";
 import { tf } from "@pointwise/core/tf";
 import { loadOnnx } from "@pointwise/runtime";
 
@@ -101,6 +101,8 @@ for (const [i, c] of CASES.entries()) {
     const ort = await loadOnnx(exportOnnx(ckpt), `${c.arch}.onnx`, { backend: "wasm" });
     const a = await tfjs.predict(img);
     const b = await ort.predict(img);
+    const mapsA = await tfjs.classMaps!(img);
+    const mapsB = await ort.classMaps!(img);
     tfjs.dispose();
     await ort.dispose();
     assert.equal(b.mask.length, c.size[0] * c.size[1]);
@@ -124,6 +126,22 @@ for (const [i, c] of CASES.entries()) {
       ...a.localizerProbabilities.map((v, k) => Math.abs(v - b.localizerProbabilities[k])),
     );
     assert.ok(probs < 1e-4, `localizer probabilities differ by ${probs}`);
+    // The class maps output: same grid, same values (as the logits, 1e-4),
+    // and the image-level steps on them give the graph's own mask.
+    const { maps: _a, ...gridA } = mapsA;
+    const { maps: _b, ...gridB } = mapsB;
+    assert.deepEqual(gridB, gridA);
+    const maps = Math.max(...mapsA.maps.map((v, k) => Math.abs(v - mapsB.maps[k])));
+    assert.ok(maps < 1e-4, `class maps differ by ${maps}`);
+    const fromMaps = cropBack(
+      imageMap(mapsB).map,
+      mapsB.inputHeight,
+      mapsB.inputWidth,
+      c.size[1],
+      c.size[0],
+    );
+    const own = Math.max(...fromMaps.map((v, k) => Math.abs(v - b.mask[k])));
+    assert.ok(own < 1e-4, `R+ from the class maps differs from the graph's by ${own}`);
   });
 }
 

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { check } from "@placemarkio/check-geojson";
+import onnxProto from "onnx-proto";
 import { encodePng } from "@pointwise/core/lite";
 import { openTiffSlide } from "@pointwise/core/slide";
 import { listDir, runScript, tinyCheckpoint, tinyOnnx } from "./_helpers.ts";
@@ -79,7 +80,7 @@ for (const runtime of ["tfjs", "onnx"] as const) {
         "--tile",
         "128",
         "--overlap",
-        "16",
+        "32",
         "--map-factor",
         "2",
         "--threads",
@@ -100,8 +101,13 @@ for (const runtime of ["tfjs", "onnx"] as const) {
       assert.equal(s.analysis.width, 450);
       assert.equal(s.mpp.source, "TIFF resolution tags");
       assert.ok(s.tiles.skipped > 0 && s.tiles.analysed > 0, JSON.stringify(s.tiles));
-      assert.equal(s.tiles.total, 12); // columns 0, 112, 224, 322; rows 0, 112, 172
-      assert.match(s.slideClass.rule, /highest mean probability/);
+      // The padded grid is 480 x 320: columns 0, 96, 192, 288, 352; rows 0, 96, 192.
+      assert.equal(s.tiles.total, 15);
+      assert.equal(s.map.method, "whole-slide");
+      // An overlap of one cell goes whole to one of the two tiles: no margin.
+      assert.equal(s.map.tileMargin, 0);
+      assert.deepEqual(s.warnings, []);
+      assert.match(s.slideClass.rule, /posterior over the whole slide/);
       assert.ok(["stripes", "dots"].includes(s.slideClass.name));
       // One map pixel is 2 x 2 level-1 pixels = 4 x 4 level-0 pixels of 0.25 µm² each.
       assert.equal(s.mask.level0Pixels, s.mask.mapPixels * 16);
@@ -156,5 +162,37 @@ Deno.test({
     assert.equal(big.code, 1);
     assert.match(big.stderr, /small\.png: the png image is 20x10, over the limit of 100 pixels/);
     assert.deepEqual(await listDir(out), []);
+  },
+});
+
+Deno.test({
+  name: "slide: an ONNX file without class maps, or --per-tile, blends per-tile maps and says so",
+  ignore: !vips,
+  async fn() {
+    const old = onnxProto.onnx.ModelProto.decode(await tinyOnnx());
+    old.graph!.output = old.graph!.output!.filter((o) => o.name !== "class_maps");
+    const oldModel = join(tmp, "old.onnx");
+    await Deno.writeFile(oldModel, onnxProto.onnx.ModelProto.encode(old).finish());
+    for (
+      const [model, extra, why] of [
+        [oldModel, [], /exported before they were added: export it again/],
+        [models.tfjs, ["--per-tile"], /per-tile maps were requested/],
+      ] as const
+    ) {
+      const out = join(tmp, `per-tile-${extra.length}`);
+      const args = ["--model", model, slidePath, "--mpp", "1", "--tile", "128", "--overlap", "16"];
+      const r = await slide([...args, ...extra, "--threads", "1", "--out", out]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, why);
+      const s = JSON.parse(await Deno.readTextFile(join(out, "fixture.json")));
+      assert.equal(s.map.method, "per-tile");
+      assert.equal(s.tiles.total, 12); // columns 0, 112, 224, 322; rows 0, 112, 172
+      assert.match(s.slideClass.rule, /highest mean probability/);
+      assert.ok(s.mask.limitedToTissue);
+    }
+    // Off the grid, the whole-slide map is refused with the flag's name.
+    const off = await slide(["--model", models.tfjs, slidePath, "--tile", "200", "--out", tmp]);
+    assert.equal(off.code, 2);
+    assert.match(off.stderr, /--tile: the tile must be a multiple of 32, got 200/);
   },
 });

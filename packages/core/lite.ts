@@ -2,7 +2,8 @@
  * The part of Pointwise that deployment needs and that loads no tensor
  * library: the model interface and its predictions, image decoding and the
  * pictures of a prediction, the input normalisation, configs, checkpoint
- * reading, file-type detection and the backend setting. The ONNX runtime,
+ * reading, file-type detection, the backend setting, and the image-level
+ * steps that turn a model's class maps into its map (`class_maps.ts`). The ONNX runtime,
  * the HTTP service and the Web Worker import this entry point only.
  *
  * @example
@@ -16,6 +17,21 @@
  * @module
  */
 export type { Localizer, RuntimeInfo } from "./inference/localizer.ts";
+export {
+  blendColumns,
+  blendRows,
+  type ClassMaps,
+  classWeights,
+  imageMap,
+  inputTaps,
+  type MapHead,
+  mapHeadOf,
+  type MapHeadSettings,
+  type MapOutput,
+  mapValueFn,
+  weightedMap,
+  wildcatScores,
+} from "./model/class_maps.ts";
 export {
   makePrediction,
   type Prediction,

@@ -15,10 +15,13 @@
  */
 import {
   type BackendSetting,
+  type ClassMaps,
   env,
   type FileType,
   type Localizer,
   makePrediction,
+  type MapHead,
+  mapHeadOf,
   type Method,
   ModelFormatError,
   type Normalization,
@@ -33,22 +36,36 @@ import {
 import { createSession, type OrtSession } from "./ort_session.ts";
 import { type OnnxModelInfo, readModelInfo } from "./model_info.ts";
 import { type OrtChoice, resolveOrtProvider, type RuntimeSetting } from "./provider.ts";
+import { pruneToOutputs } from "./subgraph.ts";
 
 /** A Pointwise ONNX model loaded in onnxruntime. */
 export class OnnxLocalizer implements Localizer {
   /** Mask threshold; from the model's metadata (0.5 by default). */
   threshold: number;
   readonly runtime: RuntimeInfo;
+  /**
+   * The localizer's class maps of an image, from the graph's `class_maps`
+   * output; absent for files exported without it or without their config.
+   */
+  readonly classMaps?: (image: RgbImage) => Promise<ClassMaps>;
+
+  /** The session of the localizer's part of the graph, made on the first `classMaps` call. */
+  #mapsSession: Promise<OrtSession> | null = null;
 
   /**
    * @param info what the model's metadata says.
    * @param choice the execution provider it runs on.
    * @param session the onnxruntime session (the localizer takes it over).
+   * @param bytes the model file: with it, `classMaps` runs the localizer's
+   *   part of the graph only, in a second session made when first needed
+   *   (onnxruntime runs a whole graph whatever a run fetches); without it,
+   *   the whole graph.
    */
   constructor(
     readonly info: OnnxModelInfo,
     readonly choice: OrtChoice,
     readonly session: OrtSession,
+    bytes?: Uint8Array,
   ) {
     this.threshold = info.threshold;
     this.runtime = {
@@ -56,6 +73,12 @@ export class OnnxLocalizer implements Localizer {
       provider: choice.provider,
       reason: choice.reason,
     };
+    // Class maps at the image's own scale only (a model trained at another
+    // input scale sees a rescaled image).
+    const head = info.config ? mapHeadOf(info.config) : null;
+    if (head !== null && info.outputs.includes("class_maps") && info.resize === 1) {
+      this.classMaps = (image) => this.#classMaps(image, head, bytes);
+    }
   }
 
   /** Class names, in label order. */
@@ -102,9 +125,40 @@ export class OnnxLocalizer implements Localizer {
     }
   }
 
-  /** Releases the session. */
+  async #classMaps(image: RgbImage, head: MapHead, bytes?: Uint8Array): Promise<ClassMaps> {
+    if (bytes !== undefined && this.#mapsSession === null) {
+      this.#mapsSession = createSession(pruneToOutputs(bytes, ["class_maps"]), this.choice);
+    }
+    const { ort, session } = this.#mapsSession ? await this.#mapsSession : this.session;
+    const { width: w, height: h } = image;
+    const x = normalizeChw(image, this.info.normalization);
+    const out = await session.run({ image: new ort.Tensor("float32", x, [1, 3, h, w]) }, [
+      "class_maps",
+    ]);
+    try {
+      const t = out.class_maps;
+      const [, classes, height, width] = t.dims as number[];
+      // The graph pads the image to multiples of 32 before the backbone.
+      const inputHeight = Math.ceil(h / 32) * 32, inputWidth = Math.ceil(w / 32) * 32;
+      return {
+        maps: Float32Array.from(t.data as Float32Array),
+        classes,
+        height,
+        width,
+        stride: inputHeight / height,
+        inputHeight,
+        inputWidth,
+        head,
+      };
+    } finally {
+      for (const t of Object.values(out)) t.dispose();
+    }
+  }
+
+  /** Releases the sessions. */
   async dispose(): Promise<void> {
     await this.session.session.release();
+    if (this.#mapsSession) await (await this.#mapsSession).session.release();
   }
 }
 
@@ -147,5 +201,5 @@ export async function loadOnnx(
   } catch (e) {
     throw new Error(`${name}: onnxruntime cannot load it: ${(e as Error).message ?? e}`);
   }
-  return new OnnxLocalizer(info, choice, session);
+  return new OnnxLocalizer(info, choice, session, bytes);
 }

@@ -36,6 +36,7 @@ const OPTIONS = {
   "map-factor": { type: "string" },
   thumbnail: { type: "string" },
   tissue: { type: "boolean" },
+  "per-tile": { type: "boolean" },
   "min-tissue": { type: "string" },
   threshold: { type: "string" },
   "max-pixels": { type: "string" },
@@ -69,8 +70,21 @@ export function slideHelp(): string {
     ["--max-pixels N", "largest PNG/JPEG read whole [64000000: decoding takes 7 bytes a pixel]"],
   ]);
   const tiles = helpSection("tiles", [
-    ["--tile N", "tile side in analysis pixels [1024]"],
-    ["--overlap N", "overlap of neighbouring tiles, blended linearly [128]"],
+    ["--tile N", "tile side in analysis pixels [1024]; a multiple of 32 for the whole-slide map"],
+    [
+      "--overlap N",
+      "overlap of neighbouring tiles [128]; a multiple of 32 for the whole-slide map. The " +
+      "whole-slide map (models with class maps: min-max and WILDCAT) equals the model's map of " +
+      "the slide as one image except for cells less than the network's reach from their tile's " +
+      "edge (about 217 px for ResNet-18 at output stride 32): each cell comes from the tile it lies deepest in, at least " +
+      "overlap/2 inside it",
+    ],
+    [
+      "--per-tile",
+      "blend each tile's own map, normalised over the tile, even when the model gives class " +
+      "maps (the only way for CAM, Grad-CAM and deep MIL models, and models trained at another " +
+      "--resize)",
+    ],
     [
       "--no-tissue",
       "analyse every tile (default: skip tiles with less than --min-tissue tissue, found by " +
@@ -130,6 +144,7 @@ export async function slide(argv: string[]): Promise<number> {
     mapFactor: int(values, "map-factor", 4, 1, 256),
     thumbnail: int(values, "thumbnail", 2048, 16, 16384),
     tissue: values.tissue !== false,
+    perTile: values["per-tile"] === true,
     minTissue: num(values, "min-tissue", 0.05, 0, 1),
   };
   if (options.level !== undefined && options.mpp !== undefined) {
@@ -187,11 +202,13 @@ export async function slide(argv: string[]): Promise<number> {
     const summary = { ...result.summary, model, runtime: runtimeName(localizer), files };
     await writeFileAtomic(files.summary, JSON.stringify(summary, null, 2) + "\n");
     const s = result.summary;
+    for (const w of s.warnings) console.error(`${path}: note: ${w}`);
     console.log(
       `${path}: ${s.slideClass.name ?? "no tissue"}; ${s.tiles.analysed} tiles analysed, ` +
         `${s.tiles.skipped} background skipped; mask ${s.mask.level0Pixels} px` +
         (s.mask.areaMm2 === null ? "" : ` (${s.mask.areaMm2} mm²)`) +
-        ` in ${s.mask.polygons} polygon(s); ${s.seconds.total} s -> ${files.overlay}`,
+        ` in ${s.mask.polygons} polygon(s), ${s.map.method} map; ${s.seconds.total} s -> ` +
+        files.overlay,
     );
   } finally {
     await tiff.abandon();

@@ -19,7 +19,10 @@
 import type { RgbImage } from "../data/image.ts";
 import type { Normalization } from "../data/normalize.ts";
 import type { Method } from "../config/options.ts";
+import type { ClassMaps } from "../model/class_maps.ts";
 import type { Prediction } from "./prediction.ts";
+
+export type { ClassMaps, MapHead, MapOutput } from "../model/class_maps.ts";
 
 /** What runs a model, for messages and the service's description. */
 export interface RuntimeInfo {
@@ -47,6 +50,16 @@ export interface Localizer {
   threshold: number;
   /** Classifies `image` and localizes what the decision rests on. */
   predict(image: RgbImage): Promise<Prediction>;
+  /**
+   * The localizer head's class maps of `image` (reflect-padded to multiples
+   * of 32 as `predict` pads it), before anything image-level, with what
+   * turns them into the model's map (`imageMap` in `model/class_maps.ts`
+   * gives `predict`'s map from them). Present only where the map is made
+   * from WILDCAT class maps (min-max and WILDCAT models) and the runtime
+   * can give them (ONNX files exported without the `class_maps` output
+   * cannot). Whole-slide inference stitches them across tiles.
+   */
+  classMaps?(image: RgbImage): Promise<ClassMaps>;
   /** Frees the model's memory; the object must not be used afterwards. */
   dispose(): Promise<void>;
 }

@@ -12,6 +12,9 @@
  * ```
  * @module
  */
+import { softmax } from "../util/softmax.ts";
+
+export { softmax } from "../util/softmax.ts";
 
 /** What `predict()` returns for one image. */
 export interface Prediction {
@@ -76,15 +79,6 @@ export function makePrediction(r: RawPrediction): Prediction {
     maskArea: r.mask.length > 0 ? area / r.mask.length : 0,
     threshold: r.threshold,
   };
-}
-
-/** Softmax of logits (numerically stable). */
-export function softmax(logits: ArrayLike<number>): number[] {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]);
-  const e = Array.from(logits, (v) => Math.exp(v - max));
-  const sum = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / sum);
 }
 
 /**

@@ -22,6 +22,7 @@ import { cropBack, padForInference } from "../data/padding.ts";
 import type { Checkpoint } from "../io/checkpoint.ts";
 import { restoreMapSize, scaleImage } from "../data/rescale.ts";
 import { buildModel } from "../model/build.ts";
+import { type ClassMaps, type MapHead, mapHeadOf } from "../model/class_maps.ts";
 import type { WslNet } from "../model/wsl_net.ts";
 import { Rng } from "../util/rng.ts";
 import type { Localizer, RuntimeInfo } from "./localizer.ts";
@@ -35,6 +36,12 @@ export class TfjsLocalizer implements Localizer {
   readonly runtime: RuntimeInfo;
   /** The map predictions carry (the method's own unless a {@link MapRequest} says otherwise). */
   readonly map: MapRequest;
+  /**
+   * The localizer's class maps of an image; absent for models whose map is
+   * not made from them, and for models trained at another input scale (their
+   * maps are not at the image's own scale).
+   */
+  readonly classMaps?: (image: RgbImage) => Promise<ClassMaps>;
 
   /**
    * @param net the network (the localizer takes it over: `dispose()` frees it).
@@ -57,6 +64,10 @@ export class TfjsLocalizer implements Localizer {
       provider: backend,
       reason: reason ?? `TensorFlow.js ${backend} backend`,
     };
+    const head = mapHeadOf(config);
+    if (head !== null && net.localizerMaps !== undefined && (config.resize ?? 1) === 1) {
+      this.classMaps = (image) => this.#classMaps(image, head);
+    }
   }
 
   /** The method the model was trained with. */
@@ -123,6 +134,27 @@ export class TfjsLocalizer implements Localizer {
       classes: this.classes,
       threshold: this.threshold,
     });
+  }
+
+  async #classMaps(image: RgbImage, head: MapHead): Promise<ClassMaps> {
+    const padded = padForInference(image, this.normalization);
+    const t = tf.tidy(() => {
+      const x = tf.tensor4d(padded.data, [1, padded.height, padded.width, 3]);
+      return tf.transpose(this.net.localizerMaps!(x), [0, 3, 1, 2]);
+    });
+    const [, classes, height, width] = t.shape;
+    const maps = await t.data() as Float32Array;
+    t.dispose();
+    return {
+      maps,
+      classes,
+      height,
+      width,
+      stride: padded.height / height,
+      inputHeight: padded.height,
+      inputWidth: padded.width,
+      head,
+    };
   }
 
   /** Frees the model's tensors. */

@@ -5,7 +5,9 @@ import { PRESETS, withOverrides } from "../config/config.ts";
 import { decodeCheckpoint, encodeCheckpoint } from "../io/checkpoint.ts";
 import { Rng } from "../util/rng.ts";
 import { restoreMapSize, scaleImage } from "../data/rescale.ts";
-import { buildMinMaxNet } from "../model/build.ts";
+import { buildMinMaxNet, buildModel } from "../model/build.ts";
+import { imageMap } from "../model/class_maps.ts";
+import { cropBack } from "../data/padding.ts";
 import { TfjsLocalizer } from "./tfjs_localizer.ts";
 
 const load = async (bytes: Uint8Array, name: string) =>
@@ -99,4 +101,38 @@ Deno.test("with resize 0.5 the model sees the half-size image and the mask comes
   assert.deepEqual(p.mask, restoreMapSize(q.mask, small.width, small.height, 83, 58));
   plain.dispose();
   halved.dispose();
+});
+
+Deno.test("classMaps: the padded image's class maps, from which R+ is predict's mask; none for CAM", async () => {
+  await initBackend("wasm");
+  const localizer = new TfjsLocalizer(
+    buildMinMaxNet(config, ["a", "b", "c"], new Rng(5)),
+    ["a", "b", "c"],
+    config,
+  );
+  const img = image(75, 41, 6);
+  await localizer.classMaps!(img);
+  const before = tf.memory().numTensors;
+  const cm = await localizer.classMaps!(img);
+  assert.equal(tf.memory().numTensors, before, "classMaps leaks no tensor");
+  assert.deepEqual(
+    [cm.classes, cm.height, cm.width, cm.stride, cm.inputHeight, cm.inputWidth],
+    [3, 2, 3, 32, 64, 96],
+  );
+  assert.equal(cm.maps.length, 3 * 2 * 3);
+  const p = await localizer.predict(img);
+  const r = cropBack(imageMap(cm).map, cm.inputHeight, cm.inputWidth, 41, 75);
+  const d = Math.max(...r.map((v, i) => Math.abs(v - p.mask[i])));
+  assert.ok(d < 2e-6, `R+ from the class maps differs from predict's by ${d}`);
+  localizer.dispose();
+  const camConfig = { ...config, method: "cam" as const };
+  const camNet = buildModel(camConfig, ["a", "b"], new Rng(0));
+  const cam = TfjsLocalizer.fromCheckpoint({
+    config: camConfig,
+    classes: ["a", "b"],
+    weights: await camNet.store.read(),
+  });
+  camNet.dispose();
+  assert.equal(cam.classMaps, undefined);
+  cam.dispose();
 });

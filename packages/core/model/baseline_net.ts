@@ -125,6 +125,19 @@ export class BaselineNet {
     });
   }
 
+  /**
+   * The WILDCAT head's class maps [N,h,w,C] in eval mode, before pooling
+   * (the `wildcat` baseline only: the other baselines have no class maps
+   * that their map is made from).
+   */
+  localizerMaps(x: tf.Tensor4D): tf.Tensor4D {
+    if (this.#wildcat === undefined) {
+      throw new Error(`the '${this.method}' baseline has no WILDCAT class maps`);
+    }
+    const head = this.#wildcat;
+    return tf.tidy(() => head.maps(this.backbone.apply(x, { training: false })));
+  }
+
   #lowMap(
     features: tf.Tensor4D,
     out: { scores: tf.Tensor2D; maps?: tf.Tensor4D; attention?: tf.Tensor4D },

@@ -50,13 +50,16 @@ Deno.test("min-max: R+, M+ and the localizer's class maps, with one class throug
     const mask = net.mask(seg, [64, 96]);
     const m = normalizeMap(net.localizationMap(seg, [64, 96]));
     const class1 = tf.slice(seg.maps, [0, 0, 0, 1], [-1, -1, -1, 1]) as tf.Tensor4D;
-    const c = normalizeMap(upsampleMap(class1, [64, 96], net.options.maskUpsample));
+    const c = normalizeMap(
+      upsampleMap(class1, [64, 96], net.options.maskUpsample, net.backbone.outputStride),
+    );
     const perClass = [0, 1, 2].map((k) =>
       normalizeMap(
         upsampleMap(
           tf.slice(seg.maps, [0, 0, 0, k], [-1, -1, -1, 1]) as tf.Tensor4D,
           [64, 96],
           net.options.maskUpsample,
+          net.backbone.outputStride,
         ),
       )
     );

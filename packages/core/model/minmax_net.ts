@@ -201,6 +201,15 @@ export class MinMaxNet {
   }
 
   /**
+   * The localizer's class maps [N,h,w,C] in eval mode: `headseg`'s class-wise
+   * pooled maps, before WILDCAT pooling and everything image-level (see
+   * `class_maps.ts` for what the rest of inference does with them).
+   */
+  localizerMaps(x: tf.Tensor4D): tf.Tensor4D {
+    return tf.tidy(() => this.headseg.maps(this.backbone.apply(x, { training: false })));
+  }
+
+  /**
    * {@link infer} in the terms every model shares: the map is R+, or with
    * `map`, M+ normalised to [0, 1] per image (`m+`), or the localizer's
    * class map (`cam`) of `map.classIndex` or of the predicted class (the
@@ -226,7 +235,12 @@ export class MinMaxNet {
           : tf.fill([n], map.classIndex, "int32");
         const pick = tf.reshape(tf.oneHot(k as tf.Tensor1D, c), [n, 1, 1, c]);
         const low = tf.sum(tf.mul(seg.maps, pick), -1, true) as tf.Tensor4D;
-        return { ...out, map: normalizeMap(upsampleMap(low, [h, w], this.options.maskUpsample)) };
+        return {
+          ...out,
+          map: normalizeMap(
+            upsampleMap(low, [h, w], this.options.maskUpsample, this.backbone.outputStride),
+          ),
+        };
       }
       default:
         throw new Error(`a min-max model has no ${map.kind} map`);

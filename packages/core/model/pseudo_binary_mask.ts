@@ -11,6 +11,7 @@
  */
 import { tf } from "../backend/tf.ts";
 import { fusedBinaryMask, fusedMaskedInputs, hasKernel, MASKED_PAIR } from "../backend/fused.ts";
+import { MASK_RANGE_FLOOR } from "./class_maps.ts";
 
 /**
  * Maps a localization map to R+ (in one fused kernel where the backend
@@ -21,7 +22,7 @@ export function pseudoBinaryMask<T extends tf.Tensor>(m: T, w: number, sigma: nu
   if (hasKernel(MASKED_PAIR)) return fusedBinaryMask(m, w, sigma);
   return tf.tidy(() => {
     const lo = tf.min(m);
-    const range = tf.maximum(tf.sub(tf.max(m), lo), 1e-12);
+    const range = tf.maximum(tf.sub(tf.max(m), lo), MASK_RANGE_FLOOR);
     const norm = tf.div(tf.sub(m, lo), range);
     return tf.sigmoid(tf.mul(tf.sub(norm, sigma), w)) as T;
   });

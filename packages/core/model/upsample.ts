@@ -18,53 +18,10 @@
 import { tf } from "../backend/tf.ts";
 
 import type { UpsampleMode } from "../config/options.ts";
+import { axisTaps } from "./upsample_taps.ts";
 
 export { UPSAMPLE_MODES, type UpsampleMode } from "../config/options.ts";
-
-/**
- * Sampling position of output pixel `p` as an integer cell and a fraction,
- * computed with exact integer arithmetic (a float32 coordinate near 160 is
- * already off by 1e-5, which deep networks amplify).
- */
-export function samplePosition(
-  p: number,
-  out: number,
-  cells: number,
-  mode: UpsampleMode,
-  stride = 32,
-): { cell: number; frac: number } {
-  if (mode === "align-corners") {
-    if (out <= 1 || cells <= 1) return { cell: 0, frac: 0 };
-    const num = p * (cells - 1);
-    const den = out - 1;
-    const cell = Math.floor(num / den);
-    return cell >= cells - 1 ? { cell: cells - 1, frac: 0 } : { cell, frac: (num % den) / den };
-  }
-  if (mode === "stride-grid") {
-    const cell = Math.floor(p / stride);
-    return cell >= cells - 1 ? { cell: cells - 1, frac: 0 } : { cell, frac: (p % stride) / stride };
-  }
-  throw new Error(`unknown upsampling mode '${mode}'`);
-}
-
-/** Cells and fractions of one axis: output p = (1 - f) x[i0] + f x[i1]. */
-export function axisTaps(
-  out: number,
-  cells: number,
-  mode: UpsampleMode,
-  stride = 32,
-): { i0: Int32Array; i1: Int32Array; frac: Float32Array } {
-  const i0 = new Int32Array(out);
-  const i1 = new Int32Array(out);
-  const frac = new Float32Array(out);
-  for (let p = 0; p < out; p++) {
-    const s = samplePosition(p, out, cells, mode, stride);
-    i0[p] = s.cell;
-    i1[p] = Math.min(s.cell + 1, cells - 1);
-    frac[p] = s.frac;
-  }
-  return { i0, i1, frac };
-}
+export { axisTaps, samplePosition } from "./upsample_taps.ts";
 
 /**
  * Bilinear resize of NHWC tensors to `size` with exact sampling positions:

@@ -32,5 +32,7 @@ export interface WslNet {
    * logits do not depend on it.
    */
   inferMaps(x: tf.Tensor4D, map?: MapRequest): InferOutput;
+  /** The localizer's WILDCAT class maps [N,h,w,C], where the model's map is made from them. */
+  localizerMaps?(x: tf.Tensor4D): tf.Tensor4D;
   dispose(): void;
 }

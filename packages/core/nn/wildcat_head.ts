@@ -12,6 +12,7 @@
  */
 import type { tf } from "../backend/tf.ts";
 import type { Rng } from "../util/rng.ts";
+import { classWisePooling } from "./class_wise_pooling.ts";
 import { Conv2d } from "./conv2d.ts";
 import type { ForwardContext, ParamStore } from "./module.ts";
 import { wildcatHeadPooling } from "./wildcat_pooling.ts";
@@ -47,6 +48,11 @@ export class WildcatHead {
       bias: true,
       init: "pytorch-default",
     }, rng);
+  }
+
+  /** Class maps [N, H, W, C] of a feature batch, before pooling. */
+  maps(features: tf.Tensor4D): tf.Tensor4D {
+    return classWisePooling(this.toModalities.apply(features), this.o.classes, this.o.modalities);
   }
 
   /** Scores and class maps of a feature batch. */

@@ -21,24 +21,9 @@ import type { ForwardContext } from "./module.ts";
 import { stopGradient } from "./stop_gradient.ts";
 import { classWisePooling } from "./class_wise_pooling.ts";
 import { fusedWildcatPool, hasKernel, WILDCAT_MAX_CELLS, WILDCAT_POOL } from "../backend/fused.ts";
+import { topK } from "./top_k.ts";
 
-/** Python's round(): half to even. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/**
- * The reference's `get_k`: a fraction (kmax < 1) becomes round(kmax * n) with
- * Python rounding; an integer is capped at n. Deliberate difference: k is at
- * least 1, where the reference would divide by zero on maps with fewer than
- * about 1/(2*kmax) cells.
- */
-export function topK(kmax: number, n: number): number {
-  if (!(kmax > 0)) throw new Error(`kmax must be > 0, got ${kmax}`);
-  const k = kmax < 1 ? roundHalfEven(kmax * n) : kmax === 1 ? n : Math.min(Math.floor(kmax), n);
-  return Math.max(1, k);
-}
+export { roundHalfEven, topK } from "./top_k.ts";
 
 /** Pooling settings. */
 export interface WildcatPoolingOptions {

@@ -10,7 +10,9 @@
  *   integer arithmetic, as the TensorFlow.js model, so the two agree to float
  *   rounding;
  * - outputs `logits` [1, C] (classifier on X+), `mask` [1, 1, height, width]
- *   (R+) and `localizer_logits` [1, C].
+ *   (R+), `localizer_logits` [1, C] and `class_maps` [1, C, h, w]: the
+ *   localizer's class maps at the map grid of the padded image, before
+ *   WILDCAT pooling (what whole-slide inference stitches across tiles).
  *
  * BatchNorm is folded into the convolutions; the two passes share the same
  * initializers. Classes, normalisation, threshold, the input scale (`resize`:
@@ -298,6 +300,13 @@ class Exporter {
       axis: { i: 0 },
     });
     const mLow = g.op("Reshape", [mFlat, lowShape], {}, "m_low");
+    // The localizer's class maps before anything image-level, for whole-slide
+    // inference (stitched across tiles, then pooled over the whole slide).
+    const classCount = this.c.classes.length;
+    const mapsShape = g.op("Concat", [g.int64("one_c", [1, classCount]), this.hw(seg.conv)], {
+      axis: { i: 0 },
+    });
+    const classMaps = g.op("Reshape", [seg.flat, mapsShape], {}, "class_maps_4d");
     const m = this.resize(mLow, this.hw(seg.conv), paddedSize, cfg.maskUpsample, "m_pos");
 
     // R+ = sigmoid(w ((M - min) / (max - min) - sigma)), min and max over the image.
@@ -356,6 +365,12 @@ class Exporter {
         input: [seg.scores],
         output: ["localizer_logits"],
       },
+      {
+        opType: "Identity",
+        name: g.name("node_out_class_maps"),
+        input: [classMaps],
+        output: ["class_maps"],
+      },
     );
     const classes = this.c.classes.length;
     const model = onnx.ModelProto.create({
@@ -365,7 +380,8 @@ class Exporter {
       modelVersion: 1,
       docString:
         "Min-max entropy localizer. Input: normalised image [1,3,H,W]. Outputs: classifier " +
-        "logits on X+, the mask R+ at image size (threshold in metadata), the localizer's logits.",
+        "logits on X+, the mask R+ at image size (threshold in metadata), the localizer's " +
+        "logits, and its class maps at the map grid of the image padded to multiples of 32.",
       opsetImport: [{ domain: "", version: ONNX_OPSET }],
       metadataProps: [
         { key: "format", value: ONNX_FORMAT },
@@ -386,6 +402,7 @@ class Exporter {
           floatValue("logits", [1, classes]),
           floatValue("mask", [1, 1, "height", "width"]),
           floatValue("localizer_logits", [1, classes]),
+          floatValue("class_maps", [1, classes, "map_height", "map_width"]),
         ],
       },
     });

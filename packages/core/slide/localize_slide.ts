@@ -1,16 +1,22 @@
 /**
  * Localization on a whole slide: the analysis level is chosen (a level, or
  * the model's microns per pixel), background tiles are found on a thumbnail
- * (saturation, Otsu) and skipped, the others are predicted one by one with
- * overlap, and their maps are blended and stitched, streaming, into one map
- * at `mapFactor` analysis pixels per map pixel. From the map come the mask's
- * pyramidal TIFF (through an injected writer), its contours as QuPath
- * GeoJSON, a thumbnail heat map and overlay, and a summary.
+ * (saturation, Otsu) and skipped, the others go through the model one by one
+ * with overlap, and one map is streamed out at `mapFactor` analysis pixels
+ * per map pixel. From the map come the mask's pyramidal TIFF (through an
+ * injected writer), its contours as QuPath GeoJSON, a thumbnail heat map and
+ * overlay, and a summary.
  *
- * Each tile's map is the model's own `predict()` output: for min-max and CAM
- * models it is normalised over the tile (R+ is min-max normalised per
- * input), so the slide's map is a blend of per-tile maps, not the map the
- * model would give the slide as one input.
+ * The map is made one of two ways:
+ * - whole-slide (`whole_slide_tiles.ts`), when the model gives its class
+ *   maps: they are stitched across tiles at the map grid, and what
+ *   whole-image inference does with them (WILDCAT pooling, class weights,
+ *   M+, upsampling, min-max normalisation, R+) is done over the whole slide.
+ *   The map is the model's map of the slide as one input, except within the
+ *   network's reach of tile borders;
+ * - per tile (`per_tile_map.ts`), for models without class maps (CAM,
+ *   Grad-CAM, deep MIL, ONNX files exported without them) or on request:
+ *   each tile's own `predict()` map, normalised over the tile, blended.
  *
  * @example
  * ```ts ignore
@@ -21,19 +27,23 @@
  * @module
  */
 import type { RgbImage } from "../data/image.ts";
+import type { ClassMaps } from "../model/class_maps.ts";
 import type { Prediction } from "../inference/prediction.ts";
 import type { RandomAccessWriter, Slide } from "./slide.ts";
-import { type AnalysisGrid, chooseLevel, SlideOptionError } from "./level_choice.ts";
+import { chooseLevel, SlideOptionError } from "./level_choice.ts";
 import { readThumbnail, TissueCoverage, type TissueMask, tissueMask } from "./tissue_mask.ts";
-import { blendWeights, planTiles, type Tile, type TilePlan } from "./tiling.ts";
-import { type MapRowSink, MapStitcher } from "./stitcher.ts";
+import type { MapRowSink } from "./stitcher.ts";
 import { MapOutputs } from "./map_outputs.ts";
 import { PyramidTiffWriter } from "./tiff_writer.ts";
 import { maskPolygons } from "./marching_squares.ts";
 import { type AnnotationCollection, type Classification, polygonsToGeoJson } from "./geojson.ts";
-import { resizeArea } from "./resample.ts";
+import type { Region } from "./read_tile.ts";
 import { heatPictures } from "./heat_pictures.ts";
 import { type SlideSummary, slideSummary } from "./slide_summary.ts";
+import { GridTilingError } from "./grid_tiles.ts";
+import type { MapRun } from "./map_run.ts";
+import { perTileMap } from "./per_tile_map.ts";
+import { type ClassMapModel, wholeSlideMap } from "./whole_slide_tiles.ts";
 
 export type { SlideSummary } from "./slide_summary.ts";
 
@@ -42,6 +52,10 @@ export interface SlideModel {
   readonly classes: readonly string[];
   threshold: number;
   predict(image: RgbImage): Promise<Prediction>;
+  /** The model's class maps: with them the slide gets its whole-slide map. */
+  classMaps?(image: RgbImage): Promise<ClassMaps>;
+  /** The method, named in the summary when the map cannot be made whole-slide. */
+  readonly method?: string;
 }
 
 /** Progress after each tile. */
@@ -58,10 +72,15 @@ export interface SlideOptions {
   level?: number;
   /** Microns per pixel the model was trained at (exclusive with `level`). */
   mpp?: number;
-  /** Tile side in analysis pixels [1024]. */
+  /** Tile side in analysis pixels [1024]; a multiple of 32 for the whole-slide map. */
   tile?: number;
-  /** Overlap between neighbouring tiles [128]. */
+  /** Overlap between neighbouring tiles [128]; a multiple of 32 for the whole-slide map. */
   overlap?: number;
+  /**
+   * Blend each tile's own `predict()` map even when the model gives class
+   * maps [false]: the whole-slide map is made whenever it can be.
+   */
+  perTile?: boolean;
   /** Analysis pixels per map pixel, a whole number [4]. */
   mapFactor?: number;
   /** Longest side of the thumbnail, heat map and overlay [2048]. */
@@ -97,13 +116,16 @@ const PALETTE: [number, number, number][] = [
   [166, 86, 40],
 ];
 
-function checkOptions(o: SlideOptions) {
+function checkOptions(o: SlideOptions, whole: boolean) {
   const tile = o.tile ?? 1024, overlap = o.overlap ?? 128, factor = o.mapFactor ?? 4;
   if (!Number.isInteger(tile) || tile < 32) {
     throw new SlideOptionError("tile", `the tile must be a whole number >= 32, got ${tile}`);
   }
-  if (!Number.isInteger(overlap) || overlap < 0 || 2 * overlap >= tile) {
-    throw new SlideOptionError("overlap", `the overlap must be 0 to ${Math.ceil(tile / 2) - 1}`);
+  // Blended maps ramp over each overlap from both sides; the whole-slide map
+  // only needs each tile to own some cells.
+  const most = whole ? tile - 1 : Math.ceil(tile / 2) - 1;
+  if (!Number.isInteger(overlap) || overlap < 0 || overlap > most) {
+    throw new SlideOptionError("overlap", `the overlap must be 0 to ${most}`);
   }
   if (!Number.isInteger(factor) || factor < 1) {
     throw new SlideOptionError("mapFactor", `the map factor must be a whole number >= 1`);
@@ -115,85 +137,16 @@ function checkOptions(o: SlideOptions) {
   return { tile, overlap, factor, minTissue, thumbSide: o.thumbnail ?? 2048 };
 }
 
-/** Reads a tile at analysis resolution (shrinking a finer level when the grid asks for it). */
-async function readTile(slide: Slide, g: AnalysisGrid, t: Tile): Promise<RgbImage> {
-  if (g.scale === 1) return await slide.readRegion(g.level, t.x, t.y, t.width, t.height);
-  const x0 = Math.floor(t.x * g.scale), y0 = Math.floor(t.y * g.scale);
-  const x1 = Math.ceil((t.x + t.width) * g.scale), y1 = Math.ceil((t.y + t.height) * g.scale);
-  return resizeArea(await slide.readRegion(g.level, x0, y0, x1 - x0, y1 - y0), t.width, t.height);
-}
-
-/** The tiles' running totals. */
-interface TileRun {
-  analysed: number;
-  total: number;
-  sums: Float64Array;
-  votes: number[];
-  seconds: { read: number; model: number; stitch: number };
-}
-
-/**
- * Predicts every tissue tile row by row, adds its map to the stitcher, and
- * lets the stitcher hand on the rows no later tile reaches.
- */
-async function runTiles(
-  slide: Slide,
-  model: SlideModel,
-  grid: AnalysisGrid,
-  plan: TilePlan,
-  stitcher: MapStitcher,
-  isTissue: (t: Tile) => boolean,
-  onProgress?: (p: SlideProgress) => void,
-): Promise<TileRun> {
-  const run: TileRun = {
-    analysed: 0,
-    total: plan.count,
-    sums: new Float64Array(model.classes.length),
-    votes: new Array(model.classes.length).fill(0),
-    seconds: { read: 0, model: 0, stitch: 0 },
-  };
-  let done = 0;
-  for (const row of plan.rows) {
-    for (const t of row) {
-      // Tiles are read one at a time: decoding is JavaScript on this thread, so
-      // reading ahead while the model runs would gain only the file I/O.
-      if (isTissue(t)) {
-        const t0 = performance.now();
-        const image = await readTile(slide, grid, t);
-        const t1 = performance.now();
-        const p = await model.predict(image);
-        const t2 = performance.now();
-        p.probabilities.forEach((v, c) => (run.sums[c] += v));
-        run.votes[p.classIndex]++;
-        const wx = blendWeights(t.x, t.width, grid.width, plan.overlap);
-        const wy = blendWeights(t.y, t.height, grid.height, plan.overlap);
-        stitcher.add(t.x, t.y, t.width, t.height, p.mask, wx, wy);
-        run.seconds.read += (t1 - t0) / 1000;
-        run.seconds.model += (t2 - t1) / 1000;
-        run.seconds.stitch += (performance.now() - t2) / 1000;
-        run.analysed++;
-      }
-      done++;
-      onProgress?.({
-        done,
-        total: plan.count,
-        analysed: run.analysed,
-        skipped: done - run.analysed,
-      });
-    }
-    const t0 = performance.now();
-    await stitcher.emitBefore(plan.ys[row[0].row + 1] ?? grid.height);
-    run.seconds.stitch += (performance.now() - t0) / 1000;
-  }
-  return run;
-}
-
-/** The slide's class from its tiles: the highest mean probability (null without tiles). */
-function slideClass(run: TileRun): number | null {
-  if (run.analysed === 0) return null;
-  let best = 0;
-  for (let c = 1; c < run.sums.length; c++) if (run.sums[c] > run.sums[best]) best = c;
-  return best;
+/** Why the map is made per tile, for the summary's warnings. */
+function perTileReason(model: SlideModel, requested: boolean): string {
+  if (requested) return "per-tile maps were requested";
+  const method = model.method ?? "this";
+  return method === "minmax" || method === "wildcat"
+    ? "the model gives no class maps (an ONNX file exported before they were added: export it " +
+      "again for the whole-slide map), so each tile's map is normalised over the tile, and a " +
+      "tile that is mostly glass marks its glass"
+    : `the ${method} method's map is not made from WILDCAT class maps, so each tile's map is ` +
+      "normalised over the tile, and a tile that is mostly glass marks its glass";
 }
 
 /** Localizes `model`'s evidence over `slide`. */
@@ -203,13 +156,14 @@ export async function localizeSlide(
   options: SlideOptions = {},
 ): Promise<SlideResult> {
   const start = performance.now();
-  const { tile, overlap, factor, minTissue, thumbSide } = checkOptions(options);
+  const whole = !options.perTile && model.classMaps !== undefined;
+  const { tile, overlap, factor, minTissue, thumbSide } = checkOptions(options, whole);
   const grid = chooseLevel(slide, { level: options.level, mpp: options.mpp });
   const thumb = await readThumbnail(slide, thumbSide);
   const useTissue = options.tissue ?? true;
   const tissue = useTissue ? tissueMask(thumb.image, thumb.downsample) : null;
   const coverage = tissue ? new TissueCoverage(tissue) : null;
-  const isTissue = (t: Tile) =>
+  const isTissue = (t: Region) =>
     coverage === null ||
     coverage.fraction(
         t.x * grid.downsample.x,
@@ -218,7 +172,6 @@ export async function localizeSlide(
         (t.y + t.height) * grid.downsample.y,
       ) >= minTissue;
 
-  const plan = planTiles(grid.width, grid.height, tile, overlap);
   const mapWidth = Math.ceil(grid.width / factor), mapHeight = Math.ceil(grid.height / factor);
   const tiff = options.maskTiff
     ? new PyramidTiffWriter(options.maskTiff, mapWidth, mapHeight, {
@@ -227,26 +180,43 @@ export async function localizeSlide(
     })
     : null;
   const level0PerPixel = { x: grid.downsample.x * factor, y: grid.downsample.y * factor };
-  // The mask keeps to the tissue: a tile's map is normalised over the tile, so a tile
-  // with little tissue marks its glass as readily as its tissue.
-  const limit = tissue ? { tissue, level0PerPixel } : null;
+  // Per tile, the mask keeps to the tissue: a tile's map is normalised over the
+  // tile, so a tile with little tissue marks its glass as readily as its tissue.
+  const limit = tissue && !whole ? { tissue, level0PerPixel } : null;
   const outputs = new MapOutputs(mapWidth, mapHeight, model.threshold, thumb.image, tiff, limit);
-  const stitcher = new MapStitcher(
-    grid.width,
-    grid.height,
-    factor,
-    plan.rows[0][0].height,
-    async (y, v, c) => {
-      await outputs.row(y, v, c);
-      await options.onMapRow?.(y, v, c);
-    },
-  );
-  const run = await runTiles(slide, model, grid, plan, stitcher, isTissue, options.onProgress);
+  const sink: MapRowSink = async (y, v, c) => {
+    await outputs.row(y, v, c);
+    await options.onMapRow?.(y, v, c);
+  };
+  const onTile = (done: number, analysed: number, total: number) =>
+    options.onProgress?.({ done, total, analysed, skipped: done - analysed });
+  const settings = { tile, overlap, factor };
+  let run: MapRun;
+  const warnings: string[] = [];
+  if (whole) {
+    try {
+      const m = model as ClassMapModel;
+      run = await wholeSlideMap(slide, m, grid, settings, isTissue, sink, onTile);
+    } catch (e) {
+      if (e instanceof GridTilingError) {
+        throw new SlideOptionError(
+          e.option,
+          `${e.message}: the whole-slide map lies on the model's 32-pixel grid ` +
+            `(per-tile maps take any size)`,
+        );
+      }
+      throw e;
+    }
+  } else {
+    warnings.push(perTileReason(model, options.perTile === true));
+    run = await perTileMap(slide, model, grid, settings, isTissue, sink, onTile);
+  }
 
   const tOut = performance.now();
-  await stitcher.finish();
   await tiff?.finish();
-  const best = slideClass(run);
+  const best = run.probabilities === null
+    ? null
+    : run.probabilities.indexOf(Math.max(...run.probabilities));
   const classification: Classification = {
     name: best === null ? "evidence" : model.classes[best],
     color: PALETTE[(best ?? 0) % PALETTE.length],
@@ -271,6 +241,8 @@ export async function localizeSlide(
     classes: model.classes,
     threshold: model.threshold,
     run: { ...run, best },
+    limitedToTissue: limit !== null,
+    warnings,
     mask: {
       positives: outputs.positives,
       width: mapWidth,

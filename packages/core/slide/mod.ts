@@ -1,7 +1,8 @@
 /**
  * Whole-slide localization: tiled pyramidal TIFF (and large PNG or JPEG)
- * read region by region, a tissue mask, tiled inference with blending,
- * a streamed map, and its outputs (pyramidal TIFF mask, QuPath GeoJSON,
+ * read region by region, a tissue mask, tiled inference (the model's class
+ * maps stitched into the whole-slide map, or per-tile maps blended), a
+ * streamed map, and its outputs (pyramidal TIFF mask, QuPath GeoJSON,
  * heat map, summary). File access is injected; nothing here needs Deno.
  *
  * @example
@@ -41,6 +42,26 @@ export {
 } from "./tissue_mask.ts";
 export { blendWeights, planTiles, type Tile, type TilePlan, tileStarts } from "./tiling.ts";
 export { type MapRowSink, MapStitcher } from "./stitcher.ts";
+export {
+  GRID,
+  type GridPlan,
+  type GridTile,
+  GridTilingError,
+  planGridTiles,
+  tileSources,
+} from "./grid_tiles.ts";
+export { ClassMapMosaic } from "./class_map_mosaic.ts";
+export { emitWholeSlideMap, type WholeSlideMap } from "./whole_slide_map.ts";
+export {
+  type ClassMapModel,
+  footprint,
+  type GridRun,
+  runGridTiles,
+  wholeSlideMap,
+} from "./whole_slide_tiles.ts";
+export { perTileMap, type PredictModel } from "./per_tile_map.ts";
+export type { MapRun, TileSettings } from "./map_run.ts";
+export { readTile, type Region } from "./read_tile.ts";
 export { MapOutputs } from "./map_outputs.ts";
 export { heatPictures } from "./heat_pictures.ts";
 export { slideSummary, type SummaryInput } from "./slide_summary.ts";

@@ -14,6 +14,7 @@
 import type { Slide } from "./slide.ts";
 import type { AnalysisGrid } from "./level_choice.ts";
 import type { TissueMask } from "./tissue_mask.ts";
+import type { MapRun } from "./map_run.ts";
 
 /** The JSON summary of a slide. */
 export interface SlideSummary {
@@ -30,7 +31,21 @@ export interface SlideSummary {
     tile: number;
     overlap: number;
   };
-  map: { factor: number; width: number; height: number; level0PerPixel: number };
+  map: {
+    factor: number;
+    width: number;
+    height: number;
+    level0PerPixel: number;
+    /** `whole-slide` (the model's map of the slide as one input) or `per-tile`. */
+    method: "whole-slide" | "per-tile";
+    /** What the map is. */
+    detail: string;
+    /**
+     * Whole-slide: the least distance, in analysis pixels, of any cell of
+     * the map from an inner edge of the tile it was computed in.
+     */
+    tileMargin: number | null;
+  };
   tissue: {
     used: boolean;
     thumbnailLevel: number;
@@ -57,6 +72,8 @@ export interface SlideSummary {
     limitedToTissue: boolean;
   };
   seconds: { total: number; read: number; model: number; stitch: number; outputs: number };
+  /** What the reader should know about this run's map. */
+  warnings: string[];
 }
 
 /** What {@link slideSummary} is made from. */
@@ -72,14 +89,10 @@ export interface SummaryInput {
   minTissue: number;
   classes: readonly string[];
   threshold: number;
-  run: {
-    analysed: number;
-    total: number;
-    sums: Float64Array;
-    votes: number[];
-    best: number | null;
-    seconds: { read: number; model: number; stitch: number };
-  };
+  run: MapRun & { best: number | null };
+  /** Whether the mask was limited to the tissue found on the thumbnail. */
+  limitedToTissue: boolean;
+  warnings: string[];
   mask: { positives: number; width: number; height: number; polygons: number };
   seconds: { total: number; outputs: number };
 }
@@ -93,7 +106,6 @@ export function slideSummary(i: SummaryInput): SlideSummary {
   const perPixel = { x: grid.downsample.x * i.factor, y: grid.downsample.y * i.factor };
   const level0Pixels = i.mask.positives * perPixel.x * perPixel.y;
   const mpp = slide.mpp;
-  const mean = (c: number) => (run.analysed > 0 ? run.sums[c] / run.analysed : 0);
   return {
     slide: {
       name: slide.name,
@@ -119,6 +131,9 @@ export function slideSummary(i: SummaryInput): SlideSummary {
       width: i.mask.width,
       height: i.mask.height,
       level0PerPixel: round(perPixel.x, 4),
+      method: run.method,
+      detail: run.detail,
+      tileMargin: run.margin,
     },
     tissue: {
       used: tissue !== undefined,
@@ -138,8 +153,10 @@ export function slideSummary(i: SummaryInput): SlideSummary {
     slideClass: {
       name: run.best === null ? null : i.classes[run.best],
       index: run.best,
-      rule: `the class with the highest mean probability over the ${run.analysed} analysed tiles`,
-      probabilities: Object.fromEntries(i.classes.map((c, k) => [c, round(mean(k), 6)])),
+      rule: run.rule,
+      probabilities: Object.fromEntries(
+        i.classes.map((c, k) => [c, round(run.probabilities?.[k] ?? 0, 6)]),
+      ),
       tileVotes: Object.fromEntries(i.classes.map((c, k) => [c, run.votes[k]])),
     },
     mask: {
@@ -149,7 +166,7 @@ export function slideSummary(i: SummaryInput): SlideSummary {
       areaMm2: mpp ? round((level0Pixels * mpp.x * mpp.y) / 1e6, 6) : null,
       fractionOfSlide: round(level0Pixels / (l0.width * l0.height), 6),
       polygons: i.mask.polygons,
-      limitedToTissue: tissue !== undefined,
+      limitedToTissue: i.limitedToTissue,
     },
     seconds: {
       total: round(i.seconds.total, 2),
@@ -158,5 +175,6 @@ export function slideSummary(i: SummaryInput): SlideSummary {
       stitch: round(run.seconds.stitch, 2),
       outputs: round(i.seconds.outputs, 2),
     },
+    warnings: i.warnings,
   };
 }

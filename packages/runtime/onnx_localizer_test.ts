@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import onnxProto from "onnx-proto";
-import { tinyOnnx as tinyOnnxModel } from "@pointwise/core/testing";
+import { TINY_CONFIG, tinyOnnx as tinyOnnxModel } from "@pointwise/core/testing";
 import { cropBack } from "@pointwise/core/data";
 import { imageMap } from "@pointwise/core/lite";
 import { loadOnnx, OnnxLocalizer } from "./onnx_localizer.ts";
@@ -96,10 +96,11 @@ Deno.test("class maps: from the localizer's subgraph, as the whole graph gives t
   const localizer = await loadOnnx(bytes, "tiny.onnx", { backend: "wasm" });
   const image = { width: 45, height: 70, data: new Uint8Array(45 * 70 * 3) };
   for (let i = 0; i < image.data.length; i++) image.data[i] = (i * 37) % 251;
+  const s = TINY_CONFIG.outputStride;
   const cm = await localizer.classMaps!(image);
   assert.deepEqual(
     [cm.classes, cm.height, cm.width, cm.stride, cm.inputHeight, cm.inputWidth],
-    [2, 3, 2, 32, 96, 64],
+    [2, 96 / s, 64 / s, s, 96, 64],
   );
   assert.equal(cm.head.output.kind, "pseudo-binary");
   // The same session's whole graph (no model bytes given: no subgraph).

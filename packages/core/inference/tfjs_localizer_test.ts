@@ -111,15 +111,16 @@ Deno.test("classMaps: the padded image's class maps, from which R+ is predict's 
     config,
   );
   const img = image(75, 41, 6);
+  const s = config.outputStride;
   await localizer.classMaps!(img);
   const before = tf.memory().numTensors;
   const cm = await localizer.classMaps!(img);
   assert.equal(tf.memory().numTensors, before, "classMaps leaks no tensor");
   assert.deepEqual(
     [cm.classes, cm.height, cm.width, cm.stride, cm.inputHeight, cm.inputWidth],
-    [3, 2, 3, 32, 64, 96],
+    [3, 64 / s, 96 / s, s, 64, 96],
   );
-  assert.equal(cm.maps.length, 3 * 2 * 3);
+  assert.equal(cm.maps.length, 3 * (64 / s) * (96 / s));
   const p = await localizer.predict(img);
   const r = cropBack(imageMap(cm).map, cm.inputHeight, cm.inputWidth, 41, 75);
   const d = Math.max(...r.map((v, i) => Math.abs(v - p.mask[i])));
@@ -135,4 +136,13 @@ Deno.test("classMaps: the padded image's class maps, from which R+ is predict's 
   camNet.dispose();
   assert.equal(cam.classMaps, undefined);
   cam.dispose();
+  // A model trained at another input scale sees a rescaled image: no class
+  // maps at the image's own scale, so none are offered.
+  const resized = new TfjsLocalizer(
+    buildMinMaxNet(config, ["a", "b"], new Rng(5)),
+    ["a", "b"],
+    { ...config, resize: 0.5 },
+  );
+  assert.equal(resized.classMaps, undefined);
+  resized.dispose();
 });

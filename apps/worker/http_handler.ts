@@ -23,9 +23,9 @@
  */
 import type { BackendSetting } from "@pointwise/core/lite";
 import { errorResponse, ServiceError, toServiceError } from "./errors.ts";
-import type { Limits } from "./limits.ts";
+import { type Limits, resolveLimits } from "./limits.ts";
 import { LocalizeService } from "./localize_service.ts";
-import { readBody } from "./read_body.ts";
+import { BodyBudget, readBody } from "./read_body.ts";
 import { encodeBase64 } from "@pointwise/core/lite";
 
 /** Static files: a response for a path, or undefined when there is none. */
@@ -35,6 +35,8 @@ export type Assets = (pathname: string) => Promise<Response | undefined>;
 export interface HandlerOptions {
   /** The exported .onnx model, or how to get it (called once, on first use). */
   model: Uint8Array | (() => Promise<Uint8Array>);
+  /** The model's file name, for the server's log [model.onnx]. */
+  modelName?: string;
   limits?: Partial<Limits>;
   backend?: BackendSetting;
   /** The browser demo's files (served for GET requests no route takes). */
@@ -70,12 +72,15 @@ export function createHandler(o: HandlerOptions): (req: Request) => Promise<Resp
       });
   const loaded = () =>
     service ??= bytes().then((b) =>
-      LocalizeService.load(b, { limits: o.limits, backend: o.backend })
+      LocalizeService.load(b, { limits, backend: o.backend, name: o.modelName })
     ).catch((e) => {
       service = undefined;
       throw e;
     });
   const log = o.log ?? ((m, e) => console.error(m, e));
+  // Checked now, so that bad limits fail at start-up, not on the first request.
+  const limits = resolveLimits(o.limits);
+  const budget = new BodyBudget(limits.maxBufferedBytes);
 
   async function route(req: Request, url: URL): Promise<Response> {
     const methods = ROUTES[url.pathname];
@@ -107,21 +112,35 @@ export function createHandler(o: HandlerOptions): (req: Request) => Promise<Resp
         });
       default: {
         const s = await loaded();
-        return await s.admit(async () => {
-          const l = await s.localize(await readBody(req, s.limits.maxBytes));
-          if (wantsPng(req)) {
-            return new Response(await s.overlayPng(l) as BodyInit, {
-              headers: { "content-type": "image/png" },
-            });
-          }
-          const mask = encodeBase64(await s.maskPng(l));
-          return Response.json({
-            ...l.summary,
-            mask: { type: "image/png", encoding: "base64", data: mask },
-          });
+        // Refused before reading when nothing could run or wait; the body is
+        // read outside the places, with a deadline, so that a slow client
+        // keeps no one waiting.
+        s.checkCapacity();
+        const body = await readBody(req, limits.maxBytes, {
+          timeoutMs: limits.bodyTimeoutMs,
+          budget,
         });
+        try {
+          return await s.admit(() => localize(s, req, body));
+        } finally {
+          budget.give(body.length);
+        }
       }
     }
+  }
+
+  async function localize(s: LocalizeService, req: Request, body: Uint8Array): Promise<Response> {
+    const l = await s.localize(body);
+    if (wantsPng(req)) {
+      return new Response(await s.overlayPng(l) as BodyInit, {
+        headers: { "content-type": "image/png" },
+      });
+    }
+    const mask = encodeBase64(await s.maskPng(l));
+    return Response.json({
+      ...l.summary,
+      mask: { type: "image/png", encoding: "base64", data: mask },
+    });
   }
 
   return async (req: Request): Promise<Response> => {
@@ -134,6 +153,8 @@ export function createHandler(o: HandlerOptions): (req: Request) => Promise<Resp
       const headers: Record<string, string> = {};
       if (err.status === 405) headers.allow = ROUTES[url.pathname].join(", ");
       if (err.status === 503) headers["retry-after"] = "1";
+      // The client may still be sending: the connection is not worth keeping.
+      if (err.status === 408 || err.status === 413) headers.connection = "close";
       return errorResponse(err, headers);
     }
   };

@@ -58,6 +58,8 @@ export interface Localization {
 export interface ServiceOptions {
   limits?: Partial<Limits>;
   backend?: BackendSetting;
+  /** The model's file name, named in load errors [model.onnx]. */
+  name?: string;
 }
 
 async function sha256(bytes: Uint8Array): Promise<string> {
@@ -79,18 +81,24 @@ export class LocalizeService {
   }
 
   /**
-   * Runs one request's whole work (reading its body included) within the
-   * limits on requests at once; throws a 503 `busy` error past them.
+   * Runs one request's work (decode, run, encode) within the limits on
+   * requests at once; throws a 503 `busy` error past them. Bodies are read
+   * before, outside these places, so that a slow client holds none.
    */
   admit<T>(work: () => Promise<T>): Promise<T> {
     return this.#gate.run(work);
+  }
+
+  /** Throws the 503 `busy` error when no request could run or wait now. */
+  checkCapacity(): void {
+    this.#gate.check();
   }
 
   /** Loads an exported Pointwise ONNX model from its bytes. */
   static async load(model: Uint8Array, o: ServiceOptions = {}): Promise<LocalizeService> {
     const limits = resolveLimits(o.limits);
     // The service runs exported models only: a checkpoint would load TensorFlow.js.
-    const localizer = await loadOnnx(model, "model.onnx", { backend: o.backend });
+    const localizer = await loadOnnx(model, o.name ?? "model.onnx", { backend: o.backend });
     const description: ModelDescription = {
       classes: localizer.classes,
       normalization: localizer.normalization,
@@ -126,7 +134,7 @@ export class LocalizeService {
     }
     let image: RgbImage;
     try {
-      image = await decodeImage(bytes, "image");
+      image = await decodeImage(bytes, "image", { maxPixels: this.limits.maxPixels });
     } catch (e) {
       // The host failing (decoder not loadable, memory) is ours to log, not the client's fault.
       const cause = (e as Error).cause;

@@ -34,12 +34,16 @@ export {
 export {
   type BinaryMask,
   decodeImage,
+  type DecodeOptions,
+  DEFAULT_MAX_PIXELS,
   encodeMaskPng,
   encodePng,
+  ImageTooLargeError,
   type RgbImage,
 } from "./data/image.ts";
 export { DecoderUnavailableError, UnsupportedImageError } from "./data/codecs.ts";
 export { type ImageHeader, readImageHeader } from "./data/image_header.ts";
+export { cropBack, padImage } from "./data/padding.ts";
 export {
   NORMALIZATION,
   type Normalization,
@@ -71,6 +75,7 @@ export { type Checkpoint, decodeCheckpoint } from "./io/checkpoint.ts";
 export { FILE_TYPE_NAMES, type FileType, sniffFileType } from "./io/file_type.ts";
 export { type ModelFormat, ModelFormatError, NotAPointwiseModelError } from "./io/model_errors.ts";
 
+export { quietNodeWorkers } from "./backend/node_workers.ts";
 export {
   BACKEND_SETTINGS,
   type BackendChoice,

@@ -14,6 +14,7 @@
  */
 import {
   type BackendSetting,
+  cropBack,
   env,
   type FileType,
   type Localizer,
@@ -22,6 +23,7 @@ import {
   ModelFormatError,
   type Normalization,
   normalizeChw,
+  padImage,
   type Prediction,
   type RgbImage,
   type RuntimeInfo,
@@ -66,19 +68,40 @@ export class OnnxLocalizer implements Localizer {
     return this.info.normalization;
   }
 
-  /** Classifies `image` and localizes what the decision rests on. */
+  /**
+   * Classifies `image` and localizes what the decision rests on. Images with
+   * a side under 32 pixels are reflect-padded here, with the geometry of the
+   * graph's own padding and crop (and of the TensorFlow.js localizer):
+   * onnxruntime's reflect `Pad` cannot pad a side by more than its length
+   * minus one, while the reference's numpy padding reflects again.
+   */
   async predict(image: RgbImage): Promise<Prediction> {
     const { ort, session } = this.session;
     const { width: w, height: h } = image;
-    const x = normalizeChw(image, this.info.normalization);
-    const out = await session.run({ image: new ort.Tensor("float32", x, [1, 3, h, w]) });
+    const input = h < PAD_MULTIPLE || w < PAD_MULTIPLE ? padImage(image, PAD_MULTIPLE) : image;
+    const x = normalizeChw(input, this.info.normalization);
+    let out: Awaited<ReturnType<typeof session.run>>;
     try {
+      out = await session.run({
+        image: new ort.Tensor("float32", x, [1, 3, input.height, input.width]),
+      });
+    } catch (e) {
+      const why = String((e as Error).message ?? e).replace(/^failed to call OrtRun\(\)\. /, "");
+      throw new Error(`${this.info.name}: onnxruntime failed on a ${w}x${h} image: ${why}`, {
+        cause: e,
+      });
+    }
+    try {
+      const outputs = checkOutputs(out, this.info, input.height, input.width);
+      const mask = input === image
+        ? Float32Array.from(outputs.mask)
+        : cropBack(outputs.mask, input.height, input.width, h, w);
       return makePrediction({
         width: w,
         height: h,
-        mask: Float32Array.from(out.mask.data as Float32Array),
-        logits: out.logits.data as Float32Array,
-        localizerLogits: out.localizer_logits?.data as Float32Array | undefined,
+        mask,
+        logits: outputs.logits,
+        localizerLogits: outputs.localizerLogits,
         classes: this.info.classes,
         threshold: this.threshold,
       });
@@ -91,6 +114,40 @@ export class OnnxLocalizer implements Localizer {
   async dispose(): Promise<void> {
     await this.session.session.release();
   }
+}
+
+/** The side multiple the graph pads images to. */
+const PAD_MULTIPLE = 32;
+
+type OrtOutputs = Record<string, { dims: readonly number[]; data: unknown }>;
+
+/** The outputs of one run, checked against the shapes the model's metadata promises. */
+function checkOutputs(
+  out: OrtOutputs,
+  info: OnnxModelInfo,
+  h: number,
+  w: number,
+): { mask: Float32Array; logits: Float32Array; localizerLogits?: Float32Array } {
+  const c = info.classes.length;
+  const take = (name: string, dims: number[]): Float32Array => {
+    const t = out[name];
+    if (t === undefined) throw new Error(`${info.name}: the model gave no '${name}' output`);
+    if (!(t.data instanceof Float32Array) || t.dims.join(",") !== dims.join(",")) {
+      throw new Error(
+        `${info.name}: output '${name}' is [${t.dims}] (${
+          t.data instanceof Float32Array ? "float32" : "not float32"
+        }), expected float32 [${dims}] for ${c} classes and a ${w}x${h} input`,
+      );
+    }
+    return t.data;
+  };
+  return {
+    mask: take("mask", [1, 1, h, w]),
+    logits: take("logits", [1, c]),
+    localizerLogits: out.localizer_logits === undefined
+      ? undefined
+      : take("localizer_logits", [1, c]),
+  };
 }
 
 /** Types that may still be a (damaged) ONNX file. */

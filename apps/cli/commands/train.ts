@@ -43,7 +43,7 @@ import {
   loadDataWithProgress,
 } from "../flags/data_flags.ts";
 import { backboneInit, INIT_HELP, INIT_OPTIONS } from "../flags/init_flags.ts";
-import { exists, readFileFor, writeFileAtomic } from "../files.ts";
+import { exists, readFileFor, removeStaleTemps, writeFileAtomic } from "../files.ts";
 import {
   CHECKPOINTS,
   freshRunFolder,
@@ -91,6 +91,9 @@ ${DATA_HELP}
   settings (defaults shown are the cpu preset's):
 ${configHelp(PRESETS.cpu)}`;
 }
+
+/** The files of a run folder that this command writes. */
+const RUN_FILES = [CHECKPOINTS.last, CHECKPOINTS.best, "history.json", "run.json"];
 
 /** Settings that fix the network's parameters; a resumed run keeps them. */
 const SHAPE_FIELDS: (keyof Config)[] = ["method", "arch", "deepStem", "width", "modalities"];
@@ -194,8 +197,10 @@ function consoleTrainer(
 ): Trainer {
   const { config, runDir } = plan;
   const minmax = config.method === "minmax";
+  const started = new Date().toISOString();
   let bar = null as Progress | null;
   let firstRow = true;
+  let firstEpoch = true;
   const trainer: Trainer = new Trainer({
     config,
     train,
@@ -225,6 +230,12 @@ function consoleTrainer(
       bar?.done();
       printEpochRow(e.record, config.epochs, firstRow, minmax);
       firstRow = false;
+      // run.json comes with the first checkpoint: a run that fails before
+      // its first epoch leaves no folder behind.
+      if (!plan.resume && firstEpoch) {
+        await writeRunInfo(runDir, { data: plan.data, preset: plan.preset, started });
+        firstEpoch = false;
+      }
       const bytes = encodeCheckpoint(await e.checkpoint());
       await writeFileAtomic(join(runDir, CHECKPOINTS.last), bytes);
       if (e.record.best) await writeFileAtomic(join(runDir, CHECKPOINTS.best), bytes);
@@ -286,12 +297,11 @@ export async function train(argv: string[]): Promise<number> {
   }
   await startBackend(values);
   const init = await backboneInit(values, plan.config);
-  if (!plan.resume) {
-    await writeRunInfo(plan.runDir, {
-      data: plan.data,
-      preset: plan.preset,
-      started: new Date().toISOString(),
-    });
+  // A process killed while writing leaves its temporary file behind; this
+  // run is the folder's only writer, so those are litter.
+  const litter = await removeStaleTemps(plan.runDir, RUN_FILES);
+  if (litter.length > 0) {
+    console.error(`removed ${litter.length} temporary file(s) of an interrupted write`);
   }
   console.error(`run folder: ${plan.runDir}\n${describeRun(plan, trainSet)}`);
 

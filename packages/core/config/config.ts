@@ -140,13 +140,21 @@ const FIELDS = {
     help: "M+ upsampling: align-corners (reference) or stride-grid (cells on their pixels)",
     choices: UPSAMPLE_MODES,
   },
-  epochs: { type: "number", group: "optimisation", help: "training epochs", integer: true, min: 1 },
+  epochs: {
+    type: "number",
+    group: "optimisation",
+    help: "training epochs",
+    integer: true,
+    min: 1,
+    max: 100_000,
+  },
   batchSize: {
     type: "number",
     group: "optimisation",
     help: "images per step",
     integer: true,
     min: 2,
+    max: 4096,
   },
   lr: { type: "number", group: "optimisation", help: "initial learning rate", min: 0 },
   momentum: {
@@ -168,6 +176,7 @@ const FIELDS = {
     help: "epochs between learning-rate drops",
     integer: true,
     min: 1,
+    max: 100_000,
   },
   lrGamma: {
     type: "number",
@@ -183,6 +192,7 @@ const FIELDS = {
     help: "linear learning-rate warm-up steps (0: none, as the reference)",
     integer: true,
     min: 0,
+    max: 100_000_000,
   },
   eraseTimes: {
     type: "number",
@@ -198,6 +208,7 @@ const FIELDS = {
     help: "first epoch that erases",
     integer: true,
     min: 0,
+    max: 100_000,
   },
   sigmaErase: {
     type: "number",
@@ -211,6 +222,7 @@ const FIELDS = {
     help: "side of the square random training crop",
     integer: true,
     min: 32,
+    max: 2048,
   },
   padFraction: {
     type: "number",
@@ -237,6 +249,7 @@ const FIELDS = {
     help: "random crops of each training image per epoch",
     integer: true,
     min: 1,
+    max: 1000,
   },
   seed: {
     type: "number",
@@ -244,6 +257,7 @@ const FIELDS = {
     help: "seed of every random choice",
     integer: true,
     min: 0,
+    max: 4_294_967_295,
   },
 } as const satisfies { readonly [K in keyof Config]: FieldSpec };
 

@@ -17,8 +17,11 @@ export {
   type BinaryMask,
   decodeImage,
   decodeMask,
+  type DecodeOptions,
+  DEFAULT_MAX_PIXELS,
   encodeMaskPng,
   encodePng,
+  ImageTooLargeError,
   type RgbImage,
 } from "./image.ts";
 export { DecoderUnavailableError, UnsupportedImageError } from "./codecs.ts";
@@ -29,8 +32,10 @@ export {
   type Dataset,
   loadSplit,
   type LoadSplitOptions,
+  outsidePathProblem,
   type ReadFile,
   type Sample,
+  SplitFileError,
 } from "./dataset.ts";
 export {
   ClassMismatchError,
@@ -61,6 +66,6 @@ export {
   normalizeChw,
   normalizeInto,
 } from "./normalize.ts";
-export { cropBack, type PaddedInput, padForInference } from "./padding.ts";
+export { cropBack, type PaddedInput, padForInference, padImage } from "./padding.ts";
 export { augment, type AugmentOptions } from "./augment.ts";
 export { colorJitter, type JitterOptions } from "./color_jitter.ts";

@@ -67,6 +67,16 @@ async function sha256(bytes: Uint8Array): Promise<string> {
   return "sha256:" + Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** What to tell a client whose body is not an image; a form upload gets told how to send one. */
+function notAnImage(bytes: Uint8Array): string {
+  const head = new TextDecoder().decode(bytes.subarray(0, 512));
+  if (/^--\S*\r?\n/.test(head) && /content-disposition:\s*form-data/i.test(head)) {
+    return "the body is multipart form data, not a PNG or JPEG image: send the image's bytes " +
+      "as the body (curl --data-binary @image.png)";
+  }
+  return "the body is not a PNG or JPEG image";
+}
+
 /** A loaded model behind the service's checks. */
 export class LocalizeService {
   #queue: Promise<unknown> = Promise.resolve();
@@ -121,7 +131,7 @@ export class LocalizeService {
       header = readImageHeader(bytes);
     } catch (e) {
       throw e instanceof UnsupportedImageError
-        ? new ServiceError(415, "not_an_image", "the body is not a PNG or JPEG image")
+        ? new ServiceError(415, "not_an_image", notAnImage(bytes))
         : new ServiceError(400, "bad_image", (e as Error).message);
     }
     const pixels = header.width * header.height;

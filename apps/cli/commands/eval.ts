@@ -130,7 +130,11 @@ export async function evalCommand(argv: string[]): Promise<number> {
   try {
     const spec = await evalData(values, path);
     console.error(`data: ${describeDataSpec(spec, "test")}`);
-    const dataset = await loadDataWithProgress(spec, "test", { classes: localizer.classes });
+    // Every score but the classification error needs the ground-truth mask.
+    const dataset = await loadDataWithProgress(spec, "test", {
+      classes: localizer.classes,
+      requireMasks: true,
+    });
     const outputs = new ImageOutputs(dataset.classes, overlays, report);
     const bar = new Progress("evaluating");
     const { summary } = await evaluate(localizer, dataset, {

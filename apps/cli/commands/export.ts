@@ -17,7 +17,7 @@ import { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET } from "@pointwise/core/onnx";
 import { exportReferenceWeights } from "@pointwise/core/io";
 import { COMMON_OPTIONS, parseCommand, str, UsageError } from "../args.ts";
 import { backendSetting } from "../flags/backend_flags.ts";
-import { readFileFor, writeFileAtomic } from "../files.ts";
+import { readFileFor, refuseOverwrite, writeGroupAtomic } from "../files.ts";
 import { resolveModelPath } from "../run_folder.ts";
 import { checkOnnx } from "../onnx_check.ts";
 
@@ -27,6 +27,7 @@ const OPTIONS = {
   out: { type: "string" },
   format: { type: "string" },
   verify: { type: "boolean" },
+  force: { type: "boolean" },
 } as const;
 const FORMATS = ["onnx", "safetensors"];
 
@@ -44,7 +45,8 @@ usage: pointwise export --model DIR|FILE --out FILE [--format onnx|safetensors]
                        the model in onnxruntime before it is written.
                        safetensors: weights under the reference implementation's names (PyTorch
                        OIHW layout, with w and sigma), loadable with load_state_dict
-  --no-verify          skip the onnxruntime check of an ONNX export`;
+  --no-verify          skip the onnxruntime check of an ONNX export
+  --force              replace --out if it exists`;
 }
 
 /** Runs the command; returns the exit code. */
@@ -65,6 +67,8 @@ export async function exportCommand(argv: string[]): Promise<number> {
       `--format must be onnx or safetensors (or give --out such an extension), got '${format}'`,
     );
   }
+  const force = Boolean(values.force);
+  await refuseOverwrite([out], force);
   const path = await resolveModelPath(model);
   const checkpoint = decodeCheckpoint(await readFileFor(path, "model"), path);
   if (checkpoint.config.method !== "minmax") {
@@ -73,7 +77,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     );
   }
   if (format === "safetensors") {
-    await writeFileAtomic(out, exportReferenceWeights(checkpoint));
+    await writeGroupAtomic([{ path: out, data: exportReferenceWeights(checkpoint) }], { force });
     console.log(
       `wrote ${out}: ${checkpoint.weights.size} tensors in the reference naming, classes ${
         checkpoint.classes.join(", ")
@@ -92,7 +96,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
         }% of mask pixels agree`,
     );
   }
-  await writeFileAtomic(out, bytes);
+  await writeGroupAtomic([{ path: out, data: bytes }], { force });
   console.log(
     `wrote ${out} (${(bytes.length / 2 ** 20).toFixed(1)} MiB): ONNX IR ${ONNX_IR_VERSION}, ` +
       `opset ${ONNX_OPSET}, classes ${checkpoint.classes.join(", ")}`,

@@ -31,7 +31,7 @@ import {
 import { encodeCheckpoint } from "@pointwise/core/io";
 import { Rng } from "@pointwise/core";
 import { COMMON_OPTIONS, int, parseCommand, str, UsageError } from "../args.ts";
-import { readFileFor, writeFileAtomic } from "../files.ts";
+import { readFileFor, refuseOverwrite, writeGroupAtomic } from "../files.ts";
 import { CHECKPOINTS } from "../run_folder.ts";
 import { printReport } from "../console/weights_report.ts";
 
@@ -43,6 +43,7 @@ const OPTIONS = {
   classes: { type: "string" },
   modalities: { type: "string" },
   "allow-partial": { type: "boolean" },
+  force: { type: "boolean" },
 } as const;
 
 /** Help text of the command. */
@@ -59,9 +60,21 @@ usage: pointwise import --from FILE --out DIR [--classes a,b] [--modalities M] [
   --classes a,b        class names in label order [from the file's metadata, else class0..]
   --modalities M       WILDCAT modalities per class [5, or the file's]
   --allow-partial      keep what matches and report the rest (otherwise any mismatch fails)
+  --force              replace a best.safetensors that --out holds already
 
 The architecture (depth, stem, width) is read off the tensors; the other settings are the
 reference preset's.`;
+}
+
+/** A JSON entry of the file's metadata; the error names the file and the entry. */
+function metadataJson<T>(metadata: Record<string, string>, key: string, from: string): T {
+  const text = metadata[key];
+  if (text === undefined) throw new Error(`${from}: the metadata has no ${key}`);
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new Error(`${from}: the metadata's ${key} is not valid JSON`);
+  }
 }
 
 /** Runs the command; returns the exit code. */
@@ -85,17 +98,25 @@ export async function importCommand(argv: string[]): Promise<number> {
     }
     throw new UsageError(`--naming must be one of ${Object.keys(NAMING_SCHEMES).join(", ")}`);
   }
+  const force = Boolean(values.force);
+  const path = join(out, CHECKPOINTS.best);
+  await refuseOverwrite([path], force);
   const file = decodeSafetensors(await readFileFor(from, "weights"), from);
 
   let config: Config;
   let classes: string[];
   if (file.metadata.format === REFERENCE_WEIGHTS_FORMAT && file.metadata.config) {
-    config = JSON.parse(file.metadata.config) as Config;
+    config = metadataJson<Config>(file.metadata, "config", from);
     const problems = validateConfig(config, true);
     if (problems.length > 0) {
       throw new ConfigError(problems, from, "metadata");
     }
-    classes = JSON.parse(file.metadata.classes) as string[];
+    classes = metadataJson<string[]>(file.metadata, "classes", from);
+    if (
+      !Array.isArray(classes) || classes.length < 2 || !classes.every((c) => typeof c === "string")
+    ) {
+      throw new Error(`${from}: the metadata's classes must be a list of two or more names`);
+    }
   } else {
     const arch = inferArchitecture(file.tensors, from);
     if (arch.headChannels === undefined) {
@@ -142,14 +163,13 @@ export async function importCommand(argv: string[]): Promise<number> {
     config = withOverrides(config, settings);
     net.store.assignPartial(weights);
     printReport(from, "reference", report);
-    const path = join(out, CHECKPOINTS.best);
     const checkpoint = {
       config,
       classes,
       weights: await net.store.read(),
       normalization: NORMALIZATION,
     };
-    await writeFileAtomic(path, encodeCheckpoint(checkpoint));
+    await writeGroupAtomic([{ path, data: encodeCheckpoint(checkpoint) }], { force });
     console.log(
       `wrote ${path}: ${config.arch}${config.deepStem ? " (deep stem)" : ""} x${config.width}, ` +
         `classes ${classes.join(", ")}, w ${config.maskW}, sigma ${config.maskSigma}`,

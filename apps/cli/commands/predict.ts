@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { basename, extname, join, resolve } from "node:path";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import {
   decodeImage,
   predictionPictures,
@@ -81,6 +81,7 @@ function outputsOf(out: string, stem: string) {
 /** Reads an image, checking its size from the header before decoding it. */
 async function readImage(path: string, maxPixels: number): Promise<RgbImage> {
   const bytes = await readFileFor(path, "image");
+  if (bytes.length === 0) throw new Error(`${path}: the file is empty`);
   let header;
   try {
     header = readImageHeader(bytes);
@@ -105,6 +106,11 @@ async function checkOutputs(
   force: boolean,
 ): Promise<void> {
   const given = new Set(inputs.map((p) => resolve(p)));
+  const out = outputs.length > 0 ? dirname(outputs[0]) : undefined;
+  const info = out === undefined ? null : await Deno.stat(out).catch(() => null);
+  if (info !== null && !info.isDirectory) {
+    throw new UsageError(`--out ${out} is a file, not a folder`);
+  }
   const clash = outputs.filter((p) => given.has(resolve(p)));
   if (clash.length > 0) {
     throw new UsageError(

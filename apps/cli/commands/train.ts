@@ -283,10 +283,21 @@ export async function train(argv: string[]): Promise<number> {
     console.log(trainHelp());
     return 0;
   }
+  if (values.resume !== undefined && values["init-backbone"] !== undefined) {
+    throw new UsageError("--init-backbone starts a new run; it cannot go with --resume");
+  }
   const plan = values.resume !== undefined ? await planResume(values) : await planFresh(values);
   console.error(`train data: ${describeDataSpec(plan.data, "train")}`);
   console.error(`valid data: ${describeDataSpec(plan.data, "valid")}`);
   const trainSet = await loadDataWithProgress(plan.data, "train");
+  if (trainSet.classes.length < 2) {
+    const where = plan.data.kind === "folder" ? `${plan.data.splits.train}: ` : "";
+    throw new Error(
+      `${where}the training split has one class ('${
+        trainSet.classes[0]
+      }'); a classifier needs two or more`,
+    );
+  }
   const validSet = await loadDataWithProgress(plan.data, "valid", { classes: trainSet.classes });
   if (plan.resume && plan.resume.classes.join() !== trainSet.classes.join()) {
     throw new Error(

@@ -93,7 +93,9 @@ async function decodeNamed(
     // The wasm decoders trap ("unreachable") or run out of memory on some
     // damaged data: the image's fault, said in words.
     const why = e instanceof WebAssembly.RuntimeError
-      ? `the ${header?.format ?? "image"} decoder failed (${e.message}): the data is corrupt`
+      ? `the ${header?.format ?? "image"} decoder failed (${e.message}) on ${
+        header ? `a ${header.width}x${header.height} image` : "it"
+      }: the data is corrupt, or too large for the decoder's memory`
       : (e as Error).message ?? String(e);
     throw new Error(`${name}: cannot decode the image: ${why}`, { cause: e });
   }

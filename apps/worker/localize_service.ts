@@ -16,9 +16,11 @@ import {
   type BackendSetting,
   decodeImage,
   DecoderUnavailableError,
+  type ImageFormat,
   type Localizer,
   maskPng,
   type Normalization,
+  overlayPicture,
   overlayPng,
   type Prediction,
   type PredictionSummary,
@@ -71,10 +73,10 @@ async function sha256(bytes: Uint8Array): Promise<string> {
 function notAnImage(bytes: Uint8Array): string {
   const head = new TextDecoder().decode(bytes.subarray(0, 512));
   if (/^--\S*\r?\n/.test(head) && /content-disposition:\s*form-data/i.test(head)) {
-    return "the body is multipart form data, not a PNG or JPEG image: send the image's bytes " +
+    return "the body is multipart form data, not an image: send the image's bytes " +
       "as the body (curl --data-binary @image.png)";
   }
-  return "the body is not a PNG or JPEG image";
+  return "the body is not a PNG, JPEG, TIFF or WebP image";
 }
 
 /** A loaded model behind the service's checks. */
@@ -174,6 +176,11 @@ export class LocalizeService {
   /** R+ as a heat map over the image, the mask outlined, as PNG. */
   overlayPng(l: Localization): Promise<Uint8Array> {
     return overlayPng(l.image, l.prediction);
+  }
+
+  /** The overlay in `format` (JPEG and WebP at quality 90). */
+  overlay(l: Localization, format: ImageFormat): Promise<Uint8Array> {
+    return overlayPicture(l.image, l.prediction, format);
   }
 
   /** Releases the model. */

@@ -1,7 +1,8 @@
 /**
  * The browser demo's files, fetched from where they lie (`file:` URLs under
  * Deno, any URL elsewhere) and served with the headers that let the page use
- * threaded WebAssembly (cross-origin isolation). Only a fixed list is served.
+ * threaded WebAssembly (cross-origin isolation). Only a fixed list is served,
+ * and `/colormap.js`, the core's colour map as a module for the page.
  *
  * @example
  * ```ts ignore
@@ -11,12 +12,20 @@
  * @module
  */
 import type { Assets } from "./http_handler.ts";
+import { colormapModule } from "./colormap_asset.ts";
 
 const TYPES: Record<string, string> = {
   html: "text/html; charset=utf-8",
   js: "text/javascript; charset=utf-8",
   mjs: "text/javascript; charset=utf-8",
   wasm: "application/wasm",
+  ico: "image/x-icon",
+};
+
+const HEADERS = {
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-embedder-policy": "require-corp",
+  "cache-control": "no-cache",
 };
 
 /** The onnxruntime-web files the demo's worker loads. */
@@ -41,6 +50,7 @@ export function demoAssets(
     ["/index.html", new URL("index.html", publicBase).href],
     ["/demo.js", new URL("demo.js", publicBase).href],
     ["/demo_worker.js", new URL("demo_worker.js", publicBase).href],
+    ["/favicon.ico", new URL("favicon.ico", publicBase).href],
   ]);
   if (ortDist) {
     for (const f of ORT_FILES) {
@@ -48,6 +58,11 @@ export function demoAssets(
     }
   }
   return async (pathname) => {
+    if (pathname === "/colormap.js") {
+      return new Response(colormapModule(), {
+        headers: { "content-type": TYPES.js, ...HEADERS },
+      });
+    }
     const url = files.get(pathname);
     if (url === undefined) return undefined;
     // A host that cannot fetch these URLs (an edge runtime without the files) serves no demo.
@@ -55,12 +70,7 @@ export function demoAssets(
     if (!r?.ok) return undefined;
     const ext = url.slice(url.lastIndexOf(".") + 1);
     return new Response(r.body, {
-      headers: {
-        "content-type": TYPES[ext] ?? "application/octet-stream",
-        "cross-origin-opener-policy": "same-origin",
-        "cross-origin-embedder-policy": "require-corp",
-        "cache-control": "no-cache",
-      },
+      headers: { "content-type": TYPES[ext] ?? "application/octet-stream", ...HEADERS },
     });
   };
 }

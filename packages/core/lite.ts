@@ -24,6 +24,7 @@ export {
 } from "./inference/prediction.ts";
 export {
   maskPng,
+  overlayPicture,
   overlayPng,
   type PredictionPictures,
   predictionPictures,
@@ -36,12 +37,20 @@ export {
   decodeImage,
   type DecodeOptions,
   DEFAULT_MAX_PIXELS,
-  encodeMaskPng,
-  encodePng,
   ImageTooLargeError,
   type RgbImage,
 } from "./data/image.ts";
 export { DecoderUnavailableError, UnsupportedImageError } from "./data/codecs.ts";
+export {
+  encodeImage,
+  encodeMaskPng,
+  encodePng,
+  EncoderUnavailableError,
+  IMAGE_EXTENSIONS,
+  IMAGE_FORMATS,
+  IMAGE_MEDIA_TYPES,
+  type ImageFormat,
+} from "./data/encode.ts";
 export { type ImageHeader, readImageHeader } from "./data/image_header.ts";
 export { cropBack, padImage } from "./data/padding.ts";
 export {

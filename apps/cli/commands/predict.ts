@@ -1,10 +1,11 @@
 /**
  * `predict`: for each image, the class, its probabilities and the mask. It
- * writes `<name>_mask.png` (binary mask), `<name>_overlay.png` (heat map of
- * the map over the image, mask outlined) and `<name>.json`. Every image's
- * header is checked against `--max-pixels` and every image decoded before
- * anything is written; an image's three files appear together or not at
- * all, and no existing file is replaced without `--force`.
+ * writes `<name>_mask.png` (binary mask), `<name>_overlay.jpg` (heat map of
+ * the map over the image, mask outlined; `--image-format` picks WebP or PNG
+ * instead) and `<name>.json`. Every image's header is checked against
+ * `--max-pixels` and every image decoded before anything is written; an
+ * image's three files appear together or not at all, and no existing file is
+ * replaced without `--force`.
  *
  * @example
  * ```sh
@@ -15,6 +16,7 @@
 import { basename, dirname, extname, join, resolve } from "node:path";
 import {
   decodeImage,
+  IMAGE_EXTENSIONS,
   predictionPictures,
   readImageHeader,
   type RgbImage,
@@ -23,11 +25,13 @@ import {
 import { COMMON_OPTIONS, int, num, parseCommand, str, UsageError } from "../args.ts";
 import { BACKEND_HELP } from "../flags/backend_flags.ts";
 import { INFERENCE_HELP, MODEL_OPTIONS, openModel } from "../flags/model_flags.ts";
+import { IMAGE_HELP, IMAGE_OPTIONS, imageFormat } from "../flags/image_flags.ts";
 import { type FileToWrite, readFileFor, refuseOverwrite, writeGroupAtomic } from "../files.ts";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
   ...MODEL_OPTIONS,
+  ...IMAGE_OPTIONS,
   out: { type: "string" },
   threshold: { type: "string" },
   "max-pixels": { type: "string" },
@@ -35,8 +39,8 @@ const OPTIONS = {
 } as const;
 
 /**
- * The default pixel limit: a 6000x4000 photograph and more (about 8 GB of
- * memory at the limit on the TensorFlow.js path of the `cpu` preset).
+ * The default pixel limit: a 6000x4000 photograph fits (on the TensorFlow.js
+ * path of the `cpu` preset it peaks near 5 GB of memory).
  */
 export const PREDICT_MAX_PIXELS = 40_000_000;
 
@@ -48,11 +52,12 @@ usage: predict.ts --model DIR|FILE|MODEL.onnx IMAGE... [--out DIR] [--threshold 
 
   --model ...          run folder (uses best.safetensors), checkpoint file, or an exported .onnx
                        model (run by onnxruntime-web, without TensorFlow.js)
-  --out DIR            where to write <name>_mask.png, <name>_overlay.png, <name>.json [predictions]
+  --out DIR            where to write <name>_mask.png, <name>_overlay.jpg, <name>.json [predictions]
   --threshold T        mask threshold on R+ (a baseline's map) [the model's, 0.5]
   --max-pixels N       refuse images larger than N pixels (width x height, read from the header
                        before decoding) [${PREDICT_MAX_PIXELS}]
   --force              replace output files that exist (never an input)
+${IMAGE_HELP}
 ${INFERENCE_HELP}
 ${BACKEND_HELP}`;
 }
@@ -67,15 +72,6 @@ export function stems(paths: string[]): string[] {
     used.add(name);
     return name;
   });
-}
-
-/** The output files of one image. */
-function outputsOf(out: string, stem: string) {
-  return {
-    mask: join(out, `${stem}_mask.png`),
-    overlay: join(out, `${stem}_overlay.png`),
-    json: join(out, `${stem}.json`),
-  };
 }
 
 /** Reads an image, checking its size from the header before decoding it. */
@@ -99,18 +95,17 @@ async function readImage(path: string, maxPixels: number): Promise<RgbImage> {
   return await decodeImage(bytes, path, { maxPixels });
 }
 
-/** Refuses outputs that would replace an input, or (without `--force`) any existing file. */
-async function checkOutputs(
-  outputs: string[],
-  inputs: string[],
-  force: boolean,
-): Promise<void> {
-  const given = new Set(inputs.map((p) => resolve(p)));
+/**
+ * Refuses outputs that would replace an input, an `--out` that is a file, and
+ * (without `--force`) any existing file.
+ */
+async function checkOutputs(outputs: string[], inputs: string[], force: boolean): Promise<void> {
   const out = outputs.length > 0 ? dirname(outputs[0]) : undefined;
   const info = out === undefined ? null : await Deno.stat(out).catch(() => null);
   if (info !== null && !info.isDirectory) {
     throw new UsageError(`--out ${out} is a file, not a folder`);
   }
+  const given = new Set(inputs.map((p) => resolve(p)));
   const clash = outputs.filter((p) => given.has(resolve(p)));
   if (clash.length > 0) {
     throw new UsageError(
@@ -132,9 +127,14 @@ export async function predict(argv: string[]): Promise<number> {
   const threshold = num(values, "threshold", 0.5, 0, 1);
   const maxPixels = int(values, "max-pixels", PREDICT_MAX_PIXELS, 1, Number.MAX_SAFE_INTEGER);
   const out = str(values, "out", "predictions")!;
+  const format = imageFormat(values);
   const force = Boolean(values.force);
   const names = stems(positionals);
-  const outputs = names.map((n) => outputsOf(out, n));
+  const outputs = names.map((n) => ({
+    mask: join(out, `${n}_mask.png`),
+    overlay: join(out, `${n}_overlay.${IMAGE_EXTENSIONS[format]}`),
+    json: join(out, `${n}.json`),
+  }));
   await checkOutputs(outputs.flatMap((o) => [o.mask, o.overlay, o.json]), positionals, force);
 
   // Every image is decoded before anything is written.
@@ -145,7 +145,7 @@ export async function predict(argv: string[]): Promise<number> {
   try {
     for (let i = 0; i < images.length; i++) {
       const p = await localizer.predict(images[i]);
-      const pictures = await predictionPictures(images[i], p);
+      const pictures = await predictionPictures(images[i], p, format);
       const files = { mask: outputs[i].mask, overlay: outputs[i].overlay };
       const summary = summarizePrediction(p, localizer.classes);
       const round = (r: Record<string, number>) =>

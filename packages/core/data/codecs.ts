@@ -2,16 +2,18 @@
  * PNG and JPEG codecs from imagescript, used without its Node entry point
  * (which loads a native add-on through FFI and reads environment variables):
  * its wasm PNG and JPEG decoders, fetched from the package and compiled
- * once, and its pure-JS PNG encoder. Output pixels are RGBA.
+ * once. TIFF (`geotiff`) and WebP (`@jsquash/webp`) are decoded by the
+ * modules beside this one, loaded on first use. Output pixels are RGBA.
+ * (Encoding is `encode.ts`'s.)
  *
  * @example
  * ```ts ignore
  * const { width, height, rgba } = await decodeRgba(bytes);
- * const png = encodeRgbaPng(rgba, width, height);
  * ```
  * @module
  */
-import { encode as encodePngRaw } from "imagescript/png/src/png.mjs";
+import { decodeTiff, isTiff } from "./tiff_codec.ts";
+import { decodeWebp, isWebp, webpDecoder } from "./webp_codec.ts";
 
 /** Decoded pixels. */
 export interface RgbaPixels {
@@ -54,18 +56,26 @@ function compile(name: "png" | "jpeg"): Promise<WebAssembly.Module> {
   return m;
 }
 
+/** The image formats that are decoded. */
+export type InputImageFormat = "png" | "jpeg" | "tiff" | "webp";
+
 /** Bytes that are not an image format Pointwise decodes. */
 export class UnsupportedImageError extends Error {
   override name = "UnsupportedImageError";
 }
 
+/** The message of an {@link UnsupportedImageError}. */
+export const UNSUPPORTED_IMAGE = "not a PNG, JPEG, TIFF or WebP image";
+
 /** The image format of `bytes` from its signature, or null. */
-export function sniffFormat(bytes: Uint8Array): "png" | "jpeg" | null {
+export function sniffFormat(bytes: Uint8Array): InputImageFormat | null {
   const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
   if (bytes.length >= 8 && png.every((b, i) => bytes[i] === b)) return "png";
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
     return "jpeg";
   }
+  if (isTiff(bytes)) return "tiff";
+  if (isWebp(bytes)) return "webp";
   return null;
 }
 
@@ -150,20 +160,25 @@ async function decodeJpeg(bytes: Uint8Array): Promise<RgbaPixels> {
   return { width, height, rgba };
 }
 
-/** Decodes PNG or JPEG bytes to RGBA. */
+/** Decodes PNG, JPEG, TIFF or WebP bytes to RGBA. */
 export async function decodeRgba(bytes: Uint8Array): Promise<RgbaPixels> {
   const format = sniffFormat(bytes);
   if (format === null) {
-    throw new UnsupportedImageError(
-      "not a PNG or JPEG image (other formats must be converted first)",
-    );
+    throw new UnsupportedImageError(`${UNSUPPORTED_IMAGE} (other formats must be converted first)`);
   }
-  const out = format === "png" ? await decodePng(bytes) : await decodeJpeg(bytes);
+  const out = format === "png"
+    ? await decodePng(bytes)
+    : format === "jpeg"
+    ? await decodeJpeg(bytes)
+    : format === "tiff"
+    ? await decodeTiff(bytes)
+    : await decodeWebp(bytes, await loadWebp());
   if (!(out.width > 0 && out.height > 0)) throw new Error("the image has no pixels");
   return out;
 }
 
-/** Encodes RGBA pixels as PNG (pure JS, no compression level beyond the default). */
-export function encodeRgbaPng(rgba: Uint8Array, width: number, height: number): Uint8Array {
-  return encodePngRaw(rgba, { width, height, channels: 4, level: 3 });
+function loadWebp() {
+  return webpDecoder().catch((e) => {
+    throw new DecoderUnavailableError(`cannot load the webp decoder (${(e as Error).message})`);
+  });
 }

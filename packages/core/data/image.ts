@@ -1,17 +1,17 @@
 /**
- * Images as plain RGB bytes, decoded and encoded with imagescript's codecs
- * (PNG and JPEG; grayscale and RGBA become RGB, alpha is dropped). Binary
- * masks are 0/1 bytes, with any non-zero pixel counted as foreground (GlaS
- * stores gland instances 1..K).
+ * Images as plain RGB bytes: PNG and JPEG decoded with imagescript's codecs,
+ * TIFF with geotiff, WebP with libwebp (`@jsquash/webp`); grayscale and RGBA
+ * become RGB, alpha is dropped; `encode.ts` writes them. Binary masks are 0/1
+ * bytes, with any non-zero pixel counted as foreground (GlaS stores gland
+ * instances 1..K).
  *
  * @example
  * ```ts ignore
  * const img = await decodeImage(bytes, "train_1.png");
- * const png = await encodePng(img);
  * ```
  * @module
  */
-import { decodeRgba, encodeRgbaPng, UnsupportedImageError } from "./codecs.ts";
+import { decodeRgba, UnsupportedImageError } from "./codecs.ts";
 import { type ImageHeader, readImageHeader } from "./image_header.ts";
 
 /** An 8-bit RGB image, row-major, 3 bytes per pixel. */
@@ -102,7 +102,7 @@ async function decodeNamed(
 }
 
 /**
- * Decodes PNG or JPEG bytes to RGB. `name` goes into error messages.
+ * Decodes PNG, JPEG, TIFF or WebP bytes to RGB. `name` goes into error messages.
  *
  * @throws {ImageTooLargeError} when the header gives more than `o.maxPixels` pixels.
  */
@@ -137,25 +137,4 @@ export async function decodeMask(
     data[i] = src[4 * i] !== 0 || src[4 * i + 1] !== 0 || src[4 * i + 2] !== 0 ? 1 : 0;
   }
   return { width: img.width, height: img.height, data };
-}
-
-/** Encodes an RGB image as PNG. */
-export function encodePng(img: RgbImage): Promise<Uint8Array> {
-  const n = img.width * img.height;
-  const dst = new Uint8Array(4 * n);
-  for (let i = 0; i < n; i++) {
-    dst[4 * i] = img.data[3 * i];
-    dst[4 * i + 1] = img.data[3 * i + 1];
-    dst[4 * i + 2] = img.data[3 * i + 2];
-    dst[4 * i + 3] = 255;
-  }
-  return Promise.resolve(encodeRgbaPng(dst, img.width, img.height));
-}
-
-/** Encodes a binary mask as a black (0) and white (255) PNG. */
-export async function encodeMaskPng(mask: BinaryMask): Promise<Uint8Array> {
-  const n = mask.width * mask.height;
-  const data = new Uint8Array(n * 3);
-  for (let i = 0; i < n; i++) data.fill(mask.data[i] ? 255 : 0, 3 * i, 3 * i + 3);
-  return await encodePng({ width: mask.width, height: mask.height, data });
 }

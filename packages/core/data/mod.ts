@@ -19,12 +19,30 @@ export {
   decodeMask,
   type DecodeOptions,
   DEFAULT_MAX_PIXELS,
-  encodeMaskPng,
-  encodePng,
   ImageTooLargeError,
   type RgbImage,
 } from "./image.ts";
-export { DecoderUnavailableError, UnsupportedImageError } from "./codecs.ts";
+export {
+  decodeRgba,
+  DecoderUnavailableError,
+  type InputImageFormat,
+  type RgbaPixels,
+  sniffFormat,
+  UnsupportedImageError,
+} from "./codecs.ts";
+export {
+  encodeImage,
+  encodeJpeg,
+  encodeMaskPng,
+  type EncodeOptions,
+  encodePng,
+  EncoderUnavailableError,
+  encodeWebp,
+  IMAGE_EXTENSIONS,
+  IMAGE_FORMATS,
+  IMAGE_MEDIA_TYPES,
+  type ImageFormat,
+} from "./encode.ts";
 export { type ImageHeader, readImageHeader } from "./image_header.ts";
 export { parseSplitCsv, type SplitRow } from "./csv.ts";
 export {

@@ -1,19 +1,24 @@
 /**
  * The side-by-side figure of a method comparison: one row per image, with
  * the image, its ground truth and each method's map (heat map, mask outlined
- * at the threshold), under a row of column labels drawn into the picture.
+ * at the threshold), under column titles, with the heat maps' colour bar.
  *
  * @example
- * ```ts ignore
- * const fig = methodFigure(["min-max", "CAM"], [{ image, gt, maps: [m1, m2] }], { panelWidth: 192 });
- * await Deno.writeFile("figure.png", await encodePng(fig));
+ * ```ts
+ * import { methodFigure } from "./method_figure.ts";
+ * import { loadFont } from "./text.ts";
+ * const image = { width: 32, height: 24, data: new Uint8Array(32 * 24 * 3).fill(120) };
+ * const map = new Float32Array(32 * 24).fill(0.7);
+ * const fig = methodFigure(await loadFont(), ["min-max"], [{ image, gt: null, maps: [map] }]);
+ * fig.height > 24; // true
  * ```
  * @module
  */
 import type { RgbImage } from "../data/image.ts";
-import { drawText, GLYPH_HEIGHT, textWidth } from "./bitmap_font.ts";
+import { figureGrid } from "./figure_grid.ts";
 import { groundTruthView, heatmapOverlay } from "./overlay.ts";
 import { shrinkToWidth } from "./shrink.ts";
+import type { Font } from "./text.ts";
 
 /** One image of the figure: the picture, its mask (or null) and one map per method. */
 export interface FigureRow {
@@ -31,10 +36,9 @@ export interface FigureOptions {
   minPanelWidth?: number;
   /** Where a map becomes the outlined mask [0.5]. */
   threshold?: number;
+  /** The colour bar's label ["map"]. */
+  mapLabel?: string;
 }
-
-const GAP = 4;
-const WHITE = 255;
 
 function enlarge(img: RgbImage, f: number): RgbImage {
   if (f <= 1) return img;
@@ -51,13 +55,13 @@ function enlarge(img: RgbImage, f: number): RgbImage {
 
 /** Composes the figure; every row's image must have the size of its maps. */
 export function methodFigure(
+  font: Font,
   methods: string[],
   rows: FigureRow[],
   o: FigureOptions = {},
 ): RgbImage {
   if (rows.length === 0) throw new Error("a figure needs at least one image");
   const threshold = o.threshold ?? 0.5;
-  const labels = ["image", "ground truth", ...methods];
   const panelRows = rows.map((r) => {
     if (r.maps.length !== methods.length) {
       throw new Error(`a figure row has ${r.maps.length} maps for ${methods.length} methods`);
@@ -72,30 +76,7 @@ export function methodFigure(
     const up = o.minPanelWidth ? Math.ceil(o.minPanelWidth / r.image.width) : 1;
     return panels.map((p) => shrinkToWidth(enlarge(p, up), o.panelWidth ?? 256));
   });
-  const colWidth = Math.max(
-    ...panelRows.flat().map((p) => p.width),
-    ...labels.map((l) => textWidth(l) + 4),
-  );
-  const header = GLYPH_HEIGHT + 8;
-  const width = labels.length * colWidth + (labels.length - 1) * GAP;
-  const height = header + panelRows.reduce((s, r) => s + r[0].height + GAP, 0) - GAP;
-  const fig: RgbImage = { width, height, data: new Uint8Array(width * height * 3).fill(WHITE) };
-  labels.forEach((l, k) => {
-    const x = k * (colWidth + GAP) + Math.floor((colWidth - textWidth(l)) / 2);
-    drawText(fig, l, x, 3, [0, 0, 0]);
+  return figureGrid(font, ["image", "ground truth", ...methods], panelRows, {
+    colorbar: o.mapLabel ?? "map",
   });
-  let y0 = header;
-  for (const panels of panelRows) {
-    panels.forEach((p, k) => {
-      const x0 = k * (colWidth + GAP);
-      for (let y = 0; y < p.height; y++) {
-        fig.data.set(
-          p.data.subarray(y * p.width * 3, (y + 1) * p.width * 3),
-          3 * ((y0 + y) * width + x0),
-        );
-      }
-    });
-    y0 += panels[0].height + GAP;
-  }
-  return fig;
 }

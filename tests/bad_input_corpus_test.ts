@@ -169,13 +169,13 @@ Deno.test("the corpus has 100+ cases and its files are what tests/corpus/make.ts
   }
 });
 
-Deno.test("corpus control: the small ONNX graph the ONNX cases break does predict", async () => {
+Deno.test("corpus controls: the ONNX graph and the TIFF that cases break do predict", async () => {
   const out = join(tmp, "out", "control");
   const { code, text } = await runCli([
     "predict",
     "--model",
     join(files, "onnx", "valid-mini.onnx"),
-    places["{image}"],
+    join(files, "images", "valid-grey.tif"),
     "--out",
     out,
   ]);

@@ -253,3 +253,38 @@ export function noise(n: number, seed: number): Uint8Array {
   }
   return out;
 }
+
+/** A TIFF entry: tag, type (3 SHORT, 4 LONG), value. */
+export type TiffEntry = [number, number, number];
+
+/** A little-endian TIFF with one IFD of the given entries, followed by `data`. */
+export function tiff(entries: TiffEntry[], data: Uint8Array = new Uint8Array()): Uint8Array {
+  const ifdSize = 2 + 12 * entries.length + 4;
+  const out = new Uint8Array(8 + ifdSize + data.length);
+  const v = new DataView(out.buffer);
+  out.set([0x49, 0x49, 0x2a, 0]);
+  v.setUint32(4, 8, true);
+  v.setUint16(8, entries.length, true);
+  [...entries].sort((a, b) => a[0] - b[0]).forEach(([tag, type, value], i) => {
+    const p = 10 + 12 * i;
+    v.setUint16(p, tag, true);
+    v.setUint16(p + 2, type, true);
+    v.setUint32(p + 4, 1, true);
+    if (type === 3) v.setUint16(p + 8, value, true);
+    else v.setUint32(p + 8, value, true);
+  });
+  out.set(data, 8 + ifdSize);
+  return out;
+}
+
+/** The offset where {@link tiff} puts its data. */
+export const tiffDataOffset = (entries: number) => 8 + 2 + 12 * entries + 4;
+
+/** A WebP file: RIFF header and one chunk. */
+export function webp(fourcc: string, payload: Uint8Array): Uint8Array {
+  const size = new Uint8Array(4);
+  new DataView(size.buffer).setUint32(0, payload.length, true);
+  const riff = new Uint8Array(4);
+  new DataView(riff.buffer).setUint32(0, 4 + 8 + payload.length, true);
+  return cat(utf8("RIFF"), riff, utf8("WEBP"), utf8(fourcc), size, payload);
+}

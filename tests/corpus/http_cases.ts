@@ -28,8 +28,8 @@ export async function httpCases(b: CorpusBuilder): Promise<void> {
   const rows: Row[] = [
     ["no-body", null, 400, "empty_body", "no image"],
     ["empty", new Uint8Array(), 400, "empty_body", "no image"],
-    ["text", utf8("hello"), 415, "not_an_image", "not a PNG or JPEG"],
-    ["json", utf8('{"image":"aGVsbG8="}'), 415, "not_an_image", "not a PNG or JPEG"],
+    ["text", utf8("hello"), 415, "not_an_image", "not a PNG, JPEG, TIFF or WebP"],
+    ["json", utf8('{"image":"aGVsbG8="}'), 415, "not_an_image", "not a PNG, JPEG, TIFF or WebP"],
     ["multipart", utf8(form), 415, "not_an_image", "multipart form data.*--data-binary", {
       headers: { "content-type": "multipart/form-data; boundary=x" },
     }],
@@ -38,10 +38,16 @@ export async function httpCases(b: CorpusBuilder): Promise<void> {
       utf8(btoa(String.fromCharCode(...good))),
       415,
       "not_an_image",
-      "not a PNG or JPEG",
+      "not a PNG, JPEG, TIFF or WebP",
     ],
-    ["gif", utf8("GIF89a\u0001\u0000\u0001\u0000"), 415, "not_an_image", "not a PNG or JPEG"],
-    ["noise", noise(500, 21), 415, "not_an_image", "not a PNG or JPEG"],
+    [
+      "gif",
+      utf8("GIF89a\u0001\u0000\u0001\u0000"),
+      415,
+      "not_an_image",
+      "not a PNG, JPEG, TIFF or WebP",
+    ],
+    ["noise", noise(500, 21), 415, "not_an_image", "not a PNG, JPEG, TIFF or WebP"],
     ["signature-only", PNG_SIGNATURE, 400, "bad_image", "truncated"],
     [
       "truncated-png",

@@ -34,7 +34,7 @@ const ROWS: Row[] = [
     "not-an-image",
     "text.png,,benign\n",
     "not-an-image.csv:1",
-    "text.png: cannot decode the image: not a PNG or JPEG",
+    "text.png: cannot decode the image: not a PNG, JPEG, TIFF or WebP",
   ],
   ["image-is-folder", "split,,benign\n", "image-is-folder.csv:1", "it is a folder"],
   [

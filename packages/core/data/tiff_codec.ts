@@ -63,6 +63,9 @@ export function readTiffHeader(b: Uint8Array): { width: number; height: number }
   return { width, height };
 }
 
+/** Compression tags read: none, LZW, old and new JPEG, deflate (two tags), PackBits. */
+const TIFF_COMPRESSIONS = [1, 5, 6, 7, 8, 32946, 32773];
+
 let geotiff: Promise<typeof import("geotiff")> | undefined;
 
 /** Decodes the first image of a TIFF to RGBA (alpha 255). */
@@ -72,6 +75,14 @@ export async function decodeTiff(bytes: Uint8Array): Promise<RgbaPixels> {
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   const tiff = await fromArrayBuffer(buffer as ArrayBuffer);
   const image = await tiff.getImage(0);
+  // geotiff also has Zstandard and LERC decoders, but Zstandard returns zeros
+  // for damaged data instead of failing: only the documented codecs are read.
+  const compression = Number(image.fileDirectory.getValue("Compression") ?? 1);
+  if (!TIFF_COMPRESSIONS.includes(compression)) {
+    throw new Error(
+      `TIFF compression ${compression} is not read (none, LZW, deflate, JPEG or PackBits only)`,
+    );
+  }
   const bits = image.getBitsPerSample();
   const palette = image.fileDirectory.getValue("PhotometricInterpretation") === 3;
   if (!palette && bits !== 8) {

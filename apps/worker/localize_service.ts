@@ -69,6 +69,16 @@ async function sha256(bytes: Uint8Array): Promise<string> {
   return "sha256:" + Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/**
+ * The host running out of memory, as opposed to a decoder's RangeError on a
+ * damaged file ("Offset is outside the bounds of the DataView"), which is the
+ * client's.
+ */
+function allocationFailed(e: unknown): boolean {
+  return e instanceof RangeError &&
+    /allocation failed|out of memory|Array buffer allocation/i.test(e.message);
+}
+
 /** What to tell a client whose body is not an image; a form upload gets told how to send one. */
 function notAnImage(bytes: Uint8Array): string {
   const head = new TextDecoder().decode(bytes.subarray(0, 512));
@@ -150,7 +160,7 @@ export class LocalizeService {
     } catch (e) {
       // The host failing (decoder not loadable, memory) is ours to log, not the client's fault.
       const cause = (e as Error).cause;
-      if (cause instanceof DecoderUnavailableError || cause instanceof RangeError) throw e;
+      if (cause instanceof DecoderUnavailableError || allocationFailed(cause)) throw e;
       throw new ServiceError(
         400,
         "bad_image",

@@ -44,6 +44,8 @@ export interface Case {
 export interface Fixtures {
   rgbJpeg: Uint8Array;
   progressiveJpeg: Uint8Array;
+  /** A 297-byte LZW TIFF found by the HTTP fuzz: geotiff's decoder looped on it for a minute. */
+  lzwLoopTiff: Uint8Array;
 }
 
 /** What each category's builder gets: a place for files and for cases. */

@@ -103,6 +103,7 @@ export async function httpCases(b: CorpusBuilder): Promise<void> {
     ["jpeg-header-cut", jpeg.slice(0, 100), 400, "bad_image", "truncated"],
     ["jpeg-huge-header", jpegWithSize(jpeg, 65535, 65535), 413, "too_many_pixels", "65535x65535"],
     ["jpeg-no-frame", Uint8Array.of(0xff, 0xd8, 0xff, 0xd9), 400, "bad_image", "no frame header"],
+    ["tiff-lzw-loop", b.fixtures.lzwLoopTiff, 400, "bad_image", "truncated or corrupt"],
     ["jpeg-arithmetic", jpegWithMarker(jpeg, 0xc9), 400, "bad_image", "truncated or corrupt"],
     ["get-localize", null, 405, "method_not_allowed", "takes POST", { method: "GET" }],
     ["put-localize", utf8("x"), 405, "method_not_allowed", "takes POST", { method: "PUT" }],

@@ -142,6 +142,7 @@ export async function imageCases(b: CorpusBuilder): Promise<void> {
     ],
     ["tiff-lzw-garbage", greyTiff({ 259: [3, 5] }), "LZW", [], "tif"],
     ["tiff-deflate-garbage", greyTiff({ 259: [3, 8] }), "header check|corrupt", [], "tif"],
+    ["tiff-lzw-loop", b.fixtures.lzwLoopTiff, "corrupt or truncated \\(LZW code", [], "tif"],
     ["tiff-bits-odd", greyTiff({ 258: [3, 5] }), "bits|sample|support", [], "tif"],
     [
       "webp-noise",

@@ -12,6 +12,7 @@ export async function corpusFixtures() {
   return {
     rgbJpeg: await Deno.readFile(new URL("rgb.jpg", dir)),
     progressiveJpeg: await Deno.readFile(new URL("progressive.jpg", dir)),
+    lzwLoopTiff: await Deno.readFile(new URL("lzw_loop.tif", dir)),
   };
 }
 

@@ -182,12 +182,24 @@ async function inTerminal(line: string, env: Record<string, string>) {
     clearEnv: true,
     env,
   }).spawn();
-  // A prompt waits for an answer forever: the timer turns that into a failure.
+  // A prompt waits for an answer forever: it is stopped as soon as it shows
+  // (or, whatever hangs, after five minutes).
   const timer = setTimeout(() => child.kill("SIGKILL"), 300_000);
-  const out = await child.output();
+  let text = "";
+  const read = async (s: ReadableStream<Uint8Array>) => {
+    for await (const chunk of s.pipeThrough(new TextDecoderStream())) {
+      text += chunk;
+      if (PROMPT.test(text)) {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* already gone */ }
+      }
+    }
+  };
+  await Promise.all([read(child.stdout), read(child.stderr)]);
+  const status = await child.status;
   clearTimeout(timer);
-  const dec = new TextDecoder();
-  return { code: out.code, text: dec.decode(out.stdout) + dec.decode(out.stderr) };
+  return { code: status.code, text };
 }
 
 Deno.test("every README command runs in a terminal without a permission prompt", async (t) => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch CPU comparison point for `deno task bench`.
+"""PyTorch comparison point for `deno task bench` (CPU) and `tasks/gpu_bench.sh` (CUDA).
 
 Builds the Pointwise min-max model as method.md and Pointwise define it
 (ResNet with a width multiplier and a 7x7 or deep stem, two WILDCAT heads,
@@ -7,9 +7,15 @@ M+ upsampled with align_corners and detached, R+ from the batch min/max,
 classifier on X+ and X- at half size) and times the same training step as
 Pointwise's `trainStep` without erasing: the three losses, their gradients
 and one SGD Nesterov update. Also times a square matmul, for the machine's
-peak. Prints one JSON line.
+peak. Prints one JSON line per batch size.
 
   /usr/bin/python3 tasks/bench_torch.py --depth 18 --width 1 --batch 8 --size 224 --threads 2
+  python3 tasks/bench_torch.py --device cuda --tf32 off --batch 8,32 --width 0.25
+
+On CUDA each timed step ends with torch.cuda.synchronize(); cuDNN picks its
+fastest algorithms (cudnn.benchmark); `--tf32 off` sets allow_tf32 = False
+for cuDNN and matmul (true fp32), `--tf32 default` leaves PyTorch's defaults
+(TF32 convolutions on Ampere and later).
 
 Needs Debian's python3-torch; nothing else.
 """
@@ -139,12 +145,15 @@ class MinMax(nn.Module):
         return F.cross_entropy(scores, y) + F.cross_entropy(pos, y) + uniform
 
 
-def median_time(f, runs):
+def median_time(f, runs, sync=lambda: None):
     f()
+    f()
+    sync()
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
         f()
+        sync()
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
@@ -155,30 +164,50 @@ def main():
     ap.add_argument("--width", type=float, default=1.0)
     ap.add_argument("--deep-stem", action="store_true")
     ap.add_argument("--dropout", type=float, default=0.1)
-    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--batch", default="8", help="batch size, or several: 8,32")
     ap.add_argument("--size", type=int, default=224)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--matmul", type=int, default=0, help="also time an NxN matmul (GFLOP/s)")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda")
+    ap.add_argument("--tag", default=None, help="a name copied into the output (preset)")
+    ap.add_argument("--tf32", default="default", choices=["default", "off"],
+                    help="CUDA: 'off' sets allow_tf32 = False (true fp32)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
-    model = MinMax(a).train()
-    opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9, nesterov=True, weight_decay=1e-5)
-    x = torch.rand(a.batch, 3, a.size, a.size) * 2 - 1
-    y = torch.arange(a.batch) % 2
+    dev = torch.device(a.device)
+    sync = (lambda: torch.cuda.synchronize()) if dev.type == "cuda" else (lambda: None)
+    if dev.type == "cuda":
+        torch.backends.cudnn.benchmark = True
+        if a.tf32 == "off":
+            torch.backends.cudnn.allow_tf32 = False
+            torch.backends.cuda.matmul.allow_tf32 = False
+    for batch in [int(b) for b in str(a.batch).split(",")]:
+        torch.manual_seed(0)
+        model = MinMax(a).train().to(dev)
+        opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9, nesterov=True, weight_decay=1e-5)
+        x = (torch.rand(batch, 3, a.size, a.size) * 2 - 1).to(dev)
+        y = (torch.arange(batch) % 2).to(dev)
 
-    def step():
-        opt.zero_grad()
-        model.step_loss(x, y).backward()
-        opt.step()
+        def step():
+            opt.zero_grad()
+            model.step_loss(x, y).backward()
+            opt.step()
 
-    out = {"step": median_time(step, a.runs), "torch": torch.__version__, "threads": a.threads}
-    if a.matmul:
-        n = a.matmul
-        m1, m2 = torch.rand(n, n), torch.rand(n, n)
-        out["matmul_gflops"] = 2 * n ** 3 / median_time(lambda: m1 @ m2, a.runs) / 1e9
-    print(json.dumps(out))
+        out = {"step": median_time(step, a.runs, sync), "torch": torch.__version__, "batch": batch,
+               "depth": a.depth, "width": a.width, "size": a.size, "device": a.device}
+        if a.tag is not None:
+            out["preset"] = a.tag
+        if dev.type == "cuda":
+            out["gpu"] = torch.cuda.get_device_name(0)
+            out["tf32"] = a.tf32
+        else:
+            out["threads"] = a.threads
+        if a.matmul:
+            n = a.matmul
+            m1, m2 = torch.rand(n, n, device=dev), torch.rand(n, n, device=dev)
+            out["matmul_gflops"] = 2 * n ** 3 / median_time(lambda: m1 @ m2, a.runs, sync) / 1e9
+        print(json.dumps(out), flush=True)
 
 
 if __name__ == "__main__":

@@ -145,6 +145,9 @@ const RUNS: Record<string, Run | string> = {
   "run --allow-net --allow-read --allow-write apps/cli/main.ts":
     "weights fetch downloads from download.pytorch.org, which CI cannot reach (its own test " +
     "serves the files locally)",
+  "run --allow-read --allow-write tests/corpus/make.ts":
+    "rewrites the committed corpus, which other tests read meanwhile; the corpus test checks " +
+    "that what it writes is what is committed",
   "run --allow-read --allow-write --allow-env docs/make_synthetic_predictions.ts":
     "rewrites a committed figure from runs/synthetic, the default run (minutes)",
 };
@@ -164,7 +167,7 @@ function keyOf(entry: string): string {
 
 const PROMPT = /Deno requests|Allow\? \[y\/n|Requires \w+ access|NotCapable|--allow-\w+ to bypass/;
 
-async function freePort(): Promise<string> {
+function freePort(): string {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
   l.close();
@@ -221,8 +224,8 @@ Deno.test("every README command runs in a terminal without a permission prompt",
     onnx: join(dir, "model.onnx"),
     image: join(dir, "image.png"),
     bin: join(dir, "installed", "bin"),
-    port1: await freePort(),
-    port2: await freePort(),
+    port1: freePort(),
+    port2: freePort(),
   };
   await Deno.writeFile(places.image, (await syntheticPngs([48]))[0]);
   // A user's environment: without POINTWISE_THREADS (the test task sets 1,

@@ -27,6 +27,10 @@ const COMMANDS: Record<string, { load: () => Promise<Run>; about: string }> = {
     load: async () => (await import("./commands/predict.ts")).predict,
     about: "class, mask and overlay picture for images",
   },
+  slide: {
+    load: async () => (await import("./commands/slide.ts")).slide,
+    about: "localize over a whole-slide image: mask TIFF, QuPath contours, heat map",
+  },
   import: {
     load: async () => (await import("./commands/import.ts")).importCommand,
     about: "turn a reference PyTorch checkpoint into a Pointwise model",

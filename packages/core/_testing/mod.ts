@@ -110,3 +110,4 @@ export async function tinyOnnx(classes = ["stripes", "dots"], seed = 0): Promise
 }
 
 export { serveCutShort, serveFiles } from "./http_fixture.ts";
+export { requireWebGpu } from "./webgpu.ts";

@@ -15,6 +15,7 @@
  */
 import { tf } from "./tf.ts";
 import { registerWasmTrainingKernels } from "./wasm_kernels/mod.ts";
+import { registerWebGpuKernels } from "./webgpu_kernels/mod.ts";
 import {
   type BackendChoice,
   type BackendName,
@@ -47,6 +48,7 @@ async function register(name: BackendName): Promise<void> {
     }
   } else if (name === "webgpu") {
     await import("@tensorflow/tfjs-backend-webgpu");
+    registerWebGpuKernels();
   }
 }
 

@@ -178,6 +178,7 @@ export async function encodeImage(
 }
 
 /** Encodes a binary mask as a black (0) and white (1 bits: 255) 1-bit grayscale PNG. */
+// deno-lint-ignore require-await -- async, so that a bad mask is a rejection like every encoder's
 export async function encodeMaskPng(mask: BinaryMask): Promise<Uint8Array> {
   const { width: w, height: h } = mask;
   if (!(w > 0 && h > 0)) throw new Error("cannot encode an image with no pixels");

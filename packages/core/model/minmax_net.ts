@@ -24,7 +24,7 @@ import { stopGradient } from "../nn/stop_gradient.ts";
 import { ResNet, type ResNetDepth } from "../nn/resnet.ts";
 import { type HeadOutput, WildcatHead } from "../nn/wildcat_head.ts";
 import type { Rng } from "../util/rng.ts";
-import { pseudoBinaryMask } from "./pseudo_binary_mask.ts";
+import { maskedInputs, pseudoBinaryMask } from "./pseudo_binary_mask.ts";
 import { type Arch, ARCHS } from "../config/options.ts";
 import type { NetworkSettings } from "../config/config.ts";
 import { resizeExact, upsampleMap } from "./upsample.ts";
@@ -136,9 +136,16 @@ export class MinMaxNet {
   forward(x: tf.Tensor4D, ctx: ForwardContext): ForwardOutput {
     const [, h, w] = x.shape;
     const seg = this.segment(x, ctx);
-    const mask = this.mask(seg, [h, w], ctx.training);
-    const pos = this.classify(tf.mul(x, mask), ctx);
-    const neg = this.classify(tf.mul(x, tf.sub(1, mask)), ctx);
+    const { mask, pos: xPos, neg: xNeg } = tf.tidy(() =>
+      maskedInputs(
+        this.localizationMap(seg, [h, w], ctx.training),
+        x,
+        this.options.maskW,
+        this.options.maskSigma,
+      )
+    );
+    const pos = this.classify(xPos, ctx);
+    const neg = this.classify(xNeg, ctx);
     return { scoresSeg: seg.scores, mask, scoresPos: pos.scores, scoresNeg: neg.scores };
   }
 

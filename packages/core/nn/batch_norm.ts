@@ -19,6 +19,7 @@
 import { tf } from "../backend/tf.ts";
 import type { ForwardContext, ParamStore } from "./module.ts";
 import { stopGradient } from "./stop_gradient.ts";
+import { BATCH_NORM_RELU_TRAIN, fusedBatchNormRelu, hasKernel } from "../backend/fused.ts";
 import {
   BATCH_NORM_RUNNING_STATS,
   BATCH_NORM_TRAIN,
@@ -26,7 +27,7 @@ import {
 } from "../backend/wasm_kernels/fused_batch_norm.ts";
 
 /** Batch mean and biased variance of one train-mode call. */
-interface BatchStats {
+export interface BatchStats {
   mean: tf.Tensor1D;
   variance: tf.Tensor1D;
 }
@@ -150,7 +151,31 @@ export class BatchNorm2d {
       this.bias as tf.Tensor1D,
       this.eps,
     );
-    const n = x.shape[0] * x.shape[1] * x.shape[2];
+    this.updateRunningStats(stats, x.shape[0] * x.shape[1] * x.shape[2]);
+    return y;
+  }
+
+  /**
+   * relu(this.apply(x)): in train mode one fused kernel each way where the
+   * backend registers it (webgpu), else exactly those two ops.
+   */
+  applyRelu(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    if (!ctx.training || !hasKernel(BATCH_NORM_RELU_TRAIN)) return tf.relu(this.apply(x, ctx));
+    const { y, stats } = fusedBatchNormRelu(
+      x,
+      this.weight as tf.Tensor1D,
+      this.bias as tf.Tensor1D,
+      this.eps,
+    );
+    this.updateRunningStats(stats, x.shape[0] * x.shape[1] * x.shape[2]);
+    return y;
+  }
+
+  /**
+   * Folds one train-mode call's batch statistics (over `n` values per
+   * channel) into the running ones, and disposes them.
+   */
+  updateRunningStats(stats: BatchStats, n: number): void {
     const m = this.momentum;
     if (tf.getKernel(BATCH_NORM_RUNNING_STATS, tf.getBackend()) !== undefined) {
       const [rm, rv] = tf.engine().runKernel(BATCH_NORM_RUNNING_STATS, {
@@ -162,7 +187,7 @@ export class BatchNorm2d {
       this.runningMean.assign(rm);
       this.runningVar.assign(rv);
       tf.dispose([rm, rv, stats.mean, stats.variance]);
-      return y;
+      return;
     }
     tf.tidy(() => {
       const unbiased = tf.mul(stats.variance, n / Math.max(n - 1, 1));
@@ -174,6 +199,5 @@ export class BatchNorm2d {
       );
     });
     tf.dispose([stats.mean, stats.variance]);
-    return y;
   }
 }

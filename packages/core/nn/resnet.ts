@@ -90,7 +90,7 @@ class BasicBlock implements Block {
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    let y = tf.relu(this.bn1.apply(this.conv1.apply(x), ctx));
+    let y = this.bn1.applyRelu(this.conv1.apply(x), ctx);
     y = this.bn2.apply(this.conv2.apply(y), ctx);
     const identity = this.downsample ? this.downsample.apply(x, ctx) : x;
     return tf.relu(tf.add(y, identity));
@@ -134,8 +134,8 @@ class Bottleneck implements Block {
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    let y = tf.relu(this.bn1.apply(this.conv1.apply(x), ctx));
-    y = tf.relu(this.bn2.apply(this.conv2.apply(y), ctx));
+    let y = this.bn1.applyRelu(this.conv1.apply(x), ctx);
+    y = this.bn2.applyRelu(this.conv2.apply(y), ctx);
     y = this.bn3.apply(this.conv3.apply(y), ctx);
     const identity = this.downsample ? this.downsample.apply(x, ctx) : x;
     return tf.relu(tf.add(y, identity));
@@ -195,9 +195,7 @@ export class ResNet {
   /** Maps an NHWC image batch to stride-32 features. */
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     const stages: ((t: tf.Tensor4D) => tf.Tensor4D)[] = [
-      ...this.#stem.map(({ conv, bn }) => (t: tf.Tensor4D) =>
-        tf.relu(bn.apply(conv.apply(t), ctx))
-      ),
+      ...this.#stem.map(({ conv, bn }) => (t: tf.Tensor4D) => bn.applyRelu(conv.apply(t), ctx)),
       (t) => tf.maxPool(t, 3, 2, 1),
       ...this.#layers.flat().map((block) => (t: tf.Tensor4D) => block.apply(t, ctx)),
     ];

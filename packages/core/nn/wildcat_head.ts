@@ -12,10 +12,9 @@
  */
 import type { tf } from "../backend/tf.ts";
 import type { Rng } from "../util/rng.ts";
-import { classWisePooling } from "./class_wise_pooling.ts";
 import { Conv2d } from "./conv2d.ts";
 import type { ForwardContext, ParamStore } from "./module.ts";
-import { wildcatPooling } from "./wildcat_pooling.ts";
+import { wildcatHeadPooling } from "./wildcat_pooling.ts";
 
 /** Shape and pooling of a head. */
 export interface WildcatHeadOptions {
@@ -52,11 +51,12 @@ export class WildcatHead {
 
   /** Scores and class maps of a feature batch. */
   apply(features: tf.Tensor4D, ctx: ForwardContext): HeadOutput {
-    const maps = classWisePooling(
+    return wildcatHeadPooling(
       this.toModalities.apply(features),
       this.o.classes,
       this.o.modalities,
+      this.o,
+      ctx,
     );
-    return { scores: wildcatPooling(maps, this.o, ctx), maps };
   }
 }

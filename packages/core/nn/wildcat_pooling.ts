@@ -19,6 +19,8 @@
 import { tf } from "../backend/tf.ts";
 import type { ForwardContext } from "./module.ts";
 import { stopGradient } from "./stop_gradient.ts";
+import { classWisePooling } from "./class_wise_pooling.ts";
+import { fusedWildcatPool, hasKernel, WILDCAT_MAX_CELLS, WILDCAT_POOL } from "../backend/fused.ts";
 
 /** Python's round(): half to even. */
 export function roundHalfEven(x: number): number {
@@ -45,6 +47,26 @@ export interface WildcatPoolingOptions {
   dropout: number;
 }
 
+/**
+ * The dropout factors of the k selected cells of each image and class,
+ * [n*c*k] (0 or 1/(1-p)), drawn from `ctx.rng` in train mode with dropout;
+ * null otherwise.
+ */
+export function dropoutFactors(
+  n: number,
+  c: number,
+  k: number,
+  o: WildcatPoolingOptions,
+  ctx: ForwardContext,
+): Float32Array | null {
+  if (!ctx.training || !(o.dropout > 0)) return null;
+  if (ctx.rng === undefined) throw new Error("WILDCAT dropout in train mode needs an rng");
+  const keep = 1 - o.dropout;
+  const mask = new Float32Array(n * c * k);
+  for (let i = 0; i < mask.length; i++) mask[i] = ctx.rng.next() < keep ? 1 / keep : 0;
+  return mask;
+}
+
 /** Class maps [N,H,W,C] to class scores [N,C]. */
 export function wildcatPooling(
   maps: tf.Tensor4D,
@@ -55,14 +77,8 @@ export function wildcatPooling(
   const cells = h * w;
   const k = topK(o.kmax, cells);
   const flat = tf.transpose(tf.reshape(maps, [n, cells, c]), [0, 2, 1]) as tf.Tensor3D;
-  let dropMask: tf.Tensor | null = null;
-  if (ctx.training && o.dropout > 0) {
-    if (ctx.rng === undefined) throw new Error("WILDCAT dropout in train mode needs an rng");
-    const keep = 1 - o.dropout;
-    const mask = new Float32Array(n * c * k);
-    for (let i = 0; i < mask.length; i++) mask[i] = ctx.rng.next() < keep ? 1 / keep : 0;
-    dropMask = tf.tensor(mask, [n, c, k]);
-  }
+  const drop = dropoutFactors(n, c, k, o, ctx);
+  const dropMask: tf.Tensor | null = drop === null ? null : tf.tensor(drop, [n, c, k]);
   let select: tf.Tensor; // [n, c, cells] weight of each cell in the score
   if (k === cells) {
     // Every cell is selected; rank order does not matter for the mean.
@@ -75,4 +91,28 @@ export function wildcatPooling(
   }
   const weights = stopGradient(select);
   return tf.div(tf.sum(tf.mul(flat, weights), -1), k) as tf.Tensor2D;
+}
+
+/**
+ * A WILDCAT head's pooling: class-wise pooling of the C*M modality maps
+ * [N,H,W,C*M] to class maps, then {@link wildcatPooling} to scores. One
+ * fused kernel each way where the backend registers it (webgpu; maps of up
+ * to `WILDCAT_MAX_CELLS` cells), drawing the same dropout factors; else
+ * exactly the two composed ops.
+ */
+export function wildcatHeadPooling(
+  modalityMaps: tf.Tensor4D,
+  classes: number,
+  modalities: number,
+  o: WildcatPoolingOptions,
+  ctx: ForwardContext,
+): { scores: tf.Tensor2D; maps: tf.Tensor4D } {
+  const [n, h, w] = modalityMaps.shape;
+  if (!hasKernel(WILDCAT_POOL) || h * w > WILDCAT_MAX_CELLS) {
+    const maps = classWisePooling(modalityMaps, classes, modalities);
+    return { scores: wildcatPooling(maps, o, ctx), maps };
+  }
+  const k = topK(o.kmax, h * w);
+  const drop = dropoutFactors(n, classes, k, o, ctx);
+  return fusedWildcatPool(modalityMaps, classes, modalities, k, drop);
 }

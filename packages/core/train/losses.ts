@@ -5,6 +5,9 @@
  * - L_neg = -(1/B) sum_i (1/C) sum_c log softmax(scores on X-)_ic, the
  *   cross-entropy to the uniform distribution: X- must be undecidable.
  *
+ * Where the backend registers the fused kernel (webgpu) each loss is one
+ * kernel, value and gradient; elsewhere the composed ops below.
+ *
  * @example
  * ```ts ignore
  * const total = tf.addN([crossEntropy(seg, y), crossEntropy(pos, y), uniformCrossEntropy(neg)]);
@@ -12,9 +15,11 @@
  * @module
  */
 import { tf } from "../backend/tf.ts";
+import { fusedEntropy, hasKernel, SOFTMAX_ENTROPY } from "../backend/fused.ts";
 
 /** Per-sample cross-entropy of logits [B,C] against integer labels. */
 export function crossEntropyPerSample(logits: tf.Tensor2D, labels: readonly number[]): tf.Tensor1D {
+  if (hasKernel(SOFTMAX_ENTROPY)) return fusedEntropy(logits, labels, true) as tf.Tensor1D;
   const [b, c] = logits.shape;
   if (labels.length !== b) throw new Error(`got ${labels.length} labels for a batch of ${b}`);
   const onehot = tf.oneHot(tf.tensor1d(labels as number[], "int32"), c);
@@ -23,10 +28,12 @@ export function crossEntropyPerSample(logits: tf.Tensor2D, labels: readonly numb
 
 /** Mean cross-entropy of logits [B,C] against integer labels. */
 export function crossEntropy(logits: tf.Tensor2D, labels: readonly number[]): tf.Scalar {
+  if (hasKernel(SOFTMAX_ENTROPY)) return fusedEntropy(logits, labels, false) as tf.Scalar;
   return tf.mean(crossEntropyPerSample(logits, labels)) as tf.Scalar;
 }
 
 /** Mean cross-entropy of logits [B,C] against the uniform distribution. */
 export function uniformCrossEntropy(logits: tf.Tensor2D): tf.Scalar {
+  if (hasKernel(SOFTMAX_ENTROPY)) return fusedEntropy(logits, null, false) as tf.Scalar;
   return tf.neg(tf.mean(tf.logSoftmax(logits))) as tf.Scalar;
 }

@@ -1,0 +1,166 @@
+/**
+ * `slide`: localize a model's evidence over a whole-slide image. Writes, in
+ * `--out`, `<name>_mask.tif` (pyramidal tiled TIFF, 255 in the mask),
+ * `<name>_contours.geojson` (the mask's contours for QuPath's GeoJSON
+ * import), `<name>_heatmap.png`, `<name>_overlay.png` and `<name>.json`
+ * (summary). Every file is written under a temporary name and renamed only
+ * when the whole slide is done.
+ *
+ * @example
+ * ```sh
+ * deno run --allow-read --allow-write --allow-env apps/cli/main.ts slide --model model.onnx slide.tif
+ * ```
+ * @module
+ */
+import { basename, extname, join } from "node:path";
+import { encodePng, type Localizer } from "@pointwise/core/lite";
+import { localizeSlide, SlideOptionError } from "@pointwise/core/slide";
+import { COMMON_OPTIONS, int, num, parseCommand, str, UsageError } from "../args.ts";
+import { BACKEND_HELP } from "../flags/backend_flags.ts";
+import { INFERENCE_HELP, MODEL_OPTIONS, openModel } from "../flags/model_flags.ts";
+import { writeFileAtomic } from "../files.ts";
+import { Progress } from "../console/progress.ts";
+import { openSlideFile, pendingFile } from "../slide_files.ts";
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  ...MODEL_OPTIONS,
+  level: { type: "string" },
+  mpp: { type: "string" },
+  tile: { type: "string" },
+  overlap: { type: "string" },
+  "map-factor": { type: "string" },
+  thumbnail: { type: "string" },
+  tissue: { type: "boolean" },
+  "min-tissue": { type: "string" },
+  threshold: { type: "string" },
+  "max-pixels": { type: "string" },
+  out: { type: "string" },
+} as const;
+
+/** Flags of the core's option names. */
+const FLAG_OF: Record<string, string> = {
+  level: "--level",
+  mpp: "--mpp",
+  tile: "--tile",
+  overlap: "--overlap",
+  mapFactor: "--map-factor",
+  minTissue: "--min-tissue",
+};
+
+/** Help text of the command. */
+export function slideHelp(): string {
+  return `Localize a model's evidence over a whole-slide image, tile by tile.
+
+usage: pointwise slide --model M SLIDE [--level N | --mpp X] [--tile 1024 --overlap 128] [--out DIR]
+
+  SLIDE                tiled (pyramidal) TIFF or BigTIFF: SVS-like or generic, JPEG, LZW, deflate or
+                       zstd tiles; or a PNG/JPEG read whole when it fits --max-pixels
+  --model ...          run folder, checkpoint file, or an exported .onnx model
+  --level N            pyramid level to analyse [0]
+  --mpp X              microns per pixel the model was trained at: the matching level is read
+                       (shrunk from a finer one when none is within 5%); needs a slide that records
+                       its scale
+  --tile N             tile side in analysis pixels [1024]
+  --overlap N          overlap of neighbouring tiles, blended linearly [128]
+  --map-factor K       analysis pixels per pixel of the stitched map and mask TIFF [4]
+  --thumbnail N        longest side of the heat map and overlay [2048]
+  --no-tissue          analyse every tile (default: skip tiles with less than --min-tissue tissue,
+                       found by Otsu on the saturation of a thumbnail)
+  --min-tissue F       least tissue fraction of an analysed tile [0.05]
+  --threshold T        mask threshold on the map [the model's, 0.5]
+  --max-pixels N       largest PNG/JPEG read whole [64000000: decoding takes 7 bytes a pixel]
+  --out DIR            where to write <name>_mask.tif, _contours.geojson, _heatmap.png,
+                       _overlay.png and <name>.json [slides]
+${INFERENCE_HELP}
+${BACKEND_HELP}`;
+}
+
+/** The runtime and its provider, for messages and the summary: `onnxruntime-web wasm`. */
+function runtimeName(m: Localizer): string {
+  return `${m.runtime.name} ${m.runtime.provider}`;
+}
+
+/** Runs the command; returns the exit code. */
+export async function slide(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(argv, OPTIONS);
+  if (values.help) {
+    console.log(slideHelp());
+    return 0;
+  }
+  const model = str(values, "model");
+  if (model === undefined) throw new UsageError("--model is required");
+  if (positionals.length !== 1) throw new UsageError("give exactly one slide");
+  const path = positionals[0];
+  const options = {
+    level: values.level === undefined ? undefined : int(values, "level", 0, 0, 64),
+    mpp: values.mpp === undefined ? undefined : num(values, "mpp", 0, 1e-6, 1e6),
+    tile: int(values, "tile", 1024, 32, 16384),
+    overlap: int(values, "overlap", 128, 0, 8192),
+    mapFactor: int(values, "map-factor", 4, 1, 256),
+    thumbnail: int(values, "thumbnail", 2048, 16, 16384),
+    tissue: values.tissue !== false,
+    minTissue: num(values, "min-tissue", 0.05, 0, 1),
+  };
+  if (options.level !== undefined && options.mpp !== undefined) {
+    throw new UsageError("give --level or --mpp, not both");
+  }
+  const maxPixels = int(values, "max-pixels", 64_000_000, 1);
+  const out = str(values, "out", "slides")!;
+  const stem = basename(path, extname(path)) || "slide";
+
+  const source = await openSlideFile(path, maxPixels);
+  let localizer: Localizer | null = null;
+  const tiff = await pendingFile(join(out, `${stem}_mask.tif`));
+  try {
+    localizer = (await openModel(values)).localizer;
+    if (values.threshold !== undefined) localizer.threshold = num(values, "threshold", 0.5, 0, 1);
+    const l0 = source.levels[0];
+    console.error(
+      `${path}: ${l0.width}x${l0.height}, ${source.levels.length} level(s)` +
+        (source.mpp ? `, ${source.mpp.x.toPrecision(4)} µm/px (${source.mpp.source})` : "") +
+        `; model on ${runtimeName(localizer)}`,
+    );
+    const bar = new Progress("tiles");
+    let result;
+    try {
+      result = await localizeSlide(source, localizer, {
+        ...options,
+        maskTiff: tiff.write,
+        onProgress: (p) => bar.update(p.done, p.total, `(${p.skipped} background)`),
+      });
+    } catch (e) {
+      if (e instanceof SlideOptionError) {
+        throw new UsageError(`${FLAG_OF[e.option] ?? e.option}: ${e.message}`);
+      }
+      throw e;
+    } finally {
+      bar.done();
+    }
+    const files = {
+      mask: tiff.path,
+      contours: join(out, `${stem}_contours.geojson`),
+      heatmap: join(out, `${stem}_heatmap.png`),
+      overlay: join(out, `${stem}_overlay.png`),
+      summary: join(out, `${stem}.json`),
+    };
+    await writeFileAtomic(files.contours, JSON.stringify(result.geojson));
+    await writeFileAtomic(files.heatmap, await encodePng(result.heatmap));
+    await writeFileAtomic(files.overlay, await encodePng(result.overlay));
+    await tiff.commit();
+    const summary = { ...result.summary, model, runtime: runtimeName(localizer), files };
+    await writeFileAtomic(files.summary, JSON.stringify(summary, null, 2) + "\n");
+    const s = result.summary;
+    console.log(
+      `${path}: ${s.slideClass.name ?? "no tissue"}; ${s.tiles.analysed} tiles analysed, ` +
+        `${s.tiles.skipped} background skipped; mask ${s.mask.level0Pixels} px` +
+        (s.mask.areaMm2 === null ? "" : ` (${s.mask.areaMm2} mm²)`) +
+        ` in ${s.mask.polygons} polygon(s); ${s.seconds.total} s -> ${files.overlay}`,
+    );
+  } finally {
+    await tiff.abandon();
+    await localizer?.dispose();
+    await source.close();
+  }
+  return 0;
+}

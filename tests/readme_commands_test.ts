@@ -23,9 +23,12 @@ const HAS_SCRIPT = new Deno.Command("script", { args: ["--version"], stdout: "nu
 /** The commands of the README: `deno task NAME`, or `deno run|serve FLAGS SCRIPT`, or `pointwise NAME`. */
 function readmeCommands(): Set<string> {
   const found = new Set<string>();
+  // Code blocks (continuation lines joined), and inline code, which may wrap.
+  const blocks = [...README.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const prose = README.replace(/```[\s\S]*?```/g, "");
   const lines = [
-    ...README.matchAll(/```sh\n([\s\S]*?)```/g).flatMap((m) => m[1].split("\n")),
-    ...[...README.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]),
+    ...blocks.flatMap((b) => b.replace(/\\\n\s*/g, " ").split("\n")),
+    ...[...prose.matchAll(/`([^`]+)`/g)].map((m) => m[1].replace(/\s*\n\s*/g, " ")),
   ];
   for (const line of lines) {
     for (const m of line.matchAll(/(?:npx -y deno@[\d.]+|\bdeno) task ([\w:]+)/g)) {
@@ -35,7 +38,7 @@ function readmeCommands(): Set<string> {
       found.add(`${m[1]} ${m[2].trim()} ${m[3]}`);
     }
     if (/\bdeno install\b/.test(line)) found.add(line.trim());
-    for (const m of line.matchAll(/`?\bpointwise (train|eval|predict|import|export)\b/g)) {
+    for (const m of line.matchAll(/\bpointwise (train|eval|predict|import|export|slide)\b/g)) {
       found.add(`pointwise ${m[1]}`);
     }
   }
@@ -138,6 +141,19 @@ const RUNS: Record<string, Run | string> = {
   },
   "task bench:glas":
     "the same entry point and permissions as bench:digits, on GlaS images (minutes even tiny)",
+  "run --allow-read --allow-write --allow-env apps/cli/main.ts": {
+    after: ["task export"],
+    cmd: (t) =>
+      "deno run --allow-read --allow-write --allow-env apps/cli/main.ts slide " +
+      `--model ${t.onnx} ${t.image} --tile 32 --overlap 8 --out ${t.dir}/slides`,
+    expect: /image/,
+  },
+  "pointwise slide": "the same entry point as apps/cli/main.ts slide (run above), installed",
+  "run -A tasks/slide_seam.ts": "runs with -A (all permissions): nothing to prompt for",
+  "run -A tasks/bench_webgpu_conv.ts": "runs with -A (all permissions): nothing to prompt for",
+  "task bench:slide": "runs with -A (all permissions): nothing to prompt for",
+  "run --allow-read --allow-write --allow-run --allow-env docs/make_slide_overlay.ts":
+    "rewrites a committed figure from runs/synthetic, the default run, with vips",
   "task bench": "runs with -A (all permissions): nothing to prompt for",
   "task test": "runs with --allow-all: nothing to prompt for",
   "task check": "deno fmt, lint and check: no program runs",

@@ -71,7 +71,15 @@ type FileDirectory = Parameters<Parameters<GeoTiff["addDecoder"]>[2] & object>[0
 
 let geotiff: Promise<GeoTiff> | undefined;
 
-/** geotiff with its LZW decoder replaced by the bounded one of `tiff_lzw.ts`. */
+/**
+ * geotiff with its LZW decoder replaced by the bounded one of `tiff_lzw.ts`
+ * (geotiff's decoders are registered process-wide: whoever reads TIFF
+ * through geotiff calls this first).
+ */
+export function boundedGeotiff(): Promise<GeoTiff> {
+  return geotiff ??= loadGeotiff();
+}
+
 async function loadGeotiff(): Promise<GeoTiff> {
   const g = await import("geotiff");
   const { decodeTiffLzw } = await import("./tiff_lzw.ts");
@@ -116,8 +124,7 @@ async function loadGeotiff(): Promise<GeoTiff> {
 
 /** Decodes the first image of a TIFF to RGBA (alpha 255). */
 export async function decodeTiff(bytes: Uint8Array): Promise<RgbaPixels> {
-  geotiff ??= loadGeotiff();
-  const { fromArrayBuffer } = await geotiff;
+  const { fromArrayBuffer } = await boundedGeotiff();
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   // geotiff's own errors on damaged files are RangeErrors and bare messages
   // ("Offset is outside the bounds of the DataView"): said in words here.

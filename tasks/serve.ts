@@ -77,6 +77,9 @@ async function readModel(file: string): Promise<Uint8Array> {
     const why = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
     throw new Stop(`cannot read model ${file}: ${why}`, 1);
   }
+  if (!info.isDirectory && !info.isFile) {
+    throw new Stop(`cannot read model ${file}: not a regular file (a device, pipe or socket)`, 1);
+  }
   if (info.isDirectory) {
     throw new Stop(
       `${file} is a folder; the service runs an exported model: export it to ONNX first ` +

@@ -26,10 +26,27 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   }
 }
 
+/**
+ * Reads a regular file whole. Anything else is refused before reading: a
+ * folder, and devices and pipes (`/dev/zero` never ends; a pipe may never
+ * start).
+ */
+export async function readRegularFile(path: string): Promise<Uint8Array> {
+  const info = await Deno.stat(path);
+  if (info.isDirectory) throw new Deno.errors.IsADirectory(path);
+  if (!info.isFile) throw new NotRegularFileError(path);
+  return await Deno.readFile(path);
+}
+
+/** A path that names a device, a pipe or a socket, not a file. */
+export class NotRegularFileError extends Error {
+  override name = "NotRegularFileError";
+}
+
 /** Reads a file; the error names it and what it was needed for. */
 export async function readFileFor(path: string, what: string): Promise<Uint8Array> {
   try {
-    return await Deno.readFile(path);
+    return await readRegularFile(path);
   } catch (e) {
     throw new Error(`cannot read ${what} ${path}: ${describe(e)}`);
   }
@@ -47,6 +64,7 @@ export function describe(e: unknown): string {
     return "permission denied";
   }
   if (e instanceof Deno.errors.IsADirectory) return "it is a folder";
+  if (e instanceof NotRegularFileError) return "not a regular file (a device, pipe or socket)";
   return (e as Error).message ?? String(e);
 }
 

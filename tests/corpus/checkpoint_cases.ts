@@ -232,6 +232,31 @@ export async function checkpointCases(b: CorpusBuilder): Promise<void> {
     "data",
     "holds no best.safetensors or last.safetensors",
   );
+  b.cli(
+    "checkpoints",
+    "checkpoint-is-device",
+    predict("/dev/zero"),
+    1,
+    "/dev/zero",
+    "not a regular file",
+  );
+  b.cli(
+    "checkpoints",
+    "checkpoint-deep-json",
+    predict(
+      b.file(
+        "checkpoints/deep-json.safetensors",
+        safetensors(
+          undefined,
+          new Uint8Array(),
+          `{"a":${"[".repeat(20_000)}${"]".repeat(20_000)}}`,
+        ),
+      ),
+    ),
+    1,
+    "deep-json.safetensors",
+    "tensor a: entry is not an object|invalid|not",
+  );
 
   const weights: Row[] = [
     [

@@ -205,4 +205,14 @@ export async function imageCases(b: CorpusBuilder): Promise<void> {
     "no such file",
   );
   b.cli("images", "image-is-folder", predict("{files}/images"), 1, "images", "it is a folder");
+  // A device never ends: refused before reading, not read until memory runs out.
+  b.cli("images", "image-is-device", predict("/dev/zero"), 1, "/dev/zero", "not a regular file");
+  b.cli(
+    "images",
+    "image-name-too-long",
+    predict(`{files}/${"x".repeat(300)}.png`),
+    1,
+    "xxxxxxxxxx",
+    "too long|no such file",
+  );
 }

@@ -53,6 +53,7 @@ const ROWS: [string, string[], number, string, string][] = [
   ["no-model", [], 2, "--model", "is required"],
   ["unknown-flag", ["--model", "{onnx}", "--workers", "3"], 2, "--workers", "Unknown option"],
   ["positional", ["--model", "{onnx}", "model2.onnx"], 2, "model2.onnx", "Unexpected argument"],
+  ["model-device", ["--model", "/dev/zero"], 1, "/dev/zero", "not a regular file"],
   ["model-missing", ["--model", "{files}/onnx/none.onnx"], 1, "none.onnx", "no such file"],
   ["model-folder", ["--model", "{files}/data"], 1, "data", "is a folder.*export it to ONNX first"],
   [

@@ -162,6 +162,14 @@ export async function splitFileCases(b: CorpusBuilder): Promise<void> {
   );
   b.cli(
     "split-files",
+    "split-file-is-device",
+    train("/dev/zero"),
+    1,
+    "/dev/zero",
+    "not a regular file",
+  );
+  b.cli(
+    "split-files",
     "split-data-missing",
     ["train", ...TINY_TRAIN, "--data", "{files}/nowhere"],
     1,

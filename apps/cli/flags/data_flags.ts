@@ -22,7 +22,7 @@ import {
   SplitFileError,
 } from "@pointwise/core/data";
 import { int, str, UsageError } from "../args.ts";
-import { describe, exists } from "../files.ts";
+import { describe, exists, readRegularFile } from "../files.ts";
 import { Progress } from "../console/progress.ts";
 
 /** Flags that choose the data. */
@@ -139,7 +139,7 @@ export async function dataSpecFromArgs(
 /** Reads a data file; the error names it. */
 async function readDataFile(path: string): Promise<Uint8Array> {
   try {
-    return await Deno.readFile(path);
+    return await readRegularFile(path);
   } catch (e) {
     throw new Error(`${path}: ${describe(e)}`);
   }

@@ -25,6 +25,7 @@ Deno.test("serve: --help, a missing flag and a bad model file get clear answers"
   const r = await runScript("tasks/serve.ts", ["--model", bad, "--port", "0"], SERVE);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /bad\.onnx: not a valid ONNX model/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
   const zero = await runScript("tasks/serve.ts", ["--model", modelPath, "--max-bytes", "0"], SERVE);
   assert.equal(zero.code, 2);
   assert.match(zero.stderr, /--max-bytes expects a whole number above 0, got '0'/);

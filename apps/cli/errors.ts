@@ -125,6 +125,24 @@ export function reportError(e: unknown): ErrorReport {
       usage: false,
     };
   }
+  if (outOfMemory(e)) {
+    return {
+      message: `ran out of memory (${(e as Error).message}): use smaller images (--max-pixels), ` +
+        `or a smaller --crop or --batch-size`,
+      exitCode: 1,
+      usage: false,
+    };
+  }
   const message = e instanceof Error ? e.message : String(e);
   return { message, exitCode: 1, usage: false };
+}
+
+/** An allocation that failed: a JavaScript buffer, or a WebAssembly heap that could not grow. */
+function outOfMemory(e: unknown): boolean {
+  const message = e instanceof Error ? e.message : "";
+  return (e instanceof RangeError &&
+    /allocation failed|Invalid typed array length|Invalid array buffer length|Array buffer/i
+      .test(message)) ||
+    (e instanceof WebAssembly.RuntimeError || e instanceof Error) &&
+      /Aborted\(OOM\)|Cannot enlarge memory|out of memory/i.test(message);
 }

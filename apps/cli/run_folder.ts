@@ -62,6 +62,9 @@ export async function resolveModelPath(
     throw new Error(`cannot read model ${model}: ${describe(e)}`);
   }
   if (info.isFile) return model;
+  if (!info.isDirectory) {
+    throw new Error(`cannot read model ${model}: not a regular file (a device, pipe or socket)`);
+  }
   const order = prefer === "best"
     ? [CHECKPOINTS.best, CHECKPOINTS.last]
     : [CHECKPOINTS.last, CHECKPOINTS.best];

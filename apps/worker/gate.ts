@@ -26,12 +26,20 @@ export class Gate {
     return { active: this.#active, waiting: this.#waiting.length };
   }
 
+  /** True when a new request could neither run nor wait now. */
+  get full(): boolean {
+    return this.#active >= this.concurrency && this.#waiting.length >= this.queue;
+  }
+
+  /** Throws the 503 `busy` error when {@link full}. */
+  check(): void {
+    if (this.full) throw new ServiceError(503, "busy", "the service is busy; retry shortly");
+  }
+
   /** Runs `f` when a place is free; throws a 503 `busy` error when the wait list is full. */
   async run<T>(f: () => Promise<T>): Promise<T> {
     if (this.#active >= this.concurrency) {
-      if (this.#waiting.length >= this.queue) {
-        throw new ServiceError(503, "busy", "the service is busy; retry shortly");
-      }
+      this.check();
       // The place is handed over by the finishing request, so #active stays counted.
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     } else {

@@ -28,10 +28,11 @@
 import { type BackendSetting, IMAGE_MEDIA_TYPES, type ImageFormat } from "@pointwise/core/lite";
 import type { RuntimeSetting } from "@pointwise/runtime";
 import { errorResponse, ServiceError, toServiceError } from "./errors.ts";
-import type { Limits } from "./limits.ts";
+import { type Limits, resolveLimits } from "./limits.ts";
 import { LocalizeService } from "./localize_service.ts";
 import { readImage } from "./read_image.ts";
 import { jsonLines, logWhenSent, type RequestLogger } from "./request_log.ts";
+import { BodyBudget } from "./read_body.ts";
 import { encodeBase64, heatmapFile } from "@pointwise/core/lite";
 
 /** Static files: a response for a path, or undefined when there is none. */
@@ -41,6 +42,8 @@ export type Assets = (pathname: string) => Promise<Response | undefined>;
 export interface HandlerOptions {
   /** The exported .onnx model, or how to get it (called once, on first use). */
   model: Uint8Array | (() => Promise<Uint8Array>);
+  /** The model's file name, for the server's log [model.onnx]. */
+  modelName?: string;
   limits?: Partial<Limits>;
   backend?: BackendSetting;
   /** Which onnxruntime [auto: native where it loads, web elsewhere]. */
@@ -126,12 +129,20 @@ export function createHandler(o: HandlerOptions): (req: Request) => Promise<Resp
   if (o.service !== undefined) service = Promise.resolve(o.service);
   const loaded = () =>
     service ??= bytes().then((b) =>
-      LocalizeService.load(b, { limits: o.limits, backend: o.backend, runtime: o.runtime })
+      LocalizeService.load(b, {
+        limits,
+        backend: o.backend,
+        runtime: o.runtime,
+        name: o.modelName,
+      })
     ).catch((e) => {
       service = undefined;
       throw e;
     });
   const log = o.log ?? ((m, e) => console.error(m, e));
+  // Checked now, so that bad limits fail at start-up, not on the first request.
+  const limits = resolveLimits(o.limits);
+  const budget = new BodyBudget(limits.maxBufferedBytes);
 
   async function route(req: Request, url: URL, facts: { requestBytes: number }): Promise<Response> {
     const methods = ROUTES[url.pathname];
@@ -164,34 +175,52 @@ export function createHandler(o: HandlerOptions): (req: Request) => Promise<Resp
       default: {
         const query = localizeQuery(url);
         const s = await loaded();
-        return await s.admit(async () => {
-          const image = await readImage(req, s.limits.maxBytes, (n) => facts.requestBytes = n);
-          const l = await s.localize(image.bytes, { threshold: query.threshold });
-          const picture = wantedPicture(req);
-          if (picture !== undefined) {
-            return new Response(await s.overlay(l, picture) as BodyInit, {
-              headers: { "content-type": IMAGE_MEDIA_TYPES[picture] },
-            });
-          }
-          const mask = encodeBase64(await s.maskPng(l));
-          return Response.json({
-            ...l.summary,
-            mask: { type: "image/png", encoding: "base64", data: mask },
-            ...(query.heatmap
-              ? {
-                heatmap: {
-                  type: "image/png",
-                  encoding: "base64",
-                  bitDepth: 16,
-                  scale: 65535,
-                  data: encodeBase64(heatmapFile(l.prediction, "png16")),
-                },
-              }
-              : {}),
-          });
+        // Refused before reading when nothing could run or wait; the body is
+        // read outside the places, with a deadline, so that a slow client
+        // keeps no one waiting.
+        s.checkCapacity();
+        const image = await readImage(req, limits.maxBytes, (n) => facts.requestBytes = n, {
+          timeoutMs: limits.bodyTimeoutMs,
+          budget,
         });
+        try {
+          return await s.admit(() => localize(s, req, image.bytes, query));
+        } finally {
+          budget.give(image.bodyBytes);
+        }
       }
     }
+  }
+
+  async function localize(
+    s: LocalizeService,
+    req: Request,
+    body: Uint8Array,
+    query: { threshold?: number; heatmap: boolean },
+  ): Promise<Response> {
+    const l = await s.localize(body, { threshold: query.threshold });
+    const picture = wantedPicture(req);
+    if (picture !== undefined) {
+      return new Response(await s.overlay(l, picture) as BodyInit, {
+        headers: { "content-type": IMAGE_MEDIA_TYPES[picture] },
+      });
+    }
+    const mask = encodeBase64(await s.maskPng(l));
+    return Response.json({
+      ...l.summary,
+      mask: { type: "image/png", encoding: "base64", data: mask },
+      ...(query.heatmap
+        ? {
+          heatmap: {
+            type: "image/png",
+            encoding: "base64",
+            bitDepth: 16,
+            scale: 65535,
+            data: encodeBase64(heatmapFile(l.prediction, "png16")),
+          },
+        }
+        : {}),
+    });
   }
 
   const requestLog = o.requestLog === false ? undefined : o.requestLog ?? jsonLines;
@@ -206,6 +235,8 @@ export function createHandler(o: HandlerOptions): (req: Request) => Promise<Resp
       const headers: Record<string, string> = {};
       if (err.status === 405) headers.allow = ROUTES[url.pathname].join(", ");
       if (err.status === 503) headers["retry-after"] = "1";
+      // The client may still be sending: the connection is not worth keeping.
+      if (err.status === 408 || err.status === 413) headers.connection = "close";
       return errorResponse(err, headers);
     }
   }

@@ -74,6 +74,26 @@ async function sha256(bytes: Uint8Array): Promise<string> {
   return "sha256:" + Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/**
+ * The host running out of memory, as opposed to a decoder's RangeError on a
+ * damaged file ("Offset is outside the bounds of the DataView"), which is the
+ * client's.
+ */
+function allocationFailed(e: unknown): boolean {
+  return e instanceof RangeError &&
+    /allocation failed|out of memory|Array buffer allocation/i.test(e.message);
+}
+
+/** What to tell a client whose body is not an image; a form upload gets told how to send one. */
+function notAnImage(bytes: Uint8Array): string {
+  const head = new TextDecoder().decode(bytes.subarray(0, 512));
+  if (/^--\S*\r?\n/.test(head) && /content-disposition:\s*form-data/i.test(head)) {
+    return "the body is multipart form data, not an image: send the image's bytes " +
+      "as the body (curl --data-binary @image.png)";
+  }
+  return "the body is not a PNG, JPEG, TIFF or WebP image";
+}
+
 /** A loaded model behind the service's checks. */
 export class LocalizeService {
   #queue: Promise<unknown> = Promise.resolve();
@@ -88,11 +108,17 @@ export class LocalizeService {
   }
 
   /**
-   * Runs one request's whole work (reading its body included) within the
-   * limits on requests at once; throws a 503 `busy` error past them.
+   * Runs one request's work (decode, run, encode) within the limits on
+   * requests at once; throws a 503 `busy` error past them. Bodies are read
+   * before, outside these places, so that a slow client holds none.
    */
   admit<T>(work: () => Promise<T>): Promise<T> {
     return this.#gate.run(work);
+  }
+
+  /** Throws the 503 `busy` error when no request could run or wait now. */
+  checkCapacity(): void {
+    this.#gate.check();
   }
 
   /** Loads an exported Pointwise ONNX model from its bytes. */
@@ -129,7 +155,7 @@ export class LocalizeService {
       header = readImageHeader(bytes);
     } catch (e) {
       throw e instanceof UnsupportedImageError
-        ? new ServiceError(415, "not_an_image", "the body is not a PNG, JPEG, TIFF or WebP image")
+        ? new ServiceError(415, "not_an_image", notAnImage(bytes))
         : new ServiceError(400, "bad_image", (e as Error).message);
     }
     const pixels = header.width * header.height;
@@ -142,11 +168,11 @@ export class LocalizeService {
     }
     let image: RgbImage;
     try {
-      image = await decodeImage(bytes, "image");
+      image = await decodeImage(bytes, "image", { maxPixels: this.limits.maxPixels });
     } catch (e) {
       // The host failing (decoder not loadable, memory) is ours to log, not the client's fault.
       const cause = (e as Error).cause;
-      if (cause instanceof DecoderUnavailableError || cause instanceof RangeError) throw e;
+      if (cause instanceof DecoderUnavailableError || allocationFailed(cause)) throw e;
       throw new ServiceError(
         400,
         "bad_image",

@@ -16,7 +16,7 @@
  * @module
  */
 import { ServiceError } from "./errors.ts";
-import { readBody } from "./read_body.ts";
+import { readBody, type ReadBodyOptions } from "./read_body.ts";
 
 /** The form field that carries the image. */
 export const FILE_FIELD = "file";
@@ -32,17 +32,30 @@ export interface ReadImage {
 
 /**
  * Reads the image of `req`, at most `limit` bytes of body; `onBody` hears
- * the body's size as soon as it is read (before the form is checked).
+ * the body's size as soon as it is read (before the form is checked). With
+ * a `budget` in `o`, the caller gives `bodyBytes` back once done; a form
+ * that cannot be read gives them back here.
  */
 export async function readImage(
   req: Request,
   limit: number,
   onBody?: (bytes: number) => void,
+  o: ReadBodyOptions = {},
 ): Promise<ReadImage> {
-  const body = await readBody(req, limit);
+  const body = await readBody(req, limit, o);
   onBody?.(body.length);
   const type = req.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\b/i.test(type)) return { bytes: body, bodyBytes: body.length };
+  try {
+    return await formImage(body, type);
+  } catch (e) {
+    o.budget?.give(body.length);
+    throw e;
+  }
+}
+
+/** The `file` part of a multipart body. */
+async function formImage(body: Uint8Array, type: string): Promise<ReadImage> {
   if (body.length === 0) throw new ServiceError(400, "empty_body", "the request has no image");
   let form: FormData;
   try {

@@ -52,7 +52,14 @@ export {
   summarizePrediction,
 } from "./inference/prediction_files.ts";
 
-export { type BinaryMask, decodeImage, type RgbImage } from "./data/image.ts";
+export {
+  type BinaryMask,
+  decodeImage,
+  type DecodeOptions,
+  DEFAULT_MAX_PIXELS,
+  ImageTooLargeError,
+  type RgbImage,
+} from "./data/image.ts";
 export { DecoderUnavailableError, UnsupportedImageError } from "./data/codecs.ts";
 export {
   encodeImage,
@@ -65,6 +72,7 @@ export {
   type ImageFormat,
 } from "./data/encode.ts";
 export { type ImageHeader, readImageHeader } from "./data/image_header.ts";
+export { cropBack, padImage } from "./data/padding.ts";
 export {
   NORMALIZATION,
   type Normalization,
@@ -112,6 +120,7 @@ export { type Checkpoint, decodeCheckpoint } from "./io/checkpoint.ts";
 export { FILE_TYPE_NAMES, type FileType, sniffFileType } from "./io/file_type.ts";
 export { type ModelFormat, ModelFormatError, NotAPointwiseModelError } from "./io/model_errors.ts";
 
+export { quietNodeWorkers } from "./backend/node_workers.ts";
 export {
   BACKEND_SETTINGS,
   type BackendChoice,

@@ -21,6 +21,8 @@ import {
 
 /** A Pointwise ONNX model's description. */
 export interface OnnxModelInfo {
+  /** The file, named in every error. */
+  name: string;
   classes: string[];
   normalization: Normalization;
   threshold: number;
@@ -37,6 +39,67 @@ function parse<T>(text: string | undefined, what: string, name: string): T | und
     return JSON.parse(text) as T;
   } catch {
     throw new Error(`${name}: the model's ${what} metadata is not valid JSON`);
+  }
+}
+
+/** A dimension as the graph declares it: a number, or a name (symbolic), or unknown. */
+type Dim = number | string | undefined;
+
+const FLOAT = onnxProto.onnx.TensorProto.DataType.FLOAT;
+
+/** Element type and dimensions of a graph input or output, or why there are none. */
+function signature(v: onnxProto.onnx.IValueInfoProto): { float: boolean; dims?: Dim[] } {
+  const t = v.type?.tensorType;
+  const dims = t?.shape?.dim?.map((d): Dim =>
+    d.dimValue !== undefined && d.dimValue !== null && String(d.dimValue) !== "0"
+      ? Number(String(d.dimValue))
+      : d.dimParam || undefined
+  );
+  return { float: t?.elemType === FLOAT, dims: t?.shape ? dims ?? [] : undefined };
+}
+
+/**
+ * Checks the graph's declared inputs and outputs against what a Pointwise
+ * model is and what its metadata says: `image` float [1, 3, H, W] with H and W
+ * free, `logits` (and `localizer_logits`) float [1, classes], `mask` float
+ * [1, 1, H, W]. Metadata copied onto another graph fails here.
+ */
+function checkSignature(graph: onnxProto.onnx.IGraphProto, classes: number, name: string): void {
+  const fail = (what: string) => {
+    throw new Error(`${name}: the graph is not a Pointwise model's: ${what}`);
+  };
+  const fixed = (d: Dim, v: number) => d === undefined || typeof d === "string" || d === v;
+  const free = (d: Dim) => typeof d !== "number";
+  const shown = (dims: Dim[] | undefined) =>
+    dims === undefined ? "no shape" : `[${dims.map((d) => d ?? "?").join(", ")}]`;
+  for (const v of [...(graph.input ?? []), ...(graph.output ?? [])]) {
+    const role = v.name ?? "";
+    const want: Record<string, string> = {
+      image: "[1, 3, height, width]",
+      mask: "[1, 1, height, width]",
+      logits: `[1, ${classes}]`,
+      localizer_logits: `[1, ${classes}]`,
+    };
+    if (!(role in want)) continue;
+    const { float, dims } = signature(v);
+    const wrong = () =>
+      fail(
+        `'${role}' is ${float ? "float" : "not float"} ${shown(dims)}, expected float ${
+          want[role]
+        }`,
+      );
+    if (!float || dims === undefined) wrong();
+    const d = dims!;
+    if (role === "image" || role === "mask") {
+      const channels = role === "image" ? 3 : 1;
+      if (
+        d.length !== 4 || !fixed(d[0], 1) || !fixed(d[1], channels) || !free(d[2]) || !free(d[3])
+      ) {
+        wrong();
+      }
+    } else if (d.length !== 2 || !fixed(d[0], 1) || !fixed(d[1], classes)) {
+      wrong();
+    }
   }
 }
 
@@ -66,6 +129,13 @@ export function readModelInfo(bytes: Uint8Array, name: string): OnnxModelInfo {
   const bad = normalizationProblem(normalization);
   if (bad !== null) throw new Error(`${name}: the model's normalisation is invalid: ${bad}`);
   const threshold = Number(meta.get("threshold") ?? "0.5");
+  if (!(threshold >= 0 && threshold <= 1)) {
+    throw new Error(
+      `${name}: the model's threshold metadata must be a number from 0 to 1, got '${
+        meta.get("threshold")
+      }'`,
+    );
+  }
   const resize = Number(meta.get("resize") ?? "1");
   if (!(resize > 0) || !Number.isFinite(resize)) {
     throw new Error(
@@ -84,7 +154,9 @@ export function readModelInfo(bytes: Uint8Array, name: string): OnnxModelInfo {
       throw new Error(`${name}: has no '${o}' output (outputs: ${outputs.join(", ")})`);
     }
   }
+  checkSignature(model.graph, classes.length, name);
   return {
+    name,
     classes,
     normalization,
     threshold,

@@ -16,6 +16,7 @@
 import {
   type BackendSetting,
   type ClassMaps,
+  cropBack,
   env,
   type FileType,
   type Localizer,
@@ -26,6 +27,7 @@ import {
   ModelFormatError,
   type Normalization,
   normalizeChw,
+  padImage,
   type Prediction,
   restoreMapSize,
   type RgbImage,
@@ -99,7 +101,13 @@ export class OnnxLocalizer implements Localizer {
     return this.info.normalization;
   }
 
-  /** Classifies `image` and localizes what the decision rests on. */
+  /**
+   * Classifies `image` and localizes what the decision rests on. Images with
+   * a side under 32 pixels are reflect-padded here, with the geometry of the
+   * graph's own padding and crop (and of the TensorFlow.js localizer):
+   * onnxruntime's reflect `Pad` cannot pad a side by more than its length
+   * minus one, while the reference's numpy padding reflects again.
+   */
   async predict(image: RgbImage): Promise<Prediction> {
     const { ort, session } = this.session;
     // The input scale the model was trained at, from its metadata; the mask
@@ -107,16 +115,32 @@ export class OnnxLocalizer implements Localizer {
     const scale = this.info.resize;
     const seen = scale === 1 ? image : scaleImage(image, scale);
     const { width: w, height: h } = seen;
-    const x = normalizeChw(seen, this.info.normalization);
-    const out = await session.run({ image: new ort.Tensor("float32", x, [1, 3, h, w]) });
+    // Reflect padding needs 2 pixels an axis: tiny images are padded here, as
+    // the TensorFlow.js path pads them, and the mask cropped back.
+    const input = h < PAD_MULTIPLE || w < PAD_MULTIPLE ? padImage(seen, PAD_MULTIPLE) : seen;
+    const x = normalizeChw(input, this.info.normalization);
+    let out: Awaited<ReturnType<typeof session.run>>;
     try {
-      const mask = Float32Array.from(out.mask.data as Float32Array);
+      out = await session.run({
+        image: new ort.Tensor("float32", x, [1, 3, input.height, input.width]),
+      });
+    } catch (e) {
+      const why = String((e as Error).message ?? e).replace(/^failed to call OrtRun\(\)\. /, "");
+      throw new Error(`${this.info.name}: onnxruntime failed on a ${w}x${h} image: ${why}`, {
+        cause: e,
+      });
+    }
+    try {
+      const outputs = checkOutputs(out, this.info, input.height, input.width);
+      const mask = input === seen
+        ? Float32Array.from(outputs.mask)
+        : cropBack(outputs.mask, input.height, input.width, h, w);
       return makePrediction({
         width: image.width,
         height: image.height,
         mask: restoreMapSize(mask, w, h, image.width, image.height),
-        logits: out.logits.data as Float32Array,
-        localizerLogits: out.localizer_logits?.data as Float32Array | undefined,
+        logits: outputs.logits,
+        localizerLogits: outputs.localizerLogits,
         classes: this.info.classes,
         threshold: this.threshold,
       });
@@ -160,6 +184,40 @@ export class OnnxLocalizer implements Localizer {
     await this.session.session.release();
     if (this.#mapsSession) await (await this.#mapsSession).session.release();
   }
+}
+
+/** The side multiple the graph pads images to. */
+const PAD_MULTIPLE = 32;
+
+type OrtOutputs = Record<string, { dims: readonly number[]; data: unknown }>;
+
+/** The outputs of one run, checked against the shapes the model's metadata promises. */
+function checkOutputs(
+  out: OrtOutputs,
+  info: OnnxModelInfo,
+  h: number,
+  w: number,
+): { mask: Float32Array; logits: Float32Array; localizerLogits?: Float32Array } {
+  const c = info.classes.length;
+  const take = (name: string, dims: number[]): Float32Array => {
+    const t = out[name];
+    if (t === undefined) throw new Error(`${info.name}: the model gave no '${name}' output`);
+    if (!(t.data instanceof Float32Array) || t.dims.join(",") !== dims.join(",")) {
+      throw new Error(
+        `${info.name}: output '${name}' is [${t.dims}] (${
+          t.data instanceof Float32Array ? "float32" : "not float32"
+        }), expected float32 [${dims}] for ${c} classes and a ${w}x${h} input`,
+      );
+    }
+    return t.data;
+  };
+  return {
+    mask: take("mask", [1, 1, h, w]),
+    logits: take("logits", [1, c]),
+    localizerLogits: out.localizer_logits === undefined
+      ? undefined
+      : take("localizer_logits", [1, c]),
+  };
 }
 
 /** Types that may still be a (damaged) ONNX file. */

@@ -11,6 +11,7 @@
  * ```
  * @module
  */
+import { quietNodeWorkers } from "@pointwise/core/lite";
 import type { OrtChoice } from "./provider.ts";
 import type * as Ort from "onnxruntime-web";
 import { createNativeSession } from "./native.ts";
@@ -60,6 +61,8 @@ function hideEnvWhereNotAllowed(): () => void {
 }
 
 async function create(bytes: Uint8Array, choice: OrtChoice): Promise<OrtSession> {
+  // Its wasm threads are node:worker_threads workers in Deno: they must not ask for the environment.
+  if (choice.threads > 1) await quietNodeWorkers();
   const ort: typeof Ort = choice.provider === "webgpu"
     ? await import("onnxruntime-web/webgpu")
     : await import("onnxruntime-web");

@@ -175,7 +175,11 @@ async function scoreModel(o: EvalOutputs): Promise<ScoredRun> {
     if (o.values.threshold !== undefined) localizer.threshold = o.threshold;
     const spec = await evalData(o.values, path);
     console.error(`data: ${describeDataSpec(spec, "test")}`);
-    const dataset = await loadDataWithProgress(spec, "test", { classes: localizer.classes });
+    // Every score but the classification error needs the ground-truth mask.
+    const dataset = await loadDataWithProgress(spec, "test", {
+      classes: localizer.classes,
+      requireMasks: true,
+    });
     const outputs = new ImageOutputs({
       classes: dataset.classes,
       modelClasses: localizer.classes,
@@ -231,7 +235,7 @@ async function scoreMaps(o: EvalOutputs, folder: string): Promise<ScoredRun> {
   names.sort();
   const spec = await dataSpecFromArgs(o.values, ["test"]);
   console.error(`data: ${describeDataSpec(spec, "test")}`);
-  const dataset = await loadDataWithProgress(spec, "test");
+  const dataset = await loadDataWithProgress(spec, "test", { requireMasks: true });
   const outputs = new ImageOutputs({
     classes: dataset.classes,
     pictures: await pictureSettings(o, dataset, "map"),

@@ -20,7 +20,7 @@ import { BACKEND_HELP, backendSetting } from "../flags/backend_flags.ts";
 import { FORCE_HELP, FORCE_OPTIONS, refuseOverwrite } from "../flags/force_flags.ts";
 import { helpSection } from "../console/help.ts";
 import { commandLine } from "../program.ts";
-import { readFileFor, writeFileAtomic } from "../files.ts";
+import { readFileFor, writeGroupAtomic } from "../files.ts";
 import { resolveModelPath } from "../run_folder.ts";
 import { checkOnnx } from "../onnx_check.ts";
 
@@ -81,6 +81,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       `--format must be onnx or safetensors (or give --out such an extension), got '${format}'`,
     );
   }
+  const force = Boolean(values.force);
   await refuseOverwrite(values, [out], "--out");
   const path = await resolveModelPath(model);
   const checkpoint = decodeCheckpoint(await readFileFor(path, "model"), path);
@@ -90,7 +91,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     );
   }
   if (format === "safetensors") {
-    await writeFileAtomic(out, exportReferenceWeights(checkpoint));
+    await writeGroupAtomic([{ path: out, data: exportReferenceWeights(checkpoint) }], { force });
     console.log(
       `wrote ${out}: ${checkpoint.weights.size} tensors in the reference naming, classes ${
         checkpoint.classes.join(", ")
@@ -109,7 +110,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
         }% of mask pixels agree`,
     );
   }
-  await writeFileAtomic(out, bytes);
+  await writeGroupAtomic([{ path: out, data: bytes }], { force });
   console.log(
     `wrote ${out} (${(bytes.length / 2 ** 20).toFixed(1)} MiB): ONNX IR ${ONNX_IR_VERSION}, ` +
       `opset ${ONNX_OPSET}, classes ${checkpoint.classes.join(", ")}`,

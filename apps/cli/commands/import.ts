@@ -33,7 +33,7 @@ import {
 import { encodeCheckpoint } from "@pointwise/core/io";
 import { Rng } from "@pointwise/core";
 import { COMMON_OPTIONS, int, parseCommand, str, UsageError } from "../args.ts";
-import { readFileFor, writeFileAtomic } from "../files.ts";
+import { readFileFor, writeGroupAtomic } from "../files.ts";
 import { FORCE_HELP, FORCE_OPTIONS, refuseOverwrite } from "../flags/force_flags.ts";
 import { helpParagraph, helpSection } from "../console/help.ts";
 import { commandLine } from "../program.ts";
@@ -85,6 +85,17 @@ ${
   }`;
 }
 
+/** A JSON entry of the file's metadata; the error names the file and the entry. */
+function metadataJson<T>(metadata: Record<string, string>, key: string, from: string): T {
+  const text = metadata[key];
+  if (text === undefined) throw new Error(`${from}: the metadata has no ${key}`);
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new Error(`${from}: the metadata's ${key} is not valid JSON`);
+  }
+}
+
 /** Runs the command; returns the exit code. */
 export async function importCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, OPTIONS);
@@ -108,7 +119,9 @@ export async function importCommand(argv: string[]): Promise<number> {
     }
     throw new UsageError(`--naming must be one of ${Object.keys(NAMING_SCHEMES).join(", ")}`);
   }
-  await refuseOverwrite(values, [join(out, CHECKPOINTS.best)], "--out");
+  const force = Boolean(values.force);
+  const path = join(out, CHECKPOINTS.best);
+  await refuseOverwrite(values, [path], "--out");
   const file = decodeWeightsFile(await readFileFor(from, "weights"), from);
   if (file.metadata.format === CHECKPOINT_FORMAT) {
     throw new Error(
@@ -120,12 +133,17 @@ export async function importCommand(argv: string[]): Promise<number> {
   let config: Config;
   let classes: string[];
   if (file.metadata.format === REFERENCE_WEIGHTS_FORMAT && file.metadata.config) {
-    config = withLaterFields(JSON.parse(file.metadata.config)) as Config;
+    config = withLaterFields(metadataJson<Config>(file.metadata, "config", from)) as Config;
     const problems = validateConfig(config, true);
     if (problems.length > 0) {
       throw new ConfigError(problems, from, "metadata");
     }
-    classes = JSON.parse(file.metadata.classes) as string[];
+    classes = metadataJson<string[]>(file.metadata, "classes", from);
+    if (
+      !Array.isArray(classes) || classes.length < 2 || !classes.every((c) => typeof c === "string")
+    ) {
+      throw new Error(`${from}: the metadata's classes must be a list of two or more names`);
+    }
   } else {
     const arch = inferArchitecture(file.tensors, from);
     if (arch.headChannels === undefined) {
@@ -172,14 +190,13 @@ export async function importCommand(argv: string[]): Promise<number> {
     config = withOverrides(config, settings);
     net.store.assignPartial(weights);
     printReport(from, "reference", report);
-    const path = join(out, CHECKPOINTS.best);
     const checkpoint = {
       config,
       classes,
       weights: await net.store.read(),
       normalization: NORMALIZATION,
     };
-    await writeFileAtomic(path, encodeCheckpoint(checkpoint));
+    await writeGroupAtomic([{ path, data: encodeCheckpoint(checkpoint) }], { force });
     console.log(
       `wrote ${path}: ${config.arch}${config.deepStem ? " (deep stem)" : ""} x${config.width}, ` +
         `classes ${classes.join(", ")}, w ${config.maskW}, sigma ${config.maskSigma}`,

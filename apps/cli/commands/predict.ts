@@ -5,9 +5,11 @@
  * over the image, mask outlined; `--image-format` picks WebP or PNG instead),
  * `<name>.json`, with `--heatmap` the continuous map (`<name>_heatmap.png`,
  * 16-bit, or `.npy`), and `predictions.csv`, one row per image. Every image's
- * header is read before anything is written, so a file that is not an image
- * stops the run with nothing written; each file is written atomically. A
- * progress line with the time left runs on stderr, and a summary line ends.
+ * header is read (and checked against `--max-pixels`) before anything is
+ * written, so a file that is not an image, or too large, stops the run with
+ * nothing written; an image's files appear together or not at all, and no
+ * existing file is replaced without `--force` (never an input). A progress
+ * line with the time left runs on stderr, and a summary line ends.
  *
  * @example
  * ```sh
@@ -15,7 +17,7 @@
  * ```
  * @module
  */
-import { basename, extname, join } from "node:path";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import {
   decodeImage,
   HEATMAP_FORMATS,
@@ -29,11 +31,12 @@ import {
   readImageHeader,
   summarizePrediction,
 } from "@pointwise/core/lite";
-import { COMMON_OPTIONS, num, parseCommand, str, UsageError } from "../args.ts";
+import { COMMON_OPTIONS, int, num, parseCommand, str, UsageError } from "../args.ts";
 import { BACKEND_HELP } from "../flags/backend_flags.ts";
 import { INFERENCE_HELP, MODEL_OPTIONS, openModel } from "../flags/model_flags.ts";
 import { IMAGE_HELP, IMAGE_OPTIONS, imageFormat } from "../flags/image_flags.ts";
-import { readFileFor, writeFileAtomic } from "../files.ts";
+import { type FileToWrite, readFileFor, writeGroupAtomic } from "../files.ts";
+import { FORCE_HELP, FORCE_OPTIONS, refuseOverwrite } from "../flags/force_flags.ts";
 import { helpRows } from "../console/help.ts";
 import { commandLine } from "../program.ts";
 import { Progress } from "../console/progress.ts";
@@ -45,11 +48,19 @@ const OPTIONS = {
   ...COMMON_OPTIONS,
   ...MODEL_OPTIONS,
   ...IMAGE_OPTIONS,
+  ...FORCE_OPTIONS,
   out: { type: "string" },
   threshold: { type: "string" },
   heatmap: { type: "string" },
   skip: { type: "string", multiple: true },
+  "max-pixels": { type: "string" },
 } as const;
+
+/**
+ * The default pixel limit: a 6000x4000 photograph fits (on the TensorFlow.js
+ * path of the `cpu` preset it peaks near 5 GB of memory).
+ */
+export const PREDICT_MAX_PIXELS = 40_000_000;
 
 /** Help text of the command. */
 export function predictHelp(): string {
@@ -81,6 +92,11 @@ ${
         `leave out files whose names match (repeatable) [${DEFAULT_SKIP.join(", ")}: masks and ` +
         "GlaS annotations]; --skip none takes every file",
       ],
+      [
+        "--max-pixels N",
+        "refuse images larger than N pixels (width x height, read from the header before " +
+        `decoding) [${PREDICT_MAX_PIXELS}]`,
+      ],
     ])
   }
 ${INFERENCE_HELP}
@@ -100,6 +116,7 @@ ${
     ])
   }
 ${IMAGE_HELP}
+${FORCE_HELP}
 ${BACKEND_HELP}`;
 }
 
@@ -127,6 +144,7 @@ function heatmapFormat(values: Record<string, unknown>): HeatmapFormat | undefin
 /** What one run writes, and how. */
 interface Plan {
   out: string;
+  force: boolean;
   format: ImageFormat;
   heatmap?: HeatmapFormat;
   model: string;
@@ -161,12 +179,16 @@ async function writeImage(
     maskArea: Number(summary.maskArea.toFixed(6)),
     files,
   };
-  await writeFileAtomic(files.mask, pictures.mask);
-  await writeFileAtomic(files.overlay, pictures.overlay);
-  if (plan.heatmap !== undefined) {
-    await writeFileAtomic(files.heatmap, heatmapFile(p, plan.heatmap));
-  }
-  await writeFileAtomic(join(plan.out, `${stem}.json`), JSON.stringify(report, null, 2) + "\n");
+  // An image's files appear together or not at all.
+  const group: FileToWrite[] = [
+    { path: files.mask, data: pictures.mask },
+    { path: files.overlay, data: pictures.overlay },
+    ...(plan.heatmap === undefined
+      ? []
+      : [{ path: files.heatmap, data: heatmapFile(p, plan.heatmap) }]),
+    { path: join(plan.out, `${stem}.json`), data: JSON.stringify(report, null, 2) + "\n" },
+  ];
+  await writeGroupAtomic(group, { force: plan.force });
   return files;
 }
 
@@ -200,12 +222,25 @@ class PredictionsTable {
   }
 }
 
-/** Reads every image's header first: a file that is not an image stops the run, nothing written. */
-async function checkHeaders(images: string[]): Promise<void> {
+/**
+ * Reads every image's header first: a file that is not an image, or one over
+ * `maxPixels`, stops the run with nothing written.
+ */
+async function checkHeaders(images: string[], maxPixels: number): Promise<void> {
   const problems: string[] = [];
   for (const path of images) {
     try {
-      readImageHeader(await readFileFor(path, "image"));
+      const bytes = await readFileFor(path, "image");
+      if (bytes.length === 0) throw new Error(`${path}: the file is empty`);
+      const header = readImageHeader(bytes);
+      const pixels = header.width * header.height;
+      if (pixels > maxPixels) {
+        throw new Error(
+          `${path}: the image is ${header.width}x${header.height} (${
+            (pixels / 1e6).toFixed(1)
+          } megapixels), over --max-pixels ${maxPixels}`,
+        );
+      }
     } catch (e) {
       const msg = (e as Error).message;
       problems.push(msg.includes(path) ? msg : `${path}: cannot decode the image: ${msg}`);
@@ -215,6 +250,45 @@ async function checkHeaders(images: string[]): Promise<void> {
   if (problems.length > 0) {
     throw new Error(`${problems.join("\n")}\n(nothing was written)`);
   }
+}
+
+/** Every file the run would write, in image order, and predictions.csv. */
+function plannedOutputs(plan: Plan, names: string[]): string[] {
+  const ext = IMAGE_EXTENSIONS[plan.format];
+  const heat = plan.heatmap === undefined ? undefined : plan.heatmap === "npy" ? "npy" : "png";
+  return [
+    ...names.flatMap((n) => [
+      join(plan.out, `${n}_mask.png`),
+      join(plan.out, `${n}_overlay.${ext}`),
+      ...(heat === undefined ? [] : [join(plan.out, `${n}_heatmap.${heat}`)]),
+      join(plan.out, `${n}.json`),
+    ]),
+    join(plan.out, "predictions.csv"),
+  ];
+}
+
+/**
+ * Refuses outputs that would replace an input, an `--out` that is a file, and
+ * (without `--force`) any existing file.
+ */
+async function checkOutputs(
+  values: Record<string, unknown>,
+  outputs: string[],
+  inputs: string[],
+): Promise<void> {
+  const out = outputs.length > 0 ? dirname(outputs[0]) : undefined;
+  const info = out === undefined ? null : await Deno.stat(out).catch(() => null);
+  if (info !== null && !info.isDirectory) {
+    throw new UsageError(`--out ${out} is a file, not a folder`);
+  }
+  const given = new Set(inputs.map((p) => resolve(p)));
+  const clash = outputs.filter((p) => given.has(resolve(p)));
+  if (clash.length > 0) {
+    throw new UsageError(
+      `an output would replace an input: ${clash.join(", ")}; choose another --out`,
+    );
+  }
+  await refuseOverwrite(values, outputs, "--out");
 }
 
 /** Runs the command; returns the exit code. */
@@ -227,8 +301,10 @@ export async function predict(argv: string[]): Promise<number> {
   if (values.model === undefined) throw new UsageError("--model is required");
   if (positionals.length === 0) throw new UsageError("give at least one image, folder or glob");
   const threshold = num(values, "threshold", 0.5, 0, 1);
+  const maxPixels = int(values, "max-pixels", PREDICT_MAX_PIXELS, 1, Number.MAX_SAFE_INTEGER);
   const plan: Plan = {
     out: str(values, "out", "predictions")!,
+    force: values.force === true,
     format: imageFormat(values),
     heatmap: heatmapFormat(values),
     model: "",
@@ -245,11 +321,12 @@ export async function predict(argv: string[]): Promise<number> {
       }; --skip changes this)`,
     );
   }
-  await checkHeaders(images);
+  await checkHeaders(images, maxPixels);
+  const names = stems(images);
+  await checkOutputs(values, plannedOutputs(plan, names), images);
   const { localizer, path } = await openModel(values);
   plan.model = path;
   if (values.threshold !== undefined) localizer.threshold = threshold;
-  const names = stems(images);
   const table = new PredictionsTable(localizer.classes);
   const counts = new Map<string, number>(localizer.classes.map((c) => [c, 0]));
   const failed: string[] = [];
@@ -259,7 +336,9 @@ export async function predict(argv: string[]): Promise<number> {
   try {
     for (let i = 0; i < images.length; i++) {
       try {
-        const image = await decodeImage(await readFileFor(images[i], "image"), images[i]);
+        const image = await decodeImage(await readFileFor(images[i], "image"), images[i], {
+          maxPixels,
+        });
         const p = await localizer.predict(image);
         const files = await writeImage(
           plan,
@@ -289,7 +368,11 @@ export async function predict(argv: string[]): Promise<number> {
     await localizer.dispose();
   }
   const done = images.length - failed.length;
-  if (done > 0) await writeFileAtomic(join(plan.out, "predictions.csv"), table.csv());
+  if (done > 0) {
+    await writeGroupAtomic([{ path: join(plan.out, "predictions.csv"), data: table.csv() }], {
+      force: plan.force,
+    });
+  }
   const seconds = (performance.now() - start) / 1000;
   const byClass = [...counts].map(([c, n]) => `${c} ${n}`).join(", ");
   console.error(

@@ -12,7 +12,13 @@
  * ```
  * @module
  */
-import { createHandler, DEFAULT_LIMITS, type Limits, LocalizeService } from "@pointwise/worker";
+import {
+  createHandler,
+  DEFAULT_LIMITS,
+  type Limits,
+  LocalizeService,
+  resolveLimits,
+} from "@pointwise/worker";
 import { demoAssets } from "@pointwise/worker/assets";
 import { ModelFormatError, sniffFileType } from "@pointwise/core/lite";
 import { COMMON_OPTIONS, parseCommand, str, UsageError } from "../args.ts";
@@ -33,6 +39,8 @@ const LIMIT_FLAGS = {
   maxPixels: "max-pixels",
   maxConcurrent: "max-concurrent",
   maxQueued: "max-queued",
+  bodyTimeoutMs: "body-timeout-ms",
+  maxBufferedBytes: "max-buffered-bytes",
 } as const;
 
 const OPTIONS = {
@@ -67,6 +75,15 @@ export function serveHelp(): string {
     ],
     ["--max-concurrent N", `requests worked on at once [${DEFAULT_LIMITS.maxConcurrent}]`],
     ["--max-queued N", `requests that may wait; more get 503 busy [${DEFAULT_LIMITS.maxQueued}]`],
+    [
+      "--body-timeout-ms N",
+      `time a request has to send its body; then 408 [${DEFAULT_LIMITS.bodyTimeoutMs}]`,
+    ],
+    [
+      "--max-buffered-bytes N",
+      "bytes of bodies held at once over all requests; more get 503 " +
+      `[${DEFAULT_LIMITS.maxBufferedBytes}, at least 4 x --max-bytes]`,
+    ],
   ]);
   return `Serve a model over HTTP: POST /v1/localize, GET /v1/model, GET /healthz, the demo at /.
 
@@ -105,10 +122,16 @@ export async function serve(argv: string[]): Promise<number> {
   if (model === undefined) throw new UsageError("--model is required");
   const port = whole(values, "port", 0, 65535) ?? 8000;
   const hostname = str(values, "hostname", "127.0.0.1")!;
-  const limits: Partial<Limits> = {};
+  const given: Partial<Limits> = {};
   for (const [key, flag] of Object.entries(LIMIT_FLAGS)) {
     const v = whole(values, flag, 1);
-    if (v !== undefined) limits[key as keyof Limits] = v;
+    if (v !== undefined) given[key as keyof Limits] = v;
+  }
+  let limits: Limits;
+  try {
+    limits = resolveLimits(given);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
   const backend = backendSetting(values);
   const runtime = runtimeSetting(values);
@@ -124,6 +147,7 @@ export async function serve(argv: string[]): Promise<number> {
   const handler = createHandler({
     model: bytes,
     service,
+    limits,
     assets: demoAssets(),
     log: (message, e) => console.error(message, e),
   });

@@ -44,7 +44,7 @@ import {
   loadDataWithProgress,
 } from "../flags/data_flags.ts";
 import { backboneInit, INIT_HELP, INIT_OPTIONS } from "../flags/init_flags.ts";
-import { exists, readFileFor, writeFileAtomic } from "../files.ts";
+import { exists, readFileFor, removeStaleTemps, writeFileAtomic } from "../files.ts";
 import {
   CHECKPOINTS,
   freshRunFolder,
@@ -112,6 +112,9 @@ ${
   }
 ${configHelp(PRESETS.cpu)}`;
 }
+
+/** The files of a run folder that this command writes. */
+const RUN_FILES = [CHECKPOINTS.last, CHECKPOINTS.best, "history.json", "run.json"];
 
 /** Settings that fix the network's parameters; a resumed run keeps them. */
 const SHAPE_FIELDS: (keyof Config)[] = ["method", "arch", "deepStem", "width", "modalities"];
@@ -224,10 +227,12 @@ function consoleTrainer(
 ): Trainer {
   const { config, runDir } = plan;
   const minmax = config.method === "minmax";
+  const started = new Date().toISOString();
   let bar = null as Progress | null;
   let firstRow = true;
   let epoch = 0;
   const eta = new RunEta(config.epochs, plan.resume?.train?.history.at(-1)?.seconds);
+  let firstEpoch = true;
   const trainer: Trainer = new Trainer({
     config,
     train,
@@ -263,6 +268,12 @@ function consoleTrainer(
       eta.epochDone(e.record.seconds);
       printEpochRow(e.record, config.epochs, firstRow, minmax);
       firstRow = false;
+      // run.json comes with the first checkpoint: a run that fails before
+      // its first epoch leaves no folder behind.
+      if (!plan.resume && firstEpoch) {
+        await writeRunInfo(runDir, { data: plan.data, preset: plan.preset, started });
+        firstEpoch = false;
+      }
       const bytes = encodeCheckpoint(await e.checkpoint());
       await writeFileAtomic(join(runDir, CHECKPOINTS.last), bytes);
       if (e.record.best) await writeFileAtomic(join(runDir, CHECKPOINTS.best), bytes);
@@ -332,12 +343,23 @@ export async function train(argv: string[]): Promise<number> {
     console.log(trainHelp());
     return 0;
   }
+  if (values.resume !== undefined && values["init-backbone"] !== undefined) {
+    throw new UsageError("--init-backbone starts a new run; it cannot go with --resume");
+  }
   const plan = values.resume !== undefined ? await planResume(values) : await planFresh(values);
   // Read now, so that a wrong file fails before the data loads and training starts.
   const init = await backboneInit(values, plan.config);
   console.error(`train data: ${describeDataSpec(plan.data, "train")}`);
   console.error(`valid data: ${describeDataSpec(plan.data, "valid")}`);
   const trainSet = await loadDataWithProgress(plan.data, "train");
+  if (trainSet.classes.length < 2) {
+    const where = plan.data.kind === "folder" ? `${plan.data.splits.train}: ` : "";
+    throw new Error(
+      `${where}the training split has one class ('${
+        trainSet.classes[0]
+      }'); a classifier needs two or more`,
+    );
+  }
   const validSet = await loadDataWithProgress(plan.data, "valid", { classes: trainSet.classes });
   if (plan.resume && plan.resume.classes.join() !== trainSet.classes.join()) {
     throw new Error(
@@ -347,12 +369,11 @@ export async function train(argv: string[]): Promise<number> {
     );
   }
   await startBackend(values);
-  if (!plan.resume) {
-    await writeRunInfo(plan.runDir, {
-      data: plan.data,
-      preset: plan.preset,
-      started: new Date().toISOString(),
-    });
+  // A process killed while writing leaves its temporary file behind; this
+  // run is the folder's only writer, so those are litter.
+  const litter = await removeStaleTemps(plan.runDir, RUN_FILES);
+  if (litter.length > 0) {
+    console.error(`removed ${litter.length} temporary file(s) of an interrupted write`);
   }
   console.error(`run folder: ${plan.runDir}\n${describeRun(plan, trainSet)}`);
 

@@ -15,10 +15,15 @@
  */
 import { join, resolve } from "node:path";
 import type { Dataset } from "@pointwise/core/data";
-import { type DataSpec, loadData, type LoadDataOptions } from "@pointwise/core/data";
+import {
+  type DataSpec,
+  loadData,
+  type LoadDataOptions,
+  SplitFileError,
+} from "@pointwise/core/data";
 import { int, str, UsageError } from "../args.ts";
 import { helpSection } from "../console/help.ts";
-import { describe, exists } from "../files.ts";
+import { describe, exists, readRegularFile } from "../files.ts";
 import { Progress } from "../console/progress.ts";
 
 /** Flags that choose the data. */
@@ -37,6 +42,7 @@ export const DATA_OPTIONS = {
   "digits-valid": { type: "string" },
   "digits-test": { type: "string" },
   "digits-size": { type: "string" },
+  "allow-outside-data": { type: "boolean" },
 } as const;
 
 /** The `data:` section of `train --help`. */
@@ -48,6 +54,7 @@ export const DATA_HELP: string = helpSection("data (default: the built-in synthe
     "MNIST digits (10 classes)",
   ],
   ["--train CSV, --valid CSV", "split files (image,mask,label rows) [DIR/split/train.csv, ...]"],
+  ["--allow-outside-data", "let split files name files outside DIR (absolute paths, or '..')"],
   ["--synthetic-train N", "synthetic training images [256]"],
   ["--synthetic-valid N", "synthetic validation images [64]"],
   ["--synthetic-test N", "synthetic test images [64]"],
@@ -56,6 +63,21 @@ export const DATA_HELP: string = helpSection("data (default: the built-in synthe
   ["--digits-train N ...", "cluttered digits per split [2000 train, 300 valid, 500 test]"],
   ["--digits-size N", "side of the digit canvases [96]"],
 ]);
+
+/** Pixels of one built-in split, at most (3 GB of RGB bytes, all held in memory). */
+const MAX_SPLIT_PIXELS = 1_000_000_000;
+
+/** A built-in split's image count: a whole number from 1 whose images fit in memory together. */
+function count(
+  values: Record<string, unknown>,
+  flag: string,
+  fallback: number,
+  size: number,
+): number {
+  const most = Math.max(1, Math.floor(MAX_SPLIT_PIXELS / (size * size)));
+  const n = int(values, flag, fallback, 1, Math.min(most, 1_000_000));
+  return n;
+}
 
 /** Reads the data flags. `roles` are the splits the command needs. */
 export async function dataSpecFromArgs(
@@ -71,13 +93,14 @@ export async function dataSpecFromArgs(
     throw new UsageError("--dataset names a built-in dataset; it cannot go with --data");
   }
   if (builtin === "digits") {
+    const size = int(values, "digits-size", 96, 48, 1024);
     return {
       kind: "digits",
-      size: int(values, "digits-size", 96, 48, 1024),
+      size,
       counts: {
-        train: int(values, "digits-train", 2000, 1),
-        valid: int(values, "digits-valid", 300, 1),
-        test: int(values, "digits-test", 500, 1),
+        train: count(values, "digits-train", 2000, size),
+        valid: count(values, "digits-valid", 300, size),
+        test: count(values, "digits-test", 500, size),
       },
     };
   }
@@ -89,14 +112,15 @@ export async function dataSpecFromArgs(
         );
       }
     }
+    const size = int(values, "synthetic-size", 128, 32, 4096);
     return {
       kind: "synthetic",
-      size: int(values, "synthetic-size", 128, 32, 4096),
+      size,
       classes: int(values, "synthetic-classes", 2, 2, 4),
       counts: {
-        train: int(values, "synthetic-train", 256, 1),
-        valid: int(values, "synthetic-valid", 64, 1),
-        test: int(values, "synthetic-test", 64, 1),
+        train: count(values, "synthetic-train", 256, size),
+        valid: count(values, "synthetic-valid", 64, size),
+        test: count(values, "synthetic-test", 64, size),
       },
     };
   }
@@ -109,13 +133,18 @@ export async function dataSpecFromArgs(
     }
     splits[role] = resolve(csv);
   }
-  return { kind: "folder", dir: resolve(dir), splits };
+  return {
+    kind: "folder",
+    dir: resolve(dir),
+    splits,
+    ...(values["allow-outside-data"] ? { allowOutside: true } : {}),
+  };
 }
 
 /** Reads a data file; the error names it. */
 async function readDataFile(path: string): Promise<Uint8Array> {
   try {
-    return await Deno.readFile(path);
+    return await readRegularFile(path);
   } catch (e) {
     throw new Error(`${path}: ${describe(e)}`);
   }
@@ -135,6 +164,11 @@ export async function loadDataWithProgress(
       readFile: readDataFile,
       onProgress: (d, t) => bar.update(d, t),
     });
+  } catch (e) {
+    if (e instanceof SplitFileError && e.outside) {
+      throw new Error(`${e.message}\n(--allow-outside-data allows files outside ${spec.dir})`);
+    }
+    throw e;
   } finally {
     bar.done();
   }

@@ -30,6 +30,7 @@
  * @module
  */
 import { tf } from "./tf.ts";
+import { quietNodeWorkers } from "./node_workers.ts";
 
 type WorkerCtor = new (path: unknown, options?: Record<string, unknown>) => {
   postMessage(message: unknown, transfer?: unknown): void;
@@ -126,6 +127,7 @@ export async function prepareWasmThreads(threads: number): Promise<number> {
   }
   if (nodeLike()) {
     hostWorker = (globalThis as { Worker?: unknown }).Worker;
+    await quietNodeWorkers();
     await patchNodeWorkers(threads);
     tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
   } else if (g.crossOriginIsolated !== true) {

@@ -175,13 +175,21 @@ const FIELDS = {
       "isolated (as none, and the classifier passes leave BatchNorm's running statistics alone)",
     choices: BACKBONE_GRADS,
   },
-  epochs: { type: "number", group: "optimisation", help: "training epochs", integer: true, min: 1 },
+  epochs: {
+    type: "number",
+    group: "optimisation",
+    help: "training epochs",
+    integer: true,
+    min: 1,
+    max: 100_000,
+  },
   batchSize: {
     type: "number",
     group: "optimisation",
     help: "images per step",
     integer: true,
     min: 2,
+    max: 4096,
   },
   lr: { type: "number", group: "optimisation", help: "initial learning rate", min: 0 },
   momentum: {
@@ -203,6 +211,7 @@ const FIELDS = {
     help: "epochs between learning-rate drops",
     integer: true,
     min: 1,
+    max: 100_000,
   },
   lrGamma: {
     type: "number",
@@ -218,6 +227,7 @@ const FIELDS = {
     help: "linear learning-rate warm-up steps (0: none, as the reference)",
     integer: true,
     min: 0,
+    max: 100_000_000,
   },
   eraseTimes: {
     type: "number",
@@ -233,6 +243,7 @@ const FIELDS = {
     help: "first epoch that erases",
     integer: true,
     min: 0,
+    max: 100_000,
   },
   sigmaErase: {
     type: "number",
@@ -246,6 +257,7 @@ const FIELDS = {
     help: "side of the square random training crop",
     integer: true,
     min: 32,
+    max: 2048,
   },
   padFraction: {
     type: "number",
@@ -272,6 +284,7 @@ const FIELDS = {
     help: "random crops of each training image per epoch",
     integer: true,
     min: 1,
+    max: 1000,
   },
   resize: {
     type: "number",
@@ -286,6 +299,7 @@ const FIELDS = {
     help: "seed of every random choice",
     integer: true,
     min: 0,
+    max: 4_294_967_295,
   },
 } as const satisfies { readonly [K in keyof Config]: FieldSpec };
 

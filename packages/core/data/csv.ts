@@ -29,6 +29,10 @@ export interface SplitRow {
 /** Parses a split file; errors name the file and line. */
 export function parseSplitCsv(text: string, fileName: string): SplitRow[] {
   const rows: SplitRow[] = [];
+  // NUL bytes and undecodable bytes: an image or other binary file given as a split file.
+  if (text.includes("\u0000") || text.includes("\uFFFD")) {
+    throw new Error(`${fileName}: not a split file (it holds binary data, not text lines)`);
+  }
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   lines.forEach((raw, i) => {
     const line = raw.trim();
@@ -49,9 +53,11 @@ export function parseSplitCsv(text: string, fileName: string): SplitRow[] {
     else if (fields.length === 3) [image, mask, label] = fields;
     else if (fields.length === 2) [image, label] = fields, mask = null;
     else {
+      // Quoted with escapes, so that control characters cannot reach the terminal raw.
+      const shown = JSON.stringify(line.length > 80 ? `${line.slice(0, 77)}...` : line);
       throw new Error(
         `${where}: expected 'image,mask,label' (or 'image,mask,label,ignore') but found ` +
-          `${fields.length} fields in '${line}'`,
+          `${fields.length} fields in ${shown}`,
       );
     }
     if (image === "") throw new Error(`${where}: the image field is empty`);

@@ -28,6 +28,8 @@ export type DataSpec =
     dir: string;
     /** Split file per role. */
     splits: Record<string, string>;
+    /** Split files may name files outside `dir` (absolute paths, or `..` past it). */
+    allowOutside?: boolean;
   }
   | { kind: "synthetic"; size: number; classes: number; counts: Record<string, number> }
   | { kind: "digits"; size: number; counts: Record<string, number> };
@@ -115,7 +117,9 @@ export async function loadData(
     csvName: csv,
     classes: o.classes ? [...o.classes] : undefined,
     requireMasks: o.requireMasks,
-    read: (p) => read(dir === "" ? p : `${dir}/${p}`),
+    // Absolute paths reach this point only when the spec allows files outside the folder.
+    read: (p) => read(dir === "" || /^([\\/]|[A-Za-z]:)/.test(p) ? p : `${dir}/${p}`),
     onProgress: o.onProgress,
+    allowOutside: spec.allowOutside,
   });
 }

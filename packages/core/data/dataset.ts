@@ -52,6 +52,54 @@ export interface LoadSplitOptions {
   requireMasks?: boolean;
   /** Called after each row is loaded. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Let rows name files outside the dataset folder (absolute paths, or `..`
+   * past the folder). Off by default: a split file from elsewhere must not
+   * make the loader open arbitrary files.
+   */
+  allowOutside?: boolean;
+}
+
+/** A split file that cannot be loaded: every problem, with its file and line. */
+export class SplitFileError extends Error {
+  override name = "SplitFileError";
+
+  /**
+   * @param csvName the split file.
+   * @param problems one line per problem, `file:line: what`.
+   * @param outside some rows name files outside the dataset folder.
+   */
+  constructor(
+    readonly csvName: string,
+    readonly problems: string[],
+    readonly outside: boolean,
+  ) {
+    const more = problems.length >= MAX_REPORTED ? "\n  (stopped after 20 problems)" : "";
+    super(`cannot load ${csvName}:\n  ${problems.join("\n  ")}${more}`);
+  }
+}
+
+/**
+ * Why a path named in a split file leaves the dataset folder, or null when it
+ * stays inside: an absolute path (`/x`, `\\x`, `C:\\x`), or `..` segments
+ * that climb above it. Both `/` and `\\` count as separators.
+ *
+ * @example
+ * ```ts
+ * import { outsidePathProblem } from "./dataset.ts";
+ * outsidePathProblem("img/../a.png"); // null
+ * outsidePathProblem("../../etc/passwd"); // "it climbs out of the dataset folder with '..'"
+ * ```
+ */
+export function outsidePathProblem(path: string): string | null {
+  if (/^([\\/]|[A-Za-z]:)/.test(path)) return "it is an absolute path";
+  let depth = 0;
+  for (const part of path.split(/[\\/]+/)) {
+    if (part === "..") depth--;
+    else if (part !== "." && part !== "") depth++;
+    if (depth < 0) return "it climbs out of the dataset folder with '..'";
+  }
+  return null;
 }
 
 /** Sorted distinct labels ("natural" order, so "2" comes before "10"). */
@@ -67,10 +115,20 @@ export async function loadSplit(o: LoadSplitOptions): Promise<Dataset> {
   const classes = o.classes ?? classesFromLabels(rows.map((r) => r.label));
   const problems: string[] = [];
   const samples: Sample[] = [];
+  let outside = false;
   let done = 0;
   for (const row of rows) {
     const where = `${o.csvName}:${row.line}`;
     try {
+      for (const [what, p] of [["image", row.image], ["mask", row.mask]] as const) {
+        const why = p === null || o.allowOutside ? null : outsidePathProblem(p);
+        if (why !== null) {
+          outside = true;
+          throw new Error(
+            `${what} path '${p}' is refused: ${why} (paths are relative to the dataset folder)`,
+          );
+        }
+      }
       const label = classes.indexOf(row.label);
       if (label < 0) {
         throw new Error(`unknown label '${row.label}' (classes: ${classes.join(", ")})`);
@@ -103,10 +161,7 @@ export async function loadSplit(o: LoadSplitOptions): Promise<Dataset> {
     }
     o.onProgress?.(++done, rows.length);
   }
-  if (problems.length > 0) {
-    const more = problems.length >= MAX_REPORTED ? "\n  (stopped after 20 problems)" : "";
-    throw new Error(`cannot load ${o.csvName}:\n  ${problems.join("\n  ")}${more}`);
-  }
+  if (problems.length > 0) throw new SplitFileError(o.csvName, problems, outside);
   return { classes, samples };
 }
 

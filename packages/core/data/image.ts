@@ -11,7 +11,8 @@
  * ```
  * @module
  */
-import { decodeRgba } from "./codecs.ts";
+import { decodeRgba, UnsupportedImageError } from "./codecs.ts";
+import { type ImageHeader, readImageHeader } from "./image_header.ts";
 
 /** An 8-bit RGB image, row-major, 3 bytes per pixel. */
 export interface RgbImage {
@@ -27,22 +28,90 @@ export interface BinaryMask {
   data: Uint8Array;
 }
 
+/**
+ * The largest image decoded unless a caller says otherwise: 40 megapixels
+ * (a 6000x4000 photograph fits; its RGBA pixels take 160 MB). The size is
+ * read from the header, before any decoding.
+ */
+export const DEFAULT_MAX_PIXELS = 40_000_000;
+
+/** An image whose header gives more pixels than the limit; nothing was decoded. */
+export class ImageTooLargeError extends Error {
+  override name = "ImageTooLargeError";
+
+  /**
+   * @param file the image, for messages.
+   * @param width its width, from the header.
+   * @param height its height, from the header.
+   * @param limit the pixel limit it passes.
+   */
+  constructor(
+    readonly file: string,
+    readonly width: number,
+    readonly height: number,
+    readonly limit: number,
+  ) {
+    super(
+      `${file}: the image is ${width}x${height} (${
+        (width * height / 1e6).toFixed(1)
+      } megapixels), over the limit of ${limit} pixels; crop or downscale it`,
+    );
+  }
+}
+
+/** Options of {@link decodeImage} and {@link decodeMask}. */
+export interface DecodeOptions {
+  /** Refuse images with more pixels than this [DEFAULT_MAX_PIXELS]. */
+  maxPixels?: number;
+}
+
+/** The header, or undefined where only the decoder can say what is wrong. */
+function headerOf(bytes: Uint8Array, name: string): ImageHeader | undefined {
+  try {
+    return readImageHeader(bytes);
+  } catch (e) {
+    if (e instanceof UnsupportedImageError) return undefined;
+    throw new Error(`${name}: cannot decode the image: ${(e as Error).message}`, { cause: e });
+  }
+}
+
 async function decodeNamed(
   bytes: Uint8Array,
   name: string,
+  o: DecodeOptions,
 ): Promise<{ width: number; height: number; bitmap: Uint8Array }> {
   if (bytes.length === 0) throw new Error(`${name}: the file is empty`);
+  const header = headerOf(bytes, name);
+  const limit = o.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (header !== undefined && header.width * header.height > limit) {
+    throw new ImageTooLargeError(name, header.width, header.height, limit);
+  }
   try {
     const { width, height, rgba } = await decodeRgba(bytes);
     return { width, height, bitmap: rgba };
   } catch (e) {
-    throw new Error(`${name}: cannot decode the image: ${(e as Error).message ?? e}`, { cause: e });
+    // The wasm decoders trap ("unreachable") or run out of memory on some
+    // damaged data: the image's fault, said in words.
+    const why = e instanceof WebAssembly.RuntimeError
+      ? `the ${header?.format ?? "image"} decoder failed (${e.message}) on ${
+        header ? `a ${header.width}x${header.height} image` : "it"
+      }: the data is corrupt, or too large for the decoder's memory`
+      : (e as Error).message ?? String(e);
+    throw new Error(`${name}: cannot decode the image: ${why}`, { cause: e });
   }
 }
 
-/** Decodes PNG, JPEG, TIFF or WebP bytes to RGB. `name` goes into error messages. */
-export async function decodeImage(bytes: Uint8Array, name: string): Promise<RgbImage> {
-  const img = await decodeNamed(bytes, name);
+/**
+ * Decodes PNG, JPEG, TIFF or WebP bytes to RGB. `name` goes into error messages.
+ *
+ * @throws {ImageTooLargeError} when the header gives more than `o.maxPixels` pixels.
+ */
+export async function decodeImage(
+  bytes: Uint8Array,
+  name: string,
+  o: DecodeOptions = {},
+): Promise<RgbImage> {
+  const img = await decodeNamed(bytes, name, o);
   const n = img.width * img.height;
   const src = img.bitmap;
   const data = new Uint8Array(n * 3);
@@ -55,8 +124,12 @@ export async function decodeImage(bytes: Uint8Array, name: string): Promise<RgbI
 }
 
 /** Decodes a mask image: a pixel is foreground when any channel is non-zero. */
-export async function decodeMask(bytes: Uint8Array, name: string): Promise<BinaryMask> {
-  const img = await decodeNamed(bytes, name);
+export async function decodeMask(
+  bytes: Uint8Array,
+  name: string,
+  o: DecodeOptions = {},
+): Promise<BinaryMask> {
+  const img = await decodeNamed(bytes, name, o);
   const n = img.width * img.height;
   const src = img.bitmap;
   const data = new Uint8Array(n);

@@ -13,7 +13,15 @@
  * ```
  * @module
  */
-export { type BinaryMask, decodeImage, decodeMask, type RgbImage } from "./image.ts";
+export {
+  type BinaryMask,
+  decodeImage,
+  decodeMask,
+  type DecodeOptions,
+  DEFAULT_MAX_PIXELS,
+  ImageTooLargeError,
+  type RgbImage,
+} from "./image.ts";
 export {
   decodeRgba,
   DecoderUnavailableError,
@@ -42,8 +50,10 @@ export {
   type Dataset,
   loadSplit,
   type LoadSplitOptions,
+  outsidePathProblem,
   type ReadFile,
   type Sample,
+  SplitFileError,
 } from "./dataset.ts";
 export {
   ClassMismatchError,
@@ -74,7 +84,7 @@ export {
   normalizeChw,
   normalizeInto,
 } from "./normalize.ts";
-export { cropBack, type PaddedInput, padForInference } from "./padding.ts";
+export { cropBack, type PaddedInput, padForInference, padImage } from "./padding.ts";
 export { augment, type AugmentOptions } from "./augment.ts";
 export {
   resample,

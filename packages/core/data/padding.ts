@@ -38,15 +38,19 @@ export function cropStart(padded: number, s: number): number {
   return Math.floor(padded / 2) - Math.floor(s / 2);
 }
 
-/** A padded, normalised image ready for the network. */
-export interface PaddedInput {
-  data: Float32Array;
-  height: number;
-  width: number;
-}
-
-/** Reflect-pads to multiples of `m` and normalises as the model was trained. */
-export function padForInference(img: RgbImage, normalization: Normalization, m = 32): PaddedInput {
+/**
+ * The image reflect-padded so both sides are multiples of `m`, with the
+ * reference's amounts; numpy's reflection repeats as often as needed, so
+ * images smaller than the padding (down to 1x1) are padded too.
+ *
+ * @example
+ * ```ts
+ * import { padImage } from "./padding.ts";
+ * const p = padImage({ width: 2, height: 1, data: Uint8Array.of(1, 1, 1, 9, 9, 9) }, 4);
+ * [p.width, p.height, p.data[0]]; // [4, 4, 9]
+ * ```
+ */
+export function padImage(img: RgbImage, m = 32): RgbImage {
   const [top, bottom] = padAmounts(img.height, m);
   const [left, right] = padAmounts(img.width, m);
   const height = img.height + top + bottom;
@@ -62,6 +66,19 @@ export function padForInference(img: RgbImage, normalization: Normalization, m =
       px[d + 2] = img.data[s + 2];
     }
   }
+  return { width, height, data: px };
+}
+
+/** A padded, normalised image ready for the network. */
+export interface PaddedInput {
+  data: Float32Array;
+  height: number;
+  width: number;
+}
+
+/** Reflect-pads to multiples of `m` and normalises as the model was trained. */
+export function padForInference(img: RgbImage, normalization: Normalization, m = 32): PaddedInput {
+  const { width, height, data: px } = padImage(img, m);
   const data = new Float32Array(px.length);
   normalizeInto(px, normalization, data);
   return { data, height, width };

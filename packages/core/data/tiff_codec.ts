@@ -63,15 +63,87 @@ export function readTiffHeader(b: Uint8Array): { width: number; height: number }
   return { width, height };
 }
 
-let geotiff: Promise<typeof import("geotiff")> | undefined;
+/** Compression tags read: none, LZW, old and new JPEG, deflate (two tags), PackBits. */
+const TIFF_COMPRESSIONS = [1, 5, 6, 7, 8, 32946, 32773];
+
+type GeoTiff = typeof import("geotiff");
+type FileDirectory = Parameters<Parameters<GeoTiff["addDecoder"]>[2] & object>[0];
+
+let geotiff: Promise<GeoTiff> | undefined;
+
+/**
+ * geotiff with its LZW decoder replaced by the bounded one of `tiff_lzw.ts`
+ * (geotiff's decoders are registered process-wide: whoever reads TIFF
+ * through geotiff calls this first).
+ */
+export function boundedGeotiff(): Promise<GeoTiff> {
+  return geotiff ??= loadGeotiff();
+}
+
+async function loadGeotiff(): Promise<GeoTiff> {
+  const g = await import("geotiff");
+  const { decodeTiffLzw } = await import("./tiff_lzw.ts");
+  class BoundedLzw extends g.BaseDecoder {
+    override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
+      const { maxBytes } = this.parameters as unknown as { maxBytes: number };
+      return decodeTiffLzw(new Uint8Array(buffer), maxBytes).slice().buffer;
+    }
+  }
+  g.addDecoder(5, () => Promise.resolve(BoundedLzw as never), async (fd: FileDirectory) => {
+    const value = async (tag: string) => Number(await fd.loadValue(tag as never) ?? 0);
+    const tiled = !fd.hasTag("StripOffsets");
+    const imageWidth = await value("ImageWidth");
+    const imageHeight = await value("ImageLength");
+    const tileWidth = tiled ? await value("TileWidth") : imageWidth;
+    const rows = await value("RowsPerStrip");
+    const tileHeight = tiled
+      ? await value("TileLength")
+      : Math.min(rows || imageHeight, imageHeight);
+    const bits = await fd.loadValue("BitsPerSample" as never) as number | ArrayLike<number>;
+    const planar = await value("PlanarConfiguration");
+    const perSample = typeof bits === "number" ? [bits] : Array.from(bits);
+    const bytesPerPixel = planar === 2
+      ? Math.ceil(Math.max(...perSample) / 8)
+      : Math.ceil(perSample.reduce((a, b) => a + b, 0) / 8);
+    // A block holds one tile or strip; tiles far larger than the image are damage.
+    const blockPixels = tileWidth * tileHeight;
+    if (blockPixels > 4 * (imageWidth * imageHeight + (1 << 20))) {
+      throw new Error(`its ${tileWidth}x${tileHeight} tiles are far larger than the image`);
+    }
+    return {
+      tileWidth,
+      tileHeight,
+      planarConfiguration: planar,
+      bitsPerSample: bits as number,
+      predictor: (await value("Predictor")) || 1,
+      maxBytes: blockPixels * bytesPerPixel,
+    };
+  });
+  return g;
+}
 
 /** Decodes the first image of a TIFF to RGBA (alpha 255). */
 export async function decodeTiff(bytes: Uint8Array): Promise<RgbaPixels> {
-  geotiff ??= import("geotiff");
-  const { fromArrayBuffer } = await geotiff;
+  const { fromArrayBuffer } = await boundedGeotiff();
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  const tiff = await fromArrayBuffer(buffer as ArrayBuffer);
-  const image = await tiff.getImage(0);
+  // geotiff's own errors on damaged files are RangeErrors and bare messages
+  // ("Offset is outside the bounds of the DataView"): said in words here.
+  const corrupt = (e: unknown) =>
+    new Error(`the TIFF data is corrupt or truncated (${(e as Error).message ?? e})`, {
+      cause: e,
+    });
+  const image = await fromArrayBuffer(buffer as ArrayBuffer).then((t) => t.getImage(0))
+    .catch((e) => {
+      throw corrupt(e);
+    });
+  // geotiff also has Zstandard and LERC decoders, but Zstandard returns zeros
+  // for damaged data instead of failing: only the documented codecs are read.
+  const compression = Number(image.fileDirectory.getValue("Compression") ?? 1);
+  if (!TIFF_COMPRESSIONS.includes(compression)) {
+    throw new Error(
+      `TIFF compression ${compression} is not read (none, LZW, deflate, JPEG or PackBits only)`,
+    );
+  }
   const bits = image.getBitsPerSample();
   const palette = image.fileDirectory.getValue("PhotometricInterpretation") === 3;
   if (!palette && bits !== 8) {
@@ -79,7 +151,9 @@ export async function decodeTiff(bytes: Uint8Array): Promise<RgbaPixels> {
   }
   const width = image.getWidth();
   const height = image.getHeight();
-  const rgb = (await image.readRGB({ interleave: true })) as unknown as ArrayLike<number>;
+  const rgb = (await image.readRGB({ interleave: true }).catch((e) => {
+    throw corrupt(e);
+  })) as unknown as ArrayLike<number>;
   const n = width * height;
   if (rgb.length !== 3 * n) throw new Error("the TIFF data is truncated or corrupt");
   const rgba = new Uint8Array(4 * n);

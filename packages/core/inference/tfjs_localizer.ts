@@ -97,7 +97,7 @@ export class TfjsLocalizer implements Localizer {
       net.store.assign(c.weights);
     } catch (e) {
       net.dispose();
-      throw e;
+      throw new Error(`${c.source ?? "the checkpoint"}: ${(e as Error).message}`, { cause: e });
     }
     return new TfjsLocalizer(
       net,

@@ -67,6 +67,8 @@ export interface Checkpoint {
   normalization?: Normalization;
   optimizer?: Map<string, NamedArray>;
   train?: TrainState;
+  /** The file it was read from, named in later errors (set by {@link decodeCheckpoint}). */
+  source?: string;
 }
 
 /** Serialises a checkpoint to safetensors bytes. */
@@ -180,5 +182,6 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
     normalization,
     optimizer: optimizer.size > 0 ? optimizer : undefined,
     train,
+    source: name,
   };
 }

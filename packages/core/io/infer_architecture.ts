@@ -49,6 +49,11 @@ export function inferArchitecture(
     }
     return ids.size;
   });
+  if (blocks.every((n) => n === 0)) {
+    throw new Error(
+      `${fileName}: no layer1-layer4 blocks, so this is not a whole ResNet under this naming`,
+    );
+  }
   const key = `${bottleneck ? "bottleneck" : "basic"}:${blocks.join(",")}`;
   const arch = DEPTHS[key];
   if (arch === undefined) {

@@ -126,7 +126,9 @@ export function decodeSafetensors(bytes: Uint8Array, name: string): SafetensorsF
     }
     const where = `${name}: tensor ${key}`;
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (e === null || typeof e !== "object") throw new Error(`${where}: entry is not an object`);
+    if (e === null || typeof e !== "object" || Array.isArray(e)) {
+      throw new Error(`${where}: entry is not an object`);
+    }
     const dtype = e.dtype as string;
     const size = FLOAT_BYTES[dtype] ?? OTHER_BYTES[dtype];
     if (size === undefined) throw new Error(`${where}: unknown dtype ${JSON.stringify(e.dtype)}`);

@@ -194,10 +194,13 @@ export class MinMaxNet {
   infer(x: tf.Tensor4D): { scoresPos: tf.Tensor2D; scoresSeg: tf.Tensor2D; mask: tf.Tensor4D } {
     const ctx = { training: false };
     const [, h, w] = x.shape;
-    const seg = this.segment(x, ctx);
+    // Each pass in its own scope, so that a large image's full-size
+    // intermediates (X+, its resize) are freed before the next pass.
+    const seg = tf.tidy(() => ({ ...this.segment(x, ctx) })) as unknown as HeadOutput;
     const mask = this.mask(seg, [h, w]);
-    const pos = this.classify(tf.mul(x, mask), ctx);
-    return { scoresPos: pos.scores, scoresSeg: seg.scores, mask };
+    seg.maps.dispose();
+    const scoresPos = tf.tidy(() => this.classify(tf.mul(x, mask), ctx).scores);
+    return { scoresPos, scoresSeg: seg.scores, mask };
   }
 
   /**

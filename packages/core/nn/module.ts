@@ -89,17 +89,26 @@ export class ParamStore {
    * entries are all reported in one error.
    */
   assign(values: Map<string, NamedArray>): void {
-    const problems: string[] = [];
+    const missing: string[] = [];
+    const shapes: string[] = [];
     for (const [name, v] of this.#vars) {
       const a = values.get(name);
-      if (a === undefined) problems.push(`missing ${name}`);
+      if (a === undefined) missing.push(name);
       else if (a.shape.join(",") !== v.shape.join(",")) {
-        problems.push(`${name}: shape [${a.shape}] but the model has [${v.shape}]`);
+        shapes.push(`${name} is [${a.shape}], the model's [${v.shape}]`);
       }
     }
-    for (const name of values.keys()) {
-      if (!this.#vars.has(name)) problems.push(`unexpected ${name}`);
-    }
+    const unexpected = [...values.keys()].filter((name) => !this.#vars.has(name));
+    // A few names of each kind: a file of another model would list hundreds.
+    const list = (what: string, xs: string[]) =>
+      xs.length === 0
+        ? []
+        : [`${xs.length} ${what} (${xs.slice(0, 4).join(", ")}${xs.length > 4 ? ", ..." : ""})`];
+    const problems = [
+      ...list("missing", missing),
+      ...list("unexpected", unexpected),
+      ...list("of another shape", shapes),
+    ];
     if (problems.length > 0) {
       throw new Error(`weights do not fit the model: ${problems.join("; ")}`);
     }

@@ -222,10 +222,24 @@ export class ResNet {
 
   /** Maps an NHWC image batch to features at the output stride. */
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    const stages: ((t: tf.Tensor4D) => tf.Tensor4D)[] = [
+      ...this.#stem.map(({ conv, bn }) => (t: tf.Tensor4D) => bn.applyRelu(conv.apply(t), ctx)),
+      (t) => tf.maxPool(t, 3, 2, 1),
+      ...this.#layers.flat().map((block) => (t: tf.Tensor4D) => block.apply(t, ctx)),
+    ];
     let y = x;
-    for (const { conv, bn } of this.#stem) y = bn.applyRelu(conv.apply(y), ctx);
-    y = tf.maxPool(y, 3, 2, 1);
-    for (const layer of this.#layers) for (const block of layer) y = block.apply(y, ctx);
+    if (ctx.training) {
+      for (const stage of stages) y = stage(y);
+      return y;
+    }
+    // At inference each stage's tensors are freed as soon as the next has its
+    // input: on a large image (6000x4000), holding every activation of the
+    // pass at once passes the 4 GB that a wasm backend's heap can hold.
+    for (const stage of stages) {
+      const input = y;
+      y = tf.tidy(() => stage(input));
+      if (input !== x) input.dispose();
+    }
     return y;
   }
 }

@@ -18,6 +18,7 @@
  * @module
  */
 import { GeoTIFF, type GeoTIFFImage } from "geotiff";
+import { boundedGeotiff } from "../data/tiff_codec.ts";
 import type { RandomAccessReader, Slide, SlideLevel, SlideScale } from "./slide.ts";
 import { blit, whiteImage } from "./slide.ts";
 
@@ -101,6 +102,7 @@ function stripBytes(image: GeoTIFFImage): number {
 export async function openTiffSlide(read: RandomAccessReader, name: string): Promise<Slide> {
   const images: GeoTIFFImage[] = [];
   try {
+    await boundedGeotiff(); // damaged LZW tiles fail at once, not after minutes
     // deno-lint-ignore no-explicit-any
     const tiff = await GeoTIFF.fromSource(sourceOf(read) as any);
     const count = await tiff.getImageCount();

@@ -143,8 +143,12 @@ export class Trainer {
         })`,
       );
     }
-    this.net.store.assign(c.weights);
-    if (c.optimizer) this.#opt.load(c.optimizer);
+    try {
+      this.net.store.assign(c.weights);
+      if (c.optimizer) this.#opt.load(c.optimizer);
+    } catch (e) {
+      throw new Error(`${c.source ?? "the checkpoint"}: ${(e as Error).message}`, { cause: e });
+    }
     this.#rng = Rng.fromState(c.train.rng);
     this.#epoch = c.train.epoch;
     this.#globalStep = c.train.globalStep;

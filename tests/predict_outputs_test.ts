@@ -1,0 +1,83 @@
+// predict's outputs: never over an existing file without --force, never over
+// an input, and an image's three files together or not at all.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { main } from "@pointwise/cli";
+import { listDir, syntheticPngs, tinyCheckpoint } from "./_helpers.ts";
+
+const tmp = await Deno.makeTempDir({ prefix: "pointwise-predict-out-" });
+const model = join(tmp, "model.safetensors");
+await Deno.writeFile(model, (await tinyCheckpoint()).bytes);
+const [pngA, pngB] = await syntheticPngs([40, 44]);
+
+async function predict(...args: string[]): Promise<{ code: number; text: string }> {
+  const lines: string[] = [];
+  const { log, error } = console;
+  console.log = console.error = (...a: unknown[]) => lines.push(a.join(" "));
+  try {
+    return { code: await main(["predict", "--model", model, ...args]), text: lines.join("\n") };
+  } finally {
+    Object.assign(console, { log, error });
+  }
+}
+
+Deno.test("predicting an image into its own folder never replaces its ground-truth mask", async () => {
+  const dir = join(tmp, "slides");
+  await Deno.mkdir(dir);
+  await Deno.writeFile(join(dir, "a.png"), pngA);
+  await Deno.writeFile(join(dir, "a_mask.png"), pngB); // the README's naming: a's ground truth
+  const r = await predict(join(dir, "a.png"), "--out", dir);
+  assert.equal(r.code, 2, r.text);
+  assert.match(r.text, /would overwrite a file that exists: .*a_mask\.png; pass --force/);
+  assert.deepEqual(await listDir(dir), ["a.png", "a_mask.png"]);
+  assert.deepEqual(await Deno.readFile(join(dir, "a_mask.png")), pngB);
+  // Even with --force, an input is never an output.
+  const both = await predict(join(dir, "a.png"), join(dir, "a_mask.png"), "--out", dir, "--force");
+  assert.equal(both.code, 2);
+  assert.match(both.text, /an output would replace an input: .*a_mask\.png/);
+  assert.deepEqual(await Deno.readFile(join(dir, "a_mask.png")), pngB);
+});
+
+Deno.test("an image's files appear together or not at all; a second run needs --force", async () => {
+  const dir = join(tmp, "in");
+  const out = join(tmp, "out");
+  await Deno.mkdir(dir);
+  await Deno.writeFile(join(dir, "a.png"), pngA);
+  await Deno.writeFile(join(dir, "b.png"), pngB);
+  // A folder where a's JSON goes: writing it fails after the mask and overlay are ready.
+  await Deno.mkdir(join(out, "a.json", "in-the-way"), { recursive: true });
+  const r = await predict(join(dir, "b.png"), join(dir, "a.png"), "--out", out, "--force");
+  assert.equal(r.code, 1, r.text);
+  assert.match(r.text, /cannot write .*a\.json: .*nothing of a_mask\.png, a_overlay\.jpg, a\.json/);
+  assert.deepEqual(await listDir(out), ["a.json", "b.json", "b_mask.png", "b_overlay.jpg"]);
+  await Deno.remove(join(out, "a.json"), { recursive: true });
+  const again = await predict(join(dir, "b.png"), join(dir, "a.png"), "--out", out);
+  assert.equal(again.code, 2, "b's files exist: refused before anything is written");
+  assert.match(again.text, /would overwrite 3 files that exist: .*b_mask\.png/);
+  assert.deepEqual(await listDir(out), ["b.json", "b_mask.png", "b_overlay.jpg"]);
+  const forced = await predict(join(dir, "b.png"), join(dir, "a.png"), "--out", out, "--force");
+  assert.equal(forced.code, 0, forced.text);
+  assert.equal((await listDir(out)).length, 6);
+});
+
+Deno.test("inputs that share a stem, or look numbered, get outputs of their own", async () => {
+  const out = join(tmp, "stems");
+  for (const d of ["x", "y"]) await Deno.mkdir(join(tmp, d));
+  await Deno.writeFile(join(tmp, "x", "a.png"), pngA);
+  await Deno.writeFile(join(tmp, "y", "a.png"), pngB);
+  await Deno.writeFile(join(tmp, "x", "a-2.png"), pngB);
+  const r = await predict(
+    join(tmp, "x", "a.png"),
+    join(tmp, "y", "a.png"),
+    join(tmp, "x", "a-2.png"),
+    "--out",
+    out,
+  );
+  assert.equal(r.code, 0, r.text);
+  const jsons = (await listDir(out)).filter((n) => n.endsWith(".json"));
+  assert.deepEqual(jsons, ["a-2-2.json", "a-2.json", "a.json"]);
+  const images = await Promise.all(
+    jsons.map(async (n) => JSON.parse(await Deno.readTextFile(join(out, n))).image),
+  );
+  assert.equal(new Set(images).size, 3, "each input has its own report");
+});

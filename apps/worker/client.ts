@@ -59,9 +59,16 @@ export class LocalizerClient {
     return client;
   }
 
-  /** Localizes PNG or JPEG bytes (they are copied, not transferred). */
-  localize(image: Uint8Array): Promise<WorkerResult> {
-    return this.#send<WorkerResult>({ id: 0, image });
+  /**
+   * Localizes PNG or JPEG bytes (they are copied, not transferred).
+   *
+   * @param image the image file's bytes.
+   * @param o `raw: true` also answers the map and the decoded pixels.
+   * @returns the summary, the pictures and, with `raw`, the map and pixels.
+   * @throws {WorkerError} with the service's code for an image it refuses.
+   */
+  localize(image: Uint8Array, o: { raw?: boolean } = {}): Promise<WorkerResult> {
+    return this.#send<WorkerResult>({ id: 0, image, ...o });
   }
 
   /** Stops the worker; pending requests are rejected. */

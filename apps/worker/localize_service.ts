@@ -27,7 +27,7 @@ import {
   summarizePrediction,
   UnsupportedImageError,
 } from "@pointwise/core/lite";
-import { loadOnnx } from "@pointwise/runtime";
+import { loadOnnx } from "@pointwise/runtime/onnx";
 import { ServiceError } from "./errors.ts";
 import { type Limits, resolveLimits } from "./limits.ts";
 import { Gate } from "./gate.ts";
@@ -42,6 +42,8 @@ export interface ModelDescription {
   bytes: number;
   /** onnxruntime execution provider. */
   provider: string;
+  /** Threads of onnxruntime's wasm provider (1 off a cross-origin-isolated page). */
+  threads: number;
 }
 
 /** The JSON-friendly part of a localization. */
@@ -98,6 +100,7 @@ export class LocalizeService {
       hash: await sha256(model),
       bytes: model.length,
       provider: localizer.runtime.provider,
+      threads: localizer.choice.threads,
     };
     return new LocalizeService(localizer, description, limits);
   }

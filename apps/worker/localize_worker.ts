@@ -9,6 +9,7 @@
  * ```
  * @module
  */
+import type { RgbImage } from "@pointwise/core/lite";
 import { ServiceError, toServiceError } from "./errors.ts";
 import { LocalizeService } from "./localize_service.ts";
 import type { WorkerRequest, WorkerResponse, WorkerResult } from "./protocol.ts";
@@ -43,11 +44,27 @@ async function handle(m: WorkerRequest): Promise<[WorkerResponse, Transferable[]
       maskPng: await s.maskPng(l),
       overlayPng: await s.overlayPng(l),
     };
-    return [{ id: m.id, result }, [
-      result.maskPng.buffer as ArrayBuffer,
-      result.overlayPng.buffer as ArrayBuffer,
-    ]];
+    if (m.raw === true) {
+      result.map = l.prediction.mask;
+      result.rgba = toRgba(l.image);
+    }
+    const transfer = [result.maskPng, result.overlayPng, result.map, result.rgba]
+      .flatMap((a) => a === undefined ? [] : [a.buffer as ArrayBuffer]);
+    return [{ id: m.id, result }, transfer];
   });
+}
+
+/** RGB to RGBA, as canvases take it. */
+function toRgba(image: RgbImage): Uint8ClampedArray {
+  const n = image.width * image.height;
+  const rgba = new Uint8ClampedArray(4 * n);
+  for (let i = 0; i < n; i++) {
+    rgba[4 * i] = image.data[3 * i];
+    rgba[4 * i + 1] = image.data[3 * i + 1];
+    rgba[4 * i + 2] = image.data[3 * i + 2];
+    rgba[4 * i + 3] = 255;
+  }
+  return rgba;
 }
 
 function fail(id: unknown, err: unknown): void {

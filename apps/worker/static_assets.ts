@@ -19,34 +19,53 @@ const TYPES: Record<string, string> = {
   wasm: "application/wasm",
 };
 
-/** The onnxruntime-web files the demo's worker loads. */
-const ORT_FILES = ["ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"];
+/**
+ * The WebAssembly files the demo's worker fetches (its `env.wasmPaths`), by
+ * the folder they are served under and the package specifier they come from.
+ */
+const VENDOR: Record<string, readonly string[]> = {
+  ort: [
+    "onnxruntime-web/ort-wasm-simd-threaded.mjs",
+    "onnxruntime-web/ort-wasm-simd-threaded.wasm",
+  ],
+  imagescript: ["imagescript/wasm/any/png.wasm", "imagescript/wasm/any/jpeg.wasm"],
+};
 
-/** Where the onnxruntime-web distribution lies, when the host can resolve it. */
-function ortBase(): string | undefined {
-  try {
-    return new URL(".", import.meta.resolve("onnxruntime-web")).href;
-  } catch {
-    return undefined;
+/** Where each vendored file lies, for the files the host can resolve. */
+function vendorFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const [folder, specifiers] of Object.entries(VENDOR)) {
+    for (const specifier of specifiers) {
+      try {
+        const url = import.meta.resolve(specifier);
+        files.set(`/vendor/${folder}/${url.slice(url.lastIndexOf("/") + 1)}`, url);
+      } catch {
+        // A host that cannot resolve packages serves the page without them.
+      }
+    }
   }
+  return files;
 }
 
-/** Serves the demo page from `public/` and onnxruntime-web's files under `/vendor/ort/`. */
+/**
+ * Serves the demo page from `public/` (its worker is the committed bundle of
+ * `demo_worker.ts`) and the WebAssembly files it fetches under `/vendor/`.
+ *
+ * @param publicBase the URL of the page's folder.
+ * @param vendor served path to URL of each WebAssembly file [resolved from the packages].
+ * @returns the assets, for `createHandler`'s `assets` option.
+ */
 export function demoAssets(
   publicBase: string = new URL("./public/", import.meta.url).href,
-  ortDist: string | undefined = ortBase(),
+  vendor: Map<string, string> = vendorFiles(),
 ): Assets {
   const files = new Map<string, string>([
     ["/", new URL("index.html", publicBase).href],
     ["/index.html", new URL("index.html", publicBase).href],
     ["/demo.js", new URL("demo.js", publicBase).href],
     ["/demo_worker.js", new URL("demo_worker.js", publicBase).href],
+    ...vendor,
   ]);
-  if (ortDist) {
-    for (const f of ORT_FILES) {
-      files.set(`/vendor/ort/${f}`, new URL(f, ortDist).href);
-    }
-  }
   return async (pathname) => {
     const url = files.get(pathname);
     if (url === undefined) return undefined;

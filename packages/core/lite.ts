@@ -73,12 +73,15 @@ export { type ModelFormat, ModelFormatError, NotAPointwiseModelError } from "./i
 
 export {
   BACKEND_SETTINGS,
-  type BackendChoice,
   type BackendName,
   type BackendSetting,
+  env,
+  type WasmPaths,
+} from "./config/env.ts";
+export {
+  type BackendChoice,
   checkSetting,
   defaultThreads,
-  env,
   probeWebGpu,
   resolveBackend,
   UnsupportedBackendError,

@@ -1,8 +1,9 @@
 /**
  * Creates an onnxruntime-web session on the execution provider chosen by
- * `provider.ts`: the webgpu entry point
- * only for the webgpu provider (with it, the wasm provider cannot start
- * worker threads), the plain entry point with threads for wasm.
+ * `provider.ts`: the webgpu entry point only for the webgpu provider (with
+ * it, the wasm provider cannot start worker threads), the plain entry point
+ * with threads for wasm. onnxruntime's own files are fetched from
+ * `env.wasmPaths.onnxruntime` where it is set (a browser bundle).
  *
  * @example
  * ```ts ignore
@@ -10,6 +11,7 @@
  * ```
  * @module
  */
+import { env } from "@pointwise/core/lite";
 import type { OrtChoice } from "./provider.ts";
 import type * as Ort from "onnxruntime-web";
 
@@ -41,6 +43,8 @@ async function create(bytes: Uint8Array, choice: OrtChoice): Promise<OrtSession>
   // onnxruntime reads its wasm settings once, when its first session starts.
   if (loadedThreads === null) {
     ort.env.wasm.numThreads = choice.threads;
+    // A browser bundle serves onnxruntime's files itself; elsewhere they come from the package.
+    if (env.wasmPaths.onnxruntime !== undefined) ort.env.wasm.wasmPaths = env.wasmPaths.onnxruntime;
     ort.env.logLevel = "error";
     loadedThreads = choice.threads;
   }

@@ -1,5 +1,8 @@
 // The browser demo's page: sends the chosen image to the worker and draws
-// R+ over it, with the mask outlined at the slider's threshold.
+// R+ over it, with the mask outlined at the slider's threshold. The worker is
+// the service's own Web Worker entry, bundled (demo_worker.js, from
+// apps/worker/demo_worker.ts); it speaks apps/worker/protocol.ts: the model's
+// bytes first, `{ id, model }`, then `{ id, image, raw: true }` per image.
 const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL("demo_worker.js", import.meta.url), { type: "module" });
 const pending = new Map();
@@ -60,7 +63,9 @@ async function run(file) {
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const t0 = performance.now();
-    current = await send({ image: bytes }, [bytes.buffer]);
+    // `raw` adds the map (R+) and the decoded pixels, which the drawing takes as mask and rgba.
+    const result = await send({ image: bytes, raw: true }, [bytes.buffer]);
+    current = { ...result, mask: result.map };
     $("class").textContent = current.class;
     $("probabilities").replaceChildren(
       ...Object.entries(current.probabilities).map(([c, p]) => {
@@ -99,7 +104,11 @@ drop.addEventListener("drop", (e) => {
   if (e.dataTransfer.files[0]) run(e.dataTransfer.files[0]);
 });
 
-send({ load: true }).then(
+fetch("model.onnx").then(async (r) => {
+  if (!r.ok) throw new Error(`model.onnx: HTTP ${r.status}`);
+  const model = new Uint8Array(await r.arrayBuffer());
+  return await send({ model }, [model.buffer]);
+}).then(
   (m) => {
     status(`model ready: classes ${m.classes.join(", ")}; ${m.threads} thread(s)`);
     $("threshold").value = m.threshold;

@@ -9,7 +9,8 @@
  * @module
  */
 import { tf } from "../backend/tf.ts";
-import { type BackendName, initBackend } from "../backend/backend.ts";
+import type { BackendName } from "../config/env.ts";
+import { initBackend } from "../backend/backend.ts";
 import { Rng } from "../util/rng.ts";
 import type { NetOptions } from "../model/minmax_net.ts";
 import { type Config, PRESETS, withOverrides } from "../config/config.ts";

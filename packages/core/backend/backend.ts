@@ -15,27 +15,10 @@
  */
 import { tf } from "./tf.ts";
 import { registerWasmTrainingKernels } from "./wasm_kernels/mod.ts";
-import {
-  type BackendChoice,
-  type BackendName,
-  type BackendSetting,
-  defaultThreads,
-  env,
-  resolveBackend,
-} from "./select.ts";
+import { type BackendName, type BackendSetting, env } from "../config/env.ts";
+import { type BackendChoice, defaultThreads, resolveBackend } from "./select.ts";
 import { prepareWasmThreads, restoreHostWorker, wasmThreadsInUse } from "./wasm_threads.ts";
 import { loadSimdLoops } from "./wasm_kernels/simd_loops.ts";
-
-export {
-  BACKEND_SETTINGS,
-  type BackendChoice,
-  type BackendName,
-  type BackendSetting,
-  env,
-  probeWebGpu,
-  resolveBackend,
-  type WebGpuProbe,
-} from "./select.ts";
 
 async function register(name: BackendName): Promise<void> {
   if (name === "wasm") {

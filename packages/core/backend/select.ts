@@ -1,7 +1,7 @@
 /**
  * Where tensors run, decided without loading any tensor library.
- * `env.backend` and `env.threads` are the one setting, for TensorFlow.js and
- * for onnxruntime alike (`@pointwise/runtime` reads them when it picks an
+ * `env.backend` and `env.threads` (`config/env.ts`) are the one setting, for
+ * TensorFlow.js and for onnxruntime alike (`@pointwise/runtime` reads them when it picks an
  * execution provider): `auto` picks WebGPU only when `navigator.gpu` gives a
  * real (not fallback, i.e. not software) adapter, and WASM-SIMD otherwise.
  * The pure-JS cpu backend of tfjs is used only when asked for by name.
@@ -14,25 +14,7 @@
  * ```
  * @module
  */
-
-/** A backend that Pointwise can run on. */
-export type BackendName = "webgpu" | "wasm" | "cpu";
-/** A backend request: a name, or `auto`. */
-export type BackendSetting = BackendName | "auto";
-
-/** Every accepted value of {@link BackendSetting}, for validation. */
-export const BACKEND_SETTINGS: readonly BackendSetting[] = ["auto", "webgpu", "wasm", "cpu"];
-
-/** Runtime settings shared by everything that runs tensors. */
-export const env: {
-  backend: BackendSetting;
-  /**
-   * Threads of the WASM backends, TensorFlow.js's and onnxruntime's; 0 picks
-   * them (see {@link defaultThreads}). tfjs reads it once, when its wasm
-   * backend is first created.
-   */
-  threads: number;
-} = { backend: "auto", threads: 0 };
+import { BACKEND_SETTINGS, type BackendName, type BackendSetting, env } from "../config/env.ts";
 
 /** What a WebGPU probe found. */
 export interface WebGpuProbe {

@@ -1,7 +1,8 @@
 /**
  * PNG and JPEG codecs from imagescript, used without its Node entry point
  * (which loads a native add-on through FFI and reads environment variables):
- * its wasm PNG and JPEG decoders, fetched from the package and compiled
+ * its wasm PNG and JPEG decoders, fetched from the package (or from
+ * `env.wasmPaths.decoders`, where a browser bundle serves them) and compiled
  * once, and its pure-JS PNG encoder. Output pixels are RGBA.
  *
  * @example
@@ -12,6 +13,7 @@
  * @module
  */
 import { encode as encodePngRaw } from "imagescript/png/src/png.mjs";
+import { env } from "../config/env.ts";
 
 /** Decoded pixels. */
 export interface RgbaPixels {
@@ -33,13 +35,24 @@ export class DecoderUnavailableError extends Error {
 
 const modules = new Map<string, Promise<WebAssembly.Module>>();
 
+/**
+ * Where a decoder's wasm lies: under `env.wasmPaths.decoders`, or in the
+ * imagescript package (read when the decoder is first loaded).
+ */
+function decoderUrl(name: "png" | "jpeg"): string {
+  const base = env.wasmPaths.decoders;
+  if (base !== undefined) return new URL(`${name}.wasm`, base).href;
+  return name === "png"
+    ? import.meta.resolve("imagescript/wasm/any/png.wasm")
+    : import.meta.resolve("imagescript/wasm/any/jpeg.wasm");
+}
+
 function compile(name: "png" | "jpeg"): Promise<WebAssembly.Module> {
   let m = modules.get(name);
   if (m === undefined) {
-    const url = name === "png"
-      ? import.meta.resolve("imagescript/wasm/any/png.wasm")
-      : import.meta.resolve("imagescript/wasm/any/jpeg.wasm");
-    m = fetch(url).then(async (r) => {
+    // Inside the chain, so that a URL that cannot be resolved (a bundle without
+    // `env.wasmPaths.decoders`) is a DecoderUnavailableError too.
+    m = Promise.resolve().then(() => fetch(decoderUrl(name))).then(async (r) => {
       if (!r.ok) throw new Error(`HTTP ${r.status}`);
       return await WebAssembly.compile(await r.arrayBuffer());
     }).catch((e) => {

@@ -5,8 +5,11 @@
  *
  * @example
  * ```ts
- * import { PRESETS, withOverrides } from "./config.ts";
+ * import assert from "node:assert/strict";
+ * import { CONFIG_FIELDS, PRESETS, withOverrides } from "./config.ts";
  * const cfg = withOverrides(PRESETS.cpu, { epochs: 3 });
+ * assert.equal(cfg.epochs, 3);
+ * assert.equal(CONFIG_FIELDS.epochs.group, "optimisation");
  * ```
  * @module
  */
@@ -263,8 +266,10 @@ export type NetworkSettings = Pick<Config, NetworkField>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { networkSettings, PRESETS } from "./config.ts";
- * networkSettings(PRESETS.cpu).arch; // "resnet18"
+ * assert.equal(networkSettings(PRESETS.cpu).arch, "resnet18");
+ * assert.equal("epochs" in networkSettings(PRESETS.cpu), false);
  * ```
  */
 export function networkSettings(cfg: Config): NetworkSettings {
@@ -388,8 +393,11 @@ export class ConfigError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PRESETS, validateConfig } from "./config.ts";
- * validateConfig({ ...PRESETS.cpu, epochs: 0 }); // [{ field: "epochs", problem: "must be >= 1, got 0" }]
+ * assert.deepEqual(validateConfig({ ...PRESETS.cpu, epochs: 0 }), [
+ *   { field: "epochs", problem: "must be >= 1, got 0" },
+ * ]);
  * ```
  */
 export function validateConfig(cfg: Partial<Config>, complete = false): ConfigProblem[] {
@@ -430,8 +438,10 @@ export function validateConfig(cfg: Partial<Config>, complete = false): ConfigPr
  * @throws {ConfigError} listing every invalid field.
  * @example
  * ```ts
- * import { PRESETS, withOverrides } from "./config.ts";
- * withOverrides(PRESETS.cpu, { epochs: 3 }).epochs; // 3
+ * import assert from "node:assert/strict";
+ * import { ConfigError, PRESETS, withOverrides } from "./config.ts";
+ * assert.equal(withOverrides(PRESETS.cpu, { epochs: 3 }).epochs, 3);
+ * assert.throws(() => withOverrides(PRESETS.cpu, { lr: -1 }), ConfigError);
  * ```
  */
 export function withOverrides(base: Config, overrides: Partial<Config>): Config {

@@ -6,9 +6,12 @@
  * once, and its pure-JS PNG encoder. Output pixels are RGBA.
  *
  * @example
- * ```ts ignore
- * const { width, height, rgba } = await decodeRgba(bytes);
- * const png = encodeRgbaPng(rgba, width, height);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeRgba, encodeRgbaPng } from "./codecs.ts";
+ * const png = encodeRgbaPng(Uint8Array.of(255, 0, 0, 255, 0, 0, 255, 255), 2, 1);
+ * const { width, height, rgba } = await decodeRgba(png);
+ * assert.deepEqual([width, height, Array.from(rgba)], [2, 1, [255, 0, 0, 255, 0, 0, 255, 255]]);
  * ```
  * @module
  */

@@ -7,10 +7,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Rng } from "../util/rng.ts";
  * import { colorJitter } from "./color_jitter.ts";
  * const px = new Uint8Array([200, 100, 50]);
  * colorJitter(px, { brightness: 0.5, contrast: 0.5, saturation: 0.5, hue: 0.05 }, new Rng(0));
+ * assert.notDeepEqual(Array.from(px), [200, 100, 50]);
+ * const same = new Uint8Array([200, 100, 50]);
+ * colorJitter(same, { brightness: 0.5, contrast: 0.5, saturation: 0.5, hue: 0.05 }, new Rng(0));
+ * assert.deepEqual(same, px); // the seed decides everything
  * ```
  * @module
  */

@@ -7,8 +7,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSplitCsv } from "./csv.ts";
- * const rows = parseSplitCsv("a.png,a_mask.png,benign\n", "train.csv");
+ * const rows = parseSplitCsv("a.png,a_mask.png,benign\nb.png,,malignant\n", "train.csv");
+ * assert.deepEqual(rows[1], { image: "b.png", mask: null, label: "malignant", line: 2 });
  * ```
  * @module
  */

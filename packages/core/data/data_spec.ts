@@ -7,11 +7,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeDataSpec, loadData } from "./data_spec.ts";
  * const spec = { kind: "synthetic", size: 64, classes: 2, counts: { test: 3 } } as const;
- * describeDataSpec(spec, "test"); // "synthetic test: 3 images of 64x64, 2 classes, seed 3"
+ * assert.equal(describeDataSpec(spec, "test"), "synthetic test: 3 images of 64x64, 2 classes, seed 3");
  * const ds = await loadData(spec, "test");
- * ds.samples.length; // 3
+ * assert.equal(ds.samples.length, 3);
  * ```
  * @module
  */

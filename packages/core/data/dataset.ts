@@ -5,12 +5,27 @@
  * module free of any runtime-specific API.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadSplit } from "./dataset.ts";
+ * import { encodeMaskPng, encodePng } from "./image.ts";
+ * // The files of a folder, here in memory (a CLI passes Deno.readFile).
+ * const files = new Map([
+ *   ["a.png", await encodePng({ width: 2, height: 2, data: new Uint8Array(12).fill(90) })],
+ *   ["a_mask.png", await encodeMaskPng({ width: 2, height: 2, data: Uint8Array.of(1, 0, 0, 0) })],
+ * ]);
  * const ds = await loadSplit({
- *   csvText: await Deno.readTextFile("glas/split/train.csv"),
- *   csvName: "glas/split/train.csv",
- *   read: (p) => Deno.readFile(`glas/${p}`),
+ *   csvText: "a.png,a_mask.png,malignant\n",
+ *   csvName: "split/train.csv",
+ *   read: (p) => Promise.resolve(files.get(p)!),
+ *   classes: ["benign", "malignant"],
  * });
+ * assert.equal(ds.samples[0].label, 1);
+ * assert.deepEqual(Array.from(ds.samples[0].mask!.data), [1, 0, 0, 0]);
+ * await assert.rejects(
+ *   loadSplit({ csvText: "b.png,,benign\n", csvName: "split/valid.csv", read: () => Promise.reject(new Error("no such file")) }),
+ *   /split\/valid\.csv:1: cannot read b\.png/,
+ * );
  * ```
  * @module
  */

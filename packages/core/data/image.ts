@@ -5,9 +5,13 @@
  * stores gland instances 1..K).
  *
  * @example
- * ```ts ignore
- * const img = await decodeImage(bytes, "train_1.png");
- * const png = await encodePng(img);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeImage, encodePng } from "./image.ts";
+ * const img = { width: 2, height: 1, data: Uint8Array.of(255, 0, 0, 0, 0, 255) };
+ * const back = await decodeImage(await encodePng(img), "two.png");
+ * assert.deepEqual(back, img);
+ * await assert.rejects(decodeImage(Uint8Array.of(1, 2, 3), "bad.png"), /bad\.png: cannot decode/);
  * ```
  * @module
  */

@@ -4,12 +4,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readImageHeader } from "./image_header.ts";
  * const png = new Uint8Array([
  *   0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
  *   0, 0, 3, 7, 0, 0, 2, 10, 8, 2, 0, 0, 0,
  * ]);
- * readImageHeader(png); // { format: "png", width: 775, height: 522 }
+ * assert.deepEqual(readImageHeader(png), { format: "png", width: 775, height: 522 });
  * ```
  * @module
  */

@@ -6,8 +6,11 @@
  *
  * @example
  * ```ts ignore
+ * // ignore: reads the package's 21 MB of digits (seconds).
+ * import assert from "node:assert/strict";
+ * import { loadMnist } from "./mnist_source.ts";
  * const digits = await loadMnist();
- * digits[3].length; // 1032
+ * assert.equal(digits[3].length, 1032);
  * ```
  * @module
  */

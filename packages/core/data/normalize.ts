@@ -7,10 +7,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NORMALIZATION, normalizeInto } from "./normalize.ts";
  * const out = new Float32Array(3);
  * normalizeInto(Uint8Array.of(0, 255, 51), NORMALIZATION, out);
- * out[0]; // -1
+ * assert.deepEqual(Array.from(out), [-1, 1, -0.6000000238418579]); // float32 of -0.6
  * ```
  * @module
  */
@@ -31,8 +32,10 @@ export const NORMALIZATION: Normalization = { mean: [0.5, 0.5, 0.5], std: [0.5, 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalizationProblem } from "./normalize.ts";
- * normalizationProblem({ mean: [0.5, 0.5, 0.5], std: [0.5, 0, 0.5] }); // "std must be ..."
+ * assert.equal(normalizationProblem({ mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] }), null);
+ * assert.match(normalizationProblem({ mean: [0.5, 0.5, 0.5], std: [0.5, 0, 0.5] })!, /std/);
  * ```
  */
 export function normalizationProblem(value: unknown): string | null {
@@ -82,10 +85,11 @@ export function normalizeInto(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NORMALIZATION, normalizeChw } from "./normalize.ts";
  * const x = normalizeChw({ width: 2, height: 1, data: Uint8Array.of(0, 0, 0, 255, 255, 255) },
  *   NORMALIZATION);
- * Array.from(x); // [-1, 1, -1, 1, -1, 1]
+ * assert.deepEqual(Array.from(x), [-1, 1, -1, 1, -1, 1]);
  * ```
  */
 export function normalizeChw(image: RgbImage, n: Normalization): Float32Array {

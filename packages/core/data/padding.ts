@@ -8,9 +8,10 @@
  *
  * @example
  * ```ts
- * import { padAmounts, cropStart } from "./padding.ts";
- * padAmounts(775, 32); // [12, 13]
- * cropStart(800, 775); // 13
+ * import assert from "node:assert/strict";
+ * import { cropStart, padAmounts } from "./padding.ts";
+ * assert.deepEqual(padAmounts(775, 32), [12, 13]); // 775 + 25 = 800
+ * assert.equal(cropStart(800, 775), 13); // one past the padding: the reference's formula
  * ```
  * @module
  */

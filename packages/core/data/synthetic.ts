@@ -10,9 +10,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { syntheticDataset } from "./synthetic.ts";
  * const ds = syntheticDataset({ count: 8, size: 96, classes: 2, seed: 1 });
- * ds.samples[0].mask; // exact object pixels
+ * const again = syntheticDataset({ count: 8, size: 96, classes: 2, seed: 1 });
+ * assert.deepEqual(ds.samples[0].mask, again.samples[0].mask); // the seed decides everything
+ * assert.ok(ds.samples[0].mask!.data.includes(1)); // exact object pixels
  * ```
  * @module
  */

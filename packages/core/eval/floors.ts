@@ -3,8 +3,16 @@
  * image (all ones) and nothing (all zeros), scored by the same metrics.
  *
  * @example
- * ```ts ignore
- * const floor = constantMaskScores(dataset, 1); // all-ones mask
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { syntheticDataset } from "../data/synthetic.ts";
+ * import { constantMaskScores } from "./floors.ts";
+ * const dataset = syntheticDataset({ count: 4, size: 64, classes: 2, seed: 3 });
+ * const ones = constantMaskScores(dataset, 1);
+ * const zeros = constantMaskScores(dataset, 0);
+ * assert.equal(ones.f1Neg, 0);
+ * assert.equal(zeros.f1Pos, 0);
+ * assert.ok(Number.isNaN(ones.classError)); // no classifier
  * ```
  * @module
  */

@@ -5,10 +5,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { makePrediction } from "./prediction.ts";
  * const p = makePrediction({ width: 2, height: 1, mask: Float32Array.of(0.9, 0.1),
  *   logits: [0.1, 1.2], classes: ["a", "b"], threshold: 0.5 });
- * p.className; // "b"
+ * assert.equal(p.className, "b");
+ * assert.deepEqual(Array.from(p.binary), [1, 0]);
+ * assert.equal(p.maskArea, 0.5);
  * ```
  * @module
  */

@@ -7,11 +7,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { makePrediction } from "./prediction.ts";
- * import { summarizePrediction } from "./prediction_files.ts";
+ * import { maskPng, summarizePrediction } from "./prediction_files.ts";
  * const p = makePrediction({ width: 2, height: 1, mask: Float32Array.of(0.9, 0.1),
  *   logits: [0.1, 1.2], classes: ["a", "b"], threshold: 0.5 });
- * summarizePrediction(p, ["a", "b"]).maskPixels; // 1
+ * const summary = summarizePrediction(p, ["a", "b"]);
+ * assert.equal(summary.maskPixels, 1);
+ * assert.equal(summary.class, "b");
+ * assert.deepEqual((await maskPng(p)).subarray(1, 4), new TextEncoder().encode("PNG"));
  * ```
  * @module
  */

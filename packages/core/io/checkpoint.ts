@@ -6,9 +6,16 @@
  * history needed to resume exactly. Other tools can read the weights as is.
  *
  * @example
- * ```ts ignore
- * const bytes = encodeCheckpoint({ config, classes, weights });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PRESETS } from "../config/config.ts";
+ * import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint.ts";
+ * const weights = new Map([["conv1.weight", { shape: [1, 1, 3, 2], data: new Float32Array(6) }]]);
+ * const bytes = encodeCheckpoint({ config: PRESETS.cpu, classes: ["benign", "malignant"], weights });
  * const back = decodeCheckpoint(bytes, "best.safetensors");
+ * assert.deepEqual(back.classes, ["benign", "malignant"]);
+ * assert.deepEqual(back.weights.get("conv1.weight")?.shape, [1, 1, 3, 2]);
+ * assert.throws(() => decodeCheckpoint(bytes.slice(0, 20), "cut.safetensors"), /cut\.safetensors/);
  * ```
  * @module
  */

@@ -4,9 +4,12 @@
  *
  * @example
  * ```ts
- * import { oihwToHwio } from "./layout.ts";
- * const t = oihwToHwio({ shape: [2, 1, 1, 1], data: new Float32Array([1, 2]) });
- * t.shape; // [1, 1, 1, 2]
+ * import assert from "node:assert/strict";
+ * import { hwioToOihw, oihwToHwio } from "./layout.ts";
+ * const oihw = { shape: [2, 1, 1, 3], data: Float32Array.of(1, 2, 3, 4, 5, 6) };
+ * const hwio = oihwToHwio(oihw);
+ * assert.deepEqual(hwio.shape, [1, 3, 1, 2]);
+ * assert.deepEqual(hwioToOihw(hwio), oihw);
  * ```
  * @module
  */

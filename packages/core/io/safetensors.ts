@@ -10,9 +10,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
- * const bytes = encodeSafetensors(new Map([["w", { shape: [2], data: new Float32Array([1, 2]) }]]), { a: "b" });
+ * const bytes = encodeSafetensors(new Map([["w", { shape: [2], data: Float32Array.of(1, 2) }]]), { a: "b" });
  * const back = decodeSafetensors(bytes, "w.safetensors");
+ * assert.deepEqual(back.tensors.get("w"), { shape: [2], data: Float32Array.of(1, 2) });
+ * assert.equal(back.metadata.a, "b");
  * ```
  * @module
  */

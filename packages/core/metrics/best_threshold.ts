@@ -7,10 +7,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BestThresholdAccumulator } from "./best_threshold.ts";
  * const acc = new BestThresholdAccumulator();
  * acc.add(new Float32Array([0.9, 0.2]), new Uint8Array([1, 0]));
- * acc.compute().dice.value; // 1
+ * const { dice } = acc.compute();
+ * assert.equal(dice.value, 1); // a fraction: some threshold in (0.2, 0.9] separates them
+ * assert.ok(dice.threshold > 0.2 && dice.threshold <= 0.9);
  * ```
  * @module
  */

@@ -7,9 +7,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dice, f1PosNeg } from "./dice.ts";
- * dice(new Uint8Array([1, 1, 0]), new Uint8Array([1, 0, 0])); // 2/3
- * f1PosNeg(new Uint8Array([1, 1, 0]), new Uint8Array([1, 0, 0])); // { pos: 2/3, neg: 2/3 }
+ * assert.equal(dice(new Uint8Array([1, 1, 0]), new Uint8Array([1, 0, 0])), 2 / 3);
+ * assert.deepEqual(f1PosNeg(new Uint8Array([1, 1, 0]), new Uint8Array([1, 0, 0])), {
+ *   pos: 2 / 3,
+ *   neg: 2 / 3,
+ * });
  * ```
  * @module
  */

@@ -5,10 +5,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LocalizationMetrics } from "./localization_metrics.ts";
  * const m = new LocalizationMetrics();
  * m.add({ scores: new Float32Array([0.9, 0.1]), gt: new Uint8Array([1, 0]), predicted: 1, label: 1 });
- * m.summary().f1Neg; // 100
+ * const s = m.summary();
+ * assert.deepEqual([s.images, s.classError, s.f1Pos, s.f1Neg], [1, 0, 100, 100]);
  * ```
  * @module
  */

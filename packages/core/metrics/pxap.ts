@@ -7,10 +7,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PxapAccumulator } from "./pxap.ts";
  * const acc = new PxapAccumulator();
  * acc.add(new Float32Array([0.9, 0.2]), new Uint8Array([1, 0]));
- * acc.compute(); // 100
+ * assert.equal(acc.compute(), 100);
  * ```
  * @module
  */

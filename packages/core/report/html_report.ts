@@ -7,9 +7,16 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { htmlReport } from "./html_report.ts";
- * const html = htmlReport({ title: "eval", subtitle: "", table: { headers: ["a"], rows: [["1"]] }, images: [] });
- * html.startsWith("<!doctype html>"); // true
+ * const html = htmlReport({
+ *   title: "eval <synthetic>",
+ *   subtitle: "",
+ *   table: { headers: ["method", "F1+"], rows: [["min-max", "54.1"]] },
+ *   images: [],
+ * });
+ * assert.ok(html.startsWith("<!doctype html>"));
+ * assert.match(html, /eval &#60;synthetic&#62;/); // text is escaped
  * ```
  * @module
  */

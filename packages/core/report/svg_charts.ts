@@ -4,9 +4,11 @@
  *
  * @example
  * ```ts
- * import { histogram } from "./svg_charts.ts";
+ * import assert from "node:assert/strict";
+ * import { binCounts, histogram } from "./svg_charts.ts";
+ * assert.deepEqual(binCounts([0.1, 0.5, 0.52, 0.9], 2, 0, 1), [1, 3]);
  * const svg = histogram([0.1, 0.5, 0.52, 0.9], { bins: 10, min: 0, max: 1, xLabel: "F1-" });
- * svg.startsWith("<svg"); // true
+ * assert.ok(svg.startsWith("<svg"));
  * ```
  * @module
  */

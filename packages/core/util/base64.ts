@@ -4,8 +4,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeBase64 } from "./base64.ts";
- * encodeBase64(new Uint8Array([104, 105])); // "aGk="
+ * assert.equal(encodeBase64(new Uint8Array([104, 105])), "aGk=");
  * ```
  * @module
  */

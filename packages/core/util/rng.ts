@@ -4,10 +4,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Rng } from "./rng.ts";
  * const rng = new Rng(42);
- * const u = rng.next(); // in [0, 1)
  * const copy = Rng.fromState(rng.state());
+ * const u = rng.next();
+ * assert.ok(u >= 0 && u < 1);
+ * assert.equal(copy.next(), u); // the saved state replays the sequence
  * ```
  * @module
  */

@@ -5,10 +5,13 @@
  *
  * @example
  * ```ts
- * import { drawText, textWidth } from "./bitmap_font.ts";
+ * import assert from "node:assert/strict";
+ * import { drawText, GLYPH_HEIGHT, textWidth } from "./bitmap_font.ts";
  * const img = { width: 64, height: 9, data: new Uint8Array(64 * 9 * 3).fill(255) };
  * drawText(img, "CAM", 1, 1, [0, 0, 0]);
- * textWidth("CAM"); // 17
+ * assert.equal(textWidth("CAM"), 17);
+ * assert.equal(GLYPH_HEIGHT, 7);
+ * assert.ok(img.data.includes(0)); // some pixels are now black
  * ```
  * @module
  */

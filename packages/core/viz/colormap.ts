@@ -4,8 +4,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { colormap } from "./colormap.ts";
- * colormap(0.5); // [r, g, b]
+ * const [r, g, b] = colormap(0.5);
+ * assert.ok([r, g, b].every((v) => Number.isInteger(v) && v >= 0 && v <= 255));
+ * assert.deepEqual(colormap(-1), colormap(0)); // values are clamped to [0, 1]
+ * assert.notDeepEqual(colormap(0), colormap(1));
  * ```
  * @module
  */

@@ -4,9 +4,14 @@
  * at the threshold), under a row of column labels drawn into the picture.
  *
  * @example
- * ```ts ignore
- * const fig = methodFigure(["min-max", "CAM"], [{ image, gt, maps: [m1, m2] }], { panelWidth: 192 });
- * await Deno.writeFile("figure.png", await encodePng(fig));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { methodFigure } from "./method_figure.ts";
+ * const image = { width: 32, height: 24, data: new Uint8Array(32 * 24 * 3).fill(128) };
+ * const ramp = Float32Array.from({ length: 32 * 24 }, (_, i) => (i % 32) / 31);
+ * const fig = methodFigure(["min-max", "CAM"], [{ image, gt: null, maps: [ramp, ramp] }]);
+ * // One row of four labelled panels: image, ground truth and the two maps.
+ * assert.ok(fig.width >= 4 * 32 && fig.height > 24);
  * ```
  * @module
  */

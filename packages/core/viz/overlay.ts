@@ -4,9 +4,14 @@
  * panel (image, ground truth, prediction) for reports.
  *
  * @example
- * ```ts ignore
- * const picture = heatmapOverlay(image, prediction.mask, prediction.binary);
- * await Deno.writeFile("overlay.png", await encodePng(picture));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { heatmapOverlay } from "./overlay.ts";
+ * const image = { width: 3, height: 3, data: new Uint8Array(27) };
+ * const scores = Float32Array.of(0, 0, 0, 0, 1, 0, 0, 0, 0);
+ * const binary = Uint8Array.of(0, 0, 0, 0, 1, 0, 0, 0, 0);
+ * const picture = heatmapOverlay(image, scores, binary);
+ * assert.deepEqual(Array.from(picture.data.subarray(12, 15)), [255, 255, 255]); // outlined
  * ```
  * @module
  */

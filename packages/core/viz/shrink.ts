@@ -5,9 +5,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { shrinkToWidth } from "./shrink.ts";
  * const img = { width: 4, height: 2, data: new Uint8Array(24).fill(9) };
- * shrinkToWidth(img, 2).width; // 2
+ * const small = shrinkToWidth(img, 2);
+ * assert.deepEqual([small.width, small.height], [2, 1]);
  * ```
  * @module
  */

@@ -5,9 +5,14 @@
  * (skipped), and tensors that carry a setting rather than a weight.
  *
  * @example
- * ```ts ignore
- * internalName(TORCHVISION_NAMING, "layer1.0.downsample.0.weight"); // same name
- * internalName(TORCHVISION_NAMING, "fc.weight"); // null: skipped
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { internalName } from "./scheme.ts";
+ * import { TORCHVISION_NAMING } from "./torchvision.ts";
+ * const name = "layer1.0.downsample.0.weight";
+ * assert.equal(internalName(TORCHVISION_NAMING, name), name); // the same name
+ * assert.equal(internalName(TORCHVISION_NAMING, "fc.weight"), null); // known, skipped
+ * assert.equal(internalName(TORCHVISION_NAMING, "head.weight"), undefined); // unknown
  * ```
  * @module
  */

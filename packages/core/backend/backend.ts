@@ -5,11 +5,13 @@
  * makes it active. It fails loudly rather than falling back to another one.
  *
  * @example
- * ```ts ignore
- * import { env, initBackend } from "./backend.ts";
- * env.backend = "wasm";
- * const choice = await initBackend();
- * console.log(choice.name, choice.reason);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "./backend.ts";
+ * import { tf } from "./tf.ts";
+ * const choice = await initBackend("wasm"); // the setting's default, "auto", probes the GPU first
+ * assert.equal(tf.getBackend(), "wasm");
+ * assert.match(choice.reason, /^requested; WASM-SIMD, \d+ threads?/);
  * ```
  * @module
  */

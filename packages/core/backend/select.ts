@@ -7,10 +7,12 @@
  * The pure-JS cpu backend of tfjs is used only when asked for by name.
  *
  * @example
- * ```ts ignore
- * import { env, resolveBackend } from "./select.ts";
- * env.backend = "auto";
- * const tfjs = await resolveBackend();      // { name: "wasm", reason: "..." }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkSetting, resolveBackend } from "./select.ts";
+ * // A backend asked for by name is taken as is; `auto` (the default) probes the GPU.
+ * assert.deepEqual(await resolveBackend("wasm"), { name: "wasm", reason: "requested" });
+ * assert.throws(() => checkSetting("gpu"), /unknown backend 'gpu'/);
  * ```
  * @module
  */

@@ -22,10 +22,16 @@
  * pool splits outputs, not sums.
  *
  * @example
- * ```ts ignore
- * const threads = await prepareWasmThreads(2); // before tf.setBackend("wasm")
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "./tf.ts";
+ * import { prepareWasmThreads, restoreHostWorker, wasmThreadsInUse } from "./wasm_threads.ts";
+ * // Before the wasm backend is first created (initBackend does all this). Two
+ * // or more threads start a pool of workers; one keeps this example quick.
+ * const threads = await prepareWasmThreads(1);
  * await tf.setBackend("wasm");
  * restoreHostWorker();
+ * assert.equal(wasmThreadsInUse(), threads);
  * ```
  * @module
  */

@@ -5,9 +5,15 @@
  * layouts (HWIO filters).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { ParamStore } from "./module.ts";
  * const store = new ParamStore();
- * const w = store.add("conv1.weight", tf.zeros([3, 3, 3, 8]));
+ * store.add("conv1.weight", tf.zeros([3, 3, 3, 8]));
+ * store.add("bn1.running_mean", tf.zeros([8]), false); // a buffer, not trained
+ * assert.deepEqual(store.trainableNames(), ["conv1.weight"]);
+ * assert.deepEqual((await store.read()).get("conv1.weight")?.shape, [3, 3, 3, 8]);
  * store.dispose();
  * ```
  * @module

@@ -6,9 +6,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tf } from "../backend/tf.ts";
  * import { stopGradient } from "./stop_gradient.ts";
+ * // d/dx of stop(x) * x is stop(x) = x: the stopped factor counts as a constant.
  * const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(stopGradient(x), x)));
+ * assert.deepEqual(Array.from(await g(tf.tensor1d([3])).data()), [3]);
  * ```
  * @module
  */

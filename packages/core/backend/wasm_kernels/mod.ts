@@ -4,9 +4,12 @@
  * `MaxPoolGrad`, fused train-mode batch normalisation and a fused SGD step.
  *
  * @example
- * ```ts ignore
- * registerWasmTrainingKernels();
- * await tf.setBackend("wasm");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../tf.ts";
+ * import { registerWasmTrainingKernels, wasmTrainingKernels } from "./mod.ts";
+ * registerWasmTrainingKernels(); // initBackend("wasm") does it
+ * assert.ok(wasmTrainingKernels.every((k) => tf.getKernel(k.kernelName, "wasm") === k));
  * ```
  * @module
  */

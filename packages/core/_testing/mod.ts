@@ -3,8 +3,13 @@
  * a given backend, and closeness checks.
  *
  * @example
- * ```ts ignore
- * const a = await onBackend("cpu", () => tf.square(tensorFrom([2, 3], 1)));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { onBackend, relErr, tensorFrom } from "./mod.ts";
+ * const [a] = await onBackend("cpu", () => tf.square(tensorFrom([2, 3], 1)));
+ * const [b] = await onBackend("wasm", () => tf.square(tensorFrom([2, 3], 1)));
+ * assert.ok(relErr(b, a) < 1e-6); // the same seeded values, squared on two backends
  * ```
  * @module
  */

@@ -6,9 +6,22 @@
  * map, handled the same way.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PRESETS, withOverrides } from "../config/config.ts";
+ * import { encodeCheckpoint, decodeCheckpoint } from "../io/checkpoint.ts";
+ * import { buildModel } from "../model/build.ts";
+ * import { Rng } from "../util/rng.ts";
+ * import { TfjsLocalizer } from "./tfjs_localizer.ts";
+ * // A checkpoint's bytes (best.safetensors of a run), here of an untrained tiny network.
+ * const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 }); // a tiny network
+ * const net = buildModel(config, ["benign", "malignant"], new Rng(0));
+ * const bytes = encodeCheckpoint({ config, classes: ["benign", "malignant"], weights: await net.store.read() });
+ * net.dispose();
  * const localizer = TfjsLocalizer.fromCheckpoint(decodeCheckpoint(bytes, "best.safetensors"));
- * const p = await localizer.predict(image);
+ * const p = await localizer.predict({ width: 50, height: 40, data: new Uint8Array(50 * 40 * 3) });
+ * assert.equal(p.mask.length, 50 * 40); // padded to 64x64 inside, cropped back
+ * assert.ok(localizer.classes.includes(p.className));
  * await localizer.dispose();
  * ```
  * @module

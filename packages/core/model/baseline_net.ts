@@ -14,9 +14,18 @@
  * [0, 1], so the same evaluation scores all of them.
  *
  * @example
- * ```ts ignore
- * const net = new BaselineNet("cam", netOptions(cfg, 2), new Rng(0));
- * const { logits, map } = net.inferMaps(x);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { PRESETS, withOverrides } from "../config/config.ts";
+ * import { Rng } from "../util/rng.ts";
+ * import { BaselineNet } from "./baseline_net.ts";
+ * import { netOptions } from "./build.ts";
+ * const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 }); // a tiny network
+ * const net = new BaselineNet("cam", netOptions(config, 2), new Rng(0));
+ * const { logits, map } = net.inferMaps(tf.zeros([1, 64, 64, 3]));
+ * assert.deepEqual([logits.shape, map.shape], [[1, 2], [1, 64, 64, 1]]); // the CAM at image size
+ * tf.dispose([logits, map]);
  * net.dispose();
  * ```
  * @module

@@ -2,9 +2,18 @@
  * Builds the network that a config describes.
  *
  * @example
- * ```ts ignore
- * const net = buildMinMaxNet(PRESETS.cpu, ["benign", "malignant"], new Rng(0));
- * const cam = buildModel({ ...PRESETS.cpu, method: "cam" }, ["benign", "malignant"], new Rng(0));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PRESETS, withOverrides } from "../config/config.ts";
+ * import { Rng } from "../util/rng.ts";
+ * import { BaselineNet } from "./baseline_net.ts";
+ * import { buildModel, isMinMax } from "./build.ts";
+ * const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 }); // a tiny network
+ * const minmax = buildModel(config, ["benign", "malignant"], new Rng(0));
+ * const cam = buildModel({ ...config, method: "cam" }, ["benign", "malignant"], new Rng(0));
+ * assert.ok(isMinMax(minmax) && cam instanceof BaselineNet);
+ * minmax.dispose();
+ * cam.dispose();
  * ```
  * @module
  */

@@ -10,9 +10,19 @@
  * - `classify(X)`: resize by 0.5 (align_corners), the same backbone, cl32.
  *
  * @example
- * ```ts ignore
- * const net = new MinMaxNet(netOptions, new Rng(0));
- * const out = net.forward(x, { training: false });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { PRESETS, withOverrides } from "../config/config.ts";
+ * import { Rng } from "../util/rng.ts";
+ * import { netOptions } from "./build.ts";
+ * import { MinMaxNet } from "./minmax_net.ts";
+ * const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 }); // a tiny network
+ * const net = new MinMaxNet(netOptions(config, 2), new Rng(0));
+ * const out = net.forward(tf.zeros([2, 64, 64, 3]), { training: false });
+ * assert.deepEqual(out.mask.shape, [2, 64, 64, 1]); // R+ at input size
+ * assert.deepEqual(out.scoresPos.shape, [2, 2]); // the classifier on X+
+ * tf.dispose(Object.values(out));
  * net.dispose();
  * ```
  * @module

@@ -4,8 +4,12 @@
  * it marks nothing, as a constant M+ does in the min-max mask.
  *
  * @example
- * ```ts ignore
- * const m = normalizeMap(tf.tensor4d([1, 3], [1, 1, 2, 1])); // [0, 1]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { normalizeMap } from "./normalize_map.ts";
+ * const m = normalizeMap(tf.tensor4d([1, 3, 5, 5], [2, 1, 2, 1])); // two images
+ * assert.deepEqual(Array.from(await m.data()), [0, 1, 0, 0]); // a constant map marks nothing
  * ```
  * @module
  */

@@ -10,8 +10,14 @@
  *
  * @example
  * ```ts
- * import { interpolationMatrix } from "./upsample.ts";
- * interpolationMatrix(4, 2, "align-corners"); // rows for pixels 0..3 over cells 0..1
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { axisTaps, upsampleMap } from "./upsample.ts";
+ * // Two cells to four pixels with align-corners: pixel 1 sits a third of the way.
+ * const { i0, frac } = axisTaps(4, 2, "align-corners");
+ * assert.deepEqual([Array.from(i0), Array.from(frac)], [[0, 0, 0, 1], [0, 1 / 3, 2 / 3, 0].map(Math.fround)]);
+ * const up = upsampleMap(tf.tensor4d([0, 3], [1, 1, 2, 1]), [1, 4], "align-corners");
+ * assert.deepEqual(Array.from(await up.data()), [0, 1, 2, 3]);
  * ```
  * @module
  */

@@ -6,8 +6,14 @@
  *   cross-entropy to the uniform distribution: X- must be undecidable.
  *
  * @example
- * ```ts ignore
- * const total = tf.addN([crossEntropy(seg, y), crossEntropy(pos, y), uniformCrossEntropy(neg)]);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { crossEntropy, uniformCrossEntropy } from "./losses.ts";
+ * const logits = tf.tensor2d([[0, 0]]); // undecided between two classes
+ * assert.ok(Math.abs((await crossEntropy(logits, [1]).data())[0] - Math.LN2) < 1e-6);
+ * // Undecided is what L_neg asks of X-: its minimum, ln 2 for two classes.
+ * assert.ok(Math.abs((await uniformCrossEntropy(logits).data())[0] - Math.LN2) < 1e-6);
  * ```
  * @module
  */

@@ -6,9 +6,16 @@
  * a step is left alone, momentum and decay included, as PyTorch does.
  *
  * @example
- * ```ts ignore
- * const opt = new Sgd(params, { lr: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-5 });
- * opt.step(new Map([["conv1.weight", grad]]));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { Sgd } from "./sgd.ts";
+ * const w = tf.variable(tf.tensor1d([1]));
+ * const opt = new Sgd(new Map([["w", w]]), { lr: 0.1, momentum: 0.9, nesterov: false, weightDecay: 0 });
+ * opt.step(new Map([["w", tf.tensor1d([0.5])]])); // buf = 0.5; w = 1 - 0.1 * 0.5
+ * opt.step(new Map([["w", tf.tensor1d([0.5])]])); // buf = 0.9 * 0.5 + 0.5; w -= 0.1 * 0.95
+ * assert.ok(Math.abs((await w.data())[0] - 0.855) < 1e-6);
+ * opt.dispose();
  * ```
  * @module
  */

@@ -8,9 +8,22 @@
  * steps the uninterrupted run would have taken.
  *
  * @example
- * ```ts ignore
- * const trainer = new Trainer({ config, train, valid, onEpoch: (e) => save(e) });
- * await trainer.run();
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PRESETS, withOverrides } from "../config/config.ts";
+ * import { syntheticDataset } from "../data/synthetic.ts";
+ * import { Trainer } from "./trainer.ts";
+ * // One epoch of a tiny network on a few small images (seconds); the cpu preset takes minutes.
+ * const config = withOverrides(PRESETS.cpu, { epochs: 1, width: 0.0625, modalities: 2, batchSize: 4,
+ *   crop: 32, warmupSteps: 0, eraseTimes: 0 });
+ * const train = syntheticDataset({ count: 8, size: 32, classes: 2, seed: 1 });
+ * const valid = syntheticDataset({ count: 2, size: 32, classes: 2, seed: 2 });
+ * const epochs: number[] = [];
+ * const trainer = new Trainer({ config, train, valid, onEpoch: (e) => void epochs.push(e.record.epoch) });
+ * const history = await trainer.run();
+ * assert.deepEqual(epochs, [0]);
+ * assert.equal(history[0].valid.images, 2);
+ * assert.ok(Number.isFinite(history[0].train.total));
  * trainer.dispose();
  * ```
  * @module

@@ -4,8 +4,14 @@
  * config field can be set from the command line.
  *
  * @example
- * ```ts ignore
- * const { values, positionals } = parseCommand(argv, { ...COMMON_OPTIONS, ...configOptions() });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { COMMON_OPTIONS, configOptions, configOverrides, parseCommand, UsageError } from "./args.ts";
+ * const options = { ...COMMON_OPTIONS, ...configOptions() };
+ * const { values, positionals } = parseCommand(["--epochs", "3", "--no-deep-stem", "a.png"], options);
+ * assert.deepEqual(configOverrides(values), { epochs: 3, deepStem: false });
+ * assert.deepEqual(positionals, ["a.png"]);
+ * assert.throws(() => parseCommand(["--epoch", "3"], options), UsageError); // exits 2
  * ```
  * @module
  */

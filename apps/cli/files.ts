@@ -4,8 +4,15 @@
  * reads whose errors name the file and say what it was for.
  *
  * @example
- * ```ts ignore
- * await writeFileAtomic("runs/x/best.safetensors", bytes);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { readFileFor, writeFileAtomic } from "./files.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeFileAtomic(join(dir, "runs/x/run.json"), "{}\n"); // folders are made as needed
+ * assert.deepEqual(await Array.fromAsync(Deno.readDir(join(dir, "runs/x")), (e) => e.name), ["run.json"]);
+ * await assert.rejects(readFileFor(join(dir, "nope.png"), "image"), /nope\.png/);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  * @module
  */

@@ -3,9 +3,12 @@
  * returns its exit code (0 success, 1 failure, 2 usage error).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { main } from "@pointwise/cli";
- * Deno.exit(await main(["predict", "--model", "runs/synthetic", "image.png"]));
+ * // Deno.exit(await main(Deno.args)) is the command; usage mistakes exit 2.
+ * assert.equal(await main(["evaluate"]), 2);
+ * assert.equal(await main(["train", "--epochs", "0"]), 2);
  * ```
  * @module
  */

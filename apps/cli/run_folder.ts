@@ -6,9 +6,18 @@
  * and types live here and nowhere else.
  *
  * @example
- * ```ts ignore
- * const path = await resolveModelPath("runs/synthetic");   // runs/synthetic/best.safetensors
- * const info = await readRunInfo(runFolderOf(path));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { readRunInfo, resolveModelPath, runFolderOf, writeRunInfo } from "./run_folder.ts";
+ * const dir = await Deno.makeTempDir(); // a run folder, as `train` writes it
+ * await Deno.writeFile(join(dir, "best.safetensors"), new Uint8Array());
+ * const data = { kind: "synthetic", size: 64, classes: 2, counts: { train: 8 } } as const;
+ * await writeRunInfo(dir, { data, preset: "cpu", started: "2026-01-01T00:00:00Z" });
+ * const path = await resolveModelPath(dir);
+ * assert.equal(path, join(dir, "best.safetensors"));
+ * assert.deepEqual((await readRunInfo(runFolderOf(path)))?.data, data);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  * @module
  */

@@ -3,10 +3,17 @@
  * message id, so many images can be in flight at once.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodePng } from "@pointwise/core/lite";
+ * import { tinyOnnx } from "@pointwise/core/testing";
+ * import { LocalizerClient } from "./client.ts";
  * const worker = new Worker(new URL("./localize_worker.ts", import.meta.url), { type: "module" });
- * const client = await LocalizerClient.create(worker, modelBytes);
- * const result = await client.localize(pngBytes);
+ * const client = await LocalizerClient.create(worker, await tinyOnnx(["benign", "malignant"]));
+ * const png = await encodePng({ width: 40, height: 30, data: new Uint8Array(40 * 30 * 3).fill(90) });
+ * const result = await client.localize(png);
+ * assert.ok(["benign", "malignant"].includes(result.class));
+ * assert.equal(result.width, 40);
  * client.terminate();
  * ```
  * @module

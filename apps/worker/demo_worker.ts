@@ -8,7 +8,7 @@
  *
  * @example
  * ```js ignore
- * // In the page (a browser, the bundle served beside it):
+ * // ignore: runs in a browser page, with the bundle served beside it.
  * const worker = new Worker(new URL("demo_worker.js", import.meta.url), { type: "module" });
  * worker.postMessage({ id: 1, model: modelBytes });
  * ```

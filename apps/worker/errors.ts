@@ -5,9 +5,13 @@
  *
  * @example
  * ```ts
- * import { errorResponse, ServiceError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { errorResponse, ServiceError, toServiceError } from "./errors.ts";
  * const r = errorResponse(new ServiceError(413, "too_large", "the body is over 16 MiB"));
- * r.status; // 413
+ * assert.equal(r.status, 413);
+ * assert.deepEqual(await r.json(), { error: { code: "too_large", message: "the body is over 16 MiB" } });
+ * // Anything else is a plain 500 that says nothing of files or stacks.
+ * assert.equal(toServiceError(new Error("/home/x/model.onnx: ENOENT")).message, "the request could not be processed");
  * ```
  * @module
  */

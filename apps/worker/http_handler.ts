@@ -15,9 +15,17 @@
  * file or carries a stack trace.
  *
  * @example
- * ```ts ignore
- * const handler = createHandler({ model: () => fetch(url).then((r) => r.bytes()) });
- * Deno.serve(handler);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tinyOnnx } from "@pointwise/core/testing";
+ * import { createHandler } from "./http_handler.ts";
+ * // The model's bytes, or how to get them: () => fetch(url).then((r) => r.bytes()) on an edge runtime.
+ * const handler = createHandler({ model: await tinyOnnx(["benign", "malignant"]) });
+ * const info = await (await handler(new Request("http://localhost/v1/model"))).json();
+ * assert.deepEqual(info.classes, ["benign", "malignant"]);
+ * const r = await handler(new Request("http://localhost/v1/localize", { method: "POST", body: "not an image" }));
+ * assert.equal(r.status, 415);
+ * assert.equal((await r.json()).error.code, "not_an_image");
  * ```
  * @module
  */

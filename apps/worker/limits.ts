@@ -4,9 +4,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DEFAULT_LIMITS, resolveLimits } from "./limits.ts";
  * const limits = resolveLimits({ maxPixels: 4_000_000 });
- * limits.maxBytes === DEFAULT_LIMITS.maxBytes; // true
+ * assert.equal(limits.maxPixels, 4_000_000);
+ * assert.equal(limits.maxBytes, DEFAULT_LIMITS.maxBytes);
  * ```
  * @module
  */

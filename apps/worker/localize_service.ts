@@ -5,10 +5,17 @@
  * so that concurrent requests never share an onnxruntime session mid-run.
  *
  * @example
- * ```ts ignore
- * const service = await LocalizeService.load(modelBytes);
- * const { summary } = await service.localize(pngBytes);
- * summary.class; // "malignant"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodePng } from "@pointwise/core/lite";
+ * import { tinyOnnx } from "@pointwise/core/testing";
+ * import { LocalizeService } from "./localize_service.ts";
+ * const service = await LocalizeService.load(await tinyOnnx(["benign", "malignant"]));
+ * const png = await encodePng({ width: 40, height: 30, data: new Uint8Array(40 * 30 * 3).fill(90) });
+ * const { summary } = await service.localize(png);
+ * assert.ok(["benign", "malignant"].includes(summary.class));
+ * assert.equal(summary.width, 40);
+ * await service.dispose();
  * ```
  * @module
  */

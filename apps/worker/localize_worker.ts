@@ -4,8 +4,22 @@
  * `{ id, error }` (see `protocol.ts`). `client.ts` wraps it in promises.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tinyOnnx } from "@pointwise/core/testing";
  * const worker = new Worker(import.meta.resolve("@pointwise/worker/worker"), { type: "module" });
+ * const answer = (m: unknown) =>
+ *   new Promise<{ id: number; result?: { classes: string[] }; error?: unknown }>((resolve) => {
+ *     worker.onmessage = (e) => resolve(e.data);
+ *     worker.postMessage(m);
+ *   });
+ * assert.deepEqual(await answer({ id: 1, image: new Uint8Array(8) }), {
+ *   id: 1,
+ *   error: { code: "not_loaded", message: "send { id, model } before images" },
+ * });
+ * const loaded = await answer({ id: 2, model: await tinyOnnx(["benign", "malignant"]) });
+ * assert.deepEqual(loaded.result?.classes, ["benign", "malignant"]);
+ * worker.terminate();
  * ```
  * @module
  */

@@ -8,8 +8,11 @@
  *
  * @example
  * ```ts
- * import type { WorkerRequest } from "./protocol.ts";
- * const message: WorkerRequest = { id: 1, image: new Uint8Array() };
+ * import assert from "node:assert/strict";
+ * import type { WorkerRequest, WorkerResponse } from "./protocol.ts";
+ * const request: WorkerRequest = { id: 1, image: new Uint8Array(), raw: true };
+ * const refused: WorkerResponse = { id: 1, error: { code: "empty_body", message: "the request has no image" } };
+ * assert.equal(refused.id, request.id);
  * ```
  * @module
  */

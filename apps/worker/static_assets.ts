@@ -4,9 +4,15 @@
  * threaded WebAssembly (cross-origin isolation). Only a fixed list is served.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { demoAssets } from "./static_assets.ts";
  * const assets = demoAssets();
- * await assets("/"); // index.html
+ * const page = await assets("/");
+ * assert.match(page!.headers.get("content-type")!, /text\/html/);
+ * assert.equal(page!.headers.get("cross-origin-embedder-policy"), "require-corp"); // threads
+ * await page!.body?.cancel();
+ * assert.equal(await assets("/../deno.json"), undefined); // only the listed files
  * ```
  * @module
  */

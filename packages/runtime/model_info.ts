@@ -4,9 +4,14 @@
  * with the ONNX schema (onnx-proto) rather than by hand.
  *
  * @example
- * ```ts ignore
- * const info = readModelInfo(bytes, "model.onnx");
- * info.classes; // ["benign", "malignant"]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tinyOnnx } from "@pointwise/core/testing";
+ * import { readModelInfo } from "./model_info.ts";
+ * const info = readModelInfo(await tinyOnnx(["benign", "malignant"]), "model.onnx");
+ * assert.deepEqual(info.classes, ["benign", "malignant"]);
+ * assert.deepEqual(info.inputs, ["image"]);
+ * assert.equal(info.threshold, 0.5);
  * ```
  * @module
  */

@@ -6,8 +6,15 @@
  * `env.wasmPaths.onnxruntime` where it is set (a browser bundle).
  *
  * @example
- * ```ts ignore
- * const { session } = await createSession(bytes, await resolveOrtProvider());
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tinyOnnx } from "@pointwise/core/testing";
+ * import { createSession } from "./ort_session.ts";
+ * import { resolveOrtProvider } from "./provider.ts";
+ * const { session } = await createSession(await tinyOnnx(), await resolveOrtProvider("wasm"));
+ * assert.deepEqual(session.inputNames, ["image"]);
+ * assert.deepEqual([...session.outputNames].sort(), ["localizer_logits", "logits", "mask"]);
+ * await session.release();
  * ```
  * @module
  */

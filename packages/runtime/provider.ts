@@ -5,9 +5,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { UnsupportedBackendError } from "@pointwise/core/lite";
  * import { resolveOrtProvider } from "./provider.ts";
  * const choice = await resolveOrtProvider("wasm");
- * choice.provider; // "wasm"
+ * assert.equal(choice.provider, "wasm");
+ * assert.ok(choice.threads >= 1);
+ * await assert.rejects(resolveOrtProvider("cpu"), UnsupportedBackendError); // onnxruntime has none
  * ```
  * @module
  */

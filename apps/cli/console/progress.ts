@@ -4,10 +4,13 @@
  * line at most every few seconds, and always the last one.
  *
  * @example
- * ```ts ignore
- * const bar = new Progress("epoch 1/12");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Progress } from "./progress.ts";
+ * const bar = new Progress("epoch 1/12"); // a line on stderr, redrawn on a terminal
  * bar.update(3, 16, "loss 1.23");
  * bar.done();
+ * assert.equal(bar.label, "epoch 1/12");
  * ```
  * @module
  */

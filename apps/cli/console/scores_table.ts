@@ -3,8 +3,14 @@
  * with the trivial-mask floor rows.
  *
  * @example
- * ```ts ignore
- * console.log(scoresTable([["min-max", summary], ...floorRows(dataset)]));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { syntheticDataset } from "@pointwise/core/data";
+ * import { floorRows, scoresTable } from "./scores_table.ts";
+ * const dataset = syntheticDataset({ count: 2, size: 64, classes: 2, seed: 3 });
+ * const table = scoresTable(floorRows(dataset)); // a model's rows go first
+ * assert.match(table, /all-ones mask/);
+ * assert.match(table, /all-zeros mask/);
  * ```
  * @module
  */

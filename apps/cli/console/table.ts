@@ -3,8 +3,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatTable } from "./table.ts";
- * console.log(formatTable(["method", "F1+"], [["minmax", "61.5"]]));
+ * assert.equal(
+ *   formatTable(["method", "F1+"], [["minmax", "61.5"]]),
+ *   "method   F1+\n------  ----\nminmax  61.5",
+ * );
  * ```
  * @module
  */

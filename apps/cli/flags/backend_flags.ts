@@ -4,8 +4,14 @@
  * commands that run it (loading tfjs only then).
  *
  * @example
- * ```ts ignore
- * await startBackend(values);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { env } from "@pointwise/core/lite";
+ * import { UsageError } from "../args.ts";
+ * import { backendSetting } from "./backend_flags.ts";
+ * assert.equal(backendSetting({ backend: "wasm", threads: "2" }), "wasm");
+ * assert.deepEqual([env.backend, env.threads], ["wasm", 2]); // the core's one setting
+ * assert.throws(() => backendSetting({ backend: "gpu" }), UsageError);
  * ```
  * @module
  */

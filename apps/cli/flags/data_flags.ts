@@ -7,9 +7,14 @@
  * paths are stored absolute, so a run resumes from any folder.
  *
  * @example
- * ```ts ignore
- * const spec = await dataSpecFromArgs(values, ["train", "valid"]);
- * const train = await loadDataWithProgress(spec, "train");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { UsageError } from "../args.ts";
+ * import { dataSpecFromArgs } from "./data_flags.ts";
+ * const spec = await dataSpecFromArgs({ "synthetic-train": "32" }, ["train", "valid"]);
+ * assert.deepEqual(spec, { kind: "synthetic", size: 128, classes: 2,
+ *   counts: { train: 32, valid: 64, test: 64 } });
+ * await assert.rejects(dataSpecFromArgs({ train: "a.csv" }, ["train"]), UsageError); // no --data
  * ```
  * @module
  */

@@ -40,7 +40,11 @@ const COMMANDS: Record<string, { load: () => Promise<Run>; about: string }> = {
   },
 };
 
-/** Top-level help. */
+/**
+ * Top-level help.
+ *
+ * @returns the help text that lists the commands.
+ */
 export function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.about}`);
   return `Pointwise: weakly supervised pointwise localization (min-max entropy).
@@ -58,7 +62,12 @@ function debugEnabled(): boolean {
   return granted && Boolean(Deno.env.get("POINTWISE_DEBUG"));
 }
 
-/** Runs one command line; returns the process exit code. */
+/**
+ * Runs one command line; returns the process exit code.
+ *
+ * @param argv the command and its arguments.
+ * @returns 0 on success, 1 on failure, 2 for a usage mistake.
+ */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {

@@ -39,7 +39,12 @@ export interface RunInfo {
   started: string;
 }
 
-/** A fresh folder `runs/<name>`, numbered (`-2`, `-3`, ...) when taken. */
+/**
+ * A fresh folder `runs/<name>`, numbered (`-2`, `-3`, ...) when taken.
+ *
+ * @param name the folder's name under `runs/`.
+ * @returns a path under `runs/` that does not exist yet.
+ */
 export async function freshRunFolder(name: string): Promise<string> {
   for (let i = 1;; i++) {
     const dir = join("runs", i === 1 ? name : `${name}-${i}`);
@@ -47,7 +52,12 @@ export async function freshRunFolder(name: string): Promise<string> {
   }
 }
 
-/** The run folder that holds a checkpoint file. */
+/**
+ * The run folder that holds a checkpoint file.
+ *
+ * @param checkpoint a checkpoint's path.
+ * @returns its folder.
+ */
 export function runFolderOf(checkpoint: string): string {
   return dirname(checkpoint);
 }
@@ -55,6 +65,11 @@ export function runFolderOf(checkpoint: string): string {
 /**
  * Resolves `--model` or `--resume`: a model file, or a run folder holding
  * best.safetensors (or, failing that, last.safetensors; `prefer` swaps them).
+ *
+ * @param model a model file or a run folder.
+ * @param prefer which checkpoint of a run folder comes first.
+ * @returns the model file.
+ * @throws {Error} naming the path when it is missing or holds no checkpoint.
  */
 export async function resolveModelPath(
   model: string,
@@ -77,7 +92,13 @@ export async function resolveModelPath(
   throw new Error(`model folder ${model} holds no ${order.join(" or ")}`);
 }
 
-/** A run's `run.json`, or undefined when the folder has none. */
+/**
+ * A run's `run.json`, or undefined when the folder has none.
+ *
+ * @param dir the run folder.
+ * @returns what `run.json` holds, or undefined.
+ * @throws {Error} naming the file when it is not a run description.
+ */
 export async function readRunInfo(dir: string): Promise<RunInfo | undefined> {
   const path = join(dir, "run.json");
   if (!(await exists(path))) return undefined;
@@ -93,12 +114,23 @@ export async function readRunInfo(dir: string): Promise<RunInfo | undefined> {
   return info;
 }
 
-/** Writes `run.json`. */
+/**
+ * Writes `run.json`.
+ *
+ * @param dir the run folder.
+ * @param info what the run trained on.
+ */
 export async function writeRunInfo(dir: string, info: RunInfo): Promise<void> {
   await writeFileAtomic(join(dir, "run.json"), JSON.stringify(info, null, 2) + "\n");
 }
 
-/** A run's `history.json`, or undefined when the folder has none. */
+/**
+ * A run's `history.json`, or undefined when the folder has none.
+ *
+ * @param dir the run folder.
+ * @returns one record per epoch, or undefined.
+ * @throws {Error} naming the file when it is not a run history.
+ */
 export async function readHistory(dir: string): Promise<EpochRecord[] | undefined> {
   const path = join(dir, "history.json");
   if (!(await exists(path))) return undefined;
@@ -107,7 +139,12 @@ export async function readHistory(dir: string): Promise<EpochRecord[] | undefine
   return history as EpochRecord[];
 }
 
-/** Writes `history.json`. */
+/**
+ * Writes `history.json`.
+ *
+ * @param dir the run folder.
+ * @param history one record per completed epoch.
+ */
 export async function writeHistory(dir: string, history: readonly EpochRecord[]): Promise<void> {
   await writeFileAtomic(join(dir, "history.json"), JSON.stringify(history, null, 1) + "\n");
 }

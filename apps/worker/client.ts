@@ -23,6 +23,10 @@ import type { LoadRequest, WorkerRequest, WorkerResponse, WorkerResult } from ".
 
 /** An error answered by the worker. */
 export class WorkerError extends Error {
+  /**
+   * @param code the service's error code (`not_an_image`, `too_large`, ...).
+   * @param message what went wrong, for people.
+   */
   constructor(readonly code: string, message: string) {
     super(message);
     this.name = "WorkerError";
@@ -55,7 +59,15 @@ export class LocalizerClient {
     };
   }
 
-  /** Wraps `worker` and loads the model into it, with the worker's limits and backend. */
+  /**
+   * Wraps `worker` and loads the model into it, with the worker's limits and backend.
+   *
+   * @param worker a worker running `localize_worker.ts`.
+   * @param model the exported .onnx model's bytes.
+   * @param options the worker's limits and backend.
+   * @returns the client, once the model has loaded.
+   * @throws {WorkerError} when the model cannot be loaded.
+   */
   static async create(
     worker: Worker,
     model: Uint8Array,

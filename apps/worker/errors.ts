@@ -18,6 +18,11 @@
 
 /** An error with an HTTP status and a stable code. */
 export class ServiceError extends Error {
+  /**
+   * @param status the HTTP status.
+   * @param code a stable code for programs (`too_large`).
+   * @param message what went wrong, for people; it names no file.
+   */
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message);
     this.name = "ServiceError";

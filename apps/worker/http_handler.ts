@@ -64,7 +64,12 @@ function wantsPng(req: Request): boolean {
   return /\bimage\/png\b/.test(accept) && !/\bapplication\/json\b/.test(accept);
 }
 
-/** A `fetch` handler for the service; the model loads once, on first need. */
+/**
+ * A `fetch` handler for the service; the model loads once, on first need.
+ *
+ * @param o the model (bytes, or how to get them), limits, backend, demo files and error log.
+ * @returns a `fetch` handler: every failure is a JSON error with its status.
+ */
 export function createHandler(o: HandlerOptions): (req: Request) => Promise<Response> {
   let modelBytes: Promise<Uint8Array> | undefined;
   let service: Promise<LocalizeService> | undefined;

@@ -36,7 +36,13 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   maxQueued: 64,
 };
 
-/** The defaults with `overrides` applied; throws on a limit that is not a positive integer. */
+/**
+ * The defaults with `overrides` applied; throws on a limit that is not a positive integer.
+ *
+ * @param overrides the limits to change.
+ * @returns every limit.
+ * @throws {Error} naming a limit that is not a positive integer.
+ */
 export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
   const limits = { ...DEFAULT_LIMITS, ...overrides };
   for (const [k, v] of Object.entries(limits)) {

@@ -90,12 +90,24 @@ export class LocalizeService {
   /**
    * Runs one request's whole work (reading its body included) within the
    * limits on requests at once; throws a 503 `busy` error past them.
+   *
+   * @param work the request's work.
+   * @returns what the work returns.
+   * @throws {ServiceError} 503 `busy` when too many requests wait.
    */
   admit<T>(work: () => Promise<T>): Promise<T> {
     return this.#gate.run(work);
   }
 
-  /** Loads an exported Pointwise ONNX model from its bytes. */
+  /**
+   * Loads an exported Pointwise ONNX model from its bytes.
+   *
+   * @param model the .onnx file's bytes.
+   * @param o the limits and the backend.
+   * @returns the service, its model loaded.
+   * @throws {ModelFormatError} for a file of another kind (a checkpoint, an image).
+   * @throws {Error} naming the model when onnxruntime cannot load it.
+   */
   static async load(model: Uint8Array, o: ServiceOptions = {}): Promise<LocalizeService> {
     const limits = resolveLimits(o.limits);
     // The service runs exported models only: a checkpoint would load TensorFlow.js.
@@ -112,7 +124,13 @@ export class LocalizeService {
     return new LocalizeService(localizer, description, limits);
   }
 
-  /** Checks the header, decodes and localizes; errors are {@link ServiceError}s. */
+  /**
+   * Checks the header, decodes and localizes; errors are {@link ServiceError}s.
+   *
+   * @param bytes a PNG or JPEG file's bytes.
+   * @returns the summary, the prediction and the decoded image.
+   * @throws {ServiceError} with a 4xx status for an image the service refuses.
+   */
   async localize(bytes: Uint8Array): Promise<Localization> {
     if (bytes.length === 0) throw new ServiceError(400, "empty_body", "the request has no image");
     if (bytes.length > this.limits.maxBytes) {
@@ -158,12 +176,22 @@ export class LocalizeService {
     };
   }
 
-  /** The binary mask as a black and white PNG. */
+  /**
+   * The binary mask as a black and white PNG.
+   *
+   * @param l a localization.
+   * @returns the PNG bytes.
+   */
   maskPng(l: Localization): Promise<Uint8Array> {
     return maskPng(l.prediction);
   }
 
-  /** R+ as a heat map over the image, the mask outlined, as PNG. */
+  /**
+   * R+ as a heat map over the image, the mask outlined, as PNG.
+   *
+   * @param l a localization.
+   * @returns the PNG bytes.
+   */
   overlayPng(l: Localization): Promise<Uint8Array> {
     return overlayPng(l.image, l.prediction);
   }

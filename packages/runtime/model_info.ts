@@ -43,7 +43,15 @@ function parse<T>(text: string | undefined, what: string, name: string): T | und
   }
 }
 
-/** Reads the metadata; errors name the file and say what is wrong. */
+/**
+ * Reads the metadata; errors name the file and say what is wrong.
+ *
+ * @param bytes the .onnx file's bytes.
+ * @param name the file, named in every error.
+ * @returns the model's classes, normalisation, threshold, config, inputs and outputs.
+ * @throws {NotAPointwiseModelError} for an ONNX model that Pointwise did not export.
+ * @throws {Error} naming the file when it is not a valid ONNX model or lacks an input or output.
+ */
 export function readModelInfo(bytes: Uint8Array, name: string): OnnxModelInfo {
   if (bytes.length === 0) throw new Error(`${name}: the file is empty`);
   let model: onnxProto.onnx.ModelProto;

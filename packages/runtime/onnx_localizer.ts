@@ -72,7 +72,12 @@ export class OnnxLocalizer implements Localizer {
     return this.info.normalization;
   }
 
-  /** Classifies `image` and localizes what the decision rests on. */
+  /**
+   * Classifies `image` and localizes what the decision rests on.
+   *
+   * @param image the image, any size (the graph pads it to multiples of 32).
+   * @returns the class, the probabilities and the mask at the image's size.
+   */
   async predict(image: RgbImage): Promise<Prediction> {
     const { ort, session } = this.session;
     const { width: w, height: h } = image;

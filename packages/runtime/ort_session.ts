@@ -30,7 +30,13 @@ export interface OrtSession {
 
 let loadedThreads: number | null = null;
 
-/** Loads onnxruntime for `choice` and creates a session for the model bytes. */
+/**
+ * Loads onnxruntime for `choice` and creates a session for the model bytes.
+ *
+ * @param bytes the .onnx file's bytes.
+ * @param choice the execution provider and threads.
+ * @returns the onnxruntime module and the session.
+ */
 export async function createSession(bytes: Uint8Array, choice: OrtChoice): Promise<OrtSession> {
   // In Deno, onnxruntime's threaded start-up replaces globalThis.Worker with
   // node:worker_threads' Worker, which breaks every later `new Worker(url)`

@@ -35,6 +35,8 @@ export interface OrtChoice {
 /**
  * Resolves a setting to an onnxruntime execution provider.
  *
+ * @param setting the backend request [env.backend].
+ * @returns the provider, its threads and why.
  * @throws {UnsupportedBackendError} for `cpu`.
  */
 export async function resolveOrtProvider(

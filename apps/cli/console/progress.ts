@@ -25,9 +25,19 @@ export class Progress {
   #lastPrint = 0;
   #active = false;
 
+  /**
+   * @param label what is in progress, first on the line.
+   * @param plainEverySeconds off a terminal, the least time between two printed lines.
+   */
   constructor(readonly label: string, readonly plainEverySeconds = 10) {}
 
-  /** Shows `done` of `total`, a message, and the time left at the current pace. */
+  /**
+   * Shows `done` of `total`, a message, and the time left at the current pace.
+   *
+   * @param done units done.
+   * @param total units in all.
+   * @param message shown after the counts.
+   */
   update(done: number, total: number, message = ""): void {
     const elapsed = (performance.now() - this.#start) / 1000;
     const eta = done > 0 ? (elapsed / done) * (total - done) : NaN;

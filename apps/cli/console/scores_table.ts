@@ -60,7 +60,14 @@ export function epochRow(r: EpochRecord, epochs: number, minmax = true): string[
   ];
 }
 
-/** Prints one epoch row, and the header before the first. */
+/**
+ * Prints one epoch row, and the header before the first.
+ *
+ * @param r the epoch's record.
+ * @param epochs epochs in the run, for the `epoch` column.
+ * @param first print the header too.
+ * @param minmax false for a baseline, which has no L_pos or L_neg.
+ */
 export function printEpochRow(
   r: EpochRecord,
   epochs: number,
@@ -72,7 +79,12 @@ export function printEpochRow(
   console.log(table[2]);
 }
 
-/** How a method is named in tables. */
+/**
+ * How a method is named in tables.
+ *
+ * @param method a method's setting.
+ * @returns its name in tables and figures (`min-max`, `Grad-CAM`).
+ */
 export function methodName(method: Method): string {
   return METHOD_NAMES[method];
 }
@@ -85,7 +97,12 @@ const METHOD_NAMES: Record<Method, string> = {
   deepmil: "Deep MIL",
 };
 
-/** The all-ones and all-zeros rows of a dataset. */
+/**
+ * The all-ones and all-zeros rows of a dataset.
+ *
+ * @param dataset the scored images.
+ * @returns the two floor rows, or none when no image has a mask.
+ */
 export function floorRows(dataset: Dataset): [string, MetricsSummary][] {
   if (!dataset.samples.some((s) => s.mask !== null)) return [];
   return [["all-ones mask", constantMaskScores(dataset, 1)], [
@@ -94,7 +111,12 @@ export function floorRows(dataset: Dataset): [string, MetricsSummary][] {
   ]];
 }
 
-/** The cells of a results table: one row per method. */
+/**
+ * The cells of a results table: one row per method.
+ *
+ * @param rows a name and scores per method.
+ * @returns the table's header and cells.
+ */
 export function scoresForReport(
   rows: [string, MetricsSummary][],
 ): { headers: string[]; rows: string[][] } {
@@ -114,7 +136,12 @@ export function scoresForReport(
   };
 }
 
-/** A results table as text: one row per method. */
+/**
+ * A results table as text: one row per method.
+ *
+ * @param rows a name and scores per method.
+ * @returns the aligned table.
+ */
 export function scoresTable(rows: [string, MetricsSummary][]): string {
   const t = scoresForReport(rows);
   return formatTable(t.headers, t.rows);

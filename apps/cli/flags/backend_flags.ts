@@ -28,7 +28,13 @@ export const BACKEND_HELP =
   "    --backend auto|webgpu|wasm|cpu   auto: WebGPU with a real GPU adapter, else WASM-SIMD [auto]\n" +
   "    --threads N                      WASM threads (TensorFlow.js and onnxruntime) [the cores, <= 8]";
 
-/** Reads and checks `--backend` and `--threads` into `env`. */
+/**
+ * Reads and checks `--backend` and `--threads` into `env`.
+ *
+ * @param values parsed flags.
+ * @returns the backend setting, also stored in `env`.
+ * @throws {UsageError} for an unknown backend or a bad thread count.
+ */
 export function backendSetting(values: Record<string, unknown>): BackendSetting {
   if (values.threads !== undefined) {
     const threads = num(values, "threads", 0, 1, 8);
@@ -45,7 +51,13 @@ export function backendSetting(values: Record<string, unknown>): BackendSetting 
   return setting;
 }
 
-/** Initialises the requested tfjs backend and reports it on stderr. */
+/**
+ * Initialises the requested tfjs backend and reports it on stderr.
+ *
+ * @param values parsed flags.
+ * @returns the backend chosen and why.
+ * @throws {UsageError} for an unknown backend or a bad thread count.
+ */
 export async function startBackend(values: Record<string, unknown>): Promise<BackendChoice> {
   backendSetting(values);
   // Loaded here, so that commands which never run tfjs do not load it.

@@ -57,7 +57,14 @@ export const DATA_HELP = `  data (default: the built-in synthetic dataset):
     --digits-train N ...       cluttered digits per split [2000 train, 300 valid, 500 test],
                                --digits-size [96]`;
 
-/** Reads the data flags. `roles` are the splits the command needs. */
+/**
+ * Reads the data flags. `roles` are the splits the command needs.
+ *
+ * @param values parsed flags.
+ * @param roles the splits the command needs (`train`, `valid`, `test`).
+ * @returns the data spec, folder paths absolute.
+ * @throws {UsageError} for flags that do not go together or out-of-range sizes.
+ */
 export async function dataSpecFromArgs(
   values: Record<string, unknown>,
   roles: string[],
@@ -121,7 +128,14 @@ async function readDataFile(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Loads one split with a progress line, reading files from disk. */
+/**
+ * Loads one split with a progress line, reading files from disk.
+ *
+ * @param spec the data.
+ * @param role the split.
+ * @param o the classes to expect, and whether masks are required.
+ * @returns the loaded split.
+ */
 export async function loadDataWithProgress(
   spec: DataSpec,
   role: string,

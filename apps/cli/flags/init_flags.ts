@@ -44,6 +44,11 @@ export const INIT_HELP =
 /**
  * The `--init-backbone` hook: reads the file now (so a bad file fails before
  * training starts) and imports it into the fresh network when called.
+ *
+ * @param values parsed flags.
+ * @param config the run's config, for the report.
+ * @returns the `init` hook of the `Trainer`, or undefined without `--init-backbone`.
+ * @throws {UsageError} for flags that do not go together or an unknown naming.
  */
 export async function backboneInit(
   values: Record<string, unknown>,

@@ -55,7 +55,13 @@ export interface OpenedModel {
   path: string;
 }
 
-/** Opens `--model` with the inference and backend flags; reports the runtime on stderr. */
+/**
+ * Opens `--model` with the inference and backend flags; reports the runtime on stderr.
+ *
+ * @param values parsed flags.
+ * @returns the model and the file it came from.
+ * @throws {UsageError} for a missing `--model` or an option the model cannot take.
+ */
 export async function openModel(values: Record<string, unknown>): Promise<OpenedModel> {
   const model = str(values, "model");
   if (model === undefined) throw new UsageError("--model is required");

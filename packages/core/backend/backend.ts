@@ -35,7 +35,13 @@ async function register(name: BackendName): Promise<void> {
   }
 }
 
-/** Makes the chosen backend the active tfjs backend. */
+/**
+ * Makes the chosen backend the active tfjs backend.
+ *
+ * @param setting the backend request [env.backend].
+ * @returns the backend now active and why it was chosen.
+ * @throws {Error} when the chosen backend fails to initialise (there is no silent fallback).
+ */
 export async function initBackend(setting: BackendSetting = env.backend): Promise<BackendChoice> {
   const choice = await resolveBackend(setting);
   await register(choice.name);

@@ -39,7 +39,11 @@ interface AdapterLike {
   info?: { isFallbackAdapter?: boolean; description?: string; device?: string };
 }
 
-/** Asks `navigator.gpu` for an adapter and reports what kind it is. */
+/**
+ * Asks `navigator.gpu` for an adapter and reports what kind it is.
+ *
+ * @returns whether there is an adapter, whether it is a fallback one, and its description.
+ */
 export async function probeWebGpu(): Promise<WebGpuProbe> {
   const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } })?.gpu;
   if (gpu === undefined) {
@@ -70,7 +74,12 @@ export class UnsupportedBackendError extends Error {
   }
 }
 
-/** Throws for a setting that is not one of {@link BACKEND_SETTINGS}. */
+/**
+ * Throws for a setting that is not one of {@link BACKEND_SETTINGS}.
+ *
+ * @param setting a backend request, as given.
+ * @throws {Error} listing the accepted settings.
+ */
 export function checkSetting(setting: string): asserts setting is BackendSetting {
   if (!BACKEND_SETTINGS.includes(setting as BackendSetting)) {
     throw new Error(
@@ -79,7 +88,13 @@ export function checkSetting(setting: string): asserts setting is BackendSetting
   }
 }
 
-/** Resolves a setting to a TensorFlow.js backend, without initialising anything. */
+/**
+ * Resolves a setting to a TensorFlow.js backend, without initialising anything.
+ *
+ * @param setting the backend request [env.backend].
+ * @returns the backend and why it was chosen.
+ * @throws {Error} for a setting that is not one of {@link BACKEND_SETTINGS}.
+ */
 export async function resolveBackend(
   setting: BackendSetting = env.backend,
 ): Promise<BackendChoice> {
@@ -97,6 +112,8 @@ export async function resolveBackend(
  * Threads the WASM backends may use: all cores (at most 8, tfjs's pool size)
  * where threads are possible, i.e. in Deno or on a cross-origin-isolated
  * page; otherwise one.
+ *
+ * @returns the threads, 1 to 8.
  */
 export function defaultThreads(): number {
   const g = globalThis as {

@@ -155,7 +155,11 @@ export function restoreHostWorker(): void {
   }
 }
 
-/** Threads of the live wasm backend's pool (1 when single-threaded). */
+/**
+ * Threads of the live wasm backend's pool (1 when single-threaded).
+ *
+ * @returns the threads, 1 when there is no pool.
+ */
 export function wasmThreadsInUse(): number {
   const b = tf.findBackend("wasm") as { wasm?: { tfjs?: { getThreadsCount(): number } } } | null;
   return Math.max(1, b?.wasm?.tfjs?.getThreadsCount() ?? 1);

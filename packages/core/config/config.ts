@@ -391,6 +391,9 @@ export class ConfigError extends Error {
  * The problems of a config (empty when valid). With `complete`, every field
  * must be present (a checkpoint's config must be).
  *
+ * @param cfg a config, or part of one.
+ * @param complete require every field.
+ * @returns one problem per invalid field, naming the field.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -435,7 +438,11 @@ export function validateConfig(cfg: Partial<Config>, complete = false): ConfigPr
 /**
  * A copy of `base` with `overrides` applied.
  *
+ * @param base a complete config, such as a preset.
+ * @param overrides the fields to change.
+ * @returns the new config.
  * @throws {ConfigError} listing every invalid field.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -38,7 +38,16 @@ export interface AugmentOptions extends JitterOptions {
   vflip: number;
 }
 
-/** Crops, flips and jitters one image into `out` (crop*crop*3 floats at `offset`). */
+/**
+ * Crops, flips and jitters one image into `out` (crop*crop*3 floats at `offset`).
+ *
+ * @param img the training image.
+ * @param o crop, padding, flips and jitter.
+ * @param rng the source of every random choice.
+ * @param out where the crop goes, normalised, HWC.
+ * @param offset the first index of `out` written.
+ * @param normalization the model's normalisation.
+ */
 export function augment(
   img: RgbImage,
   o: AugmentOptions,

@@ -92,7 +92,14 @@ function stamp(
   }
 }
 
-/** One split of cluttered digits. */
+/**
+ * One split of cluttered digits.
+ *
+ * @param source the MNIST digits by class ({@link loadMnist}).
+ * @param o the split, count, canvas size, seed and clutter.
+ * @returns the images, labelled by digit, with exact masks.
+ * @throws {Error} when `source` has fewer than ten classes of ten digits.
+ */
 export function clutteredDigits(source: DigitSource, o: ClutteredDigitsOptions): Dataset {
   if (source.length !== 10 || source.some((c) => c.length < 10)) {
     throw new Error("cluttered digits need ten classes of at least ten digits each");

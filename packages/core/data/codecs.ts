@@ -30,6 +30,9 @@ export interface RgbaPixels {
  * network, memory), not of the image.
  */
 export class DecoderUnavailableError extends Error {
+  /**
+   * @param message why the decoder could not be loaded.
+   */
   constructor(message: string) {
     super(message);
     this.name = "DecoderUnavailableError";

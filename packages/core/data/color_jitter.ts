@@ -105,7 +105,13 @@ export function adjustHue(px: Uint8Array, f: number): void {
   }
 }
 
-/** Applies the four jitters in random order, with random factors, in place. */
+/**
+ * Applies the four jitters in random order, with random factors, in place.
+ *
+ * @param px RGB bytes, three per pixel, changed in place.
+ * @param o the strengths; 0 leaves a component out.
+ * @param rng the source of the factors and the order.
+ */
 export function colorJitter(px: Uint8Array, o: JitterOptions, rng: Rng): void {
   const steps: (() => void)[] = [];
   const factor = (a: number) => rng.uniform(Math.max(0, 1 - a), 1 + a);

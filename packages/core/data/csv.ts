@@ -24,7 +24,14 @@ export interface SplitRow {
   line: number;
 }
 
-/** Parses a split file; errors name the file and line. */
+/**
+ * Parses a split file; errors name the file and line.
+ *
+ * @param text the split file's text.
+ * @param fileName the file, for errors.
+ * @returns one row per sample.
+ * @throws {Error} naming the file and line of a malformed row.
+ */
 export function parseSplitCsv(text: string, fileName: string): SplitRow[] {
   const rows: SplitRow[] = [];
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);

@@ -36,7 +36,13 @@ export type DataSpec =
 /** The seed of each role's built-in data. */
 export const SPLIT_SEEDS: Readonly<Record<string, number>> = { train: 1, valid: 2, test: 3 };
 
-/** A short description, for messages: what, how many, which seed. */
+/**
+ * A short description, for messages: what, how many, which seed.
+ *
+ * @param spec the data.
+ * @param role the split (`train`, `valid`, `test`).
+ * @returns e.g. `synthetic test: 3 images of 64x64, 2 classes, seed 3`.
+ */
 export function describeDataSpec(spec: DataSpec, role: string): string {
   if (spec.kind === "digits") {
     return `cluttered digits ${role}: ${spec.counts[role]} images of ${spec.size}x${spec.size}, ` +

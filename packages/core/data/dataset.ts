@@ -64,14 +64,25 @@ export interface LoadSplitOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Sorted distinct labels ("natural" order, so "2" comes before "10"). */
+/**
+ * Sorted distinct labels ("natural" order, so "2" comes before "10").
+ *
+ * @param labels the labels of a split file.
+ * @returns its classes.
+ */
 export function classesFromLabels(labels: Iterable<string>): string[] {
   return [...new Set(labels)].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
 }
 
 const MAX_REPORTED = 20;
 
-/** Loads and validates every row of a split file. */
+/**
+ * Loads and validates every row of a split file.
+ *
+ * @param o the split file's text and name, how to read files, the classes.
+ * @returns the images, masks and labels.
+ * @throws {Error} naming the split file and line of every problem (at most 20).
+ */
 export async function loadSplit(o: LoadSplitOptions): Promise<Dataset> {
   const rows = parseSplitCsv(o.csvText, o.csvName);
   const classes = o.classes ?? classesFromLabels(rows.map((r) => r.label));

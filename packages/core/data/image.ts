@@ -44,7 +44,14 @@ async function decodeNamed(
   }
 }
 
-/** Decodes PNG or JPEG bytes to RGB. `name` goes into error messages. */
+/**
+ * Decodes PNG or JPEG bytes to RGB. `name` goes into error messages.
+ *
+ * @param bytes PNG or JPEG bytes.
+ * @param name the file, for errors.
+ * @returns the RGB pixels.
+ * @throws {Error} naming the file when it is empty or cannot be decoded (its `cause` says why).
+ */
 export async function decodeImage(bytes: Uint8Array, name: string): Promise<RgbImage> {
   const img = await decodeNamed(bytes, name);
   const n = img.width * img.height;
@@ -58,7 +65,14 @@ export async function decodeImage(bytes: Uint8Array, name: string): Promise<RgbI
   return { width: img.width, height: img.height, data };
 }
 
-/** Decodes a mask image: a pixel is foreground when any channel is non-zero. */
+/**
+ * Decodes a mask image: a pixel is foreground when any channel is non-zero.
+ *
+ * @param bytes PNG or JPEG bytes.
+ * @param name the file, for errors.
+ * @returns the 0/1 mask.
+ * @throws {Error} naming the file when it is empty or cannot be decoded.
+ */
 export async function decodeMask(bytes: Uint8Array, name: string): Promise<BinaryMask> {
   const img = await decodeNamed(bytes, name);
   const n = img.width * img.height;
@@ -70,7 +84,12 @@ export async function decodeMask(bytes: Uint8Array, name: string): Promise<Binar
   return { width: img.width, height: img.height, data };
 }
 
-/** Encodes an RGB image as PNG. */
+/**
+ * Encodes an RGB image as PNG.
+ *
+ * @param img the RGB pixels.
+ * @returns the PNG bytes.
+ */
 export function encodePng(img: RgbImage): Promise<Uint8Array> {
   const n = img.width * img.height;
   const dst = new Uint8Array(4 * n);
@@ -83,7 +102,12 @@ export function encodePng(img: RgbImage): Promise<Uint8Array> {
   return Promise.resolve(encodeRgbaPng(dst, img.width, img.height));
 }
 
-/** Encodes a binary mask as a black (0) and white (255) PNG. */
+/**
+ * Encodes a binary mask as a black (0) and white (255) PNG.
+ *
+ * @param mask the 0/1 mask.
+ * @returns black and white PNG bytes.
+ */
 export async function encodeMaskPng(mask: BinaryMask): Promise<Uint8Array> {
   const n = mask.width * mask.height;
   const data = new Uint8Array(n * 3);

@@ -65,7 +65,10 @@ function jpegHeader(b: Uint8Array): ImageHeader {
 /**
  * Format and size from the first bytes.
  *
+ * @param bytes the file's first bytes (the whole file is not needed).
+ * @returns the format, width and height.
  * @throws {UnsupportedImageError} when they are not a PNG or JPEG header.
+ * @throws {Error} for a header that is truncated or corrupt.
  */
 export function readImageHeader(bytes: Uint8Array): ImageHeader {
   const format = sniffFormat(bytes);

@@ -30,6 +30,8 @@ export const NORMALIZATION: Normalization = { mean: [0.5, 0.5, 0.5], std: [0.5, 
  * Why `value` is not a usable normalisation (three finite means, three
  * finite positive standard deviations), or null when it is.
  *
+ * @param value what a checkpoint or model says its normalisation is.
+ * @returns the problem, or null.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -83,6 +85,9 @@ export function normalizeInto(
 /**
  * The image as a normalised channel-first (CHW) array, as ONNX models take it.
  *
+ * @param image the RGB image.
+ * @param n the model's normalisation.
+ * @returns 3 x height x width floats.
  * @example
  * ```ts
  * import assert from "node:assert/strict";

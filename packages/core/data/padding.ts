@@ -46,7 +46,14 @@ export interface PaddedInput {
   width: number;
 }
 
-/** Reflect-pads to multiples of `m` and normalises as the model was trained. */
+/**
+ * Reflect-pads to multiples of `m` and normalises as the model was trained.
+ *
+ * @param img the image.
+ * @param normalization the model's normalisation.
+ * @param m the multiple.
+ * @returns the padded image, normalised, HWC.
+ */
 export function padForInference(img: RgbImage, normalization: Normalization, m = 32): PaddedInput {
   const [top, bottom] = padAmounts(img.height, m);
   const [left, right] = padAmounts(img.width, m);
@@ -68,7 +75,16 @@ export function padForInference(img: RgbImage, normalization: Normalization, m =
   return { data, height, width };
 }
 
-/** Crops an [hp, wp] map back to [h, w] with the reference's formula. */
+/**
+ * Crops an [hp, wp] map back to [h, w] with the reference's formula.
+ *
+ * @param map the map of the padded image, row-major.
+ * @param hp its height.
+ * @param wp its width.
+ * @param h the image's height.
+ * @param w the image's width.
+ * @returns the map at the image's size.
+ */
 export function cropBack(
   map: Float32Array,
   hp: number,

@@ -48,7 +48,15 @@ export interface EvaluateOptions {
   onImage?: (r: ImageResult) => void | Promise<void>;
 }
 
-/** Scores every sample of `dataset`. */
+/**
+ * Scores every sample of `dataset`.
+ *
+ * @param localizer any model (a `TfjsLocalizer`, an `OnnxLocalizer`).
+ * @param dataset the images, labels and masks.
+ * @param o progress and per-image callbacks.
+ * @returns the scores, and the accumulator with per-image results.
+ * @throws {Error} for labels that are not classes of the model.
+ */
 export async function evaluate(
   localizer: Localizer,
   dataset: Dataset,

@@ -22,6 +22,10 @@ import { LocalizationMetrics, type MetricsSummary } from "../metrics/localizatio
 /**
  * Scores a constant mask (every pixel `value`, 0 or 1) on the samples that
  * have ground truth. There is no classifier, so the class error is NaN.
+ *
+ * @param dataset the images and masks.
+ * @param value the mask's every pixel.
+ * @returns the scores, class error NaN.
  */
 export function constantMaskScores(dataset: Dataset, value: 0 | 1): MetricsSummary {
   const metrics = new LocalizationMetrics();

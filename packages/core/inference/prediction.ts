@@ -50,7 +50,13 @@ export interface RawPrediction {
   threshold: number;
 }
 
-/** Thresholds the mask and picks the class (the first of equal maxima). */
+/**
+ * Thresholds the mask and picks the class (the first of equal maxima).
+ *
+ * @param r the runtime's map and logits, the classes and the threshold.
+ * @returns the prediction.
+ * @throws {Error} when the map's size is not the image's.
+ */
 export function makePrediction(r: RawPrediction): Prediction {
   if (r.mask.length !== r.width * r.height) {
     throw new Error(`mask has ${r.mask.length} values for a ${r.width}x${r.height} image`);
@@ -81,7 +87,12 @@ export function makePrediction(r: RawPrediction): Prediction {
   };
 }
 
-/** Softmax of logits (numerically stable). */
+/**
+ * Softmax of logits (numerically stable).
+ *
+ * @param logits the logits.
+ * @returns the probabilities.
+ */
 export function softmax(logits: ArrayLike<number>): number[] {
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]);

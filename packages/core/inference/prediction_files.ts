@@ -46,6 +46,7 @@ export interface PredictionSummary {
  *
  * @param p the prediction.
  * @param classes the model's class names, in label order.
+ * @returns the class, probabilities, size, threshold and mask area.
  */
 export function summarizePrediction(p: Prediction, classes: readonly string[]): PredictionSummary {
   const byClass = (probs: number[]) => Object.fromEntries(classes.map((c, k) => [c, probs[k]]));
@@ -64,12 +65,23 @@ export function summarizePrediction(p: Prediction, classes: readonly string[]): 
   };
 }
 
-/** The binary mask as a black and white PNG. */
+/**
+ * The binary mask as a black and white PNG.
+ *
+ * @param p the prediction.
+ * @returns the PNG bytes.
+ */
 export function maskPng(p: Prediction): Promise<Uint8Array> {
   return encodeMaskPng({ width: p.width, height: p.height, data: p.binary });
 }
 
-/** The map as a heat map over the image, the mask outlined, as PNG. */
+/**
+ * The map as a heat map over the image, the mask outlined, as PNG.
+ *
+ * @param image the image the prediction is of.
+ * @param p the prediction.
+ * @returns the PNG bytes.
+ */
 export function overlayPng(image: RgbImage, p: Prediction): Promise<Uint8Array> {
   return encodePng(heatmapOverlay(image, p.mask, p.binary));
 }
@@ -80,7 +92,13 @@ export interface PredictionPictures {
   overlay: Uint8Array;
 }
 
-/** Both pictures of a prediction. */
+/**
+ * Both pictures of a prediction.
+ *
+ * @param image the image the prediction is of.
+ * @param p the prediction.
+ * @returns the mask and overlay PNG bytes.
+ */
 export async function predictionPictures(
   image: RgbImage,
   p: Prediction,

@@ -50,6 +50,7 @@ export class TfjsLocalizer implements Localizer {
    * @param classes class names in label order.
    * @param config the settings it was trained with.
    * @param normalization its input normalisation.
+   * @param reason why the active backend was chosen, for messages.
    */
   constructor(
     readonly net: WslNet,
@@ -76,7 +77,8 @@ export class TfjsLocalizer implements Localizer {
    *
    * @param c the checkpoint.
    * @param reason why the active backend was chosen, for messages.
-   * @throws when the weights do not fit the checkpoint's architecture.
+   * @returns the localizer.
+   * @throws {Error} when the weights do not fit the checkpoint's architecture.
    */
   static fromCheckpoint(c: Checkpoint, reason?: string): TfjsLocalizer {
     const net = buildModel(c.config, c.classes, new Rng(0));
@@ -89,7 +91,12 @@ export class TfjsLocalizer implements Localizer {
     return new TfjsLocalizer(net, c.classes, c.config, c.normalization ?? NORMALIZATION, reason);
   }
 
-  /** Classifies `image` and localizes what the decision rests on. */
+  /**
+   * Classifies `image` and localizes what the decision rests on.
+   *
+   * @param image the image, any size (it is reflect-padded to multiples of 32).
+   * @returns the class, the probabilities and the mask at the image's size.
+   */
   async predict(image: RgbImage): Promise<Prediction> {
     const padded = padForInference(image, this.normalization);
     const outs = tf.tidy(() => {

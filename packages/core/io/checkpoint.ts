@@ -72,7 +72,12 @@ export interface Checkpoint {
   train?: TrainState;
 }
 
-/** Serialises a checkpoint to safetensors bytes. */
+/**
+ * Serialises a checkpoint to safetensors bytes.
+ *
+ * @param c the config, classes, weights and, for training checkpoints, the state.
+ * @returns the safetensors bytes.
+ */
 export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   const tensors = new Map(c.weights);
   for (const [name, t] of c.optimizer ?? []) tensors.set(MOMENTUM + name, t);
@@ -125,7 +130,15 @@ function allFinite(data: Float32Array): boolean {
   return acc === 0;
 }
 
-/** Reads a checkpoint; `name` (the file) goes into every error. */
+/**
+ * Reads a checkpoint; `name` (the file) goes into every error.
+ *
+ * @param bytes the file's bytes.
+ * @param name the file, named in every error.
+ * @returns the checkpoint.
+ * @throws {ConfigError} for a config that is not valid.
+ * @throws {Error} naming the file when it is not a Pointwise checkpoint or is damaged (NaN weights, bad normalisation or training state).
+ */
 export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   const { tensors, metadata } = decodeSafetensors(bytes, name);
   if (metadata.format !== FORMAT) {

@@ -29,7 +29,13 @@ import { encodeSafetensors } from "./safetensors.ts";
 /** Marks files written by {@link exportReferenceWeights}. */
 export const REFERENCE_WEIGHTS_FORMAT = "pointwise-reference-weights";
 
-/** Safetensors bytes of the checkpoint's weights in the reference naming. */
+/**
+ * Safetensors bytes of the checkpoint's weights in the reference naming.
+ *
+ * @param c a min-max model's checkpoint.
+ * @returns the safetensors bytes.
+ * @throws {Error} for a baseline, which the reference layout cannot hold.
+ */
 export function exportReferenceWeights(c: Checkpoint): Uint8Array {
   if (c.config.method !== "minmax") {
     throw new Error(

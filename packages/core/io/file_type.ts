@@ -70,7 +70,12 @@ function isText(b: Uint8Array): boolean {
   return true;
 }
 
-/** The file type of `bytes`, from their first bytes. */
+/**
+ * The file type of `bytes`, from their first bytes.
+ *
+ * @param bytes the file's first bytes.
+ * @returns what they look like, from their signature.
+ */
 export function sniffFileType(bytes: Uint8Array): FileType {
   const b = bytes;
   if (b.length === 0) return "empty";

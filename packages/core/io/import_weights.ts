@@ -100,6 +100,9 @@ export interface ImportOptions {
 /**
  * True for the ResNet's own parameters (stem and layer1-4), which every
  * method shares; false for any head (min-max's two, or a baseline's).
+ *
+ * @param name a parameter's name.
+ * @returns whether it belongs to the backbone.
  */
 export function isBackboneParameter(name: string): boolean {
   return /^(conv\d|bn\d|layer\d)\./.test(name);
@@ -108,6 +111,11 @@ export function isBackboneParameter(name: string): boolean {
 /**
  * Matches `file` to `target`.
  *
+ * @param file the weights file.
+ * @param scheme how it names its tensors.
+ * @param target the model's parameter names and shapes.
+ * @param o the file's name, the scope, and `allowPartial`.
+ * @returns the values to assign, the mask settings found (`w`, `sigma`) and the report.
  * @throws {WeightsMismatchError} listing every problem, unless `allowPartial`.
  */
 export function importWeights(

@@ -42,7 +42,14 @@ const DEPTHS: Record<string, Arch> = {
   "bottleneck:3,4,23,3": "resnet101",
 };
 
-/** Infers the architecture; throws naming the file when it is not a supported ResNet. */
+/**
+ * Infers the architecture; throws naming the file when it is not a supported ResNet.
+ *
+ * @param tensors the file's tensors, by PyTorch name.
+ * @param fileName the file, for errors.
+ * @returns the architecture, stem, width and the head's channels.
+ * @throws {Error} naming the file when it is not a ResNet-18/34/50/101.
+ */
 export function inferArchitecture(
   tensors: Map<string, NamedArray>,
   fileName: string,

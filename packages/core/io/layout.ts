@@ -35,12 +35,22 @@ function permute4(t: NamedArray, perm: [number, number, number, number]): NamedA
   return { shape, data: out };
 }
 
-/** PyTorch OIHW filter to tfjs HWIO. */
+/**
+ * PyTorch OIHW filter to tfjs HWIO.
+ *
+ * @param t a tensor; only 4-D ones are re-laid.
+ * @returns the tensor in tfjs's layout.
+ */
 export function oihwToHwio(t: NamedArray): NamedArray {
   return permute4(t, [2, 3, 1, 0]);
 }
 
-/** tfjs HWIO filter to PyTorch OIHW. */
+/**
+ * tfjs HWIO filter to PyTorch OIHW.
+ *
+ * @param t a tensor; only 4-D ones are re-laid.
+ * @returns the tensor in PyTorch's layout.
+ */
 export function hwioToOihw(t: NamedArray): NamedArray {
   return permute4(t, [3, 2, 0, 1]);
 }

@@ -52,7 +52,11 @@ export class LocalizationMetrics {
   #f1Neg = 0;
   #hasPositive = false;
 
-  /** Adds one image. */
+  /**
+   * Adds one image.
+   *
+   * @param r the image's map, ground truth, predicted class and label.
+   */
   add(r: EvaluatedImage): void {
     const correct = r.predicted === r.label;
     if (!correct) this.#wrong++;
@@ -74,7 +78,11 @@ export class LocalizationMetrics {
     this.perImage.push({ f1Pos: f.pos * 100, f1Neg: f.neg * 100, correct });
   }
 
-  /** The summary so far. */
+  /**
+   * The summary so far.
+   *
+   * @returns the scores, in percent.
+   */
   summary(): MetricsSummary {
     const images = this.perImage.length;
     const s: MetricsSummary = {

@@ -59,6 +59,11 @@ export class BaselineNet {
   readonly #cam?: CamHead;
   readonly #mil?: AttentionMilPooling;
 
+  /**
+   * @param method the baseline.
+   * @param options the network's shape ({@link netOptions}).
+   * @param rng the source of the initial weights.
+   */
   constructor(readonly method: BaselineMethod, readonly options: NetOptions, rng: Rng) {
     if (!ARCHS.includes(options.arch)) throw new Error(`unknown architecture ${options.arch}`);
     const depth = Number(options.arch.replace("resnet", "")) as ResNetDepth;
@@ -90,7 +95,13 @@ export class BaselineNet {
     }
   }
 
-  /** Class logits of a batch: what the classification loss trains. */
+  /**
+   * Class logits of a batch: what the classification loss trains.
+   *
+   * @param x an NHWC batch, normalised.
+   * @param ctx train or eval mode, and the dropout's rng.
+   * @returns [N, classes].
+   */
   scores(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
     return this.#head(this.backbone.apply(x, ctx), ctx).scores;
   }
@@ -107,6 +118,9 @@ export class BaselineNet {
   /**
    * Eval-mode logits and the method's map in [0, 1] at the input size,
    * [N,H,W,1]. The map carries no gradient.
+   *
+   * @param x an NHWC batch, normalised.
+   * @returns the logits and the map.
    */
   inferMaps(x: tf.Tensor4D): InferOutput {
     const ctx = { training: false };

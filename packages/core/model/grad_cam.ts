@@ -25,6 +25,12 @@ import { tf } from "../backend/tf.ts";
  * (int32 [N], e.g. the argmax of the logits, kept on the device) of image i.
  * `head` maps features [N,h,w,D] to logits [N,numClasses] and must treat
  * images independently (as any head in eval mode does).
+ *
+ * @param features the last feature map [N,h,w,D].
+ * @param head features to logits.
+ * @param classes the class of each image.
+ * @param numClasses the number of classes.
+ * @returns the maps [N,h,w,1], not normalised.
  */
 export function gradCam(
   features: tf.Tensor4D,

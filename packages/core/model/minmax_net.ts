@@ -63,6 +63,10 @@ export interface ForwardOutput {
 /**
  * M+ at the maps' resolution: the class maps [N,h,w,C] weighted by the
  * softmax of the scores [N,C] (the predicted probabilities, never the label).
+ *
+ * @param scores the localizer's logits [N,C].
+ * @param maps its class maps [N,h,w,C].
+ * @returns M+ [N,h,w,1].
  */
 export function classWeightedMap(scores: tf.Tensor2D, maps: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
@@ -79,6 +83,10 @@ export class MinMaxNet {
   readonly headseg: WildcatHead;
   readonly cl32: WildcatHead;
 
+  /**
+   * @param options the network's shape ({@link netOptions}).
+   * @param rng the source of the initial weights.
+   */
   constructor(readonly options: NetOptions, rng: Rng) {
     const depth = Number(options.arch.replace("resnet", "")) as ResNetDepth;
     if (!ARCHS.includes(options.arch)) throw new Error(`unknown architecture ${options.arch}`);
@@ -98,7 +106,13 @@ export class MinMaxNet {
     this.cl32 = new WildcatHead(this.store, "cl32", head, rng);
   }
 
-  /** Localizer pass on an NHWC batch. */
+  /**
+   * Localizer pass on an NHWC batch.
+   *
+   * @param x an NHWC batch, normalised.
+   * @param ctx train or eval mode, and the dropout's rng.
+   * @returns the localizer's scores and class maps.
+   */
   segment(x: tf.Tensor4D, ctx: ForwardContext): HeadOutput {
     return this.headseg.apply(this.backbone.apply(x, ctx), ctx);
   }
@@ -107,6 +121,11 @@ export class MinMaxNet {
    * M+ at the input size [N,H,W,1], with no gradient (the reference detaches
    * it). The reference upsamples with align_corners; `stride-grid` is a
    * deliberate option that puts each cell on its receptive field's centre.
+   *
+   * @param seg a localizer pass.
+   * @param size the input's height and width.
+   * @param training take the faster upsampling of training.
+   * @returns M+ [N,H,W,1].
    */
   localizationMap(seg: HeadOutput, size: [number, number], training = false): tf.Tensor4D {
     return tf.tidy(() => {
@@ -115,7 +134,14 @@ export class MinMaxNet {
     });
   }
 
-  /** R+ for a localizer pass on an input of `size`; `training` as in `upsampleMap`. */
+  /**
+   * R+ for a localizer pass on an input of `size`; `training` as in `upsampleMap`.
+   *
+   * @param seg a localizer pass.
+   * @param size the input's height and width.
+   * @param training take the faster upsampling of training.
+   * @returns R+ [N,H,W,1].
+   */
   mask(seg: HeadOutput, size: [number, number], training = false): tf.Tensor4D {
     return tf.tidy(() =>
       pseudoBinaryMask(
@@ -126,7 +152,13 @@ export class MinMaxNet {
     );
   }
 
-  /** Classifier pass: resize by `classifierScale`, shared backbone, cl32. */
+  /**
+   * Classifier pass: resize by `classifierScale`, shared backbone, cl32.
+   *
+   * @param x an NHWC batch (X+ or X-).
+   * @param ctx train or eval mode, and the dropout's rng.
+   * @returns the classifier's scores and class maps.
+   */
   classify(x: tf.Tensor4D, ctx: ForwardContext): HeadOutput {
     const [, h, w] = x.shape;
     const s = this.options.classifierScale;
@@ -142,7 +174,13 @@ export class MinMaxNet {
     return this.cl32.apply(this.backbone.apply(small, ctx), ctx);
   }
 
-  /** The full forward pass: localizer, R+, X+/X-, classifier on both. */
+  /**
+   * The full forward pass: localizer, R+, X+/X-, classifier on both.
+   *
+   * @param x an NHWC batch, normalised.
+   * @param ctx train or eval mode, and the dropout's rng.
+   * @returns the localizer's scores, R+, and the classifier's scores on X+ and X-.
+   */
   forward(x: tf.Tensor4D, ctx: ForwardContext): ForwardOutput {
     const [, h, w] = x.shape;
     const seg = this.segment(x, ctx);
@@ -155,6 +193,8 @@ export class MinMaxNet {
   /**
    * Inference pass: localizer, R+ and the classifier on X+ only (X- is not
    * needed to predict). Returns the classifier and localizer logits and R+.
+   *
+   * @param x an NHWC batch, normalised.
    */
   infer(x: tf.Tensor4D): { scoresPos: tf.Tensor2D; scoresSeg: tf.Tensor2D; mask: tf.Tensor4D } {
     const ctx = { training: false };
@@ -165,7 +205,12 @@ export class MinMaxNet {
     return { scoresPos: pos.scores, scoresSeg: seg.scores, mask };
   }
 
-  /** {@link infer} in the terms every model shares: the map is R+. */
+  /**
+   * {@link infer} in the terms every model shares: the map is R+.
+   *
+   * @param x an NHWC batch, normalised.
+   * @returns the classifier's logits on X+, the localizer's logits and R+.
+   */
   inferMaps(x: tf.Tensor4D): InferOutput {
     const out = this.infer(x);
     return { logits: out.scoresPos, localizerLogits: out.scoresSeg, map: out.mask };

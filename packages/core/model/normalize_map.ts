@@ -15,7 +15,12 @@
  */
 import { tf } from "../backend/tf.ts";
 
-/** Maps each image of [N,H,W,1] linearly onto [0, 1]. */
+/**
+ * Maps each image of [N,H,W,1] linearly onto [0, 1].
+ *
+ * @param m maps [N,H,W,1].
+ * @returns the maps in [0, 1]; a constant map is all zeros.
+ */
 export function normalizeMap(m: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
     const lo = tf.min(m, [1, 2, 3], true);

@@ -20,6 +20,11 @@ import { tf } from "../backend/tf.ts";
 /**
  * Maps a localization map to R+. Deliberate difference: a constant map
  * (max == min) gives M~ = 0 instead of the reference's 0/0 = NaN.
+ *
+ * @param m M+, any shape.
+ * @param w the sigmoid's steepness (`maskW`).
+ * @param sigma its midpoint on the normalised map (`maskSigma`).
+ * @returns R+, in (0, 1).
  */
 export function pseudoBinaryMask<T extends tf.Tensor>(m: T, w: number, sigma: number): T {
   return tf.tidy(() => {

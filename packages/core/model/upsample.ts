@@ -148,6 +148,13 @@ export function resizeByProducts(
 /**
  * Upsamples [N,h,w,1] maps to [N,H,W,1]. No gradient is needed (M+ is
  * detached). `training` takes the faster {@link resizeByProducts}.
+ *
+ * @param m the maps [N,h,w,1].
+ * @param size the output's height and width.
+ * @param mode the sampling geometry.
+ * @param stride the maps' stride (for `stride-grid`).
+ * @param training take the faster matrix products.
+ * @returns the maps [N,H,W,1].
  */
 export function upsampleMap(
   m: tf.Tensor4D,

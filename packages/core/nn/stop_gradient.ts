@@ -20,6 +20,9 @@ import { tf } from "../backend/tf.ts";
 /**
  * The same values as `x`, cut from the gradient tape. No data is copied: the
  * new tensor holds its own reference to x's data on the active backend.
+ *
+ * @param x the tensor.
+ * @returns a tensor with its values and no gradient.
  */
 export function stopGradient<T extends tf.Tensor>(x: T): T {
   const engine = tf.engine();

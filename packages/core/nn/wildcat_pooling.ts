@@ -38,6 +38,11 @@ export function roundHalfEven(x: number): number {
  * Python rounding; an integer is capped at n. Deliberate difference: k is at
  * least 1, where the reference would divide by zero on maps with fewer than
  * about 1/(2*kmax) cells.
+ *
+ * @param kmax a fraction of the cells, or a count.
+ * @param n the number of cells.
+ * @returns k, at least 1.
+ * @throws {Error} for kmax <= 0.
  */
 export function topK(kmax: number, n: number): number {
   if (!(kmax > 0)) throw new Error(`kmax must be > 0, got ${kmax}`);
@@ -52,7 +57,15 @@ export interface WildcatPoolingOptions {
   dropout: number;
 }
 
-/** Class maps [N,H,W,C] to class scores [N,C]. */
+/**
+ * Class maps [N,H,W,C] to class scores [N,C].
+ *
+ * @param maps class maps [N,H,W,C].
+ * @param o kmax and dropout.
+ * @param ctx train or eval mode, and the dropout's rng.
+ * @returns class scores [N,C].
+ * @throws {Error} for dropout in train mode without an rng.
+ */
 export function wildcatPooling(
   maps: tf.Tensor4D,
   o: WildcatPoolingOptions,

@@ -402,7 +402,13 @@ class Exporter {
   }
 }
 
-/** The ONNX model of a checkpoint; throws for what it cannot express. */
+/**
+ * The ONNX model of a checkpoint; throws for what it cannot express.
+ *
+ * @param c a min-max model's checkpoint.
+ * @returns the .onnx file's bytes.
+ * @throws {Error} for a baseline or a setting ONNX cannot express.
+ */
 export function exportOnnx(c: Checkpoint): Uint8Array {
   if (c.config.method !== "minmax") {
     throw new Error(`ONNX export supports min-max models, not the '${c.config.method}' baseline`);

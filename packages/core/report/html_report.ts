@@ -93,7 +93,12 @@ function curves(history: ReportEpoch[], singleLoss: boolean): string {
   }${lineChart(valid, { xLabel: "epoch", yLabel: "%", title: "validation metrics" })}</div>`;
 }
 
-/** The report's HTML. */
+/**
+ * The report's HTML.
+ *
+ * @param r the title, the scores table, the images and the history.
+ * @returns one self-contained HTML page.
+ */
 export function htmlReport(r: ReportInput): string {
   const sorted = [...r.images].sort((a, b) => a.f1Pos - b.f1Pos || a.id.localeCompare(b.id));
   const figures = sorted.map((im) => {

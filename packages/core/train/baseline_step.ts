@@ -35,6 +35,12 @@ import type { Batch, StepLosses } from "./train_step.ts";
 /**
  * Runs one step. The classification loss is reported as `seg` and `total`;
  * `pos` and `neg` (terms a baseline does not have) are 0.
+ *
+ * @param net the baseline network.
+ * @param opt its optimiser.
+ * @param batch the images and labels.
+ * @param rng the dropout's randomness.
+ * @returns the step's losses.
  */
 export async function baselineStep(
   net: BaselineNet,

@@ -38,7 +38,12 @@ export interface TrustInput {
   sigmaErase: number;
 }
 
-/** Trust per sample and the updated history. */
+/**
+ * Trust per sample and the updated history.
+ *
+ * @param o the pass, the localizer's probabilities and losses, the labels and the history.
+ * @returns the trust per sample and the updated history.
+ */
 export function erasingTrust(o: TrustInput): { trust: number[]; history: number[] } {
   const decay = Math.exp(-o.t / o.sigmaErase);
   const trust: number[] = [];

@@ -19,7 +19,14 @@
  */
 import { tf } from "../backend/tf.ts";
 
-/** Per-sample cross-entropy of logits [B,C] against integer labels. */
+/**
+ * Per-sample cross-entropy of logits [B,C] against integer labels.
+ *
+ * @param logits [B,C].
+ * @param labels one class per sample.
+ * @returns [B].
+ * @throws {Error} when there are not B labels.
+ */
 export function crossEntropyPerSample(logits: tf.Tensor2D, labels: readonly number[]): tf.Tensor1D {
   const [b, c] = logits.shape;
   if (labels.length !== b) throw new Error(`got ${labels.length} labels for a batch of ${b}`);
@@ -27,12 +34,23 @@ export function crossEntropyPerSample(logits: tf.Tensor2D, labels: readonly numb
   return tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), onehot), -1)) as tf.Tensor1D;
 }
 
-/** Mean cross-entropy of logits [B,C] against integer labels. */
+/**
+ * Mean cross-entropy of logits [B,C] against integer labels.
+ *
+ * @param logits [B,C].
+ * @param labels one class per sample.
+ * @returns the mean.
+ */
 export function crossEntropy(logits: tf.Tensor2D, labels: readonly number[]): tf.Scalar {
   return tf.mean(crossEntropyPerSample(logits, labels)) as tf.Scalar;
 }
 
-/** Mean cross-entropy of logits [B,C] against the uniform distribution. */
+/**
+ * Mean cross-entropy of logits [B,C] against the uniform distribution.
+ *
+ * @param logits [B,C].
+ * @returns the mean.
+ */
 export function uniformCrossEntropy(logits: tf.Tensor2D): tf.Scalar {
   return tf.neg(tf.mean(tf.logSoftmax(logits))) as tf.Scalar;
 }

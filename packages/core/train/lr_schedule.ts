@@ -25,7 +25,14 @@ export interface LrSettings {
   warmupSteps: number;
 }
 
-/** Learning rate for `epoch` (0-based) at global step `step` (0-based). */
+/**
+ * Learning rate for `epoch` (0-based) at global step `step` (0-based).
+ *
+ * @param s the schedule's settings.
+ * @param epoch the epoch, from 0.
+ * @param step the global step, from 0.
+ * @returns the learning rate.
+ */
 export function learningRate(s: LrSettings, epoch: number, step: number): number {
   let lr = epoch === 0
     ? s.lr

@@ -37,12 +37,21 @@ export class Sgd {
   readonly #params: Map<string, tf.Variable>;
   readonly #buffers = new Map<string, tf.Variable>();
 
+  /**
+   * @param params the trainable variables, by name.
+   * @param options learning rate, momentum, Nesterov and weight decay.
+   */
   constructor(params: Map<string, tf.Variable>, readonly options: SgdOptions) {
     this.#params = params;
     this.lr = options.lr;
   }
 
-  /** Applies one update from gradients keyed by parameter name. */
+  /**
+   * Applies one update from gradients keyed by parameter name.
+   *
+   * @param grads gradients by parameter name (a parameter without one is left alone).
+   * @throws {Error} for a gradient of an unknown parameter.
+   */
   step(grads: Map<string, tf.Tensor>): void {
     const { momentum, nesterov, weightDecay } = this.options;
     const lr = this.lr;
@@ -85,7 +94,11 @@ export class Sgd {
     return buf;
   }
 
-  /** Momentum buffers as plain arrays (absent for parameters never updated). */
+  /**
+   * Momentum buffers as plain arrays (absent for parameters never updated).
+   *
+   * @returns the buffers, by parameter name.
+   */
   async state(): Promise<Map<string, NamedArray>> {
     const out = new Map<string, NamedArray>();
     for (const [name, b] of this.#buffers) {
@@ -94,7 +107,12 @@ export class Sgd {
     return out;
   }
 
-  /** Restores momentum buffers saved by {@link Sgd.state}. */
+  /**
+   * Restores momentum buffers saved by {@link Sgd.state}.
+   *
+   * @param state the buffers, by parameter name.
+   * @throws {Error} for an unknown parameter or a wrong shape.
+   */
   load(state: Map<string, NamedArray>): void {
     for (const [name, a] of state) {
       const p = this.#params.get(name);

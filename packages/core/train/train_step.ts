@@ -82,7 +82,15 @@ async function scalars(ts: tf.Tensor[]): Promise<number[]> {
   return values.map((v) => v[0]);
 }
 
-/** Runs one step and applies one optimiser update. */
+/**
+ * Runs one step and applies one optimiser update.
+ *
+ * @param net the min-max network.
+ * @param opt its optimiser.
+ * @param batch the images and labels.
+ * @param o erasing, and the randomness.
+ * @returns the step's losses.
+ */
 export async function trainStep(
   net: MinMaxNet,
   opt: Sgd,

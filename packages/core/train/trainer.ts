@@ -107,6 +107,10 @@ export class Trainer {
   #bestEpoch = -1;
   #bestError = Infinity;
 
+  /**
+   * @param o the config, the data, a checkpoint to resume from and the callbacks.
+   * @throws {Error} for an empty split, validation labels unknown to training, or a checkpoint that cannot be resumed.
+   */
   constructor(readonly o: TrainerOptions) {
     const cfg = o.config;
     this.#cfg = cfg;
@@ -162,7 +166,11 @@ export class Trainer {
     return this.#bestEpoch;
   }
 
-  /** The current weights and training state. */
+  /**
+   * The current weights and training state.
+   *
+   * @returns the checkpoint, with what `resume` needs.
+   */
   async checkpoint(): Promise<Checkpoint> {
     const train: TrainState = {
       epoch: this.#epoch,
@@ -195,7 +203,12 @@ export class Trainer {
     return batches;
   }
 
-  /** Runs one epoch of training steps. Returns the mean losses. */
+  /**
+   * Runs one epoch of training steps. Returns the mean losses.
+   *
+   * @returns the mean losses.
+   * @throws {DivergedError} when a loss is NaN or infinite.
+   */
   async trainEpoch(): Promise<LossSummary> {
     const cfg = this.#cfg;
     const epoch = this.#epoch;
@@ -250,7 +263,11 @@ export class Trainer {
     return { seg: sums.seg / n, pos: sums.pos / n, neg: sums.neg / n, total: sums.total / n };
   }
 
-  /** Names of weights or BatchNorm statistics that are no longer finite. */
+  /**
+   * Names of weights or BatchNorm statistics that are no longer finite.
+   *
+   * @returns the names (empty when all are finite).
+   */
   async nonFiniteParameters(): Promise<string[]> {
     const names = this.net.store.names();
     const flags = tf.tidy(() =>
@@ -261,7 +278,11 @@ export class Trainer {
     return names.filter((_, i) => ok[i] !== 1);
   }
 
-  /** Evaluates the current weights on the validation set. */
+  /**
+   * Evaluates the current weights on the validation set.
+   *
+   * @returns the scores on the validation set.
+   */
   async validate(): Promise<MetricsSummary> {
     const localizer = new TfjsLocalizer(this.net, this.classes, this.#cfg);
     const { summary } = await evaluate(localizer, this.o.valid, {
@@ -270,7 +291,12 @@ export class Trainer {
     return summary;
   }
 
-  /** Trains until `config.epochs` epochs are complete. */
+  /**
+   * Trains until `config.epochs` epochs are complete.
+   *
+   * @returns the history, one record per epoch.
+   * @throws {DivergedError} when a loss or a weight is no longer finite.
+   */
   async run(): Promise<EpochRecord[]> {
     while (this.#epoch < this.#cfg.epochs) {
       const t0 = performance.now();

@@ -11,7 +11,12 @@
  * @module
  */
 
-/** The standard base64 text of `bytes`. */
+/**
+ * The standard base64 text of `bytes`.
+ *
+ * @param bytes the bytes.
+ * @returns their base64 text.
+ */
 export function encodeBase64(bytes: Uint8Array): string {
   let s = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {

@@ -14,7 +14,11 @@
  * @module
  */
 
-/** RGB (0-255) of value `t` in [0, 1] on the turbo colour map. */
+/**
+ * RGB (0-255) of value `t` in [0, 1] on the turbo colour map.
+ *
+ * @param t the value; outside [0, 1] it is clamped.
+ */
 export function colormap(t: number): [number, number, number] {
   const x = Math.min(1, Math.max(0, t));
   // Polynomial fit of turbo (Mikhailov, 2019), good to a few levels of 255.

@@ -54,7 +54,15 @@ function enlarge(img: RgbImage, f: number): RgbImage {
   return { width: w, height: h, data };
 }
 
-/** Composes the figure; every row's image must have the size of its maps. */
+/**
+ * Composes the figure; every row's image must have the size of its maps.
+ *
+ * @param methods the methods' names, one column each.
+ * @param rows one image per row: the picture, its mask and one map per method.
+ * @param o panel widths and the threshold.
+ * @returns the figure.
+ * @throws {Error} without rows, or when a row's maps do not match the methods or its image's size.
+ */
 export function methodFigure(
   methods: string[],
   rows: FigureRow[],

@@ -15,7 +15,13 @@
  */
 import type { RgbImage } from "../data/image.ts";
 
-/** `img` made at most `maxWidth` wide by a whole factor (unchanged when already narrow). */
+/**
+ * `img` made at most `maxWidth` wide by a whole factor (unchanged when already narrow).
+ *
+ * @param img the image.
+ * @param maxWidth the widest it may be.
+ * @returns the image, shrunk by averaging whole blocks, or itself.
+ */
 export function shrinkToWidth(img: RgbImage, maxWidth: number): RgbImage {
   const f = Math.ceil(img.width / maxWidth);
   if (f <= 1) return img;

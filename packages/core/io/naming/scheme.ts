@@ -26,7 +26,12 @@ export interface NamingScheme {
   settings?: Readonly<Record<string, "maskW" | "maskSigma">>;
 }
 
-/** Internal name of `external`; null when skipped, undefined when unknown. */
+/**
+ * Internal name of `external`; null when skipped, undefined when unknown.
+ *
+ * @param scheme the naming scheme.
+ * @param external the file's tensor name.
+ */
 export function internalName(scheme: NamingScheme, external: string): string | null | undefined {
   for (const rule of scheme.rules) {
     const m = rule.from.exec(external);

@@ -18,18 +18,17 @@ import {
   type Checkpoint,
   type Config,
   decodeCheckpoint,
-  encodePng,
   type Method,
   METHODS,
   PRESETS,
   withOverrides,
 } from "@pointwise/core/lite";
-import { type Dataset, type DataSpec, describeDataSpec } from "@pointwise/core/data";
+import { type Dataset, type DataSpec, describeDataSpec, encodeJpeg } from "@pointwise/core/data";
 import { encodeCheckpoint } from "@pointwise/core/io";
 import { evaluate } from "@pointwise/core/eval";
 import type { MetricsSummary } from "@pointwise/core/metrics";
 import { TfjsLocalizer, Trainer } from "@pointwise/core";
-import { type FigureRow, methodFigure } from "@pointwise/core/viz";
+import { type FigureRow, loadFont, methodFigure } from "@pointwise/core/viz";
 import {
   configHelp,
   configOptions,
@@ -300,11 +299,12 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
           maps: shown.map((m) => maps.get(m)!.get(s.id)!),
         };
       });
-      const fig = methodFigure(shown.map(methodName), rows, {
+      const fig = methodFigure(await loadFont(), shown.map(methodName), rows, {
         panelWidth: b.panelWidth,
         minPanelWidth: b.minPanelWidth,
       });
-      await writeFileAtomic(join(out, "figure.png"), await encodePng(fig));
+      // A photograph-like picture: JPEG is a fraction of the PNG's size.
+      await writeFileAtomic(join(out, "figure.jpg"), await encodeJpeg(fig));
     }
     return sorted;
   };
@@ -343,7 +343,7 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
   console.log(`\n${b.title}, scored on ${evalDesc}:\n`);
   console.log(markdownTable(sorted, floors));
   console.log(
-    `\nwritten: ${join(out, "results.md")}, results.json, figure.png, <method>/best.safetensors`,
+    `\nwritten: ${join(out, "results.md")}, results.json, figure.jpg, <method>/best.safetensors`,
   );
   return sorted.some((r) => r.summary === undefined) ? 1 : 0;
 }

@@ -117,7 +117,7 @@ export function resultsMarkdown(p: ResultsPage): string {
     "precision-recall area; Dice*/mIoU*: at the best threshold. Every map is in [0, 1] " +
     "(baselines' maps are min-max normalised per image). Train time includes validation after " +
     "every epoch. Grad-CAM is computed post hoc on the CAM run's classifier.",
-    ...(p.figure ? ["", "![Images, ground truth and each method's map](figure.png)"] : []),
+    ...(p.figure ? ["", "![Images, ground truth and each method's map](figure.jpg)"] : []),
     "",
   ].join("\n");
 }

@@ -20,10 +20,10 @@ Deno.test("predict.ts, with only read and write permissions, writes mask, overla
   assert.deepEqual(await listDir(out), [
     "a.json",
     "a_mask.png",
-    "a_overlay.png",
+    "a_overlay.jpg",
     "b.json",
     "b_mask.png",
-    "b_overlay.png",
+    "b_overlay.jpg",
   ]);
   const report = JSON.parse(await Deno.readTextFile(join(out, "a.json")));
   assert.equal(report.width, 70);
@@ -35,11 +35,13 @@ Deno.test("predict.ts, with only read and write permissions, writes mask, overla
   assert.ok(mask.data.every((v) => v === 0 || v === 255));
   const fg = mask.data.filter((v, i) => i % 3 === 0 && v === 255).length;
   assert.equal(fg, report.maskPixels);
+  // The overlay is a photograph: JPEG by default.
   const overlay = await decodeImage(
-    await Deno.readFile(join(out, "a_overlay.png")),
-    "a_overlay.png",
+    await Deno.readFile(join(out, "a_overlay.jpg")),
+    "a_overlay.jpg",
   );
   assert.equal(overlay.width, 70);
+  assert.equal(report.files.overlay, join(out, "a_overlay.jpg"));
 });
 
 Deno.test("predict refuses bad input with the file named, a non-zero exit and nothing written", async () => {
@@ -71,6 +73,15 @@ Deno.test("the CLI answers usage mistakes with exit code 2 and help with 0", asy
   const noModel = await runScript("predict.ts", [imagePaths[0]]);
   assert.equal(noModel.code, 2);
   assert.match(noModel.stderr, /--model is required/);
+  const gif = await runScript("predict.ts", [
+    "--model",
+    model,
+    "--image-format",
+    "gif",
+    imagePaths[0],
+  ]);
+  assert.equal(gif.code, 2);
+  assert.match(gif.stderr, /--image-format must be one of png, jpeg, webp, got 'gif'/);
   const unknown = await runScript("apps/cli/main.ts", ["train", "--learning-rate", "3"]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /Unknown option '--learning-rate'/);
@@ -181,12 +192,17 @@ Deno.test("eval prints the scores table with the floor rows and writes per-image
     "64",
     "--overlays",
     out,
+    "--image-format",
+    "webp",
   ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /min-max\s+[\d.]+/);
   assert.match(r.stdout, /all-ones mask\s+-\s+[\d.]+\s+0\.0/);
   const files = await listDir(out);
-  assert.equal(files.filter((f) => f.endsWith("_panel.png")).length, 3);
+  const panels = files.filter((f) => f.endsWith("_panel.webp"));
+  assert.equal(panels.length, 3);
+  const riff = await Deno.readFile(join(out, panels[0]));
+  assert.equal(new TextDecoder().decode(riff.subarray(8, 12)), "WEBP");
   assert.ok(files.includes("per_image.csv"));
 });
 
@@ -207,6 +223,8 @@ Deno.test("eval --report writes one self-contained HTML page for a tiny run", as
   const html = await Deno.readTextFile(report);
   assert.match(html, /^<!doctype html>/);
   assert.equal((html.match(/<figure>/g) ?? []).length, 4, "one panel per test image");
+  assert.equal((html.match(/src="data:image\/webp;base64,/g) ?? []).length, 4);
+  assert.equal((html.match(/<title>histogram of /g) ?? []).length, 3, "F1+, F1-, mask area");
   assert.equal((html.match(/<polyline /g) ?? []).length, 8, "losses and valid metrics per epoch");
   assert.match(html, /<td>all-ones mask<\/td>/);
   assert.doesNotMatch(html, /<script|(src|href)="(https?:)?\/\//);

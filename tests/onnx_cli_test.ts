@@ -55,7 +55,7 @@ Deno.test("export writes a checked ONNX file, and predict.ts runs it without Ten
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout.trim().split("\n").pop()!), { code: 0, tfjsLoaded: false });
   assert.match(r.stderr, /runtime: onnxruntime-web, wasm .*WASM-SIMD, 2 threads/);
-  assert.deepEqual(await listDir(out), ["a.json", "a_mask.png", "a_overlay.png"]);
+  assert.deepEqual(await listDir(out), ["a.json", "a_mask.png", "a_overlay.jpg"]);
   // The checkpoint path does load it: the check above can fail.
   const tf = await runScript("tests/onnx_isolation_check.ts", [
     "--model",

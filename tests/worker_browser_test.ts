@@ -1,12 +1,14 @@
 // The browser demo in a real browser: Debian's chromium, driven by
 // playwright-core, loads the page from `deno task serve`, picks an image, waits
-// for the overlay, and checks what it shows against the HTTP endpoint's answer
-// for the same image. Then the page's worker (the bundled Web Worker entry of
-// apps/worker) is spoken to directly, with protocol.ts's messages, and its
-// answers for a PNG and a JPEG must equal the endpoint's to the last bit. A
-// screenshot is kept in test-artifacts/.
+// for the overlay, and checks the class, probabilities and mask area it shows
+// and the overlay it paints against the HTTP endpoint's answers for the same
+// image. Then the page's worker (the bundled Web Worker entry of apps/worker)
+// is spoken to directly, with protocol.ts's messages, and its answers for a
+// PNG and a JPEG must equal the endpoint's. A screenshot is kept in
+// test-artifacts/.
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { decodeImage } from "@pointwise/core/lite";
 import { ROOT, syntheticPngs, tinyOnnx } from "./_helpers.ts";
 import { startServe } from "./_server.ts";
 
@@ -72,6 +74,45 @@ Deno.test({
         rows.map((r) => r.slice(0, 2)),
         Object.entries(api.probabilities).map(([c, p]) => [c, (p as number).toFixed(3)]),
       );
+      // The page paints the API's overlay: turbo at the same weight, the same outline. Its
+      // colour table has 256 entries where the API evaluates turbo exactly: at most half a
+      // step of t apart, a few levels after the 0.45 weight. The masks may differ at pixels
+      // whose score is at the threshold to within float rounding.
+      const overlayPng = new Uint8Array(
+        await (await fetch(`${server.base}/v1/localize`, {
+          method: "POST",
+          body: png as BodyInit,
+          headers: { accept: "image/png" },
+        })).arrayBuffer(),
+      );
+      const apiOverlay = await decodeImage(overlayPng, "overlay.png");
+      // Page code as a string: this file is type-checked without the DOM's types.
+      const canvas = await page.evaluate(`(() => {
+        const c = document.getElementById("overlay");
+        return Array.from(c.getContext("2d").getImageData(0, 0, c.width, c.height).data);
+      })()`) as number[];
+      assert.equal(canvas.length / 4, apiOverlay.width * apiOverlay.height);
+      let off = 0, worst = 0;
+      for (let i = 0; i < canvas.length / 4; i++) {
+        const d = Math.max(
+          ...[0, 1, 2].map((c) => Math.abs(canvas[4 * i + c] - apiOverlay.data[3 * i + c])),
+        );
+        if (d > 4) off++;
+        worst = Math.max(worst, d);
+      }
+      assert.ok(off <= 0.005 * (canvas.length / 4), `${off} pixels differ (worst ${worst})`);
+      // Each class's probability bar has its own colour.
+      const colours = await page.evaluate(`Array.from(
+        document.querySelectorAll("#probabilities .bar"),
+        (b) => getComputedStyle(b).backgroundColor,
+      )`) as string[];
+      assert.equal(colours.length, 2);
+      assert.notEqual(colours[0], colours[1]);
+      // The tab's icon is served.
+      const icon = await fetch(`${server.base}/favicon.ico`);
+      assert.equal(icon.status, 200);
+      assert.equal(icon.headers.get("content-type"), "image/x-icon");
+      assert.deepEqual(Array.from((await icon.bytes()).subarray(0, 4)), [0, 0, 1, 0]);
       // The page's mask area at the model's threshold is the endpoint's.
       const area = await page.textContent("#area");
       assert.equal(area, `${(100 * api.maskArea).toFixed(1)}% of the image`);
@@ -132,7 +173,7 @@ interface Answer {
 
 /** Runs in the page: loads the served model into a new demo worker and localizes each image. */
 async function talkToWorker(images: number[][]) {
-  const worker = new Worker("demo_worker.js", { type: "module" });
+  const worker = new Worker("worker/demo_worker.js", { type: "module" });
   let next = 1;
   const send = (m: Record<string, unknown>) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {

@@ -70,6 +70,17 @@ Deno.test("Accept: image/png gets the overlay picture at the image's size", asyn
   await both.body?.cancel();
 });
 
+Deno.test("Accept: image/jpeg or image/webp gets the overlay in that format", async () => {
+  const jpeg = await post(wide as BodyInit, { accept: "image/jpeg" });
+  assert.equal(jpeg.headers.get("content-type"), "image/jpeg");
+  const picture = await decodeImage(new Uint8Array(await jpeg.arrayBuffer()), "overlay");
+  assert.deepEqual([picture.width, picture.height], [97, 97]);
+  const webp = await post(wide as BodyInit, { accept: "image/webp,image/png;q=0.8" });
+  assert.equal(webp.headers.get("content-type"), "image/webp");
+  const bytes = new Uint8Array(await webp.arrayBuffer());
+  assert.equal(new TextDecoder().decode(bytes.subarray(8, 12)), "WEBP");
+});
+
 Deno.test("GET /v1/model and /healthz describe the loaded model", async () => {
   const r = await handler(new Request("http://localhost/v1/model"));
   const info = await r.json();
@@ -94,7 +105,7 @@ Deno.test("bad input gets a JSON error with the right status, and serving goes o
   assert.match(await assertError(await post(new Uint8Array()), 400, "empty_body"), /no image/);
   assert.match(
     await assertError(await post("hello, this is text"), 415, "not_an_image"),
-    /not a PNG or JPEG/,
+    /not a PNG, JPEG, TIFF or WebP/,
   );
   // A truncated PNG: the header is there, the pixel data is not.
   await assertError(await post(png.slice(0, Math.floor(png.length / 2))), 400, "bad_image");

@@ -38,6 +38,10 @@ const COMMANDS: Record<string, { load: () => Promise<Run>; about: string }> = {
     load: async () => (await import("./commands/export.ts")).exportCommand,
     about: "write a model for use elsewhere (safetensors for PyTorch, ONNX)",
   },
+  weights: {
+    load: async () => (await import("./commands/weights.ts")).weightsCommand,
+    about: "fetch torchvision's ImageNet weights as safetensors (needs internet)",
+  },
 };
 
 /**

@@ -5,7 +5,8 @@
  *
  * - `POST /v1/localize`: image bytes (PNG or JPEG) in; JSON out (class,
  *   probabilities, mask area, mask as base64 PNG), or the overlay picture
- *   when the request accepts `image/png` and not JSON;
+ *   when the request accepts `image/png`, `image/jpeg` or `image/webp` and
+ *   not JSON;
  * - `GET /v1/model`: classes, input normalisation, threshold, model hash;
  * - `GET /healthz`;
  * - `GET /model.onnx` (the demo downloads it) and, through `assets`, the
@@ -29,7 +30,7 @@
  * ```
  * @module
  */
-import type { BackendSetting } from "@pointwise/core/lite";
+import { type BackendSetting, IMAGE_MEDIA_TYPES, type ImageFormat } from "@pointwise/core/lite";
 import { errorResponse, ServiceError, toServiceError } from "./errors.ts";
 import type { Limits } from "./limits.ts";
 import { LocalizeService } from "./localize_service.ts";
@@ -58,10 +59,15 @@ const ROUTES: Record<string, string[]> = {
   "/model.onnx": ["GET", "HEAD"],
 };
 
-/** Prefers the overlay picture only when PNG is asked for and JSON is not. */
-function wantsPng(req: Request): boolean {
+/**
+ * The overlay picture's format when a picture is asked for (`image/png`,
+ * `image/jpeg` or `image/webp`, the first named) and JSON is not.
+ */
+function wantedPicture(req: Request): ImageFormat | undefined {
   const accept = req.headers.get("accept") ?? "";
-  return /\bimage\/png\b/.test(accept) && !/\bapplication\/json\b/.test(accept);
+  if (/\bapplication\/json\b/.test(accept)) return undefined;
+  const m = /\bimage\/(png|jpeg|webp)\b/.exec(accept);
+  return m ? m[1] as ImageFormat : undefined;
 }
 
 /**
@@ -122,9 +128,10 @@ export function createHandler(o: HandlerOptions): (req: Request) => Promise<Resp
         const s = await loaded();
         return await s.admit(async () => {
           const l = await s.localize(await readBody(req, s.limits.maxBytes));
-          if (wantsPng(req)) {
-            return new Response(await s.overlayPng(l) as BodyInit, {
-              headers: { "content-type": "image/png" },
+          const picture = wantedPicture(req);
+          if (picture !== undefined) {
+            return new Response(await s.overlay(l, picture) as BodyInit, {
+              headers: { "content-type": IMAGE_MEDIA_TYPES[picture] },
             });
           }
           const mask = encodeBase64(await s.maskPng(l));

@@ -23,9 +23,11 @@ import {
   type BackendSetting,
   decodeImage,
   DecoderUnavailableError,
+  type ImageFormat,
   type Localizer,
   maskPng,
   type Normalization,
+  overlayPicture,
   overlayPng,
   type Prediction,
   type PredictionSummary,
@@ -141,7 +143,7 @@ export class LocalizeService {
       header = readImageHeader(bytes);
     } catch (e) {
       throw e instanceof UnsupportedImageError
-        ? new ServiceError(415, "not_an_image", "the body is not a PNG or JPEG image")
+        ? new ServiceError(415, "not_an_image", "the body is not a PNG, JPEG, TIFF or WebP image")
         : new ServiceError(400, "bad_image", (e as Error).message);
     }
     const pixels = header.width * header.height;
@@ -194,6 +196,11 @@ export class LocalizeService {
    */
   overlayPng(l: Localization): Promise<Uint8Array> {
     return overlayPng(l.image, l.prediction);
+  }
+
+  /** The overlay in `format` (JPEG and WebP at quality 90). */
+  overlay(l: Localization, format: ImageFormat): Promise<Uint8Array> {
+    return overlayPicture(l.image, l.prediction, format);
   }
 
   /** Releases the model. */

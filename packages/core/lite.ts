@@ -24,6 +24,7 @@ export {
 } from "./inference/prediction.ts";
 export {
   maskPng,
+  overlayPicture,
   overlayPng,
   type PredictionPictures,
   predictionPictures,
@@ -31,14 +32,18 @@ export {
   summarizePrediction,
 } from "./inference/prediction_files.ts";
 
+export { type BinaryMask, decodeImage, type RgbImage } from "./data/image.ts";
+export { DecoderUnavailableError, UnsupportedImageError } from "./data/codecs.ts";
 export {
-  type BinaryMask,
-  decodeImage,
+  encodeImage,
   encodeMaskPng,
   encodePng,
-  type RgbImage,
-} from "./data/image.ts";
-export { DecoderUnavailableError, UnsupportedImageError } from "./data/codecs.ts";
+  EncoderUnavailableError,
+  IMAGE_EXTENSIONS,
+  IMAGE_FORMATS,
+  IMAGE_MEDIA_TYPES,
+  type ImageFormat,
+} from "./data/encode.ts";
 export { type ImageHeader, readImageHeader } from "./data/image_header.ts";
 export {
   NORMALIZATION,
@@ -72,11 +77,11 @@ export { FILE_TYPE_NAMES, type FileType, sniffFileType } from "./io/file_type.ts
 export { type ModelFormat, ModelFormatError, NotAPointwiseModelError } from "./io/model_errors.ts";
 
 export {
+  assetUrl,
   BACKEND_SETTINGS,
   type BackendName,
   type BackendSetting,
   env,
-  type WasmPaths,
 } from "./config/env.ts";
 export {
   type BackendChoice,

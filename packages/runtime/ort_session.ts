@@ -2,8 +2,8 @@
  * Creates an onnxruntime-web session on the execution provider chosen by
  * `provider.ts`: the webgpu entry point only for the webgpu provider (with
  * it, the wasm provider cannot start worker threads), the plain entry point
- * with threads for wasm. onnxruntime's own files are fetched from
- * `env.wasmPaths.onnxruntime` where it is set (a browser bundle).
+ * with threads for wasm. Under the core's `env.assetBase` (a browser
+ * bundle), onnxruntime's own files are fetched from there.
  *
  * @example
  * ```ts
@@ -18,7 +18,7 @@
  * ```
  * @module
  */
-import { env } from "@pointwise/core/lite";
+import { assetUrl, env } from "@pointwise/core/lite";
 import type { OrtChoice } from "./provider.ts";
 import type * as Ort from "onnxruntime-web";
 
@@ -57,7 +57,7 @@ async function create(bytes: Uint8Array, choice: OrtChoice): Promise<OrtSession>
   if (loadedThreads === null) {
     ort.env.wasm.numThreads = choice.threads;
     // A browser bundle serves onnxruntime's files itself; elsewhere they come from the package.
-    if (env.wasmPaths.onnxruntime !== undefined) ort.env.wasm.wasmPaths = env.wasmPaths.onnxruntime;
+    if (env.assetBase !== undefined) ort.env.wasm.wasmPaths = assetUrl("onnxruntime-web/");
     ort.env.logLevel = "error";
     loadedThreads = choice.threads;
   }

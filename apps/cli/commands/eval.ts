@@ -1,8 +1,8 @@
 /**
  * `pointwise eval`: scores a model on a split (whole images, as the reference
  * evaluates) and prints the metrics table with the trivial-mask floor rows.
- * `--overlays DIR` also writes, per image, a panel (image, ground truth,
- * predicted heat map and mask) and a per-image CSV.
+ * `--overlays DIR` also writes, per image, a titled panel (image, ground
+ * truth, predicted heat map and mask, colour bar) and a per-image CSV.
  *
  * @example
  * ```sh
@@ -12,13 +12,14 @@
  */
 import { basename, extname, join } from "node:path";
 import { type DataSpec, describeDataSpec } from "@pointwise/core/data";
-import { encodePng } from "@pointwise/core/lite";
+import { encodeImage, encodeWebp, IMAGE_EXTENSIONS, type ImageFormat } from "@pointwise/core/data";
 import { evaluate, type ImageResult } from "@pointwise/core/eval";
-import { comparisonPanel, shrinkToWidth } from "@pointwise/core/viz";
+import { type Font, loadFont, predictionFigure } from "@pointwise/core/viz";
 import { htmlReport, type ReportImage } from "@pointwise/core/report";
 import { COMMON_OPTIONS, parseCommand, UsageError } from "../args.ts";
 import { BACKEND_HELP } from "../flags/backend_flags.ts";
 import { INFERENCE_HELP, MODEL_OPTIONS, openModel } from "../flags/model_flags.ts";
+import { IMAGE_HELP, IMAGE_OPTIONS, imageFormat } from "../flags/image_flags.ts";
 import { DATA_OPTIONS, dataSpecFromArgs, loadDataWithProgress } from "../flags/data_flags.ts";
 import { writeFileAtomic } from "../files.ts";
 import { readHistory, readRunInfo, runFolderOf } from "../run_folder.ts";
@@ -35,10 +36,16 @@ import { fmt } from "../console/table.ts";
 const OPTIONS = {
   ...COMMON_OPTIONS,
   ...MODEL_OPTIONS,
+  ...IMAGE_OPTIONS,
   ...DATA_OPTIONS,
   overlays: { type: "string" },
   report: { type: "string" },
 } as const;
+
+/** Report panels are shrunk (by one whole factor for all) to at most this width. */
+const REPORT_PANEL_WIDTH = 400;
+/** WebP quality of the report's pictures. */
+const REPORT_QUALITY = 85;
 
 /** Help text of the command. */
 export function evalHelp(): string {
@@ -51,7 +58,9 @@ usage: pointwise eval --model DIR|FILE [--data DIR --split CSV] [--overlays DIR]
                                without --data: the synthetic test set of the model's run
   --overlays DIR               write a picture per image and per_image.csv there
   --report FILE.html           write a self-contained HTML report: scores, training curves of the
-                               run, a histogram of per-image F1-, every image worst to best
+                               run, histograms of per-image F1+, F1- and mask area, every image
+                               worst to best (WebP, one scale for all, at most 400 px a panel)
+${IMAGE_HELP}
 ${INFERENCE_HELP}
 ${BACKEND_HELP}`;
 }
@@ -79,6 +88,15 @@ async function evalData(values: Record<string, unknown>, modelPath: string): Pro
   };
 }
 
+/** How the pictures are made: the font, the map's name, formats and the report's scale. */
+interface PictureSettings {
+  font: Font;
+  mapLabel: string;
+  format: ImageFormat;
+  /** Whole factor every report picture is shrunk by, so that all share one scale. */
+  reportShrink: number;
+}
+
 /** Where per-image results go: the CSV rows, panels and report images. */
 class ImageOutputs {
   readonly rows: string[] = ["image,label,predicted,f1_pos,f1_neg,mask_area"];
@@ -86,6 +104,7 @@ class ImageOutputs {
 
   constructor(
     readonly classes: readonly string[],
+    readonly pictures?: PictureSettings,
     readonly overlays?: string,
     readonly report?: string,
   ) {}
@@ -95,13 +114,22 @@ class ImageOutputs {
     const label = this.classes[r.sample.label];
     const row = [r.sample.id, label, p.className, fmt(r.f1Pos, 2), fmt(r.f1Neg, 2)];
     this.rows.push([...row, p.maskArea.toFixed(4)].join(","));
-    if (this.overlays === undefined && this.report === undefined) return;
-    const panel = comparisonPanel(r.sample.image, r.sample.mask?.data ?? null, p.mask, p.binary);
+    if (this.pictures === undefined) return;
+    const { font, mapLabel, format, reportShrink } = this.pictures;
+    const figure = (shrink: number) =>
+      predictionFigure(font, r.sample.image, r.sample.mask?.data ?? null, p.mask, p.binary, {
+        shrink,
+        mapLabel,
+      });
     if (this.overlays !== undefined) {
       const stem = basename(r.sample.id, extname(r.sample.id));
-      await writeFileAtomic(join(this.overlays, `${stem}_panel.png`), await encodePng(panel));
+      await writeFileAtomic(
+        join(this.overlays, `${stem}_panel.${IMAGE_EXTENSIONS[format]}`),
+        await encodeImage(figure(1), format),
+      );
     }
     if (this.report !== undefined) {
+      const small = figure(reportShrink);
       this.reportImages.push({
         id: r.sample.id,
         label,
@@ -109,8 +137,12 @@ class ImageOutputs {
         f1Pos: r.f1Pos,
         f1Neg: r.f1Neg,
         maskArea: p.maskArea,
-        // Whole-slide panels would make the page heavy; 960 px keep detail.
-        png: await encodePng(shrinkToWidth(panel, 960)),
+        picture: {
+          bytes: await encodeWebp(small, { quality: REPORT_QUALITY }),
+          mediaType: "image/webp",
+          width: small.width,
+          height: small.height,
+        },
       });
     }
   }
@@ -126,12 +158,24 @@ export async function evalCommand(argv: string[]): Promise<number> {
   if (values.model === undefined) throw new UsageError("--model is required");
   const overlays = typeof values.overlays === "string" ? values.overlays : undefined;
   const report = typeof values.report === "string" ? values.report : undefined;
+  const format = imageFormat(values);
   const { localizer, path } = await openModel(values);
   try {
     const spec = await evalData(values, path);
     console.error(`data: ${describeDataSpec(spec, "test")}`);
     const dataset = await loadDataWithProgress(spec, "test", { classes: localizer.classes });
-    const outputs = new ImageOutputs(dataset.classes, overlays, report);
+    const pictures: PictureSettings | undefined = overlays === undefined && report === undefined
+      ? undefined
+      : {
+        font: await loadFont(),
+        mapLabel: localizer.method === "minmax" ? "R+" : "map",
+        format,
+        reportShrink: Math.max(
+          1,
+          Math.ceil(Math.max(0, ...dataset.samples.map((s) => s.image.width)) / REPORT_PANEL_WIDTH),
+        ),
+      };
+    const outputs = new ImageOutputs(dataset.classes, pictures, overlays, report);
     const bar = new Progress("evaluating");
     const { summary } = await evaluate(localizer, dataset, {
       onProgress: (d, t) => bar.update(d, t),

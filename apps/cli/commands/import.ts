@@ -22,7 +22,7 @@ import {
   withOverrides,
 } from "@pointwise/core/lite";
 import {
-  decodeSafetensors,
+  decodeWeightsFile,
   importWeights,
   inferArchitecture,
   NAMING_SCHEMES,
@@ -47,11 +47,11 @@ const OPTIONS = {
 
 /** Help text of the command. */
 export function importHelp(): string {
-  return `Turn a full reference checkpoint (safetensors) into a Pointwise model folder.
+  return `Turn a full reference checkpoint (safetensors or PyTorch .pth) into a Pointwise model folder.
 
 usage: pointwise import --from FILE --out DIR [--classes a,b] [--modalities M] [--allow-partial]
 
-  --from FILE          safetensors state_dict of the authors' model (conv1..3, bn1..3,
+  --from FILE          safetensors or PyTorch .pth/.pt state_dict of the authors' model (conv1..3, bn1..3,
                        layer1..4, headseg.*, cl32.*, w, sigma), or a Pointwise export
   --out DIR            folder to write best.safetensors into
   --naming NAME        tensor naming [reference]; backbone-only files (torchvision, timm)
@@ -85,7 +85,7 @@ export async function importCommand(argv: string[]): Promise<number> {
     }
     throw new UsageError(`--naming must be one of ${Object.keys(NAMING_SCHEMES).join(", ")}`);
   }
-  const file = decodeSafetensors(await readFileFor(from, "weights"), from);
+  const file = decodeWeightsFile(await readFileFor(from, "weights"), from);
 
   let config: Config;
   let classes: string[];

@@ -1,8 +1,9 @@
 /**
  * `predict`: for each image, the class, its probabilities and the mask. It
- * writes `<name>_mask.png` (binary mask), `<name>_overlay.png` (heat map of
- * the map over the image, mask outlined) and `<name>.json`. Every image is
- * read and decoded before anything is written, and each file is written
+ * writes `<name>_mask.png` (binary mask), `<name>_overlay.jpg` (heat map of
+ * the map over the image, mask outlined; `--image-format` picks WebP or PNG
+ * instead) and `<name>.json`. Every image is read and decoded before
+ * anything is written, and each file is written
  * atomically, so bad input leaves nothing half done.
  *
  * @example
@@ -14,6 +15,7 @@
 import { basename, extname, join } from "node:path";
 import {
   decodeImage,
+  IMAGE_EXTENSIONS,
   predictionPictures,
   type RgbImage,
   summarizePrediction,
@@ -21,11 +23,13 @@ import {
 import { COMMON_OPTIONS, num, parseCommand, str, UsageError } from "../args.ts";
 import { BACKEND_HELP } from "../flags/backend_flags.ts";
 import { INFERENCE_HELP, MODEL_OPTIONS, openModel } from "../flags/model_flags.ts";
+import { IMAGE_HELP, IMAGE_OPTIONS, imageFormat } from "../flags/image_flags.ts";
 import { readFileFor, writeFileAtomic } from "../files.ts";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
   ...MODEL_OPTIONS,
+  ...IMAGE_OPTIONS,
   out: { type: "string" },
   threshold: { type: "string" },
 } as const;
@@ -38,8 +42,9 @@ usage: predict.ts --model DIR|FILE|MODEL.onnx IMAGE... [--out DIR] [--threshold 
 
   --model ...          run folder (uses best.safetensors), checkpoint file, or an exported .onnx
                        model (run by onnxruntime-web, without TensorFlow.js)
-  --out DIR            where to write <name>_mask.png, <name>_overlay.png, <name>.json [predictions]
+  --out DIR            where to write <name>_mask.png, <name>_overlay.jpg, <name>.json [predictions]
   --threshold T        mask threshold on R+ (a baseline's map) [the model's, 0.5]
+${IMAGE_HELP}
 ${INFERENCE_HELP}
 ${BACKEND_HELP}`;
 }
@@ -66,6 +71,7 @@ export async function predict(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError("give at least one image");
   const threshold = num(values, "threshold", 0.5, 0, 1);
   const out = str(values, "out", "predictions")!;
+  const format = imageFormat(values);
 
   // Every image is decoded before anything is written.
   const images: RgbImage[] = [];
@@ -76,10 +82,10 @@ export async function predict(argv: string[]): Promise<number> {
   try {
     for (let i = 0; i < images.length; i++) {
       const p = await localizer.predict(images[i]);
-      const pictures = await predictionPictures(images[i], p);
+      const pictures = await predictionPictures(images[i], p, format);
       const files = {
         mask: join(out, `${names[i]}_mask.png`),
-        overlay: join(out, `${names[i]}_overlay.png`),
+        overlay: join(out, `${names[i]}_overlay.${IMAGE_EXTENSIONS[format]}`),
       };
       const summary = summarizePrediction(p, localizer.classes);
       const round = (r: Record<string, number>) =>

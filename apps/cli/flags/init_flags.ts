@@ -17,7 +17,7 @@
  */
 import type { Config } from "@pointwise/core/lite";
 import {
-  decodeSafetensors,
+  decodeWeightsFile,
   importWeights,
   isBackboneParameter,
   NAMING_SCHEMES,
@@ -36,7 +36,7 @@ export const INIT_OPTIONS = {
 
 /** Help lines for the flags. */
 export const INIT_HELP =
-  `  --init-backbone FILE         start from these backbone weights (safetensors; heads start fresh)
+  `  --init-backbone FILE         start from these backbone weights (safetensors or .pth; heads start fresh)
   --init-naming NAME           their naming: torchvision, timm or reference [reference when the file
                                has min-max heads, else torchvision]
   --allow-partial              with --init-backbone: keep what matches, report the rest`;
@@ -64,7 +64,7 @@ export async function backboneInit(
   if (values.resume !== undefined) {
     throw new UsageError("--init-backbone starts a new run; it cannot go with --resume");
   }
-  const file = decodeSafetensors(await readFileFor(from, "backbone weights"), from);
+  const file = decodeWeightsFile(await readFileFor(from, "backbone weights"), from);
   const hasHeads = file.tensors.has("headseg.to_modalities.weight");
   const naming = str(values, "init-naming", hasHeads ? "reference" : "torchvision")!;
   const scheme = NAMING_SCHEMES[naming];

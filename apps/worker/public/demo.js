@@ -1,10 +1,18 @@
 // The browser demo's page: sends the chosen image to the worker and draws
-// R+ over it, with the mask outlined at the slider's threshold. The worker is
-// the service's own Web Worker entry, bundled (demo_worker.js, from
-// apps/worker/demo_worker.ts); it speaks apps/worker/protocol.ts: the model's
-// bytes first, `{ id, model }`, then `{ id, image, raw: true }` per image.
+// R+ over it, with the mask outlined at the slider's threshold, in the turbo
+// colours of the CLI's and the API's overlays (the server generates
+// colormap.js from the core's colour map). The worker is the service's own
+// Web Worker entry, bundled (worker/demo_worker.js, from apps/worker/demo_worker.ts);
+// it speaks apps/worker/protocol.ts: the model's bytes first, `{ id, model }`,
+// then `{ id, image, raw: true }` per image.
+import { TURBO, turbo } from "./colormap.js";
+
 const $ = (id) => document.getElementById(id);
-const worker = new Worker(new URL("demo_worker.js", import.meta.url), { type: "module" });
+// Class colours of the probability bars (categorical, far from each other).
+const CLASS_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
+// The heat map's weight over the image, as in the CLI's overlays.
+const ALPHA = 0.45;
+const worker = new Worker(new URL("worker/demo_worker.js", import.meta.url), { type: "module" });
 const pending = new Map();
 let next = 1;
 let current = null;
@@ -32,6 +40,7 @@ function draw() {
   const { width: w, height: h, mask, rgba } = current;
   const t = Number($("threshold").value);
   $("threshold-value").textContent = t.toFixed(2);
+  $("threshold-mark").style.top = `${(100 * (1 - t)).toFixed(1)}%`;
   const canvas = $("overlay");
   canvas.width = w;
   canvas.height = h;
@@ -42,15 +51,15 @@ function draw() {
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
-      const a = 0.55 * mask[i];
-      // Red heat of R+ over the image; white on the mask's boundary.
+      // Turbo heat of R+ over the image; white on the mask's boundary.
       const edge = inside(i) &&
         (x === 0 || y === 0 || x === w - 1 || y === h - 1 || !inside(i - 1) || !inside(i + 1) ||
           !inside(i - w) || !inside(i + w));
       if (inside(i)) area++;
-      img.data[4 * i] = edge ? 255 : (1 - a) * rgba[4 * i] + a * 230;
-      img.data[4 * i + 1] = edge ? 255 : (1 - a) * rgba[4 * i + 1] + a * 30;
-      img.data[4 * i + 2] = edge ? 255 : (1 - a) * rgba[4 * i + 2] + a * 30;
+      const [r, g, b] = turbo(mask[i]);
+      img.data[4 * i] = edge ? 255 : Math.round((1 - ALPHA) * rgba[4 * i] + ALPHA * r);
+      img.data[4 * i + 1] = edge ? 255 : Math.round((1 - ALPHA) * rgba[4 * i + 1] + ALPHA * g);
+      img.data[4 * i + 2] = edge ? 255 : Math.round((1 - ALPHA) * rgba[4 * i + 2] + ALPHA * b);
       img.data[4 * i + 3] = 255;
     }
   }
@@ -68,11 +77,18 @@ async function run(file) {
     current = { ...result, mask: result.map };
     $("class").textContent = current.class;
     $("probabilities").replaceChildren(
-      ...Object.entries(current.probabilities).map(([c, p]) => {
+      ...Object.entries(current.probabilities).map(([c, p], k) => {
         const row = document.createElement("tr");
-        row.innerHTML = `<td></td><td>${p.toFixed(3)}</td><td><span class="bar"></span></td>`;
-        row.firstChild.textContent = c;
-        row.querySelector(".bar").style.width = `${(100 * p).toFixed(0)}px`;
+        if (c === current.class) row.className = "predicted";
+        row.innerHTML =
+          `<td><span class="swatch"></span></td><td class="value">${p.toFixed(3)}</td>` +
+          `<td><span class="track"><span class="bar"></span></span></td>`;
+        row.firstChild.append(c);
+        const colour = CLASS_COLOURS[k % CLASS_COLOURS.length];
+        row.querySelector(".swatch").style.background = colour;
+        const bar = row.querySelector(".bar");
+        bar.style.width = `${(100 * p).toFixed(1)}%`;
+        bar.style.background = colour;
         return row;
       }),
     );
@@ -89,6 +105,18 @@ async function run(file) {
     status(`${file.name}: ${e.message}`, true);
   }
 }
+
+/** The colour bar beside the picture: turbo from 1 (top) to 0 (bottom). */
+function drawColorbar() {
+  const canvas = $("colorbar");
+  const ctx = canvas.getContext("2d");
+  const img = ctx.createImageData(1, 256);
+  for (let j = 0; j < 256; j++) {
+    img.data.set([TURBO[3 * (255 - j)], TURBO[3 * (255 - j) + 1], TURBO[3 * (255 - j) + 2], 255], 4 * j);
+  }
+  ctx.putImageData(img, 0, 0);
+}
+drawColorbar();
 
 $("threshold").addEventListener("input", draw);
 $("file").addEventListener("change", () => $("file").files[0] && run($("file").files[0]));

@@ -114,3 +114,5 @@ export async function tinyOnnx(classes = ["stripes", "dots"], seed = 0): Promise
   net.dispose();
   return exportOnnx({ config: TINY_CONFIG, classes, weights });
 }
+
+export { serveCutShort, serveFiles } from "./http_fixture.ts";

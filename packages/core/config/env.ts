@@ -2,18 +2,25 @@
  * The runtime settings of Pointwise, one object for every host (in the
  * spirit of transformers.js's `env`): where tensors run, for TensorFlow.js
  * and onnxruntime alike (`backend`, `threads`; `backend/select.ts` resolves
- * them), and where the WebAssembly files are fetched from (`wasmPaths`).
+ * them), and where the files that packages fetch at run time come from
+ * (`assetBase`: the decoders' and encoders' WebAssembly, onnxruntime's, the
+ * figure font).
  *
- * By default every WebAssembly file is fetched from its npm package, which
- * Deno and edge runtimes resolve. A browser bundle cannot resolve packages:
- * it serves the files itself and says where, as the browser demo does.
+ * By default each such file is resolved from its npm package, which Deno and
+ * edge runtimes can do. A browser bundle cannot: its server serves the files
+ * under one prefix, by their package paths, and the bundle sets `assetBase`
+ * to it (as the browser demo does; `@pointwise/worker/assets` serves them).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { env } from "./env.ts";
+ * import { assetUrl, env } from "./env.ts";
  * assert.equal(env.backend, "auto");
- * assert.equal(env.wasmPaths.decoders, undefined); // imagescript's own files
+ * // Unset, a file is found in its package; set, under the prefix, by its package path.
+ * assert.match(assetUrl("imagescript/wasm/any/png.wasm"), /^file:.*png\.wasm$/);
+ * env.assetBase = "https://example.com/vendor/";
+ * assert.equal(assetUrl("imagescript/wasm/any/png.wasm"), "https://example.com/vendor/imagescript/wasm/any/png.wasm");
+ * env.assetBase = undefined;
  * ```
  * @module
  */
@@ -26,21 +33,7 @@ export type BackendSetting = BackendName | "auto";
 /** Every accepted value of {@link BackendSetting}, for validation. */
 export const BACKEND_SETTINGS: readonly BackendSetting[] = ["auto", "webgpu", "wasm", "cpu"];
 
-/**
- * Where WebAssembly files lie, as absolute URL prefixes ending in `/`; an
- * unset prefix means the file's own npm package.
- */
-export interface WasmPaths {
-  /** The image decoders: imagescript's `png.wasm` and `jpeg.wasm`. */
-  decoders?: string;
-  /**
-   * onnxruntime-web's `ort-wasm-simd-threaded.mjs` and `.wasm` (its
-   * `env.wasm.wasmPaths`), read once, when the first session starts.
-   */
-  onnxruntime?: string;
-}
-
-/** Runtime settings shared by everything that runs tensors or decodes images. */
+/** Runtime settings shared by everything that runs tensors or fetches package files. */
 export const env: {
   /** The backend request [auto]. */
   backend: BackendSetting;
@@ -50,6 +43,24 @@ export const env: {
    * is first created.
    */
   threads: number;
-  /** Where WebAssembly files are fetched from. */
-  wasmPaths: WasmPaths;
-} = { backend: "auto", threads: 0, wasmPaths: {} };
+  /**
+   * An absolute URL prefix, ending in `/`, under which the packages' run-time
+   * files are served by package path (`<assetBase>imagescript/wasm/any/png.wasm`);
+   * unset, each file is resolved from its package. Each file is fetched once,
+   * when first needed, from where this says at that moment.
+   */
+  assetBase?: string;
+} = { backend: "auto", threads: 0 };
+
+/**
+ * Where a package's file is fetched from: under `env.assetBase`, or resolved
+ * from the package.
+ *
+ * @param specifier the file's package path, as `imagescript/wasm/any/png.wasm`.
+ * @returns the file's URL.
+ * @throws {TypeError} when `env.assetBase` is unset and the host cannot resolve packages.
+ */
+export function assetUrl(specifier: string): string {
+  if (env.assetBase !== undefined) return new URL(specifier, env.assetBase).href;
+  return import.meta.resolve(specifier);
+}

@@ -1,22 +1,26 @@
 /**
  * PNG and JPEG codecs from imagescript, used without its Node entry point
  * (which loads a native add-on through FFI and reads environment variables):
- * its wasm PNG and JPEG decoders, fetched from the package (or from
- * `env.wasmPaths.decoders`, where a browser bundle serves them) and compiled
- * once, and its pure-JS PNG encoder. Output pixels are RGBA.
+ * its wasm PNG and JPEG decoders, fetched from the package (or from under
+ * `env.assetBase`, where a browser bundle serves them) and compiled once.
+ * TIFF (`geotiff`) and WebP (`@jsquash/webp`) are decoded by the modules
+ * beside this one, loaded on first use. Output pixels are RGBA. (Encoding is
+ * `encode.ts`'s.)
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { decodeRgba, encodeRgbaPng } from "./codecs.ts";
- * const png = encodeRgbaPng(Uint8Array.of(255, 0, 0, 255, 0, 0, 255, 255), 2, 1);
+ * import { decodeRgba } from "./codecs.ts";
+ * import { encodeMaskPng } from "./encode.ts";
+ * const png = await encodeMaskPng({ width: 2, height: 1, data: Uint8Array.of(1, 0) });
  * const { width, height, rgba } = await decodeRgba(png);
- * assert.deepEqual([width, height, Array.from(rgba)], [2, 1, [255, 0, 0, 255, 0, 0, 255, 255]]);
+ * assert.deepEqual([width, height, Array.from(rgba)], [2, 1, [255, 255, 255, 255, 0, 0, 0, 255]]);
  * ```
  * @module
  */
-import { encode as encodePngRaw } from "imagescript/png/src/png.mjs";
-import { env } from "../config/env.ts";
+import { assetUrl } from "../config/env.ts";
+import { decodeTiff, isTiff } from "./tiff_codec.ts";
+import { decodeWebp, isWebp, webpDecoder } from "./webp_codec.ts";
 
 /** Decoded pixels. */
 export interface RgbaPixels {
@@ -41,50 +45,47 @@ export class DecoderUnavailableError extends Error {
 
 const modules = new Map<string, Promise<WebAssembly.Module>>();
 
-/**
- * Where a decoder's wasm lies: under `env.wasmPaths.decoders`, or in the
- * imagescript package (read when the decoder is first loaded).
- */
-function decoderUrl(name: "png" | "jpeg"): string {
-  const base = env.wasmPaths.decoders;
-  if (base !== undefined) return new URL(`${name}.wasm`, base).href;
-  return name === "png"
-    ? import.meta.resolve("imagescript/wasm/any/png.wasm")
-    : import.meta.resolve("imagescript/wasm/any/jpeg.wasm");
-}
-
 function compile(name: "png" | "jpeg"): Promise<WebAssembly.Module> {
   let m = modules.get(name);
   if (m === undefined) {
     // Inside the chain, so that a URL that cannot be resolved (a bundle without
-    // `env.wasmPaths.decoders`) is a DecoderUnavailableError too.
-    m = Promise.resolve().then(() => fetch(decoderUrl(name))).then(async (r) => {
-      if (!r.ok) throw new Error(`HTTP ${r.status}`);
-      return await WebAssembly.compile(await r.arrayBuffer());
-    }).catch((e) => {
-      // Not cached: a later call may succeed (a transient fetch failure).
-      modules.delete(name);
-      throw new DecoderUnavailableError(
-        `cannot load the ${name} decoder (${(e as Error).message})`,
-      );
-    });
+    // `env.assetBase`) is a DecoderUnavailableError too.
+    m = Promise.resolve().then(() => fetch(assetUrl(`imagescript/wasm/any/${name}.wasm`)))
+      .then(async (r) => {
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        return await WebAssembly.compile(await r.arrayBuffer());
+      }).catch((e) => {
+        // Not cached: a later call may succeed (a transient fetch failure).
+        modules.delete(name);
+        throw new DecoderUnavailableError(
+          `cannot load the ${name} decoder (${(e as Error).message})`,
+        );
+      });
     modules.set(name, m);
   }
   return m;
 }
+
+/** The image formats that are decoded. */
+export type InputImageFormat = "png" | "jpeg" | "tiff" | "webp";
 
 /** Bytes that are not an image format Pointwise decodes. */
 export class UnsupportedImageError extends Error {
   override name = "UnsupportedImageError";
 }
 
+/** The message of an {@link UnsupportedImageError}. */
+export const UNSUPPORTED_IMAGE = "not a PNG, JPEG, TIFF or WebP image";
+
 /** The image format of `bytes` from its signature, or null. */
-export function sniffFormat(bytes: Uint8Array): "png" | "jpeg" | null {
+export function sniffFormat(bytes: Uint8Array): InputImageFormat | null {
   const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
   if (bytes.length >= 8 && png.every((b, i) => bytes[i] === b)) return "png";
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
     return "jpeg";
   }
+  if (isTiff(bytes)) return "tiff";
+  if (isWebp(bytes)) return "webp";
   return null;
 }
 
@@ -169,20 +170,25 @@ async function decodeJpeg(bytes: Uint8Array): Promise<RgbaPixels> {
   return { width, height, rgba };
 }
 
-/** Decodes PNG or JPEG bytes to RGBA. */
+/** Decodes PNG, JPEG, TIFF or WebP bytes to RGBA. */
 export async function decodeRgba(bytes: Uint8Array): Promise<RgbaPixels> {
   const format = sniffFormat(bytes);
   if (format === null) {
-    throw new UnsupportedImageError(
-      "not a PNG or JPEG image (other formats must be converted first)",
-    );
+    throw new UnsupportedImageError(`${UNSUPPORTED_IMAGE} (other formats must be converted first)`);
   }
-  const out = format === "png" ? await decodePng(bytes) : await decodeJpeg(bytes);
+  const out = format === "png"
+    ? await decodePng(bytes)
+    : format === "jpeg"
+    ? await decodeJpeg(bytes)
+    : format === "tiff"
+    ? await decodeTiff(bytes)
+    : await decodeWebp(bytes, await loadWebp());
   if (!(out.width > 0 && out.height > 0)) throw new Error("the image has no pixels");
   return out;
 }
 
-/** Encodes RGBA pixels as PNG (pure JS, no compression level beyond the default). */
-export function encodeRgbaPng(rgba: Uint8Array, width: number, height: number): Uint8Array {
-  return encodePngRaw(rgba, { width, height, channels: 4, level: 3 });
+function loadWebp() {
+  return webpDecoder().catch((e) => {
+    throw new DecoderUnavailableError(`cannot load the webp decoder (${(e as Error).message})`);
+  });
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { encodeMaskPng, encodePng } from "./image.ts";
+import { encodeMaskPng, encodePng } from "./encode.ts";
 import { classesFromLabels, loadSplit } from "./dataset.ts";
 
 const files = new Map<string, Uint8Array>();

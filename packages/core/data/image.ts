@@ -1,13 +1,15 @@
 /**
- * Images as plain RGB bytes, decoded and encoded with imagescript's codecs
- * (PNG and JPEG; grayscale and RGBA become RGB, alpha is dropped). Binary
- * masks are 0/1 bytes, with any non-zero pixel counted as foreground (GlaS
- * stores gland instances 1..K).
+ * Images as plain RGB bytes: PNG and JPEG decoded with imagescript's codecs,
+ * TIFF with geotiff, WebP with libwebp (`@jsquash/webp`); grayscale and RGBA
+ * become RGB, alpha is dropped; `encode.ts` writes them. Binary masks are 0/1
+ * bytes, with any non-zero pixel counted as foreground (GlaS stores gland
+ * instances 1..K).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { decodeImage, encodePng } from "./image.ts";
+ * import { encodePng } from "./encode.ts";
+ * import { decodeImage } from "./image.ts";
  * const img = { width: 2, height: 1, data: Uint8Array.of(255, 0, 0, 0, 0, 255) };
  * const back = await decodeImage(await encodePng(img), "two.png");
  * assert.deepEqual(back, img);
@@ -15,7 +17,7 @@
  * ```
  * @module
  */
-import { decodeRgba, encodeRgbaPng } from "./codecs.ts";
+import { decodeRgba } from "./codecs.ts";
 
 /** An 8-bit RGB image, row-major, 3 bytes per pixel. */
 export interface RgbImage {
@@ -45,9 +47,9 @@ async function decodeNamed(
 }
 
 /**
- * Decodes PNG or JPEG bytes to RGB. `name` goes into error messages.
+ * Decodes PNG, JPEG, TIFF or WebP bytes to RGB. `name` goes into error messages.
  *
- * @param bytes PNG or JPEG bytes.
+ * @param bytes PNG, JPEG, TIFF or WebP bytes.
  * @param name the file, for errors.
  * @returns the RGB pixels.
  * @throws {Error} naming the file when it is empty or cannot be decoded (its `cause` says why).
@@ -68,7 +70,7 @@ export async function decodeImage(bytes: Uint8Array, name: string): Promise<RgbI
 /**
  * Decodes a mask image: a pixel is foreground when any channel is non-zero.
  *
- * @param bytes PNG or JPEG bytes.
+ * @param bytes PNG, JPEG, TIFF or WebP bytes.
  * @param name the file, for errors.
  * @returns the 0/1 mask.
  * @throws {Error} naming the file when it is empty or cannot be decoded.
@@ -82,35 +84,4 @@ export async function decodeMask(bytes: Uint8Array, name: string): Promise<Binar
     data[i] = src[4 * i] !== 0 || src[4 * i + 1] !== 0 || src[4 * i + 2] !== 0 ? 1 : 0;
   }
   return { width: img.width, height: img.height, data };
-}
-
-/**
- * Encodes an RGB image as PNG.
- *
- * @param img the RGB pixels.
- * @returns the PNG bytes.
- */
-export function encodePng(img: RgbImage): Promise<Uint8Array> {
-  const n = img.width * img.height;
-  const dst = new Uint8Array(4 * n);
-  for (let i = 0; i < n; i++) {
-    dst[4 * i] = img.data[3 * i];
-    dst[4 * i + 1] = img.data[3 * i + 1];
-    dst[4 * i + 2] = img.data[3 * i + 2];
-    dst[4 * i + 3] = 255;
-  }
-  return Promise.resolve(encodeRgbaPng(dst, img.width, img.height));
-}
-
-/**
- * Encodes a binary mask as a black (0) and white (255) PNG.
- *
- * @param mask the 0/1 mask.
- * @returns black and white PNG bytes.
- */
-export async function encodeMaskPng(mask: BinaryMask): Promise<Uint8Array> {
-  const n = mask.width * mask.height;
-  const data = new Uint8Array(n * 3);
-  for (let i = 0; i < n; i++) data.fill(mask.data[i] ? 255 : 0, 3 * i, 3 * i + 3);
-  return await encodePng({ width: mask.width, height: mask.height, data });
 }

@@ -14,11 +14,18 @@
  * ```
  * @module
  */
-import { sniffFormat, UnsupportedImageError } from "./codecs.ts";
+import {
+  type InputImageFormat,
+  sniffFormat,
+  UNSUPPORTED_IMAGE,
+  UnsupportedImageError,
+} from "./codecs.ts";
+import { readTiffHeader } from "./tiff_codec.ts";
+import { readWebpHeader } from "./webp_codec.ts";
 
 /** Format and size of an encoded image. */
 export interface ImageHeader {
-  format: "png" | "jpeg";
+  format: InputImageFormat;
   width: number;
   height: number;
 }
@@ -62,18 +69,31 @@ function jpegHeader(b: Uint8Array): ImageHeader {
   throw new Error("the JPEG data is truncated or has no frame header");
 }
 
+function webpHeader(bytes: Uint8Array): ImageHeader {
+  const { width, height, animated } = readWebpHeader(bytes);
+  if (animated) throw new Error("animated WebP is not read");
+  return { format: "webp", width, height };
+}
+
 /**
- * Format and size from the first bytes.
+ * Format and size from the header. A TIFF's size is in its first IFD, which
+ * may sit anywhere in the file.
  *
  * @param bytes the file's first bytes (the whole file is not needed).
  * @returns the format, width and height.
- * @throws {UnsupportedImageError} when they are not a PNG or JPEG header.
+ * @throws {UnsupportedImageError} when the bytes are no PNG, JPEG, TIFF or WebP.
  * @throws {Error} for a header that is truncated or corrupt.
  */
 export function readImageHeader(bytes: Uint8Array): ImageHeader {
   const format = sniffFormat(bytes);
-  if (format === null) throw new UnsupportedImageError("not a PNG or JPEG image");
-  const h = format === "png" ? pngHeader(bytes) : jpegHeader(bytes);
+  if (format === null) throw new UnsupportedImageError(UNSUPPORTED_IMAGE);
+  const h: ImageHeader = format === "png"
+    ? pngHeader(bytes)
+    : format === "jpeg"
+    ? jpegHeader(bytes)
+    : format === "tiff"
+    ? { format, ...readTiffHeader(bytes) }
+    : webpHeader(bytes);
   if (!(h.width > 0 && h.height > 0)) throw new Error(`the ${format} header gives no pixels`);
   return h;
 }

@@ -26,8 +26,11 @@ Deno.test("headers that are cut short or are not images are refused", async () =
   const jpg = await fixture("rgb.jpg");
   assert.throws(() => readImageHeader(png.subarray(0, 20)), /PNG data is truncated/);
   assert.throws(() => readImageHeader(jpg.subarray(0, 12)), /JPEG data is truncated/);
-  assert.throws(() => readImageHeader(new TextEncoder().encode("GIF89a....")), /not a PNG or JPEG/);
-  assert.throws(() => readImageHeader(new Uint8Array()), /not a PNG or JPEG/);
+  assert.throws(
+    () => readImageHeader(new TextEncoder().encode("GIF89a....")),
+    /not a PNG, JPEG, TIFF or WebP/,
+  );
+  assert.throws(() => readImageHeader(new Uint8Array()), /not a PNG, JPEG, TIFF or WebP/);
   const zero = png.slice();
   zero.fill(0, 16, 20); // width 0
   assert.throws(() => readImageHeader(zero), /gives no pixels/);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { decodeImage, decodeMask, encodeMaskPng, encodePng } from "./image.ts";
+import { decodeImage, decodeMask } from "./image.ts";
+import { encodeMaskPng, encodePng } from "./encode.ts";
 
 const fixture = (name: string) =>
   Deno.readFile(fileURLToPath(new URL(`../../../tests/fixtures/${name}`, import.meta.url)));
@@ -77,7 +78,7 @@ Deno.test("bad image bytes give errors that name the file", async () => {
   );
   await assert.rejects(
     decodeImage(new TextEncoder().encode("BM not an image"), "scan.bmp"),
-    /scan\.bmp: .*not a PNG or JPEG/,
+    /scan\.bmp: .*not a PNG, JPEG, TIFF or WebP/,
   );
   const jpg = await fixture("rgb.jpg");
   await assert.rejects(decodeImage(jpg.slice(0, 100), "cut.jpg"), /cut\.jpg: cannot decode/);

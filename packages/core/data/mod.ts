@@ -15,15 +15,28 @@
  * ```
  * @module
  */
+export { type BinaryMask, decodeImage, decodeMask, type RgbImage } from "./image.ts";
 export {
-  type BinaryMask,
-  decodeImage,
-  decodeMask,
+  decodeRgba,
+  DecoderUnavailableError,
+  type InputImageFormat,
+  type RgbaPixels,
+  sniffFormat,
+  UnsupportedImageError,
+} from "./codecs.ts";
+export {
+  encodeImage,
+  encodeJpeg,
   encodeMaskPng,
+  type EncodeOptions,
   encodePng,
-  type RgbImage,
-} from "./image.ts";
-export { DecoderUnavailableError, UnsupportedImageError } from "./codecs.ts";
+  EncoderUnavailableError,
+  encodeWebp,
+  IMAGE_EXTENSIONS,
+  IMAGE_FORMATS,
+  IMAGE_MEDIA_TYPES,
+  type ImageFormat,
+} from "./encode.ts";
 export { type ImageHeader, readImageHeader } from "./image_header.ts";
 export { parseSplitCsv, type SplitRow } from "./csv.ts";
 export {

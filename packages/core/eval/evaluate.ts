@@ -46,6 +46,8 @@ export interface EvaluateOptions {
   onProgress?: (done: number, total: number) => void;
   /** Called with each image's result, e.g. to write overlays. */
   onImage?: (r: ImageResult) => void | Promise<void>;
+  /** Also compute MaxBoxAccV2 (slower: about a hundred labelling passes per image). */
+  boxes?: boolean;
 }
 
 /**
@@ -72,7 +74,7 @@ export async function evaluate(
       );
     }
   }
-  const metrics = new LocalizationMetrics();
+  const metrics = new LocalizationMetrics({ boxes: o.boxes });
   let done = 0;
   for (const sample of dataset.samples) {
     const prediction = await localizer.predict(sample.image);
@@ -82,6 +84,7 @@ export async function evaluate(
       gt: sample.mask?.data ?? null,
       predicted: prediction.classIndex,
       label,
+      width: prediction.width,
     });
     const last = metrics.perImage[metrics.perImage.length - 1];
     await o.onImage?.({ sample, prediction, f1Pos: last.f1Pos, f1Neg: last.f1Neg });

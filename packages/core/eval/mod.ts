@@ -16,3 +16,11 @@
  */
 export { evaluate, type EvaluateOptions, type ImageResult } from "./evaluate.ts";
 export { constantMaskScores } from "./floors.ts";
+export {
+  decodeHeatmap,
+  type Heatmap,
+  type HeatmapFiles,
+  mapStem,
+  scoreHeatmaps,
+  type ScoreHeatmapsOptions,
+} from "./score_maps.ts";

@@ -3,7 +3,7 @@
  * front end (the CLI's `predict`, the HTTP API, the Web Worker and the
  * browser demo): a JSON-friendly summary and the pictures (the binary mask
  * as a black and white PNG, the map as a heat map over the image with the
- * mask outlined).
+ * mask outlined, as PNG, JPEG or WebP).
  *
  * @example
  * ```ts
@@ -20,7 +20,7 @@
  * @module
  */
 import type { RgbImage } from "../data/image.ts";
-import { encodeMaskPng, encodePng } from "../data/image.ts";
+import { encodeImage, encodeMaskPng, type ImageFormat } from "../data/encode.ts";
 import { heatmapOverlay } from "../viz/overlay.ts";
 import type { Prediction } from "./prediction.ts";
 
@@ -83,7 +83,19 @@ export function maskPng(p: Prediction): Promise<Uint8Array> {
  * @returns the PNG bytes.
  */
 export function overlayPng(image: RgbImage, p: Prediction): Promise<Uint8Array> {
-  return encodePng(heatmapOverlay(image, p.mask, p.binary));
+  return overlayPicture(image, p, "png");
+}
+
+/**
+ * The overlay in `format`. It is a photograph: on a 775x522 GlaS image, JPEG
+ * and WebP (quality 90) are 28% and 18% of the PNG.
+ */
+export function overlayPicture(
+  image: RgbImage,
+  p: Prediction,
+  format: ImageFormat,
+): Promise<Uint8Array> {
+  return encodeImage(heatmapOverlay(image, p.mask, p.binary), format);
 }
 
 /** The pictures of one prediction, encoded. */
@@ -93,16 +105,18 @@ export interface PredictionPictures {
 }
 
 /**
- * Both pictures of a prediction.
+ * Both pictures of a prediction: the mask as PNG, the overlay in `format` [png].
  *
  * @param image the image the prediction is of.
  * @param p the prediction.
- * @returns the mask and overlay PNG bytes.
+ * @param format the overlay's format.
+ * @returns the mask and overlay bytes.
  */
 export async function predictionPictures(
   image: RgbImage,
   p: Prediction,
+  format: ImageFormat = "png",
 ): Promise<PredictionPictures> {
-  const [mask, overlay] = await Promise.all([maskPng(p), overlayPng(image, p)]);
+  const [mask, overlay] = await Promise.all([maskPng(p), overlayPicture(image, p, format)]);
   return { mask, overlay };
 }

@@ -50,3 +50,22 @@ export {
 export { FILE_TYPE_NAMES, type FileType, sniffFileType } from "./file_type.ts";
 export { type ModelFormat, ModelFormatError, NotAPointwiseModelError } from "./model_errors.ts";
 export type { NamedArray } from "../util/named_array.ts";
+export { decodePytorch, isPytorch } from "./pytorch.ts";
+export { decodeWeightsFile, weightsFormat } from "./weights_file.ts";
+export {
+  DownloadError,
+  type DownloadOptions,
+  downloadVerified,
+  hashPrefixFromUrl,
+  sha256Hex,
+} from "./download.ts";
+export {
+  TORCHVISION_ARCHS,
+  type TorchvisionArch,
+  type TorchvisionWeights,
+  torchvisionWeights,
+  type WeightsVersion,
+  weightsVersions,
+} from "./torchvision_weights.ts";
+export { decodeNpy, encodeNpy, isNpy, type NpyArray } from "./npy.ts";
+export { decodeHeatmapPng, encodeHeatmapPng16, type HeatmapValues } from "./heatmap_png.ts";

@@ -1,7 +1,11 @@
 /**
  * Every score of an evaluation in one accumulator: classification error,
  * F1+ and F1- of the masks thresholded at 0.5 (mean over images), PxAP, and
- * Dice and mIoU at their best thresholds. Scores are percentages.
+ * Dice and mIoU at their best thresholds; with `boxes: true`, wsolevaluation's
+ * MaxBoxAccV2 too (see `box_accuracy.ts`; it costs about a hundred
+ * connected-component passes per image, so it is asked for). Per image: F1+,
+ * F1-, the foreground IoU at 0.5, and the image's own PxAP. Scores are
+ * percentages.
  *
  * @example
  * ```ts
@@ -17,6 +21,12 @@
 import { BestThresholdAccumulator } from "./best_threshold.ts";
 import { f1PosNeg } from "./dice.ts";
 import { PxapAccumulator } from "./pxap.ts";
+import {
+  type Box,
+  type BoxAccuracy,
+  BoxAccuracyAccumulator,
+  boxesFromMask,
+} from "./box_accuracy.ts";
 
 /** One evaluated image. */
 export interface EvaluatedImage {
@@ -26,6 +36,27 @@ export interface EvaluatedImage {
   gt: ArrayLike<number> | null;
   predicted: number;
   label: number;
+  /** The map's width (rows are `scores.length / width`); needed for box accuracy. */
+  width?: number;
+  /** Ground-truth boxes; when absent they come from `gt` (one per 8-connected region). */
+  gtBoxes?: Box[];
+}
+
+/** Per-image scores, in percent; NaN without a ground-truth mask. */
+export interface ImageScores {
+  f1Pos: number;
+  f1Neg: number;
+  /** Foreground IoU of the mask at 0.5 (both empty: 100, as Dice). */
+  iou: number;
+  /** PxAP of this image alone; NaN when it has no foreground pixel. */
+  pxap: number;
+  correct: boolean;
+}
+
+/** Options of {@link LocalizationMetrics}. */
+export interface MetricsOptions {
+  /** Also compute MaxBoxAccV2 (every masked image must then give its `width`). */
+  boxes?: boolean;
 }
 
 /** The scores of a set of images, in percent. Mask scores are NaN without masks. */
@@ -39,18 +70,25 @@ export interface MetricsSummary {
   bestDiceThreshold: number;
   bestMiou: number;
   bestMiouThreshold: number;
+  /** MaxBoxAcc at IoU 30/50/70 and MaxBoxAccV2, when asked for and an image had boxes. */
+  box?: BoxAccuracy;
 }
 
 /** Accumulates per-image results into a {@link MetricsSummary}. */
 export class LocalizationMetrics {
   readonly #pxap = new PxapAccumulator();
   readonly #best = new BestThresholdAccumulator();
-  readonly perImage: { f1Pos: number; f1Neg: number; correct: boolean }[] = [];
+  readonly #box: BoxAccuracyAccumulator | null;
+  readonly perImage: ImageScores[] = [];
   #masked = 0;
   #wrong = 0;
   #f1Pos = 0;
   #f1Neg = 0;
   #hasPositive = false;
+
+  constructor(o: MetricsOptions = {}) {
+    this.#box = o.boxes ? new BoxAccuracyAccumulator() : null;
+  }
 
   /**
    * Adds one image.
@@ -61,7 +99,7 @@ export class LocalizationMetrics {
     const correct = r.predicted === r.label;
     if (!correct) this.#wrong++;
     if (r.gt === null) {
-      this.perImage.push({ f1Pos: NaN, f1Neg: NaN, correct });
+      this.perImage.push({ f1Pos: NaN, f1Neg: NaN, iou: NaN, pxap: NaN, correct });
       return;
     }
     const pred = new Uint8Array(r.scores.length);
@@ -70,12 +108,33 @@ export class LocalizationMetrics {
     this.#f1Pos += f.pos;
     this.#f1Neg += f.neg;
     this.#masked++;
-    for (let i = 0; i < r.gt.length && !this.#hasPositive; i++) {
-      if (r.gt[i]) this.#hasPositive = true;
-    }
+    let positive = false;
+    for (let i = 0; i < r.gt.length && !positive; i++) if (r.gt[i]) positive = true;
+    if (positive) this.#hasPositive = true;
     this.#pxap.add(r.scores, r.gt);
     this.#best.add(r.scores, r.gt);
-    this.perImage.push({ f1Pos: f.pos * 100, f1Neg: f.neg * 100, correct });
+    const own = new PxapAccumulator();
+    own.add(r.scores, r.gt);
+    if (this.#box !== null) this.#addBoxes(r);
+    this.perImage.push({
+      f1Pos: f.pos * 100,
+      f1Neg: f.neg * 100,
+      iou: iou(pred, r.gt) * 100,
+      pxap: positive ? own.compute() : NaN,
+      correct,
+    });
+  }
+
+  #addBoxes(r: EvaluatedImage): void {
+    if (r.width === undefined || !(r.width > 0) || r.scores.length % r.width !== 0) {
+      throw new Error(
+        `box accuracy needs each map's width (got ${r.width} for ${r.scores.length} values)`,
+      );
+    }
+    const height = r.scores.length / r.width;
+    const boxes = r.gtBoxes ?? boxesFromMask(r.gt!, r.width, height);
+    // wsolevaluation has a box for every image; one with none has nothing to localize.
+    if (boxes.length > 0) this.#box!.add(r.scores, r.width, height, boxes);
   }
 
   /**
@@ -105,7 +164,21 @@ export class LocalizationMetrics {
       s.bestDiceThreshold = best.dice.threshold;
       s.bestMiou = 100 * best.miou.value;
       s.bestMiouThreshold = best.miou.threshold;
+      if (this.#box !== null && this.#hasPositive) s.box = this.#box.compute();
     }
     return s;
   }
+}
+
+/** Foreground IoU of two 0/1 masks; both empty gives 1, as Dice does in `dice.ts`. */
+function iou(pred: ArrayLike<number>, gt: ArrayLike<number>): number {
+  let inter = 0;
+  let union = 0;
+  for (let i = 0; i < pred.length; i++) {
+    const p = pred[i] ? 1 : 0;
+    const g = gt[i] ? 1 : 0;
+    inter += p & g;
+    union += p | g;
+  }
+  return union === 0 ? 1 : inter / union;
 }

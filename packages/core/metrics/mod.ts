@@ -19,6 +19,18 @@ export { PxapAccumulator } from "./pxap.ts";
 export { type AtThreshold, BestThresholdAccumulator } from "./best_threshold.ts";
 export {
   type EvaluatedImage,
+  type ImageScores,
   LocalizationMetrics,
+  type MetricsOptions,
   type MetricsSummary,
 } from "./localization_metrics.ts";
+export {
+  bestIouPerThreshold,
+  type Box,
+  type BoxAccuracy,
+  BoxAccuracyAccumulator,
+  boxesFromMask,
+  boxIou,
+  contourBoxes,
+  IOU_THRESHOLDS,
+} from "./box_accuracy.ts";

@@ -1,9 +1,11 @@
 /**
  * The evaluation report as one self-contained HTML file: the scores table,
- * training curves and a histogram of per-image F1- as inline SVG, and every
- * image's panel (image, ground truth, prediction) as an inline PNG, sorted
- * from the worst Dice to the best. No scripts, no external resources: it
- * opens in a browser with no network.
+ * training curves and histograms of the per-image scores (F1+, F1-, mask
+ * area) as inline SVG, and every image's picture (image, ground truth,
+ * prediction, colour bar) inline, sorted from the worst F1+ to the best and
+ * shown at its own pixel size, so that pictures made at one scale stay at
+ * one scale. No scripts, no external resources: it opens in a browser with
+ * no network.
  *
  * @example
  * ```ts
@@ -33,8 +35,16 @@ export interface ReportImage {
   /** Dice of the background at the threshold, in percent. */
   f1Neg: number;
   maskArea: number;
-  /** The panel picture, PNG. */
-  png: Uint8Array;
+  picture: ReportPicture;
+}
+
+/** An encoded picture (WebP, JPEG or PNG) and its size in pixels. */
+export interface ReportPicture {
+  bytes: Uint8Array;
+  /** `image/webp`, `image/jpeg` or `image/png`. */
+  mediaType: string;
+  width: number;
+  height: number;
 }
 
 /** One epoch of a run's history (the fields the curves use). */
@@ -57,12 +67,13 @@ export interface ReportInput {
 }
 
 const CSS =
-  `body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222}
+  `body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:80rem;padding:0 1rem;color:#222}
 h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem}
 .sub{color:#555}table{border-collapse:collapse}td,th{padding:.2rem .7rem;border-bottom:1px solid #ddd;text-align:right}
-td:first-child,th:first-child{text-align:left}.charts{display:flex;flex-wrap:wrap;gap:1rem}
-.figs{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0 0 .5rem;max-width:100%}figure img{max-width:100%;image-rendering:auto;border:1px solid #ddd}
-figcaption{font-size:12px;color:#444}.wrong{color:#b00;font-weight:600}`;
+td:first-child,th:first-child{text-align:left}.charts{display:flex;flex-wrap:wrap;gap:1rem 2rem}
+.figs{display:flex;flex-wrap:wrap;gap:1rem 1.5rem;overflow-x:auto}figure{margin:0 0 .5rem}
+figure img{display:block;max-width:none;border:1px solid #ddd}
+figcaption{font-size:12px;color:#444;max-width:40rem}.wrong{color:#b00;font-weight:600}`;
 
 function table(t: ReportInput["table"]): string {
   const head = t.headers.map((h) => `<th>${escapeXml(h)}</th>`).join("");
@@ -89,8 +100,48 @@ function curves(history: ReportEpoch[], singleLoss: boolean): string {
     { name: "cl. error %", points: at((e) => e.valid?.classError) },
   ];
   return `<div class="charts">${
-    lineChart(losses, { xLabel: "epoch", yLabel: "training loss", title: "training losses" })
-  }${lineChart(valid, { xLabel: "epoch", yLabel: "%", title: "validation metrics" })}</div>`;
+    lineChart(losses, {
+      xLabel: "epoch",
+      yLabel: "training loss",
+      title: "training losses",
+      integerX: true,
+    })
+  }${
+    lineChart(valid, { xLabel: "epoch", yLabel: "%", title: "validation metrics", integerX: true })
+  }</div>`;
+}
+
+function histograms(images: ReportImage[]): string {
+  const h = (values: number[], what: string, color: string) =>
+    `${
+      histogram(values, {
+        bins: 20,
+        min: 0,
+        max: 100,
+        xLabel: what,
+        title: `histogram of ${what}`,
+        color,
+      })
+    }`;
+  return `<div class="charts">${h(images.map((im) => im.f1Pos), "per-image F1+ (%)", "#1f77b4")}${
+    h(images.map((im) => im.f1Neg), "per-image F1- (%)", "#ff7f0e")
+  }${
+    h(images.map((im) => 100 * im.maskArea), "predicted mask area (% of the image)", "#2ca02c")
+  }</div>`;
+}
+
+function figure(im: ReportImage): string {
+  const wrong = im.label !== im.predicted;
+  const p = im.picture;
+  return `<figure><img alt="${
+    escapeXml(im.id)
+  }" width="${p.width}" height="${p.height}" src="data:${escapeXml(p.mediaType)};base64,${
+    encodeBase64(p.bytes)
+  }"><figcaption>${escapeXml(im.id)}: F1+ ${im.f1Pos.toFixed(1)}, F1- ${
+    im.f1Neg.toFixed(1)
+  }, mask ${(100 * im.maskArea).toFixed(1)}%; label ${escapeXml(im.label)}, predicted <span${
+    wrong ? ' class="wrong"' : ""
+  }>${escapeXml(im.predicted)}</span></figcaption></figure>`;
 }
 
 /**
@@ -101,23 +152,6 @@ function curves(history: ReportEpoch[], singleLoss: boolean): string {
  */
 export function htmlReport(r: ReportInput): string {
   const sorted = [...r.images].sort((a, b) => a.f1Pos - b.f1Pos || a.id.localeCompare(b.id));
-  const figures = sorted.map((im) => {
-    const wrong = im.label !== im.predicted;
-    return `<figure><img alt="${escapeXml(im.id)}" src="data:image/png;base64,${
-      encodeBase64(im.png)
-    }"><figcaption>${escapeXml(im.id)}: F1+ ${im.f1Pos.toFixed(1)}, F1- ${
-      im.f1Neg.toFixed(1)
-    }, mask ${(100 * im.maskArea).toFixed(1)}%; label ${escapeXml(im.label)}, predicted <span${
-      wrong ? ' class="wrong"' : ""
-    }>${escapeXml(im.predicted)}</span></figcaption></figure>`;
-  }).join("\n");
-  const f1Neg = histogram(r.images.map((im) => im.f1Neg), {
-    bins: 20,
-    min: 0,
-    max: 100,
-    xLabel: "per-image F1- (%)",
-    title: "histogram of per-image F1-",
-  });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(r.title)}</title>
 <style>${CSS}</style></head><body>
@@ -128,10 +162,10 @@ ${
       ? `<h2>Training curves</h2>${curves(r.history, r.singleLoss ?? false)}`
       : ""
   }
-<h2>Per-image F1-</h2>${f1Neg}
-<h2>Images, worst to best F1+ (image | ground truth | prediction)</h2>
+<h2>Per-image scores</h2>${histograms(r.images)}
+<h2>Images, worst to best F1+</h2>
 <div class="figs">
-${figures}
+${sorted.map(figure).join("\n")}
 </div>
 </body></html>
 `;

@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { htmlReport, type ReportImage } from "./html_report.ts";
 import { binCounts, histogram, lineChart } from "./svg_charts.ts";
 
-const png = new Uint8Array([137, 80, 78, 71]);
+const picture = {
+  bytes: new Uint8Array([82, 73, 70, 70]),
+  mediaType: "image/webp",
+  width: 300,
+  height: 120,
+};
 const image = (id: string, f1Pos: number, f1Neg: number, predicted = "a"): ReportImage => ({
   id,
   label: "a",
@@ -10,7 +15,7 @@ const image = (id: string, f1Pos: number, f1Neg: number, predicted = "a"): Repor
   f1Pos,
   f1Neg,
   maskArea: 0.25,
-  png,
+  picture,
 });
 
 Deno.test("histogram bins are counted as hand-computed, the top edge in the last bin", () => {
@@ -18,16 +23,31 @@ Deno.test("histogram bins are counted as hand-computed, the top edge in the last
   const svg = histogram([10, 20, 20, 95], { bins: 10, min: 0, max: 100, xLabel: "F1-" });
   assert.equal((svg.match(/<rect /g) ?? []).length, 3, "one bar per non-empty bin");
   assert.match(svg, /<title>2 images in \[20, 30\)<\/title>/);
+  assert.match(svg, /<title>1 image in \[90, 100\]<\/title>/, "the last bin holds its top edge");
+  // The count axis has whole-number ticks only.
+  const yLabels = [...svg.matchAll(/text-anchor="end">([^<]*)</g)].map((m) => m[1]);
+  assert.deepEqual(yLabels, ["0", "1", "2"]);
 });
 
 Deno.test("line charts draw one polyline per series and escape names", () => {
   const svg = lineChart([
     { name: "a<b", points: [[1, 2], [2, 1]] },
     { name: "c", points: [[1, 0], [2, NaN]] },
-  ], { xLabel: "epoch", yLabel: "loss" });
+  ], { xLabel: "epoch", yLabel: "loss", integerX: true });
   assert.equal((svg.match(/<polyline /g) ?? []).length, 2);
   assert.match(svg, /a&#60;b/);
   assert.doesNotMatch(svg, /NaN/);
+  // Every point of the curves lies left of every legend entry.
+  const xs = [...svg.matchAll(/points="([^"]*)"/g)].flatMap((m) =>
+    m[1].split(" ").map((p) => Number(p.split(",")[0]))
+  );
+  const legendX = [...svg.matchAll(/<text x="([\d.]+)"[^>]*font-size="11">(a&#60;b|c)</g)]
+    .map((m) => Number(m[1]));
+  assert.equal(legendX.length, 2);
+  assert.ok(Math.max(...xs) < Math.min(...legendX) - 16, `${Math.max(...xs)} ${legendX}`);
+  // An epoch axis has whole-number ticks.
+  const ticks = [...svg.matchAll(/text-anchor="middle">([^<]*)</g)].map((m) => m[1]);
+  assert.deepEqual(ticks.slice(0, -1), ["1", "2"]);
 });
 
 Deno.test("the report sorts images worst to best, escapes text and needs no network", () => {
@@ -53,7 +73,16 @@ Deno.test("the report sorts images worst to best, escapes text and needs no netw
   assert.match(html, /<title>eval &#60;of&#62; run<\/title>/);
   assert.equal((html.match(/<polyline /g) ?? []).length, 8, "four losses, four valid metrics");
   assert.match(html, /predicted <span class="wrong">b<\/span>/);
-  assert.equal((html.match(/src="data:image\/png;base64,iVBORw==/g) ?? []).length, 3);
+  // Pictures are shown at their own size (one scale for all) in their own format.
+  assert.equal(
+    (html.match(/width="300" height="120" src="data:image\/webp;base64,UklGRg==/g) ?? []).length,
+    3,
+  );
+  // Histograms of F1+, F1- and the mask area: each of the 3 images is a bar in each.
+  for (const what of ["F1\\+", "F1-", "mask area"]) {
+    assert.match(html, new RegExp(`histogram of [^<]*${what}`));
+  }
+  assert.equal((html.match(/<rect /g) ?? []).length, 3 + 3 + 1, "mask areas all fall in one bin");
 });
 
 Deno.test("a baseline's report plots its one cross-entropy, not min-max's three terms", () => {

@@ -19,4 +19,12 @@
  * ```
  * @module
  */
-export { htmlReport, type ReportEpoch, type ReportImage, type ReportInput } from "./html_report.ts";
+export {
+  htmlReport,
+  type ReportEpoch,
+  type ReportImage,
+  type ReportInput,
+  type ReportPicture,
+} from "./html_report.ts";
+export { type Axis, niceTicks } from "./ticks.ts";
+export { binCounts, histogram, lineChart, type Series } from "./svg_charts.ts";

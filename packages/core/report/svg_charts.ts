@@ -1,6 +1,8 @@
 /**
  * Small inline SVG charts for reports that must open with no network: a
  * line chart (training curves) and a histogram. Plain strings, no scripts.
+ * Axes get round-number ticks ({@link niceTicks}); a line chart's legend
+ * sits in its own column right of the plot, where no curve can cross it.
  *
  * @example
  * ```ts
@@ -12,55 +14,55 @@
  * ```
  * @module
  */
+import { niceTicks } from "./ticks.ts";
 
 /** Escapes text for HTML and SVG. */
 export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const W = 480, H = 240, L = 48, R = 16, T = 16, B = 40;
+const H = 240, L = 52, T = 12, B = 40;
+const PLOT_W = 400, HIST_W = 300, LEGEND_W = 100, R = 12;
 const COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
 
-const num = (
-  v: number,
-) => (Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString());
+interface AxisSpec {
+  lo: number;
+  hi: number;
+  label: string;
+  /** Whole-number ticks only (epochs, counts). */
+  integer?: boolean;
+}
 
-function axes(
-  xMin: number,
-  xMax: number,
-  yMin: number,
-  yMax: number,
-  xLabel: string,
-  yLabel: string,
-) {
-  const sx = (x: number) => L + ((x - xMin) / (xMax - xMin || 1)) * (W - L - R);
-  const sy = (y: number) => H - B - ((y - yMin) / (yMax - yMin || 1)) * (H - T - B);
-  const ticks = (lo: number, hi: number) =>
-    Array.from({ length: 5 }, (_, i) => lo + (i * (hi - lo)) / 4);
-  let g = `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#333"/>` +
-    `<line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="#333"/>`;
-  for (const x of ticks(xMin, xMax)) {
-    g += `<text x="${sx(x).toFixed(1)}" y="${H - B + 14}" font-size="10" text-anchor="middle">${
-      num(x)
-    }</text>`;
-  }
-  for (const y of ticks(yMin, yMax)) {
-    g +=
-      `<text x="${L - 4}" y="${(sy(y) + 3).toFixed(1)}" font-size="10" text-anchor="end">${
-        num(y)
-      }</text>` +
-      `<line x1="${L}" y1="${sy(y).toFixed(1)}" x2="${W - R}" y2="${
-        sy(y).toFixed(1)
-      }" stroke="#eee"/>`;
-  }
-  g +=
-    `<text x="${(L + W - R) / 2}" y="${H - 6}" font-size="11" text-anchor="middle">${
-      escapeXml(xLabel)
+/** Frame, ticks, grid lines and axis titles of a plot `plotW` wide starting at x = L. */
+function axes(x: AxisSpec, y: AxisSpec, plotW: number) {
+  const ax = niceTicks(x.lo, x.hi, 6, x.integer);
+  const ay = niceTicks(y.lo, y.hi, 5, y.integer);
+  const [x0, x1] = ax.domain, [y0, y1] = ay.domain;
+  const sx = (v: number) => L + ((v - x0) / (x1 - x0 || 1)) * plotW;
+  const sy = (v: number) => H - B - ((v - y0) / (y1 - y0 || 1)) * (H - T - B);
+  const f = (v: number) => v.toFixed(1);
+  let g = "";
+  ay.ticks.forEach((t, i) => {
+    g += `<line x1="${L}" y1="${f(sy(t))}" x2="${L + plotW}" y2="${f(sy(t))}" stroke="#e5e5e5"/>` +
+      `<text x="${L - 5}" y="${f(sy(t) + 3.5)}" font-size="10" text-anchor="end">${
+        ay.labels[i]
+      }</text>`;
+  });
+  ax.ticks.forEach((t, i) => {
+    g += `<line x1="${f(sx(t))}" y1="${H - B}" x2="${f(sx(t))}" y2="${H - B + 4}" stroke="#333"/>` +
+      `<text x="${f(sx(t))}" y="${H - B + 15}" font-size="10" text-anchor="middle">${
+        ax.labels[i]
+      }</text>`;
+  });
+  g += `<line x1="${L}" y1="${H - B}" x2="${L + plotW}" y2="${H - B}" stroke="#333"/>` +
+    `<line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="#333"/>` +
+    `<text x="${L + plotW / 2}" y="${H - 6}" font-size="11" text-anchor="middle">${
+      escapeXml(x.label)
     }</text>` +
-    `<text x="12" y="${
+    `<text x="13" y="${
       (T + H - B) / 2
-    }" font-size="11" text-anchor="middle" transform="rotate(-90 12 ${(T + H - B) / 2})">${
-      escapeXml(yLabel)
+    }" font-size="11" text-anchor="middle" transform="rotate(-90 13 ${(T + H - B) / 2})">${
+      escapeXml(y.label)
     }</text>`;
   return { g, sx, sy };
 }
@@ -71,39 +73,51 @@ export interface Series {
   points: [number, number][];
 }
 
-/** Lines over a shared x axis, with a legend. */
+const svg = (width: number, title: string | undefined, body: string) =>
+  `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H}" viewBox="0 0 ${width} ${H}" role="img" font-family="system-ui,sans-serif">${
+    title ? `<title>${escapeXml(title)}</title>` : ""
+  }${body}</svg>`;
+
+/** Lines over a shared x axis, with a legend beside the plot. */
 export function lineChart(
   series: Series[],
-  o: { xLabel: string; yLabel: string; title?: string },
+  o: { xLabel: string; yLabel: string; title?: string; integerX?: boolean },
 ): string {
+  const width = L + PLOT_W + R + LEGEND_W;
   const all = series.flatMap((s) => s.points).filter(([x, y]) =>
     Number.isFinite(x) && Number.isFinite(y)
   );
-  if (all.length === 0) {
-    return `<svg width="${W}" height="${H}"></svg>`;
-  }
+  if (all.length === 0) return svg(width, o.title, "");
   const xs = all.map((p) => p[0]), ys = all.map((p) => p[1]);
   const { g, sx, sy } = axes(
-    Math.min(...xs),
-    Math.max(...xs),
-    Math.min(0, ...ys),
-    Math.max(...ys),
-    o.xLabel,
-    o.yLabel,
+    { lo: Math.min(...xs), hi: Math.max(...xs), label: o.xLabel, integer: o.integerX },
+    { lo: Math.min(0, ...ys), hi: Math.max(...ys), label: o.yLabel },
+    PLOT_W,
   );
   let body = g;
+  let row = 0;
   series.forEach((s, i) => {
     const c = COLOURS[i % COLOURS.length];
     const pts = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+    if (pts.length === 0) return;
     body += `<polyline fill="none" stroke="${c}" stroke-width="1.8" points="${
       pts.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(" ")
     }"/>`;
-    body += `<text x="${W - R - 4}" y="${
-      T + 12 + 13 * i
-    }" font-size="11" text-anchor="end" fill="${c}">${escapeXml(s.name)}</text>`;
+    // A single point draws no line: mark it.
+    if (pts.length === 1) {
+      body += `<circle cx="${sx(pts[0][0]).toFixed(1)}" cy="${
+        sy(pts[0][1]).toFixed(1)
+      }" r="2.5" fill="${c}"/>`;
+    }
+    const ly = T + 10 + 16 * row++;
+    const lx = L + PLOT_W + R;
+    body +=
+      `<line x1="${lx}" y1="${ly - 4}" x2="${lx + 16}" y2="${
+        ly - 4
+      }" stroke="${c}" stroke-width="2.5"/>` +
+      `<text x="${lx + 21}" y="${ly}" font-size="11">${escapeXml(s.name)}</text>`;
   });
-  const title = o.title ? `<title>${escapeXml(o.title)}</title>` : "";
-  return `<svg width="${W}" height="${H}" role="img">${title}${body}</svg>`;
+  return svg(width, o.title, body);
 }
 
 /** Counts of `values` in `bins` equal bins over [min, max] (the last bin includes max). */
@@ -116,25 +130,31 @@ export function binCounts(values: number[], bins: number, min: number, max: numb
   return counts;
 }
 
-/** A histogram of `values` over [min, max]. */
+/** A histogram of `values` over [min, max]; values outside it (or NaN) are left out. */
 export function histogram(
   values: number[],
-  o: { bins: number; min: number; max: number; xLabel: string; title?: string },
+  o: { bins: number; min: number; max: number; xLabel: string; title?: string; color?: string },
 ): string {
   const counts = binCounts(values, o.bins, o.min, o.max);
   const top = Math.max(1, ...counts);
-  const { g, sx, sy } = axes(o.min, o.max, 0, top, o.xLabel, "images");
+  const { g, sx, sy } = axes(
+    { lo: o.min, hi: o.max, label: o.xLabel },
+    { lo: 0, hi: top, label: "images", integer: true },
+    HIST_W,
+  );
   let body = g;
   const width = (o.max - o.min) / o.bins;
+  const num = (v: number) => Number(v.toPrecision(4)).toString();
   counts.forEach((n, i) => {
     if (n === 0) return;
     const x0 = sx(o.min + i * width), x1 = sx(o.min + (i + 1) * width);
     body += `<rect x="${(x0 + 0.5).toFixed(1)}" y="${sy(n).toFixed(1)}" width="${
       (x1 - x0 - 1).toFixed(1)
-    }" height="${(sy(0) - sy(n)).toFixed(1)}" fill="#1f77b4"><title>${n} images in [${
-      num(o.min + i * width)
-    }, ${num(o.min + (i + 1) * width)})</title></rect>`;
+    }" height="${(sy(0) - sy(n)).toFixed(1)}" fill="${o.color ?? COLOURS[0]}"><title>${n} image${
+      n === 1 ? "" : "s"
+    } in [${num(o.min + i * width)}, ${num(o.min + (i + 1) * width)}${
+      i === o.bins - 1 ? "]" : ")"
+    }</title></rect>`;
   });
-  const title = o.title ? `<title>${escapeXml(o.title)}</title>` : "";
-  return `<svg width="${W}" height="${H}" role="img">${title}${body}</svg>`;
+  return svg(L + HIST_W + R, o.title, body);
 }

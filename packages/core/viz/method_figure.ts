@@ -1,24 +1,26 @@
 /**
  * The side-by-side figure of a method comparison: one row per image, with
  * the image, its ground truth and each method's map (heat map, mask outlined
- * at the threshold), under a row of column labels drawn into the picture.
+ * at the threshold), under column titles, with the heat maps' colour bar.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { methodFigure } from "./method_figure.ts";
- * const image = { width: 32, height: 24, data: new Uint8Array(32 * 24 * 3).fill(128) };
+ * import { loadFont } from "./text.ts";
+ * const image = { width: 32, height: 24, data: new Uint8Array(32 * 24 * 3).fill(120) };
  * const ramp = Float32Array.from({ length: 32 * 24 }, (_, i) => (i % 32) / 31);
- * const fig = methodFigure(["min-max", "CAM"], [{ image, gt: null, maps: [ramp, ramp] }]);
- * // One row of four labelled panels: image, ground truth and the two maps.
+ * const fig = methodFigure(await loadFont(), ["min-max", "CAM"], [{ image, gt: null, maps: [ramp, ramp] }]);
+ * // One row of four titled panels: image, ground truth and the two maps.
  * assert.ok(fig.width >= 4 * 32 && fig.height > 24);
  * ```
  * @module
  */
 import type { RgbImage } from "../data/image.ts";
-import { drawText, GLYPH_HEIGHT, textWidth } from "./bitmap_font.ts";
+import { figureGrid } from "./figure_grid.ts";
 import { groundTruthView, heatmapOverlay } from "./overlay.ts";
 import { shrinkToWidth } from "./shrink.ts";
+import type { Font } from "./text.ts";
 
 /** One image of the figure: the picture, its mask (or null) and one map per method. */
 export interface FigureRow {
@@ -36,10 +38,9 @@ export interface FigureOptions {
   minPanelWidth?: number;
   /** Where a map becomes the outlined mask [0.5]. */
   threshold?: number;
+  /** The colour bar's label ["map"]. */
+  mapLabel?: string;
 }
-
-const GAP = 4;
-const WHITE = 255;
 
 function enlarge(img: RgbImage, f: number): RgbImage {
   if (f <= 1) return img;
@@ -57,6 +58,7 @@ function enlarge(img: RgbImage, f: number): RgbImage {
 /**
  * Composes the figure; every row's image must have the size of its maps.
  *
+ * @param font the titles' font (`loadFont()`).
  * @param methods the methods' names, one column each.
  * @param rows one image per row: the picture, its mask and one map per method.
  * @param o panel widths and the threshold.
@@ -64,13 +66,13 @@ function enlarge(img: RgbImage, f: number): RgbImage {
  * @throws {Error} without rows, or when a row's maps do not match the methods or its image's size.
  */
 export function methodFigure(
+  font: Font,
   methods: string[],
   rows: FigureRow[],
   o: FigureOptions = {},
 ): RgbImage {
   if (rows.length === 0) throw new Error("a figure needs at least one image");
   const threshold = o.threshold ?? 0.5;
-  const labels = ["image", "ground truth", ...methods];
   const panelRows = rows.map((r) => {
     if (r.maps.length !== methods.length) {
       throw new Error(`a figure row has ${r.maps.length} maps for ${methods.length} methods`);
@@ -85,30 +87,7 @@ export function methodFigure(
     const up = o.minPanelWidth ? Math.ceil(o.minPanelWidth / r.image.width) : 1;
     return panels.map((p) => shrinkToWidth(enlarge(p, up), o.panelWidth ?? 256));
   });
-  const colWidth = Math.max(
-    ...panelRows.flat().map((p) => p.width),
-    ...labels.map((l) => textWidth(l) + 4),
-  );
-  const header = GLYPH_HEIGHT + 8;
-  const width = labels.length * colWidth + (labels.length - 1) * GAP;
-  const height = header + panelRows.reduce((s, r) => s + r[0].height + GAP, 0) - GAP;
-  const fig: RgbImage = { width, height, data: new Uint8Array(width * height * 3).fill(WHITE) };
-  labels.forEach((l, k) => {
-    const x = k * (colWidth + GAP) + Math.floor((colWidth - textWidth(l)) / 2);
-    drawText(fig, l, x, 3, [0, 0, 0]);
+  return figureGrid(font, ["image", "ground truth", ...methods], panelRows, {
+    colorbar: o.mapLabel ?? "map",
   });
-  let y0 = header;
-  for (const panels of panelRows) {
-    panels.forEach((p, k) => {
-      const x0 = k * (colWidth + GAP);
-      for (let y = 0; y < p.height; y++) {
-        fig.data.set(
-          p.data.subarray(y * p.width * 3, (y + 1) * p.width * 3),
-          3 * ((y0 + y) * width + x0),
-        );
-      }
-    });
-    y0 += panels[0].height + GAP;
-  }
-  return fig;
 }

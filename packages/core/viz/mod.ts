@@ -1,7 +1,8 @@
 /**
  * Pictures: the heat-map colour map, a map over its image with the mask
- * outlined, comparison panels (image, ground truth, map), the
- * method-comparison figure of the benches, and shrinking to a width.
+ * outlined, comparison panels (image, ground truth, map), titled figures
+ * with a colour bar (one prediction, the method comparison of the benches),
+ * text drawn with a real font, and shrinking.
  *
  * @example
  * ```ts
@@ -16,4 +17,16 @@
 export { colormap } from "./colormap.ts";
 export { comparisonPanel, drawOutline, groundTruthView, heatmapOverlay } from "./overlay.ts";
 export { type FigureOptions, type FigureRow, methodFigure } from "./method_figure.ts";
-export { shrinkToWidth } from "./shrink.ts";
+export { predictionFigure, type PredictionFigureOptions } from "./prediction_figure.ts";
+export { drawColorbar, figureGrid, type GridOptions } from "./figure_grid.ts";
+export {
+  drawText,
+  type Font,
+  loadFont,
+  measureText,
+  parseFont,
+  type TextMetrics,
+  type TextOptions,
+} from "./text.ts";
+export { type PathCommand, rasterizePath } from "./raster.ts";
+export { shrinkBy, shrinkToWidth } from "./shrink.ts";

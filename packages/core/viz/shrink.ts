@@ -23,8 +23,15 @@ import type { RgbImage } from "../data/image.ts";
  * @returns the image, shrunk by averaging whole blocks, or itself.
  */
 export function shrinkToWidth(img: RgbImage, maxWidth: number): RgbImage {
-  const f = Math.ceil(img.width / maxWidth);
-  if (f <= 1) return img;
+  return shrinkBy(img, Math.ceil(img.width / maxWidth));
+}
+
+/**
+ * `img` shrunk by the whole factor `f` (unchanged for 1 or less): pictures of
+ * different sizes shrunk by one factor keep one scale.
+ */
+export function shrinkBy(img: RgbImage, f: number): RgbImage {
+  if (!(f > 1)) return img;
   const w = Math.ceil(img.width / f), h = Math.ceil(img.height / f);
   const data = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) {

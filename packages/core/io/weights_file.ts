@@ -1,0 +1,38 @@
+/**
+ * Weight files by their content, not their name: PyTorch's `.pth`/`.pt`
+ * (a zip archive, or the legacy pickle) or safetensors (an 8-byte header
+ * length, then a JSON object). Both give the same {@link SafetensorsFile}.
+ *
+ * @example
+ * ```ts
+ * import { decodeWeightsFile, weightsFormat } from "./weights_file.ts";
+ * const bytes = await Deno.readFile(new URL("../../../tests/fixtures/pth/tensors.pth", import.meta.url));
+ * weightsFormat(bytes); // "pytorch"
+ * decodeWeightsFile(bytes, "tensors.pth").tensors.has("conv.weight"); // true
+ * ```
+ * @module
+ */
+import { decodePytorch, isPytorch } from "./pytorch.ts";
+import { decodeSafetensors, type SafetensorsFile } from "./safetensors.ts";
+
+/** The format of a weight file from its first bytes, or null. */
+export function weightsFormat(bytes: Uint8Array): "pytorch" | "safetensors" | null {
+  if (isPytorch(bytes)) return "pytorch";
+  // safetensors: a little-endian u64 header length, then "{".
+  if (bytes.length >= 9 && bytes[8] === 0x7b && bytes[6] === 0 && bytes[7] === 0) {
+    return "safetensors";
+  }
+  return null;
+}
+
+/** Reads a safetensors or PyTorch weight file; `name` (the file) goes into every error. */
+export function decodeWeightsFile(bytes: Uint8Array, name: string): SafetensorsFile {
+  const format = weightsFormat(bytes);
+  if (format === "pytorch") return decodePytorch(bytes, name);
+  if (format === "safetensors") return decodeSafetensors(bytes, name);
+  throw new Error(
+    `${name}: not a weight file (neither safetensors nor a PyTorch .pth/.pt${
+      bytes.length === 0 ? ": it is empty" : ""
+    })`,
+  );
+}

@@ -198,7 +198,13 @@ export class LocalizeService {
     return overlayPng(l.image, l.prediction);
   }
 
-  /** The overlay in `format` (JPEG and WebP at quality 90). */
+  /**
+   * The overlay in `format` (JPEG and WebP at quality 90).
+   *
+   * @param l a localization.
+   * @param format the picture's format.
+   * @returns the picture's bytes.
+   */
   overlay(l: Localization, format: ImageFormat): Promise<Uint8Array> {
     return overlayPicture(l.image, l.prediction, format);
   }

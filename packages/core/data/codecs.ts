@@ -77,7 +77,11 @@ export class UnsupportedImageError extends Error {
 /** The message of an {@link UnsupportedImageError}. */
 export const UNSUPPORTED_IMAGE = "not a PNG, JPEG, TIFF or WebP image";
 
-/** The image format of `bytes` from its signature, or null. */
+/**
+ * The image format of `bytes` from its signature, or null.
+ *
+ * @param bytes the file's first bytes.
+ */
 export function sniffFormat(bytes: Uint8Array): InputImageFormat | null {
   const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
   if (bytes.length >= 8 && png.every((b, i) => bytes[i] === b)) return "png";
@@ -170,7 +174,15 @@ async function decodeJpeg(bytes: Uint8Array): Promise<RgbaPixels> {
   return { width, height, rgba };
 }
 
-/** Decodes PNG, JPEG, TIFF or WebP bytes to RGBA. */
+/**
+ * Decodes PNG, JPEG, TIFF or WebP bytes to RGBA.
+ *
+ * @param bytes PNG, JPEG, TIFF or WebP bytes.
+ * @returns the pixels, RGBA.
+ * @throws {UnsupportedImageError} for bytes of another format.
+ * @throws {DecoderUnavailableError} when the decoder cannot be loaded (the host's fault).
+ * @throws {Error} for data that is corrupt or truncated.
+ */
 export async function decodeRgba(bytes: Uint8Array): Promise<RgbaPixels> {
   const format = sniffFormat(bytes);
   if (format === null) {

@@ -12,11 +12,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeImage, encodePng } from "./encode.ts";
  * const img = { width: 16, height: 8, data: new Uint8Array(16 * 8 * 3).fill(128) };
  * const png = await encodePng(img);
  * const jpeg = await encodeImage(img, "jpeg", { quality: 90 });
- * png[1] === 0x50 && jpeg[0] === 0xff; // true
+ * assert.deepEqual([png[1], png[2], png[3]], [0x50, 0x4e, 0x47]); // "PNG"
+ * assert.deepEqual([jpeg[0], jpeg[1]], [0xff, 0xd8]);
  * ```
  * @module
  */
@@ -60,6 +62,10 @@ export interface EncodeOptions {
  * network, memory), not of the image.
  */
 export class EncoderUnavailableError extends Error {
+  /**
+   * @param message why the encoder could not be loaded.
+   * @param options the cause.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "EncoderUnavailableError";
@@ -137,6 +143,11 @@ async function run<T>(name: string, f: () => Promise<T>): Promise<T> {
 /**
  * Encodes an RGB image as PNG (lossless), or a 0/1 mask as a black and white
  * 1-bit PNG.
+ *
+ * @param img the RGB image, or a 0/1 mask.
+ * @param o oxipng's effort.
+ * @returns the PNG bytes.
+ * @throws {EncoderUnavailableError} when oxipng cannot be loaded.
  */
 export async function encodePng(
   img: RgbImage | BinaryMask,
@@ -190,7 +201,14 @@ function locateEncoders(name: string): Promise<void> {
   });
 }
 
-/** Encodes as a progressive JPEG with MozJPEG (4:2:0 chroma) at `quality` [90]. */
+/**
+ * Encodes as a progressive JPEG with MozJPEG (4:2:0 chroma) at `quality` [90].
+ *
+ * @param img the RGB image.
+ * @param o the quality.
+ * @returns the JPEG bytes.
+ * @throws {EncoderUnavailableError} when MozJPEG cannot be loaded.
+ */
 export async function encodeJpeg(img: RgbImage, o: EncodeOptions = {}): Promise<Uint8Array> {
   const q = quality(o);
   const data = imageData(img);
@@ -198,7 +216,14 @@ export async function encodeJpeg(img: RgbImage, o: EncodeOptions = {}): Promise<
   return new Uint8Array(await run("JPEG", () => encodeMozjpeg(data, { quality: q })));
 }
 
-/** Encodes as lossy WebP with libwebp at `quality` [90]. */
+/**
+ * Encodes as lossy WebP with libwebp at `quality` [90].
+ *
+ * @param img the RGB image.
+ * @param o the quality.
+ * @returns the WebP bytes.
+ * @throws {EncoderUnavailableError} when libwebp cannot be loaded.
+ */
 export async function encodeWebp(img: RgbImage, o: EncodeOptions = {}): Promise<Uint8Array> {
   const q = quality(o);
   const data = imageData(img);
@@ -206,7 +231,15 @@ export async function encodeWebp(img: RgbImage, o: EncodeOptions = {}): Promise<
   return new Uint8Array(await run("WebP", () => encodeLibwebp(data, { quality: q })));
 }
 
-/** Encodes in `format`. */
+/**
+ * Encodes in `format`.
+ *
+ * @param img the RGB image.
+ * @param format PNG, JPEG or WebP.
+ * @param o the quality, or oxipng's effort.
+ * @returns the file's bytes.
+ * @throws {EncoderUnavailableError} when the encoder cannot be loaded.
+ */
 export async function encodeImage(
   img: RgbImage,
   format: ImageFormat,

@@ -9,9 +9,14 @@
  * the VP8, VP8L or VP8X chunk without decoding.
  *
  * @example
- * ```ts ignore
- * const { width, height } = readWebpHeader(bytes);
- * const { rgba } = await decodeWebp(bytes);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeWebp, readWebpHeader, webpDecoder } from "./webp_codec.ts";
+ * // A 24x16 lossless fixture, red on its left half.
+ * const bytes = await Deno.readFile(new URL("../../../tests/fixtures/lossless.webp", import.meta.url));
+ * assert.deepEqual(readWebpHeader(bytes), { width: 24, height: 16, animated: false });
+ * const { rgba } = await decodeWebp(bytes, await webpDecoder());
+ * assert.deepEqual(Array.from(rgba.subarray(0, 4)), [200, 30, 40, 255]);
  * ```
  * @module
  */

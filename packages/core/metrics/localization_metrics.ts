@@ -86,6 +86,9 @@ export class LocalizationMetrics {
   #f1Neg = 0;
   #hasPositive = false;
 
+  /**
+   * @param o whether to compute MaxBoxAccV2 too.
+   */
   constructor(o: MetricsOptions = {}) {
     this.#box = o.boxes ? new BoxAccuracyAccumulator() : null;
   }

@@ -29,6 +29,10 @@ export function shrinkToWidth(img: RgbImage, maxWidth: number): RgbImage {
 /**
  * `img` shrunk by the whole factor `f` (unchanged for 1 or less): pictures of
  * different sizes shrunk by one factor keep one scale.
+ *
+ * @param img the image.
+ * @param f the factor.
+ * @returns the image, each f x f block averaged, or itself.
  */
 export function shrinkBy(img: RgbImage, f: number): RgbImage {
   if (!(f > 1)) return img;

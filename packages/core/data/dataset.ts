@@ -8,7 +8,7 @@
  * ```ts
  * import assert from "node:assert/strict";
  * import { loadSplit } from "./dataset.ts";
- * import { encodeMaskPng, encodePng } from "./image.ts";
+ * import { encodeMaskPng, encodePng } from "./encode.ts";
  * // The files of a folder, here in memory (a CLI passes Deno.readFile).
  * const files = new Map([
  *   ["a.png", await encodePng({ width: 2, height: 2, data: new Uint8Array(12).fill(90) })],

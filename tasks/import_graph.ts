@@ -41,7 +41,9 @@ export const CORE_LAYERS: readonly (readonly string[])[] = [
 ];
 
 const SOURCE = /\.(ts|js|mjs)$/;
-const SKIP = /(^|\/)(node_modules|runs|out|test-artifacts|\.scratch|\.git)(\/|$)/;
+// Generated code (the demo worker's committed bundle) is not the project's source.
+const SKIP =
+  /(^|\/)(node_modules|runs|out|test-artifacts|\.scratch|\.git)(\/|$)|^apps\/worker\/public\/worker\//;
 
 /** Every TypeScript and JavaScript file below `root`, relative to it. */
 export function sourceFiles(root: string, dir = ""): string[] {

@@ -92,6 +92,8 @@ Deno.test("GET /v1/model and /healthz describe the loaded model", async () => {
   const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
   assert.equal(info.hash, `sha256:${hex}`);
   assert.equal(info.bytes, model.length);
+  assert.equal(info.provider, "wasm");
+  assert.ok(Number.isInteger(info.threads) && info.threads >= 1, `threads ${info.threads}`);
   const h = await handler(new Request("http://localhost/healthz"));
   assert.deepEqual(await h.json(), { status: "ok" });
   const m = await handler(new Request("http://localhost/model.onnx"));

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { DEMO_VENDOR_FILES } from "@pointwise/worker/assets";
 import { runScript, syntheticPngs, tinyCheckpoint, tinyOnnx } from "./_helpers.ts";
 import { startServe, startServer } from "./_server.ts";
 
@@ -78,17 +79,24 @@ Deno.test("serve: the API and the demo page's files, with cross-origin isolation
     assert.match(page.headers.get("content-type")!, /text\/html/);
     assert.equal(page.headers.get("cross-origin-embedder-policy"), "require-corp");
     assert.match(await page.text(), /<script type="module" src="demo\.js">/);
-    for (const f of ["demo.js", "demo_worker.js", "vendor/ort/ort.wasm.min.mjs"]) {
+    for (const f of ["demo.js", "worker/demo_worker.js"]) {
       const a = await fetch(`${server.base}/${f}`);
       assert.equal(a.status, 200, f);
       assert.match(a.headers.get("content-type")!, /text\/javascript/);
       await a.body?.cancel();
     }
-    const wasm = await fetch(`${server.base}/vendor/ort/ort-wasm-simd-threaded.wasm`);
-    assert.equal(wasm.headers.get("content-type"), "application/wasm");
-    await wasm.body?.cancel();
+    // What the bundled worker fetches under its env.assetBase, by package path.
+    for (const f of DEMO_VENDOR_FILES) {
+      const a = await fetch(`${server.base}/vendor/${f}`);
+      assert.equal(a.status, 200, f);
+      assert.equal(
+        a.headers.get("content-type"),
+        f.endsWith(".mjs") ? "text/javascript; charset=utf-8" : "application/wasm",
+      );
+      await a.body?.cancel();
+    }
     // Only the listed files are served, not the rest of onnxruntime's folder.
-    const other = await fetch(`${server.base}/vendor/ort/ort.min.js`);
+    const other = await fetch(`${server.base}/vendor/onnxruntime-web/ort.min.js`);
     assert.equal(other.status, 404);
     await other.body?.cancel();
   } finally {

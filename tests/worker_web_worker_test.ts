@@ -3,6 +3,7 @@
 // { id, error } without killing the worker, and many images can be in flight.
 import assert from "node:assert/strict";
 import { createHandler, LocalizerClient, WorkerError } from "@pointwise/worker";
+import { decodeImage } from "@pointwise/core/lite";
 import { syntheticPngs, tinyOnnx } from "./_helpers.ts";
 
 const model = await tinyOnnx(["a", "b", "c"], 5);
@@ -36,6 +37,17 @@ Deno.test("the worker localizes like the HTTP handler, and survives bad input", 
     );
     const again = await client.localize(images[1]);
     assert.equal(again.class, results[1].class);
+    assert.equal(again.map, undefined);
+    // With raw: the map the mask was cut from, and the pixels the model saw.
+    const raw = await client.localize(images[2], { raw: true });
+    const { width: w, height: h } = raw;
+    assert.equal(raw.map?.length, w * h);
+    assert.equal(raw.map!.filter((v) => v >= raw.threshold).length, raw.maskPixels);
+    const seen = await decodeImage(images[2], "image");
+    const rgba = new Uint8ClampedArray(4 * w * h).map((_, i) =>
+      i % 4 === 3 ? 255 : seen.data[3 * (i >> 2) + (i % 4)]
+    );
+    assert.deepEqual(raw.rgba, rgba);
   } finally {
     client.terminate();
   }

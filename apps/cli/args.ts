@@ -4,8 +4,14 @@
  * config field can be set from the command line.
  *
  * @example
- * ```ts ignore
- * const { values, positionals } = parseCommand(argv, { ...COMMON_OPTIONS, ...configOptions() });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { COMMON_OPTIONS, configOptions, configOverrides, parseCommand, UsageError } from "./args.ts";
+ * const options = { ...COMMON_OPTIONS, ...configOptions() };
+ * const { values, positionals } = parseCommand(["--epochs", "3", "--no-deep-stem", "a.png"], options);
+ * assert.deepEqual(configOverrides(values), { epochs: 3, deepStem: false });
+ * assert.deepEqual(positionals, ["a.png"]);
+ * assert.throws(() => parseCommand(["--epoch", "3"], options), UsageError); // exits 2
  * ```
  * @module
  */
@@ -19,7 +25,12 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** A config field's flag: its camelCase name in kebab case (`eraseStartEpoch`: `erase-start-epoch`). */
+/**
+ * A config field's flag: its camelCase name in kebab case (`eraseStartEpoch`: `erase-start-epoch`).
+ *
+ * @param key a config field.
+ * @returns its flag, without the dashes.
+ */
 export function toFlag(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
@@ -52,7 +63,12 @@ export function flagValue(key: keyof Config, value: unknown): string {
     : String(value);
 }
 
-/** A config problem in the words of the command line: `--epochs must be >= 1, got 0`. */
+/**
+ * A config problem in the words of the command line: `--epochs must be >= 1, got 0`.
+ *
+ * @param p the core's problem, naming a config field.
+ * @returns the problem, naming the field's flag.
+ */
 export function flagProblem(p: ConfigProblem): string {
   return p.field in CONFIG_FIELDS ? `--${toFlag(p.field)} ${p.problem}` : `${p.field} ${p.problem}`;
 }
@@ -70,7 +86,11 @@ export const COMMON_OPTIONS: OptionSpecs = {
   threads: { type: "string" },
 };
 
-/** One flag per config field. */
+/**
+ * One flag per config field.
+ *
+ * @returns parseArgs specs of every config field's flag.
+ */
 export function configOptions(): OptionSpecs {
   const out: OptionSpecs = {};
   for (const [key, spec] of Object.entries(CONFIG_FIELDS)) {
@@ -82,6 +102,11 @@ export function configOptions(): OptionSpecs {
 /**
  * Parses `argv`; unknown flags and missing values become UsageErrors in our
  * words ("unknown option --epoch; did you mean --epochs?").
+ *
+ * @param argv the command's arguments.
+ * @param options the flags it takes.
+ * @returns the flags' values and the positional arguments.
+ * @throws {UsageError} for an unknown flag or a missing value.
  */
 export function parseCommand(
   argv: string[],
@@ -97,7 +122,13 @@ export function parseCommand(
   }
 }
 
-/** The config fields set on the command line, converted to their types. */
+/**
+ * The config fields set on the command line, converted to their types.
+ *
+ * @param values parsed flags.
+ * @returns the config fields they set.
+ * @throws {UsageError} for a number flag whose value is not a number.
+ */
 export function configOverrides(values: Record<string, unknown>): Partial<Config> {
   const out: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(CONFIG_FIELDS)) {
@@ -119,7 +150,14 @@ export function configOverrides(values: Record<string, unknown>): Partial<Config
   return out as Partial<Config>;
 }
 
-/** A string flag's value, or `fallback`. */
+/**
+ * A string flag's value, or `fallback`.
+ *
+ * @param values parsed flags.
+ * @param name the flag, without the dashes.
+ * @param fallback the value when the flag is absent.
+ * @returns the flag's value, or `fallback`.
+ */
 export function str(
   values: Record<string, unknown>,
   name: string,
@@ -129,7 +167,17 @@ export function str(
   return typeof v === "string" ? v : fallback;
 }
 
-/** A numeric flag's value, checked to be an integer in [min, max]. */
+/**
+ * A numeric flag's value, checked to be an integer in [min, max].
+ *
+ * @param values parsed flags.
+ * @param name the flag, without the dashes.
+ * @param fallback the value when the flag is absent.
+ * @param min the smallest value accepted.
+ * @param max the largest value accepted.
+ * @returns the flag's value, or `fallback`.
+ * @throws {UsageError} when the value is not an integer in range.
+ */
 export function int(
   values: Record<string, unknown>,
   name: string,
@@ -146,7 +194,17 @@ export function int(
   return v;
 }
 
-/** A numeric flag's value, checked to be a finite number in [min, max]. */
+/**
+ * A numeric flag's value, checked to be a finite number in [min, max].
+ *
+ * @param values parsed flags.
+ * @param name the flag, without the dashes.
+ * @param fallback the value when the flag is absent.
+ * @param min the smallest value accepted.
+ * @param max the largest value accepted.
+ * @returns the flag's value, or `fallback`.
+ * @throws {UsageError} when the value is not a number in range.
+ */
 export function num(
   values: Record<string, unknown>,
   name: string,
@@ -166,6 +224,10 @@ export function num(
 /**
  * `--help` sections of the config flags, one per group, with the defaults of
  * `base`; `exclude` leaves out settings that a command sets another way.
+ *
+ * @param base the config whose values are shown as defaults.
+ * @param exclude settings not to list.
+ * @returns the help text, one section per config group.
  */
 export function configHelp(base: Config, exclude: readonly (keyof Config)[] = []): string {
   const groups = new Map<string, HelpRow[]>();

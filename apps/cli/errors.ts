@@ -5,9 +5,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { ConfigError } from "@pointwise/core/lite";
  * import { UsageError } from "./args.ts";
  * import { reportError } from "./errors.ts";
- * reportError(new UsageError("--model is required")).exitCode; // 2
+ * assert.equal(reportError(new UsageError("--model is required")).exitCode, 2);
+ * // The core names the setting; the CLI names the flag.
+ * const bad = reportError(new ConfigError([{ field: "epochs", problem: "must be >= 1, got 0" }]));
+ * assert.deepEqual([bad.exitCode, bad.message], [2, "--epochs must be >= 1, got 0"]);
  * ```
  * @module
  */

@@ -3,9 +3,12 @@
  * returns its exit code (0 success, 1 failure, 2 usage error).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { main } from "@pointwise/cli";
- * Deno.exit(await main(["predict", "--model", "runs/synthetic", "image.png"]));
+ * // Deno.exit(await main(Deno.args)) is the command; usage mistakes exit 2.
+ * assert.equal(await main(["evaluate"]), 2);
+ * assert.equal(await main(["train", "--epochs", "0"]), 2);
  * ```
  * @module
  */
@@ -57,7 +60,11 @@ const COMMANDS: Record<string, { load: () => Promise<Run>; about: string }> = {
 /** The commands, in the order `--help` lists them. */
 export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
 
-/** Top-level help. */
+/**
+ * Top-level help.
+ *
+ * @returns the help text that lists the commands.
+ */
 export function usage(): string {
   const program = programName();
   return `Pointwise: weakly supervised pointwise localization (min-max entropy).
@@ -89,7 +96,13 @@ export interface MainOptions {
   launcher?: Launcher;
 }
 
-/** Runs one command line; returns the process exit code. */
+/**
+ * Runs one command line; returns the process exit code.
+ *
+ * @param argv the command and its arguments.
+ * @param o how the CLI was started.
+ * @returns 0 on success, 1 on failure, 2 for a usage mistake.
+ */
 export async function main(argv: string[], o: MainOptions = {}): Promise<number> {
   setLauncher(o.launcher ?? "pointwise");
   const [name, ...rest] = argv;

@@ -5,8 +5,15 @@
  * else.
  *
  * @example
- * ```ts ignore
- * const r = await checkOnnx(bytes, checkpoint); // throws when they differ
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeCheckpoint } from "@pointwise/core/lite";
+ * import { exportOnnx } from "@pointwise/core/onnx";
+ * import { tinyCheckpoint } from "@pointwise/core/testing";
+ * import { checkOnnx } from "./onnx_check.ts";
+ * const checkpoint = decodeCheckpoint((await tinyCheckpoint()).bytes, "best.safetensors");
+ * const r = await checkOnnx(exportOnnx(checkpoint), checkpoint); // throws when they differ
+ * assert.ok(r.logits < 1e-3 && r.mask < 1e-3 && r.agreement >= 0.999);
  * ```
  * @module
  */

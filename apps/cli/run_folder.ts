@@ -7,9 +7,18 @@
  * layout and types live here and nowhere else.
  *
  * @example
- * ```ts ignore
- * const path = await resolveModelPath("runs/synthetic");   // runs/synthetic/best.safetensors
- * const info = await readRunInfo(runFolderOf(path));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { readRunInfo, resolveModelPath, runFolderOf, writeRunInfo } from "./run_folder.ts";
+ * const dir = await Deno.makeTempDir(); // a run folder, as `train` writes it
+ * await Deno.writeFile(join(dir, "best.safetensors"), new Uint8Array());
+ * const data = { kind: "synthetic", size: 64, classes: 2, counts: { train: 8 } } as const;
+ * await writeRunInfo(dir, { data, preset: "cpu", started: "2026-01-01T00:00:00Z" });
+ * const path = await resolveModelPath(dir);
+ * assert.equal(path, join(dir, "best.safetensors"));
+ * assert.deepEqual((await readRunInfo(runFolderOf(path)))?.data, data);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  * @module
  */
@@ -34,7 +43,12 @@ export interface RunInfo {
   started: string;
 }
 
-/** A fresh folder `runs/<name>`, numbered (`-2`, `-3`, ...) when taken. */
+/**
+ * A fresh folder `runs/<name>`, numbered (`-2`, `-3`, ...) when taken.
+ *
+ * @param name the folder's name under `runs/`.
+ * @returns a path under `runs/` that does not exist yet.
+ */
 export async function freshRunFolder(name: string): Promise<string> {
   for (let i = 1;; i++) {
     const dir = join("runs", i === 1 ? name : `${name}-${i}`);
@@ -42,7 +56,12 @@ export async function freshRunFolder(name: string): Promise<string> {
   }
 }
 
-/** The run folder that holds a checkpoint file. */
+/**
+ * The run folder that holds a checkpoint file.
+ *
+ * @param checkpoint a checkpoint's path.
+ * @returns its folder.
+ */
 export function runFolderOf(checkpoint: string): string {
   return dirname(checkpoint);
 }
@@ -50,6 +69,11 @@ export function runFolderOf(checkpoint: string): string {
 /**
  * Resolves `--model` or `--resume`: a model file, or a run folder holding
  * best.safetensors (or, failing that, last.safetensors; `prefer` swaps them).
+ *
+ * @param model a model file or a run folder.
+ * @param prefer which checkpoint of a run folder comes first.
+ * @returns the model file.
+ * @throws {Error} naming the path when it is missing or holds no checkpoint.
  */
 export async function resolveModelPath(
   model: string,
@@ -75,7 +99,13 @@ export async function resolveModelPath(
   throw new Error(`model folder ${model} holds no ${order.join(" or ")}`);
 }
 
-/** A run's `run.json`, or undefined when the folder has none. */
+/**
+ * A run's `run.json`, or undefined when the folder has none.
+ *
+ * @param dir the run folder.
+ * @returns what `run.json` holds, or undefined.
+ * @throws {Error} naming the file when it is not a run description.
+ */
 export async function readRunInfo(dir: string): Promise<RunInfo | undefined> {
   const path = join(dir, "run.json");
   if (!(await exists(path))) return undefined;
@@ -91,12 +121,23 @@ export async function readRunInfo(dir: string): Promise<RunInfo | undefined> {
   return info;
 }
 
-/** Writes `run.json`. */
+/**
+ * Writes `run.json`.
+ *
+ * @param dir the run folder.
+ * @param info what the run trained on.
+ */
 export async function writeRunInfo(dir: string, info: RunInfo): Promise<void> {
   await writeFileAtomic(join(dir, "run.json"), JSON.stringify(info, null, 2) + "\n");
 }
 
-/** A run's `history.json`, or undefined when the folder has none. */
+/**
+ * A run's `history.json`, or undefined when the folder has none.
+ *
+ * @param dir the run folder.
+ * @returns one record per epoch, or undefined.
+ * @throws {Error} naming the file when it is not a run history.
+ */
 export async function readHistory(dir: string): Promise<EpochRecord[] | undefined> {
   const path = join(dir, "history.json");
   if (!(await exists(path))) return undefined;
@@ -105,7 +146,12 @@ export async function readHistory(dir: string): Promise<EpochRecord[] | undefine
   return history as EpochRecord[];
 }
 
-/** Writes `history.json`. */
+/**
+ * Writes `history.json`.
+ *
+ * @param dir the run folder.
+ * @param history one record per completed epoch.
+ */
 export async function writeHistory(dir: string, history: readonly EpochRecord[]): Promise<void> {
   await writeFileAtomic(join(dir, "history.json"), JSON.stringify(history, null, 1) + "\n");
 }

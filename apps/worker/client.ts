@@ -3,10 +3,17 @@
  * message id, so many images can be in flight at once.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodePng } from "@pointwise/core/lite";
+ * import { tinyOnnx } from "@pointwise/core/testing";
+ * import { LocalizerClient } from "./client.ts";
  * const worker = new Worker(new URL("./localize_worker.ts", import.meta.url), { type: "module" });
- * const client = await LocalizerClient.create(worker, modelBytes);
- * const result = await client.localize(pngBytes);
+ * const client = await LocalizerClient.create(worker, await tinyOnnx(["benign", "malignant"]));
+ * const png = await encodePng({ width: 40, height: 30, data: new Uint8Array(40 * 30 * 3).fill(90) });
+ * const result = await client.localize(png);
+ * assert.ok(["benign", "malignant"].includes(result.class));
+ * assert.equal(result.width, 40);
  * client.terminate();
  * ```
  * @module
@@ -16,6 +23,10 @@ import type { LoadRequest, WorkerRequest, WorkerResponse, WorkerResult } from ".
 
 /** An error answered by the worker. */
 export class WorkerError extends Error {
+  /**
+   * @param code the service's error code (`not_an_image`, `too_large`, ...).
+   * @param message what went wrong, for people.
+   */
   constructor(readonly code: string, message: string) {
     super(message);
     this.name = "WorkerError";
@@ -48,7 +59,15 @@ export class LocalizerClient {
     };
   }
 
-  /** Wraps `worker` and loads the model into it, with the worker's limits and backend. */
+  /**
+   * Wraps `worker` and loads the model into it, with the worker's limits and backend.
+   *
+   * @param worker a worker running `localize_worker.ts`.
+   * @param model the exported .onnx model's bytes.
+   * @param options the worker's limits and backend.
+   * @returns the client, once the model has loaded.
+   * @throws {WorkerError} when the model cannot be loaded.
+   */
   static async create(
     worker: Worker,
     model: Uint8Array,
@@ -59,9 +78,16 @@ export class LocalizerClient {
     return client;
   }
 
-  /** Localizes PNG or JPEG bytes (they are copied, not transferred). */
-  localize(image: Uint8Array): Promise<WorkerResult> {
-    return this.#send<WorkerResult>({ id: 0, image });
+  /**
+   * Localizes PNG or JPEG bytes (they are copied, not transferred).
+   *
+   * @param image the image file's bytes.
+   * @param o `raw: true` also answers the map and the decoded pixels.
+   * @returns the summary, the pictures and, with `raw`, the map and pixels.
+   * @throws {WorkerError} with the service's code for an image it refuses.
+   */
+  localize(image: Uint8Array, o: { raw?: boolean } = {}): Promise<WorkerResult> {
+    return this.#send<WorkerResult>({ id: 0, image, ...o });
   }
 
   /** Stops the worker; pending requests are rejected. */

@@ -6,8 +6,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { colormapModule } from "./colormap_asset.ts";
- * colormapModule().startsWith("// Generated"); // true
+ * assert.ok(colormapModule().startsWith("// Generated"));
  * ```
  * @module
  */

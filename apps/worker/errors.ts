@@ -5,15 +5,24 @@
  *
  * @example
  * ```ts
- * import { errorResponse, ServiceError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { errorResponse, ServiceError, toServiceError } from "./errors.ts";
  * const r = errorResponse(new ServiceError(413, "too_large", "the body is over 16 MiB"));
- * r.status; // 413
+ * assert.equal(r.status, 413);
+ * assert.deepEqual(await r.json(), { error: { code: "too_large", message: "the body is over 16 MiB" } });
+ * // Anything else is a plain 500 that says nothing of files or stacks.
+ * assert.equal(toServiceError(new Error("/home/x/model.onnx: ENOENT")).message, "the request could not be processed");
  * ```
  * @module
  */
 
 /** An error with an HTTP status and a stable code. */
 export class ServiceError extends Error {
+  /**
+   * @param status the HTTP status.
+   * @param code a stable code for programs (`too_large`).
+   * @param message what went wrong, for people; it names no file.
+   */
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message);
     this.name = "ServiceError";

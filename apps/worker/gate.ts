@@ -6,9 +6,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Gate } from "./gate.ts";
- * const gate = new Gate(2, 8);
- * await gate.run(() => Promise.resolve(42)); // 42
+ * const gate = new Gate(1, 0); // one at work, none waiting
+ * let release = () => {};
+ * const first = gate.run(() => new Promise<number>((r) => (release = () => r(1))));
+ * await assert.rejects(gate.run(() => Promise.resolve(2)), /busy/);
+ * release();
+ * assert.equal(await first, 1);
+ * assert.equal(await gate.run(() => Promise.resolve(42)), 42);
  * ```
  * @module
  */

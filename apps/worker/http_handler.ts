@@ -19,9 +19,17 @@
  * (method, path, status, bytes, ms; `request_log.ts`).
  *
  * @example
- * ```ts ignore
- * const handler = createHandler({ model: () => fetch(url).then((r) => r.bytes()) });
- * Deno.serve(handler);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tinyOnnx } from "@pointwise/core/testing";
+ * import { createHandler } from "./http_handler.ts";
+ * // The model's bytes, or how to get them: () => fetch(url).then((r) => r.bytes()) on an edge runtime.
+ * const handler = createHandler({ model: await tinyOnnx(["benign", "malignant"]) });
+ * const info = await (await handler(new Request("http://localhost/v1/model"))).json();
+ * assert.deepEqual(info.classes, ["benign", "malignant"]);
+ * const r = await handler(new Request("http://localhost/v1/localize", { method: "POST", body: "not an image" }));
+ * assert.equal(r.status, 415);
+ * assert.equal((await r.json()).error.code, "not_an_image");
  * ```
  * @module
  */
@@ -114,7 +122,12 @@ function wantedPicture(req: Request): ImageFormat | undefined {
   return m ? m[1] as ImageFormat : undefined;
 }
 
-/** A `fetch` handler for the service; the model loads once, on first need. */
+/**
+ * A `fetch` handler for the service; the model loads once, on first need.
+ *
+ * @param o the model (bytes, or how to get them), limits, backend, demo files and error log.
+ * @returns a `fetch` handler: every failure is a JSON error with its status.
+ */
 export function createHandler(o: HandlerOptions): (req: Request) => Promise<Response> {
   let modelBytes: Promise<Uint8Array> | undefined;
   let service: Promise<LocalizeService> | undefined;

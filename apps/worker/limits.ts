@@ -4,9 +4,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DEFAULT_LIMITS, resolveLimits } from "./limits.ts";
  * const limits = resolveLimits({ maxPixels: 4_000_000 });
- * limits.maxBytes === DEFAULT_LIMITS.maxBytes; // true
+ * assert.equal(limits.maxPixels, 4_000_000);
+ * assert.equal(limits.maxBytes, DEFAULT_LIMITS.maxBytes);
  * ```
  * @module
  */
@@ -48,6 +50,10 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
 /**
  * The defaults with `overrides` applied; throws on a limit that is not a
  * positive integer, or a body budget smaller than one body.
+ *
+ * @param overrides the limits to change.
+ * @returns every limit.
+ * @throws {Error} naming a limit that is not valid.
  */
 export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
   const given = Object.fromEntries(

@@ -5,10 +5,17 @@
  * so that concurrent requests never share an onnxruntime session mid-run.
  *
  * @example
- * ```ts ignore
- * const service = await LocalizeService.load(modelBytes);
- * const { summary } = await service.localize(pngBytes);
- * summary.class; // "malignant"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodePng } from "@pointwise/core/lite";
+ * import { tinyOnnx } from "@pointwise/core/testing";
+ * import { LocalizeService } from "./localize_service.ts";
+ * const service = await LocalizeService.load(await tinyOnnx(["benign", "malignant"]));
+ * const png = await encodePng({ width: 40, height: 30, data: new Uint8Array(40 * 30 * 3).fill(90) });
+ * const { summary } = await service.localize(png);
+ * assert.ok(["benign", "malignant"].includes(summary.class));
+ * assert.equal(summary.width, 40);
+ * await service.dispose();
  * ```
  * @module
  */
@@ -30,7 +37,8 @@ import {
   UnsupportedImageError,
   withThreshold,
 } from "@pointwise/core/lite";
-import { loadOnnx, type RuntimeSetting } from "@pointwise/runtime";
+import { loadOnnx } from "@pointwise/runtime/onnx";
+import type { RuntimeSetting } from "@pointwise/runtime";
 import { ServiceError } from "./errors.ts";
 import { type Limits, resolveLimits } from "./limits.ts";
 import { Gate } from "./gate.ts";
@@ -47,6 +55,8 @@ export interface ModelDescription {
   provider: string;
   /** `onnxruntime-web` or `onnxruntime-node`. */
   runtime: string;
+  /** Threads of onnxruntime's wasm provider (1 off a cross-origin-isolated page). */
+  threads: number;
 }
 
 /** The JSON-friendly part of a localization. */
@@ -111,6 +121,10 @@ export class LocalizeService {
    * Runs one request's work (decode, run, encode) within the limits on
    * requests at once; throws a 503 `busy` error past them. Bodies are read
    * before, outside these places, so that a slow client holds none.
+   *
+   * @param work the request's work.
+   * @returns what the work returns.
+   * @throws {ServiceError} 503 `busy` when too many requests wait.
    */
   admit<T>(work: () => Promise<T>): Promise<T> {
     return this.#gate.run(work);
@@ -121,7 +135,15 @@ export class LocalizeService {
     this.#gate.check();
   }
 
-  /** Loads an exported Pointwise ONNX model from its bytes. */
+  /**
+   * Loads an exported Pointwise ONNX model from its bytes.
+   *
+   * @param model the .onnx file's bytes.
+   * @param o the limits, the backend and the runtime.
+   * @returns the service, its model loaded.
+   * @throws {ModelFormatError} for a file of another kind (a checkpoint, an image).
+   * @throws {Error} naming the model when onnxruntime cannot load it.
+   */
   static async load(model: Uint8Array, o: ServiceOptions = {}): Promise<LocalizeService> {
     const limits = resolveLimits(o.limits);
     // The service runs exported models only: a checkpoint would load TensorFlow.js.
@@ -137,6 +159,7 @@ export class LocalizeService {
       bytes: model.length,
       provider: localizer.runtime.provider,
       runtime: localizer.runtime.name,
+      threads: localizer.choice.threads,
     };
     return new LocalizeService(localizer, description, limits);
   }
@@ -144,6 +167,11 @@ export class LocalizeService {
   /**
    * Checks the header, decodes and localizes; errors are {@link ServiceError}s.
    * `o.threshold` cuts this image's mask instead of the model's threshold.
+   *
+   * @param bytes an image file's bytes.
+   * @param o this request's mask threshold.
+   * @returns the summary, the prediction and the decoded image.
+   * @throws {ServiceError} with a 4xx status for an image the service refuses.
    */
   async localize(bytes: Uint8Array, o: { threshold?: number } = {}): Promise<Localization> {
     if (bytes.length === 0) throw new ServiceError(400, "empty_body", "the request has no image");
@@ -191,17 +219,33 @@ export class LocalizeService {
     };
   }
 
-  /** The binary mask as a black and white PNG. */
+  /**
+   * The binary mask as a black and white PNG.
+   *
+   * @param l a localization.
+   * @returns the PNG bytes.
+   */
   maskPng(l: Localization): Promise<Uint8Array> {
     return maskPng(l.prediction);
   }
 
-  /** R+ as a heat map over the image, the mask outlined, as PNG. */
+  /**
+   * R+ as a heat map over the image, the mask outlined, as PNG.
+   *
+   * @param l a localization.
+   * @returns the PNG bytes.
+   */
   overlayPng(l: Localization): Promise<Uint8Array> {
     return overlayPng(l.image, l.prediction);
   }
 
-  /** The overlay in `format` (JPEG and WebP at quality 90). */
+  /**
+   * The overlay in `format` (JPEG and WebP at quality 90).
+   *
+   * @param l a localization.
+   * @param format the picture's format.
+   * @returns the picture's bytes.
+   */
   overlay(l: Localization, format: ImageFormat): Promise<Uint8Array> {
     return overlayPicture(l.image, l.prediction, format);
   }

@@ -4,11 +4,26 @@
  * `{ id, error }` (see `protocol.ts`). `client.ts` wraps it in promises.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tinyOnnx } from "@pointwise/core/testing";
  * const worker = new Worker(import.meta.resolve("@pointwise/worker/worker"), { type: "module" });
+ * const answer = (m: unknown) =>
+ *   new Promise<{ id: number; result?: { classes: string[] }; error?: unknown }>((resolve) => {
+ *     worker.onmessage = (e) => resolve(e.data);
+ *     worker.postMessage(m);
+ *   });
+ * assert.deepEqual(await answer({ id: 1, image: new Uint8Array(8) }), {
+ *   id: 1,
+ *   error: { code: "not_loaded", message: "send { id, model } before images" },
+ * });
+ * const loaded = await answer({ id: 2, model: await tinyOnnx(["benign", "malignant"]) });
+ * assert.deepEqual(loaded.result?.classes, ["benign", "malignant"]);
+ * worker.terminate();
  * ```
  * @module
  */
+import type { RgbImage } from "@pointwise/core/lite";
 import { ServiceError, toServiceError } from "./errors.ts";
 import { LocalizeService } from "./localize_service.ts";
 import type { WorkerRequest, WorkerResponse, WorkerResult } from "./protocol.ts";
@@ -43,11 +58,27 @@ async function handle(m: WorkerRequest): Promise<[WorkerResponse, Transferable[]
       maskPng: await s.maskPng(l),
       overlayPng: await s.overlayPng(l),
     };
-    return [{ id: m.id, result }, [
-      result.maskPng.buffer as ArrayBuffer,
-      result.overlayPng.buffer as ArrayBuffer,
-    ]];
+    if (m.raw === true) {
+      result.map = l.prediction.mask;
+      result.rgba = toRgba(l.image);
+    }
+    const transfer = [result.maskPng, result.overlayPng, result.map, result.rgba]
+      .flatMap((a) => a === undefined ? [] : [a.buffer as ArrayBuffer]);
+    return [{ id: m.id, result }, transfer];
   });
+}
+
+/** RGB to RGBA, as canvases take it. */
+function toRgba(image: RgbImage): Uint8ClampedArray {
+  const n = image.width * image.height;
+  const rgba = new Uint8ClampedArray(4 * n);
+  for (let i = 0; i < n; i++) {
+    rgba[4 * i] = image.data[3 * i];
+    rgba[4 * i + 1] = image.data[3 * i + 1];
+    rgba[4 * i + 2] = image.data[3 * i + 2];
+    rgba[4 * i + 3] = 255;
+  }
+  return rgba;
 }
 
 function fail(id: unknown, err: unknown): void {

@@ -4,9 +4,15 @@
  * Web-standard APIs only; the model's bytes are passed in.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { createHandler } from "@pointwise/worker";
- * Deno.serve(createHandler({ model: await Deno.readFile("model.onnx") }));
+ * import { tinyOnnx } from "@pointwise/core/testing";
+ * // Deno.serve(createHandler({ model: await Deno.readFile("model.onnx") })) serves it; here, on a free port:
+ * const server = Deno.serve({ port: 0, onListen() {} }, createHandler({ model: await tinyOnnx() }));
+ * const r = await fetch(`http://localhost:${server.addr.port}/healthz`);
+ * assert.deepEqual(await r.json(), { status: "ok" });
+ * await server.shutdown();
  * ```
  * @module
  */

@@ -2,13 +2,17 @@
  * Messages between an application and the localization Web Worker.
  *
  * - `{ id, model }`: load the exported .onnx model (once, first);
- * - `{ id, image }`: localize PNG or JPEG bytes;
+ * - `{ id, image }`: localize PNG or JPEG bytes (`raw: true` adds the map
+ *   and the decoded pixels);
  * - answers: `{ id, result }` or `{ id, error }`.
  *
  * @example
  * ```ts
- * import type { WorkerRequest } from "./protocol.ts";
- * const message: WorkerRequest = { id: 1, image: new Uint8Array() };
+ * import assert from "node:assert/strict";
+ * import type { WorkerRequest, WorkerResponse } from "./protocol.ts";
+ * const request: WorkerRequest = { id: 1, image: new Uint8Array(), raw: true };
+ * const refused: WorkerResponse = { id: 1, error: { code: "empty_body", message: "the request has no image" } };
+ * assert.equal(refused.id, request.id);
  * ```
  * @module
  */
@@ -28,6 +32,11 @@ export interface LoadRequest {
 export interface ImageRequest {
   id: number;
   image: Uint8Array;
+  /**
+   * Also answer the map and the decoded pixels ({@link WorkerResult.map},
+   * {@link WorkerResult.rgba}), for a page that draws them itself.
+   */
+  raw?: boolean;
 }
 
 /** What the worker accepts. */
@@ -39,6 +48,10 @@ export interface WorkerResult extends LocalizeSummary {
   maskPng: Uint8Array;
   /** R+ as a heat map over the image, mask outlined, PNG. */
   overlayPng: Uint8Array;
+  /** With `raw`: the map at image resolution, row-major, in [0, 1] (R+ for min-max). */
+  map?: Float32Array;
+  /** With `raw`: the image as the model saw it, RGBA (alpha 255), row-major. */
+  rgba?: Uint8ClampedArray;
 }
 
 /** What the worker answers. */

@@ -9,9 +9,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readBody } from "./read_body.ts";
  * const body = await readBody(new Request("http://x/", { method: "POST", body: "abc" }), 10);
- * body.length; // 3
+ * assert.equal(body.length, 3);
+ * await assert.rejects(
+ *   readBody(new Request("http://x/", { method: "POST", body: "a long body" }), 4),
+ *   /over the limit of 4 bytes/,
+ * );
  * ```
  * @module
  */

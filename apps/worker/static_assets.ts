@@ -5,9 +5,15 @@
  * and `/colormap.js`, the core's colour map as a module for the page.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { demoAssets } from "./static_assets.ts";
  * const assets = demoAssets();
- * await assets("/"); // index.html
+ * const page = await assets("/");
+ * assert.match(page!.headers.get("content-type")!, /text\/html/);
+ * assert.equal(page!.headers.get("cross-origin-embedder-policy"), "require-corp"); // threads
+ * await page!.body?.cancel();
+ * assert.equal(await assets("/../deno.json"), undefined); // only the listed files
  * ```
  * @module
  */
@@ -28,42 +34,62 @@ const HEADERS = {
   "cache-control": "no-cache",
 };
 
-/** The onnxruntime-web files the demo's worker loads. */
-const ORT_FILES = ["ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"];
+/**
+ * The package files the demo's worker fetches at run time, served under
+ * `/vendor/` by package path (its `env.assetBase`): onnxruntime-web's wasm
+ * build, the decoders (PNG, JPEG, WebP) and the PNG encoder of its pictures.
+ */
+export const DEMO_VENDOR_FILES: readonly string[] = [
+  "onnxruntime-web/ort-wasm-simd-threaded.mjs",
+  "onnxruntime-web/ort-wasm-simd-threaded.wasm",
+  "imagescript/wasm/any/png.wasm",
+  "imagescript/wasm/any/jpeg.wasm",
+  "@jsquash/webp/codec/dec/webp_dec.wasm",
+  "@jsquash/oxipng/codec/pkg/squoosh_oxipng_bg.wasm",
+];
 
-/** Where the onnxruntime-web distribution lies, when the host can resolve it. */
-function ortBase(): string | undefined {
-  try {
-    return new URL(".", import.meta.resolve("onnxruntime-web")).href;
-  } catch {
-    return undefined;
+/** Where each vendored file lies, for the files the host can resolve. */
+function vendorFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const specifier of DEMO_VENDOR_FILES) {
+    try {
+      files.set(`/vendor/${specifier}`, import.meta.resolve(specifier));
+    } catch {
+      // A host that cannot resolve packages serves the page without them.
+    }
   }
+  return files;
 }
 
-/** Serves the demo page from `public/` and onnxruntime-web's files under `/vendor/ort/`. */
+/**
+ * Serves the demo page from `public/` (its worker, `/worker/demo_worker.js`
+ * and its chunks, is the committed bundle of `demo_worker.ts`) and the
+ * package files the worker fetches under `/vendor/`.
+ *
+ * @param publicBase the URL of the page's folder.
+ * @param vendor served path to URL of each package file [resolved from the packages].
+ * @returns the assets, for `createHandler`'s `assets` option.
+ */
 export function demoAssets(
   publicBase: string = new URL("./public/", import.meta.url).href,
-  ortDist: string | undefined = ortBase(),
+  vendor: Map<string, string> = vendorFiles(),
 ): Assets {
   const files = new Map<string, string>([
     ["/", new URL("index.html", publicBase).href],
     ["/index.html", new URL("index.html", publicBase).href],
     ["/demo.js", new URL("demo.js", publicBase).href],
-    ["/demo_worker.js", new URL("demo_worker.js", publicBase).href],
     ["/favicon.ico", new URL("favicon.ico", publicBase).href],
+    ...vendor,
   ]);
-  if (ortDist) {
-    for (const f of ORT_FILES) {
-      files.set(`/vendor/ort/${f}`, new URL(f, ortDist).href);
-    }
-  }
   return async (pathname) => {
     if (pathname === "/colormap.js") {
       return new Response(colormapModule(), {
         headers: { "content-type": TYPES.js, ...HEADERS },
       });
     }
-    const url = files.get(pathname);
+    // The worker's bundle: an entry and its chunks, by name only (no folders).
+    const chunk = /^\/worker\/([\w.-]+\.js)$/.exec(pathname)?.[1];
+    const url = chunk ? new URL(`worker/${chunk}`, publicBase).href : files.get(pathname);
     if (url === undefined) return undefined;
     // A host that cannot fetch these URLs (an edge runtime without the files) serves no demo.
     const r = await fetch(url).catch(() => undefined);

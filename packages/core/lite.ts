@@ -122,13 +122,16 @@ export { type ModelFormat, ModelFormatError, NotAPointwiseModelError } from "./i
 
 export { quietNodeWorkers } from "./backend/node_workers.ts";
 export {
+  assetUrl,
   BACKEND_SETTINGS,
-  type BackendChoice,
   type BackendName,
   type BackendSetting,
+  env,
+} from "./config/env.ts";
+export {
+  type BackendChoice,
   checkSetting,
   defaultThreads,
-  env,
   probeWebGpu,
   resolveBackend,
   UnsupportedBackendError,

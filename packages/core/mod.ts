@@ -12,15 +12,19 @@
  * use `load()` of `@pointwise/runtime`, which picks the runtime.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { initBackend, PRESETS, Trainer, withOverrides } from "@pointwise/core";
  * import { syntheticDataset } from "@pointwise/core/data";
  * await initBackend("wasm");
- * const config = withOverrides(PRESETS.cpu, { epochs: 1 });
- * const train = syntheticDataset({ count: 32, size: 64, classes: 2, seed: 1 });
- * const valid = syntheticDataset({ count: 8, size: 64, classes: 2, seed: 2 });
+ * // One epoch of a tiny network on a few small images (seconds); the cpu preset is `deno task train`.
+ * const config = withOverrides(PRESETS.cpu, { epochs: 1, width: 0.0625, modalities: 2, batchSize: 4,
+ *   crop: 32, warmupSteps: 0, eraseTimes: 0 });
+ * const train = syntheticDataset({ count: 8, size: 32, classes: 2, seed: 1 });
+ * const valid = syntheticDataset({ count: 2, size: 32, classes: 2, seed: 2 });
  * const trainer = new Trainer({ config, train, valid });
- * await trainer.run();
+ * const [epoch] = await trainer.run();
+ * assert.equal(epoch.valid.images, 2);
  * trainer.dispose();
  * ```
  * @module

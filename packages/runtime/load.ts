@@ -8,11 +8,19 @@
  * TensorFlow.js.
  *
  * @example
- * ```ts ignore
- * import { load } from "@pointwise/runtime";
- * const model = await load(await Deno.readFile("model.onnx"), { name: "model.onnx" });
- * const p = await model.predict(image);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ModelFormatError } from "@pointwise/core/lite";
+ * import { tinyCheckpoint } from "@pointwise/core/testing";
+ * import { load } from "./load.ts";
+ * // A checkpoint runs in TensorFlow.js (loaded on demand), an .onnx file in onnxruntime-web.
+ * const { bytes } = await tinyCheckpoint(["benign", "malignant"]);
+ * const model = await load(bytes, { name: "best.safetensors", backend: "cpu" });
+ * assert.equal(model.runtime.name, "tfjs");
+ * const p = await model.predict({ width: 40, height: 30, data: new Uint8Array(40 * 30 * 3) });
+ * assert.equal(p.mask.length, 40 * 30);
  * await model.dispose();
+ * await assert.rejects(load(new TextEncoder().encode("hello"), { name: "notes.txt" }), ModelFormatError);
  * ```
  * @module
  */

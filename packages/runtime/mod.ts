@@ -8,11 +8,18 @@
  * checkpoints run in TensorFlow.js, loaded only then.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { load } from "@pointwise/runtime";
- * import { decodeImage } from "@pointwise/core/lite";
- * const model = await load(await Deno.readFile("model.onnx"), { name: "model.onnx" });
- * const p = await model.predict(await decodeImage(bytes, "slide.png"));
+ * import { decodeImage, encodePng } from "@pointwise/core/lite";
+ * import { tinyOnnx } from "@pointwise/core/testing";
+ * // A model's bytes: Deno.readFile("model.onnx") (or a run's best.safetensors) in practice.
+ * const model = await load(await tinyOnnx(["benign", "malignant"]), { name: "model.onnx", backend: "wasm" });
+ * const png = await encodePng({ width: 40, height: 30, data: new Uint8Array(40 * 30 * 3).fill(128) });
+ * const p = await model.predict(await decodeImage(png, "slide.png"));
+ * assert.equal(model.runtime.name, "onnxruntime-web"); // TensorFlow.js is never loaded for it
+ * assert.ok(["benign", "malignant"].includes(p.className));
+ * assert.equal(p.mask.length, 40 * 30);
  * await model.dispose();
  * ```
  * @module

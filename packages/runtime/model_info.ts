@@ -4,9 +4,14 @@
  * with the ONNX schema (onnx-proto) rather than by hand.
  *
  * @example
- * ```ts ignore
- * const info = readModelInfo(bytes, "model.onnx");
- * info.classes; // ["benign", "malignant"]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tinyOnnx } from "@pointwise/core/testing";
+ * import { readModelInfo } from "./model_info.ts";
+ * const info = readModelInfo(await tinyOnnx(["benign", "malignant"]), "model.onnx");
+ * assert.deepEqual(info.classes, ["benign", "malignant"]);
+ * assert.deepEqual(info.inputs, ["image"]);
+ * assert.equal(info.threshold, 0.5);
  * ```
  * @module
  */
@@ -103,7 +108,15 @@ function checkSignature(graph: onnxProto.onnx.IGraphProto, classes: number, name
   }
 }
 
-/** Reads the metadata; errors name the file and say what is wrong. */
+/**
+ * Reads the metadata; errors name the file and say what is wrong.
+ *
+ * @param bytes the .onnx file's bytes.
+ * @param name the file, named in every error.
+ * @returns the model's classes, normalisation, threshold, config, inputs and outputs.
+ * @throws {NotAPointwiseModelError} for an ONNX model that Pointwise did not export.
+ * @throws {Error} naming the file when it is not a valid ONNX model or lacks an input or output.
+ */
 export function readModelInfo(bytes: Uint8Array, name: string): OnnxModelInfo {
   if (bytes.length === 0) throw new Error(`${name}: the file is empty`);
   let model: onnxProto.onnx.ModelProto;

@@ -6,9 +6,15 @@
  * normalises the image as the model's metadata says and reads the outputs.
  *
  * @example
- * ```ts ignore
- * const localizer = await loadOnnx(await Deno.readFile("model.onnx"), "model.onnx");
- * const p = await localizer.predict(image);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tinyOnnx } from "@pointwise/core/testing";
+ * import { loadOnnx } from "./onnx_localizer.ts";
+ * // The model's bytes: Deno.readFile("model.onnx") in practice.
+ * const localizer = await loadOnnx(await tinyOnnx(), "model.onnx", { backend: "wasm" });
+ * const p = await localizer.predict({ width: 50, height: 40, data: new Uint8Array(50 * 40 * 3) });
+ * assert.equal(p.mask.length, 50 * 40); // padding and the crop back are inside the graph
+ * assert.equal(localizer.runtime.provider, "wasm");
  * await localizer.dispose();
  * ```
  * @module
@@ -107,6 +113,9 @@ export class OnnxLocalizer implements Localizer {
    * graph's own padding and crop (and of the TensorFlow.js localizer):
    * onnxruntime's reflect `Pad` cannot pad a side by more than its length
    * minus one, while the reference's numpy padding reflects again.
+   *
+   * @param image the image, any size.
+   * @returns the class, the probabilities and the mask at the image's size.
    */
   async predict(image: RgbImage): Promise<Prediction> {
     const { ort, session } = this.session;

@@ -4,14 +4,23 @@
  * runtime; for onnxruntime-web, the webgpu entry point only for the webgpu
  * provider (with it, the wasm provider cannot start worker threads), the
  * plain entry point with threads for wasm.
+ * Under the core's `env.assetBase` (a browser bundle), onnxruntime-web's own
+ * files are fetched from there.
  *
  * @example
- * ```ts ignore
- * const { session } = await createSession(bytes, await resolveOrtProvider());
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tinyOnnx } from "@pointwise/core/testing";
+ * import { createSession } from "./ort_session.ts";
+ * import { resolveOrtProvider } from "./provider.ts";
+ * const { session } = await createSession(await tinyOnnx(), await resolveOrtProvider("wasm"));
+ * assert.deepEqual(session.inputNames, ["image"]);
+ * assert.deepEqual([...session.outputNames].sort(), ["localizer_logits", "logits", "mask"]);
+ * await session.release();
  * ```
  * @module
  */
-import { quietNodeWorkers } from "@pointwise/core/lite";
+import { assetUrl, env, quietNodeWorkers } from "@pointwise/core/lite";
 import type { OrtChoice } from "./provider.ts";
 import type * as Ort from "onnxruntime-web";
 import { createNativeSession } from "./native.ts";
@@ -24,7 +33,13 @@ export interface OrtSession {
 
 let loadedThreads: number | null = null;
 
-/** Loads onnxruntime for `choice` and creates a session for the model bytes. */
+/**
+ * Loads onnxruntime for `choice` and creates a session for the model bytes.
+ *
+ * @param bytes the .onnx file's bytes.
+ * @param choice the execution provider and threads.
+ * @returns the onnxruntime module and the session.
+ */
 export async function createSession(bytes: Uint8Array, choice: OrtChoice): Promise<OrtSession> {
   if (choice.runtime === "native") return await createNativeSession(bytes, choice.threads);
   // In Deno, onnxruntime's threaded start-up replaces globalThis.Worker with
@@ -69,6 +84,8 @@ async function create(bytes: Uint8Array, choice: OrtChoice): Promise<OrtSession>
   // onnxruntime reads its wasm settings once, when its first session starts.
   if (loadedThreads === null) {
     ort.env.wasm.numThreads = choice.threads;
+    // A browser bundle serves onnxruntime's files itself; elsewhere they come from the package.
+    if (env.assetBase !== undefined) ort.env.wasm.wasmPaths = assetUrl("onnxruntime-web/");
     ort.env.logLevel = "error";
     loadedThreads = choice.threads;
   }

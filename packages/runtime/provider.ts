@@ -14,9 +14,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { UnsupportedBackendError } from "@pointwise/core/lite";
  * import { resolveOrtProvider } from "./provider.ts";
  * const choice = await resolveOrtProvider("wasm", "web");
- * choice.provider; // "wasm"
+ * assert.equal(choice.provider, "wasm");
+ * assert.ok(choice.threads >= 1);
+ * // onnxruntime-web has no pure-JS provider
+ * await assert.rejects(resolveOrtProvider("cpu", "web"), UnsupportedBackendError);
  * ```
  * @module
  */

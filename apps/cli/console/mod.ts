@@ -6,8 +6,11 @@
  *
  * @example
  * ```ts
- * import { duration } from "@pointwise/cli/console";
- * duration(125); // "2:05"
+ * import assert from "node:assert/strict";
+ * import { duration, fmt } from "@pointwise/cli/console";
+ * assert.equal(duration(125), "2:05");
+ * assert.equal(duration(3725), "1:02:05");
+ * assert.equal(fmt(NaN), "-");
  * ```
  * @module
  */

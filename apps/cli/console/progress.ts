@@ -4,10 +4,12 @@
  * line at most every few seconds, and always the last one.
  *
  * @example
- * ```ts ignore
- * const bar = new Progress("epoch 1/12");
+ * ```ts
+ * import { Progress } from "./progress.ts";
+ * const bar = new Progress("epoch 1/12"); // a line on stderr, redrawn on a terminal
  * bar.update(3, 16, "loss 1.23", (eta) => `run ${eta + 60} s`);
  * bar.done();
+ * assert.equal(bar.label, "epoch 1/12");
  * ```
  * @module
  */
@@ -35,6 +37,11 @@ export class Progress {
   /**
    * Shows `done` of `total`, a message, and the time left at the current pace;
    * `more`, given that time in seconds, adds to it (the time left of the whole run).
+   *
+   * @param done units done.
+   * @param total units in all.
+   * @param message shown after the counts.
+   * @param more the whole run's time left, given this one's.
    */
   update(done: number, total: number, message = "", more?: (eta: number) => string): void {
     const elapsed = (performance.now() - this.#start) / 1000;

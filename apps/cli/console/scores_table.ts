@@ -3,8 +3,14 @@
  * with the trivial-mask floor rows.
  *
  * @example
- * ```ts ignore
- * console.log(scoresTable([["min-max", summary], ...floorRows(dataset)]));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { syntheticDataset } from "@pointwise/core/data";
+ * import { floorRows, scoresTable } from "./scores_table.ts";
+ * const dataset = syntheticDataset({ count: 2, size: 64, classes: 2, seed: 3 });
+ * const table = scoresTable(floorRows(dataset)); // a model's rows go first
+ * assert.match(table, /all-ones mask/);
+ * assert.match(table, /all-zeros mask/);
  * ```
  * @module
  */
@@ -54,7 +60,14 @@ export function epochRow(r: EpochRecord, epochs: number, minmax = true): string[
   ];
 }
 
-/** Prints one epoch row, and the header before the first. */
+/**
+ * Prints one epoch row, and the header before the first.
+ *
+ * @param r the epoch's record.
+ * @param epochs epochs in the run, for the `epoch` column.
+ * @param first print the header too.
+ * @param minmax false for a baseline, which has no L_pos or L_neg.
+ */
 export function printEpochRow(
   r: EpochRecord,
   epochs: number,
@@ -66,7 +79,12 @@ export function printEpochRow(
   console.log(table[2]);
 }
 
-/** How a method is named in tables. */
+/**
+ * How a method is named in tables.
+ *
+ * @param method a method's setting.
+ * @returns its name in tables and figures (`min-max`, `Grad-CAM`).
+ */
 export function methodName(method: Method): string {
   return METHOD_NAMES[method];
 }
@@ -79,7 +97,13 @@ const METHOD_NAMES: Record<Method, string> = {
   deepmil: "Deep MIL",
 };
 
-/** The all-ones and all-zeros rows of a dataset, at the table's threshold, with boxes if asked. */
+/**
+ * The all-ones and all-zeros rows of a dataset, at the table's threshold, with boxes if asked.
+ *
+ * @param dataset the scored images.
+ * @param o the table's threshold and whether it has boxes.
+ * @returns the two floor rows, or none when no image has a mask.
+ */
 export function floorRows(
   dataset: Dataset,
   o: { threshold?: number; boxes?: boolean } = {},
@@ -91,7 +115,12 @@ export function floorRows(
   ]];
 }
 
-/** The cells of a results table: one row per method. */
+/**
+ * The cells of a results table: one row per method.
+ *
+ * @param rows a name and scores per method.
+ * @returns the table's header and cells.
+ */
 export function scoresForReport(
   rows: [string, MetricsSummary][],
 ): { headers: string[]; rows: string[][] } {
@@ -132,7 +161,12 @@ export function scoresForReport(
   };
 }
 
-/** A results table as text: one row per method. */
+/**
+ * A results table as text: one row per method.
+ *
+ * @param rows a name and scores per method.
+ * @returns the aligned table.
+ */
 export function scoresTable(rows: [string, MetricsSummary][]): string {
   const t = scoresForReport(rows);
   return formatTable(t.headers, t.rows);

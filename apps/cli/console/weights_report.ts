@@ -2,8 +2,20 @@
  * Prints what a weight import matched and left out.
  *
  * @example
- * ```ts ignore
- * printReport("resnet18.safetensors", "torchvision", report);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { printReport } from "./weights_report.ts";
+ * const lines: string[] = [];
+ * const error = console.error;
+ * console.error = (line: string) => lines.push(line);
+ * try {
+ *   printReport("resnet18.safetensors", "torchvision", {
+ *     loaded: ["conv1.weight"], skipped: ["fc.weight"], missing: [], unexpected: [], mismatched: [],
+ *   });
+ * } finally {
+ *   console.error = error;
+ * }
+ * assert.match(lines[0], /^imported 1 tensors from resnet18\.safetensors \(torchvision naming\); skipped 1/);
  * ```
  * @module
  */

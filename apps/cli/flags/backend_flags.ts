@@ -4,8 +4,14 @@
  * commands that run it (loading tfjs only then).
  *
  * @example
- * ```ts ignore
- * await startBackend(values);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { env } from "@pointwise/core/lite";
+ * import { UsageError } from "../args.ts";
+ * import { backendSetting } from "./backend_flags.ts";
+ * assert.equal(backendSetting({ backend: "wasm", threads: "2" }), "wasm");
+ * assert.deepEqual([env.backend, env.threads], ["wasm", 2]); // the core's one setting
+ * assert.throws(() => backendSetting({ backend: "gpu" }), UsageError);
  * ```
  * @module
  */
@@ -47,7 +53,13 @@ export function runtimeSetting(values: Record<string, unknown>): RuntimeSetting 
   }
 }
 
-/** Reads and checks `--backend` and `--threads` into `env`. */
+/**
+ * Reads and checks `--backend` and `--threads` into `env`.
+ *
+ * @param values parsed flags.
+ * @returns the backend setting, also stored in `env`.
+ * @throws {UsageError} for an unknown backend or a bad thread count.
+ */
 export function backendSetting(values: Record<string, unknown>): BackendSetting {
   if (values.threads !== undefined) {
     const threads = num(values, "threads", 0, 1, 8);
@@ -64,7 +76,13 @@ export function backendSetting(values: Record<string, unknown>): BackendSetting 
   return setting;
 }
 
-/** Initialises the requested tfjs backend and reports it on stderr. */
+/**
+ * Initialises the requested tfjs backend and reports it on stderr.
+ *
+ * @param values parsed flags.
+ * @returns the backend chosen and why.
+ * @throws {UsageError} for an unknown backend or a bad thread count.
+ */
 export async function startBackend(values: Record<string, unknown>): Promise<BackendChoice> {
   backendSetting(values);
   // Loaded here, so that commands which never run tfjs do not load it.

@@ -7,9 +7,14 @@
  * paths are stored absolute, so a run resumes from any folder.
  *
  * @example
- * ```ts ignore
- * const spec = await dataSpecFromArgs(values, ["train", "valid"]);
- * const train = await loadDataWithProgress(spec, "train");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { UsageError } from "../args.ts";
+ * import { dataSpecFromArgs } from "./data_flags.ts";
+ * const spec = await dataSpecFromArgs({ "synthetic-train": "32" }, ["train", "valid"]);
+ * assert.deepEqual(spec, { kind: "synthetic", size: 128, classes: 2,
+ *   counts: { train: 32, valid: 64, test: 64 } });
+ * await assert.rejects(dataSpecFromArgs({ train: "a.csv" }, ["train"]), UsageError); // no --data
  * ```
  * @module
  */
@@ -79,7 +84,14 @@ function count(
   return n;
 }
 
-/** Reads the data flags. `roles` are the splits the command needs. */
+/**
+ * Reads the data flags. `roles` are the splits the command needs.
+ *
+ * @param values parsed flags.
+ * @param roles the splits the command needs (`train`, `valid`, `test`).
+ * @returns the data spec, folder paths absolute.
+ * @throws {UsageError} for flags that do not go together or out-of-range sizes.
+ */
 export async function dataSpecFromArgs(
   values: Record<string, unknown>,
   roles: string[],
@@ -150,7 +162,14 @@ async function readDataFile(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Loads one split with a progress line, reading files from disk. */
+/**
+ * Loads one split with a progress line, reading files from disk.
+ *
+ * @param spec the data.
+ * @param role the split.
+ * @param o the classes to expect, and whether masks are required.
+ * @returns the loaded split.
+ */
 export async function loadDataWithProgress(
   spec: DataSpec,
   role: string,

@@ -5,8 +5,13 @@
  * exact.
  *
  * @example
- * ```ts ignore
- * const format = imageFormat(values); // "jpeg" unless --image-format says otherwise
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { UsageError } from "../args.ts";
+ * import { imageFormat } from "./image_flags.ts";
+ * assert.equal(imageFormat({}), "jpeg");
+ * assert.equal(imageFormat({ "image-format": "jpg" }), "jpeg");
+ * assert.throws(() => imageFormat({ "image-format": "gif" }), UsageError);
  * ```
  * @module
  */

@@ -3,9 +3,15 @@
  * start a new run from imported backbone weights (the heads start fresh).
  *
  * @example
- * ```ts ignore
- * const init = await backboneInit(values, config);
- * const trainer = new Trainer({ config, train, valid, init });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PRESETS } from "@pointwise/core/lite";
+ * import { UsageError } from "../args.ts";
+ * import { backboneInit } from "./init_flags.ts";
+ * // Without --init-backbone, the network starts from its own initialisation.
+ * assert.equal(await backboneInit({}, PRESETS.cpu), undefined);
+ * await assert.rejects(backboneInit({ "init-naming": "timm" }, PRESETS.cpu), UsageError);
+ * await assert.rejects(backboneInit({ "init-backbone": "nope.safetensors" }, PRESETS.cpu), /nope\.safetensors/);
  * ```
  * @module
  */
@@ -53,6 +59,11 @@ export const INIT_HELP: string = helpSection("starting weights", [
 /**
  * The `--init-backbone` hook: reads the file now (so a bad file fails before
  * training starts) and imports it into the fresh network when called.
+ *
+ * @param values parsed flags.
+ * @param config the run's config, for the report.
+ * @returns the `init` hook of the `Trainer`, or undefined without `--init-backbone`.
+ * @throws {UsageError} for flags that do not go together or an unknown naming.
  */
 export async function backboneInit(
   values: Record<string, unknown>,

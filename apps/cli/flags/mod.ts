@@ -5,9 +5,13 @@
  * backbone initialisation.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseArgs } from "node:util";
  * import { DATA_OPTIONS, dataSpecFromArgs } from "@pointwise/cli/flags";
+ * const { values } = parseArgs({ args: ["--dataset", "digits"], options: DATA_OPTIONS });
  * const spec = await dataSpecFromArgs(values, ["train", "valid"]);
+ * assert.equal(spec.kind, "digits");
  * ```
  * @module
  */

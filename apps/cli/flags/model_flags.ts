@@ -6,8 +6,21 @@
  * picks TensorFlow.js or onnxruntime from the file's format.
  *
  * @example
- * ```ts ignore
- * const { localizer, path } = await openModel(values);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { tinyOnnx } from "@pointwise/core/testing";
+ * import { UsageError } from "../args.ts";
+ * import { openModel } from "./model_flags.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeFile(join(dir, "model.onnx"), await tinyOnnx());
+ * const { localizer, path } = await openModel({ model: join(dir, "model.onnx"), backend: "wasm" });
+ * assert.equal(localizer.runtime.name, "onnxruntime-web");
+ * assert.equal(path, join(dir, "model.onnx"));
+ * await localizer.dispose();
+ * // An ONNX model cannot change its upsampling: a usage mistake, named by its flag.
+ * await assert.rejects(openModel({ model: path, "mask-upsample": "stride-grid" }), UsageError);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  * @module
  */
@@ -63,7 +76,13 @@ export interface OpenedModel {
   path: string;
 }
 
-/** Opens `--model` with the inference and backend flags; reports the runtime on stderr. */
+/**
+ * Opens `--model` with the inference and backend flags; reports the runtime on stderr.
+ *
+ * @param values parsed flags.
+ * @returns the model and the file it came from.
+ * @throws {UsageError} for a missing `--model` or an option the model cannot take.
+ */
 export async function openModel(values: Record<string, unknown>): Promise<OpenedModel> {
   const model = str(values, "model");
   if (model === undefined) throw new UsageError("--model is required");

@@ -1,7 +1,10 @@
 // The browser demo's page: sends the chosen image to the worker and draws
 // R+ over it, with the mask outlined at the slider's threshold, in the turbo
 // colours of the CLI's and the API's overlays (the server generates
-// colormap.js from the core's colour map).
+// colormap.js from the core's colour map). The worker is the service's own
+// Web Worker entry, bundled (worker/demo_worker.js, from apps/worker/demo_worker.ts);
+// it speaks apps/worker/protocol.ts: the model's bytes first, `{ id, model }`,
+// then `{ id, image, raw: true }` per image.
 import { TURBO, turbo } from "./colormap.js";
 
 const $ = (id) => document.getElementById(id);
@@ -9,7 +12,7 @@ const $ = (id) => document.getElementById(id);
 const CLASS_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
 // The heat map's weight over the image, as in the CLI's overlays.
 const ALPHA = 0.45;
-const worker = new Worker(new URL("demo_worker.js", import.meta.url), { type: "module" });
+const worker = new Worker(new URL("worker/demo_worker.js", import.meta.url), { type: "module" });
 const pending = new Map();
 let next = 1;
 let current = null;
@@ -69,7 +72,9 @@ async function run(file) {
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const t0 = performance.now();
-    current = await send({ image: bytes }, [bytes.buffer]);
+    // `raw` adds the map (R+) and the decoded pixels, which the drawing takes as mask and rgba.
+    const result = await send({ image: bytes, raw: true }, [bytes.buffer]);
+    current = { ...result, mask: result.map };
     $("class").textContent = current.class;
     $("probabilities").replaceChildren(
       ...Object.entries(current.probabilities).map(([c, p], k) => {
@@ -127,7 +132,11 @@ drop.addEventListener("drop", (e) => {
   if (e.dataTransfer.files[0]) run(e.dataTransfer.files[0]);
 });
 
-send({ load: true }).then(
+fetch("model.onnx").then(async (r) => {
+  if (!r.ok) throw new Error(`model.onnx: HTTP ${r.status}`);
+  const model = new Uint8Array(await r.arrayBuffer());
+  return await send({ model }, [model.buffer]);
+}).then(
   (m) => {
     status(`model ready: classes ${m.classes.join(", ")}; ${m.threads} thread(s)`);
     $("threshold").value = m.threshold;

@@ -3,13 +3,19 @@
  * a given backend, and closeness checks.
  *
  * @example
- * ```ts ignore
- * const a = await onBackend("cpu", () => tf.square(tensorFrom([2, 3], 1)));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { onBackend, relErr, tensorFrom } from "./mod.ts";
+ * const [a] = await onBackend("cpu", () => tf.square(tensorFrom([2, 3], 1)));
+ * const [b] = await onBackend("wasm", () => tf.square(tensorFrom([2, 3], 1)));
+ * assert.ok(relErr(b, a) < 1e-6); // the same seeded values, squared on two backends
  * ```
  * @module
  */
 import { tf } from "../backend/tf.ts";
-import { type BackendName, initBackend } from "../backend/backend.ts";
+import type { BackendName } from "../config/env.ts";
+import { initBackend } from "../backend/backend.ts";
 import { Rng } from "../util/rng.ts";
 import type { NetOptions } from "../model/minmax_net.ts";
 import { type Config, PRESETS, withOverrides } from "../config/config.ts";

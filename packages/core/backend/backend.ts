@@ -5,38 +5,23 @@
  * makes it active. It fails loudly rather than falling back to another one.
  *
  * @example
- * ```ts ignore
- * import { env, initBackend } from "./backend.ts";
- * env.backend = "wasm";
- * const choice = await initBackend();
- * console.log(choice.name, choice.reason);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "./backend.ts";
+ * import { tf } from "./tf.ts";
+ * const choice = await initBackend("wasm"); // the setting's default, "auto", probes the GPU first
+ * assert.equal(tf.getBackend(), "wasm");
+ * assert.match(choice.reason, /^requested; WASM-SIMD, \d+ threads?/);
  * ```
  * @module
  */
 import { tf } from "./tf.ts";
 import { registerWasmTrainingKernels } from "./wasm_kernels/mod.ts";
 import { registerWebGpuKernels } from "./webgpu_kernels/mod.ts";
-import {
-  type BackendChoice,
-  type BackendName,
-  type BackendSetting,
-  defaultThreads,
-  env,
-  resolveBackend,
-} from "./select.ts";
+import { type BackendName, type BackendSetting, env } from "../config/env.ts";
+import { type BackendChoice, defaultThreads, resolveBackend } from "./select.ts";
 import { prepareWasmThreads, restoreHostWorker, wasmThreadsInUse } from "./wasm_threads.ts";
 import { loadSimdLoops } from "./wasm_kernels/simd_loops.ts";
-
-export {
-  BACKEND_SETTINGS,
-  type BackendChoice,
-  type BackendName,
-  type BackendSetting,
-  env,
-  probeWebGpu,
-  resolveBackend,
-  type WebGpuProbe,
-} from "./select.ts";
 
 async function register(name: BackendName): Promise<void> {
   if (name === "wasm") {
@@ -52,7 +37,13 @@ async function register(name: BackendName): Promise<void> {
   }
 }
 
-/** Makes the chosen backend the active tfjs backend. */
+/**
+ * Makes the chosen backend the active tfjs backend.
+ *
+ * @param setting the backend request [env.backend].
+ * @returns the backend now active and why it was chosen.
+ * @throws {Error} when the chosen backend fails to initialise (there is no silent fallback).
+ */
 export async function initBackend(setting: BackendSetting = env.backend): Promise<BackendChoice> {
   const choice = await resolveBackend(setting);
   await register(choice.name);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { tf } from "./tf.ts";
-import { initBackend, probeWebGpu, resolveBackend } from "./backend.ts";
+import { initBackend } from "./backend.ts";
+import { probeWebGpu, resolveBackend } from "./select.ts";
 import { defaultThreads } from "./select.ts";
 import { MinMaxNet } from "../model/minmax_net.ts";
 import { Rng } from "../util/rng.ts";

@@ -1,38 +1,22 @@
 /**
  * Where tensors run, decided without loading any tensor library.
- * `env.backend` and `env.threads` are the one setting, for TensorFlow.js and
- * for onnxruntime alike (`@pointwise/runtime` reads them when it picks an
+ * `env.backend` and `env.threads` (`config/env.ts`) are the one setting, for
+ * TensorFlow.js and for onnxruntime alike (`@pointwise/runtime` reads them when it picks an
  * execution provider): `auto` picks WebGPU only when `navigator.gpu` gives a
  * real (not fallback, i.e. not software) adapter, and WASM-SIMD otherwise.
  * The pure-JS cpu backend of tfjs is used only when asked for by name.
  *
  * @example
- * ```ts ignore
- * import { env, resolveBackend } from "./select.ts";
- * env.backend = "auto";
- * const tfjs = await resolveBackend();      // { name: "wasm", reason: "..." }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkSetting, resolveBackend } from "./select.ts";
+ * // A backend asked for by name is taken as is; `auto` (the default) probes the GPU.
+ * assert.deepEqual(await resolveBackend("wasm"), { name: "wasm", reason: "requested" });
+ * assert.throws(() => checkSetting("gpu"), /unknown backend 'gpu'/);
  * ```
  * @module
  */
-
-/** A backend that Pointwise can run on. */
-export type BackendName = "webgpu" | "wasm" | "cpu";
-/** A backend request: a name, or `auto`. */
-export type BackendSetting = BackendName | "auto";
-
-/** Every accepted value of {@link BackendSetting}, for validation. */
-export const BACKEND_SETTINGS: readonly BackendSetting[] = ["auto", "webgpu", "wasm", "cpu"];
-
-/** Runtime settings shared by everything that runs tensors. */
-export const env: {
-  backend: BackendSetting;
-  /**
-   * Threads of the WASM backends, TensorFlow.js's and onnxruntime's; 0 picks
-   * them (see {@link defaultThreads}). tfjs reads it once, when its wasm
-   * backend is first created.
-   */
-  threads: number;
-} = { backend: "auto", threads: 0 };
+import { BACKEND_SETTINGS, type BackendName, type BackendSetting, env } from "../config/env.ts";
 
 /** What a WebGPU probe found. */
 export interface WebGpuProbe {
@@ -55,7 +39,11 @@ interface AdapterLike {
   info?: { isFallbackAdapter?: boolean; description?: string; device?: string };
 }
 
-/** Asks `navigator.gpu` for an adapter and reports what kind it is. */
+/**
+ * Asks `navigator.gpu` for an adapter and reports what kind it is.
+ *
+ * @returns whether there is an adapter, whether it is a fallback one, and its description.
+ */
 export async function probeWebGpu(): Promise<WebGpuProbe> {
   const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } })?.gpu;
   if (gpu === undefined) {
@@ -86,7 +74,12 @@ export class UnsupportedBackendError extends Error {
   }
 }
 
-/** Throws for a setting that is not one of {@link BACKEND_SETTINGS}. */
+/**
+ * Throws for a setting that is not one of {@link BACKEND_SETTINGS}.
+ *
+ * @param setting a backend request, as given.
+ * @throws {Error} listing the accepted settings.
+ */
 export function checkSetting(setting: string): asserts setting is BackendSetting {
   if (!BACKEND_SETTINGS.includes(setting as BackendSetting)) {
     throw new Error(
@@ -95,7 +88,13 @@ export function checkSetting(setting: string): asserts setting is BackendSetting
   }
 }
 
-/** Resolves a setting to a TensorFlow.js backend, without initialising anything. */
+/**
+ * Resolves a setting to a TensorFlow.js backend, without initialising anything.
+ *
+ * @param setting the backend request [env.backend].
+ * @returns the backend and why it was chosen.
+ * @throws {Error} for a setting that is not one of {@link BACKEND_SETTINGS}.
+ */
 export async function resolveBackend(
   setting: BackendSetting = env.backend,
 ): Promise<BackendChoice> {
@@ -113,6 +112,8 @@ export async function resolveBackend(
  * Threads the WASM backends may use: all cores (at most 8, tfjs's pool size)
  * where threads are possible, i.e. in Deno or on a cross-origin-isolated
  * page; otherwise one.
+ *
+ * @returns the threads, 1 to 8.
  */
 export function defaultThreads(): number {
   const g = globalThis as {

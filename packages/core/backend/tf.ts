@@ -9,8 +9,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tf } from "./tf.ts";
  * const y = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)));
+ * assert.equal((await y.data())[0], 3);
+ * // Gradients are registered (tfjs-core alone has none).
+ * const dy = tf.grad((x: tf.Tensor) => tf.square(x))(tf.scalar(3));
+ * assert.equal((await dy.data())[0], 6);
  * ```
  * @module
  */

@@ -22,10 +22,16 @@
  * pool splits outputs, not sums.
  *
  * @example
- * ```ts ignore
- * const threads = await prepareWasmThreads(2); // before tf.setBackend("wasm")
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "./tf.ts";
+ * import { prepareWasmThreads, restoreHostWorker, wasmThreadsInUse } from "./wasm_threads.ts";
+ * // Before the wasm backend is first created (initBackend does all this). Two
+ * // or more threads start a pool of workers; one keeps this example quick.
+ * const threads = await prepareWasmThreads(1);
  * await tf.setBackend("wasm");
  * restoreHostWorker();
+ * assert.equal(wasmThreadsInUse(), threads);
  * ```
  * @module
  */
@@ -151,7 +157,11 @@ export function restoreHostWorker(): void {
   }
 }
 
-/** Threads of the live wasm backend's pool (1 when single-threaded). */
+/**
+ * Threads of the live wasm backend's pool (1 when single-threaded).
+ *
+ * @returns the threads, 1 when there is no pool.
+ */
 export function wasmThreadsInUse(): number {
   const b = tf.findBackend("wasm") as { wasm?: { tfjs?: { getThreadsCount(): number } } } | null;
   return Math.max(1, b?.wasm?.tfjs?.getThreadsCount() ?? 1);

@@ -5,8 +5,11 @@
  *
  * @example
  * ```ts
- * import { PRESETS, withOverrides } from "./config.ts";
+ * import assert from "node:assert/strict";
+ * import { CONFIG_FIELDS, PRESETS, withOverrides } from "./config.ts";
  * const cfg = withOverrides(PRESETS.cpu, { epochs: 3 });
+ * assert.equal(cfg.epochs, 3);
+ * assert.equal(CONFIG_FIELDS.epochs.group, "optimisation");
  * ```
  * @module
  */
@@ -319,8 +322,10 @@ export type NetworkSettings = Pick<Config, NetworkField>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { networkSettings, PRESETS } from "./config.ts";
- * networkSettings(PRESETS.cpu).arch; // "resnet18"
+ * assert.equal(networkSettings(PRESETS.cpu).arch, "resnet18");
+ * assert.equal("epochs" in networkSettings(PRESETS.cpu), false);
  * ```
  */
 export function networkSettings(cfg: Config): NetworkSettings {
@@ -470,10 +475,16 @@ export class ConfigError extends Error {
  * The problems of a config (empty when valid). With `complete`, every field
  * must be present (a checkpoint's config must be).
  *
+ * @param cfg a config, or part of one.
+ * @param complete require every field.
+ * @returns one problem per invalid field, naming the field.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PRESETS, validateConfig } from "./config.ts";
- * validateConfig({ ...PRESETS.cpu, epochs: 0 }); // [{ field: "epochs", problem: "must be >= 1, got 0" }]
+ * assert.deepEqual(validateConfig({ ...PRESETS.cpu, epochs: 0 }), [
+ *   { field: "epochs", problem: "must be >= 1, got 0" },
+ * ]);
  * ```
  */
 export function validateConfig(cfg: Partial<Config>, complete = false): ConfigProblem[] {
@@ -539,11 +550,17 @@ export function withLaterFields(stored: unknown): unknown {
 /**
  * A copy of `base` with `overrides` applied.
  *
+ * @param base a complete config, such as a preset.
+ * @param overrides the fields to change.
+ * @returns the new config.
  * @throws {ConfigError} listing every invalid field.
+ *
  * @example
  * ```ts
- * import { PRESETS, withOverrides } from "./config.ts";
- * withOverrides(PRESETS.cpu, { epochs: 3 }).epochs; // 3
+ * import assert from "node:assert/strict";
+ * import { ConfigError, PRESETS, withOverrides } from "./config.ts";
+ * assert.equal(withOverrides(PRESETS.cpu, { epochs: 3 }).epochs, 3);
+ * assert.throws(() => withOverrides(PRESETS.cpu, { lr: -1 }), ConfigError);
  * ```
  */
 export function withOverrides(base: Config, overrides: Partial<Config>): Config {

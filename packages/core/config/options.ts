@@ -4,8 +4,10 @@
  *
  * @example
  * ```ts
- * import { ARCHS } from "./options.ts";
- * ARCHS.includes("resnet50"); // true
+ * import assert from "node:assert/strict";
+ * import { ARCHS, METHODS } from "./options.ts";
+ * assert.ok(ARCHS.includes("resnet50"));
+ * assert.equal(METHODS[0], "minmax");
  * ```
  * @module
  */

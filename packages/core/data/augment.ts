@@ -7,10 +7,16 @@
  * crop, it is reflect-padded up to the crop size instead of failing.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Rng } from "../util/rng.ts";
+ * import { augment } from "./augment.ts";
+ * const image = { width: 40, height: 30, data: new Uint8Array(40 * 30 * 3).fill(255) };
+ * const crop = 32;
  * const out = new Float32Array(crop * crop * 3);
- * augment(image, { crop, padFraction: 0.5, hflip: 0.5, vflip: 0.5, brightness: 0.5,
- *   contrast: 0.5, saturation: 0.5, hue: 0.05 }, rng, out);
+ * augment(image, { crop, padFraction: 0.5, hflip: 0.5, vflip: 0.5, brightness: 0, contrast: 0,
+ *   saturation: 0, hue: 0 }, new Rng(0), out);
+ * assert.ok(out.every((v) => v === 1)); // white, normalised to [-1, 1]
  * ```
  * @module
  */
@@ -32,7 +38,16 @@ export interface AugmentOptions extends JitterOptions {
   vflip: number;
 }
 
-/** Crops, flips and jitters one image into `out` (crop*crop*3 floats at `offset`). */
+/**
+ * Crops, flips and jitters one image into `out` (crop*crop*3 floats at `offset`).
+ *
+ * @param img the training image.
+ * @param o crop, padding, flips and jitter.
+ * @param rng the source of every random choice.
+ * @param out where the crop goes, normalised, HWC.
+ * @param offset the first index of `out` written.
+ * @param normalization the model's normalisation.
+ */
 export function augment(
   img: RgbImage,
   o: AugmentOptions,

@@ -10,9 +10,17 @@
  * two splits. Everything follows from the seed.
  *
  * @example
- * ```ts ignore
- * const source = await loadMnist();
- * const train = clutteredDigits(source, { split: "train", count: 1000, size: 64, seed: 1 });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { clutteredDigits, DIGIT_SIDE } from "./cluttered_digits.ts";
+ * // Real digits come from loadMnist(); any 28x28 intensities will do here:
+ * // ten classes of ten squares each.
+ * const square = () => new Float32Array(DIGIT_SIDE * DIGIT_SIDE).fill(1);
+ * const source = Array.from({ length: 10 }, () => Array.from({ length: 10 }, square));
+ * const ds = clutteredDigits(source, { split: "train", count: 4, size: 48, seed: 1 });
+ * assert.equal(ds.classes.length, 10);
+ * assert.equal(ds.samples[0].image.width, 48);
+ * assert.ok(ds.samples.every((s) => s.mask!.data.includes(1))); // each mask marks its digit
  * ```
  * @module
  */
@@ -84,7 +92,14 @@ function stamp(
   }
 }
 
-/** One split of cluttered digits. */
+/**
+ * One split of cluttered digits.
+ *
+ * @param source the MNIST digits by class ({@link loadMnist}).
+ * @param o the split, count, canvas size, seed and clutter.
+ * @returns the images, labelled by digit, with exact masks.
+ * @throws {Error} when `source` has fewer than ten classes of ten digits.
+ */
 export function clutteredDigits(source: DigitSource, o: ClutteredDigitsOptions): Dataset {
   if (source.length !== 10 || source.some((c) => c.length < 10)) {
     throw new Error("cluttered digits need ten classes of at least ten digits each");

@@ -1,17 +1,24 @@
 /**
  * PNG and JPEG codecs from imagescript, used without its Node entry point
  * (which loads a native add-on through FFI and reads environment variables):
- * its wasm PNG and JPEG decoders, fetched from the package and compiled
- * once. TIFF (`geotiff`) and WebP (`@jsquash/webp`) are decoded by the
- * modules beside this one, loaded on first use. Output pixels are RGBA.
- * (Encoding is `encode.ts`'s.)
+ * its wasm PNG and JPEG decoders, fetched from the package (or from under
+ * `env.assetBase`, where a browser bundle serves them) and compiled once.
+ * TIFF (`geotiff`) and WebP (`@jsquash/webp`) are decoded by the modules
+ * beside this one, loaded on first use. Output pixels are RGBA. (Encoding is
+ * `encode.ts`'s.)
  *
  * @example
- * ```ts ignore
- * const { width, height, rgba } = await decodeRgba(bytes);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeRgba } from "./codecs.ts";
+ * import { encodeMaskPng } from "./encode.ts";
+ * const png = await encodeMaskPng({ width: 2, height: 1, data: Uint8Array.of(1, 0) });
+ * const { width, height, rgba } = await decodeRgba(png);
+ * assert.deepEqual([width, height, Array.from(rgba)], [2, 1, [255, 255, 255, 255, 0, 0, 0, 255]]);
  * ```
  * @module
  */
+import { assetUrl } from "../config/env.ts";
 import { decodeTiff, isTiff } from "./tiff_codec.ts";
 import { decodeWebp, isWebp, webpDecoder } from "./webp_codec.ts";
 
@@ -27,6 +34,9 @@ export interface RgbaPixels {
  * network, memory), not of the image.
  */
 export class DecoderUnavailableError extends Error {
+  /**
+   * @param message why the decoder could not be loaded.
+   */
   constructor(message: string) {
     super(message);
     this.name = "DecoderUnavailableError";
@@ -38,19 +48,19 @@ const modules = new Map<string, Promise<WebAssembly.Module>>();
 function compile(name: "png" | "jpeg"): Promise<WebAssembly.Module> {
   let m = modules.get(name);
   if (m === undefined) {
-    const url = name === "png"
-      ? import.meta.resolve("imagescript/wasm/any/png.wasm")
-      : import.meta.resolve("imagescript/wasm/any/jpeg.wasm");
-    m = fetch(url).then(async (r) => {
-      if (!r.ok) throw new Error(`HTTP ${r.status}`);
-      return await WebAssembly.compile(await r.arrayBuffer());
-    }).catch((e) => {
-      // Not cached: a later call may succeed (a transient fetch failure).
-      modules.delete(name);
-      throw new DecoderUnavailableError(
-        `cannot load the ${name} decoder (${(e as Error).message})`,
-      );
-    });
+    // Inside the chain, so that a URL that cannot be resolved (a bundle without
+    // `env.assetBase`) is a DecoderUnavailableError too.
+    m = Promise.resolve().then(() => fetch(assetUrl(`imagescript/wasm/any/${name}.wasm`)))
+      .then(async (r) => {
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        return await WebAssembly.compile(await r.arrayBuffer());
+      }).catch((e) => {
+        // Not cached: a later call may succeed (a transient fetch failure).
+        modules.delete(name);
+        throw new DecoderUnavailableError(
+          `cannot load the ${name} decoder (${(e as Error).message})`,
+        );
+      });
     modules.set(name, m);
   }
   return m;
@@ -67,7 +77,11 @@ export class UnsupportedImageError extends Error {
 /** The message of an {@link UnsupportedImageError}. */
 export const UNSUPPORTED_IMAGE = "not a PNG, JPEG, TIFF or WebP image";
 
-/** The image format of `bytes` from its signature, or null. */
+/**
+ * The image format of `bytes` from its signature, or null.
+ *
+ * @param bytes the file's first bytes.
+ */
 export function sniffFormat(bytes: Uint8Array): InputImageFormat | null {
   const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
   if (bytes.length >= 8 && png.every((b, i) => bytes[i] === b)) return "png";
@@ -160,7 +174,15 @@ async function decodeJpeg(bytes: Uint8Array): Promise<RgbaPixels> {
   return { width, height, rgba };
 }
 
-/** Decodes PNG, JPEG, TIFF or WebP bytes to RGBA. */
+/**
+ * Decodes PNG, JPEG, TIFF or WebP bytes to RGBA.
+ *
+ * @param bytes PNG, JPEG, TIFF or WebP bytes.
+ * @returns the pixels, RGBA.
+ * @throws {UnsupportedImageError} for bytes of another format.
+ * @throws {DecoderUnavailableError} when the decoder cannot be loaded (the host's fault).
+ * @throws {Error} for data that is corrupt or truncated.
+ */
 export async function decodeRgba(bytes: Uint8Array): Promise<RgbaPixels> {
   const format = sniffFormat(bytes);
   if (format === null) {

@@ -7,10 +7,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Rng } from "../util/rng.ts";
  * import { colorJitter } from "./color_jitter.ts";
  * const px = new Uint8Array([200, 100, 50]);
  * colorJitter(px, { brightness: 0.5, contrast: 0.5, saturation: 0.5, hue: 0.05 }, new Rng(0));
+ * assert.notDeepEqual(Array.from(px), [200, 100, 50]);
+ * const same = new Uint8Array([200, 100, 50]);
+ * colorJitter(same, { brightness: 0.5, contrast: 0.5, saturation: 0.5, hue: 0.05 }, new Rng(0));
+ * assert.deepEqual(same, px); // the seed decides everything
  * ```
  * @module
  */
@@ -100,7 +105,13 @@ export function adjustHue(px: Uint8Array, f: number): void {
   }
 }
 
-/** Applies the four jitters in random order, with random factors, in place. */
+/**
+ * Applies the four jitters in random order, with random factors, in place.
+ *
+ * @param px RGB bytes, three per pixel, changed in place.
+ * @param o the strengths; 0 leaves a component out.
+ * @param rng the source of the factors and the order.
+ */
 export function colorJitter(px: Uint8Array, o: JitterOptions, rng: Rng): void {
   const steps: (() => void)[] = [];
   const factor = (a: number) => rng.uniform(Math.max(0, 1 - a), 1 + a);

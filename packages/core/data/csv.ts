@@ -9,8 +9,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSplitCsv } from "./csv.ts";
- * const rows = parseSplitCsv("a.png,a_mask.png,benign\n", "train.csv");
+ * const rows = parseSplitCsv("a.png,a_mask.png,benign\nb.png,,malignant\n", "train.csv");
+ * assert.deepEqual(rows[1], { image: "b.png", mask: null, label: "malignant", line: 2 });
  * ```
  * @module
  */
@@ -26,7 +28,14 @@ export interface SplitRow {
   line: number;
 }
 
-/** Parses a split file; errors name the file and line. */
+/**
+ * Parses a split file; errors name the file and line.
+ *
+ * @param text the split file's text.
+ * @param fileName the file, for errors.
+ * @returns one row per sample.
+ * @throws {Error} naming the file and line of a malformed row.
+ */
 export function parseSplitCsv(text: string, fileName: string): SplitRow[] {
   const rows: SplitRow[] = [];
   // NUL bytes and undecodable bytes: an image or other binary file given as a split file.

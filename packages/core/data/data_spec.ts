@@ -7,11 +7,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeDataSpec, loadData } from "./data_spec.ts";
  * const spec = { kind: "synthetic", size: 64, classes: 2, counts: { test: 3 } } as const;
- * describeDataSpec(spec, "test"); // "synthetic test: 3 images of 64x64, 2 classes, seed 3"
+ * assert.equal(describeDataSpec(spec, "test"), "synthetic test: 3 images of 64x64, 2 classes, seed 3");
  * const ds = await loadData(spec, "test");
- * ds.samples.length; // 3
+ * assert.equal(ds.samples.length, 3);
  * ```
  * @module
  */
@@ -37,7 +38,13 @@ export type DataSpec =
 /** The seed of each role's built-in data. */
 export const SPLIT_SEEDS: Readonly<Record<string, number>> = { train: 1, valid: 2, test: 3 };
 
-/** A short description, for messages: what, how many, which seed. */
+/**
+ * A short description, for messages: what, how many, which seed.
+ *
+ * @param spec the data.
+ * @param role the split (`train`, `valid`, `test`).
+ * @returns e.g. `synthetic test: 3 images of 64x64, 2 classes, seed 3`.
+ */
 export function describeDataSpec(spec: DataSpec, role: string): string {
   if (spec.kind === "digits") {
     return `cluttered digits ${role}: ${spec.counts[role]} images of ${spec.size}x${spec.size}, ` +

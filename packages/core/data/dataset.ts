@@ -5,12 +5,27 @@
  * module free of any runtime-specific API.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadSplit } from "./dataset.ts";
+ * import { encodeMaskPng, encodePng } from "./encode.ts";
+ * // The files of a folder, here in memory (a CLI passes Deno.readFile).
+ * const files = new Map([
+ *   ["a.png", await encodePng({ width: 2, height: 2, data: new Uint8Array(12).fill(90) })],
+ *   ["a_mask.png", await encodeMaskPng({ width: 2, height: 2, data: Uint8Array.of(1, 0, 0, 0) })],
+ * ]);
  * const ds = await loadSplit({
- *   csvText: await Deno.readTextFile("glas/split/train.csv"),
- *   csvName: "glas/split/train.csv",
- *   read: (p) => Deno.readFile(`glas/${p}`),
+ *   csvText: "a.png,a_mask.png,malignant\n",
+ *   csvName: "split/train.csv",
+ *   read: (p) => Promise.resolve(files.get(p)!),
+ *   classes: ["benign", "malignant"],
  * });
+ * assert.equal(ds.samples[0].label, 1);
+ * assert.deepEqual(Array.from(ds.samples[0].mask!.data), [1, 0, 0, 0]);
+ * await assert.rejects(
+ *   loadSplit({ csvText: "b.png,,benign\n", csvName: "split/valid.csv", read: () => Promise.reject(new Error("no such file")) }),
+ *   /split\/valid\.csv:1: cannot read b\.png/,
+ * );
  * ```
  * @module
  */
@@ -102,14 +117,25 @@ export function outsidePathProblem(path: string): string | null {
   return null;
 }
 
-/** Sorted distinct labels ("natural" order, so "2" comes before "10"). */
+/**
+ * Sorted distinct labels ("natural" order, so "2" comes before "10").
+ *
+ * @param labels the labels of a split file.
+ * @returns its classes.
+ */
 export function classesFromLabels(labels: Iterable<string>): string[] {
   return [...new Set(labels)].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
 }
 
 const MAX_REPORTED = 20;
 
-/** Loads and validates every row of a split file. */
+/**
+ * Loads and validates every row of a split file.
+ *
+ * @param o the split file's text and name, how to read files, the classes.
+ * @returns the images, masks and labels.
+ * @throws {Error} naming the split file and line of every problem (at most 20).
+ */
 export async function loadSplit(o: LoadSplitOptions): Promise<Dataset> {
   const rows = parseSplitCsv(o.csvText, o.csvName);
   const classes = o.classes ?? classesFromLabels(rows.map((r) => r.label));

@@ -12,18 +12,21 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeImage, encodePng } from "./encode.ts";
  * const img = { width: 16, height: 8, data: new Uint8Array(16 * 8 * 3).fill(128) };
  * const png = await encodePng(img);
  * const jpeg = await encodeImage(img, "jpeg", { quality: 90 });
- * png[1] === 0x50 && jpeg[0] === 0xff; // true
+ * assert.deepEqual([png[1], png[2], png[3]], [0x50, 0x4e, 0x47]); // "PNG"
+ * assert.deepEqual([jpeg[0], jpeg[1]], [0xff, 0xd8]);
  * ```
  * @module
  */
 import initOxipng, { optimise_raw } from "@jsquash/oxipng/codec/pkg/squoosh_oxipng.js";
-import encodeMozjpeg from "@jsquash/jpeg/encode.js";
-import encodeLibwebp from "@jsquash/webp/encode.js";
+import encodeMozjpeg, { init as initMozjpeg } from "@jsquash/jpeg/encode.js";
+import encodeLibwebp, { init as initLibwebp } from "@jsquash/webp/encode.js";
 import { encode as encodeFastPng } from "fast-png";
+import { assetUrl, env } from "../config/env.ts";
 import type { BinaryMask, RgbImage } from "./image.ts";
 
 /** The formats pictures can be written in. */
@@ -59,6 +62,10 @@ export interface EncodeOptions {
  * network, memory), not of the image.
  */
 export class EncoderUnavailableError extends Error {
+  /**
+   * @param message why the encoder could not be loaded.
+   * @param options the cause.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "EncoderUnavailableError";
@@ -68,7 +75,10 @@ export class EncoderUnavailableError extends Error {
 let oxipng: Promise<unknown> | undefined;
 
 function loadOxipng(): Promise<unknown> {
-  oxipng ??= initOxipng().catch((e) => {
+  // Inside the chain, so that a URL that cannot be resolved is an EncoderUnavailableError too.
+  oxipng ??= Promise.resolve().then(() =>
+    initOxipng(assetUrl("@jsquash/oxipng/codec/pkg/squoosh_oxipng_bg.wasm"))
+  ).catch((e) => {
     // Not cached: a later call may succeed (a transient fetch failure).
     oxipng = undefined;
     throw new EncoderUnavailableError(
@@ -133,6 +143,11 @@ async function run<T>(name: string, f: () => Promise<T>): Promise<T> {
 /**
  * Encodes an RGB image as PNG (lossless), or a 0/1 mask as a black and white
  * 1-bit PNG.
+ *
+ * @param img the RGB image, or a 0/1 mask.
+ * @param o oxipng's effort.
+ * @returns the PNG bytes.
+ * @throws {EncoderUnavailableError} when oxipng cannot be loaded.
  */
 export async function encodePng(
   img: RgbImage | BinaryMask,
@@ -145,21 +160,86 @@ export async function encodePng(
   return optimise_raw(rgba, img.width, img.height, level, false, false);
 }
 
-/** Encodes as a progressive JPEG with MozJPEG (4:2:0 chroma) at `quality` [90]. */
+// wasm-feature-detect's SIMD probe, the one `@jsquash/webp` uses to pick its build.
+const SIMD_PROBE = Uint8Array.of(
+  ...[0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0],
+  ...[253, 15, 253, 98, 11],
+);
+
+async function compileAsset(specifier: string): Promise<WebAssembly.Module> {
+  const r = await fetch(assetUrl(specifier));
+  if (!r.ok) throw new Error(`HTTP ${r.status}`);
+  return await WebAssembly.compile(await r.arrayBuffer());
+}
+
+/**
+ * Under `env.assetBase` (a browser bundle), the JPEG and WebP encoders get
+ * their wasm compiled from there; elsewhere each finds it beside its own
+ * module, in its package. (Their emscripten loaders would take Node's file
+ * system for a URL in Deno, so the modules are handed over compiled.)
+ */
+let loadedUnder: Promise<void> | undefined;
+let loadedBase: string | undefined;
+function locateEncoders(name: string): Promise<void> {
+  const base = env.assetBase;
+  if (base === undefined) return Promise.resolve();
+  if (loadedBase !== base) {
+    loadedBase = base;
+    const webp = WebAssembly.validate(SIMD_PROBE) ? "webp_enc_simd.wasm" : "webp_enc.wasm";
+    loadedUnder = Promise.all([
+      compileAsset("@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm").then((m) => initMozjpeg(m)),
+      compileAsset(`@jsquash/webp/codec/enc/${webp}`).then((m) => initLibwebp(m)),
+    ]).then(() => {}, (e) => {
+      loadedBase = undefined; // a later call may succeed
+      throw e;
+    });
+  }
+  return loadedUnder!.catch((e) => {
+    throw new EncoderUnavailableError(`cannot load the ${name} encoder (${(e as Error).message})`, {
+      cause: e,
+    });
+  });
+}
+
+/**
+ * Encodes as a progressive JPEG with MozJPEG (4:2:0 chroma) at `quality` [90].
+ *
+ * @param img the RGB image.
+ * @param o the quality.
+ * @returns the JPEG bytes.
+ * @throws {EncoderUnavailableError} when MozJPEG cannot be loaded.
+ */
 export async function encodeJpeg(img: RgbImage, o: EncodeOptions = {}): Promise<Uint8Array> {
   const q = quality(o);
   const data = imageData(img);
+  await locateEncoders("JPEG");
   return new Uint8Array(await run("JPEG", () => encodeMozjpeg(data, { quality: q })));
 }
 
-/** Encodes as lossy WebP with libwebp at `quality` [90]. */
+/**
+ * Encodes as lossy WebP with libwebp at `quality` [90].
+ *
+ * @param img the RGB image.
+ * @param o the quality.
+ * @returns the WebP bytes.
+ * @throws {EncoderUnavailableError} when libwebp cannot be loaded.
+ */
 export async function encodeWebp(img: RgbImage, o: EncodeOptions = {}): Promise<Uint8Array> {
   const q = quality(o);
   const data = imageData(img);
+  await locateEncoders("WebP");
   return new Uint8Array(await run("WebP", () => encodeLibwebp(data, { quality: q })));
 }
 
-/** Encodes in `format`. */
+/**
+ * Encodes in `format`.
+ *
+ * @param img the RGB image.
+ * @param format PNG, JPEG or WebP.
+ * @param o the quality, or oxipng's effort.
+ * @returns the file's bytes.
+ * @throws {EncoderUnavailableError} when the encoder cannot be loaded.
+ */
 export async function encodeImage(
   img: RgbImage,
   format: ImageFormat,
@@ -179,13 +259,15 @@ export async function encodeImage(
 
 /**
  * Encodes a binary mask as a black (0) and white (1 bits: 255) 1-bit grayscale PNG.
- * A promise like the other encoders (and a rejected one, never a throw, on a bad mask).
+ *
+ * @param mask the 0/1 mask.
+ * @returns the PNG bytes (a bad mask rejects, as the other encoders do).
  */
 export function encodeMaskPng(mask: BinaryMask): Promise<Uint8Array> {
-  return new Promise((resolve) => resolve(maskPngBytes(mask)));
+  return Promise.resolve(mask).then(oneBitPng);
 }
 
-function maskPngBytes(mask: BinaryMask): Uint8Array {
+function oneBitPng(mask: BinaryMask): Uint8Array {
   const { width: w, height: h } = mask;
   if (!(w > 0 && h > 0)) throw new Error("cannot encode an image with no pixels");
   if (mask.data.length !== w * h) {

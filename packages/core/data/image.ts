@@ -6,8 +6,14 @@
  * instances 1..K).
  *
  * @example
- * ```ts ignore
- * const img = await decodeImage(bytes, "train_1.png");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodePng } from "./encode.ts";
+ * import { decodeImage } from "./image.ts";
+ * const img = { width: 2, height: 1, data: Uint8Array.of(255, 0, 0, 0, 0, 255) };
+ * const back = await decodeImage(await encodePng(img), "two.png");
+ * assert.deepEqual(back, img);
+ * await assert.rejects(decodeImage(Uint8Array.of(1, 2, 3), "bad.png"), /bad\.png: cannot decode/);
  * ```
  * @module
  */
@@ -104,6 +110,11 @@ async function decodeNamed(
 /**
  * Decodes PNG, JPEG, TIFF or WebP bytes to RGB. `name` goes into error messages.
  *
+ * @param bytes PNG, JPEG, TIFF or WebP bytes.
+ * @param name the file, for errors.
+ * @returns the RGB pixels.
+ * @param o the pixel limit, checked from the header before decoding.
+ * @throws {Error} naming the file when it is empty or cannot be decoded (its `cause` says why).
  * @throws {ImageTooLargeError} when the header gives more than `o.maxPixels` pixels.
  */
 export async function decodeImage(
@@ -123,7 +134,15 @@ export async function decodeImage(
   return { width: img.width, height: img.height, data };
 }
 
-/** Decodes a mask image: a pixel is foreground when any channel is non-zero. */
+/**
+ * Decodes a mask image: a pixel is foreground when any channel is non-zero.
+ *
+ * @param bytes PNG, JPEG, TIFF or WebP bytes.
+ * @param name the file, for errors.
+ * @returns the 0/1 mask.
+ * @param o the pixel limit, checked from the header before decoding.
+ * @throws {Error} naming the file when it is empty or cannot be decoded.
+ */
 export async function decodeMask(
   bytes: Uint8Array,
   name: string,

@@ -4,12 +4,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readImageHeader } from "./image_header.ts";
  * const png = new Uint8Array([
  *   0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
  *   0, 0, 3, 7, 0, 0, 2, 10, 8, 2, 0, 0, 0,
  * ]);
- * readImageHeader(png); // { format: "png", width: 775, height: 522 }
+ * assert.deepEqual(readImageHeader(png), { format: "png", width: 775, height: 522 });
  * ```
  * @module
  */
@@ -78,7 +79,10 @@ function webpHeader(bytes: Uint8Array): ImageHeader {
  * Format and size from the header. A TIFF's size is in its first IFD, which
  * may sit anywhere in the file.
  *
+ * @param bytes the file's first bytes (the whole file is not needed).
+ * @returns the format, width and height.
  * @throws {UnsupportedImageError} when the bytes are no PNG, JPEG, TIFF or WebP.
+ * @throws {Error} for a header that is truncated or corrupt.
  */
 export function readImageHeader(bytes: Uint8Array): ImageHeader {
   const format = sniffFormat(bytes);

@@ -7,9 +7,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { syntheticDataset } from "@pointwise/core/data";
  * const ds = syntheticDataset({ count: 2, size: 64, classes: 2, seed: 1 });
- * ds.samples.length; // 2
+ * assert.equal(ds.samples.length, 2);
+ * assert.deepEqual(ds.classes, ["stripes", "dots"]);
  * ```
  * @module
  */

@@ -7,10 +7,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NORMALIZATION, normalizeInto } from "./normalize.ts";
  * const out = new Float32Array(3);
  * normalizeInto(Uint8Array.of(0, 255, 51), NORMALIZATION, out);
- * out[0]; // -1
+ * assert.deepEqual(Array.from(out), [-1, 1, -0.6000000238418579]); // float32 of -0.6
  * ```
  * @module
  */
@@ -29,10 +30,14 @@ export const NORMALIZATION: Normalization = { mean: [0.5, 0.5, 0.5], std: [0.5, 
  * Why `value` is not a usable normalisation (three finite means, three
  * finite positive standard deviations), or null when it is.
  *
+ * @param value what a checkpoint or model says its normalisation is.
+ * @returns the problem, or null.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalizationProblem } from "./normalize.ts";
- * normalizationProblem({ mean: [0.5, 0.5, 0.5], std: [0.5, 0, 0.5] }); // "std must be ..."
+ * assert.equal(normalizationProblem({ mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] }), null);
+ * assert.match(normalizationProblem({ mean: [0.5, 0.5, 0.5], std: [0.5, 0, 0.5] })!, /std/);
  * ```
  */
 export function normalizationProblem(value: unknown): string | null {
@@ -80,12 +85,16 @@ export function normalizeInto(
 /**
  * The image as a normalised channel-first (CHW) array, as ONNX models take it.
  *
+ * @param image the RGB image.
+ * @param n the model's normalisation.
+ * @returns 3 x height x width floats.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NORMALIZATION, normalizeChw } from "./normalize.ts";
  * const x = normalizeChw({ width: 2, height: 1, data: Uint8Array.of(0, 0, 0, 255, 255, 255) },
  *   NORMALIZATION);
- * Array.from(x); // [-1, 1, -1, 1, -1, 1]
+ * assert.deepEqual(Array.from(x), [-1, 1, -1, 1, -1, 1]);
  * ```
  */
 export function normalizeChw(image: RgbImage, n: Normalization): Float32Array {

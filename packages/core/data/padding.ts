@@ -8,9 +8,10 @@
  *
  * @example
  * ```ts
- * import { padAmounts, cropStart } from "./padding.ts";
- * padAmounts(775, 32); // [12, 13]
- * cropStart(800, 775); // 13
+ * import assert from "node:assert/strict";
+ * import { cropStart, padAmounts } from "./padding.ts";
+ * assert.deepEqual(padAmounts(775, 32), [12, 13]); // 775 + 25 = 800
+ * assert.equal(cropStart(800, 775), 13); // one past the padding: the reference's formula
  * ```
  * @module
  */
@@ -49,6 +50,10 @@ export function cropStart(padded: number, s: number): number {
  * const p = padImage({ width: 2, height: 1, data: Uint8Array.of(1, 1, 1, 9, 9, 9) }, 4);
  * [p.width, p.height, p.data[0]]; // [4, 4, 9]
  * ```
+ *
+ * @param img the image.
+ * @param m the multiple.
+ * @returns the padded image.
  */
 export function padImage(img: RgbImage, m = 32): RgbImage {
   const [top, bottom] = padAmounts(img.height, m);
@@ -76,7 +81,14 @@ export interface PaddedInput {
   width: number;
 }
 
-/** Reflect-pads to multiples of `m` and normalises as the model was trained. */
+/**
+ * Reflect-pads to multiples of `m` and normalises as the model was trained.
+ *
+ * @param img the image.
+ * @param normalization the model's normalisation.
+ * @param m the multiple.
+ * @returns the padded image, normalised, HWC.
+ */
 export function padForInference(img: RgbImage, normalization: Normalization, m = 32): PaddedInput {
   const { width, height, data: px } = padImage(img, m);
   const data = new Float32Array(px.length);
@@ -84,7 +96,16 @@ export function padForInference(img: RgbImage, normalization: Normalization, m =
   return { data, height, width };
 }
 
-/** Crops an [hp, wp] map back to [h, w] with the reference's formula. */
+/**
+ * Crops an [hp, wp] map back to [h, w] with the reference's formula.
+ *
+ * @param map the map of the padded image, row-major.
+ * @param hp its height.
+ * @param wp its width.
+ * @param h the image's height.
+ * @param w the image's width.
+ * @returns the map at the image's size.
+ */
 export function cropBack(
   map: Float32Array,
   hp: number,

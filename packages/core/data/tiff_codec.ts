@@ -8,9 +8,14 @@
  * the pixel limits checked before any decoding.
  *
  * @example
- * ```ts ignore
- * const { width, height } = readTiffHeader(bytes);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeTiff, readTiffHeader } from "./tiff_codec.ts";
+ * // A 24x16 LZW-compressed fixture, red on its left half.
+ * const bytes = await Deno.readFile(new URL("../../../tests/fixtures/strip_lzw.tif", import.meta.url));
+ * assert.deepEqual(readTiffHeader(bytes), { width: 24, height: 16 });
  * const { rgba } = await decodeTiff(bytes);
+ * assert.deepEqual(Array.from(rgba.subarray(0, 4)), [200, 30, 40, 255]);
  * ```
  * @module
  */

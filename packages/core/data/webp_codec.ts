@@ -9,12 +9,18 @@
  * the VP8, VP8L or VP8X chunk without decoding.
  *
  * @example
- * ```ts ignore
- * const { width, height } = readWebpHeader(bytes);
- * const { rgba } = await decodeWebp(bytes);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeWebp, readWebpHeader, webpDecoder } from "./webp_codec.ts";
+ * // A 24x16 lossless fixture, red on its left half.
+ * const bytes = await Deno.readFile(new URL("../../../tests/fixtures/lossless.webp", import.meta.url));
+ * assert.deepEqual(readWebpHeader(bytes), { width: 24, height: 16, animated: false });
+ * const { rgba } = await decodeWebp(bytes, await webpDecoder());
+ * assert.deepEqual(Array.from(rgba.subarray(0, 4)), [200, 30, 40, 255]);
  * ```
  * @module
  */
+import { assetUrl } from "../config/env.ts";
 /** Decoded pixels (the shape of `codecs.ts`'s RgbaPixels, which imports this module). */
 interface RgbaPixels {
   width: number;
@@ -60,7 +66,7 @@ let decoder: Promise<Decode> | undefined;
 
 async function loadDecoder(): Promise<Decode> {
   const { default: decode, init } = await import("@jsquash/webp/decode.js");
-  const url = import.meta.resolve("@jsquash/webp/codec/dec/webp_dec.wasm");
+  const url = assetUrl("@jsquash/webp/codec/dec/webp_dec.wasm");
   const r = await fetch(url);
   if (!r.ok) throw new Error(`HTTP ${r.status}`);
   await init(await WebAssembly.compile(await r.arrayBuffer()));

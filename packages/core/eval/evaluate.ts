@@ -3,9 +3,28 @@
  * (whole image, no crop, no erasing) and its class and mask are scored.
  *
  * @example
- * ```ts ignore
- * const { summary } = await evaluate(localizer, dataset);
- * console.log(summary.classError, summary.f1Neg);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { syntheticDataset } from "../data/synthetic.ts";
+ * import { makePrediction } from "../inference/prediction.ts";
+ * import type { Localizer } from "../inference/localizer.ts";
+ * import { evaluate } from "./evaluate.ts";
+ * // Any Localizer: a TfjsLocalizer, an OnnxLocalizer, or this one, which marks everything.
+ * const everything: Localizer = {
+ *   classes: ["stripes", "dots"],
+ *   method: "minmax",
+ *   normalization: { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
+ *   runtime: { name: "example", provider: "none", reason: "a doc example" },
+ *   threshold: 0.5,
+ *   predict: ({ width, height }) =>
+ *     Promise.resolve(makePrediction({ width, height, mask: new Float32Array(width * height).fill(1),
+ *       logits: [1, 0], classes: ["stripes", "dots"], threshold: 0.5 })),
+ *   dispose: () => Promise.resolve(),
+ * };
+ * const dataset = syntheticDataset({ count: 4, size: 64, classes: 2, seed: 3 });
+ * const { summary } = await evaluate(everything, dataset);
+ * assert.equal(summary.images, 4);
+ * assert.equal(summary.f1Neg, 0); // nothing is left as background
  * ```
  * @module
  */
@@ -38,7 +57,15 @@ export interface EvaluateOptions {
   threshold?: number;
 }
 
-/** Scores every sample of `dataset`. */
+/**
+ * Scores every sample of `dataset`.
+ *
+ * @param localizer any model (a `TfjsLocalizer`, an `OnnxLocalizer`).
+ * @param dataset the images, labels and masks.
+ * @param o progress and per-image callbacks.
+ * @returns the scores, and the accumulator with per-image results.
+ * @throws {Error} for labels that are not classes of the model.
+ */
 export async function evaluate(
   localizer: Localizer,
   dataset: Dataset,

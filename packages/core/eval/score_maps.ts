@@ -18,11 +18,24 @@
  * reported, not scored.
  *
  * @example
- * ```ts ignore
- * const names = [...Deno.readDirSync("cams")].map((e) => e.name);
- * const { summary } = await scoreHeatmaps(dataset, {
- *   names, read: (n) => Deno.readFile(`cams/${n}`), folder: "cams",
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { syntheticDataset } from "../data/synthetic.ts";
+ * import { encodeNpy } from "../io/npy.ts";
+ * import { scoreHeatmaps } from "./score_maps.ts";
+ * // Maps made elsewhere, one .npy per image (a folder read with Deno.readFile in practice):
+ * // here each image's own ground truth, a perfect map.
+ * const dataset = syntheticDataset({ count: 2, size: 64, classes: 2, seed: 3 });
+ * const files = new Map(dataset.samples.map((s) => [
+ *   s.id.replace(/\.png$/, ".npy"),
+ *   encodeNpy(Float32Array.from(s.mask!.data), [64, 64]),
+ * ]));
+ * const { summary, unused } = await scoreHeatmaps(dataset, {
+ *   names: [...files.keys()],
+ *   read: (n) => Promise.resolve(files.get(n)!),
+ *   folder: "cams",
  * });
+ * assert.deepEqual([summary.f1Pos, summary.f1Neg, summary.pxap, unused], [100, 100, 100, []]);
  * ```
  * @module
  */
@@ -72,7 +85,14 @@ export interface ScoreHeatmapsOptions {
 const PNG = [0x89, 0x50, 0x4e, 0x47];
 const IMAGE_EXTENSIONS = /\.(png|jpe?g|tiff?|webp|bmp)$/i;
 
-/** Decodes a `.npy` or PNG heat map and checks its values; `name` goes into every error. */
+/**
+ * Decodes a `.npy` or PNG heat map and checks its values; `name` goes into every error.
+ *
+ * @param bytes a `.npy` (2-D, float) or 8/16-bit grayscale PNG file.
+ * @param name the file, named in every error.
+ * @returns the map.
+ * @throws {Error} naming the file for another shape or type, or a value outside [0, 1].
+ */
 export function decodeHeatmap(bytes: Uint8Array, name: string): Heatmap {
   let map: Heatmap;
   if (isNpy(bytes)) {
@@ -100,6 +120,8 @@ export function decodeHeatmap(bytes: Uint8Array, name: string): Heatmap {
  * The image stem a map file stands for: `a.npy`, `a.png`, `a.png.npy` and
  * `a_heatmap.npy` / `a_heatmap.png` (what `predict --heatmap` writes) all
  * give `a`.
+ *
+ * @param fileName a map file's name.
  */
 export function mapStem(fileName: string): string | null {
   const m = /^(.*)\.(npy|png)$/i.exec(fileName);
@@ -113,7 +135,15 @@ function imageStem(id: string): string {
   return base.replace(/\.[^.]*$/, "");
 }
 
-/** Scores one map per image of `dataset`; throws naming every missing or ambiguous map. */
+/**
+ * Scores one map per image of `dataset`; throws naming every missing or ambiguous map.
+ *
+ * @param dataset the images, with masks.
+ * @param files the maps' folder: names and how to read them.
+ * @param o box accuracy, progress.
+ * @returns the scores, the accumulator, and the maps no image took.
+ * @throws {Error} naming every image without a map, or with two, and every map of the wrong size.
+ */
 export async function scoreHeatmaps(
   dataset: Dataset,
   files: HeatmapFiles,

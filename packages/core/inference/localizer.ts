@@ -8,11 +8,30 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Localizer } from "./localizer.ts";
- * async function className(model: Localizer, image: import("../data/image.ts").RgbImage) {
- *   const p = await model.predict(image);
- *   return p.className;
- * }
+ * import { makePrediction } from "./prediction.ts";
+ * // Anything with classes, a threshold, predict() and dispose() is a model to
+ * // the rest of Pointwise (evaluation, prediction files, the service): here,
+ * // one that marks the left half of every image.
+ * const halves: Localizer = {
+ *   classes: ["benign", "malignant"],
+ *   method: "minmax",
+ *   normalization: { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
+ *   runtime: { name: "example", provider: "none", reason: "a doc example" },
+ *   threshold: 0.5,
+ *   predict(image) {
+ *     const { width, height } = image;
+ *     const mask = Float32Array.from({ length: width * height }, (_, i) => i % width < width / 2 ? 1 : 0);
+ *     return Promise.resolve(
+ *       makePrediction({ width, height, mask, logits: [0, 1], classes: this.classes, threshold: this.threshold }),
+ *     );
+ *   },
+ *   dispose: () => Promise.resolve(),
+ * };
+ * const p = await halves.predict({ width: 4, height: 2, data: new Uint8Array(24) });
+ * assert.equal(p.className, "malignant");
+ * assert.equal(p.maskArea, 0.5);
  * ```
  * @module
  */

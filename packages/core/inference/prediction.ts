@@ -5,10 +5,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { makePrediction } from "./prediction.ts";
  * const p = makePrediction({ width: 2, height: 1, mask: Float32Array.of(0.9, 0.1),
  *   logits: [0.1, 1.2], classes: ["a", "b"], threshold: 0.5 });
- * p.className; // "b"
+ * assert.equal(p.className, "b");
+ * assert.deepEqual(Array.from(p.binary), [1, 0]);
+ * assert.equal(p.maskArea, 0.5);
  * ```
  * @module
  */
@@ -50,7 +53,13 @@ export interface RawPrediction {
   threshold: number;
 }
 
-/** Thresholds the mask and picks the class (the first of equal maxima). */
+/**
+ * Thresholds the mask and picks the class (the first of equal maxima).
+ *
+ * @param r the runtime's map and logits, the classes and the threshold.
+ * @returns the prediction.
+ * @throws {Error} when the map's size is not the image's.
+ */
 export function makePrediction(r: RawPrediction): Prediction {
   if (r.mask.length !== r.width * r.height) {
     throw new Error(`mask has ${r.mask.length} values for a ${r.width}x${r.height} image`);

@@ -6,9 +6,22 @@
  * map, handled the same way.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PRESETS, withOverrides } from "../config/config.ts";
+ * import { encodeCheckpoint, decodeCheckpoint } from "../io/checkpoint.ts";
+ * import { buildModel } from "../model/build.ts";
+ * import { Rng } from "../util/rng.ts";
+ * import { TfjsLocalizer } from "./tfjs_localizer.ts";
+ * // A checkpoint's bytes (best.safetensors of a run), here of an untrained tiny network.
+ * const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 }); // a tiny network
+ * const net = buildModel(config, ["benign", "malignant"], new Rng(0));
+ * const bytes = encodeCheckpoint({ config, classes: ["benign", "malignant"], weights: await net.store.read() });
+ * net.dispose();
  * const localizer = TfjsLocalizer.fromCheckpoint(decodeCheckpoint(bytes, "best.safetensors"));
- * const p = await localizer.predict(image);
+ * const p = await localizer.predict({ width: 50, height: 40, data: new Uint8Array(50 * 40 * 3) });
+ * assert.equal(p.mask.length, 50 * 40); // padded to 64x64 inside, cropped back
+ * assert.ok(localizer.classes.includes(p.className));
  * await localizer.dispose();
  * ```
  * @module
@@ -48,6 +61,7 @@ export class TfjsLocalizer implements Localizer {
    * @param classes class names in label order.
    * @param config the settings it was trained with.
    * @param normalization its input normalisation.
+   * @param reason why the active backend was chosen, for messages.
    */
   constructor(
     readonly net: WslNet,
@@ -89,7 +103,8 @@ export class TfjsLocalizer implements Localizer {
    * @param c the checkpoint.
    * @param reason why the active backend was chosen, for messages.
    * @param map the map to read, when not the method's own.
-   * @throws when the weights do not fit the checkpoint's architecture.
+   * @returns the localizer.
+   * @throws {Error} when the weights do not fit the checkpoint's architecture.
    */
   static fromCheckpoint(c: Checkpoint, reason?: string, map?: MapRequest): TfjsLocalizer {
     const net = buildModel(c.config, c.classes, new Rng(0));
@@ -109,7 +124,12 @@ export class TfjsLocalizer implements Localizer {
     );
   }
 
-  /** Classifies `image` and localizes what the decision rests on. */
+  /**
+   * Classifies `image` and localizes what the decision rests on.
+   *
+   * @param image the image, any size (it is reflect-padded to multiples of 32).
+   * @returns the class, the probabilities and the mask at the image's size.
+   */
   async predict(image: RgbImage): Promise<Prediction> {
     // The model sees the image at the input scale it was trained at; its map
     // comes back at the image's own size.

@@ -6,9 +6,16 @@
  * history needed to resume exactly. Other tools can read the weights as is.
  *
  * @example
- * ```ts ignore
- * const bytes = encodeCheckpoint({ config, classes, weights });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PRESETS } from "../config/config.ts";
+ * import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint.ts";
+ * const weights = new Map([["conv1.weight", { shape: [1, 1, 3, 2], data: new Float32Array(6) }]]);
+ * const bytes = encodeCheckpoint({ config: PRESETS.cpu, classes: ["benign", "malignant"], weights });
  * const back = decodeCheckpoint(bytes, "best.safetensors");
+ * assert.deepEqual(back.classes, ["benign", "malignant"]);
+ * assert.deepEqual(back.weights.get("conv1.weight")?.shape, [1, 1, 3, 2]);
+ * assert.throws(() => decodeCheckpoint(bytes.slice(0, 20), "cut.safetensors"), /cut\.safetensors/);
  * ```
  * @module
  */
@@ -71,7 +78,12 @@ export interface Checkpoint {
   source?: string;
 }
 
-/** Serialises a checkpoint to safetensors bytes. */
+/**
+ * Serialises a checkpoint to safetensors bytes.
+ *
+ * @param c the config, classes, weights and, for training checkpoints, the state.
+ * @returns the safetensors bytes.
+ */
 export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   const tensors = new Map(c.weights);
   for (const [name, t] of c.optimizer ?? []) tensors.set(MOMENTUM + name, t);
@@ -127,8 +139,13 @@ function allFinite(data: Float32Array): boolean {
 /**
  * Reads a checkpoint; `name` (the file) goes into every error.
  *
+ * @param bytes the file's bytes.
+ * @param name the file, named in every error.
+ * @returns the checkpoint.
  * @throws {ModelFormatError} for a file of another kind (an ONNX model, an image, a PyTorch
  * file, safetensors without Pointwise's metadata), saying which, before any parsing.
+ * @throws {ConfigError} for a config that is not valid.
+ * @throws {Error} naming the file when it is not a Pointwise checkpoint or is damaged (NaN weights, bad normalisation or training state).
  */
 export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   // A file of a kind we recognise gets an error saying so, not another parser's complaint; an

@@ -9,14 +9,29 @@
  * `crypto.subtle` only.
  *
  * @example
- * ```ts ignore
- * const { bytes, sha256 } = await downloadVerified(url, { sha256: "f37072fd" });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DownloadError, downloadVerified, sha256Hex } from "./download.ts";
+ * // A stand-in for the network: the file and its published hash prefix.
+ * const file = new TextEncoder().encode("weights");
+ * const prefix = (await sha256Hex(file)).slice(0, 8);
+ * const fetch = () => Promise.resolve(new Response(file));
+ * const { bytes } = await downloadVerified("https://example.com/w.pth", { sha256: prefix, fetch });
+ * assert.deepEqual(bytes, file);
+ * await assert.rejects(
+ *   downloadVerified("https://example.com/w.pth", { sha256: "00000000", fetch }),
+ *   DownloadError, // the bytes are not the published ones
+ * );
  * ```
  * @module
  */
 
 /** A download that failed or did not verify. */
 export class DownloadError extends Error {
+  /**
+   * @param url the address.
+   * @param message what went wrong.
+   */
   constructor(readonly url: string, message: string) {
     super(`${url}: ${message}`);
     this.name = "DownloadError";
@@ -34,7 +49,11 @@ export interface DownloadOptions {
   fetch?: typeof fetch;
 }
 
-/** The sha256 prefix in a torch.hub file name (`resnet18-f37072fd.pth`), or null. */
+/**
+ * The sha256 prefix in a torch.hub file name (`resnet18-f37072fd.pth`), or null.
+ *
+ * @param url the file's address.
+ */
 export function hashPrefixFromUrl(url: string): string | null {
   const file = new URL(url).pathname.split("/").pop() ?? "";
   // torch.hub's rule: HASH_REGEX = re.compile(r'-([a-f0-9]*)\.')
@@ -42,7 +61,12 @@ export function hashPrefixFromUrl(url: string): string | null {
   return m !== null && m[1].length >= 8 ? m[1] : null;
 }
 
-/** Hex sha256 of `bytes`. */
+/**
+ * Hex sha256 of `bytes`.
+ *
+ * @param bytes the bytes.
+ * @returns 64 hex digits.
+ */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(
     await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>),
@@ -50,7 +74,13 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Fetches `url` whole and checks its sha256; throws a {@link DownloadError} otherwise. */
+/**
+ * Fetches `url` whole and checks its sha256; throws a {@link DownloadError} otherwise.
+ *
+ * @param url the file's address.
+ * @param o the expected sha256 (or a prefix), progress, abort signal, fetch.
+ * @returns the bytes and their sha256.
+ */
 export async function downloadVerified(
   url: string,
   o: DownloadOptions,

@@ -5,8 +5,18 @@
  * normalisation and the full config go into the safetensors metadata.
  *
  * @example
- * ```ts ignore
- * await Deno.writeFile("model.safetensors", exportReferenceWeights(checkpoint));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PRESETS } from "../config/config.ts";
+ * import { exportReferenceWeights } from "./export_weights.ts";
+ * import { decodeSafetensors } from "./safetensors.ts";
+ * // An HWIO filter of the model becomes PyTorch's OIHW, beside the mask's w and sigma.
+ * const weights = new Map([["conv1.weight", { shape: [1, 1, 3, 2], data: new Float32Array(6) }]]);
+ * const bytes = exportReferenceWeights({ config: PRESETS.cpu, classes: ["a", "b"], weights });
+ * const { tensors, metadata } = decodeSafetensors(bytes, "model.safetensors");
+ * assert.deepEqual(tensors.get("conv1.weight")?.shape, [2, 3, 1, 1]);
+ * assert.deepEqual(Array.from(tensors.get("w")!.data), [PRESETS.cpu.maskW]);
+ * assert.equal(metadata.naming, "reference");
  * ```
  * @module
  */
@@ -19,7 +29,13 @@ import { encodeSafetensors } from "./safetensors.ts";
 /** Marks files written by {@link exportReferenceWeights}. */
 export const REFERENCE_WEIGHTS_FORMAT = "pointwise-reference-weights";
 
-/** Safetensors bytes of the checkpoint's weights in the reference naming. */
+/**
+ * Safetensors bytes of the checkpoint's weights in the reference naming.
+ *
+ * @param c a min-max model's checkpoint.
+ * @returns the safetensors bytes.
+ * @throws {Error} for a baseline, which the reference layout cannot hold.
+ */
 export function exportReferenceWeights(c: Checkpoint): Uint8Array {
   if (c.config.method !== "minmax") {
     throw new Error(

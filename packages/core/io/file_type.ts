@@ -5,8 +5,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sniffFileType } from "./file_type.ts";
- * sniffFileType(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])); // "png"
+ * assert.equal(sniffFileType(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), "png");
+ * assert.equal(sniffFileType(new Uint8Array()), "empty");
  * ```
  * @module
  */
@@ -68,7 +70,12 @@ function isText(b: Uint8Array): boolean {
   return true;
 }
 
-/** The file type of `bytes`, from their first bytes. */
+/**
+ * The file type of `bytes`, from their first bytes.
+ *
+ * @param bytes the file's first bytes.
+ * @returns what they look like, from their signature.
+ */
 export function sniffFileType(bytes: Uint8Array): FileType {
   const b = bytes;
   if (b.length === 0) return "empty";

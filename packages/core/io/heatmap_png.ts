@@ -9,9 +9,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeHeatmapPng, encodeHeatmapPng16 } from "./heatmap_png.ts";
  * const png = encodeHeatmapPng16(new Float32Array([0, 0.5, 1, 0.25]), 2, 2);
- * decodeHeatmapPng(png, "map.png").data[2]; // 1
+ * const map = decodeHeatmapPng(png, "map.png");
+ * assert.equal(map.data[2], 1);
+ * assert.ok(Math.abs(map.data[1] - 0.5) < 1 / 65535); // 16 bits a value
  * ```
  * @module
  */
@@ -24,7 +27,14 @@ export interface HeatmapValues {
   data: Float32Array;
 }
 
-/** Encodes a map of values in [0, 1] as a 16-bit grayscale PNG; throws on values outside. */
+/**
+ * Encodes a map of values in [0, 1] as a 16-bit grayscale PNG; throws on values outside.
+ *
+ * @param map values in [0, 1], row-major.
+ * @param width the map's width.
+ * @param height the map's height.
+ * @returns 16-bit grayscale PNG bytes.
+ */
 export function encodeHeatmapPng16(
   map: ArrayLike<number>,
   width: number,
@@ -42,7 +52,13 @@ export function encodeHeatmapPng16(
   return encode({ width, height, data, depth: 16, channels: 1 });
 }
 
-/** Decodes an 8- or 16-bit grayscale PNG into values in [0, 1]. */
+/**
+ * Decodes an 8- or 16-bit grayscale PNG into values in [0, 1].
+ *
+ * @param bytes an 8 or 16-bit grayscale PNG.
+ * @param name the file, named in every error.
+ * @returns the values in [0, 1], and the size.
+ */
 export function decodeHeatmapPng(bytes: Uint8Array, name: string): HeatmapValues {
   let png;
   try {

@@ -5,10 +5,32 @@
  * error; with `allowPartial` the matching ones are kept and the rest reported.
  *
  * @example
- * ```ts ignore
- * const { values, report } = importWeights(file, TORCHVISION_NAMING, net.store, {
- *   fileName: "resnet18.safetensors", scope: isBackboneParameter });
- * net.store.assignPartial(values);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { importWeights, isBackboneParameter, WeightsMismatchError } from "./import_weights.ts";
+ * import { TORCHVISION_NAMING } from "./naming/mod.ts";
+ * import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
+ * // A torchvision file: an OIHW stem filter and the ImageNet classifier.
+ * const file = decodeSafetensors(
+ *   encodeSafetensors(new Map([
+ *     ["conv1.weight", { shape: [2, 3, 1, 1], data: new Float32Array(6) }],
+ *     ["fc.weight", { shape: [10, 2], data: new Float32Array(20) }],
+ *   ])),
+ *   "resnet.safetensors",
+ * );
+ * // The model's parameters (a network's ParamStore in practice).
+ * const shapes = new Map([["conv1.weight", [1, 1, 3, 2]], ["headseg.to_modalities.weight", [1, 1, 2, 4]]]);
+ * const model = { names: () => [...shapes.keys()], get: (n: string) => ({ shape: shapes.get(n)! }) };
+ * const { values, report } = importWeights(file, TORCHVISION_NAMING, model, {
+ *   fileName: "resnet.safetensors",
+ *   scope: isBackboneParameter,
+ * });
+ * assert.deepEqual(values.get("conv1.weight")?.shape, [1, 1, 3, 2]); // now HWIO
+ * assert.deepEqual(report.skipped, ["fc.weight"]);
+ * assert.throws(
+ *   () => importWeights(file, TORCHVISION_NAMING, model, { fileName: "resnet.safetensors" }),
+ *   WeightsMismatchError, // the heads are missing when they are in scope
+ * );
  * ```
  * @module
  */
@@ -78,6 +100,9 @@ export interface ImportOptions {
 /**
  * True for the ResNet's own parameters (stem and layer1-4), which every
  * method shares; false for any head (min-max's two, or a baseline's).
+ *
+ * @param name a parameter's name.
+ * @returns whether it belongs to the backbone.
  */
 export function isBackboneParameter(name: string): boolean {
   return /^(conv\d|bn\d|layer\d)\./.test(name);
@@ -86,6 +111,11 @@ export function isBackboneParameter(name: string): boolean {
 /**
  * Matches `file` to `target`.
  *
+ * @param file the weights file.
+ * @param scheme how it names its tensors.
+ * @param target the model's parameter names and shapes.
+ * @param o the file's name, the scope, and `allowPartial`.
+ * @returns the values to assign, the mask settings found (`w`, `sigma`) and the report.
  * @throws {WeightsMismatchError} listing every problem, unless `allowPartial`.
  */
 export function importWeights(

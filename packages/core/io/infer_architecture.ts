@@ -4,8 +4,22 @@
  * per stage, width, and the heads' output channels when present.
  *
  * @example
- * ```ts ignore
- * const a = inferArchitecture(file.tensors, "model.safetensors"); // { arch: "resnet50", deepStem: true, width: 1, ... }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { inferArchitecture } from "./infer_architecture.ts";
+ * // Names and shapes are all it reads: a torchvision ResNet-18 at a quarter width.
+ * const tensors = new Map([["conv1.weight", { shape: [16, 3, 7, 7], data: new Float32Array(0) }]]);
+ * for (const layer of [1, 2, 3, 4]) {
+ *   for (const block of [0, 1]) {
+ *     tensors.set(`layer${layer}.${block}.conv1.weight`, { shape: [1], data: new Float32Array(0) });
+ *   }
+ * }
+ * assert.deepEqual(inferArchitecture(tensors, "model.safetensors"), {
+ *   arch: "resnet18",
+ *   deepStem: false,
+ *   width: 0.25,
+ *   headChannels: undefined,
+ * });
  * ```
  * @module
  */
@@ -28,7 +42,14 @@ const DEPTHS: Record<string, Arch> = {
   "bottleneck:3,4,23,3": "resnet101",
 };
 
-/** Infers the architecture; throws naming the file when it is not a supported ResNet. */
+/**
+ * Infers the architecture; throws naming the file when it is not a supported ResNet.
+ *
+ * @param tensors the file's tensors, by PyTorch name.
+ * @param fileName the file, for errors.
+ * @returns the architecture, stem, width and the head's channels.
+ * @throws {Error} naming the file when it is not a ResNet-18/34/50/101.
+ */
 export function inferArchitecture(
   tensors: Map<string, NamedArray>,
   fileName: string,

@@ -4,9 +4,12 @@
  *
  * @example
  * ```ts
- * import { oihwToHwio } from "./layout.ts";
- * const t = oihwToHwio({ shape: [2, 1, 1, 1], data: new Float32Array([1, 2]) });
- * t.shape; // [1, 1, 1, 2]
+ * import assert from "node:assert/strict";
+ * import { hwioToOihw, oihwToHwio } from "./layout.ts";
+ * const oihw = { shape: [2, 1, 1, 3], data: Float32Array.of(1, 2, 3, 4, 5, 6) };
+ * const hwio = oihwToHwio(oihw);
+ * assert.deepEqual(hwio.shape, [1, 3, 1, 2]);
+ * assert.deepEqual(hwioToOihw(hwio), oihw);
  * ```
  * @module
  */
@@ -32,12 +35,22 @@ function permute4(t: NamedArray, perm: [number, number, number, number]): NamedA
   return { shape, data: out };
 }
 
-/** PyTorch OIHW filter to tfjs HWIO. */
+/**
+ * PyTorch OIHW filter to tfjs HWIO.
+ *
+ * @param t a tensor; only 4-D ones are re-laid.
+ * @returns the tensor in tfjs's layout.
+ */
 export function oihwToHwio(t: NamedArray): NamedArray {
   return permute4(t, [2, 3, 1, 0]);
 }
 
-/** tfjs HWIO filter to PyTorch OIHW. */
+/**
+ * tfjs HWIO filter to PyTorch OIHW.
+ *
+ * @param t a tensor; only 4-D ones are re-laid.
+ * @returns the tensor in PyTorch's layout.
+ */
 export function hwioToOihw(t: NamedArray): NamedArray {
   return permute4(t, [3, 2, 0, 1]);
 }

@@ -5,8 +5,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ModelFormatError } from "./model_errors.ts";
- * new ModelFormatError("a.png", "png", ["onnx"]).message; // "a.png: a PNG image, not an ONNX model"
+ * assert.equal(
+ *   new ModelFormatError("a.png", "png", ["onnx"]).message,
+ *   "a.png: a PNG image, not an ONNX model",
+ * );
  * ```
  * @module
  */

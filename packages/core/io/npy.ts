@@ -9,9 +9,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeNpy, encodeNpy } from "./npy.ts";
  * const bytes = encodeNpy(new Float32Array([0, 0.5, 1, 0.25]), [2, 2]);
- * decodeNpy(bytes, "map.npy"); // { dtype: "<f4", shape: [2, 2], data: Float32Array [0, 0.5, 1, 0.25] }
+ * assert.deepEqual(decodeNpy(bytes, "map.npy"), {
+ *   dtype: "<f4",
+ *   shape: [2, 2],
+ *   data: new Float32Array([0, 0.5, 1, 0.25]),
+ * });
  * ```
  * @module
  */
@@ -25,12 +30,23 @@ export interface NpyArray {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
-/** True when `bytes` start with the `.npy` magic. */
+/**
+ * True when `bytes` start with the `.npy` magic.
+ *
+ * @param bytes the file's first bytes.
+ * @returns whether they start with numpy's magic string.
+ */
 export function isNpy(bytes: Uint8Array): boolean {
   return bytes.length >= 6 && MAGIC.every((b, i) => bytes[i] === b);
 }
 
-/** Reads a float32 or float64 `.npy` array; `name` (the file) goes into every error. */
+/**
+ * Reads a float32 or float64 `.npy` array; `name` (the file) goes into every error.
+ *
+ * @param bytes a `.npy` file.
+ * @param name the file, named in every error.
+ * @returns the dtype, shape and values.
+ */
 export function decodeNpy(bytes: Uint8Array, name: string): NpyArray {
   const fail = (why: string): never => {
     throw new Error(`${name}: ${why}`);
@@ -82,7 +98,13 @@ export function decodeNpy(bytes: Uint8Array, name: string): NpyArray {
   return { dtype: descr as "<f4" | "<f8", shape, data };
 }
 
-/** Writes a float32 or float64 array of `shape` as version 1.0 `.npy` bytes (C order). */
+/**
+ * Writes a float32 or float64 array of `shape` as version 1.0 `.npy` bytes (C order).
+ *
+ * @param data the values, C order.
+ * @param shape their shape.
+ * @returns the `.npy` bytes (version 1.0).
+ */
 export function encodeNpy(data: Float32Array | Float64Array, shape: number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
   if (!shape.every((d) => Number.isInteger(d) && d >= 0) || count !== data.length) {

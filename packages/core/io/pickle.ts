@@ -9,6 +9,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { unpickle } from "./pickle.ts";
  * // pickle.dumps({"a": (1, 2.5)}, protocol=2)
  * const bytes = new Uint8Array([
@@ -16,7 +17,7 @@
  *   0x47, 0x40, 4, 0, 0, 0, 0, 0, 0, 0x86, 0x71, 2, 0x73, 0x2e,
  * ]);
  * const { value } = unpickle(bytes, { name: "a.pkl", globals: {} });
- * (value as Map<string, unknown>).get("a"); // [1, 2.5]
+ * assert.deepEqual((value as Map<string, unknown>).get("a"), [1, 2.5]);
  * ```
  * @module
  */

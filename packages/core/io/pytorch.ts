@@ -27,10 +27,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodePytorch } from "./pytorch.ts";
  * const bytes = await Deno.readFile(new URL("../../../tests/fixtures/pth/tensors.pth", import.meta.url));
  * const file = decodePytorch(bytes, "tensors.pth");
- * file.tensors.get("conv.weight")!.shape; // [4, 3, 3, 3]
+ * assert.deepEqual(file.tensors.get("conv.weight")!.shape, [4, 3, 3, 3]);
  * ```
  * @module
  */
@@ -91,12 +92,23 @@ export class TensorRef {
   ) {}
 }
 
-/** True when `bytes` start like a PyTorch file (zip archive or legacy pickle). */
+/**
+ * True when `bytes` start like a PyTorch file (zip archive or legacy pickle).
+ *
+ * @param bytes the file's first bytes.
+ * @returns whether they look like a `torch.save` file (zip or legacy).
+ */
 export function isPytorch(bytes: Uint8Array): boolean {
   return isZip(bytes) || LEGACY_MAGIC.every((b, i) => bytes[i] === b);
 }
 
-/** Reads a `.pth`/`.pt` file's state dict; `name` (the file) goes into every error. */
+/**
+ * Reads a `.pth`/`.pt` file's state dict; `name` (the file) goes into every error.
+ *
+ * @param bytes a `.pth`/`.pt` file.
+ * @param name the file, named in every error.
+ * @returns the floating-point tensors, by name, and the others' descriptions.
+ */
 export function decodePytorch(bytes: Uint8Array, name: string): SafetensorsFile {
   const root = isZip(bytes)
     ? readZipFormat(bytes, name)

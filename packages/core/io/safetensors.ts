@@ -10,9 +10,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
- * const bytes = encodeSafetensors(new Map([["w", { shape: [2], data: new Float32Array([1, 2]) }]]), { a: "b" });
+ * const bytes = encodeSafetensors(new Map([["w", { shape: [2], data: Float32Array.of(1, 2) }]]), { a: "b" });
  * const back = decodeSafetensors(bytes, "w.safetensors");
+ * assert.deepEqual(back.tensors.get("w"), { shape: [2], data: Float32Array.of(1, 2) });
+ * assert.equal(back.metadata.a, "b");
  * ```
  * @module
  */
@@ -47,7 +50,13 @@ export interface SafetensorsFile {
   metadata: Record<string, string>;
 }
 
-/** Writes float32 tensors and string metadata as safetensors bytes. */
+/**
+ * Writes float32 tensors and string metadata as safetensors bytes.
+ *
+ * @param tensors float32 tensors by name.
+ * @param metadata strings stored in the header.
+ * @returns the file's bytes.
+ */
 export function encodeSafetensors(
   tensors: Map<string, NamedArray>,
   metadata: Record<string, string> = {},
@@ -83,7 +92,14 @@ export function encodeSafetensors(
   return out;
 }
 
-/** Reads safetensors bytes; `name` (the file) goes into every error. */
+/**
+ * Reads safetensors bytes; `name` (the file) goes into every error.
+ *
+ * @param bytes the file's bytes.
+ * @param name the file, named in every error.
+ * @returns the floating-point tensors (as float32), the others' descriptions and the metadata.
+ * @throws {Error} naming the file when its header or data is malformed.
+ */
 export function decodeSafetensors(bytes: Uint8Array, name: string): SafetensorsFile {
   if (bytes.length < 8) {
     throw new Error(`${name}: too short to be a safetensors file (${bytes.length} bytes)`);

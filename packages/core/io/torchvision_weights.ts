@@ -7,8 +7,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { torchvisionWeights } from "./torchvision_weights.ts";
- * torchvisionWeights("resnet50", "v1").url; // "https://download.pytorch.org/models/resnet50-0676ba61.pth"
+ * assert.equal(
+ *   torchvisionWeights("resnet50", "v1").url,
+ *   "https://download.pytorch.org/models/resnet50-0676ba61.pth",
+ * );
  * ```
  * @module
  */
@@ -44,12 +48,22 @@ const ENUM: Record<TorchvisionArch, string> = {
   resnet101: "ResNet101_Weights",
 };
 
-/** The versions published for `arch`. */
+/**
+ * The versions published for `arch`.
+ *
+ * @param arch the architecture.
+ */
 export function weightsVersions(arch: TorchvisionArch): WeightsVersion[] {
   return Object.keys(FILES[arch]) as WeightsVersion[];
 }
 
-/** The published file of `arch` at `version`; throws when there is none. */
+/**
+ * The published file of `arch` at `version`; throws when there is none.
+ *
+ * @param arch the architecture.
+ * @param version the weights' version.
+ * @returns the file's address, its sha256 prefix and its name.
+ */
 export function torchvisionWeights(
   arch: TorchvisionArch,
   version: WeightsVersion = "v1",

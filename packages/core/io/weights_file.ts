@@ -5,10 +5,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeWeightsFile, weightsFormat } from "./weights_file.ts";
  * const bytes = await Deno.readFile(new URL("../../../tests/fixtures/pth/tensors.pth", import.meta.url));
- * weightsFormat(bytes); // "pytorch"
- * decodeWeightsFile(bytes, "tensors.pth").tensors.has("conv.weight"); // true
+ * assert.equal(weightsFormat(bytes), "pytorch");
+ * assert.ok(decodeWeightsFile(bytes, "tensors.pth").tensors.has("conv.weight"));
  * ```
  * @module
  */
@@ -17,7 +18,11 @@ import { decodeSafetensors, type SafetensorsFile } from "./safetensors.ts";
 import { sniffFileType } from "./file_type.ts";
 import { WeightsFormatError } from "./model_errors.ts";
 
-/** The format of a weight file from its first bytes, or null. */
+/**
+ * The format of a weight file from its first bytes, or null.
+ *
+ * @param bytes the file's first bytes.
+ */
 export function weightsFormat(bytes: Uint8Array): "pytorch" | "safetensors" | null {
   if (isPytorch(bytes)) return "pytorch";
   // safetensors: a little-endian u64 header length, then "{".
@@ -30,6 +35,9 @@ export function weightsFormat(bytes: Uint8Array): "pytorch" | "safetensors" | nu
 /**
  * Reads a safetensors or PyTorch weight file; `name` (the file) goes into every error.
  *
+ * @param bytes a safetensors or PyTorch file.
+ * @param name the file, named in every error.
+ * @returns its tensors.
  * @throws {WeightsFormatError} for another kind of file (an ONNX model, an image), saying which.
  */
 export function decodeWeightsFile(bytes: Uint8Array, name: string): SafetensorsFile {

@@ -7,9 +7,15 @@
  * checkpoint is 170 MB of storages that only need a view.
  *
  * @example
- * ```ts ignore
- * const entries = zipEntries(await Deno.readFile("resnet18.pth"), "resnet18.pth");
- * const pickle = entries.get("resnet18/data.pkl")!.data();
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isZip, zipEntries } from "./zip_entries.ts";
+ * // A PyTorch .pth file is a zip archive: the pickle and one member per tensor's storage.
+ * const bytes = await Deno.readFile(new URL("../../../tests/fixtures/pth/tensors.pth", import.meta.url));
+ * assert.ok(isZip(bytes));
+ * const entries = zipEntries(bytes, "tensors.pth");
+ * const pickle = entries.get("tensors/data.pkl")!.data();
+ * assert.equal(pickle[0], 0x80); // a pickle's PROTO opcode
  * ```
  * @module
  */

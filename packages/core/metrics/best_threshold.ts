@@ -7,10 +7,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BestThresholdAccumulator } from "./best_threshold.ts";
  * const acc = new BestThresholdAccumulator();
  * acc.add(new Float32Array([0.9, 0.2]), new Uint8Array([1, 0]));
- * acc.compute().dice.value; // 1
+ * const { dice } = acc.compute();
+ * assert.equal(dice.value, 1); // a fraction: some threshold in (0.2, 0.9] separates them
+ * assert.ok(dice.threshold > 0.2 && dice.threshold <= 0.9);
  * ```
  * @module
  */
@@ -30,6 +33,9 @@ export class BestThresholdAccumulator {
   readonly #miou: Float64Array;
   #images = 0;
 
+  /**
+   * @param interval the spacing of the thresholds tried.
+   */
   constructor(interval = 0.01) {
     this.thresholds = thresholdGrid(interval);
     this.#edges = [...this.thresholds, 1, 2, 3];
@@ -37,7 +43,13 @@ export class BestThresholdAccumulator {
     this.#miou = new Float64Array(this.thresholds.length);
   }
 
-  /** Adds one image's score map (in [0, 1]) and 0/1 ground truth. */
+  /**
+   * Adds one image's score map (in [0, 1]) and 0/1 ground truth.
+   *
+   * @param scores the map, in [0, 1].
+   * @param gt the ground truth, 0/1.
+   * @throws {Error} when their sizes differ.
+   */
   add(scores: ArrayLike<number>, gt: ArrayLike<number>): void {
     if (scores.length !== gt.length) {
       throw new Error(`score map and mask sizes differ: ${scores.length} vs ${gt.length}`);

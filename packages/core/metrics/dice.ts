@@ -7,14 +7,24 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dice, f1PosNeg } from "./dice.ts";
- * dice(new Uint8Array([1, 1, 0]), new Uint8Array([1, 0, 0])); // 2/3
- * f1PosNeg(new Uint8Array([1, 1, 0]), new Uint8Array([1, 0, 0])); // { pos: 2/3, neg: 2/3 }
+ * assert.equal(dice(new Uint8Array([1, 1, 0]), new Uint8Array([1, 0, 0])), 2 / 3);
+ * assert.deepEqual(f1PosNeg(new Uint8Array([1, 1, 0]), new Uint8Array([1, 0, 0])), {
+ *   pos: 2 / 3,
+ *   neg: 2 / 3,
+ * });
  * ```
  * @module
  */
 
-/** 2|P and G| / (|P| + |G|) of two 0/1 masks of equal length. */
+/**
+ * 2|P and G| / (|P| + |G|) of two 0/1 masks of equal length.
+ *
+ * @param pred the predicted mask.
+ * @param gt the ground truth.
+ * @returns the Dice coefficient, in [0, 1] (1 when both are empty).
+ */
 export function dice(pred: ArrayLike<number>, gt: ArrayLike<number>): number {
   if (pred.length !== gt.length) {
     throw new Error(`mask sizes differ: ${pred.length} vs ${gt.length}`);
@@ -32,7 +42,12 @@ export function dice(pred: ArrayLike<number>, gt: ArrayLike<number>): number {
   return sp + sg === 0 ? 1 : (2 * inter) / (sp + sg);
 }
 
-/** F1+ (foreground Dice) and F1- (background Dice) of one image. */
+/**
+ * F1+ (foreground Dice) and F1- (background Dice) of one image.
+ *
+ * @param pred the predicted mask.
+ * @param gt the ground truth.
+ */
 export function f1PosNeg(
   pred: ArrayLike<number>,
   gt: ArrayLike<number>,

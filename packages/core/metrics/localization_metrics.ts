@@ -12,10 +12,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LocalizationMetrics } from "./localization_metrics.ts";
  * const m = new LocalizationMetrics();
  * m.add({ scores: new Float32Array([0.9, 0.1]), gt: new Uint8Array([1, 0]), predicted: 1, label: 1 });
- * m.summary().f1Neg; // 100
+ * const s = m.summary();
+ * assert.deepEqual([s.images, s.classError, s.f1Pos, s.f1Neg], [1, 0, 100, 100]);
  * ```
  * @module
  */
@@ -93,6 +95,9 @@ export class LocalizationMetrics {
   /** The threshold of F1+, F1- and IoU. */
   readonly threshold: number;
 
+  /**
+   * @param o whether to compute MaxBoxAccV2 too.
+   */
   constructor(o: MetricsOptions = {}) {
     this.#box = o.boxes ? new BoxAccuracyAccumulator() : null;
     this.threshold = o.threshold ?? 0.5;
@@ -101,7 +106,11 @@ export class LocalizationMetrics {
     }
   }
 
-  /** Adds one image. */
+  /**
+   * Adds one image.
+   *
+   * @param r the image's map, ground truth, predicted class and label.
+   */
   add(r: EvaluatedImage): void {
     const correct = r.predicted === r.label;
     if (!correct) this.#wrong++;
@@ -150,7 +159,11 @@ export class LocalizationMetrics {
     if (boxes.length > 0) this.#box!.add(r.scores, r.width, height, boxes);
   }
 
-  /** The summary so far. */
+  /**
+   * The summary so far.
+   *
+   * @returns the scores, in percent.
+   */
   summary(): MetricsSummary {
     const images = this.perImage.length;
     const s: MetricsSummary = {

@@ -7,10 +7,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PxapAccumulator } from "./pxap.ts";
  * const acc = new PxapAccumulator();
  * acc.add(new Float32Array([0.9, 0.2]), new Uint8Array([1, 0]));
- * acc.compute(); // 100
+ * assert.equal(acc.compute(), 100);
  * ```
  * @module
  */
@@ -41,13 +42,22 @@ export class PxapAccumulator {
   readonly #pos: Float64Array;
   readonly #neg: Float64Array;
 
+  /**
+   * @param interval the spacing of the thresholds.
+   */
   constructor(interval = 0.01) {
     this.edges = [...thresholdGrid(interval), 1, 2, 3];
     this.#pos = new Float64Array(this.edges.length - 1);
     this.#neg = new Float64Array(this.edges.length - 1);
   }
 
-  /** Adds one image: a score map in [0, 1] and its 0/1 ground truth. */
+  /**
+   * Adds one image: a score map in [0, 1] and its 0/1 ground truth.
+   *
+   * @param scores the map, in [0, 1].
+   * @param gt the ground truth, 0/1.
+   * @throws {Error} when their sizes differ or a score is outside [0, 1].
+   */
   add(scores: ArrayLike<number>, gt: ArrayLike<number>): void {
     if (scores.length !== gt.length) {
       throw new Error(`score map and mask sizes differ: ${scores.length} vs ${gt.length}`);
@@ -59,7 +69,11 @@ export class PxapAccumulator {
     }
   }
 
-  /** PxAP in percent. Throws when no pixel is foreground. */
+  /**
+   * PxAP in percent. Throws when no pixel is foreground.
+   *
+   * @returns PxAP, in percent.
+   */
   compute(): number {
     const nb = this.#pos.length;
     let totalPos = 0;

@@ -14,9 +14,18 @@
  * [0, 1], so the same evaluation scores all of them.
  *
  * @example
- * ```ts ignore
- * const net = new BaselineNet("cam", netOptions(cfg, 2), new Rng(0));
- * const { logits, map } = net.inferMaps(x);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { PRESETS, withOverrides } from "../config/config.ts";
+ * import { Rng } from "../util/rng.ts";
+ * import { BaselineNet } from "./baseline_net.ts";
+ * import { netOptions } from "./build.ts";
+ * const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 }); // a tiny network
+ * const net = new BaselineNet("cam", netOptions(config, 2), new Rng(0));
+ * const { logits, map } = net.inferMaps(tf.zeros([1, 64, 64, 3]));
+ * assert.deepEqual([logits.shape, map.shape], [[1, 2], [1, 64, 64, 1]]); // the CAM at image size
+ * tf.dispose([logits, map]);
  * net.dispose();
  * ```
  * @module
@@ -51,6 +60,11 @@ export class BaselineNet {
   readonly #cam?: CamHead;
   readonly #mil?: AttentionMilPooling;
 
+  /**
+   * @param method the baseline.
+   * @param options the network's shape ({@link netOptions}).
+   * @param rng the source of the initial weights.
+   */
   constructor(readonly method: BaselineMethod, readonly options: NetOptions, rng: Rng) {
     if (!ARCHS.includes(options.arch)) throw new Error(`unknown architecture ${options.arch}`);
     const depth = Number(options.arch.replace("resnet", "")) as ResNetDepth;
@@ -87,7 +101,13 @@ export class BaselineNet {
     }
   }
 
-  /** Class logits of a batch: what the classification loss trains. */
+  /**
+   * Class logits of a batch: what the classification loss trains.
+   *
+   * @param x an NHWC batch, normalised.
+   * @param ctx train or eval mode, and the dropout's rng.
+   * @returns [N, classes].
+   */
   scores(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D {
     return this.#head(this.backbone.apply(x, ctx), ctx).scores;
   }
@@ -104,6 +124,10 @@ export class BaselineNet {
   /**
    * Eval-mode logits and the method's map (or `map`, one it defines) in
    * [0, 1] at the input size, [N,H,W,1]. The map carries no gradient.
+   *
+   * @param x an NHWC batch, normalised.
+   * @param map the map to read, when not the method's own.
+   * @returns the logits and the map.
    */
   inferMaps(
     x: tf.Tensor4D,

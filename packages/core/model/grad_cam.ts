@@ -5,8 +5,16 @@
  * weighted sum. It is computed for each image's predicted class.
  *
  * @example
- * ```ts ignore
- * const map = gradCam(features, (f) => head.apply(f).scores, tf.tensor1d([1], "int32"), 2); // [N,h,w,1]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { gradCam } from "./grad_cam.ts";
+ * // A linear head on two feature channels: class 1 reads channel 1 only.
+ * const features = tf.tensor4d([1, 0, 0, 2], [1, 1, 2, 2]); // two cells, two channels
+ * const head = (f: tf.Tensor4D) => tf.mean(tf.matMul(tf.reshape(f, [2, 2]), tf.eye(2)), 0, true) as tf.Tensor2D;
+ * const map = gradCam(features, head, tf.tensor1d([1], "int32"), 2);
+ * assert.deepEqual(map.shape, [1, 1, 2, 1]);
+ * assert.deepEqual(Array.from(await map.data()), [0, 1]); // channel 1's value, weighted by 1/2
  * ```
  * @module
  */
@@ -17,6 +25,12 @@ import { tf } from "../backend/tf.ts";
  * (int32 [N], e.g. the argmax of the logits, kept on the device) of image i.
  * `head` maps features [N,h,w,D] to logits [N,numClasses] and must treat
  * images independently (as any head in eval mode does).
+ *
+ * @param features the last feature map [N,h,w,D].
+ * @param head features to logits.
+ * @param classes the class of each image.
+ * @param numClasses the number of classes.
+ * @returns the maps [N,h,w,1], not normalised.
  */
 export function gradCam(
   features: tf.Tensor4D,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { tf } from "../backend/tf.ts";
-import { type BackendName, initBackend } from "../backend/backend.ts";
+import type { BackendName } from "../config/env.ts";
+import { initBackend } from "../backend/backend.ts";
 import { relErr, tinyNetOptions } from "../_testing/mod.ts";
 import { Rng } from "../util/rng.ts";
 import { crossEntropy, uniformCrossEntropy } from "../train/losses.ts";

@@ -10,9 +10,19 @@
  * - `classify(X)`: resize by 0.5 (align_corners), the same backbone, cl32.
  *
  * @example
- * ```ts ignore
- * const net = new MinMaxNet(netOptions, new Rng(0));
- * const out = net.forward(x, { training: false });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { PRESETS, withOverrides } from "../config/config.ts";
+ * import { Rng } from "../util/rng.ts";
+ * import { netOptions } from "./build.ts";
+ * import { MinMaxNet } from "./minmax_net.ts";
+ * const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 }); // a tiny network
+ * const net = new MinMaxNet(netOptions(config, 2), new Rng(0));
+ * const out = net.forward(tf.zeros([2, 64, 64, 3]), { training: false });
+ * assert.deepEqual(out.mask.shape, [2, 64, 64, 1]); // R+ at input size
+ * assert.deepEqual(out.scoresPos.shape, [2, 2]); // the classifier on X+
+ * tf.dispose(Object.values(out));
  * net.dispose();
  * ```
  * @module
@@ -55,6 +65,10 @@ export interface ForwardOutput {
 /**
  * M+ at the maps' resolution: the class maps [N,h,w,C] weighted by the
  * softmax of the scores [N,C] (the predicted probabilities, never the label).
+ *
+ * @param scores the localizer's logits [N,C].
+ * @param maps its class maps [N,h,w,C].
+ * @returns M+ [N,h,w,1].
  */
 export function classWeightedMap(scores: tf.Tensor2D, maps: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
@@ -88,6 +102,10 @@ export class MinMaxNet {
   readonly headseg: WildcatHead;
   readonly cl32: WildcatHead;
 
+  /**
+   * @param options the network's shape ({@link netOptions}).
+   * @param rng the source of the initial weights.
+   */
   constructor(readonly options: NetOptions, rng: Rng) {
     const depth = Number(options.arch.replace("resnet", "")) as ResNetDepth;
     if (!ARCHS.includes(options.arch)) throw new Error(`unknown architecture ${options.arch}`);
@@ -112,7 +130,13 @@ export class MinMaxNet {
     this.cl32 = new WildcatHead(this.store, "cl32", head, rng);
   }
 
-  /** Localizer pass on an NHWC batch. */
+  /**
+   * Localizer pass on an NHWC batch.
+   *
+   * @param x an NHWC batch, normalised.
+   * @param ctx train or eval mode, and the dropout's rng.
+   * @returns the localizer's scores and class maps.
+   */
   segment(x: tf.Tensor4D, ctx: ForwardContext): HeadOutput {
     return this.headseg.apply(this.backbone.apply(x, ctx), ctx);
   }
@@ -121,6 +145,11 @@ export class MinMaxNet {
    * M+ at the input size [N,H,W,1], with no gradient (the reference detaches
    * it). The reference upsamples with align_corners; `stride-grid` is a
    * deliberate option that puts each cell on its receptive field's centre.
+   *
+   * @param seg a localizer pass.
+   * @param size the input's height and width.
+   * @param training take the faster upsampling of training.
+   * @returns M+ [N,H,W,1].
    */
   localizationMap(seg: HeadOutput, size: [number, number], training = false): tf.Tensor4D {
     return tf.tidy(() => {
@@ -130,7 +159,14 @@ export class MinMaxNet {
     });
   }
 
-  /** R+ for a localizer pass on an input of `size`; `training` as in `upsampleMap`. */
+  /**
+   * R+ for a localizer pass on an input of `size`; `training` as in `upsampleMap`.
+   *
+   * @param seg a localizer pass.
+   * @param size the input's height and width.
+   * @param training take the faster upsampling of training.
+   * @returns R+ [N,H,W,1].
+   */
   mask(seg: HeadOutput, size: [number, number], training = false): tf.Tensor4D {
     return tf.tidy(() =>
       pseudoBinaryMask(
@@ -147,6 +183,11 @@ export class MinMaxNet {
    * `no-grad` (the features are cut from the gradient tape, so its loss
    * trains cl32 only) or `isolated` (no gradient, and the BatchNorm running
    * statistics are left alone). Deliberate options; see {@link BackboneGrad}.
+   *
+   * @param x an NHWC batch (X+ or X-).
+   * @param ctx train or eval mode, and the dropout's rng.
+   * @param link how the pass may touch the backbone.
+   * @returns the classifier's scores and class maps.
    */
   classify(x: tf.Tensor4D, ctx: ForwardContext, link: ClassifierLink = "full"): HeadOutput {
     const [, h, w] = x.shape;
@@ -169,6 +210,11 @@ export class MinMaxNet {
    * The full forward pass: localizer, R+, X+/X-, classifier on both.
    * `grad` says how the classifier passes may reach the backbone (fully, as
    * in the reference, unless told otherwise).
+   *
+   * @param x an NHWC batch, normalised.
+   * @param ctx train or eval mode, and the dropout's rng.
+   * @param grad how the classifier passes may reach the backbone.
+   * @returns the localizer's scores, R+, and the classifier's scores on X+ and X-.
    */
   forward(x: tf.Tensor4D, ctx: ForwardContext, grad: BackboneGrad = "pos-neg"): ForwardOutput {
     const [, h, w] = x.shape;
@@ -190,6 +236,8 @@ export class MinMaxNet {
   /**
    * Inference pass: localizer, R+ and the classifier on X+ only (X- is not
    * needed to predict). Returns the classifier and localizer logits and R+.
+   *
+   * @param x an NHWC batch, normalised.
    */
   infer(x: tf.Tensor4D): { scoresPos: tf.Tensor2D; scoresSeg: tf.Tensor2D; mask: tf.Tensor4D } {
     const ctx = { training: false };

@@ -5,9 +5,12 @@
  * Grad-CAM, Deep MIL), built from a config by `buildModel`.
  *
  * @example
- * ```ts ignore
- * import { buildModel } from "@pointwise/core/model";
- * const net = buildModel(PRESETS.cpu, ["benign", "malignant"], new Rng(0));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PRESETS, withOverrides } from "@pointwise/core";
+ * import { buildModel, Rng } from "@pointwise/core/model";
+ * const net = buildModel(withOverrides(PRESETS.cpu, { width: 0.0625 }), ["benign", "malignant"], new Rng(0));
+ * assert.ok(net.store.names().includes("headseg.to_modalities.weight"));
  * net.dispose();
  * ```
  * @module

@@ -4,8 +4,14 @@
  * reference. At inference the batch is one image, so it is per image.
  *
  * @example
- * ```ts ignore
- * const r = pseudoBinaryMask(m, 8, 0.5); // [N,H,W,1] in [0.018, 0.982]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { pseudoBinaryMask } from "./pseudo_binary_mask.ts";
+ * const r = pseudoBinaryMask(tf.tensor4d([0, 1, 2], [1, 1, 3, 1]), 8, 0.5);
+ * const [lo, mid, hi] = await r.data();
+ * assert.equal(mid, 0.5); // sigmoid(8 * (0.5 - 0.5))
+ * assert.ok(Math.abs(lo - 1 / (1 + Math.exp(4))) < 1e-6 && Math.abs(hi - 1 / (1 + Math.exp(-4))) < 1e-6);
  * ```
  * @module
  */
@@ -17,6 +23,11 @@ import { MASK_RANGE_FLOOR } from "./class_maps.ts";
  * Maps a localization map to R+ (in one fused kernel where the backend
  * registers it). Deliberate difference: a constant map
  * (max == min) gives M~ = 0 instead of the reference's 0/0 = NaN.
+ *
+ * @param m M+, any shape.
+ * @param w the sigmoid's steepness (`maskW`).
+ * @param sigma its midpoint on the normalised map (`maskSigma`).
+ * @returns R+, in (0, 1).
  */
 export function pseudoBinaryMask<T extends tf.Tensor>(m: T, w: number, sigma: number): T {
   if (hasKernel(MASKED_PAIR)) return fusedBinaryMask(m, w, sigma);

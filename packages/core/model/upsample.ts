@@ -10,8 +10,14 @@
  *
  * @example
  * ```ts
- * import { interpolationMatrix } from "./upsample.ts";
- * interpolationMatrix(4, 2, "align-corners"); // rows for pixels 0..3 over cells 0..1
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { axisTaps, upsampleMap } from "./upsample.ts";
+ * // Two cells to four pixels with align-corners: pixel 1 sits a third of the way.
+ * const { i0, frac } = axisTaps(4, 2, "align-corners");
+ * assert.deepEqual([Array.from(i0), Array.from(frac)], [[0, 0, 0, 1], [0, 1 / 3, 2 / 3, 0].map(Math.fround)]);
+ * const up = upsampleMap(tf.tensor4d([0, 3], [1, 1, 2, 1]), [1, 4], "align-corners");
+ * assert.deepEqual(Array.from(await up.data()), [0, 1, 2, 3]);
  * ```
  * @module
  */
@@ -99,6 +105,13 @@ export function resizeByProducts(
 /**
  * Upsamples [N,h,w,1] maps to [N,H,W,1]. No gradient is needed (M+ is
  * detached). `training` takes the faster {@link resizeByProducts}.
+ *
+ * @param m the maps [N,h,w,1].
+ * @param size the output's height and width.
+ * @param mode the sampling geometry.
+ * @param stride the maps' stride (for `stride-grid`).
+ * @param training take the faster matrix products.
+ * @returns the maps [N,H,W,1].
  */
 export function upsampleMap(
   m: tf.Tensor4D,

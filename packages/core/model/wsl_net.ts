@@ -3,9 +3,21 @@
  * (`buildModel` in `build.ts` makes the one a config names).
  *
  * @example
- * ```ts ignore
- * const net: WslNet = buildModel(cfg, ["benign", "malignant"], new Rng(0));
- * const { logits, map } = net.inferMaps(x);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { PRESETS, withOverrides } from "../config/config.ts";
+ * import { Rng } from "../util/rng.ts";
+ * import { buildModel } from "./build.ts";
+ * import type { WslNet } from "./wsl_net.ts";
+ * const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 }); // a tiny network
+ * for (const method of ["minmax", "deepmil"] as const) {
+ *   const net: WslNet = buildModel({ ...config, method }, ["benign", "malignant"], new Rng(0));
+ *   const { logits, map } = net.inferMaps(tf.zeros([1, 64, 64, 3]));
+ *   assert.deepEqual([logits.shape, map.shape], [[1, 2], [1, 64, 64, 1]]);
+ *   tf.dispose([logits, map]);
+ *   net.dispose();
+ * }
  * ```
  * @module
  */

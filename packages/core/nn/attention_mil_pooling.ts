@@ -6,9 +6,20 @@
  * the localization.
  *
  * @example
- * ```ts ignore
- * const mil = new AttentionMilPooling(store, "mil", { inC: 512, classes: 2, hidden: 128 }, rng);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { Rng } from "../util/rng.ts";
+ * import { AttentionMilPooling } from "./attention_mil_pooling.ts";
+ * import { ParamStore } from "./module.ts";
+ * const store = new ParamStore();
+ * const mil = new AttentionMilPooling(store, "mil", { inC: 8, classes: 2, hidden: 4 }, new Rng(0));
+ * const features = tf.randomNormal([1, 3, 3, 8], 0, 1, "float32", 1) as tf.Tensor4D;
  * const { scores, attention } = mil.apply(features);
+ * assert.deepEqual([scores.shape, attention.shape], [[1, 2], [1, 3, 3, 1]]);
+ * assert.ok(Math.abs(tf.sum(attention).dataSync()[0] - 1) < 1e-6); // a distribution over cells
+ * tf.dispose([features, scores, attention]);
+ * store.dispose();
  * ```
  * @module
  */

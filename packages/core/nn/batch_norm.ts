@@ -10,9 +10,20 @@
  * one kernel; elsewhere it is built from ops.
  *
  * @example
- * ```ts ignore
- * const bn = new BatchNorm2d(store, "bn1", 16);
- * const y = bn.apply(x, { training: true });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { BatchNorm2d } from "./batch_norm.ts";
+ * import { ParamStore } from "./module.ts";
+ * const store = new ParamStore();
+ * const bn = new BatchNorm2d(store, "bn1", 1);
+ * const x = tf.tensor4d([1, 3], [1, 1, 2, 1]);
+ * const y = tf.tidy(() => bn.apply(x, { training: true }));
+ * assert.deepEqual(Array.from(await y.data()).map((v) => v.toFixed(3)), ["-1.000", "1.000"]);
+ * // The running statistics moved by momentum 0.1 towards the batch's (mean 2, unbiased var 2).
+ * assert.deepEqual(Array.from(await store.get("bn1.running_mean").data()).map((v) => v.toFixed(3)), ["0.200"]);
+ * tf.dispose([x, y]);
+ * store.dispose();
  * ```
  * @module
  */

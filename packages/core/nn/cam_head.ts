@@ -4,9 +4,21 @@
  * the same scores (both are linear) and the class activation maps for free.
  *
  * @example
- * ```ts ignore
- * const head = new CamHead(store, "fc", { inC: 512, classes: 2 }, rng);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { Rng } from "../util/rng.ts";
+ * import { CamHead } from "./cam_head.ts";
+ * import { ParamStore } from "./module.ts";
+ * const store = new ParamStore();
+ * const head = new CamHead(store, "fc", { inC: 8, classes: 2 }, new Rng(0));
+ * const features = tf.randomNormal([1, 3, 3, 8], 0, 1, "float32", 1) as tf.Tensor4D;
  * const { scores, maps } = head.apply(features);
+ * // The scores are the class activation maps' means: pooling and the 1x1 layer commute.
+ * const means = tf.mean(maps, [1, 2]);
+ * assert.ok(tf.max(tf.abs(tf.sub(scores, means))).dataSync()[0] < 1e-5);
+ * tf.dispose([features, scores, maps, means]);
+ * store.dispose();
  * ```
  * @module
  */

@@ -4,8 +4,15 @@
  * c, as in the reference's `view(N, C, M, -1)`.
  *
  * @example
- * ```ts ignore
- * const maps = classWisePooling(x, 2, 5); // [N,H,W,10] -> [N,H,W,2]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { classWisePooling } from "./class_wise_pooling.ts";
+ * // Two classes of two modalities: channels (1, 3) average to 2, (5, 7) to 6.
+ * const x = tf.tensor4d([1, 3, 5, 7], [1, 1, 1, 4]);
+ * const maps = classWisePooling(x, 2, 2);
+ * assert.deepEqual(Array.from(await maps.data()), [2, 6]);
+ * tf.dispose([x, maps]);
  * ```
  * @module
  */

@@ -3,9 +3,18 @@
  * asymmetrically for even inputs, which would shift every feature map).
  *
  * @example
- * ```ts ignore
- * const conv = new Conv2d(store, "conv1", { inC: 3, outC: 16, k: 3, stride: 2 }, rng);
- * const y = conv.apply(x);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { Rng } from "../util/rng.ts";
+ * import { Conv2d } from "./conv2d.ts";
+ * import { ParamStore } from "./module.ts";
+ * const store = new ParamStore();
+ * const conv = new Conv2d(store, "conv1", { inC: 3, outC: 16, k: 3, stride: 2 }, new Rng(0));
+ * const y = tf.tidy(() => conv.apply(tf.zeros([1, 8, 8, 3])));
+ * assert.deepEqual(y.shape, [1, 4, 4, 16]); // symmetric padding of 1, stride 2
+ * tf.dispose(y);
+ * store.dispose();
  * ```
  * @module
  */

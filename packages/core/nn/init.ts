@@ -6,9 +6,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Rng } from "../util/rng.ts";
  * import { convNormal } from "./init.ts";
  * const w = convNormal([3, 3, 16, 32], new Rng(0));
+ * const v = Array.from(w.dataSync());
+ * const std = Math.sqrt(v.reduce((a, x) => a + x * x, 0) / v.length);
+ * assert.ok(Math.abs(std - Math.sqrt(2 / (3 * 3 * 32))) < 0.01); // N(0, sqrt(2 / (k k out)))
+ * w.dispose();
  * ```
  * @module
  */

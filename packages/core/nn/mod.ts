@@ -7,10 +7,12 @@
  * kernels' settings (Winograd or the direct path, threads of the kernel pool).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { initBackend, tf } from "@pointwise/core/tf";
- * await initBackend("wasm");
- * tf.tidy(() => tf.square(tf.scalar(3)).print());
+ * const choice = await initBackend("cpu"); // the reference backend; "auto" picks WebGPU or WASM
+ * assert.equal(choice.name, "cpu");
+ * assert.equal(tf.tidy(() => tf.square(tf.scalar(3)).dataSync()[0]), 9);
  * ```
  * @module
  */

@@ -5,9 +5,15 @@
  * layouts (HWIO filters).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { ParamStore } from "./module.ts";
  * const store = new ParamStore();
- * const w = store.add("conv1.weight", tf.zeros([3, 3, 3, 8]));
+ * store.add("conv1.weight", tf.zeros([3, 3, 3, 8]));
+ * store.add("bn1.running_mean", tf.zeros([8]), false); // a buffer, not trained
+ * assert.deepEqual(store.trainableNames(), ["conv1.weight"]);
+ * assert.deepEqual((await store.read()).get("conv1.weight")?.shape, [3, 3, 3, 8]);
  * store.dispose();
  * ```
  * @module
@@ -31,7 +37,15 @@ export class ParamStore {
   readonly #vars = new Map<string, tf.Variable>();
   readonly #trainable = new Set<string>();
 
-  /** Adds a variable initialised from `init` (which the store takes over). */
+  /**
+   * Adds a variable initialised from `init` (which the store takes over).
+   *
+   * @param name the parameter's name (the reference's PyTorch name).
+   * @param init its initial value.
+   * @param trainable false for buffers such as running statistics.
+   * @returns the variable.
+   * @throws {Error} when the name is taken.
+   */
   add(name: string, init: tf.Tensor, trainable = true): tf.Variable {
     if (this.#vars.has(name)) throw new Error(`duplicate parameter name ${name}`);
     const v = tf.variable(init, trainable);
@@ -41,7 +55,13 @@ export class ParamStore {
     return v;
   }
 
-  /** The variable called `name`. */
+  /**
+   * The variable called `name`.
+   *
+   * @param name the parameter's name.
+   * @returns the variable.
+   * @throws {Error} for an unknown name.
+   */
   get(name: string): tf.Variable {
     const v = this.#vars.get(name);
     if (v === undefined) throw new Error(`no parameter named ${name}`);
@@ -58,7 +78,12 @@ export class ParamStore {
     return this.names().filter((n) => this.#trainable.has(n));
   }
 
-  /** Whether `name` is trainable (BatchNorm running statistics are not). */
+  /**
+   * Whether `name` is trainable (BatchNorm running statistics are not).
+   *
+   * @param name the parameter's name.
+   * @returns whether an optimiser updates it.
+   */
   isTrainable(name: string): boolean {
     return this.#trainable.has(name);
   }
@@ -68,14 +93,22 @@ export class ParamStore {
     return this.trainableNames().map((n) => this.get(n));
   }
 
-  /** Number of scalar values across all parameters. */
+  /**
+   * Number of scalar values across all parameters.
+   *
+   * @returns the count.
+   */
   size(): number {
     let n = 0;
     for (const v of this.#vars.values()) n += v.size;
     return n;
   }
 
-  /** Reads every parameter out as plain arrays. */
+  /**
+   * Reads every parameter out as plain arrays.
+   *
+   * @returns every parameter, by name, in tfjs's layout.
+   */
   async read(): Promise<Map<string, NamedArray>> {
     const out = new Map<string, NamedArray>();
     for (const [name, v] of this.#vars) {
@@ -87,6 +120,9 @@ export class ParamStore {
   /**
    * Assigns values to every parameter. Missing, unexpected and mis-shaped
    * entries are all reported in one error.
+   *
+   * @param values a value for every parameter, by name.
+   * @throws {Error} listing every missing, unexpected and mis-shaped entry.
    */
   assign(values: Map<string, NamedArray>): void {
     const missing: string[] = [];
@@ -118,7 +154,12 @@ export class ParamStore {
     }
   }
 
-  /** Assigns some parameters (shape-checked); the others keep their values. */
+  /**
+   * Assigns some parameters (shape-checked); the others keep their values.
+   *
+   * @param values values for some parameters, by name.
+   * @throws {Error} for an unknown name or a wrong shape.
+   */
   assignPartial(values: Map<string, NamedArray>): void {
     for (const [name, a] of values) {
       const v = this.get(name);

@@ -8,9 +8,19 @@
  * the DeepLab way (`output_stride.ts`); the weights are the same tensors.
  *
  * @example
- * ```ts ignore
- * const net = new ResNet(store, { depth: 18, deepStem: false, width: 0.25 }, rng);
- * const features = net.apply(x, { training: false }); // [N, H/32, W/32, net.outChannels]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { Rng } from "../util/rng.ts";
+ * import { ParamStore } from "./module.ts";
+ * import { ResNet } from "./resnet.ts";
+ * const store = new ParamStore();
+ * const net = new ResNet(store, { depth: 18, deepStem: false, width: 0.0625 }, new Rng(0));
+ * const features = tf.tidy(() => net.apply(tf.zeros([1, 64, 96, 3]), { training: false }));
+ * assert.deepEqual(features.shape, [1, 2, 3, net.outChannels]); // stride 32
+ * assert.ok(store.names().includes("layer4.1.conv2.weight")); // the reference's names
+ * tf.dispose(features);
+ * store.dispose();
  * ```
  * @module
  */

@@ -4,9 +4,21 @@
  * (logits). The model has two: `headseg` (localizer) and `cl32` (classifier).
  *
  * @example
- * ```ts ignore
- * const head = new WildcatHead(store, "headseg", { inC: 512, classes: 2, modalities: 5, kmax: 0.09, dropout: 0 }, rng);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { Rng } from "../util/rng.ts";
+ * import { ParamStore } from "./module.ts";
+ * import { WildcatHead } from "./wildcat_head.ts";
+ * const store = new ParamStore();
+ * const head = new WildcatHead(
+ *   store, "headseg", { inC: 8, classes: 2, modalities: 5, kmax: 0.09, dropout: 0 }, new Rng(0),
+ * );
+ * const features = tf.ones([1, 4, 4, 8]) as tf.Tensor4D;
  * const { scores, maps } = head.apply(features, { training: false });
+ * assert.deepEqual([scores.shape, maps.shape], [[1, 2], [1, 4, 4, 2]]);
+ * tf.dispose([features, scores, maps]);
+ * store.dispose();
  * ```
  * @module
  */

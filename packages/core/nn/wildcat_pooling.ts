@@ -10,9 +10,16 @@
  * under dropout) on exactly the k selected cells.
  *
  * @example
- * ```ts ignore
- * const k = topK(0.09, 15 * 15); // 20
- * const scores = wildcatPooling(maps, { kmax: 0.09, dropout: 0 }, { training: false });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { topK, wildcatPooling } from "./wildcat_pooling.ts";
+ * assert.equal(topK(0.09, 15 * 15), 20);
+ * // One class, four cells; kmax 0.5 keeps the two highest: (4 + 3) / 2.
+ * const maps = tf.tensor4d([1, 4, 3, 2], [1, 2, 2, 1]);
+ * const scores = wildcatPooling(maps, { kmax: 0.5, dropout: 0 }, { training: false });
+ * assert.deepEqual(Array.from(await scores.data()), [3.5]);
+ * tf.dispose([maps, scores]);
  * ```
  * @module
  */
@@ -52,7 +59,15 @@ export function dropoutFactors(
   return mask;
 }
 
-/** Class maps [N,H,W,C] to class scores [N,C]. */
+/**
+ * Class maps [N,H,W,C] to class scores [N,C].
+ *
+ * @param maps class maps [N,H,W,C].
+ * @param o kmax and dropout.
+ * @param ctx train or eval mode, and the dropout's rng.
+ * @returns class scores [N,C].
+ * @throws {Error} for dropout in train mode without an rng.
+ */
 export function wildcatPooling(
   maps: tf.Tensor4D,
   o: WildcatPoolingOptions,

@@ -20,8 +20,23 @@
  * config go into the model's metadata, so a consumer needs nothing else.
  *
  * @example
- * ```ts ignore
- * const bytes = exportOnnx(decodeCheckpoint(await Deno.readFile("best.safetensors"), "best"));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PRESETS, withOverrides } from "../config/config.ts";
+ * import { sniffFileType } from "../io/file_type.ts";
+ * import { buildModel } from "../model/build.ts";
+ * import { Rng } from "../util/rng.ts";
+ * import { exportOnnx } from "./export_onnx.ts";
+ * // A checkpoint of an untrained tiny network (a run's best.safetensors, decoded, in practice).
+ * const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 }); // a tiny network
+ * const net = buildModel(config, ["benign", "malignant"], new Rng(0));
+ * const bytes = exportOnnx({ config, classes: ["benign", "malignant"], weights: await net.store.read() });
+ * net.dispose();
+ * assert.equal(sniffFileType(bytes), "onnx");
+ * assert.throws(
+ *   () => exportOnnx({ config: { ...config, method: "cam" }, classes: ["a", "b"], weights: new Map() }),
+ *   /min-max models/,
+ * );
  * ```
  * @module
  */
@@ -410,7 +425,13 @@ class Exporter {
   }
 }
 
-/** The ONNX model of a checkpoint; throws for what it cannot express. */
+/**
+ * The ONNX model of a checkpoint; throws for what it cannot express.
+ *
+ * @param c a min-max model's checkpoint.
+ * @returns the .onnx file's bytes.
+ * @throws {Error} for a baseline or a setting ONNX cannot express.
+ */
 export function exportOnnx(c: Checkpoint): Uint8Array {
   if (c.config.method !== "minmax") {
     throw new Error(`ONNX export supports min-max models, not the '${c.config.method}' baseline`);

@@ -5,12 +5,16 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { foldBatchNorm } from "./fold_batch_norm.ts";
+ * // 2x through a batch norm of scale 3 / sqrt(4) and shift 1 - 0.5 * 3 / 2.
  * const { weight, bias } = foldBatchNorm(
  *   { shape: [1, 1, 1, 1], data: Float32Array.of(2) },
- *   { gamma: Float32Array.of(3), beta: Float32Array.of(1), mean: Float32Array.of(0.5), variance: Float32Array.of(4) },
+ *   { gamma: Float32Array.of(3), beta: Float32Array.of(1), mean: Float32Array.of(0.5),
+ *     variance: Float32Array.of(4) },
  *   0,
  * );
+ * assert.deepEqual([weight.data[0], bias[0]], [3, 0.25]);
  * ```
  * @module
  */

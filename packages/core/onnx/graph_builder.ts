@@ -4,9 +4,14 @@
  * int64, stored as raw little-endian bytes), and nodes with typed attributes.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { GraphBuilder } from "./graph_builder.ts";
  * const g = new GraphBuilder();
  * const y = g.op("Relu", ["x"]);
+ * const z = g.op("Relu", [y]);
+ * assert.deepEqual([y, z], ["relu", "relu_1"]); // value names are unique
+ * assert.equal(g.nodes.length, 2);
  * ```
  * @module
  */

@@ -5,9 +5,16 @@
  * normalisation and the config in its metadata.
  *
  * @example
- * ```ts ignore
- * import { exportOnnx } from "@pointwise/core/onnx";
- * const bytes = exportOnnx(checkpoint);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildModel, Rng } from "@pointwise/core/model";
+ * import { exportOnnx, ONNX_OPSET } from "@pointwise/core/onnx";
+ * import { PRESETS, withOverrides } from "@pointwise/core";
+ * const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 }); // a tiny network
+ * const net = buildModel(config, ["benign", "malignant"], new Rng(0));
+ * const onnx = exportOnnx({ config, classes: ["benign", "malignant"], weights: await net.store.read() });
+ * net.dispose();
+ * assert.ok(onnx.length > 1000 && ONNX_OPSET === 17);
  * ```
  * @module
  */

@@ -9,9 +9,16 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { htmlReport } from "./html_report.ts";
- * const html = htmlReport({ title: "eval", subtitle: "", table: { headers: ["a"], rows: [["1"]] }, images: [] });
- * html.startsWith("<!doctype html>"); // true
+ * const html = htmlReport({
+ *   title: "eval <synthetic>",
+ *   subtitle: "",
+ *   table: { headers: ["method", "F1+"], rows: [["min-max", "54.1"]] },
+ *   images: [],
+ * });
+ * assert.ok(html.startsWith("<!doctype html>"));
+ * assert.match(html, /eval &#60;synthetic&#62;/); // text is escaped
  * ```
  * @module
  */
@@ -137,7 +144,12 @@ function figure(im: ReportImage): string {
   }>${escapeXml(im.predicted)}</span></figcaption></figure>`;
 }
 
-/** The report's HTML. */
+/**
+ * The report's HTML.
+ *
+ * @param r the title, the scores table, the images and the history.
+ * @returns one self-contained HTML page.
+ */
 export function htmlReport(r: ReportInput): string {
   const sorted = [...r.images].sort((a, b) => a.f1Pos - b.f1Pos || a.id.localeCompare(b.id));
   return `<!doctype html>

@@ -4,9 +4,18 @@
  * score histograms as inline SVG, and every image's panel.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { htmlReport } from "@pointwise/core/report";
- * const html = htmlReport({ title, subtitle, table, legend, images, history });
+ * const html = htmlReport({
+ *   title: "runs/synthetic",
+ *   subtitle: "64 test images",
+ *   table: { headers: ["method", "F1+"], rows: [["min-max", "54.1"]] },
+ *   images: [],
+ *   history: [{ epoch: 0, train: { total: 2, seg: 0.7, pos: 0.6, neg: 0.7 } }],
+ * });
+ * assert.match(html, /<svg/); // the training curves, inline
+ * assert.doesNotMatch(html, /<script|src="http/); // nothing runs, nothing is fetched
  * ```
  * @module
  */

@@ -6,8 +6,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { niceTicks } from "./ticks.ts";
- * niceTicks(0, 2.18, 5).ticks; // [0, 0.5, 1, 1.5, 2, 2.5]
+ * assert.deepEqual(niceTicks(0, 2.18, 5).ticks, [0, 0.5, 1, 1.5, 2, 2.5]);
  * ```
  * @module
  */
@@ -32,6 +33,13 @@ interface LinearScale {
  * About `count` ticks over [lo, hi]. `integer` keeps whole numbers only (epochs,
  * image counts), and then never widens the domain past the data (an epoch axis
  * ends at the last epoch).
+ *
+ * @param lo the data's lowest value.
+ * @param hi its highest.
+ * @param count about how many ticks.
+ * @param integer whole numbers only.
+ * @returns the axis's domain and ticks.
+ * @throws {Error} for a bound that is not finite.
  */
 export function niceTicks(lo: number, hi: number, count = 5, integer = false): Axis {
   if (!(Number.isFinite(lo) && Number.isFinite(hi))) throw new Error(`no axis for [${lo}, ${hi}]`);

@@ -8,10 +8,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { erasingTrust } from "./erasing.ts";
  * const r = erasingTrust({ t: 0, probs: [0.8, 0.2], classes: 2, labels: [0], lcs: [0.22],
  *   lcs0: [0.22], history: [1], sigmaErase: 10 });
- * r.trust; // [0.8]
+ * assert.deepEqual(r.trust, [0.8]); // correct and no less sure: trusted by its probability
+ * const wrong = erasingTrust({ t: 1, probs: [0.3, 0.7], classes: 2, labels: [0], lcs: [1.2],
+ *   lcs0: [0.22], history: [1], sigmaErase: 10 });
+ * assert.deepEqual(wrong, { trust: [0], history: [0] }); // misclassified: never trusted again
  * ```
  * @module
  */
@@ -34,7 +38,12 @@ export interface TrustInput {
   sigmaErase: number;
 }
 
-/** Trust per sample and the updated history. */
+/**
+ * Trust per sample and the updated history.
+ *
+ * @param o the pass, the localizer's probabilities and losses, the labels and the history.
+ * @returns the trust per sample and the updated history.
+ */
 export function erasingTrust(o: TrustInput): { trust: number[]; history: number[] } {
   const decay = Math.exp(-o.t / o.sigmaErase);
   const trust: number[] = [];

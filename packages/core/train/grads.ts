@@ -3,8 +3,19 @@
  * keyed by the weight's name (what `Sgd.step` takes).
  *
  * @example
- * ```ts ignore
- * const { loss, grads } = gradsOf(net, () => crossEntropy(net.scores(x, ctx), labels));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { ParamStore } from "../nn/module.ts";
+ * import { gradsOf } from "./grads.ts";
+ * const store = new ParamStore();
+ * const w = store.add("w", tf.tensor1d([3]));
+ * store.add("unused", tf.tensor1d([1]));
+ * const { loss, grads } = gradsOf({ store }, () => tf.sum(tf.square(w)) as tf.Scalar);
+ * assert.equal((await loss.data())[0], 9);
+ * assert.deepEqual([...grads.keys()], ["w"]); // d(w^2)/dw = 6; `unused` gets none
+ * assert.deepEqual(Array.from(await grads.get("w")!.data()), [6]);
+ * store.dispose();
  * ```
  * @module
  */

@@ -9,15 +9,28 @@
  * kernel, value and gradient; elsewhere the composed ops below.
  *
  * @example
- * ```ts ignore
- * const total = tf.addN([crossEntropy(seg, y), crossEntropy(pos, y), uniformCrossEntropy(neg)]);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { crossEntropy, uniformCrossEntropy } from "./losses.ts";
+ * const logits = tf.tensor2d([[0, 0]]); // undecided between two classes
+ * assert.ok(Math.abs((await crossEntropy(logits, [1]).data())[0] - Math.LN2) < 1e-6);
+ * // Undecided is what L_neg asks of X-: its minimum, ln 2 for two classes.
+ * assert.ok(Math.abs((await uniformCrossEntropy(logits).data())[0] - Math.LN2) < 1e-6);
  * ```
  * @module
  */
 import { tf } from "../backend/tf.ts";
 import { fusedEntropy, hasKernel, SOFTMAX_ENTROPY } from "../backend/fused.ts";
 
-/** Per-sample cross-entropy of logits [B,C] against integer labels. */
+/**
+ * Per-sample cross-entropy of logits [B,C] against integer labels.
+ *
+ * @param logits [B,C].
+ * @param labels one class per sample.
+ * @returns [B].
+ * @throws {Error} when there are not B labels.
+ */
 export function crossEntropyPerSample(logits: tf.Tensor2D, labels: readonly number[]): tf.Tensor1D {
   if (hasKernel(SOFTMAX_ENTROPY)) return fusedEntropy(logits, labels, true) as tf.Tensor1D;
   const [b, c] = logits.shape;
@@ -26,13 +39,24 @@ export function crossEntropyPerSample(logits: tf.Tensor2D, labels: readonly numb
   return tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), onehot), -1)) as tf.Tensor1D;
 }
 
-/** Mean cross-entropy of logits [B,C] against integer labels. */
+/**
+ * Mean cross-entropy of logits [B,C] against integer labels.
+ *
+ * @param logits [B,C].
+ * @param labels one class per sample.
+ * @returns the mean.
+ */
 export function crossEntropy(logits: tf.Tensor2D, labels: readonly number[]): tf.Scalar {
   if (hasKernel(SOFTMAX_ENTROPY)) return fusedEntropy(logits, labels, false) as tf.Scalar;
   return tf.mean(crossEntropyPerSample(logits, labels)) as tf.Scalar;
 }
 
-/** Mean cross-entropy of logits [B,C] against the uniform distribution. */
+/**
+ * Mean cross-entropy of logits [B,C] against the uniform distribution.
+ *
+ * @param logits [B,C].
+ * @returns the mean.
+ */
 export function uniformCrossEntropy(logits: tf.Tensor2D): tf.Scalar {
   if (hasKernel(SOFTMAX_ENTROPY)) return fusedEntropy(logits, null, false) as tf.Scalar;
   return tf.neg(tf.mean(tf.logSoftmax(logits))) as tf.Scalar;

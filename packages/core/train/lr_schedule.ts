@@ -6,8 +6,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { learningRate } from "./lr_schedule.ts";
- * learningRate({ lr: 1e-3, lrStep: 40, lrGamma: 0.1, minLr: 1e-7, warmupSteps: 0 }, 41, 0); // 1e-4
+ * const s = { lr: 1e-3, lrStep: 40, lrGamma: 0.1, minLr: 1e-7, warmupSteps: 0 };
+ * assert.equal(learningRate(s, 41, 0), 1e-3 * 0.1);
+ * // A warm-up ramps the first steps linearly.
+ * assert.equal(learningRate({ ...s, warmupSteps: 10 }, 0, 4), 1e-3 * 0.5);
  * ```
  * @module
  */
@@ -21,7 +25,14 @@ export interface LrSettings {
   warmupSteps: number;
 }
 
-/** Learning rate for `epoch` (0-based) at global step `step` (0-based). */
+/**
+ * Learning rate for `epoch` (0-based) at global step `step` (0-based).
+ *
+ * @param s the schedule's settings.
+ * @param epoch the epoch, from 0.
+ * @param step the global step, from 0.
+ * @returns the learning rate.
+ */
 export function learningRate(s: LrSettings, epoch: number, step: number): number {
   let lr = epoch === 0
     ? s.lr

@@ -5,11 +5,12 @@
  * `Trainer` loop with validation, model selection and exact resume.
  *
  * @example
- * ```ts ignore
- * import { Trainer } from "@pointwise/core/train";
- * const trainer = new Trainer({ config, train, valid, onEpoch: (e) => save(e) });
- * await trainer.run();
- * trainer.dispose();
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { learningRate } from "@pointwise/core/train";
+ * // The reference's step schedule: x0.1 every 40 epochs, after epoch 0.
+ * const s = { lr: 1e-3, lrStep: 40, lrGamma: 0.1, minLr: 1e-7, warmupSteps: 0 };
+ * assert.deepEqual([0, 40, 41].map((e) => learningRate(s, e, 0)), [1e-3, 1e-3, 1e-3 * 0.1]);
  * ```
  * @module
  */

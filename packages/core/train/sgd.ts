@@ -6,9 +6,16 @@
  * a step is left alone, momentum and decay included, as PyTorch does.
  *
  * @example
- * ```ts ignore
- * const opt = new Sgd(params, { lr: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-5 });
- * opt.step(new Map([["conv1.weight", grad]]));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { Sgd } from "./sgd.ts";
+ * const w = tf.variable(tf.tensor1d([1]));
+ * const opt = new Sgd(new Map([["w", w]]), { lr: 0.1, momentum: 0.9, nesterov: false, weightDecay: 0 });
+ * opt.step(new Map([["w", tf.tensor1d([0.5])]])); // buf = 0.5; w = 1 - 0.1 * 0.5
+ * opt.step(new Map([["w", tf.tensor1d([0.5])]])); // buf = 0.9 * 0.5 + 0.5; w -= 0.1 * 0.95
+ * assert.ok(Math.abs((await w.data())[0] - 0.855) < 1e-6);
+ * opt.dispose();
  * ```
  * @module
  */
@@ -30,12 +37,21 @@ export class Sgd {
   readonly #params: Map<string, tf.Variable>;
   readonly #buffers = new Map<string, tf.Variable>();
 
+  /**
+   * @param params the trainable variables, by name.
+   * @param options learning rate, momentum, Nesterov and weight decay.
+   */
   constructor(params: Map<string, tf.Variable>, readonly options: SgdOptions) {
     this.#params = params;
     this.lr = options.lr;
   }
 
-  /** Applies one update from gradients keyed by parameter name. */
+  /**
+   * Applies one update from gradients keyed by parameter name.
+   *
+   * @param grads gradients by parameter name (a parameter without one is left alone).
+   * @throws {Error} for a gradient of an unknown parameter.
+   */
   step(grads: Map<string, tf.Tensor>): void {
     const { momentum, nesterov, weightDecay } = this.options;
     const lr = this.lr;
@@ -78,7 +94,11 @@ export class Sgd {
     return buf;
   }
 
-  /** Momentum buffers as plain arrays (absent for parameters never updated). */
+  /**
+   * Momentum buffers as plain arrays (absent for parameters never updated).
+   *
+   * @returns the buffers, by parameter name.
+   */
   async state(): Promise<Map<string, NamedArray>> {
     const out = new Map<string, NamedArray>();
     for (const [name, b] of this.#buffers) {
@@ -87,7 +107,12 @@ export class Sgd {
     return out;
   }
 
-  /** Restores momentum buffers saved by {@link Sgd.state}. */
+  /**
+   * Restores momentum buffers saved by {@link Sgd.state}.
+   *
+   * @param state the buffers, by parameter name.
+   * @throws {Error} for an unknown parameter or a wrong shape.
+   */
   load(state: Map<string, NamedArray>): void {
     for (const [name, a] of state) {
       const p = this.#params.get(name);

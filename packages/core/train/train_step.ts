@@ -15,8 +15,27 @@
  * classifier passes leave BatchNorm's running statistics alone).
  *
  * @example
- * ```ts ignore
- * const losses = await trainStep(net, opt, { x, labels }, { erase: true, eraseTimes: 4, sigmaErase: 10, rng });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../backend/tf.ts";
+ * import { PRESETS, withOverrides } from "../config/config.ts";
+ * import { netOptions } from "../model/build.ts";
+ * import { MinMaxNet } from "../model/minmax_net.ts";
+ * import { Rng } from "../util/rng.ts";
+ * import { Sgd } from "./sgd.ts";
+ * import { trainStep } from "./train_step.ts";
+ * const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 }); // a tiny network
+ * const net = new MinMaxNet(netOptions(config, 2), new Rng(0));
+ * const params = new Map(net.store.trainableNames().map((n) => [n, net.store.get(n)]));
+ * const opt = new Sgd(params, { lr: 0.01, momentum: 0.9, nesterov: true, weightDecay: 0 });
+ * const x = tf.randomUniform([2, 64, 64, 3], -1, 1, "float32", 1) as tf.Tensor4D;
+ * const rng = new Rng(1);
+ * const losses = await trainStep(net, opt, { x, labels: [0, 1] }, { erase: true, eraseTimes: 2, sigmaErase: 10, rng });
+ * // Up to eraseTimes localizer passes: erasing stops once no sample is trusted any more.
+ * assert.ok(losses.passes >= 1 && losses.passes <= 2);
+ * assert.ok(Math.abs(losses.total - (losses.seg + losses.pos + losses.neg)) < 1e-5);
+ * opt.dispose();
+ * net.dispose();
  * ```
  * @module
  */
@@ -75,7 +94,15 @@ async function scalars(ts: tf.Tensor[]): Promise<number[]> {
   return values.map((v) => v[0]);
 }
 
-/** Runs one step and applies one optimiser update. */
+/**
+ * Runs one step and applies one optimiser update.
+ *
+ * @param net the min-max network.
+ * @param opt its optimiser.
+ * @param batch the images and labels.
+ * @param o erasing, and the randomness.
+ * @returns the step's losses.
+ */
 export async function trainStep(
   net: MinMaxNet,
   opt: Sgd,

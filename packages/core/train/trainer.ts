@@ -8,9 +8,22 @@
  * steps the uninterrupted run would have taken.
  *
  * @example
- * ```ts ignore
- * const trainer = new Trainer({ config, train, valid, onEpoch: (e) => save(e) });
- * await trainer.run();
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PRESETS, withOverrides } from "../config/config.ts";
+ * import { syntheticDataset } from "../data/synthetic.ts";
+ * import { Trainer } from "./trainer.ts";
+ * // One epoch of a tiny network on a few small images (seconds); the cpu preset takes minutes.
+ * const config = withOverrides(PRESETS.cpu, { epochs: 1, width: 0.0625, modalities: 2, batchSize: 4,
+ *   crop: 32, warmupSteps: 0, eraseTimes: 0 });
+ * const train = syntheticDataset({ count: 8, size: 32, classes: 2, seed: 1 });
+ * const valid = syntheticDataset({ count: 2, size: 32, classes: 2, seed: 2 });
+ * const epochs: number[] = [];
+ * const trainer = new Trainer({ config, train, valid, onEpoch: (e) => void epochs.push(e.record.epoch) });
+ * const history = await trainer.run();
+ * assert.deepEqual(epochs, [0]);
+ * assert.equal(history[0].valid.images, 2);
+ * assert.ok(Number.isFinite(history[0].train.total));
  * trainer.dispose();
  * ```
  * @module
@@ -105,6 +118,10 @@ export class Trainer {
   #bestEpoch = -1;
   #bestError = Infinity;
 
+  /**
+   * @param o the config, the data, a checkpoint to resume from and the callbacks.
+   * @throws {Error} for an empty split, validation labels unknown to training, or a checkpoint that cannot be resumed.
+   */
   constructor(readonly o: TrainerOptions) {
     const cfg = o.config;
     this.#cfg = cfg;
@@ -167,7 +184,11 @@ export class Trainer {
     return this.#bestEpoch;
   }
 
-  /** The current weights and training state. */
+  /**
+   * The current weights and training state.
+   *
+   * @returns the checkpoint, with what `resume` needs.
+   */
   async checkpoint(): Promise<Checkpoint> {
     const train: TrainState = {
       epoch: this.#epoch,
@@ -200,7 +221,12 @@ export class Trainer {
     return batches;
   }
 
-  /** Runs one epoch of training steps. Returns the mean losses. */
+  /**
+   * Runs one epoch of training steps. Returns the mean losses.
+   *
+   * @returns the mean losses.
+   * @throws {DivergedError} when a loss is NaN or infinite.
+   */
   async trainEpoch(): Promise<LossSummary> {
     const cfg = this.#cfg;
     const epoch = this.#epoch;
@@ -257,7 +283,11 @@ export class Trainer {
     return { seg: sums.seg / n, pos: sums.pos / n, neg: sums.neg / n, total: sums.total / n };
   }
 
-  /** Names of weights or BatchNorm statistics that are no longer finite. */
+  /**
+   * Names of weights or BatchNorm statistics that are no longer finite.
+   *
+   * @returns the names (empty when all are finite).
+   */
   async nonFiniteParameters(): Promise<string[]> {
     const names = this.net.store.names();
     const flags = tf.tidy(() =>
@@ -272,6 +302,8 @@ export class Trainer {
    * Evaluates the current weights on the validation set. Weights can stay
    * finite yet so large that the maps overflow: a non-finite map or logit is
    * divergence, named as such before any metric sees it.
+   *
+   * @returns the scores on the validation set.
    */
   async validate(): Promise<MetricsSummary> {
     const localizer = new TfjsLocalizer(this.net, this.classes, this.#cfg);
@@ -298,7 +330,12 @@ export class Trainer {
     return summary;
   }
 
-  /** Trains until `config.epochs` epochs are complete. */
+  /**
+   * Trains until `config.epochs` epochs are complete.
+   *
+   * @returns the history, one record per epoch.
+   * @throws {DivergedError} when a loss or a weight is no longer finite.
+   */
   async run(): Promise<EpochRecord[]> {
     while (this.#epoch < this.#cfg.epochs) {
       const t0 = performance.now();

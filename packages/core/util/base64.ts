@@ -4,13 +4,19 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeBase64 } from "./base64.ts";
- * encodeBase64(new Uint8Array([104, 105])); // "aGk="
+ * assert.equal(encodeBase64(new Uint8Array([104, 105])), "aGk=");
  * ```
  * @module
  */
 
-/** The standard base64 text of `bytes`. */
+/**
+ * The standard base64 text of `bytes`.
+ *
+ * @param bytes the bytes.
+ * @returns their base64 text.
+ */
 export function encodeBase64(bytes: Uint8Array): string {
   let s = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {

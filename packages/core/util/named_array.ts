@@ -4,8 +4,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { NamedArray } from "./named_array.ts";
  * const bias: NamedArray = { shape: [2], data: Float32Array.of(0.1, -0.2) };
+ * assert.equal(bias.data.length, bias.shape.reduce((a, b) => a * b, 1));
  * ```
  * @module
  */

@@ -4,10 +4,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Rng } from "./rng.ts";
  * const rng = new Rng(42);
- * const u = rng.next(); // in [0, 1)
  * const copy = Rng.fromState(rng.state());
+ * const u = rng.next();
+ * assert.ok(u >= 0 && u < 1);
+ * assert.equal(copy.next(), u); // the saved state replays the sequence
  * ```
  * @module
  */
@@ -16,7 +19,11 @@
 export class Rng {
   #s: Uint32Array;
 
-  /** Seeds the generator; equal seeds give equal sequences. */
+  /**
+   * Seeds the generator; equal seeds give equal sequences.
+   *
+   * @param seed any number; its low 32 bits are used.
+   */
   constructor(seed = 0) {
     this.#s = new Uint32Array(4);
     // splitmix32 expands the seed so that nearby seeds give unrelated states.
@@ -31,7 +38,13 @@ export class Rng {
     if (this.#s.every((v) => v === 0)) this.#s[0] = 1;
   }
 
-  /** Restores a generator from {@link Rng.state}. */
+  /**
+   * Restores a generator from {@link Rng.state}.
+   *
+   * @param state four 32-bit words.
+   * @returns the generator.
+   * @throws {Error} for a state that is not four 32-bit words.
+   */
   static fromState(state: readonly number[]): Rng {
     if (state.length !== 4 || state.some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)) {
       throw new Error(`invalid RNG state: ${JSON.stringify(state)}`);
@@ -46,7 +59,11 @@ export class Rng {
     return Array.from(this.#s);
   }
 
-  /** Next 32-bit unsigned integer. */
+  /**
+   * Next 32-bit unsigned integer.
+   *
+   * @returns a number in [0, 2^32).
+   */
   uint32(): number {
     const s = this.#s;
     const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;
@@ -60,34 +77,62 @@ export class Rng {
     return result;
   }
 
-  /** Uniform float in [0, 1). */
+  /**
+   * Uniform float in [0, 1).
+   *
+   * @returns a number in [0, 1).
+   */
   next(): number {
     return this.uint32() / 4294967296;
   }
 
-  /** Uniform float in [lo, hi). */
+  /**
+   * Uniform float in [lo, hi).
+   *
+   * @param lo the lower bound.
+   * @param hi the upper bound.
+   * @returns a number in [lo, hi).
+   */
   uniform(lo: number, hi: number): number {
     return lo + (hi - lo) * this.next();
   }
 
-  /** Uniform integer in [0, n). */
+  /**
+   * Uniform integer in [0, n).
+   *
+   * @param n the number of values.
+   * @returns an integer in [0, n).
+   */
   int(n: number): number {
     return Math.floor(this.next() * n);
   }
 
-  /** Standard normal sample (Box-Muller). */
+  /**
+   * Standard normal sample (Box-Muller).
+   *
+   * @returns a standard normal sample.
+   */
   normal(): number {
     const u = 1 - this.next();
     const v = this.next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
-  /** True with probability p. */
+  /**
+   * True with probability p.
+   *
+   * @param p the probability of true.
+   * @returns true with probability `p`.
+   */
   bernoulli(p: number): boolean {
     return this.next() < p;
   }
 
-  /** Shuffles `a` in place (Fisher-Yates) and returns it. */
+  /**
+   * Shuffles `a` in place (Fisher-Yates) and returns it.
+   *
+   * @param a the array, shuffled in place.
+   */
   shuffle<T>(a: T[]): T[] {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
@@ -96,7 +141,11 @@ export class Rng {
     return a;
   }
 
-  /** A new generator seeded from this one, for an independent stream. */
+  /**
+   * A new generator seeded from this one, for an independent stream.
+   *
+   * @returns a new generator seeded from this one.
+   */
   fork(): Rng {
     return new Rng(this.uint32());
   }

@@ -4,13 +4,21 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { colormap } from "./colormap.ts";
- * colormap(0.5); // [r, g, b]
+ * const [r, g, b] = colormap(0.5);
+ * assert.ok([r, g, b].every((v) => Number.isInteger(v) && v >= 0 && v <= 255));
+ * assert.deepEqual(colormap(-1), colormap(0)); // values are clamped to [0, 1]
+ * assert.notDeepEqual(colormap(0), colormap(1));
  * ```
  * @module
  */
 
-/** RGB (0-255) of value `t` in [0, 1] on the turbo colour map. */
+/**
+ * RGB (0-255) of value `t` in [0, 1] on the turbo colour map.
+ *
+ * @param t the value; outside [0, 1] it is clamped.
+ */
 export function colormap(t: number): [number, number, number] {
   const x = Math.min(1, Math.max(0, t));
   // Polynomial fit of turbo (Mikhailov, 2019), good to a few levels of 255.

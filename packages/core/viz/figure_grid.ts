@@ -6,11 +6,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { figureGrid } from "./figure_grid.ts";
  * import { loadFont } from "./text.ts";
  * const panel = { width: 40, height: 30, data: new Uint8Array(40 * 30 * 3).fill(90) };
  * const fig = figureGrid(await loadFont(), ["image", "map"], [[panel, panel]], { colorbar: "R+" });
- * fig.width > 80; // true
+ * assert.ok(fig.width > 80 && fig.height > 30); // two titled panels and the colour bar
  * ```
  * @module
  */
@@ -48,7 +49,15 @@ function colorbarWidth(font: Font, label: string, titleSize: number): number {
   return Math.ceil(Math.max(BAR_WIDTH + 4 + ticks, measureText(font, label, titleSize).width));
 }
 
-/** Draws a vertical turbo bar from 1 (top) to 0 (bottom) with ticks at 0, 0.5 and 1. */
+/**
+ * Draws a vertical turbo bar from 1 (top) to 0 (bottom) with ticks at 0, 0.5 and 1.
+ *
+ * @param fig the picture, drawn on in place.
+ * @param font the ticks' font.
+ * @param x the bar's left edge.
+ * @param y its top.
+ * @param height its height.
+ */
 export function drawColorbar(
   fig: RgbImage,
   font: Font,
@@ -76,6 +85,13 @@ export function drawColorbar(
 /**
  * Composes `rows` (one picture per column in each row) under `titles`.
  * Pictures are centred in their column; each row is as tall as its tallest.
+ *
+ * @param font the titles' font.
+ * @param titles one per column.
+ * @param rows the pictures, row by row.
+ * @param o gaps, sizes and a colour bar.
+ * @returns the figure.
+ * @throws {Error} without rows.
  */
 export function figureGrid(
   font: Font,

@@ -5,12 +5,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { methodFigure } from "./method_figure.ts";
  * import { loadFont } from "./text.ts";
  * const image = { width: 32, height: 24, data: new Uint8Array(32 * 24 * 3).fill(120) };
- * const map = new Float32Array(32 * 24).fill(0.7);
- * const fig = methodFigure(await loadFont(), ["min-max"], [{ image, gt: null, maps: [map] }]);
- * fig.height > 24; // true
+ * const ramp = Float32Array.from({ length: 32 * 24 }, (_, i) => (i % 32) / 31);
+ * const fig = methodFigure(await loadFont(), ["min-max", "CAM"], [{ image, gt: null, maps: [ramp, ramp] }]);
+ * // One row of four titled panels: image, ground truth and the two maps.
+ * assert.ok(fig.width >= 4 * 32 && fig.height > 24);
  * ```
  * @module
  */
@@ -53,7 +55,16 @@ function enlarge(img: RgbImage, f: number): RgbImage {
   return { width: w, height: h, data };
 }
 
-/** Composes the figure; every row's image must have the size of its maps. */
+/**
+ * Composes the figure; every row's image must have the size of its maps.
+ *
+ * @param font the titles' font (`loadFont()`).
+ * @param methods the methods' names, one column each.
+ * @param rows one image per row: the picture, its mask and one map per method.
+ * @param o panel widths and the threshold.
+ * @returns the figure.
+ * @throws {Error} without rows, or when a row's maps do not match the methods or its image's size.
+ */
 export function methodFigure(
   font: Font,
   methods: string[],

@@ -4,16 +4,30 @@
  * panel (image, ground truth, prediction) for reports.
  *
  * @example
- * ```ts ignore
- * const picture = heatmapOverlay(image, prediction.mask, prediction.binary);
- * await Deno.writeFile("overlay.png", await encodePng(picture));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { heatmapOverlay } from "./overlay.ts";
+ * const image = { width: 3, height: 3, data: new Uint8Array(27) };
+ * const scores = Float32Array.of(0, 0, 0, 0, 1, 0, 0, 0, 0);
+ * const binary = Uint8Array.of(0, 0, 0, 0, 1, 0, 0, 0, 0);
+ * const picture = heatmapOverlay(image, scores, binary);
+ * assert.deepEqual(Array.from(picture.data.subarray(12, 15)), [255, 255, 255]); // outlined
  * ```
  * @module
  */
 import type { RgbImage } from "../data/image.ts";
 import { colormap } from "./colormap.ts";
 
-/** Blends the heat map of `scores` (in [0, 1]) over `image`; outlines `binary`. */
+/**
+ * Blends the heat map of `scores` (in [0, 1]) over `image`; outlines `binary`.
+ *
+ * @param image the image.
+ * @param scores the map, in [0, 1], one value per pixel.
+ * @param binary the mask to outline, 0/1.
+ * @param alpha the heat map's weight.
+ * @returns the picture.
+ * @throws {Error} when the map's size is not the image's.
+ */
 export function heatmapOverlay(
   image: RgbImage,
   scores: ArrayLike<number>,
@@ -35,7 +49,15 @@ export function heatmapOverlay(
   return { width: w, height: h, data };
 }
 
-/** Paints the boundary pixels of a 0/1 mask in `color`. */
+/**
+ * Paints the boundary pixels of a 0/1 mask in `color`.
+ *
+ * @param data RGB bytes, changed in place.
+ * @param w the width.
+ * @param h the height.
+ * @param mask the 0/1 mask.
+ * @param color the outline's colour.
+ */
 export function drawOutline(
   data: Uint8Array,
   w: number,
@@ -54,7 +76,15 @@ export function drawOutline(
   }
 }
 
-/** Image, ground truth (outlined, when given) and prediction overlay side by side. */
+/**
+ * Image, ground truth (outlined, when given) and prediction overlay side by side.
+ *
+ * @param image the image.
+ * @param gt the ground truth, or null.
+ * @param scores the map, in [0, 1].
+ * @param binary the predicted mask, 0/1.
+ * @returns the three panels side by side.
+ */
 export function comparisonPanel(
   image: RgbImage,
   gt: ArrayLike<number> | null,
@@ -74,7 +104,13 @@ export function comparisonPanel(
   return { width, height: h, data };
 }
 
-/** The image darkened outside the ground truth, which is outlined (grey when there is none). */
+/**
+ * The image darkened outside the ground truth, which is outlined (grey when there is none).
+ *
+ * @param image the image.
+ * @param gt the ground truth, or null.
+ * @returns the picture.
+ */
 export function groundTruthView(image: RgbImage, gt: ArrayLike<number> | null): RgbImage {
   const data = Uint8Array.from(image.data);
   if (gt === null) return { width: image.width, height: image.height, data: data.fill(200) };

@@ -7,12 +7,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { predictionFigure } from "./prediction_figure.ts";
  * import { loadFont } from "./text.ts";
  * const image = { width: 32, height: 24, data: new Uint8Array(32 * 24 * 3).fill(120) };
  * const scores = new Float32Array(32 * 24).fill(0.8);
  * const fig = predictionFigure(await loadFont(), image, null, scores, scores.map((s) => s >= 0.5 ? 1 : 0));
- * fig.width > 3 * 32; // true
+ * assert.ok(fig.width > 3 * 32); // image, ground truth and prediction side by side
  * ```
  * @module
  */
@@ -30,7 +31,17 @@ export interface PredictionFigureOptions {
   mapLabel?: string;
 }
 
-/** Image | ground truth | prediction, titled, with the colour bar. */
+/**
+ * Image | ground truth | prediction, titled, with the colour bar.
+ *
+ * @param font the titles' font.
+ * @param image the image.
+ * @param gt the ground truth, or null.
+ * @param scores the map, in [0, 1].
+ * @param binary the predicted mask, 0/1.
+ * @param o titles and sizes.
+ * @returns the figure.
+ */
 export function predictionFigure(
   font: Font,
   image: RgbImage,

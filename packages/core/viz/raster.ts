@@ -8,13 +8,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rasterizePath } from "./raster.ts";
  * // A 2x2 square at (1, 1) in a 4x4 grid: four fully covered pixels.
  * const cov = rasterizePath([
  *   { type: "M", x: 1, y: 1 }, { type: "L", x: 3, y: 1 }, { type: "L", x: 3, y: 3 },
  *   { type: "L", x: 1, y: 3 }, { type: "Z" },
  * ], 4, 4);
- * cov[1 * 4 + 1]; // 1
+ * assert.deepEqual(Array.from(cov), [0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0]);
  * ```
  * @module
  */
@@ -91,7 +92,14 @@ function addLine(
 const pieces = (deviation: number) =>
   Math.max(1, Math.min(64, Math.ceil(Math.sqrt(deviation / 0.05))));
 
-/** Coverage (0 to 1) of each pixel of a `width` x `height` grid by the filled outline. */
+/**
+ * Coverage (0 to 1) of each pixel of a `width` x `height` grid by the filled outline.
+ *
+ * @param commands the path: moves, lines, curves, closes.
+ * @param width the grid's width.
+ * @param height its height.
+ * @returns each pixel's coverage, in [0, 1].
+ */
 export function rasterizePath(
   commands: readonly PathCommand[],
   width: number,

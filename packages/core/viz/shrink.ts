@@ -5,15 +5,23 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { shrinkToWidth } from "./shrink.ts";
  * const img = { width: 4, height: 2, data: new Uint8Array(24).fill(9) };
- * shrinkToWidth(img, 2).width; // 2
+ * const small = shrinkToWidth(img, 2);
+ * assert.deepEqual([small.width, small.height], [2, 1]);
  * ```
  * @module
  */
 import type { RgbImage } from "../data/image.ts";
 
-/** `img` made at most `maxWidth` wide by a whole factor (unchanged when already narrow). */
+/**
+ * `img` made at most `maxWidth` wide by a whole factor (unchanged when already narrow).
+ *
+ * @param img the image.
+ * @param maxWidth the widest it may be.
+ * @returns the image, shrunk by averaging whole blocks, or itself.
+ */
 export function shrinkToWidth(img: RgbImage, maxWidth: number): RgbImage {
   return shrinkBy(img, Math.ceil(img.width / maxWidth));
 }
@@ -21,6 +29,10 @@ export function shrinkToWidth(img: RgbImage, maxWidth: number): RgbImage {
 /**
  * `img` shrunk by the whole factor `f` (unchanged for 1 or less): pictures of
  * different sizes shrunk by one factor keep one scale.
+ *
+ * @param img the image.
+ * @param f the factor.
+ * @returns the image, each f x f block averaged, or itself.
  */
 export function shrinkBy(img: RgbImage, f: number): RgbImage {
   if (!(f > 1)) return img;

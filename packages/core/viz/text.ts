@@ -9,14 +9,17 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { drawText, loadFont, measureText } from "./text.ts";
  * const font = await loadFont();
  * const img = { width: 80, height: 20, data: new Uint8Array(80 * 20 * 3).fill(255) };
  * drawText(img, font, "F1+ 62.5", 2, 2, { size: 13 });
- * measureText(font, "F1+ 62.5", 13).width > 40; // true
+ * assert.ok(measureText(font, "F1+ 62.5", 13).width > 40);
+ * assert.ok(img.data.some((v) => v < 128)); // ink on the white canvas
  * ```
  * @module
  */
+import { assetUrl } from "../config/env.ts";
 import { parse } from "opentype.js";
 import type { RgbImage } from "../data/image.ts";
 import { type PathCommand, rasterizePath } from "./raster.ts";
@@ -61,7 +64,12 @@ export interface TextMetrics {
 const DEFAULT_FONT = "@fontsource/noto-sans/files/noto-sans-latin-400-normal.woff";
 let defaultFont: Promise<Font> | undefined;
 
-/** Parses TrueType, OpenType or WOFF bytes. */
+/**
+ * Parses TrueType, OpenType or WOFF bytes.
+ *
+ * @param bytes TrueType, OpenType or WOFF bytes.
+ * @returns the font.
+ */
 export function parseFont(bytes: ArrayBuffer | Uint8Array): Font {
   const buffer = bytes instanceof Uint8Array
     ? bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
@@ -69,9 +77,14 @@ export function parseFont(bytes: ArrayBuffer | Uint8Array): Font {
   return { face: parse(buffer) as unknown as OtFont };
 }
 
-/** The default font (Noto Sans Regular), fetched and parsed once. */
+/**
+ * The default font (Noto Sans Regular), fetched and parsed once.
+ *
+ * @returns the font.
+ * @throws {Error} naming the font file when it cannot be fetched.
+ */
 export function loadFont(): Promise<Font> {
-  defaultFont ??= fetch(import.meta.resolve(DEFAULT_FONT)).then(async (r) => {
+  defaultFont ??= Promise.resolve().then(() => fetch(assetUrl(DEFAULT_FONT))).then(async (r) => {
     if (!r.ok) throw new Error(`HTTP ${r.status}`);
     return parseFont(await r.arrayBuffer());
   }).catch((e) => {
@@ -105,7 +118,14 @@ function layout(font: Font, text: string, size: number): Layout {
   return { glyphs, width: pen, scale };
 }
 
-/** The width and line height of `text` at `size` pixels. */
+/**
+ * The width and line height of `text` at `size` pixels.
+ *
+ * @param font the font.
+ * @param text the text.
+ * @param size the font size, in pixels.
+ * @returns the width, the height and the ascent.
+ */
 export function measureText(font: Font, text: string, size = 12): TextMetrics {
   const f = font.face;
   const scale = size / f.unitsPerEm;
@@ -120,6 +140,13 @@ export function measureText(font: Font, text: string, size = 12): TextMetrics {
  * Draws one line of `text` with the top of its line box at `y` and its left
  * edge (or centre, or right edge, per `align`) at `x`, blending the glyphs'
  * coverage over the image; whatever falls outside `img` is skipped.
+ *
+ * @param img the picture, drawn on in place.
+ * @param font the font.
+ * @param text the text.
+ * @param x the left edge.
+ * @param y the top of the line box.
+ * @param o the size and colour.
  */
 export function drawText(
   img: RgbImage,

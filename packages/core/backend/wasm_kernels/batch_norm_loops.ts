@@ -3,8 +3,14 @@
  * `c` channels, sums in float64 (the WASM-SIMD twins are in simd/kernels.c).
  *
  * @example
- * ```ts ignore
- * batchNormForwardLoop(x, gamma, beta, 1e-5, c, y, mean, variance, invStd);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { batchNormForwardLoop } from "./batch_norm_loops.ts";
+ * // One channel, two values: mean 2, biased variance 1.
+ * const [y, mean, variance, invStd] = [2, 1, 1, 1].map((n) => new Float32Array(n));
+ * batchNormForwardLoop(Float32Array.of(1, 3), Float32Array.of(1), Float32Array.of(0), 0, 1, y,
+ *   mean, variance, invStd);
+ * assert.deepEqual([...y, ...mean, ...variance, ...invStd], [-1, 1, 2, 1, 1]);
  * ```
  * @module
  */

@@ -5,9 +5,14 @@
  * zero-stuffed convolution spends stride^2 times the multiplications on zeros.
  *
  * @example
- * ```ts ignore
- * col2im(cols, dx, { batch: 8, inH: 56, inW: 56, channels: 64, outH: 28, outW: 28,
- *   kh: 3, kw: 3, sh: 2, sw: 2, top: 1, left: 1 });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { col2im } from "./col2im.ts";
+ * // A 1x3 image under a 1x2 window, stride 1: the middle pixel is read twice.
+ * const dx = new Float32Array(3);
+ * col2im(Float32Array.of(1, 1, 1, 1), dx, { batch: 1, inH: 1, inW: 3, channels: 1, outH: 1,
+ *   outW: 2, kh: 1, kw: 2, sh: 1, sw: 1, top: 0, left: 0 });
+ * assert.deepEqual(Array.from(dx), [1, 2, 1]);
  * ```
  * @module
  */

@@ -15,8 +15,21 @@
  *   image columns do not step over.
  *
  * @example
- * ```ts ignore
- * tf.registerKernel(conv2dBackpropFilterConfig);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "../backend.ts";
+ * import { tf } from "../tf.ts";
+ * // The filter gradient of a strided convolution, on wasm (this kernel) and on cpu.
+ * const dw = async () => {
+ *   const x = tf.randomNormal([1, 8, 8, 3], 0, 1, "float32", 1) as tf.Tensor4D;
+ *   const g = tf.grad((w: tf.Tensor) => tf.sum(tf.conv2d(x, w as tf.Tensor4D, 2, 1)));
+ *   return await g(tf.ones([3, 3, 3, 4])).data();
+ * };
+ * await initBackend("wasm"); // registers the kernel
+ * const wasm = await dw();
+ * await initBackend("cpu");
+ * const cpu = await dw();
+ * assert.ok(wasm.every((v, i) => Math.abs(v - cpu[i]) <= 1e-5 * Math.max(1, Math.abs(cpu[i]))));
  * ```
  * @module
  */

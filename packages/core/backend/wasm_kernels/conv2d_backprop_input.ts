@@ -15,8 +15,21 @@
  *   is refused, as tfjs's conv2d refuses it.
  *
  * @example
- * ```ts ignore
- * tf.registerKernel(conv2dBackpropInputConfig);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "../backend.ts";
+ * import { tf } from "../tf.ts";
+ * // The input gradient of a strided convolution, on wasm (this kernel) and on cpu.
+ * const dx = async () => {
+ *   const w = tf.randomNormal([3, 3, 3, 4], 0, 1, "float32", 1) as tf.Tensor4D;
+ *   const g = tf.grad((x: tf.Tensor) => tf.sum(tf.conv2d(x as tf.Tensor4D, w, 2, 1)));
+ *   return await g(tf.ones([1, 8, 8, 3])).data();
+ * };
+ * await initBackend("wasm"); // registers the kernel
+ * const wasm = await dx();
+ * await initBackend("cpu");
+ * const cpu = await dx();
+ * assert.ok(wasm.every((v, i) => Math.abs(v - cpu[i]) <= 1e-5 * Math.max(1, Math.abs(cpu[i]))));
  * ```
  * @module
  */

@@ -4,9 +4,23 @@
  * on a 3x3x512x512 filter, more than the convolution they prepare.
  *
  * @example
- * ```ts ignore
- * const wt = flippedTransposedFilter(scope, filter); // [kh, kw, o, c]
- * const wm = filterRowsByOutput(scope, filter); // [o, kh * kw * c]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "../backend.ts";
+ * import { tf } from "../tf.ts";
+ * import { filterRowsByOutput, flippedTransposedFilter } from "./filter_layout.ts";
+ * import { type KernelBackendLike, KernelScope } from "./kernel_scope.ts";
+ * await initBackend("wasm");
+ * const backend = tf.backend() as unknown as KernelBackendLike;
+ * const filter = tf.tensor4d([1, 2, 3, 4], [1, 2, 1, 2]); // [kh, kw, c, o]: 2 taps, 2 outputs
+ * const scope = new KernelScope(backend);
+ * try {
+ *   const read = (t: tf.TensorInfo) => Array.from(backend.typedArrayFromHeap(t));
+ *   assert.deepEqual(read(flippedTransposedFilter(scope, filter)), [3, 4, 1, 2]); // taps reversed
+ *   assert.deepEqual(read(filterRowsByOutput(scope, filter)), [1, 3, 2, 4]); // one row per output
+ * } finally {
+ *   scope.dispose();
+ * }
  * ```
  * @module
  */

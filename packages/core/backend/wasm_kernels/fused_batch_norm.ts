@@ -15,10 +15,20 @@
  * WASM-SIMD where loaded, JavaScript (`batch_norm_loops.ts`) otherwise.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "../backend.ts";
+ * import { tf } from "../tf.ts";
+ * import { BATCH_NORM_TRAIN } from "./fused_batch_norm.ts";
+ * await initBackend("wasm"); // registers the kernels
+ * const x = tf.tensor4d([1, 3], [1, 1, 2, 1]);
  * const [y, mean, variance, invStd] = tf.engine().runKernel(
- *   BATCH_NORM_TRAIN, { x, gamma, beta }, { eps: 1e-5 },
+ *   BATCH_NORM_TRAIN,
+ *   { x, gamma: tf.ones([1]), beta: tf.zeros([1]) },
+ *   { eps: 0 },
  * ) as tf.Tensor[];
+ * const values = await Promise.all([y, mean, variance, invStd].map((t) => t.data()));
+ * assert.deepEqual(values.map((v) => Array.from(v)), [[-1, 1], [2], [1], [1]]);
  * ```
  * @module
  */

@@ -6,9 +6,14 @@
  * here, where the transposed products of the wasm backend ran at 1.5).
  *
  * @example
- * ```ts ignore
- * // xT: [channels, batch * inH * inW]; cols: [kh * kw * channels, batch * outH * outW]
- * im2colTransposed(xT, cols, geometry);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { im2colTransposed } from "./im2col.ts";
+ * // A 1x3 image under a 1x2 window: one row per tap, one column per output pixel.
+ * const cols = new Float32Array(4);
+ * im2colTransposed(Float32Array.of(1, 2, 3), cols, { batch: 1, inH: 1, inW: 3, channels: 1,
+ *   outH: 1, outW: 2, kh: 1, kw: 2, sh: 1, sw: 1, top: 0, left: 0 });
+ * assert.deepEqual(Array.from(cols), [1, 2, 2, 3]);
  * ```
  * @module
  */

@@ -5,14 +5,24 @@
  * be re-entered from a kernel.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "../backend.ts";
+ * import { tf } from "../tf.ts";
+ * import { type KernelBackendLike, KernelScope } from "./kernel_scope.ts";
+ * await initBackend("wasm");
+ * const backend = tf.backend() as unknown as KernelBackendLike;
+ * const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
  * const scope = new KernelScope(backend);
+ * let out: tf.TensorInfo;
  * try {
- *   const t = scope.run("Transpose", { x }, { perm: [3, 1, 2, 0] });
- *   return scope.keep(t);
+ *   const temp = scope.run("Transpose", { x }, { perm: [0, 2, 1, 3] });
+ *   out = scope.keep(scope.run("Neg", { x: temp })); // temp is freed with the scope
  * } finally {
  *   scope.dispose();
  * }
+ * assert.deepEqual(Array.from(backend.typedArrayFromHeap(out)), [-1, -3, -2, -4]);
+ * backend.disposeData(out.dataId);
  * ```
  * @module
  */

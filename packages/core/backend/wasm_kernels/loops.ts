@@ -4,9 +4,18 @@
  * implement.
  *
  * @example
- * ```ts ignore
- * const loops: TrainingLoops = loopsFor(backend);
- * loops.transpose(src, 0, rows, cols, dst, 0);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "../backend.ts";
+ * import { tf } from "../tf.ts";
+ * import type { TrainingLoops } from "./loops.ts";
+ * import { loopsFor } from "./training_loops.ts";
+ * await initBackend("wasm");
+ * const loops: TrainingLoops = loopsFor(tf.backend());
+ * const dx = tf.zeros([1, 1, 3, 1]); // col2im adds into it
+ * loops.col2im(tf.ones([4]), dx, { batch: 1, inH: 1, inW: 3, channels: 1, outH: 1, outW: 2,
+ *   kh: 1, kw: 2, sh: 1, sw: 1, top: 0, left: 0 });
+ * assert.deepEqual(Array.from(await dx.data()), [1, 2, 1]);
  * ```
  * @module
  */

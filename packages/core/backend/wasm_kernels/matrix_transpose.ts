@@ -5,10 +5,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { transposeMatrix } from "./matrix_transpose.ts";
  * const out = new Float32Array(6);
  * transposeMatrix(new Float32Array([1, 2, 3, 4, 5, 6]), 0, 2, 3, out, 0);
- * // out = [1, 4, 2, 5, 3, 6]
+ * assert.deepEqual(Array.from(out), [1, 4, 2, 5, 3, 6]);
  * ```
  * @module
  */

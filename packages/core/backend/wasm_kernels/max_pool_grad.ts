@@ -5,8 +5,19 @@
  * Padded positions never win (they act as -infinity).
  *
  * @example
- * ```ts ignore
- * tf.registerKernel(maxPoolGradConfig);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "../backend.ts";
+ * import { tf } from "../tf.ts";
+ * // A window whose maximum is negative, where the stock wasm kernel gave no gradient.
+ * const grad = async () => {
+ *   const x = tf.tensor4d([-3, -1, -2, -4], [1, 2, 2, 1]);
+ *   return Array.from(await tf.grad((t: tf.Tensor) => tf.sum(tf.maxPool(t as tf.Tensor4D, 2, 2, "valid")))(x).data());
+ * };
+ * await initBackend("wasm"); // registers the kernel
+ * assert.deepEqual(await grad(), [0, 1, 0, 0]);
+ * await initBackend("cpu");
+ * assert.deepEqual(await grad(), [0, 1, 0, 0]);
  * ```
  * @module
  */

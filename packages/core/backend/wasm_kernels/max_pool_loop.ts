@@ -3,8 +3,14 @@
  * per channel (the window is the geometry's kh x kw). dx must start at zero.
  *
  * @example
- * ```ts ignore
- * maxPoolGradLoop(x, dy, dx, geometryOf(info));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { maxPoolGradLoop } from "./max_pool_loop.ts";
+ * // One 2x2 window whose maximum (-1) is negative: the gradient still reaches it.
+ * const dx = new Float32Array(4);
+ * maxPoolGradLoop(Float32Array.of(-3, -1, -2, -4), Float32Array.of(1), dx, { batch: 1, inH: 2,
+ *   inW: 2, channels: 1, outH: 1, outW: 1, kh: 2, kw: 2, sh: 2, sw: 2, top: 0, left: 0 });
+ * assert.deepEqual(Array.from(dx), [0, 1, 0, 0]);
  * ```
  * @module
  */

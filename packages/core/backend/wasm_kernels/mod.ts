@@ -6,9 +6,12 @@
  * faster inference-time batch norm and gathers.
  *
  * @example
- * ```ts ignore
- * registerWasmTrainingKernels();
- * await tf.setBackend("wasm");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../tf.ts";
+ * import { registerWasmTrainingKernels, wasmTrainingKernels } from "./mod.ts";
+ * registerWasmTrainingKernels(); // initBackend("wasm") does it
+ * assert.ok(wasmTrainingKernels.every((k) => tf.getKernel(k.kernelName, "wasm") === k));
  * ```
  * @module
  */

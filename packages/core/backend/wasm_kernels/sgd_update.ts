@@ -5,9 +5,20 @@
  * six kernel calls per parameter and step.
  *
  * @example
- * ```ts ignore
- * const [p2, buf2] = tf.engine().runKernel(SGD_UPDATE, { param, grad, buffer },
- *   { lr: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-5 }) as tf.Tensor[];
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "../backend.ts";
+ * import { tf } from "../tf.ts";
+ * import { SGD_UPDATE } from "./sgd_update.ts";
+ * await initBackend("wasm"); // registers the kernel
+ * const [param, buffer] = tf.engine().runKernel(
+ *   SGD_UPDATE,
+ *   { param: tf.tensor1d([1]), grad: tf.tensor1d([0.5]), buffer: tf.tensor1d([0]) },
+ *   { lr: 0.1, momentum: 0.9, nesterov: false, weightDecay: 0 },
+ * ) as tf.Tensor[];
+ * // buf' = 0.9 * 0 + 0.5; p' = 1 - 0.1 * 0.5
+ * assert.deepEqual(Array.from(await buffer.data()), [0.5]);
+ * assert.deepEqual(Array.from(await param.data()), [Math.fround(0.95)]);
  * ```
  * @module
  */

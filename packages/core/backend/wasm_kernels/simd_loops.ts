@@ -8,10 +8,16 @@
  * the same values.
  *
  * @example
- * ```ts ignore
- * await loadSimdLoops(tf.backend());
- * const simd = simdLoopsFor(backend); // undefined: use the JavaScript loop
- * simd?.transpose(src, 0, rows, cols, dst, 0);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "../backend.ts";
+ * import { tf } from "../tf.ts";
+ * import { simdLoopsFor, unloadSimdLoops } from "./simd_loops.ts";
+ * await initBackend("wasm"); // loads the loops onto the backend's memory where it can
+ * const backend = tf.backend();
+ * assert.notEqual(simdLoopsFor(backend), undefined);
+ * unloadSimdLoops();
+ * assert.equal(simdLoopsFor(backend), undefined); // the kernels now take the JavaScript twins
  * ```
  * @module
  */

@@ -4,8 +4,17 @@
  * twins otherwise. Kernels call `loopsFor(backend)` and never choose.
  *
  * @example
- * ```ts ignore
- * loopsFor(backend).transpose(src, 0, rows, cols, dst, 0);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "../backend.ts";
+ * import { tf } from "../tf.ts";
+ * import { loopsFor } from "./training_loops.ts";
+ * await initBackend("wasm");
+ * const src = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+ * const dst = tf.zeros([3, 2]);
+ * // WASM-SIMD or JavaScript, whichever is loaded: the same values.
+ * loopsFor(tf.backend()).transpose(src, 0, 2, 3, dst, 0);
+ * assert.deepEqual(Array.from(await dst.data()), [1, 4, 2, 5, 3, 6]);
  * ```
  * @module
  */

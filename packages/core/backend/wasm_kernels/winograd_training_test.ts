@@ -16,7 +16,8 @@
 // F(4x4,3x3), the less exact tile, is forced on every eligible layer.
 import assert from "node:assert/strict";
 import { tf } from "../tf.ts";
-import { env, initBackend } from "../backend.ts";
+import { initBackend } from "../backend.ts";
+import { env } from "../../config/env.ts";
 import { buildMinMaxNet } from "../../model/build.ts";
 import { Sgd } from "../../train/sgd.ts";
 import { trainStep } from "../../train/train_step.ts";

@@ -2,8 +2,11 @@
  * The naming schemes weights can be imported from, by name.
  *
  * @example
- * ```ts ignore
- * const scheme = NAMING_SCHEMES.torchvision;
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NAMING_SCHEMES, TORCHVISION_NAMING } from "./mod.ts";
+ * assert.equal(NAMING_SCHEMES.torchvision, TORCHVISION_NAMING);
+ * assert.deepEqual(Object.keys(NAMING_SCHEMES), ["reference", "torchvision", "timm"]);
  * ```
  * @module
  */

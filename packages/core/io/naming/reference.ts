@@ -7,8 +7,12 @@
  * is skipped).
  *
  * @example
- * ```ts ignore
- * importWeights(file, REFERENCE_NAMING, net.store, { fileName });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { REFERENCE_NAMING } from "./reference.ts";
+ * import { internalName } from "./scheme.ts";
+ * assert.equal(internalName(REFERENCE_NAMING, "cl32.to_modalities.bias"), "cl32.to_modalities.bias");
+ * assert.equal(REFERENCE_NAMING.settings?.sigma, "maskSigma"); // a setting, not a weight
  * ```
  * @module
  */

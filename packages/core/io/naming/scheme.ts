@@ -5,9 +5,14 @@
  * (skipped), and tensors that carry a setting rather than a weight.
  *
  * @example
- * ```ts ignore
- * internalName(TORCHVISION_NAMING, "layer1.0.downsample.0.weight"); // same name
- * internalName(TORCHVISION_NAMING, "fc.weight"); // null: skipped
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { internalName } from "./scheme.ts";
+ * import { TORCHVISION_NAMING } from "./torchvision.ts";
+ * const name = "layer1.0.downsample.0.weight";
+ * assert.equal(internalName(TORCHVISION_NAMING, name), name); // the same name
+ * assert.equal(internalName(TORCHVISION_NAMING, "fc.weight"), null); // known, skipped
+ * assert.equal(internalName(TORCHVISION_NAMING, "head.weight"), undefined); // unknown
  * ```
  * @module
  */
@@ -21,7 +26,12 @@ export interface NamingScheme {
   settings?: Readonly<Record<string, "maskW" | "maskSigma">>;
 }
 
-/** Internal name of `external`; null when skipped, undefined when unknown. */
+/**
+ * Internal name of `external`; null when skipped, undefined when unknown.
+ *
+ * @param scheme the naming scheme.
+ * @param external the file's tensor name.
+ */
 export function internalName(scheme: NamingScheme, external: string): string | null | undefined {
   for (const rule of scheme.rules) {
     const m = rule.from.exec(external);

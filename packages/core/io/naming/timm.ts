@@ -5,8 +5,14 @@
  * architecture does not have; their names do not match and are reported.
  *
  * @example
- * ```ts ignore
- * importWeights(file, TIMM_NAMING, net.store, { fileName, scope: isBackbone });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { internalName } from "./scheme.ts";
+ * import { TIMM_NAMING } from "./timm.ts";
+ * assert.equal(internalName(TIMM_NAMING, "bn1.running_var"), "bn1.running_var");
+ * // A "d" variant's average-pooled shortcut is not this architecture's: unknown.
+ * assert.equal(internalName(TIMM_NAMING, "layer2.0.downsample.1.weight"), "layer2.0.downsample.1.weight");
+ * assert.equal(internalName(TIMM_NAMING, "layer2.0.downsample.2.weight"), undefined);
  * ```
  * @module
  */

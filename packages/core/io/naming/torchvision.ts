@@ -4,8 +4,12 @@
  * classifier `fc.*` is skipped.
  *
  * @example
- * ```ts ignore
- * importWeights(file, TORCHVISION_NAMING, net.store, { fileName, scope: isBackbone });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { internalName } from "./scheme.ts";
+ * import { TORCHVISION_NAMING } from "./torchvision.ts";
+ * assert.equal(internalName(TORCHVISION_NAMING, "layer4.1.bn2.weight"), "layer4.1.bn2.weight");
+ * assert.equal(internalName(TORCHVISION_NAMING, "fc.bias"), null); // the ImageNet classifier
  * ```
  * @module
  */

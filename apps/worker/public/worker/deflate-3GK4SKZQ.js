@@ -1,0 +1,1 @@
+import{a as o}from"./chunk-DHYEPLBD.js";import{a as e}from"./chunk-QRASGUEJ.js";import"./chunk-FSRPMVAS.js";var r=class extends e{decodeBlock(t){return o(new Uint8Array(t)).buffer}};export{r as default};

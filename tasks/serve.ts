@@ -11,4 +11,4 @@
  */
 import { main } from "@pointwise/cli";
 
-Deno.exit(await main(["serve", ...Deno.args]));
+Deno.exit(await main(["serve", ...Deno.args], { launcher: "task" }));

@@ -1,7 +1,8 @@
 // Runs the bad-input corpus (tests/corpus, built by tests/corpus/corpus.ts):
 // every case must give its exit code or HTTP status, a message that names the
 // file, flag or field at fault and says the problem, no stack trace or leaked
-// internal error, and leave nothing written. Command lines run the CLI's
+// internal error, and leave nothing written (but for a batch that goes on past
+// an image corrupt beyond its header: then the valid image's files only). Command lines run the CLI's
 // main() in this process (one TensorFlow.js start for all); `serve` runs as a
 // subprocess with the task's permissions.
 import assert from "node:assert/strict";
@@ -123,7 +124,21 @@ async function checkCli(c: Case): Promise<string | null> {
   const bad = messageProblem(c, message);
   if (bad) return `the message ${bad}: ${message.slice(0, 600)}`;
   const written = await listing(out);
-  if (written.length > 0) return `wrote ${written.join(", ")}`;
+  const want = c.expect.writes ?? [];
+  if (written.map((l) => l.split(" ")[0]).join(", ") !== [...want].sort().join(", ")) {
+    return `wrote ${written.join(", ") || "nothing"}, expected ${want.join(", ") || "nothing"}`;
+  }
+  if (want.length > 0) {
+    // The bad image is reported among the failed, and is not in the table.
+    const failed = new RegExp(`predicted 1 of 2 image\\(s\\).*; 1 failed: \\S*${c.expect.names}`);
+    if (!failed.test(message)) return `the summary does not say ${failed}: ${message.slice(-600)}`;
+    const csv = (await Deno.readTextFile(join(out, "predictions.csv"))).trim().split("\n");
+    if (
+      csv.length !== 2 || !csv[1].includes("image.png") || csv.join("\n").includes(c.expect.names)
+    ) {
+      return `predictions.csv is not the valid image's row alone: ${csv.join(" | ").slice(0, 600)}`;
+    }
+  }
   const after = await listing(files);
   if (after.join("\n") !== before.join("\n")) return "changed the corpus files";
   return null;
@@ -180,7 +195,10 @@ Deno.test("corpus controls: the ONNX graph and the TIFF that cases break do pred
     out,
   ]);
   assert.equal(code, 0, text);
-  assert.equal((await listing(out)).length, 3);
+  assert.deepEqual(
+    (await listing(out)).map((l) => l.split(" ")[0]),
+    ["predictions.csv", "valid-grey.json", "valid-grey_mask.png", "valid-grey_overlay.jpg"],
+  );
 });
 
 for (

@@ -75,8 +75,17 @@ const model = join(tmp, "model.onnx");
 await Deno.writeFile(model, await tinyOnnx());
 const image = join(tmp, "a.png");
 await Deno.writeFile(image, (await syntheticPngs([64]))[0]);
+// Every run writes the same outputs: each replaces the last one's (--force).
 const predict = (flags: string[], ...args: string[]) =>
-  runScript("predict.ts", ["--model", model, image, "--out", join(tmp, "out"), ...args], flags);
+  runScript("predict.ts", [
+    "--model",
+    model,
+    image,
+    "--out",
+    join(tmp, "out"),
+    "--force",
+    ...args,
+  ], flags);
 
 Deno.test({
   name: "auto takes native with --allow-ffi and web without it; native without it is refused",

@@ -1,5 +1,5 @@
 // predict's outputs: never over an existing file without --force, never over
-// an input, and an image's three files together or not at all.
+// an input, and an image's files together or not at all.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { main } from "@pointwise/cli";
@@ -28,14 +28,25 @@ Deno.test("predicting an image into its own folder never replaces its ground-tru
   await Deno.writeFile(join(dir, "a_mask.png"), pngB); // the README's naming: a's ground truth
   const r = await predict(join(dir, "a.png"), "--out", dir);
   assert.equal(r.code, 2, r.text);
-  assert.match(r.text, /would overwrite a file that exists: .*a_mask\.png; pass --force/);
+  assert.match(r.text, /.*a_mask\.png already exists.*: pass --force to overwrite/);
   assert.deepEqual(await listDir(dir), ["a.png", "a_mask.png"]);
   assert.deepEqual(await Deno.readFile(join(dir, "a_mask.png")), pngB);
-  // Even with --force, an input is never an output.
-  const both = await predict(join(dir, "a.png"), join(dir, "a_mask.png"), "--out", dir, "--force");
-  assert.equal(both.code, 2);
-  assert.match(both.text, /an output would replace an input: .*a_mask\.png/);
-  assert.deepEqual(await Deno.readFile(join(dir, "a_mask.png")), pngB);
+  // Even with --force, an input is never an output: whether a_mask.png is skipped as a mask
+  // (the default) or predicted as an image (--skip none).
+  for (const skip of [[], ["--skip", "none"]]) {
+    const both = await predict(
+      join(dir, "a.png"),
+      join(dir, "a_mask.png"),
+      ...skip,
+      "--out",
+      dir,
+      "--force",
+    );
+    assert.equal(both.code, 2, both.text);
+    assert.match(both.text, /an output would replace an input: .*a_mask\.png/);
+    assert.deepEqual(await listDir(dir), ["a.png", "a_mask.png"]);
+    assert.deepEqual(await Deno.readFile(join(dir, "a_mask.png")), pngB);
+  }
 });
 
 Deno.test("an image's files appear together or not at all; a second run needs --force", async () => {
@@ -49,15 +60,21 @@ Deno.test("an image's files appear together or not at all; a second run needs --
   const r = await predict(join(dir, "b.png"), join(dir, "a.png"), "--out", out, "--force");
   assert.equal(r.code, 1, r.text);
   assert.match(r.text, /cannot write .*a\.json: .*nothing of a_mask\.png, a_overlay\.jpg, a\.json/);
-  assert.deepEqual(await listDir(out), ["a.json", "b.json", "b_mask.png", "b_overlay.jpg"]);
+  // predictions.csv lists the images predicted: b alone.
+  const written = ["b.json", "b_mask.png", "b_overlay.jpg", "predictions.csv"];
+  assert.deepEqual(await listDir(out), ["a.json", ...written]);
+  assert.doesNotMatch(await Deno.readTextFile(join(out, "predictions.csv")), /a\.png/);
   await Deno.remove(join(out, "a.json"), { recursive: true });
   const again = await predict(join(dir, "b.png"), join(dir, "a.png"), "--out", out);
   assert.equal(again.code, 2, "b's files exist: refused before anything is written");
-  assert.match(again.text, /would overwrite 3 files that exist: .*b_mask\.png/);
-  assert.deepEqual(await listDir(out), ["b.json", "b_mask.png", "b_overlay.jpg"]);
+  assert.match(
+    again.text,
+    /b_mask\.png already exists \(and 3 more of its outputs\): pass --force/,
+  );
+  assert.deepEqual(await listDir(out), written);
   const forced = await predict(join(dir, "b.png"), join(dir, "a.png"), "--out", out, "--force");
   assert.equal(forced.code, 0, forced.text);
-  assert.equal((await listDir(out)).length, 6);
+  assert.equal((await listDir(out)).length, 7);
 });
 
 Deno.test("inputs that share a stem, or look numbered, get outputs of their own", async () => {

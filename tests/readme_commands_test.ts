@@ -38,7 +38,11 @@ function readmeCommands(): Set<string> {
       found.add(`${m[1]} ${m[2].trim()} ${m[3]}`);
     }
     if (/\bdeno install\b/.test(line)) found.add(line.trim());
-    for (const m of line.matchAll(/\bpointwise (train|eval|predict|import|export|slide)\b/g)) {
+    for (
+      const m of line.matchAll(
+        /\bpointwise (train|eval|predict|import|export|slide|serve|weights)\b/g,
+      )
+    ) {
       found.add(`pointwise ${m[1]}`);
     }
   }
@@ -56,6 +60,9 @@ interface Run {
 /** `deno task NAME` as deno.json defines it, with `args`. */
 const task = (name: string, args: string) => `${TASKS[name]} ${args}`;
 
+/** The README's install line (its flags are the installed command's permissions). */
+const INSTALL = README.match(/^deno install -g .*$/m)?.[0] ?? "";
+
 const TINY = "--synthetic-train 8 --synthetic-valid 4 --synthetic-test 4 --synthetic-size 64 " +
   "--crop 64 --width 0.0625 --batch-size 4 --epochs 1";
 
@@ -67,6 +74,13 @@ const RUNS: Record<string, Run | string> = {
     cmd: (t) => task("eval", `--model ${t.run} --overlays ${t.dir}/ov --report ${t.dir}/r.html`),
     expect: /all-ones mask/,
   },
+  "run --allow-read --allow-write --allow-ffi predict.ts": {
+    after: ["task export"],
+    cmd: (t) =>
+      `deno run --allow-read --allow-write --allow-ffi predict.ts --model ${t.onnx} ${t.image} ` +
+      `--out ${t.dir}/p4`,
+    expect: /runtime: onnxruntime-(node|web)[\s\S]*image\.png: \w+ \(p=/,
+  },
   "run --allow-read --allow-write predict.ts": {
     after: ["task train"],
     cmd: (t) =>
@@ -76,7 +90,8 @@ const RUNS: Record<string, Run | string> = {
   "task predict": {
     after: ["task export"],
     cmd: (t) => task("predict", `--model ${t.onnx} ${t.image} --out ${t.dir}/p2`),
-    expect: /runtime: onnxruntime-web[\s\S]*image\.png: \w+ \(p=/,
+    // --allow-ffi: the native runtime where it loads, onnxruntime-web otherwise.
+    expect: /runtime: onnxruntime-(node|web)[\s\S]*image\.png: \w+ \(p=/,
   },
   "task export": {
     after: ["task train"],
@@ -100,12 +115,45 @@ const RUNS: Record<string, Run | string> = {
     cmd: (t) => `${t.bin}/pointwise predict --model ${t.onnx} ${t.image} --out ${t.dir}/p3`,
     expect: /image\.png: \w+ \(p=/,
   },
+  "task import": {
+    cmd: (t) =>
+      task(
+        "import",
+        `--from tests/fixtures/reference_tiny.safetensors --classes a,b --out ${t.dir}/imported2`,
+      ),
+    expect: /wrote .*best\.safetensors/,
+  },
+  "pointwise serve": {
+    after: ["install", "task export"],
+    cmd: (t) =>
+      serveAndPost(
+        `${t.bin}/pointwise serve --model ${t.onnx} --port ${t.port3}`,
+        t.port3,
+        t.image,
+      ),
+    expect: /SERVED/,
+  },
+  "run --allow-read --allow-net --allow-env apps/cli/main.ts": {
+    after: ["task export"],
+    cmd: (t) =>
+      serveAndPost(
+        "deno run --allow-read --allow-net --allow-env apps/cli/main.ts serve " +
+          `--model ${t.onnx} --port ${t.port4}`,
+        t.port4,
+        t.image,
+      ),
+    expect: /SERVED/,
+  },
+  "task slide": {
+    after: ["task export"],
+    cmd: (t) =>
+      task("slide", `--model ${t.onnx} ${t.image} --tile 64 --overlap 32 --out ${t.dir}/slides2`),
+    expect: /image/,
+  },
   "pointwise train": "the same entry point as deno task train (run above), installed",
   "pointwise eval": "the same entry point as deno task eval (run above), installed",
   install: {
-    cmd: () =>
-      "deno install -g --allow-read --allow-write -n pointwise --config deno.json " +
-      "apps/cli/main.ts",
+    cmd: () => INSTALL,
     expect: /Successfully installed pointwise/,
   },
   "task serve": {
@@ -145,7 +193,7 @@ const RUNS: Record<string, Run | string> = {
     after: ["task export"],
     cmd: (t) =>
       "deno run --allow-read --allow-write --allow-env apps/cli/main.ts slide " +
-      `--model ${t.onnx} ${t.image} --tile 32 --overlap 8 --out ${t.dir}/slides`,
+      `--model ${t.onnx} ${t.image} --tile 64 --overlap 32 --out ${t.dir}/slides`,
     expect: /image/,
   },
   "pointwise slide": "the same entry point as apps/cli/main.ts slide (run above), installed",
@@ -158,7 +206,13 @@ const RUNS: Record<string, Run | string> = {
   "task test": "runs with --allow-all: nothing to prompt for",
   "task check": "deno fmt, lint and check: no program runs",
   "run -A tasks/bench_step_time.ts": "runs with -A (all permissions): nothing to prompt for",
-  "run --allow-net --allow-read --allow-write apps/cli/main.ts":
+  "run -A tasks/class_map_margin.ts": "runs with -A (all permissions): nothing to prompt for",
+  "run -A tasks/bench_ort.ts": "runs with -A (all permissions): nothing to prompt for",
+  "task bundle:demo":
+    "rewrites the committed worker bundle (emptying its folder first), which the serve tests " +
+    "read meanwhile; tests/demo_bundle_test.ts runs the same bundling into a temporary folder",
+  "pointwise weights": "the same entry point as deno task weights (skipped below), installed",
+  "task weights":
     "weights fetch downloads from download.pytorch.org, which CI cannot reach (its own test " +
     "serves the files locally)",
   "run --allow-read --allow-write tests/corpus/make.ts":
@@ -228,6 +282,7 @@ Deno.test("every README command runs in a terminal without a permission prompt",
   }
   const entries = [...readmeCommands()].map(keyOf);
   const missing = entries.filter((e) => !(e in RUNS));
+  assert.match(INSTALL, / -n pointwise /, "the README no longer gives its deno install line");
   assert.deepEqual(missing, [], "README commands this test does not know: add them to RUNS");
   for (const name of ["train", "eval", "predict", "export", "serve", "bench:serve"]) {
     assert.ok(entries.includes(`task ${name}`), `the README no longer says deno task ${name}`);
@@ -242,6 +297,8 @@ Deno.test("every README command runs in a terminal without a permission prompt",
     bin: join(dir, "installed", "bin"),
     port1: freePort(),
     port2: freePort(),
+    port3: freePort(),
+    port4: freePort(),
   };
   await Deno.writeFile(places.image, (await syntheticPngs([48]))[0]);
   // A user's environment: without POINTWISE_THREADS (the test task sets 1,
@@ -272,7 +329,7 @@ Deno.test("every README command runs in a terminal without a permission prompt",
         await Deno.mkdir(places.bin, { recursive: true });
         await Deno.writeTextFile(
           join(places.bin, "pointwise"),
-          `#!/bin/sh\nexec deno run --allow-read --allow-write --config ` +
+          `#!/bin/sh\nexec deno run ${INSTALL.match(/--allow-[\w-]+/g)!.join(" ")} --config ` +
             `${join(ROOT, "deno.json")} ${join(ROOT, "apps/cli/main.ts")} "$@"\n`,
           { mode: 0o755 },
         );

@@ -17,7 +17,7 @@ const SERVE = ["--allow-net", "--allow-env"];
 Deno.test("serve: --help, a missing flag and a bad model file get clear answers", async () => {
   const help = await runScript("tasks/serve.ts", ["--help"], SERVE);
   assert.equal(help.code, 0);
-  assert.match(help.stdout, /usage: pointwise serve --model MODEL\.onnx/);
+  assert.match(help.stdout, /usage: deno task serve --model MODEL\.onnx/);
   const none = await runScript("tasks/serve.ts", [], SERVE);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /--model is required/);
@@ -49,7 +49,7 @@ Deno.test("serve: a checkpoint or a run folder is refused with the export comman
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,
-      /best\.safetensors.*export it to ONNX first \(pointwise export --model .*best\.safetensors --out model\.onnx\)/,
+      /best\.safetensors.*export it to ONNX first: deno task export --model .*best\.safetensors --out model\.onnx/,
     );
   }
 });

@@ -15,7 +15,12 @@
  * import { resolveOrtProvider } from "./provider.ts";
  * const { session } = await createSession(await tinyOnnx(), await resolveOrtProvider("wasm"));
  * assert.deepEqual(session.inputNames, ["image"]);
- * assert.deepEqual([...session.outputNames].sort(), ["localizer_logits", "logits", "mask"]);
+ * assert.deepEqual([...session.outputNames].sort(), [
+ *   "class_maps",
+ *   "localizer_logits",
+ *   "logits",
+ *   "mask",
+ * ]);
  * await session.release();
  * ```
  * @module

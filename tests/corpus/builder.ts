@@ -12,6 +12,12 @@ export interface Expect {
   names: string;
   /** A regular expression (source) for the problem, matched case-insensitively. */
   problem: string;
+  /**
+   * The files a command writes under {out}, by name (none when absent): a
+   * batch goes on past an image corrupt past its header, so the valid image
+   * given first gets its files and the bad one none.
+   */
+  writes?: string[];
 }
 
 /** The kinds of bad input. */

@@ -14,7 +14,12 @@ const ROWS: Row[] = [
   ["train-epochs-zero", train("--epochs", "0"), "--epochs", "must be >= 1, got 0"],
   ["train-epochs-huge", train("--epochs", "1e12"), "--epochs", "must be <= 100000"],
   ["train-epochs-negative", train("--epochs=-3"), "--epochs", "must be >= 1"],
-  ["train-epochs-dash", train("--epochs", "-3"), "--epochs", "ambiguous.*--epochs=-XYZ"],
+  [
+    "train-epochs-dash",
+    train("--epochs", "-3"),
+    "--epochs",
+    "needs a value, got the option -3 \\(write --epochs=-3 if that is the value\\)",
+  ],
   ["train-epochs-word", train("--epochs", "zero"), "--epochs", "expects a number"],
   ["train-epochs-empty", train("--epochs", ""), "--epochs", "expects a number"],
   ["train-epochs-fraction", train("--epochs", "2.5"), "--epochs", "must be an integer"],
@@ -40,7 +45,12 @@ const ROWS: Row[] = [
   ["train-modalities-zero", train("--modalities", "0"), "--modalities", "must be >= 1"],
   ["train-upsample-unknown", train("--mask-upsample", "nearest"), "--mask-upsample", "one of"],
   ["train-two-wrong", train("--epochs", "0", "--kmax", "0"), "--kmax", "--epochs must"],
-  ["train-preset-unknown", train("--preset", "gpu"), "--preset", "must be cpu or reference"],
+  [
+    "train-preset-unknown",
+    train("--preset", "gpu"),
+    "--preset",
+    "must be one of reference, cpu, glas-cpu, got 'gpu'",
+  ],
   ["train-dataset-unknown", train("--dataset", "mnist"), "--dataset", "synthetic or digits"],
   ["train-dataset-and-data", train("--dataset", "digits", "--data", "x"), "--dataset", "cannot go"],
   ["train-split-without-data", train("--train", "x.csv"), "--train", "needs --data"],
@@ -64,7 +74,12 @@ const ROWS: Row[] = [
   ["train-threads-fraction", train("--threads", "1.5"), "--threads", "whole number"],
   ["train-backend-unknown", train("--backend", "tpu"), "--backend", "must be one of auto"],
   ["train-unknown-flag", train("--learning-rate", "3"), "--learning-rate", "Unknown option"],
-  ["train-missing-value", ["train", "--out", "{out}", "--epochs"], "--epochs", "argument missing"],
+  [
+    "train-missing-value",
+    ["train", "--out", "{out}", "--epochs"],
+    "--epochs",
+    "--epochs needs a value",
+  ],
   ["train-init-naming-alone", train("--init-naming", "timm"), "--init-naming", "--init-backbone"],
   [
     "train-init-and-resume",
@@ -79,9 +94,20 @@ const ROWS: Row[] = [
   ["predict-threshold-high", predict("--threshold", "2"), "--threshold", "from 0 to 1"],
   ["predict-threshold-nan", predict("--threshold", "nan"), "--threshold", "from 0 to 1"],
   ["predict-max-pixels-zero", predict("--max-pixels", "0"), "--max-pixels", "from 1 to"],
-  ["predict-map-unknown", predict("--map", "heat"), "--map", "must be one of cam, gradcam"],
+  [
+    "predict-map-unknown",
+    predict("--map", "heat"),
+    "--map",
+    "must be one of r\\+, m\\+, cam, gradcam, attention, got 'heat'",
+  ],
   ["predict-upsample-unknown", predict("--mask-upsample", "bicubic"), "--mask-upsample", "one of"],
-  ["predict-map-minmax", predict("--map", "cam"), "--map", "applies to cam and gradcam"],
+  // cam is a map of a min-max model too; attention is not.
+  [
+    "predict-map-minmax",
+    predict("--map", "attention"),
+    "--map attention",
+    "not a map of this model.*method is minmax, whose maps are r\\+, m\\+, cam",
+  ],
   [
     "predict-upsample-onnx",
     ["predict", "--model", "{onnx}", "{image}", "--mask-upsample", "stride-grid", "--out", "{out}"],
@@ -90,9 +116,21 @@ const ROWS: Row[] = [
   ],
   [
     "predict-cpu-onnx",
-    ["predict", "--model", "{onnx}", "{image}", "--backend", "cpu", "--out", "{out}"],
+    // The native runtime has a cpu backend (with --allow-ffi); onnxruntime-web has none.
+    [
+      "predict",
+      "--model",
+      "{onnx}",
+      "{image}",
+      "--backend",
+      "cpu",
+      "--runtime",
+      "web",
+      "--out",
+      "{out}",
+    ],
     "--backend",
-    "onnxruntime has no cpu backend",
+    "onnxruntime-web has no cpu backend; use --backend wasm",
   ],
   [
     "predict-out-is-file",
@@ -119,7 +157,7 @@ const ROWS: Row[] = [
     "predict-would-overwrite",
     ["predict", "--model", "{ckpt}", "{files}/b.png", "--out", "{files}"],
     "b_mask.png",
-    "would overwrite.*--force",
+    "already exists.*pass --force to overwrite, or choose another --out",
   ],
   [
     "eval-split-without-data",
@@ -138,7 +176,7 @@ const ROWS: Row[] = [
     "export-would-overwrite",
     ["export", "--model", "{ckpt}", "--out", "{files}/onnx/empty.onnx"],
     "empty.onnx",
-    "would overwrite.*--force",
+    "already exists: pass --force to overwrite, or choose another --out",
   ],
   ["import-no-from", ["import", "--out", "{out}"], "--from", "required"],
   [

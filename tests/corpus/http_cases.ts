@@ -25,12 +25,22 @@ export async function httpCases(b: CorpusBuilder): Promise<void> {
   const jpeg = b.fixtures.rgbJpeg;
   const form = '--x\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\n' +
     "Content-Type: image/png\r\n\r\n\x89PNG\r\n--x--\r\n";
+  // A 'file' part that holds only the PNG signature.
+  const fileForm = cat(
+    utf8('--x\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n'),
+    PNG_SIGNATURE,
+    utf8("\r\n--x--\r\n"),
+  );
   const rows: Row[] = [
     ["no-body", null, 400, "empty_body", "no image"],
     ["empty", new Uint8Array(), 400, "empty_body", "no image"],
     ["text", utf8("hello"), 415, "not_an_image", "not a PNG, JPEG, TIFF or WebP"],
     ["json", utf8('{"image":"aGVsbG8="}'), 415, "not_an_image", "not a PNG, JPEG, TIFF or WebP"],
-    ["multipart", utf8(form), 415, "not_an_image", "multipart form data.*--data-binary", {
+    // Forms are read; the image must be the 'file' part.
+    ["multipart", utf8(form), 400, "missing_file", "no 'file' part \\(its parts are 'image'\\)", {
+      headers: { "content-type": "multipart/form-data; boundary=x" },
+    }],
+    ["multipart-file-truncated", fileForm, 400, "bad_image", "truncated", {
       headers: { "content-type": "multipart/form-data; boundary=x" },
     }],
     [

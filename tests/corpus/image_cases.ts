@@ -1,5 +1,7 @@
 // Images given to predict (after a valid one): each names the image and the
-// problem, and nothing is written for any of them.
+// problem. A bad header (not an image, too large) stops the run with nothing
+// written; an image corrupt past its header is reported, exit 1, and only the
+// valid one gets its files (PAST_HEADER).
 import type { CorpusBuilder } from "./builder.ts";
 import {
   cat,
@@ -22,6 +24,35 @@ const IEND = chunk("IEND", new Uint8Array());
 
 /** [id, bytes, the problem, extra flags, extension]. */
 type Row = [string, Uint8Array, string, string[]?, string?];
+
+/** The cases whose header reads: the batch goes on, and the valid image gets its files. */
+const PAST_HEADER = new Set([
+  "truncated-half",
+  "bad-zlib",
+  "no-idat",
+  "bad-color-type",
+  "bad-bit-depth",
+  "palette-without-plte",
+  "short-scanlines",
+  "bad-filter-byte",
+  "tiff-strip-past-end",
+  "tiff-zstd-garbage",
+  "tiff-compression-unknown",
+  "tiff-lzw-garbage",
+  "tiff-deflate-garbage",
+  "tiff-lzw-loop",
+  "tiff-bits-odd",
+  "webp-vp8-corrupt",
+  "jpeg-scan-cut",
+  "jpeg-huge-decoded",
+  "jpeg-arithmetic",
+  "jpeg-12-bit",
+  "jpeg-garbage-scan",
+  "progressive-cut",
+]);
+
+/** What predict writes for the valid image ({image} is image.png). */
+const VALID_OUTPUTS = ["image.json", "image_mask.png", "image_overlay.jpg", "predictions.csv"];
 
 /** Adds the image cases. */
 export async function imageCases(b: CorpusBuilder): Promise<void> {
@@ -193,7 +224,14 @@ export async function imageCases(b: CorpusBuilder): Promise<void> {
   for (const [id, bytes, problem, extra = [], ext = "png"] of rows) {
     const path = b.file(`images/${id}.${ext}`, bytes);
     const argv = ["predict", "--model", "{ckpt}", "{image}", path, "--out", "{out}", ...extra];
-    b.cli("images", `image-${id}`, argv, 1, `${id}.${ext}`, problem);
+    const expect = { exit: 1, names: `${id}.${ext}`, problem };
+    b.add({
+      id: `image-${id}`,
+      category: "images",
+      run: "cli",
+      argv,
+      expect: PAST_HEADER.has(id) ? { ...expect, writes: VALID_OUTPUTS } : expect,
+    });
   }
   const predict = (path: string) => ["predict", "--model", "{ckpt}", path, "--out", "{out}"];
   b.cli(
@@ -204,7 +242,36 @@ export async function imageCases(b: CorpusBuilder): Promise<void> {
     "none.png",
     "no such file",
   );
-  b.cli("images", "image-is-folder", predict("{files}/images"), 1, "images", "it is a folder");
+  // A folder is an input; every header is read before anything is written, so
+  // the valid a.png gets nothing either.
+  b.file("folder/a.png", good);
+  b.file("folder/b.png", utf8("hello, this is text\n"));
+  b.cli(
+    "images",
+    "image-folder-bad-header",
+    predict("{files}/folder"),
+    1,
+    "folder/b.png",
+    "not a PNG, JPEG, TIFF or WebP.*nothing was written",
+  );
+  b.file("no-images/notes.txt", utf8("no image here\n"));
+  b.cli(
+    "images",
+    "image-folder-without-images",
+    predict("{files}/no-images"),
+    2,
+    "no-images",
+    "holds no PNG, JPEG, TIFF or WebP image",
+  );
+  b.cli("images", "image-glob-none", predict("{files}/images/*.gif"), 2, "*.gif", "no image");
+  b.cli(
+    "images",
+    "image-only-masks",
+    predict("{files}/a_mask.png"),
+    2,
+    "no image left",
+    "1 file\\(s\\) look like masks.*--skip none",
+  );
   // A device never ends: refused before reading, not read until memory runs out.
   b.cli("images", "image-is-device", predict("/dev/zero"), 1, "/dev/zero", "not a regular file");
   b.cli(

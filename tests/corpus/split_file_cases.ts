@@ -44,10 +44,18 @@ const ROWS: Row[] = [
     "huge.png: the image is 100000x100000.*over the limit",
   ],
   [
-    "four-fields",
-    "a.png,a_mask.png,benign,extra\n",
-    "four-fields.csv:1",
-    "expected 'image,mask,label' but found 4 fields",
+    // A fourth field is an ignore mask: five are too many.
+    "five-fields",
+    "a.png,a_mask.png,benign,a_mask.png,extra\n",
+    "five-fields.csv:1",
+    "expected 'image,mask,label' \\(or 'image,mask,label,ignore'\\) but found 5 fields",
+  ],
+  ["ignore-missing", "a.png,a_mask.png,benign,nope.png\n", "ignore-missing.csv:1", "nope.png"],
+  [
+    "ignore-without-mask",
+    "a.png,,benign,a_mask.png\n",
+    "ignore-without-mask.csv:1",
+    "an ignore mask needs a mask",
   ],
   ["one-field", "a.png\n", "one-field.csv:1", "found 1 fields"],
   ["empty-label", "a.png,a_mask.png,\n", "empty-label.csv:1", "label field is empty"],
@@ -72,12 +80,17 @@ const ROWS: Row[] = [
   ],
   [
     "long-line",
-    `${"x".repeat(20_000)},${"y".repeat(20_000)},${"z".repeat(20_000)},w\n`,
+    `${"x".repeat(20_000)},${"y".repeat(20_000)},${"z".repeat(20_000)},w,v\n`,
     "long-line.csv:1",
-    'found 4 fields in "x{77}\\.\\.\\."',
+    'found 5 fields in "x{77}\\.\\.\\."',
   ],
   ["nul-in-path", "a\u0000.png,,benign\n", "nul-in-path.csv", "binary data"],
-  ["control-chars", "a\u001b[31m.png,x,y,z\n", "control-chars.csv:1", 'in "a\\\\u001b\\[31m\\.png'],
+  [
+    "control-chars",
+    "a\u001b[31m.png,x,y,z,w\n",
+    "control-chars.csv:1",
+    'in "a\\\\u001b\\[31m\\.png',
+  ],
   [
     "one-class",
     "a.png,,benign\nb.png,,benign\n",

@@ -120,14 +120,19 @@ ${FORCE_HELP}
 ${BACKEND_HELP}`;
 }
 
-/** Output file stems, unique even when two inputs share a name. */
+/**
+ * Output file stems, unique even when two inputs share a name or one looks
+ * numbered (`a`, `a`, `a-2` give `a`, `a-2`, `a-2-2`): a suffix is checked
+ * against every stem already given, not only against its own name's count.
+ */
 function stems(paths: string[]): string[] {
-  const seen = new Map<string, number>();
+  const used = new Set<string>();
   return paths.map((p) => {
     const stem = basename(p, extname(p)) || "image";
-    const n = (seen.get(stem) ?? 0) + 1;
-    seen.set(stem, n);
-    return n === 1 ? stem : `${stem}-${n}`;
+    let name = stem;
+    for (let n = 2; used.has(name); n++) name = `${stem}-${n}`;
+    used.add(name);
+    return name;
   });
 }
 
@@ -323,7 +328,8 @@ export async function predict(argv: string[]): Promise<number> {
   }
   await checkHeaders(images, maxPixels);
   const names = stems(images);
-  await checkOutputs(values, plannedOutputs(plan, names), images);
+  // Skipped masks are inputs too: a.png's a_mask.png must not replace the ground truth.
+  await checkOutputs(values, plannedOutputs(plan, names), [...images, ...skipped]);
   const { localizer, path } = await openModel(values);
   plan.model = path;
   if (values.threshold !== undefined) localizer.threshold = threshold;

@@ -113,7 +113,8 @@ function whole(values: Record<string, unknown>, flag: string, min: number, max =
 
 /** Runs the command: serves until interrupted; returns the exit code. */
 export async function serve(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, OPTIONS);
+  // Options only: a stray argument (a second model?) is refused, not ignored while serving.
+  const { values } = parseCommand(argv, OPTIONS, false);
   if (values.help) {
     console.log(serveHelp());
     return 0;

@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Progress } from "./progress.ts";
  * const bar = new Progress("epoch 1/12"); // a line on stderr, redrawn on a terminal
  * bar.update(3, 16, "loss 1.23", (eta) => `run ${eta + 60} s`);

@@ -85,9 +85,11 @@ export function sniffFileType(bytes: Uint8Array): FileType {
   if (starts(b, [0x49, 0x49, 0x2b, 0x00]) || starts(b, [0x4d, 0x4d, 0x00, 0x2b])) return "tiff";
   if (starts(b, [0x52, 0x49, 0x46, 0x46]) && starts(b, [0x57, 0x45, 0x42, 0x50], 8)) return "webp";
   if (starts(b, [0x50, 0x4b, 0x03, 0x04])) return "pytorch";
+  // Before the pickle test: a safetensors header of 640 to 1535 bytes starts
+  // with 0x80 0x02..0x05 (its length, little-endian), as a pickle does.
+  if (isSafetensors(b)) return "safetensors";
   if (b[0] === 0x80 && b.length > 1 && b[1] >= 2 && b[1] <= 5) return "pickle";
   if (starts(b, [0x1f, 0x8b])) return "gzip";
-  if (isSafetensors(b)) return "safetensors";
   if (isOnnx(b)) return "onnx";
   if (isText(b)) return "text";
   return "unknown";

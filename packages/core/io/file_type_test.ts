@@ -17,6 +17,15 @@ Deno.test("file types are told apart by their first bytes", () => {
   assert.equal(sniffFileType(enc.encode("<html>not found</html>")), "text");
   assert.equal(sniffFileType(new Uint8Array()), "empty");
   assert.equal(sniffFileType(Uint8Array.of(0, 1, 2, 3, 4, 0xfe)), "unknown");
+  // A safetensors header of 640 to 1535 bytes begins like a pickle (0x80,
+  // 0x02..0x05): its length decides.
+  const header = JSON.stringify({ w: { dtype: "F32", shape: [1], data_offsets: [0, 4] } });
+  const padded = header.padEnd(0x0280, " ");
+  const long = new Uint8Array(8 + padded.length + 4);
+  new DataView(long.buffer).setBigUint64(0, BigInt(padded.length), true);
+  long.set(enc.encode(padded), 8);
+  assert.deepEqual([...long.slice(0, 2)], [0x80, 2]);
+  assert.equal(sniffFileType(long), "safetensors");
   // A header length that runs past the end is not safetensors.
   const cut = encodeSafetensors(w).slice(0, 12);
   assert.notEqual(sniffFileType(cut), "safetensors");

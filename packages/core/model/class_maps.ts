@@ -24,10 +24,10 @@
  * const cm: ClassMaps = {
  *   maps: Float32Array.of(0, 1, 2, 3, 3, 2, 1, 0), // two classes, 2x2 cells
  *   classes: 2, height: 2, width: 2, stride: 32, inputHeight: 64, inputWidth: 64,
- *   head: { kmax: 1, upsample: "align-corners", output: { kind: "normalized" } },
+ *   head: { kmax: 0.25, upsample: "align-corners", output: { kind: "normalized" } },
  * };
  * const { map, scores } = imageMap(cm);
- * assert.deepEqual(scores, [3, 3]); // k = 1: each class's top cell
+ * assert.deepEqual(scores, [3, 3]); // k = round(0.25 * 4) = 1: each class's top cell
  * assert.equal(map.length, 64 * 64);
  * ```
  * @module

@@ -270,31 +270,44 @@ export class MinMaxNet {
   inferMaps(x: tf.Tensor4D, map: MapRequest = { kind: "r+" }): InferOutput {
     const ctx = { training: false };
     const [n, h, w] = x.shape;
-    const seg = this.segment(x, ctx);
+    // Each pass in its own scope, so that a large image's full-size
+    // intermediates (X+, its resize) are freed before the next pass.
+    const seg = tf.tidy(() => ({ ...this.segment(x, ctx) })) as unknown as HeadOutput;
     const mask = this.mask(seg, [h, w]);
-    const pos = this.classify(tf.mul(x, mask), ctx);
-    const out = { logits: pos.scores, localizerLogits: seg.scores };
-    switch (map.kind) {
-      case "r+":
-        return { ...out, map: mask };
-      case "m+":
-        return { ...out, map: normalizeMap(this.localizationMap(seg, [h, w])) };
-      case "cam": {
-        const c = seg.maps.shape[3];
-        const k = map.classIndex === undefined
-          ? tf.argMax(pos.scores, 1)
-          : tf.fill([n], map.classIndex, "int32");
-        const pick = tf.reshape(tf.oneHot(k as tf.Tensor1D, c), [n, 1, 1, c]);
-        const low = tf.sum(tf.mul(seg.maps, pick), -1, true) as tf.Tensor4D;
-        return {
-          ...out,
-          map: normalizeMap(
-            upsampleMap(low, [h, w], this.options.maskUpsample, this.backbone.outputStride),
-          ),
-        };
-      }
-      default:
-        throw new Error(`a min-max model has no ${map.kind} map`);
+    const logits = tf.tidy(() => this.classify(tf.mul(x, mask), ctx).scores);
+    const out = { logits, localizerLogits: seg.scores };
+    if (map.kind === "r+") {
+      seg.maps.dispose();
+      return { ...out, map: mask };
+    }
+    mask.dispose();
+    try {
+      return {
+        ...out,
+        map: tf.tidy(() => {
+          switch (map.kind) {
+            case "m+":
+              return normalizeMap(this.localizationMap(seg, [h, w]));
+            case "cam": {
+              const c = seg.maps.shape[3];
+              const k = map.classIndex === undefined
+                ? tf.argMax(logits, 1)
+                : tf.fill([n], map.classIndex, "int32");
+              const pick = tf.reshape(tf.oneHot(k as tf.Tensor1D, c), [n, 1, 1, c]);
+              const low = tf.sum(tf.mul(seg.maps, pick), -1, true) as tf.Tensor4D;
+              const stride = this.backbone.outputStride;
+              return normalizeMap(upsampleMap(low, [h, w], this.options.maskUpsample, stride));
+            }
+            default:
+              throw new Error(`a min-max model has no ${map.kind} map`);
+          }
+        }),
+      };
+    } catch (e) {
+      tf.dispose([logits, seg.scores]);
+      throw e;
+    } finally {
+      seg.maps.dispose();
     }
   }
 

@@ -13,12 +13,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tf } from "../backend/tf.ts";
  * import { dilatedConv2d } from "./dilated_conv2d.ts";
  * const x = tf.ones([1, 8, 8, 2]) as tf.Tensor4D;
  * const w = tf.ones([3, 3, 2, 4]) as tf.Tensor4D;
- * const y = dilatedConv2d(x, w, 2, 2); // [1, 8, 8, 4]
- * const dw = tf.grad((k: tf.Tensor4D) => tf.sum(dilatedConv2d(x, k, 2, 2)))(w);
+ * const y = dilatedConv2d(x, w, 2, 2);
+ * assert.deepEqual(y.shape, [1, 8, 8, 4]);
+ * const dw = tf.grad((k) => tf.sum(dilatedConv2d(x, k as tf.Tensor4D, 2, 2)))(w);
+ * assert.deepEqual(dw.shape, w.shape);
  * ```
  * @module
  */

@@ -95,7 +95,9 @@ function isNodeLike(): boolean {
 async function startWorker(message: Record<string, unknown>): Promise<AnyWorker> {
   if (isNodeLike()) {
     const { Worker } = await import("node:worker_threads");
-    const w = new Worker(WORKER_SOURCE, { eval: true });
+    // An empty environment: the worker reads none, and Deno would otherwise copy
+    // process.env into it, which asks for --allow-env (a prompt on a terminal).
+    const w = new Worker(WORKER_SOURCE, { eval: true, env: {} });
     await new Promise<void>((resolve, reject) => {
       w.once("message", () => resolve());
       w.once("error", reject);

@@ -52,7 +52,7 @@ export async function startServer(
 }
 
 /** `deno task serve --model <modelPath> --port 0`, with the task's permissions. */
-export function startServe(modelPath: string): Promise<Server> {
+export function startServe(modelPath: string, env: Record<string, string> = {}): Promise<Server> {
   return startServer(
     [
       "run",
@@ -66,5 +66,6 @@ export function startServe(modelPath: string): Promise<Server> {
       "0",
     ],
     /serving .* on (http:\/\/127\.0\.0\.1:\d+\/)/,
+    env,
   );
 }

@@ -206,8 +206,18 @@ async function score(
   }
 }
 
-/** Runs the bench from command-line arguments; returns the exit code. */
-export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<number> {
+/** What the command line asks of a bench. */
+interface BenchArgs {
+  values: Record<string, unknown>;
+  methods: Method[];
+  config: Config;
+  data: { spec: DataSpec; evalRole: string };
+  figureCount: number;
+  seeds: number[];
+}
+
+/** Reads and checks the flags; an exit code instead when the run stops here (help, usage). */
+async function parseBenchArgs(b: BenchSpec, argv: string[]): Promise<BenchArgs | number> {
   let values: Record<string, unknown>;
   try {
     values = parseCommand(argv, benchOptions(b), false).values;
@@ -219,30 +229,8 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
     console.log(help(b));
     return 0;
   }
-  let methods: Method[];
-  let config: Config;
-  let data: { spec: DataSpec; evalRole: string };
-  let figureCount: number;
-  let seeds: number[];
   try {
-    methods = (str(values, "methods") ?? METHODS.join(",")).split(",").map((m) =>
-      m.trim()
-    ) as Method[];
-    const unknown = methods.filter((m) => !METHODS.includes(m));
-    if (unknown.length > 0) {
-      throw new UsageError(
-        `--methods: unknown ${unknown.join(", ")} (choose from ${METHODS.join(", ")})`,
-      );
-    }
-    const preset = str(values, "preset", "bench");
-    if (preset !== "bench" && preset !== "reference") {
-      throw new UsageError(`--preset must be bench or reference, got '${preset}'`);
-    }
-    const overrides = configOverrides(values);
-    config = withOverrides(preset === "bench" ? b.base : PRESETS.reference, overrides);
-    seeds = parseSeeds(str(values, "seeds"), config.seed);
-    data = await b.data(values);
-    figureCount = int(values, "figure-images", 4, 0, 64);
+    return { values, ...await benchSettings(b, values) };
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`error: ${e.message}\nsee: deno task bench:${b.name} --help`);
@@ -250,6 +238,61 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
     }
     throw e;
   }
+}
+
+/** The methods, configuration, seeds, data and figure size the flags give; throws UsageError. */
+async function benchSettings(
+  b: BenchSpec,
+  values: Record<string, unknown>,
+): Promise<Omit<BenchArgs, "values">> {
+  const methods = parseMethods(str(values, "methods"));
+  const preset = str(values, "preset", "bench");
+  if (preset !== "bench" && preset !== "reference") {
+    throw new UsageError(`--preset must be bench or reference, got '${preset}'`);
+  }
+  const overrides = configOverrides(values);
+  const config = withOverrides(preset === "bench" ? b.base : PRESETS.reference, overrides);
+  const seeds = parseSeeds(str(values, "seeds"), config.seed);
+  const data = await b.data(values);
+  const figureCount = int(values, "figure-images", 4, 0, 64);
+  return { methods, config, data, figureCount, seeds };
+}
+
+/** `--methods a,b` as methods; every method without it. */
+function parseMethods(text: string | undefined): Method[] {
+  const methods = (text ?? METHODS.join(",")).split(",").map((m) => m.trim()) as Method[];
+  const unknown = methods.filter((m) => !METHODS.includes(m));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `--methods: unknown ${unknown.join(", ")} (choose from ${METHODS.join(", ")})`,
+    );
+  }
+  return methods;
+}
+
+/** One bench run's fixed parts, and the results and figure maps it gathers. */
+interface BenchRun {
+  b: BenchSpec;
+  args: BenchArgs;
+  out: string;
+  started: Date;
+  command: string;
+  backend: string;
+  train: Dataset;
+  valid: Dataset;
+  evalSet: Dataset;
+  evalDesc: string;
+  floors: [string, MetricsSummary][];
+  figureIdx: number[];
+  figureIds: Set<string>;
+  /** The first seed's maps of the figure's images, by method. */
+  maps: Map<Method, Map<string, Float32Array>>;
+  results: MethodResult[];
+}
+
+/** Loads the data, starts the backend and says what the bench compares. */
+async function startBench(b: BenchSpec, args: BenchArgs, argv: string[]): Promise<BenchRun> {
+  const { values, methods, config, data, seeds } = args;
   const out = str(values, "out") ?? join("runs", `bench-${b.name}`);
   const started = new Date();
   const train = await loadData(data.spec, "train");
@@ -267,125 +310,182 @@ export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<numb
         configSummary(config)
       }`,
   );
+  const figureIdx = spread(evalSet.samples.length, args.figureCount);
+  return {
+    b,
+    args,
+    out,
+    started,
+    command: `deno task bench:${b.name}${argv.length ? " " + argv.join(" ") : ""}`,
+    backend: backend.name,
+    train,
+    valid,
+    evalSet,
+    evalDesc: describeDataSpec(data.spec, data.evalRole),
+    floors: floorRows(evalSet),
+    figureIdx,
+    figureIds: new Set(figureIdx.map((i) => evalSet.samples[i].id)),
+    maps: new Map(),
+    results: [],
+  };
+}
 
-  const figureIdx = spread(evalSet.samples.length, figureCount);
-  const figureIds = new Set(figureIdx.map((i) => evalSet.samples[i].id));
-  // The figure shows the first seed's maps.
-  const maps = new Map<Method, Map<string, Float32Array>>();
-  const results: MethodResult[] = [];
-  const floors = floorRows(evalSet);
-  const command = `deno task bench:${b.name}${argv.length ? " " + argv.join(" ") : ""}`;
-  const evalDesc = describeDataSpec(data.spec, data.evalRole);
+/** A method to train for a seed. */
+interface BenchJob {
+  seed: number;
+  method: Method;
+}
+
+/** Writes results.md, results.json and the figure; returns the results in method, then seed order. */
+async function writeResults(r: BenchRun, pending: BenchJob[]): Promise<MethodResult[]> {
+  const { methods, seeds } = r.args;
+  const sorted = [...r.results].sort((x, y) =>
+    methods.indexOf(x.method) - methods.indexOf(y.method) ||
+    seeds.indexOf(x.seed) - seeds.indexOf(y.seed)
+  );
+  const shown = methods.filter((m) => r.maps.has(m));
+  await writeFileAtomic(join(r.out, "results.md"), resultsPage(r, sorted, shown, pending));
+  const record = resultsRecord(r, sorted, pending);
+  await writeFileAtomic(join(r.out, "results.json"), JSON.stringify(record, null, 1) + "\n");
+  if (r.figureIdx.length > 0 && shown.length > 0) await writeFigure(r, shown);
+  return sorted;
+}
+
+/** results.md. */
+function resultsPage(
+  r: BenchRun,
+  sorted: MethodResult[],
+  shown: Method[],
+  pending: BenchJob[],
+): string {
+  const { data, seeds, config } = r.args;
+  return resultsMarkdown({
+    title: r.b.title,
+    date: r.started,
+    command: r.command,
+    cores: navigator.hardwareConcurrency,
+    backend: r.backend,
+    seconds: (Date.now() - r.started.getTime()) / 1000,
+    trainDesc: describeDataSpec(data.spec, "train"),
+    validDesc: describeDataSpec(data.spec, "valid"),
+    validImages: r.valid.samples.length,
+    evalDesc: r.evalDesc,
+    selfSelected: data.evalRole === "valid",
+    seeds,
+    config,
+    table: markdownTable(sorted, r.floors),
+    figure: r.figureIdx.length > 0 && shown.length > 0,
+    pending: pending.map((j) => `${methodName(j.method)} (seed ${j.seed})`),
+  });
+}
+
+/** What results.json holds. */
+function resultsRecord(r: BenchRun, sorted: MethodResult[], pending: BenchJob[]) {
+  const { data, seeds, config, methods } = r.args;
+  return {
+    bench: r.b.name,
+    date: r.started.toISOString(),
+    command: r.command,
+    cores: navigator.hardwareConcurrency,
+    backend: r.backend,
+    data: data.spec,
+    evalRole: data.evalRole,
+    config,
+    seeds,
+    results: sorted,
+    aggregates: methods.map((m) => aggregate(sorted.filter((x) => x.method === m)) ?? null),
+    floors: Object.fromEntries(r.floors),
+    pending,
+  };
+}
+
+/** figure.jpg: the figure's images, their ground truth and each shown method's map. */
+async function writeFigure(r: BenchRun, shown: Method[]): Promise<void> {
+  const rows: FigureRow[] = r.figureIdx.map((i) => {
+    const s = r.evalSet.samples[i];
+    return {
+      image: s.image,
+      gt: s.mask?.data ?? null,
+      maps: shown.map((m) => r.maps.get(m)!.get(s.id)!),
+    };
+  });
+  const fig = methodFigure(await loadFont(), shown.map(methodName), rows, {
+    panelWidth: r.b.panelWidth,
+    minPanelWidth: r.b.minPanelWidth,
+  });
+  // A photograph-like picture: JPEG is a fraction of the PNG's size.
+  await writeFileAtomic(join(r.out, "figure.jpg"), await encodeJpeg(fig));
+}
+
+/**
+ * Trains one method for one seed (Grad-CAM takes `cam`, CAM's run, when there
+ * is one) and scores it; returns its row, its run once trained, and its maps
+ * once scored.
+ */
+async function benchJob(
+  r: BenchRun,
+  { seed, method }: BenchJob,
+  cam: TrainedRun | undefined,
+): Promise<{ result: MethodResult; run?: TrainedRun; maps?: Map<string, Float32Array> }> {
+  const reuse = method === "gradcam" && cam !== undefined ? "cam" : undefined;
+  const label = `${methodName(method)} (seed ${seed})`;
+  let run: TrainedRun | undefined;
+  try {
+    run = reuse ? cam! : await trainMethod(
+      { ...r.args.config, method, seed },
+      r.train,
+      r.valid,
+      join(r.out, method, `seed-${seed}`),
+    );
+    const checkpoint = { ...run.best, config: { ...run.best.config, method } };
+    const maps = new Map<string, Float32Array>();
+    const summary = await score(checkpoint, r.evalSet, r.figureIds, maps, label);
+    console.error(
+      `${label}: err ${fmt(summary.classError)} F1+ ${fmt(summary.f1Pos)} ` +
+        `F1- ${fmt(summary.f1Neg)} PxAP ${fmt(summary.pxap)}`,
+    );
+    const { bestEpoch, seconds } = run;
+    return {
+      result: { method, seed, summary, bestEpoch, trainSeconds: seconds, sharedWith: reuse },
+      run,
+      maps,
+    };
+  } catch (e) {
+    // One method failing (e.g. diverging) must not lose the others' results.
+    const error = (e as Error).message;
+    console.error(`${label} failed: ${error}`);
+    return { result: { method, seed, error, bestEpoch: -1, trainSeconds: NaN }, run };
+  }
+}
+
+/** Runs the bench from command-line arguments; returns the exit code. */
+export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<number> {
+  const args = await parseBenchArgs(b, argv);
+  if (typeof args === "number") return args;
+  const r = await startBench(b, args, argv);
+  const { methods, seeds } = args;
   // Grad-CAM reads a plainly trained GAP classifier, which is exactly CAM's network.
   const order = [...methods].sort((a, b) => Number(a === "gradcam") - Number(b === "gradcam"));
   const jobs = seeds.flatMap((seed) => order.map((method) => ({ seed, method })));
-
-  const write = async (pending: { seed: number; method: Method }[]) => {
-    const sorted = [...results].sort((x, y) =>
-      methods.indexOf(x.method) - methods.indexOf(y.method) ||
-      seeds.indexOf(x.seed) - seeds.indexOf(y.seed)
-    );
-    const shown = methods.filter((m) => maps.has(m));
-    const page = resultsMarkdown({
-      title: b.title,
-      date: started,
-      command,
-      cores: navigator.hardwareConcurrency,
-      backend: backend.name,
-      seconds: (Date.now() - started.getTime()) / 1000,
-      trainDesc: describeDataSpec(data.spec, "train"),
-      validDesc: describeDataSpec(data.spec, "valid"),
-      validImages: valid.samples.length,
-      evalDesc,
-      selfSelected: data.evalRole === "valid",
-      seeds,
-      config,
-      table: markdownTable(sorted, floors),
-      figure: figureIdx.length > 0 && shown.length > 0,
-      pending: pending.map((j) => `${methodName(j.method)} (seed ${j.seed})`),
-    });
-    await writeFileAtomic(join(out, "results.md"), page);
-    const record = {
-      bench: b.name,
-      date: started.toISOString(),
-      command,
-      cores: navigator.hardwareConcurrency,
-      backend: backend.name,
-      data: data.spec,
-      evalRole: data.evalRole,
-      config,
-      seeds,
-      results: sorted,
-      aggregates: methods.map((m) => aggregate(sorted.filter((r) => r.method === m)) ?? null),
-      floors: Object.fromEntries(floors),
-      pending,
-    };
-    await writeFileAtomic(join(out, "results.json"), JSON.stringify(record, null, 1) + "\n");
-    if (figureIdx.length > 0 && shown.length > 0) {
-      const rows: FigureRow[] = figureIdx.map((i) => {
-        const s = evalSet.samples[i];
-        return {
-          image: s.image,
-          gt: s.mask?.data ?? null,
-          maps: shown.map((m) => maps.get(m)!.get(s.id)!),
-        };
-      });
-      const fig = methodFigure(await loadFont(), shown.map(methodName), rows, {
-        panelWidth: b.panelWidth,
-        minPanelWidth: b.minPanelWidth,
-      });
-      // A photograph-like picture: JPEG is a fraction of the PNG's size.
-      await writeFileAtomic(join(out, "figure.jpg"), await encodeJpeg(fig));
-    }
-    return sorted;
-  };
-
   let cam: TrainedRun | undefined;
-  for (const [k, { seed, method }] of jobs.entries()) {
-    if (method === "cam") cam = undefined;
-    const reuse = method === "gradcam" && cam !== undefined ? "cam" : undefined;
-    const label = `${methodName(method)} (seed ${seed})`;
-    try {
-      const run = reuse ? cam! : await trainMethod(
-        { ...config, method, seed },
-        train,
-        valid,
-        join(out, method, `seed-${seed}`),
-      );
-      if (method === "cam") cam = run;
-      const checkpoint = { ...run.best, config: { ...run.best.config, method } };
-      const m = new Map<string, Float32Array>();
-      const summary = await score(checkpoint, evalSet, figureIds, m, label);
-      if (seed === seeds[0]) maps.set(method, m);
-      results.push({
-        method,
-        seed,
-        summary,
-        bestEpoch: run.bestEpoch,
-        trainSeconds: run.seconds,
-        sharedWith: reuse,
-      });
-      console.error(
-        `${label}: err ${fmt(summary.classError)} F1+ ${fmt(summary.f1Pos)} ` +
-          `F1- ${fmt(summary.f1Neg)} PxAP ${fmt(summary.pxap)}`,
-      );
-    } catch (e) {
-      // One method failing (e.g. diverging) must not lose the others' results.
-      const error = (e as Error).message;
-      console.error(`${label} failed: ${error}`);
-      results.push({ method, seed, error, bestEpoch: -1, trainSeconds: NaN });
-    }
-    await write(jobs.slice(k + 1));
+  for (const [k, job] of jobs.entries()) {
+    const done = await benchJob(r, job, cam);
+    // Each seed's Grad-CAM reads that seed's CAM run; without one it trains its own.
+    if (job.method === "cam") cam = done.run;
+    // The figure shows the first seed's maps.
+    if (done.maps !== undefined && job.seed === seeds[0]) r.maps.set(job.method, done.maps);
+    r.results.push(done.result);
+    await writeResults(r, jobs.slice(k + 1));
   }
-  const sorted = await write([]);
-  console.log(`\n${b.title}, scored on ${evalDesc}:\n`);
-  console.log(markdownTable(sorted, floors));
+  const sorted = await writeResults(r, []);
+  console.log(`\n${b.title}, scored on ${r.evalDesc}:\n`);
+  console.log(markdownTable(sorted, r.floors));
   console.log(
     `\nwritten: ${
-      join(out, "results.md")
+      join(r.out, "results.md")
     }, results.json, figure.jpg, <method>/seed-<N>/best.safetensors`,
   );
-  return sorted.some((r) => r.summary === undefined) ? 1 : 0;
+  return sorted.some((x) => x.summary === undefined) ? 1 : 0;
 }
 
 /** `--seeds 0,1,2` as numbers (distinct non-negative integers); `fallback` alone without it. */

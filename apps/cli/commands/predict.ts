@@ -296,13 +296,24 @@ async function checkOutputs(
   await refuseOverwrite(values, outputs, "--out");
 }
 
-/** Runs the command; returns the exit code. */
-export async function predict(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(argv, OPTIONS);
-  if (values.help) {
-    console.log(predictHelp());
-    return 0;
-  }
+/** A checked run: what it writes, the images (and the masks skipped), their stems. */
+interface PredictJob {
+  plan: Plan;
+  threshold: number;
+  maxPixels: number;
+  images: string[];
+  skipped: string[];
+  names: string[];
+}
+
+/**
+ * Reads the flags and the inputs and checks every image's header and every
+ * output before the model is opened, so that a bad run writes nothing.
+ */
+async function planPredict(
+  values: Record<string, unknown>,
+  positionals: string[],
+): Promise<PredictJob> {
   if (values.model === undefined) throw new UsageError("--model is required");
   if (positionals.length === 0) throw new UsageError("give at least one image, folder or glob");
   const threshold = num(values, "threshold", 0.5, 0, 1);
@@ -330,33 +341,34 @@ export async function predict(argv: string[]): Promise<number> {
   const names = stems(images);
   // Skipped masks are inputs too: a.png's a_mask.png must not replace the ground truth.
   await checkOutputs(values, plannedOutputs(plan, names), [...images, ...skipped]);
-  const { localizer, path } = await openModel(values);
-  plan.model = path;
-  if (values.threshold !== undefined) localizer.threshold = threshold;
-  const table = new PredictionsTable(localizer.classes);
-  const counts = new Map<string, number>(localizer.classes.map((c) => [c, 0]));
-  const failed: string[] = [];
-  let areaSum = 0;
-  const start = performance.now();
+  return { plan, threshold, maxPixels, images, skipped, names };
+}
+
+/** What the images gave: predictions.csv's rows, images per class, failures, summed mask area. */
+interface Tally {
+  table: PredictionsTable;
+  counts: Map<string, number>;
+  failed: string[];
+  areaSum: number;
+}
+
+/** Predicts every image and writes its files, with a progress line; disposes the localizer. */
+async function predictAll(job: PredictJob, localizer: Localizer): Promise<Tally> {
+  const { images } = job;
+  const tally: Tally = {
+    table: new PredictionsTable(localizer.classes),
+    counts: new Map<string, number>(localizer.classes.map((c) => [c, 0])),
+    failed: [],
+    areaSum: 0,
+  };
   const bar = new Progress("predicting");
   try {
     for (let i = 0; i < images.length; i++) {
       try {
-        const image = await decodeImage(await readFileFor(images[i], "image"), images[i], {
-          maxPixels,
-        });
-        const p = await localizer.predict(image);
-        const files = await writeImage(
-          plan,
-          localizer,
-          images[i],
-          names[i],
-          p,
-          await predictionPictures(image, p, plan.format),
-        );
-        table.add(images[i], p);
-        counts.set(p.className, (counts.get(p.className) ?? 0) + 1);
-        areaSum += p.maskArea;
+        const { p, files } = await predictImage(job, localizer, i);
+        tally.table.add(images[i], p);
+        tally.counts.set(p.className, (tally.counts.get(p.className) ?? 0) + 1);
+        tally.areaSum += p.maskArea;
         bar.print(
           `${images[i]}: ${p.className} (p=${p.probabilities[p.classIndex].toFixed(3)}), mask ${
             (100 * p.maskArea).toFixed(1)
@@ -364,7 +376,7 @@ export async function predict(argv: string[]): Promise<number> {
         );
       } catch (e) {
         // One bad image (its data past the header) does not stop the others; it is reported.
-        failed.push(images[i]);
+        tally.failed.push(images[i]);
         bar.print(`${images[i]}: failed: ${(e as Error).message}`);
       }
       bar.update(i + 1, images.length, basename(images[i]));
@@ -373,21 +385,63 @@ export async function predict(argv: string[]): Promise<number> {
     bar.done();
     await localizer.dispose();
   }
-  const done = images.length - failed.length;
-  if (done > 0) {
-    await writeGroupAtomic([{ path: join(plan.out, "predictions.csv"), data: table.csv() }], {
-      force: plan.force,
-    });
-  }
-  const seconds = (performance.now() - start) / 1000;
-  const byClass = [...counts].map(([c, n]) => `${c} ${n}`).join(", ");
-  console.error(
-    `predicted ${done} of ${images.length} image(s) in ${duration(seconds)} (${
-      (seconds / Math.max(1, images.length)).toFixed(2)
-    } s/image): ${byClass}; mean mask area ${(100 * areaSum / Math.max(1, done)).toFixed(1)}%` +
-      `${skipped.length > 0 ? `; ${skipped.length} mask file(s) skipped` : ""}; ` +
-      (done > 0 ? `predictions.csv and each image's files in ${plan.out}` : "nothing written") +
-      (failed.length > 0 ? `; ${failed.length} failed: ${failed.join(", ")}` : ""),
+  return tally;
+}
+
+/** Decodes, predicts and writes the `i`th image; returns its prediction and files. */
+async function predictImage(
+  { plan, images, names, maxPixels }: PredictJob,
+  localizer: Localizer,
+  i: number,
+): Promise<{ p: Prediction; files: Record<string, string> }> {
+  const image = await decodeImage(await readFileFor(images[i], "image"), images[i], {
+    maxPixels,
+  });
+  const p = await localizer.predict(image);
+  const files = await writeImage(
+    plan,
+    localizer,
+    images[i],
+    names[i],
+    p,
+    await predictionPictures(image, p, plan.format),
   );
-  return failed.length > 0 ? 1 : 0;
+  return { p, files };
+}
+
+/** The line that ends a run: images done, time, classes, mean mask area, what was written. */
+function summaryLine(job: PredictJob, tally: Tally, seconds: number): string {
+  const { images, skipped, plan } = job;
+  const { counts, failed, areaSum } = tally;
+  const done = images.length - failed.length;
+  const byClass = [...counts].map(([c, n]) => `${c} ${n}`).join(", ");
+  return `predicted ${done} of ${images.length} image(s) in ${duration(seconds)} (${
+    (seconds / Math.max(1, images.length)).toFixed(2)
+  } s/image): ${byClass}; mean mask area ${(100 * areaSum / Math.max(1, done)).toFixed(1)}%` +
+    `${skipped.length > 0 ? `; ${skipped.length} mask file(s) skipped` : ""}; ` +
+    (done > 0 ? `predictions.csv and each image's files in ${plan.out}` : "nothing written") +
+    (failed.length > 0 ? `; ${failed.length} failed: ${failed.join(", ")}` : "");
+}
+
+/** Runs the command; returns the exit code. */
+export async function predict(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(argv, OPTIONS);
+  if (values.help) {
+    console.log(predictHelp());
+    return 0;
+  }
+  const job = await planPredict(values, positionals);
+  const { localizer, path } = await openModel(values);
+  job.plan.model = path;
+  if (values.threshold !== undefined) localizer.threshold = job.threshold;
+  const start = performance.now();
+  const tally = await predictAll(job, localizer);
+  if (tally.failed.length < job.images.length) {
+    await writeGroupAtomic(
+      [{ path: join(job.plan.out, "predictions.csv"), data: tally.table.csv() }],
+      { force: job.plan.force },
+    );
+  }
+  console.error(summaryLine(job, tally, (performance.now() - start) / 1000));
+  return tally.failed.length > 0 ? 1 : 0;
 }

@@ -42,6 +42,7 @@
 import { tf } from "../backend/tf.ts";
 import type { BackboneGrad } from "../config/options.ts";
 import { classifierLinks, type MinMaxNet } from "../model/minmax_net.ts";
+import type { ForwardContext } from "../nn/module.ts";
 import type { Rng } from "../util/rng.ts";
 import { accumulateMask, eraseInput, erasingTrust } from "./erasing.ts";
 import { crossEntropy, crossEntropyPerSample, uniformCrossEntropy } from "./losses.ts";
@@ -110,100 +111,181 @@ export async function trainStep(
   o: StepOptions,
 ): Promise<StepLosses> {
   const ctx = { training: true, rng: o.rng };
-  const { x, labels } = batch;
-  const [, h, w] = x.shape;
   const grads: Grads = new Map();
   const backboneGrad = o.backboneGrad ?? "pos-neg";
   try {
+    let losses: StepLosses;
     if (o.localizerOnly) {
-      const { loss, grads: g } = gradsOf(
-        net,
-        () => crossEntropy(net.segment(x, ctx).scores, labels),
-      );
-      addInto(grads, g);
-      const [seg] = await scalars([loss]);
-      opt.step(grads);
-      return { seg, pos: 0, neg: 0, total: seg, passes: 1 };
+      losses = await localizerOnlyStep(net, batch, ctx, grads);
+    } else if (!o.erase || o.eraseTimes === 0) {
+      losses = await plainStep(net, batch, ctx, backboneGrad, grads);
+    } else {
+      losses = await erasingStep(net, batch, o, ctx, backboneGrad, grads);
     }
-    if (!o.erase || o.eraseTimes === 0) {
-      const kept: tf.Tensor[] = [];
-      const { loss, grads: g } = gradsOf(net, () => {
-        const out = net.forward(x, ctx, backboneGrad);
-        const parts = [
-          crossEntropy(out.scoresSeg, labels),
-          crossEntropy(out.scoresPos, labels),
-          uniformCrossEntropy(out.scoresNeg),
-        ];
-        kept.push(...parts.map((p) => tf.keep(p)));
-        return tf.addN(parts) as tf.Scalar;
-      });
-      addInto(grads, g);
-      const [seg, pos, neg, total] = await scalars([...kept, loss]);
-      opt.step(grads);
-      return { seg, pos, neg, total, passes: 1 };
-    }
-
-    const b = labels.length;
-    const classes = net.options.classes;
-    let xCur = tf.clone(x);
-    let mPos = tf.zeros([b, h, w, 1]) as tf.Tensor4D;
-    let history = new Array<number>(b).fill(1);
-    let lcs0: Float32Array | null = null;
-    const segLosses: number[] = [];
-    try {
-      for (let t = 0; t < o.eraseTimes && history.some((v) => v > 0); t++) {
-        let kept: { scores: tf.Tensor2D; maps: tf.Tensor4D; lcs: tf.Tensor1D } | null = null;
-        const { loss, grads: g } = gradsOf(net, () => {
-          const seg = net.segment(xCur, ctx);
-          const lcs = crossEntropyPerSample(seg.scores, labels);
-          kept = { scores: tf.keep(seg.scores), maps: tf.keep(seg.maps), lcs: tf.keep(lcs) };
-          return tf.mean(lcs) as tf.Scalar;
-        });
-        addInto(grads, g);
-        const { scores, maps, lcs } = kept!;
-        const r = net.mask({ scores, maps }, [h, w], true);
-        const probs = tf.tidy(() => tf.softmax(scores));
-        const [pv, lv] = await Promise.all([probs.data(), lcs.data()]);
-        segLosses.push((await scalars([loss]))[0]);
-        tf.dispose([scores, maps, lcs, probs]);
-        if (lcs0 === null) lcs0 = Float32Array.from(lv);
-        const step = erasingTrust({
-          t,
-          probs: pv,
-          classes,
-          labels,
-          lcs: lv,
-          lcs0,
-          history,
-          sigmaErase: o.sigmaErase,
-        });
-        history = step.history;
-        const nextMask = accumulateMask(mPos, step.trust, r);
-        const nextX = eraseInput(xCur, nextMask, step.trust);
-        tf.dispose([mPos, xCur, r]);
-        mPos = nextMask;
-        xCur = nextX;
-      }
-      const kept: tf.Tensor[] = [];
-      const { loss, grads: g } = gradsOf(net, () => {
-        const link = classifierLinks(backboneGrad);
-        const pos = crossEntropy(net.classify(tf.mul(x, mPos), ctx, link.pos).scores, labels);
-        const neg = uniformCrossEntropy(
-          net.classify(tf.mul(x, tf.sub(1, mPos)), ctx, link.neg).scores,
-        );
-        kept.push(tf.keep(pos), tf.keep(neg));
-        return tf.add(pos, neg) as tf.Scalar;
-      });
-      addInto(grads, g);
-      loss.dispose();
-      const [pos, neg] = await scalars(kept);
-      const seg = segLosses.reduce((s, v) => s + v, 0) / segLosses.length;
-      opt.step(grads);
-      return { seg, pos, neg, total: seg + pos + neg, passes: segLosses.length };
-    } finally {
-      tf.dispose([xCur, mPos]);
-    }
+    // One update per batch, once every pass has added its gradient.
+    opt.step(grads);
+    return losses;
   } finally {
     for (const g of grads.values()) g.dispose();
   }
+}
+
+/** Records `f` on the tape and adds its gradient into `grads`; returns the loss. */
+function accumulate(net: MinMaxNet, grads: Grads, f: () => tf.Scalar): tf.Scalar {
+  const { loss, grads: g } = gradsOf(net, f);
+  addInto(grads, g);
+  return loss;
+}
+
+/** The localizer warm-up: L_seg alone, one pass. */
+async function localizerOnlyStep(
+  net: MinMaxNet,
+  { x, labels }: Batch,
+  ctx: ForwardContext,
+  grads: Grads,
+): Promise<StepLosses> {
+  const loss = accumulate(net, grads, () => crossEntropy(net.segment(x, ctx).scores, labels));
+  const [seg] = await scalars([loss]);
+  return { seg, pos: 0, neg: 0, total: seg, passes: 1 };
+}
+
+/** Without erasing: L_seg + L_pos + L_neg from one forward and one backward pass. */
+async function plainStep(
+  net: MinMaxNet,
+  { x, labels }: Batch,
+  ctx: ForwardContext,
+  backboneGrad: BackboneGrad,
+  grads: Grads,
+): Promise<StepLosses> {
+  const kept: tf.Tensor[] = [];
+  const loss = accumulate(net, grads, () => {
+    const out = net.forward(x, ctx, backboneGrad);
+    const parts = [
+      crossEntropy(out.scoresSeg, labels),
+      crossEntropy(out.scoresPos, labels),
+      uniformCrossEntropy(out.scoresNeg),
+    ];
+    kept.push(...parts.map((p) => tf.keep(p)));
+    return tf.addN(parts) as tf.Scalar;
+  });
+  const [seg, pos, neg, total] = await scalars([...kept, loss]);
+  return { seg, pos, neg, total, passes: 1 };
+}
+
+/** With erasing: the localizer passes build m_pos, then one classifier pass on X+ and X-. */
+async function erasingStep(
+  net: MinMaxNet,
+  batch: Batch,
+  o: StepOptions,
+  ctx: ForwardContext,
+  backboneGrad: BackboneGrad,
+  grads: Grads,
+): Promise<StepLosses> {
+  const { mPos, segLosses } = await localizerPasses(net, batch, o, ctx, grads);
+  try {
+    const { pos, neg } = await classifierPass(net, batch, mPos, ctx, backboneGrad, grads);
+    const seg = segLosses.reduce((s, v) => s + v, 0) / segLosses.length;
+    return { seg, pos, neg, total: seg + pos + neg, passes: segLosses.length };
+  } finally {
+    mPos.dispose();
+  }
+}
+
+/**
+ * The erasing loop: up to `eraseTimes` localizer passes, each erasing what
+ * the trusted samples' masks cover; stops once no sample is trusted. Returns
+ * m_pos (the caller disposes it) and each pass's mean L_seg.
+ */
+async function localizerPasses(
+  net: MinMaxNet,
+  { x, labels }: Batch,
+  o: StepOptions,
+  ctx: ForwardContext,
+  grads: Grads,
+): Promise<{ mPos: tf.Tensor4D; segLosses: number[] }> {
+  const [, h, w] = x.shape;
+  const b = labels.length;
+  let xCur = tf.clone(x);
+  let mPos = tf.zeros([b, h, w, 1]) as tf.Tensor4D;
+  let history = new Array<number>(b).fill(1);
+  let lcs0: Float32Array | null = null;
+  const segLosses: number[] = [];
+  try {
+    for (let t = 0; t < o.eraseTimes && history.some((v) => v > 0); t++) {
+      const pass = await localizerPass(net, xCur, labels, ctx, grads);
+      segLosses.push(pass.seg);
+      if (lcs0 === null) lcs0 = Float32Array.from(pass.lcs);
+      const step = erasingTrust({
+        t,
+        probs: pass.probs,
+        classes: net.options.classes,
+        labels,
+        lcs: pass.lcs,
+        lcs0,
+        history,
+        sigmaErase: o.sigmaErase,
+      });
+      history = step.history;
+      const nextMask = accumulateMask(mPos, step.trust, pass.mask);
+      const nextX = eraseInput(xCur, nextMask, step.trust);
+      tf.dispose([mPos, xCur, pass.mask]);
+      mPos = nextMask;
+      xCur = nextX;
+    }
+  } catch (e) {
+    mPos.dispose();
+    throw e;
+  } finally {
+    xCur.dispose();
+  }
+  return { mPos, segLosses };
+}
+
+/** One localizer pass on `x`: its mean L_seg, its gradient, its mask, softmax and per-sample L_seg. */
+async function localizerPass(
+  net: MinMaxNet,
+  x: tf.Tensor4D,
+  labels: number[],
+  ctx: ForwardContext,
+  grads: Grads,
+): Promise<{ seg: number; mask: tf.Tensor4D; probs: ArrayLike<number>; lcs: ArrayLike<number> }> {
+  const [, h, w] = x.shape;
+  let kept: { scores: tf.Tensor2D; maps: tf.Tensor4D; lcs: tf.Tensor1D } | null = null;
+  const loss = accumulate(net, grads, () => {
+    const seg = net.segment(x, ctx);
+    const lcs = crossEntropyPerSample(seg.scores, labels);
+    kept = { scores: tf.keep(seg.scores), maps: tf.keep(seg.maps), lcs: tf.keep(lcs) };
+    return tf.mean(lcs) as tf.Scalar;
+  });
+  const { scores, maps, lcs } = kept!;
+  const mask = net.mask({ scores, maps }, [h, w], true);
+  const probs = tf.tidy(() => tf.softmax(scores));
+  const [pv, lv] = await Promise.all([probs.data(), lcs.data()]);
+  const [seg] = await scalars([loss]);
+  tf.dispose([scores, maps, lcs, probs]);
+  return { seg, mask, probs: pv, lcs: lv };
+}
+
+/** The classifier's L_pos on X+ = X m_pos and L_neg on X- = X (1 - m_pos), and their gradient. */
+async function classifierPass(
+  net: MinMaxNet,
+  { x, labels }: Batch,
+  mPos: tf.Tensor4D,
+  ctx: ForwardContext,
+  backboneGrad: BackboneGrad,
+  grads: Grads,
+): Promise<{ pos: number; neg: number }> {
+  const kept: tf.Tensor[] = [];
+  const loss = accumulate(net, grads, () => {
+    const link = classifierLinks(backboneGrad);
+    const pos = crossEntropy(net.classify(tf.mul(x, mPos), ctx, link.pos).scores, labels);
+    const neg = uniformCrossEntropy(
+      net.classify(tf.mul(x, tf.sub(1, mPos)), ctx, link.neg).scores,
+    );
+    kept.push(tf.keep(pos), tf.keep(neg));
+    return tf.add(pos, neg) as tf.Scalar;
+  });
+  loss.dispose();
+  const [pos, neg] = await scalars(kept);
+  return { pos, neg };
 }

@@ -410,8 +410,8 @@ const CPU: Config = {
 };
 
 /**
- * GlaS on two CPU cores, about 15 minutes per min-max run (`deno task
- * bench:glas`; the baselines' steps are cheaper): the `cpu` preset (its
+ * GlaS on two CPU cores, about 11 minutes per min-max run (`deno task
+ * bench:glas`, measured; the baselines take about 5): the `cpu` preset (its
  * network and min-max recipe) on images scaled by 0.5 (a 192 crop then
  * covers a third of a 775x522 image: 12x12 maps at output stride 16), four
  * crops per image per epoch, the reference's augmentation, and SGD at 0.05

@@ -1,6 +1,6 @@
 /**
- * Tiny exported models and odd-sized images for the ONNX parity tests on the
- * webgpu provider: the same models and images as `onnx_parity_test.ts` (wasm).
+ * Tiny models and odd-sized images for the ONNX parity tests, on the wasm
+ * provider (`onnx_parity_test.ts`) and the webgpu one (`onnx_webgpu_parity_test.ts`).
  *
  * @example
  * ```ts ignore
@@ -8,8 +8,9 @@
  * ```
  * @module
  */
+import assert from "node:assert/strict";
 import { buildMinMaxNet } from "@pointwise/core/model";
-import { type Checkpoint, PRESETS, withOverrides } from "@pointwise/core/lite";
+import { type Checkpoint, type Prediction, PRESETS, withOverrides } from "@pointwise/core/lite";
 import { Rng } from "@pointwise/core";
 import { syntheticDataset } from "@pointwise/core/data";
 import { tf } from "@pointwise/core/tf";
@@ -17,13 +18,15 @@ import { tf } from "@pointwise/core/tf";
 /**
  * A tiny model shaped like a trained one: BatchNorm statistics calibrated on
  * real images (so activations and logits stay at a realistic scale), random
- * BatchNorm scales and shifts (so folding is exercised).
+ * BatchNorm scales and shifts (so folding is exercised). The `cpu` preset's
+ * output stride unless `outputStride` is given.
  */
 export async function checkpoint(
   arch: Checkpoint["config"]["arch"],
   deepStem: boolean,
   maskUpsample: Checkpoint["config"]["maskUpsample"],
   seed: number,
+  outputStride?: Checkpoint["config"]["outputStride"],
 ): Promise<Checkpoint> {
   const config = withOverrides(PRESETS.cpu, {
     arch,
@@ -32,6 +35,7 @@ export async function checkpoint(
     modalities: 3,
     maskUpsample,
     kmax: 0.2,
+    ...(outputStride === undefined ? {} : { outputStride }),
   });
   const classes = ["a", "b", "c"];
   const net = buildMinMaxNet(config, classes, new Rng(seed));
@@ -86,4 +90,36 @@ export function image(
     data.set(src.data.subarray(y * src.width * 3, (y * src.width + w) * 3), y * w * 3);
   }
   return { width: w, height: h, data };
+}
+
+/**
+ * Asserts that two predictions of one image agree: logits, map and the
+ * localizer's probabilities within 1e-4, thresholded masks on 99.9% of
+ * pixels. A softmax output moves by at most the largest logit change
+ * (|p_i (dz_i - sum_j p_j dz_j)| <= max |dz|), so the probabilities get the
+ * logits' bound (comparing rounded values failed on a probability at
+ * 0.45505). Returns the largest logit and map differences, for the log.
+ */
+export function assertSamePrediction(
+  a: Prediction,
+  b: Prediction,
+): { logits: number; mask: number } {
+  const logits = Math.max(...a.logits.map((v, k) => Math.abs(v - b.logits[k])));
+  let mask = 0;
+  let agree = 0;
+  for (let k = 0; k < a.mask.length; k++) {
+    mask = Math.max(mask, Math.abs(a.mask[k] - b.mask[k]));
+    if (a.binary[k] === b.binary[k]) agree++;
+  }
+  assert.ok(logits < 1e-4, `logits differ by ${logits}`);
+  assert.ok(mask < 1e-4, `mask differs by ${mask}`);
+  assert.ok(
+    agree / a.mask.length >= 0.999,
+    `thresholded masks agree on ${agree / a.mask.length}`,
+  );
+  const probs = Math.max(
+    ...a.localizerProbabilities.map((v, k) => Math.abs(v - b.localizerProbabilities[k])),
+  );
+  assert.ok(probs < 1e-4, `localizer probabilities differ by ${probs}`);
+  return { logits, mask };
 }

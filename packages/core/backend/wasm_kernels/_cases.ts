@@ -79,3 +79,21 @@ export const DILATED_CASES: DilatedCase[] = [
 export function dilatedInfo(c: DilatedCase): tf.backend_util.Conv2DInfo {
   return tf.backend_util.computeConv2DInfo(c.x, [c.k, c.k, c.x[3], c.o], 1, c.d, c.pad);
 }
+
+/** A max-pool case: input shape, window, stride, padding and a shift of the values. */
+export interface PoolCase {
+  x: [number, number, number, number];
+  k: number;
+  s: number;
+  pad: number | "same" | "valid";
+  shift: number;
+}
+
+/** Max-pool cases of the MaxPoolGrad kernels' tests (wasm and webgpu). */
+export const POOL_CASES: PoolCase[] = [
+  { x: [2, 9, 7, 3], k: 3, s: 2, pad: 1, shift: 0 },
+  { x: [2, 9, 7, 3], k: 3, s: 2, pad: 1, shift: -10 }, // every window's max < 0
+  { x: [1, 8, 11, 2], k: 2, s: 2, pad: "valid", shift: -3 },
+  { x: [1, 10, 6, 4], k: 3, s: 1, pad: "same", shift: 0 },
+  { x: [3, 5, 5, 1], k: 3, s: 2, pad: 0, shift: -0.5 },
+];

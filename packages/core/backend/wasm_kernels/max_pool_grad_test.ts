@@ -1,22 +1,9 @@
 import assert from "node:assert/strict";
 import { tf } from "../tf.ts";
 import { onBackend, relErr, tensorFrom } from "../../_testing/mod.ts";
+import { POOL_CASES } from "./_cases.ts";
 
-const CASES: {
-  x: [number, number, number, number];
-  k: number;
-  s: number;
-  pad: number | "same" | "valid";
-  shift: number;
-}[] = [
-  { x: [2, 9, 7, 3], k: 3, s: 2, pad: 1, shift: 0 },
-  { x: [2, 9, 7, 3], k: 3, s: 2, pad: 1, shift: -10 }, // every window's max < 0
-  { x: [1, 8, 11, 2], k: 2, s: 2, pad: "valid", shift: -3 },
-  { x: [1, 10, 6, 4], k: 3, s: 1, pad: "same", shift: 0 },
-  { x: [3, 5, 5, 1], k: 3, s: 2, pad: 0, shift: -0.5 },
-];
-
-for (const c of CASES) {
+for (const c of POOL_CASES) {
   Deno.test(`wasm MaxPoolGrad matches cpu: x ${c.x} k${c.k} s${c.s} pad ${c.pad} shift ${c.shift}`, async () => {
     const f = () => {
       const x = tf.add(tensorFrom(c.x, 11), c.shift);

@@ -6,7 +6,7 @@ import { tf } from "../tf.ts";
 import { initBackend } from "../backend.ts";
 import { onBackend, relErr, tensorFrom } from "../../_testing/mod.ts";
 import { requireWebGpu } from "../../_testing/webgpu.ts";
-import { CONV_CASES, type ConvCase } from "../wasm_kernels/_cases.ts";
+import { CONV_CASES, type ConvCase, POOL_CASES } from "../wasm_kernels/_cases.ts";
 import { splitsFor, tileColumns } from "./conv2d_backprop_filter.ts";
 import { programErrors } from "./gpu_program.ts";
 
@@ -59,19 +59,6 @@ for (const c of [...CONV_CASES, ...GEMM_CASES]) {
   });
 }
 
-const POOL_CASES: {
-  x: [number, number, number, number];
-  k: number;
-  s: number;
-  pad: number | "same" | "valid";
-  shift: number;
-}[] = [
-  { x: [2, 9, 7, 3], k: 3, s: 2, pad: 1, shift: 0 },
-  { x: [2, 9, 7, 3], k: 3, s: 2, pad: 1, shift: -10 }, // every window's max < 0
-  { x: [1, 8, 11, 2], k: 2, s: 2, pad: "valid", shift: -3 },
-  { x: [1, 10, 6, 4], k: 3, s: 1, pad: "same", shift: 0 },
-  { x: [3, 5, 5, 1], k: 3, s: 2, pad: 0, shift: -0.5 },
-];
 for (const c of POOL_CASES) {
   Deno.test(`webgpu MaxPoolGrad matches cpu: x ${c.x} k${c.k} s${c.s} pad ${c.pad} shift ${c.shift}`, async () => {
     const f = () => {

@@ -4,10 +4,9 @@
 // run in Debian's chromium through playwright-core.
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { hasChromium, launchChromium } from "./_browser.ts";
 import { ROOT } from "./_helpers.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
 const FILES = ["tiled_jpeg.tif", "strip_lzw.tif", "lossless.webp", "alpha.webp"];
 
 Deno.test({
@@ -58,20 +57,7 @@ Deno.test({
       const type = types[file.split(".").pop()!] ?? "application/octet-stream";
       return new Response(await Deno.readFile(file), { headers: { "content-type": type } });
     });
-    const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const tab = await browser.newPage();
       await tab.goto(`http://127.0.0.1:${server.addr.port}/`);

@@ -9,11 +9,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { decodeImage } from "@pointwise/core/lite";
+import { CHROMIUM, hasChromium, launchChromium } from "./_browser.ts";
 import { ROOT, syntheticPngs, tinyOnnx } from "./_helpers.ts";
 import { startServe } from "./_server.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
 if (!hasChromium) {
   console.warn(`skipping the browser test: ${CHROMIUM} is missing (.ci/run installs chromium)`);
 }
@@ -25,7 +24,6 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
-    const { chromium } = await import("playwright-core");
     const tmp = await Deno.makeTempDir({ prefix: "pointwise-browser-" });
     const modelPath = join(tmp, "model.onnx");
     await Deno.writeFile(modelPath, await tinyOnnx(["stripes", "dots"], 11));
@@ -37,20 +35,7 @@ Deno.test({
     // (7e-8 apart in the probabilities at 1 against 2 threads, measured).
     const threads = Math.max(1, Math.min(navigator.hardwareConcurrency, 8));
     const server = await startServe(modelPath, { POINTWISE_THREADS: String(threads) });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        // playwright gives each launch a fresh, empty profile directory.
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const logs: string[] = [];

@@ -60,7 +60,11 @@ const isTiff = (b: Uint8Array) =>
   (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && (b[3] === 42 || b[3] === 43));
 
 /** Opens a slide file; errors name it and say what is wrong. */
-export async function openSlideFile(path: string, maxPixels: number): Promise<Slide> {
+export async function openSlideFile(
+  path: string,
+  maxPixels: number,
+  decodeWorkers = 0,
+): Promise<Slide> {
   let file: Deno.FsFile;
   try {
     file = await Deno.open(path);
@@ -72,8 +76,14 @@ export async function openSlideFile(path: string, maxPixels: number): Promise<Sl
     const head = await read(0, 64 << 10);
     if (head.length === 0) throw new Error(`${path}: the file is empty`);
     if (isTiff(head)) {
-      const slide = await openTiffSlide(read, path);
-      return { ...slide, close: () => Promise.resolve(file.close()) };
+      const slide = await openTiffSlide(read, path, { decodeWorkers });
+      return {
+        ...slide,
+        close: async () => {
+          await slide.close();
+          file.close();
+        },
+      };
     }
     let header;
     try {

@@ -36,6 +36,8 @@ export interface OnnxModelInfo {
   config?: Config;
   inputs: string[];
   outputs: string[];
+  /** The batch the graph's input is fixed at, or null when its batch axis is symbolic. */
+  batch: number | null;
 }
 
 function parse<T>(text: string | undefined, what: string, name: string): T | undefined {
@@ -168,6 +170,7 @@ export function readModelInfo(bytes: Uint8Array, name: string): OnnxModelInfo {
     }
   }
   checkSignature(model.graph, classes.length, name);
+  const batchDim = signature(model.graph.input![0]).dims?.[0];
   return {
     name,
     classes,
@@ -177,5 +180,6 @@ export function readModelInfo(bytes: Uint8Array, name: string): OnnxModelInfo {
     config: parse<Config>(meta.get("config"), "config", name),
     inputs,
     outputs,
+    batch: typeof batchDim === "number" ? batchDim : null,
   };
 }

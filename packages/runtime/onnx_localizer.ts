@@ -56,6 +56,12 @@ export class OnnxLocalizer implements Localizer {
    * output; absent for files exported without it or without their config.
    */
   readonly classMaps?: (image: RgbImage) => Promise<ClassMaps>;
+  /**
+   * The class maps of several images of one size as one batch: present where
+   * `classMaps` is and the graph's batch axis is symbolic (files exported
+   * before it was have a batch of 1).
+   */
+  readonly classMapsBatch?: (images: readonly RgbImage[]) => Promise<ClassMaps[]>;
 
   /** The session of the localizer's part of the graph, made on the first `classMaps` call. */
   #mapsSession: Promise<OrtSession> | null = null;
@@ -85,7 +91,10 @@ export class OnnxLocalizer implements Localizer {
     // input scale sees a rescaled image).
     const head = info.config ? mapHeadOf(info.config) : null;
     if (head !== null && info.outputs.includes("class_maps") && info.resize === 1) {
-      this.classMaps = (image) => this.#classMaps(image, head, bytes);
+      this.classMaps = async (image) => (await this.#classMaps([image], head, bytes))[0];
+      if (info.batch === null) {
+        this.classMapsBatch = (images) => this.#classMaps(images, head, bytes);
+      }
     }
   }
 
@@ -158,23 +167,34 @@ export class OnnxLocalizer implements Localizer {
     }
   }
 
-  async #classMaps(image: RgbImage, head: MapHead, bytes?: Uint8Array): Promise<ClassMaps> {
+  async #classMaps(
+    images: readonly RgbImage[],
+    head: MapHead,
+    bytes?: Uint8Array,
+  ): Promise<ClassMaps[]> {
+    if (images.length === 0) return [];
     if (bytes !== undefined && this.#mapsSession === null) {
       this.#mapsSession = createSession(pruneToOutputs(bytes, ["class_maps"]), this.choice);
     }
     const { ort, session } = this.#mapsSession ? await this.#mapsSession : this.session;
-    const { width: w, height: h } = image;
-    const x = normalizeChw(image, this.info.normalization);
-    const out = await session.run({ image: new ort.Tensor("float32", x, [1, 3, h, w]) }, [
+    const { width: w, height: h } = images[0];
+    if (images.some((im) => im.width !== w || im.height !== h)) {
+      throw new RangeError("the images of a batch must have one size");
+    }
+    const n = images.length, plane = 3 * h * w;
+    const x = n === 1 ? normalizeChw(images[0], this.info.normalization) : new Float32Array(n * plane);
+    if (n > 1) images.forEach((im, i) => x.set(normalizeChw(im, this.info.normalization), i * plane));
+    const out = await session.run({ image: new ort.Tensor("float32", x, [n, 3, h, w]) }, [
       "class_maps",
     ]);
     try {
       const t = out.class_maps;
       const [, classes, height, width] = t.dims as number[];
+      const data = t.data as Float32Array, size = classes * height * width;
       // The graph pads the image to multiples of 32 before the backbone.
       const inputHeight = Math.ceil(h / 32) * 32, inputWidth = Math.ceil(w / 32) * 32;
-      return {
-        maps: Float32Array.from(t.data as Float32Array),
+      return images.map((_, i) => ({
+        maps: data.slice(i * size, (i + 1) * size),
         classes,
         height,
         width,
@@ -182,7 +202,7 @@ export class OnnxLocalizer implements Localizer {
         inputHeight,
         inputWidth,
         head,
-      };
+      }));
     } finally {
       for (const t of Object.values(out)) t.dispose();
     }

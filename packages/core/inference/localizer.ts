@@ -79,6 +79,12 @@ export interface Localizer {
    * cannot). Whole-slide inference stitches them across tiles.
    */
   classMaps?(image: RgbImage): Promise<ClassMaps>;
+  /**
+   * `classMaps` of several images of one size as one batch through the
+   * network (where the runtime can run a batch): the same maps, within float
+   * rounding, as one image at a time.
+   */
+  classMapsBatch?(images: readonly RgbImage[]): Promise<ClassMaps[]>;
   /** Frees the model's memory; the object must not be used afterwards. */
   dispose(): Promise<void>;
 }

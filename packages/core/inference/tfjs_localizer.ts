@@ -55,6 +55,13 @@ export class TfjsLocalizer implements Localizer {
    * maps are not at the image's own scale).
    */
   readonly classMaps?: (image: RgbImage) => Promise<ClassMaps>;
+  /**
+   * The class maps of several images of one size, run through the network as
+   * one batch; present where `classMaps` is. The maps are the localizer's
+   * pooled maps before anything image-level, so the images of a batch do
+   * not affect one another.
+   */
+  readonly classMapsBatch?: (images: readonly RgbImage[]) => Promise<ClassMaps[]>;
 
   /**
    * @param net the network (the localizer takes it over: `dispose()` frees it).
@@ -80,7 +87,8 @@ export class TfjsLocalizer implements Localizer {
     };
     const head = mapHeadOf(config);
     if (head !== null && net.localizerMaps !== undefined && (config.resize ?? 1) === 1) {
-      this.classMaps = (image) => this.#classMaps(image, head);
+      this.classMapsBatch = (images) => this.#classMaps(images, head);
+      this.classMaps = async (image) => (await this.#classMaps([image], head))[0];
     }
   }
 
@@ -156,25 +164,34 @@ export class TfjsLocalizer implements Localizer {
     });
   }
 
-  async #classMaps(image: RgbImage, head: MapHead): Promise<ClassMaps> {
-    const padded = padForInference(image, this.normalization);
+  async #classMaps(images: readonly RgbImage[], head: MapHead): Promise<ClassMaps[]> {
+    if (images.length === 0) return [];
+    const padded = images.map((image) => padForInference(image, this.normalization));
+    const { width: pw, height: ph } = padded[0];
+    if (padded.some((p) => p.width !== pw || p.height !== ph)) {
+      throw new RangeError("the images of a batch must have one size");
+    }
+    const n = padded.length, plane = ph * pw * 3;
+    const data = n === 1 ? padded[0].data : new Float32Array(n * plane);
+    if (n > 1) padded.forEach((p, i) => data.set(p.data, i * plane));
     const t = tf.tidy(() => {
-      const x = tf.tensor4d(padded.data, [1, padded.height, padded.width, 3]);
+      const x = tf.tensor4d(data, [n, ph, pw, 3]);
       return tf.transpose(this.net.localizerMaps!(x), [0, 3, 1, 2]);
     });
     const [, classes, height, width] = t.shape;
     const maps = await t.data() as Float32Array;
     t.dispose();
-    return {
-      maps,
+    const size = classes * height * width;
+    return padded.map((_, i) => ({
+      maps: n === 1 ? maps : maps.slice(i * size, (i + 1) * size),
       classes,
       height,
       width,
-      stride: padded.height / height,
-      inputHeight: padded.height,
-      inputWidth: padded.width,
+      stride: ph / height,
+      inputHeight: ph,
+      inputWidth: pw,
       head,
-    };
+    }));
   }
 
   /** Frees the model's tensors. */

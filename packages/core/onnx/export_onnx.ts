@@ -1,16 +1,18 @@
 /**
  * Exports a checkpoint's inference graph to ONNX (IR 8, opset 17), in NCHW:
  *
- * - input `image`: float32 [1, 3, height, width], normalised as the metadata
- *   says (symbolic height and width, any size);
+ * - input `image`: float32 [batch, 3, height, width], normalised as the
+ *   metadata says (symbolic batch, height and width: any size; the images of
+ *   a batch share one size and do not affect one another);
  * - in the graph: reflect padding to multiples of 32, the localizer pass,
  *   M+, its upsampling, the pseudo-binary mask R+, X+ = X R+, the classifier
  *   at the configured scale, and the reference's crop of R+ back to the image;
  *   both resizes gather and blend the same taps, computed with the same
  *   integer arithmetic, as the TensorFlow.js model, so the two agree to float
  *   rounding;
- * - outputs `logits` [1, C] (classifier on X+), `mask` [1, 1, height, width]
- *   (R+), `localizer_logits` [1, C] and `class_maps` [1, C, h, w]: the
+ * - outputs `logits` [batch, C] (classifier on X+), `mask` [batch, 1, height,
+ *   width] (R+, min-max normalised per image), `localizer_logits` [batch, C]
+ *   and `class_maps` [batch, C, h, w]: the
  *   localizer's class maps at the map grid of the padded image, before
  *   WILDCAT pooling (what whole-slide inference stitches across tiles).
  *
@@ -144,7 +146,7 @@ class Exporter {
     return y;
   }
 
-  /** A WILDCAT head: scores [1, C] and flat class maps [1, C, h*w]. */
+  /** A WILDCAT head: scores [N, C] and flat class maps [N, C, h*w]. */
   head(features: string, name: string): { scores: string; flat: string; conv: string } {
     const { modalities, kmax } = this.c.config;
     const classes = this.c.classes.length;
@@ -163,7 +165,7 @@ class Exporter {
     );
     const grouped = this.g.op("Reshape", [
       conv,
-      this.g.int64("grouped_shape", [1, classes, modalities, -1]),
+      this.g.int64("grouped_shape", [0, classes, modalities, -1]),
     ]);
     const flat = this.g.op(
       "ReduceMean",
@@ -311,23 +313,23 @@ class Exporter {
     const mFlat = g.op("ReduceSum", [g.op("Mul", [seg.flat, p]), g.int64("axis1", [1])], {
       keepdims: { i: 1 },
     });
-    const lowShape = g.op("Concat", [g.int64("one_one", [1, 1]), this.hw(seg.conv)], {
+    const lowShape = g.op("Concat", [g.int64("batch_one", [0, 1]), this.hw(seg.conv)], {
       axis: { i: 0 },
     });
     const mLow = g.op("Reshape", [mFlat, lowShape], {}, "m_low");
     // The localizer's class maps before anything image-level, for whole-slide
     // inference (stitched across tiles, then pooled over the whole slide).
     const classCount = this.c.classes.length;
-    const mapsShape = g.op("Concat", [g.int64("one_c", [1, classCount]), this.hw(seg.conv)], {
+    const mapsShape = g.op("Concat", [g.int64("batch_c", [0, classCount]), this.hw(seg.conv)], {
       axis: { i: 0 },
     });
     const classMaps = g.op("Reshape", [seg.flat, mapsShape], {}, "class_maps_4d");
     const m = this.resize(mLow, this.hw(seg.conv), paddedSize, cfg.maskUpsample, "m_pos");
 
     // R+ = sigmoid(w ((M - min) / (max - min) - sigma)), min and max over the image.
-    const lo = g.op("ReduceMin", [m], { keepdims: { i: 1 } });
+    const lo = g.op("ReduceMin", [m], { axes: { ints: [1, 2, 3] }, keepdims: { i: 1 } });
     const range = g.op("Max", [
-      g.op("Sub", [g.op("ReduceMax", [m], { keepdims: { i: 1 } }), lo]),
+      g.op("Sub", [g.op("ReduceMax", [m], { axes: { ints: [1, 2, 3] }, keepdims: { i: 1 } }), lo]),
       g.float("tiny", Float32Array.of(1e-12), []),
     ]);
     const norm = g.op("Div", [g.op("Sub", [m, lo]), range]);
@@ -394,7 +396,7 @@ class Exporter {
       producerVersion: "0.1.0",
       modelVersion: 1,
       docString:
-        "Min-max entropy localizer. Input: normalised image [1,3,H,W]. Outputs: classifier " +
+        "Min-max entropy localizer. Input: normalised images [N,3,H,W]. Outputs: classifier " +
         "logits on X+, the mask R+ at image size (threshold in metadata), the localizer's " +
         "logits, and its class maps at the map grid of the image padded to multiples of 32.",
       opsetImport: [{ domain: "", version: ONNX_OPSET }],
@@ -412,12 +414,12 @@ class Exporter {
         name: "pointwise",
         node: g.nodes,
         initializer: g.initializers,
-        input: [floatValue(image, [1, 3, "height", "width"])],
+        input: [floatValue(image, ["batch", 3, "height", "width"])],
         output: [
-          floatValue("logits", [1, classes]),
-          floatValue("mask", [1, 1, "height", "width"]),
-          floatValue("localizer_logits", [1, classes]),
-          floatValue("class_maps", [1, classes, "map_height", "map_width"]),
+          floatValue("logits", ["batch", classes]),
+          floatValue("mask", ["batch", 1, "height", "width"]),
+          floatValue("localizer_logits", ["batch", classes]),
+          floatValue("class_maps", ["batch", classes, "map_height", "map_width"]),
         ],
       },
     });

@@ -26,6 +26,10 @@ export interface MapRun {
   method: "whole-slide" | "per-tile";
   /** What the map is, in a sentence, for the summary. */
   detail: string;
+  /** Tiles per batch through the network [1]. */
+  batch?: number;
+  /** Worker threads that decoded tiles ahead of the model [0]. */
+  decodeWorkers?: number;
   /** The least distance of a cell from an inner tile edge of the tile it comes from (whole-slide). */
   margin: number | null;
 }
@@ -35,4 +39,8 @@ export interface TileSettings {
   tile: number;
   overlap: number;
   factor: number;
+  /** Tiles per batch through the network (whole-slide map only) [1]. */
+  batch?: number;
+  /** Read the next batch while the model runs (where tiles decode off the main thread) [false]. */
+  readAhead?: boolean;
 }

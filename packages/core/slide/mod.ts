@@ -22,7 +22,13 @@ export {
   type SlideScale,
   whiteImage,
 } from "./slide.ts";
-export { aperioMpp, openTiffSlide, resolutionMpp } from "./tiff_slide.ts";
+export {
+  aperioMpp,
+  openTiffSlide,
+  resolutionMpp,
+  type TiffSlideOptions,
+} from "./tiff_slide.ts";
+export { decodePool, defaultDecodeWorkers } from "./decode_pool.ts";
 export {
   type AnalysisGrid,
   chooseLevel,
@@ -53,6 +59,7 @@ export {
 export { ClassMapMosaic } from "./class_map_mosaic.ts";
 export { emitWholeSlideMap, type WholeSlideMap } from "./whole_slide_map.ts";
 export {
+  type BatchSettings,
   type ClassMapModel,
   footprint,
   type GridRun,
@@ -82,6 +89,7 @@ export {
   polygonsToGeoJson,
 } from "./geojson.ts";
 export {
+  DEFAULT_BATCH,
   localizeSlide,
   type SlideModel,
   type SlideOptions,

@@ -53,6 +53,11 @@ export interface Slide {
    * beyond the level's edge are white, as slide background is.
    */
   readRegion(level: number, x: number, y: number, width: number, height: number): Promise<RgbImage>;
+  /**
+   * Worker threads that decode its tiles (0 or absent: on the calling
+   * thread); with some, reading ahead overlaps decoding with the model.
+   */
+  readonly decodeWorkers?: number;
   /** Releases what the slide holds. */
   close(): Promise<void>;
 }

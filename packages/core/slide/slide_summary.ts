@@ -53,7 +53,16 @@ export interface SlideSummary {
     fraction: number | null;
     minTissue: number;
   };
-  tiles: { total: number; analysed: number; skipped: number; skippedReason: string };
+  tiles: {
+    total: number;
+    analysed: number;
+    skipped: number;
+    skippedReason: string;
+    /** Tiles per batch through the network (1: one at a time). */
+    batch: number;
+    /** Worker threads decoding tiles ahead of the model (0: on the main thread). */
+    decodeWorkers: number;
+  };
   slideClass: {
     name: string | null;
     index: number | null;
@@ -149,6 +158,8 @@ export function slideSummary(i: SummaryInput): SlideSummary {
       skippedReason: tissue !== undefined
         ? `less than ${i.minTissue * 100}% tissue in the tile (saturation above the threshold)`
         : "none skipped (tissue detection off)",
+      batch: run.batch ?? 1,
+      decodeWorkers: run.decodeWorkers ?? 0,
     },
     slideClass: {
       name: run.best === null ? null : i.classes[run.best],

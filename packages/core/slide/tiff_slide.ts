@@ -17,10 +17,17 @@
  * ```
  * @module
  */
-import { GeoTIFF, type GeoTIFFImage } from "geotiff";
+import { GeoTIFF, type GeoTIFFImage, type Pool } from "geotiff";
 import { boundedGeotiff } from "../data/tiff_codec.ts";
 import type { RandomAccessReader, Slide, SlideLevel, SlideScale } from "./slide.ts";
 import { blit, whiteImage } from "./slide.ts";
+import { decodePool } from "./decode_pool.ts";
+
+/** Options of {@link openTiffSlide}. */
+export interface TiffSlideOptions {
+  /** Worker threads that decode tiles (`decode_pool.ts`) [0: on the calling thread]. */
+  decodeWorkers?: number;
+}
 
 /** Compression codes geotiff decodes. */
 const DECODED = new Set([1, 5, 6, 7, 8, 32946, 32773, 34887, 50000, 50001]);
@@ -99,7 +106,11 @@ function stripBytes(image: GeoTIFFImage): number {
 }
 
 /** Opens a tiled TIFF slide through `read`; `name` goes into every error. */
-export async function openTiffSlide(read: RandomAccessReader, name: string): Promise<Slide> {
+export async function openTiffSlide(
+  read: RandomAccessReader,
+  name: string,
+  o: TiffSlideOptions = {},
+): Promise<Slide> {
   const images: GeoTIFFImage[] = [];
   try {
     await boundedGeotiff(); // damaged LZW tiles fail at once, not after minutes
@@ -149,11 +160,14 @@ export async function openTiffSlide(read: RandomAccessReader, name: string): Pro
     if (r) mpp = { ...r, source: "TIFF resolution tags" };
   }
 
+  const workers = o.decodeWorkers ?? 0;
+  const pool = workers > 0 ? decodePool(workers) : null;
   return {
     name,
     format: "tiff",
     levels,
     mpp,
+    decodeWorkers: workers,
     async readRegion(level, x, y, width, height) {
       const im = chosen[level];
       if (im === undefined) throw new RangeError(`${name} has no level ${level}`);
@@ -161,11 +175,11 @@ export async function openTiffSlide(read: RandomAccessReader, name: string): Pro
       const x0 = Math.max(0, x), y0 = Math.max(0, y);
       const x1 = Math.min(im.getWidth(), x + width), y1 = Math.min(im.getHeight(), y + height);
       if (x1 <= x0 || y1 <= y0) return out;
-      const data = await readRgb(im, [x0, y0, x1, y1], name, level);
+      const data = await readRgb(im, [x0, y0, x1, y1], name, level, pool);
       blit({ width: x1 - x0, height: y1 - y0, data }, out, x - x0, y - y0);
       return out;
     },
-    close: () => Promise.resolve(),
+    close: async () => await pool?.destroy(),
   };
 }
 
@@ -175,11 +189,12 @@ async function readRgb(
   window: number[],
   name: string,
   level: number,
+  pool: Pool | null,
 ): Promise<Uint8Array> {
   try {
     // geotiff's JPEG decoder hands out the stream's own colour space: YCbCr for
     // photometric YCbCr (vips below Q 90, many SVS files), which readRGB converts.
-    const raster = await im.readRGB({ window, interleave: true });
+    const raster = await im.readRGB({ window, interleave: true, pool });
     const data = raster as unknown as Uint8Array;
     const n = (window[2] - window[0]) * (window[3] - window[1]);
     if (data.length === 3 * n) return data instanceof Uint8Array ? data : Uint8Array.from(data);

@@ -26,6 +26,19 @@ import { emitWholeSlideMap } from "./whole_slide_map.ts";
 export interface ClassMapModel {
   readonly classes: readonly string[];
   classMaps(image: RgbImage): Promise<ClassMaps>;
+  /** Several tiles of one size as one batch, where the runtime can. */
+  classMapsBatch?(images: readonly RgbImage[]): Promise<ClassMaps[]>;
+}
+
+/** How tiles go through the model. */
+export interface BatchSettings {
+  /** Tiles per batch through the network [1]; 1 where the model has no `classMapsBatch`. */
+  batch?: number;
+  /**
+   * Read the next batch's tiles while the model runs on this one [false]:
+   * a gain only where the slide decodes its tiles off this thread.
+   */
+  readAhead?: boolean;
 }
 
 /** The tiles' results. */
@@ -78,9 +91,39 @@ export function footprint(plan: GridPlan, t: GridTile): Region {
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
+/** The tiles in order, cut after every `batch` tissue tiles; each group with its tissue tiles. */
+function* tileGroups(
+  plan: GridPlan,
+  isTissue: (footprint: Region) => boolean,
+  batch: number,
+): Generator<{ tiles: GridTile[]; tissue: GridTile[] }> {
+  let group = { tiles: [] as GridTile[], tissue: [] as GridTile[] };
+  for (const t of plan.rows.flat()) {
+    group.tiles.push(t);
+    if (isTissue(footprint(plan, t))) group.tissue.push(t);
+    if (group.tissue.length === batch) {
+      yield group;
+      group = { tiles: [], tissue: [] };
+    }
+  }
+  if (group.tiles.length > 0) yield group;
+}
+
+/** The model's class maps of tiles of one size: one batch where it can, else one by one. */
+async function classMapsOf(model: ClassMapModel, images: RgbImage[]): Promise<ClassMaps[]> {
+  if (images.length > 1 && model.classMapsBatch) return await model.classMapsBatch(images);
+  const out: ClassMaps[] = [];
+  for (const image of images) out.push(await model.classMaps(image));
+  return out;
+}
+
 /**
  * Computes the class maps of every tile that `isTissue` accepts and stitches
- * them into the slide's mosaic. `onTile` is called after each tile.
+ * them into the slide's mosaic. All tiles of a grid plan have one size, so
+ * `batch` tissue tiles at a time go through the model together; with
+ * `readAhead`, the next batch is read while the model runs (at most two
+ * batches of tiles are held). `seconds.read` is the time spent waiting for
+ * tiles. `onTile` is called after each tile.
  */
 export async function runGridTiles(
   slide: Slide,
@@ -89,6 +132,7 @@ export async function runGridTiles(
   plan: GridPlan,
   isTissue: (footprint: Region) => boolean,
   onTile?: (done: number, analysed: number, total: number) => void,
+  o: BatchSettings = {},
 ): Promise<GridRun> {
   const run: GridRun = {
     analysed: 0,
@@ -98,25 +142,39 @@ export async function runGridTiles(
     mosaic: null,
     head: null,
   };
+  const batch = model.classMapsBatch ? Math.max(1, Math.floor(o.batch ?? 1)) : 1;
+  const read = (tiles: GridTile[]) =>
+    Promise.all(tiles.map((t) => readGridTile(slide, grid, plan, t)));
+  const groups = tileGroups(plan, isTissue, batch);
   let done = 0;
-  for (const t of plan.rows.flat()) {
-    if (isTissue(footprint(plan, t))) {
-      const t0 = performance.now();
-      const image = await readGridTile(slide, grid, plan, t);
-      const t1 = performance.now();
-      const cm = await model.classMaps(image);
-      const t2 = performance.now();
+  let next = groups.next();
+  let pending = next.done ? null : read(next.value.tissue);
+  while (!next.done && pending) {
+    const group = next.value;
+    const t0 = performance.now();
+    const images = await pending;
+    next = groups.next();
+    // Started before the model runs: its decoding, when off this thread, overlaps it.
+    pending = next.done ? null : o.readAhead ? read(next.value.tissue) : null;
+    const t1 = performance.now();
+    const maps = await classMapsOf(model, images);
+    const t2 = performance.now();
+    group.tissue.forEach((t, i) => {
+      const cm = maps[i];
       run.mosaic ??= new ClassMapMosaic(cm.classes, plan.paddedHeight, plan.paddedWidth, cm.stride);
       run.head ??= cm.head;
       run.mosaic.add(t, cm);
       const { scores } = wildcatScores(cm, cm.head.kmax);
       run.votes[scores.indexOf(Math.max(...scores))]++;
-      run.seconds.read += (t1 - t0) / 1000;
-      run.seconds.model += (t2 - t1) / 1000;
-      run.seconds.stitch += (performance.now() - t2) / 1000;
-      run.analysed++;
+    });
+    run.seconds.read += (t1 - t0) / 1000;
+    run.seconds.model += (t2 - t1) / 1000;
+    run.seconds.stitch += (performance.now() - t2) / 1000;
+    for (const t of group.tiles) {
+      if (group.tissue.includes(t)) run.analysed++;
+      onTile?.(++done, run.analysed, plan.count);
     }
-    onTile?.(++done, run.analysed, plan.count);
+    if (!next.done) pending ??= read(next.value.tissue);
   }
   return run;
 }
@@ -138,7 +196,7 @@ export async function wholeSlideMap(
   onTile?: (done: number, analysed: number, total: number) => void,
 ): Promise<MapRun> {
   const plan = planGridTiles(grid.width, grid.height, s.tile, s.overlap);
-  const run = await runGridTiles(slide, model, grid, plan, isTissue, onTile);
+  const run = await runGridTiles(slide, model, grid, plan, isTissue, onTile, s);
   const t0 = performance.now();
   const result = run.mosaic && run.head
     ? await emitWholeSlideMap(run.mosaic, run.head, plan, s.factor, sink)
@@ -172,5 +230,6 @@ export async function wholeSlideMap(
         ? `; cells of skipped tiles are left out of the pooling, the min and max, and the map`
         : ""),
     margin: plan.margin,
+    batch: model.classMapsBatch ? Math.max(1, Math.floor(s.batch ?? 1)) : 1,
   };
 }

@@ -7,7 +7,11 @@
  * area with `--tissue dense`, a few fragments with `sparse`) with a fine Perlin texture and pixel noise on white glass, JPEG tiles (Q 85),
  * 256-pixel tiles, a full pyramid, 0.25 µm/px. Peak RSS is the child's
  * VmHWM, polled from /proc every 100 ms (reading another process's /proc entry needs
- * `-A` in Deno, hence the task's flag). A benchmark, not a test.
+ * `-A` in Deno, hence the task's flag). Each runtime runs once per variant
+ * `BATCH:WORKERS` of `--variants` (tiles per batch, decode worker threads),
+ * one after another in one invocation, so that the old path (`1:0`: one
+ * tile at a time, decoding on the main thread) and the new ones are
+ * measured side by side. A benchmark, not a test.
  *
  * @example
  * ```sh
@@ -16,6 +20,7 @@
  * deno task bench:slide --tissue sparse               # a few tissue fragments: most tiles skipped
  * deno task bench:slide --size 2000 --model tiny      # a quick check that it works
  * deno task bench:slide --size 50000 --runtimes ""  # only write the slide
+ * deno task bench:slide --variants 1:0,2:0,4:0,8:0   # batch sizes, no decode workers
  * ```
  * @module
  */
@@ -38,6 +43,7 @@ const { values } = parseArgs({
     level: { type: "string", default: "0" },
     dir: { type: "string", default: "out/bench" },
     tissue: { type: "string", default: "dense" },
+    variants: { type: "string", default: "1:0,4:0,4:1" },
   },
 });
 const SIZE = Number(values.size);
@@ -162,54 +168,68 @@ const runtimes = values.runtimes!.split(",").filter((r) => r !== "");
 for (const r of runtimes) {
   if (r !== "tfjs" && r !== "onnx") throw new Error(`--runtimes takes tfjs and onnx, not ${r}`);
 }
+const variants = values.variants!.split(",").map((v) => {
+  const [batch, workers] = v.split(":").map(Number);
+  if (!(batch >= 1 && workers >= 0)) throw new Error(`--variants takes BATCH:WORKERS, not ${v}`);
+  return { batch, workers };
+});
 for (const runtime of runtimes) {
-  const out = join(DIR, `run_${NAME}_${runtime}`);
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "apps/cli/main.ts",
-      "slide",
-      "--model",
-      models[runtime as "tfjs" | "onnx"],
-      slidePath,
-      "--level",
-      values.level!,
-      "--tile",
-      values.tile!,
-      "--overlap",
-      values.overlap!,
-      "--threads",
-      values.threads!,
-      "--out",
-      out,
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  let peak = 0;
-  const poll = setInterval(async () => (peak = Math.max(peak, await peakRss(child.pid))), 100);
-  const status = await child.output();
-  clearInterval(poll);
-  if (!status.success) throw new Error(`pointwise slide failed with ${runtime}`);
-  const s = JSON.parse(await Deno.readTextFile(join(out, `${NAME}.json`)));
-  const slideMpx = (s.slide.width * s.slide.height) / 1e6;
-  const tileMpx = (s.tiles.analysed * s.analysis.tile * s.analysis.tile) / 1e6;
-  rows.push({
-    runtime: s.runtime,
-    slide: `${s.slide.width}x${s.slide.height}`,
-    level: s.analysis.level,
-    tiles: `${s.tiles.analysed} analysed, ${s.tiles.skipped} skipped`,
-    seconds: s.seconds.total,
-    "slide Mpx/s": Number((slideMpx / s.seconds.total).toFixed(2)),
-    "tile Mpx/s": Number((tileMpx / s.seconds.total).toFixed(3)),
-    "read s": s.seconds.read,
-    "model s": s.seconds.model,
-    "peak RSS MB": Math.round(peak / 2 ** 20),
-  });
-  console.error(JSON.stringify(rows[rows.length - 1]));
+  for (const { batch, workers } of variants) {
+    const out = join(DIR, `run_${NAME}_${runtime}_b${batch}_w${workers}`);
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        "--allow-write",
+        "--allow-env",
+        "apps/cli/main.ts",
+        "slide",
+        "--model",
+        models[runtime as "tfjs" | "onnx"],
+        slidePath,
+        "--level",
+        values.level!,
+        "--tile",
+        values.tile!,
+        "--overlap",
+        values.overlap!,
+        "--threads",
+        values.threads!,
+        "--batch",
+        String(batch),
+        "--workers",
+        String(workers),
+        "--force",
+        "--out",
+        out,
+      ],
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    let peak = 0;
+    const poll = setInterval(async () => (peak = Math.max(peak, await peakRss(child.pid))), 100);
+    const status = await child.output();
+    clearInterval(poll);
+    if (!status.success) throw new Error(`pointwise slide failed with ${runtime}`);
+    const s = JSON.parse(await Deno.readTextFile(join(out, `${NAME}.json`)));
+    const slideMpx = (s.slide.width * s.slide.height) / 1e6;
+    const tileMpx = (s.tiles.analysed * s.analysis.tile * s.analysis.tile) / 1e6;
+    rows.push({
+      runtime: s.runtime,
+      batch: s.tiles.batch,
+      workers: s.tiles.decodeWorkers,
+      slide: `${s.slide.width}x${s.slide.height}`,
+      level: s.analysis.level,
+      tiles: `${s.tiles.analysed} analysed, ${s.tiles.skipped} skipped`,
+      seconds: s.seconds.total,
+      "slide Mpx/s": Number((slideMpx / s.seconds.total).toFixed(2)),
+      "tile Mpx/s": Number((tileMpx / s.seconds.total).toFixed(3)),
+      "read s": s.seconds.read,
+      "model s": s.seconds.model,
+      "peak RSS MB": Math.round(peak / 2 ** 20),
+    });
+    console.error(JSON.stringify(rows[rows.length - 1]));
+  }
 }
 console.log(
   `slide ${SIZE}x${SIZE}, ${values.tissue} tissue (vips, JPEG tiles), model ${values.model} (untrained), ` +

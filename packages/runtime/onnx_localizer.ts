@@ -182,8 +182,12 @@ export class OnnxLocalizer implements Localizer {
       throw new RangeError("the images of a batch must have one size");
     }
     const n = images.length, plane = 3 * h * w;
-    const x = n === 1 ? normalizeChw(images[0], this.info.normalization) : new Float32Array(n * plane);
-    if (n > 1) images.forEach((im, i) => x.set(normalizeChw(im, this.info.normalization), i * plane));
+    const x = n === 1
+      ? normalizeChw(images[0], this.info.normalization)
+      : new Float32Array(n * plane);
+    if (n > 1) {
+      images.forEach((im, i) => x.set(normalizeChw(im, this.info.normalization), i * plane));
+    }
     const out = await session.run({ image: new ort.Tensor("float32", x, [n, 3, h, w]) }, [
       "class_maps",
     ]);

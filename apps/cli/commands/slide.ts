@@ -102,12 +102,13 @@ export function slideHelp(): string {
     [
       "--batch N",
       `tiles per batch through the network, whole-slide map only [${DEFAULT_BATCH}]; memory grows ` +
-      "with it (about 0.1 GB a 1024-pixel tile for the cpu preset)",
+      "with it (about 0.1 GB a 1024-pixel tile for the cpu preset), and on 2 cores larger " +
+      "batches ran slower",
     ],
     [
       "--workers N",
       "worker threads decoding TIFF tiles ahead of the model; 0 decodes on the main thread " +
-      `[${defaultDecodeWorkers()} here: none up to 2 cores, else a quarter of the cores]`,
+      `[${defaultDecodeWorkers()} here: none up to 2 cores, 1 below 8, else 2]`,
     ],
   ]);
   const model = helpRows([

@@ -113,12 +113,13 @@ export interface SlideResult {
 }
 
 /**
- * Tiles per batch through the network by default: on 2 cores a batch of 4
- * ran no slower than one tile at a time (see the README's whole-slide
- * section for the measurement) at about 0.1 GB more per tile (cpu preset,
- * 1024-pixel tiles).
+ * Tiles per batch through the network by default: one. On 2 cores a batch
+ * of 4 tiles of 1024 pixels ran slower than one tile at a time on both
+ * runtimes (the convolutions of one such tile already fill the matrix
+ * kernels) and raised the peak RSS by 0.2-0.4 GB; batches pay where a call
+ * costs much beyond its arithmetic (small tiles, GPU backends).
  */
-export const DEFAULT_BATCH = 4;
+export const DEFAULT_BATCH = 1;
 
 const PALETTE: [number, number, number][] = [
   [228, 26, 28],

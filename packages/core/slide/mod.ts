@@ -22,12 +22,7 @@ export {
   type SlideScale,
   whiteImage,
 } from "./slide.ts";
-export {
-  aperioMpp,
-  openTiffSlide,
-  resolutionMpp,
-  type TiffSlideOptions,
-} from "./tiff_slide.ts";
+export { aperioMpp, openTiffSlide, resolutionMpp, type TiffSlideOptions } from "./tiff_slide.ts";
 export { decodePool, defaultDecodeWorkers } from "./decode_pool.ts";
 export {
   type AnalysisGrid,

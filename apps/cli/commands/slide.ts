@@ -15,7 +15,6 @@
 import { basename, extname, join } from "node:path";
 import { encodePng, type Localizer } from "@pointwise/core/lite";
 import {
-  DEFAULT_BATCH,
   defaultDecodeWorkers,
   localizeSlide,
   SlideOptionError,
@@ -101,9 +100,8 @@ export function slideHelp(): string {
     ["--min-tissue F", "least tissue fraction of an analysed tile [0.05]"],
     [
       "--batch N",
-      `tiles per batch through the network, whole-slide map only [${DEFAULT_BATCH}]; memory grows ` +
-      "with it (about 0.1 GB a 1024-pixel tile for the cpu preset), and on 2 cores larger " +
-      "batches ran slower",
+      "tiles per batch through the network, whole-slide map only [a megapixel's worth: 1 " +
+      "tile of 1024, 4 of 512, 16 of 256]; the model's memory grows with the batch's pixels",
     ],
     [
       "--workers N",
@@ -165,7 +163,7 @@ export async function slide(argv: string[]): Promise<number> {
     tissue: values.tissue !== false,
     perTile: values["per-tile"] === true,
     minTissue: num(values, "min-tissue", 0.05, 0, 1),
-    batch: int(values, "batch", DEFAULT_BATCH, 1, 256),
+    batch: values.batch === undefined ? undefined : int(values, "batch", 1, 1, 256),
   };
   const workers = int(values, "workers", defaultDecodeWorkers(), 0, 64);
   if (options.level !== undefined && options.mpp !== undefined) {

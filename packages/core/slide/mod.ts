@@ -84,7 +84,8 @@ export {
   polygonsToGeoJson,
 } from "./geojson.ts";
 export {
-  DEFAULT_BATCH,
+  BATCH_PIXELS,
+  defaultBatch,
   localizeSlide,
   type SlideModel,
   type SlideOptions,

@@ -14,11 +14,7 @@
  */
 import { basename, extname, join } from "node:path";
 import { encodePng, type Localizer } from "@pointwise/core/lite";
-import {
-  defaultDecodeWorkers,
-  localizeSlide,
-  SlideOptionError,
-} from "@pointwise/core/slide";
+import { defaultDecodeWorkers, localizeSlide, SlideOptionError } from "@pointwise/core/slide";
 import { COMMON_OPTIONS, int, num, parseCommand, str, UsageError } from "../args.ts";
 import { BACKEND_HELP } from "../flags/backend_flags.ts";
 import { INFERENCE_HELP, MODEL_OPTIONS, openModel } from "../flags/model_flags.ts";

@@ -119,7 +119,7 @@ export interface SlideResult {
  * cores: a batch of 4 tiles of 1024 ran slower than one at a time on both
  * runtimes (one such tile's convolutions already fill the matrix kernels)
  * and raised the peak RSS by 0.2-0.4 GB, while batches of 8 tiles of 256
- * ran the model 1.4-2.3 times faster at about the same peak RSS (a call
+ * ran the model 1.3-3.5 times faster at about the same peak RSS (a call
  * on a small tile costs much beyond its arithmetic). Holding the pixels of
  * a batch near one 1024 tile keeps the model's memory where it was.
  */

@@ -222,3 +222,43 @@ Deno.test({
     }
   },
 });
+
+Deno.test("runGridTiles: a tile read ahead that fails rejects the run with its error", async () => {
+  const image = fixtureImage(600, 400, 2);
+  const good = memorySlide(image, "fixture");
+  let reads = 0;
+  const slide = {
+    ...good,
+    readRegion: (level: number, x: number, y: number, w: number, h: number) =>
+      ++reads === 3
+        ? Promise.reject(new Error("damaged tile"))
+        : good.readRegion(level, x, y, w, h),
+  };
+  const grid = {
+    level: 0,
+    scale: 1,
+    width: 600,
+    height: 400,
+    downsample: { x: 1, y: 1 },
+    mpp: null,
+    reason: "test",
+  };
+  const plan = planGridTiles(600, 400, 128, 32);
+  // A model that lets the event loop turn while it runs, as real runtimes do.
+  const inner = recordingModel([]);
+  const model: ClassMapModel = {
+    classes: inner.classes,
+    classMaps: inner.classMaps,
+    classMapsBatch: async (images) => {
+      await new Promise((r) => setTimeout(r, 5));
+      return await inner.classMapsBatch!(images);
+    },
+  };
+  await assert.rejects(
+    runGridTiles(slide, model, grid, plan, () => true, undefined, {
+      batch: 2,
+      readAhead: true,
+    }),
+    /damaged tile/,
+  );
+});

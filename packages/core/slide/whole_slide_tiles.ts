@@ -143,8 +143,12 @@ export async function runGridTiles(
     head: null,
   };
   const batch = model.classMapsBatch ? Math.max(1, Math.floor(o.batch ?? 1)) : 1;
-  const read = (tiles: GridTile[]) =>
-    Promise.all(tiles.map((t) => readGridTile(slide, grid, plan, t)));
+  const read = (tiles: GridTile[]) => {
+    const images = Promise.all(tiles.map((t) => readGridTile(slide, grid, plan, t)));
+    // A read ahead may fail while the model runs: it is reported when awaited, not as unhandled.
+    images.catch(() => {});
+    return images;
+  };
   const groups = tileGroups(plan, isTissue, batch);
   let done = 0;
   let next = groups.next();

@@ -1,7 +1,6 @@
 // Runs the Winograd kernels (forward, input gradient and filter gradient,
 // F(2x2) and F(4x4), several chunks of tiles, and the strided gradients by
-// the kernels' GEMM) and the packed direct forward kernel on the wasm
-// backend with the
+// the kernels' GEMM) on the wasm backend with the
 // kernel pool limited to 1 thread and then to 2, and prints as JSON how many
 // threads the pool had and whether every output was bit for bit the same.
 import { env } from "@pointwise/core/lite";
@@ -18,8 +17,6 @@ winogradChunkBytes.conv = 1 << 16;
 const x = tf.randomNormal([3, 23, 19, 16], 0, 1, "float32", 1);
 const w = tf.randomNormal([3, 3, 16, 24], 0, 1, "float32", 2);
 const dy = tf.randomNormal([3, 23, 19, 24], 0, 1, "float32", 3);
-const x3 = tf.randomNormal([2, 29, 31, 3], 0, 1, "float32", 4);
-const w7 = tf.randomNormal([7, 7, 3, 16], 0, 1, "float32", 5);
 const conv = { strides: [1, 1], pad: "same", dataFormat: "NHWC", dilations: [1, 1] };
 const run = (name: string, inputs: tf.NamedTensorMap, attrs: object) =>
   (tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor).dataSync();
@@ -51,14 +48,6 @@ function outputs(): Float32Array[] {
   );
   out.push(
     run("Conv2DBackpropFilter", { x, dy: dy2 }, { ...s2, filterShape: w.shape }) as Float32Array,
-  );
-  // Strided forward and a 3-channel stem: the packed direct kernel.
-  out.push(run("Conv2D", { x, filter: w }, s2) as Float32Array);
-  out.push(
-    run("Conv2D", { x: x3, filter: w7 }, {
-      ...s2,
-      pad: [[0, 0], [3, 3], [3, 3], [0, 0]],
-    }) as Float32Array,
   );
   dy2.dispose();
   return out;

@@ -32,7 +32,6 @@ export {
   winogradTile,
 } from "../backend/wasm_kernels/winograd.ts";
 export { setKernelThreads } from "../backend/wasm_kernels/simd_loops.ts";
-export { directConvMode } from "../backend/wasm_kernels/direct_conv.ts";
 export { filterCache } from "../backend/wasm_kernels/winograd_filter_cache.ts";
 export { ParamStore } from "./module.ts";
 export { stopGradient } from "./stop_gradient.ts";

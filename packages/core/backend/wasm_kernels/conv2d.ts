@@ -1,8 +1,7 @@
 /**
  * `Conv2D` for the wasm backend: stride-1 3x3 layers by Winograd where
- * `winogradTile` chooses it (training and inference alike), the stem and
- * strided 3x3 layers by our packed direct kernel (`direct_conv.ts`); every
- * other layer falls back to the backend's own XNNPACK kernel.
+ * `winogradTile` chooses it (training and inference alike); every other
+ * layer falls back to the backend's own XNNPACK kernel.
  *
  * @example
  * ```ts ignore
@@ -13,7 +12,6 @@
 import { tf } from "../tf.ts";
 import { simdLoopsFor } from "./simd_loops.ts";
 import { forwardGeometry, winogradConv, winogradTile } from "./winograd.ts";
-import { directConv, directConvFits } from "./direct_conv.ts";
 import type { KernelArgs } from "./wrap_kernel.ts";
 
 /** The convolution by Winograd, or undefined for the backend's own kernel. */
@@ -34,6 +32,7 @@ export function conv2d(args: KernelArgs): tf.TensorInfo | undefined {
     attrs.dimRoundingMode,
   );
   const m = winogradTile("forward", info);
-  if (m !== undefined) return winogradConv(simd, x, filter, forwardGeometry(info), m, false);
-  return directConvFits(info) ? directConv(simd, x, filter, info) : undefined;
+  return m === undefined
+    ? undefined
+    : winogradConv(simd, x, filter, forwardGeometry(info), m, false);
 }

@@ -36,7 +36,6 @@ export const THREADED_EXPORTS = [
   "gemm",
   "direct_filter_grad",
   "bn_infer",
-  "direct_conv",
 ] as const;
 export type ThreadedExport = typeof THREADED_EXPORTS[number];
 

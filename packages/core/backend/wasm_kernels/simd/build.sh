@@ -1,6 +1,6 @@
 #!/bin/sh
 # Rebuilds kernels_wasm.ts from the C files here (kernels.c, winograd*.c, gemm.c,
-# direct.c, direct_conv.c, inference.c). Needs Debian's
+# direct.c, inference.c). Needs Debian's
 # clang 19, lld 19 and wabt (apt-get install clang-19 lld-19 wabt); the result
 # is committed, so neither the tests nor CI need them. Clang 19 rather than 14:
 # it folds constant offsets into the loads' immediates, where clang 14 left an
@@ -20,8 +20,8 @@ llvm=$(dirname "$(readlink -f "$(command -v "$clang")")")
 clang="env PATH=$llvm $llvm/clang"
 flags="--target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -fuse-ld=lld -Wl,--no-entry -Wl,--import-memory"
 $clang $flags -matomics -DTHREADS -Wl,--shared-memory -Wl,--max-memory=4294967296 \
-  -o "$tmp/shared.wasm" kernels.c winograd.c winograd_filter_grad.c gemm.c direct.c direct_conv.c inference.c
-$clang $flags -o "$tmp/plain.wasm" kernels.c winograd.c winograd_filter_grad.c gemm.c direct.c direct_conv.c inference.c
+  -o "$tmp/shared.wasm" kernels.c winograd.c winograd_filter_grad.c gemm.c direct.c inference.c
+$clang $flags -o "$tmp/plain.wasm" kernels.c winograd.c winograd_filter_grad.c gemm.c direct.c inference.c
 for v in shared plain; do
   # The memory is tfjs's: the module must not touch a stack, statics or data.
   wasm2wat --enable-threads "$tmp/$v.wasm" > "$tmp/$v.wat"

@@ -39,6 +39,14 @@ export {
   WILDCAT_POOL,
 } from "./webgpu_kernels/names.ts";
 
+/**
+ * True while gradients are recorded (inside `tf.grad` and its kin): kernels
+ * without a gradient must not run then.
+ */
+export function gradientsRecorded(): boolean {
+  return (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
+}
+
 /** True when the active backend registers kernel `name`. */
 export function hasKernel(name: string): boolean {
   return tf.getKernel(name, tf.getBackend()) !== undefined;

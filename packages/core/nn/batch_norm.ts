@@ -30,7 +30,13 @@
 import { tf } from "../backend/tf.ts";
 import type { ForwardContext, ParamStore } from "./module.ts";
 import { stopGradient } from "./stop_gradient.ts";
-import { BATCH_NORM_RELU_TRAIN, fusedBatchNormRelu, hasKernel } from "../backend/fused.ts";
+import {
+  BATCH_NORM_RELU_TRAIN,
+  fusedBatchNormRelu,
+  gradientsRecorded,
+  hasKernel,
+} from "../backend/fused.ts";
+import { BATCH_NORM_INFER } from "../backend/wasm_kernels/batch_norm_infer.ts";
 import {
   BATCH_NORM_RUNNING_STATS,
   BATCH_NORM_TRAIN,
@@ -171,7 +177,8 @@ export class BatchNorm2d {
    * backend registers it (webgpu), else exactly those two ops.
    */
   applyRelu(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    if (!ctx.training || !hasKernel(BATCH_NORM_RELU_TRAIN)) return tf.relu(this.apply(x, ctx));
+    if (!ctx.training) return this.applyAddRelu(x, null, ctx);
+    if (!hasKernel(BATCH_NORM_RELU_TRAIN)) return tf.relu(this.apply(x, ctx));
     const { y, stats } = fusedBatchNormRelu(
       x,
       this.weight as tf.Tensor1D,
@@ -180,6 +187,30 @@ export class BatchNorm2d {
     );
     this.updateRunningStats(stats, x.shape[0] * x.shape[1] * x.shape[2], ctx);
     return y;
+  }
+
+  /**
+   * relu(this.apply(x) + residual) (no residual: relu(this.apply(x))). At
+   * inference one pass where the backend registers it (wasm), bit for bit
+   * the separate ops, which run everywhere else.
+   */
+  applyAddRelu(x: tf.Tensor4D, residual: tf.Tensor4D | null, ctx: ForwardContext): tf.Tensor4D {
+    if (!ctx.training && !gradientsRecorded() && hasKernel(BATCH_NORM_INFER)) {
+      const inputs: tf.NamedTensorMap = {
+        x,
+        mean: this.runningMean,
+        variance: this.runningVar,
+        offset: this.bias,
+        scale: this.weight,
+      };
+      if (residual !== null) inputs.residual = residual;
+      return tf.engine().runKernel(BATCH_NORM_INFER, inputs, {
+        varianceEpsilon: this.eps,
+        relu: true,
+      }) as tf.Tensor4D;
+    }
+    const y = this.apply(x, ctx);
+    return tf.relu(residual === null ? y : tf.add(y, residual));
   }
 
   /**

@@ -32,6 +32,7 @@ export {
   winogradTile,
 } from "../backend/wasm_kernels/winograd.ts";
 export { setKernelThreads } from "../backend/wasm_kernels/simd_loops.ts";
+export { filterCache } from "../backend/wasm_kernels/winograd_filter_cache.ts";
 export { ParamStore } from "./module.ts";
 export { stopGradient } from "./stop_gradient.ts";
 export { topK, wildcatPooling } from "./wildcat_pooling.ts";

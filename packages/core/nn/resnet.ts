@@ -121,10 +121,9 @@ class BasicBlock implements Block {
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    let y = this.bn1.applyRelu(this.conv1.apply(x), ctx);
-    y = this.bn2.apply(this.conv2.apply(y), ctx);
+    const y = this.bn1.applyRelu(this.conv1.apply(x), ctx);
     const identity = this.downsample ? this.downsample.apply(x, ctx) : x;
-    return tf.relu(tf.add(y, identity));
+    return this.bn2.applyAddRelu(this.conv2.apply(y), identity, ctx);
   }
 }
 
@@ -168,9 +167,8 @@ class Bottleneck implements Block {
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     let y = this.bn1.applyRelu(this.conv1.apply(x), ctx);
     y = this.bn2.applyRelu(this.conv2.apply(y), ctx);
-    y = this.bn3.apply(this.conv3.apply(y), ctx);
     const identity = this.downsample ? this.downsample.apply(x, ctx) : x;
-    return tf.relu(tf.add(y, identity));
+    return this.bn3.applyAddRelu(this.conv3.apply(y), identity, ctx);
   }
 }
 

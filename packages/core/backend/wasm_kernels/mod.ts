@@ -17,7 +17,7 @@
  */
 import { tf } from "../tf.ts";
 import { conv2d } from "./conv2d.ts";
-import { batchNormInfer } from "./batch_norm_infer.ts";
+import { batchNormInfer, batchNormInferConfig } from "./batch_norm_infer.ts";
 import { gatherV2 } from "./gather_v2.ts";
 import { identity } from "./identity.ts";
 import { type KernelArgs, wrapWasmKernel } from "./wrap_kernel.ts";
@@ -40,6 +40,7 @@ export const wasmTrainingKernels: readonly tf.KernelConfig[] = [
   batchNormTrainGradConfig,
   batchNormRunningStatsConfig,
   sgdUpdateConfig,
+  batchNormInferConfig,
 ];
 
 /**

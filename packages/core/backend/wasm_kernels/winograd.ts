@@ -25,6 +25,7 @@
  */
 import type { tf } from "../tf.ts";
 import type { SimdLoops } from "./simd_loops.ts";
+import { forgetFilter, keptFilter } from "./winograd_filter_cache.ts";
 
 /** Output tile size of a Winograd convolution: F(2x2,3x3) or F(4x4,3x3). */
 export type WinogradTile = 2 | 4;
@@ -235,6 +236,10 @@ export function winogradConv(
     Math.max(4, Math.floor(winogradChunkBytes.conv / perTile / 4) * 4),
   );
   const store = storeFilter(g, m);
+  const filterFloats = a2 * spread(nc8 * g.inC);
+  // At inference a filter whose transform outweighs the input's is kept
+  // between calls (winograd_filter_cache.ts).
+  const kept = store && !flip ? keptFilter(simd, w, m, filterFloats, nc8 > tiles) : undefined;
   // A thread's filter block (8 output channels at every point) and staging.
   const perThread = (store ? 0 : a2 * spread(g.inC * 8)) + 24 * a2;
   const y = simd.backend.makeOutput([g.batch, g.outH, g.outW, g.outC], "float32");
@@ -242,11 +247,12 @@ export function winogradConv(
     PARAM_INTS + SYNC_INTS,
     (chunk / 4) * a2 * spread(g.inC * 4),
     chunk * a2 * spread(nc8),
-    store ? a2 * spread(nc8 * g.inC) : 0,
+    store && kept === undefined ? filterFloats : 0,
     threads * perThread,
   ]);
   try {
-    const [params, v, mm, u, scratch] = at;
+    const [params, v, mm, scratchU, scratch] = at;
+    const u = kept?.address ?? scratchU;
     const sync = params + 4 * PARAM_INTS;
     const fields = [
       ...geometryFields(g, m, chunk, threads, sync),
@@ -259,6 +265,7 @@ export function winogradConv(
       store ? u : 0,
       scratch,
       perThread,
+      kept?.ready ? 1 : 0,
     ];
     writeParams(simd, params, fields);
     runThreaded(simd, "winograd_conv", params, threads);
@@ -266,6 +273,7 @@ export function winogradConv(
     return y;
   } catch (e) {
     simd.backend.disposeData(y.dataId);
+    if (kept !== undefined && !kept.ready) forgetFilter(simd, w, m);
     throw e;
   } finally {
     simd.backend.disposeData(t.dataId);

@@ -1,7 +1,9 @@
 // Inference-time loops of the wasm backend that tfjs runs slowly: batch
 // normalisation with fixed statistics, y = (x - mean) * scale / sqrt(variance
 // + eps) + offset per channel (tfjs's own kernel took 4-5 ns an element),
-// split by rows over the threads of one call (parallel.h).
+// then optionally a residual added and a ReLU, in the same pass (a ResNet
+// block's ending took three passes over its output), split by rows over the
+// threads of one call (parallel.h).
 #include <wasm_simd128.h>
 
 #include "parallel.h"
@@ -20,6 +22,8 @@ typedef struct {
   float* coef;              // 2c floats: per-channel a, then b, y = a x + b
   int nthreads;
   Sync* sync;
+  const float* residual;    // 0, or [rows][c] added after the normalisation
+  int relu;                 // 1: max(0, .) last
 } BatchNormInfer;
 
 EXPORT(bn_infer)
@@ -41,10 +45,28 @@ void bn_infer(const BatchNormInfer* p, int tid) {
     const float* xr = p->x + r * c;
     float* yr = p->y + r * c;
     int k = 0;
-    for (; k + 4 <= c; k += 4) {
-      wasm_v128_store(yr + k, wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(xr + k), wasm_v128_load(a + k)),
-                                             wasm_v128_load(b + k)));
+    if (!p->residual && !p->relu) {
+      for (; k + 4 <= c; k += 4) {
+        wasm_v128_store(yr + k, wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(xr + k), wasm_v128_load(a + k)),
+                                               wasm_v128_load(b + k)));
+      }
+      for (; k < c; k++) yr[k] = xr[k] * a[k] + b[k];
+      continue;
     }
-    for (; k < c; k++) yr[k] = xr[k] * a[k] + b[k];
+    // The same roundings as the separate ops: (x a + b), then + r, then ReLU.
+    const float* rr = p->residual ? p->residual + r * c : 0;
+    const v128_t zero = wasm_f32x4_const_splat(0);
+    for (; k + 4 <= c; k += 4) {
+      v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(xr + k), wasm_v128_load(a + k)),
+                                wasm_v128_load(b + k));
+      if (rr) v = wasm_f32x4_add(v, wasm_v128_load(rr + k));
+      if (p->relu) v = wasm_f32x4_max(v, zero);
+      wasm_v128_store(yr + k, v);
+    }
+    for (; k < c; k++) {
+      float v = xr[k] * a[k] + b[k];
+      if (rr) v += rr[k];
+      yr[k] = p->relu ? __builtin_wasm_max_f32(v, 0.0f) : v;
+    }
   }
 }

@@ -36,6 +36,7 @@ typedef struct {
   float* u;         // 0, or the transformed filter: [alpha^2][out_c8 / 8][in_c][8]
   float* scratch;   // per thread: scratch_floats each (a transformed filter block, staging)
   int scratch_floats;
+  int u_ready;      // 1: u already holds this filter's transform (kept from an earlier call)
 } Conv;
 
 // The transformed filter G g G^T for input channel k and output channels
@@ -178,7 +179,8 @@ static void multiply_chunk(const Work* w, int groups) {
 // y = conv(x, w) by F(m x m, 3 x 3); thread `tid` of g.nthreads. Chunk by
 // chunk of tiles, the threads transform the input tiles, multiply at each of
 // the alpha^2 points and transform the products back; a stored filter is
-// transformed first, 8 output channels per item.
+// transformed first, 8 output channels per item, unless an earlier call left
+// it in u (u_ready).
 EXPORT(winograd_conv)
 void winograd_conv(const Conv* p, int tid) {
   const Geometry* g = &p->g;
@@ -191,7 +193,7 @@ void winograd_conv(const Conv* p, int tid) {
   w.svp = spread((long)kc * 4), w.sv = a2 * w.svp;
   w.smp = spread(nc8), w.sm = a2 * w.smp;
   w.su = p->u ? spread((long)nc8 * kc) : spread((long)kc * 8);
-  if (p->u) {
+  if (p->u && !p->u_ready) {
     for (int item = claim(g->sync); item < (nc8 >> 3); item = claim(g->sync)) {
       for (int k = 0; k < kc; k++) {
         filter_tile(p, k, item * 8, w.u + (long)item * 8 * kc, w.su, w.pad, w.s);

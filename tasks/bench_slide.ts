@@ -44,8 +44,29 @@ const { values } = parseArgs({
     dir: { type: "string", default: "out/bench" },
     tissue: { type: "string", default: "dense" },
     variants: { type: "string", default: "1:0,4:0,4:1" },
+    help: { type: "boolean", short: "h", default: false },
   },
 });
+if (values.help) {
+  console.log(`deno task bench:slide [options]
+
+Writes a generated slide with vips (kept in --dir) and times \`pointwise slide\` on it, once per
+runtime and variant, each in its own process: throughput and peak RSS. A benchmark: it asserts
+nothing.
+
+  --size N          side of the square slide in pixels (default 20000)
+  --tissue KIND     dense (about half the area) or sparse (a few fragments) (default dense)
+  --runtimes LIST   tfjs,onnx or one of them; empty: only write the slide (default tfjs,onnx)
+  --model NAME      cpu (the cpu preset) or tiny (default cpu)
+  --threads N       threads of each runtime (default 2)
+  --tile N          tile side (default 1024)
+  --overlap N       tile overlap (default 128)
+  --level N         pyramid level read (default 0)
+  --variants LIST   BATCH:WORKERS pairs, tiles per batch and decode workers (default 1:0,4:0,4:1)
+  --dir DIR         where the slide, the models and the runs go (default out/bench)
+  -h, --help        this text`);
+  Deno.exit(0);
+}
 const SIZE = Number(values.size);
 /** Perlin level below which the slide is glass: "dense" leaves about half the slide tissue, "sparse" a few small fragments. */
 const GLASS_BELOW: Record<string, string> = { dense: "0.1", sparse: "0.45" };

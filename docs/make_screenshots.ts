@@ -4,9 +4,9 @@
 // Debian's chromium driven by playwright-core.
 // deno run -A docs/make_screenshots.ts   (it runs chromium: all permissions)
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { decodeImage, encodeJpeg, encodePng, syntheticDataset } from "@pointwise/core/data";
 import { startServe } from "../tests/_server.ts";
+import { launchChromium } from "../tests/_browser.ts";
 
 const RUN = "runs/synthetic";
 const tmp = await Deno.makeTempDir({ prefix: "pointwise-shots-" });
@@ -26,19 +26,7 @@ const sample = syntheticDataset({ count: 1, size: 256, classes: 2, seed: 7 }).sa
 const image = join(tmp, "slide.png");
 await Deno.writeFile(image, await encodePng(sample.image));
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const browser = await launchChromium();
 const server = await startServe(model);
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1500 } });

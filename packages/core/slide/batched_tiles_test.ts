@@ -10,6 +10,7 @@ import { calibratedLocalizer } from "../_testing/calibrated_net.ts";
 import { fixtureImage, hasVips, vipsSlide } from "../_testing/slide_fixtures.ts";
 import type { ClassMaps } from "../model/class_maps.ts";
 import { planGridTiles } from "./grid_tiles.ts";
+import type { AnalysisGrid } from "./level_choice.ts";
 import { localizeSlide } from "./localize_slide.ts";
 import { memorySlide } from "./slide.ts";
 import { openTiffSlide } from "./tiff_slide.ts";
@@ -107,18 +108,23 @@ function recordingModel(batches: number[]): ClassMapModel {
   };
 }
 
-Deno.test("runGridTiles: batches of tissue tiles, read ahead or not, stitch what one at a time stitches", async () => {
-  const image = fixtureImage(900, 700, 2);
-  const slide = memorySlide(image, "fixture");
-  const grid = {
+/** The analysis grid of a slide read whole at level 0. */
+function levelZero(width: number, height: number): AnalysisGrid {
+  return {
     level: 0,
     scale: 1,
-    width: 900,
-    height: 700,
+    width,
+    height,
     downsample: { x: 1, y: 1 },
     mpp: null,
     reason: "test",
   };
+}
+
+Deno.test("runGridTiles: batches of tissue tiles, read ahead or not, stitch what one at a time stitches", async () => {
+  const image = fixtureImage(900, 700, 2);
+  const slide = memorySlide(image, "fixture");
+  const grid = levelZero(900, 700);
   const plan = planGridTiles(900, 700, 256, 64);
   // Every third tile is glass: batches are cut by tissue tiles, not grid tiles.
   const tissue = (r: { x: number; y: number }) => (r.x + 3 * r.y) % 3 !== 0 || r.x > 500;
@@ -234,15 +240,7 @@ Deno.test("runGridTiles: a tile read ahead that fails rejects the run with its e
         ? Promise.reject(new Error("damaged tile"))
         : good.readRegion(level, x, y, w, h),
   };
-  const grid = {
-    level: 0,
-    scale: 1,
-    width: 600,
-    height: 400,
-    downsample: { x: 1, y: 1 },
-    mpp: null,
-    reason: "test",
-  };
+  const grid = levelZero(600, 400);
   const plan = planGridTiles(600, 400, 128, 32);
   // A model that lets the event loop turn while it runs, as real runtimes do.
   const inner = recordingModel([]);

@@ -116,12 +116,13 @@ export interface SlideResult {
 /**
  * Tile pixels per batch through the network by default: tiles of 1024 go
  * one at a time, tiles of 512 four at a time, 256 sixteen. Measured on 2
- * cores: a batch of 4 tiles of 1024 ran slower than one at a time on both
- * runtimes (one such tile's convolutions already fill the matrix kernels)
- * and raised the peak RSS by 0.2-0.4 GB, while batches of 8 tiles of 256
- * ran the model 1.3-3.5 times faster at about the same peak RSS (a call
- * on a small tile costs much beyond its arithmetic). Holding the pixels of
- * a batch near one 1024 tile keeps the model's memory where it was.
+ * cores with nothing else running (`deno task bench:slide`): a batch of 4
+ * tiles of 1024 ran slower than one at a time on both runtimes (one such
+ * tile's convolutions already fill the matrix kernels) and raised the peak
+ * RSS by 0.14-0.22 GB; batches of 16 tiles of 256 cut the TensorFlow.js model
+ * time by 18-21% and left onnxruntime-web's unchanged (a call on a small
+ * tile costs beyond its arithmetic). Holding the pixels of a batch near one
+ * 1024 tile keeps the model's memory where it was.
  */
 export const BATCH_PIXELS = 1024 * 1024;
 

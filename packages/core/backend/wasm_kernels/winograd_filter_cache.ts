@@ -52,7 +52,7 @@ const stores = new WeakMap<object, Store>();
 
 /** The backend's store, its `disposeData` wrapped once to drop a freed filter's transforms. */
 function storeOf(backend: WasmBackendInternals): Store {
-  let store = stores.get(backend);
+  const store = stores.get(backend);
   if (store !== undefined) return store;
   const s: Store = { entries: new Map(), bytes: 0 };
   stores.set(backend, s);
@@ -62,8 +62,7 @@ function storeOf(backend: WasmBackendInternals): Store {
     if (freed && s.entries.has(dataId)) drop(backend, s, dataId);
     return freed;
   };
-  store = s;
-  return store;
+  return s;
 }
 
 function drop(backend: WasmBackendInternals, s: Store, dataId: object): void {
@@ -126,10 +125,11 @@ export function keptFilter(
 /** Forgets the transform `keptFilter` just handed out unfilled (its call failed). */
 export function forgetFilter(simd: SimdLoops, w: tf.TensorInfo, m: number): void {
   const s = storeOf(simd.backend);
-  const e = s.entries.get(w.dataId)?.get(m);
-  if (e === undefined) return;
-  s.entries.get(w.dataId)!.delete(m);
-  if (s.entries.get(w.dataId)!.size === 0) s.entries.delete(w.dataId);
+  const byTile = s.entries.get(w.dataId);
+  const e = byTile?.get(m);
+  if (byTile === undefined || e === undefined) return;
+  byTile.delete(m);
+  if (byTile.size === 0) s.entries.delete(w.dataId);
   s.bytes -= e.bytes;
   simd.backend.disposeData(e.t.dataId);
 }

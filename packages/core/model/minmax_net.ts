@@ -187,20 +187,28 @@ export class MinMaxNet {
    * @param x an NHWC batch (X+ or X-).
    * @param ctx train or eval mode, and the dropout's rng.
    * @param link how the pass may touch the backbone.
+   * @param mask R+ [N,H,W,1]: the pass then classifies X+ = x·mask, made
+   *   with the resize (one pass over the image at inference on wasm).
    * @returns the classifier's scores and class maps.
    */
-  classify(x: tf.Tensor4D, ctx: ForwardContext, link: ClassifierLink = "full"): HeadOutput {
+  classify(
+    x: tf.Tensor4D,
+    ctx: ForwardContext,
+    link: ClassifierLink = "full",
+    mask?: tf.Tensor4D,
+  ): HeadOutput {
     const [, h, w] = x.shape;
     const s = this.options.classifierScale;
     const size: [number, number] = [Math.floor(h * s), Math.floor(w * s)];
     // Inference uses exact align_corners taps, which the ONNX export repeats.
     // Training keeps tfjs's kernel: 14% faster per step here, and its float32
     // coordinate rounding (about 3e-5 px) does not matter to the gradient.
+    const masked = (): tf.Tensor4D => mask === undefined ? x : tf.mul(x, mask);
     const small = s === 1
-      ? x
+      ? masked()
       : ctx.training
-      ? tf.image.resizeBilinear(x, size, true)
-      : resizeExact(x, size, "align-corners");
+      ? tf.image.resizeBilinear(masked(), size, true)
+      : resizeExact(x, size, "align-corners", 32, mask);
     const inner = link === "isolated" ? { ...ctx, keepRunningStats: true } : ctx;
     const features = this.backbone.apply(small, inner);
     return this.cl32.apply(link === "full" ? features : stopGradient(features), ctx);
@@ -247,7 +255,7 @@ export class MinMaxNet {
     const seg = tf.tidy(() => ({ ...this.segment(x, ctx) })) as unknown as HeadOutput;
     const mask = this.mask(seg, [h, w]);
     seg.maps.dispose();
-    const scoresPos = tf.tidy(() => this.classify(tf.mul(x, mask), ctx).scores);
+    const scoresPos = tf.tidy(() => this.classify(x, ctx, "full", mask).scores);
     return { scoresPos, scoresSeg: seg.scores, mask };
   }
 
@@ -274,7 +282,7 @@ export class MinMaxNet {
     // intermediates (X+, its resize) are freed before the next pass.
     const seg = tf.tidy(() => ({ ...this.segment(x, ctx) })) as unknown as HeadOutput;
     const mask = this.mask(seg, [h, w]);
-    const logits = tf.tidy(() => this.classify(tf.mul(x, mask), ctx).scores);
+    const logits = tf.tidy(() => this.classify(x, ctx, "full", mask).scores);
     const out = { logits, localizerLogits: seg.scores };
     if (map.kind === "r+") {
       seg.maps.dispose();

@@ -25,6 +25,8 @@ import { tf } from "../backend/tf.ts";
 
 import type { UpsampleMode } from "../config/options.ts";
 import { axisTaps } from "./upsample_taps.ts";
+import { gradientsRecorded, hasKernel } from "../backend/fused.ts";
+import { RESIZE_EXACT } from "../backend/wasm_kernels/resize_exact.ts";
 
 export { UPSAMPLE_MODES, type UpsampleMode } from "../config/options.ts";
 export { axisTaps, samplePosition } from "./upsample_taps.ts";
@@ -34,19 +36,29 @@ export { axisTaps, samplePosition } from "./upsample_taps.ts";
  * per axis, two gathers and (1 - f) x0 + f x1. With `align-corners` it is
  * PyTorch's `align_corners=True`. The ONNX export computes the same taps and
  * the same operations, so both runtimes agree to float rounding. It is used
- * where no gradient is needed (the classifier's input, and M+).
+ * where no gradient is needed (the classifier's input, and M+). With
+ * `scale` [N,H,W,1] it resizes x·scale (X+ = X R+ before the classifier).
+ * On wasm, outside gradients, one kernel does it all (`RESIZE_EXACT`), bit
+ * for bit the same.
  */
 export function resizeExact(
   x: tf.Tensor4D,
   size: [number, number],
   mode: UpsampleMode = "align-corners",
   stride = 32,
+  scale?: tf.Tensor4D,
 ): tf.Tensor4D {
   const [, h, w] = x.shape;
   const [outH, outW] = size;
+  const rows = axisTaps(outH, h, mode, stride);
+  const cols = axisTaps(outW, w, mode, stride);
+  if (hasKernel(RESIZE_EXACT) && !gradientsRecorded()) {
+    const inputs: tf.NamedTensorMap = scale === undefined ? { x } : { x, scale };
+    const attrs = { rows, cols } as unknown as tf.NamedAttrMap;
+    return tf.engine().runKernel(RESIZE_EXACT, inputs, attrs) as tf.Tensor4D;
+  }
   return tf.tidy(() => {
-    const rows = axisTaps(outH, h, mode, stride);
-    const cols = axisTaps(outW, w, mode, stride);
+    if (scale !== undefined) x = tf.mul(x, scale);
     const fr = tf.tensor4d(rows.frac, [1, outH, 1, 1]);
     const byRow = tf.add(
       tf.mul(tf.gather(x, tf.tensor1d(rows.i0, "int32"), 1), tf.sub(1, fr)),

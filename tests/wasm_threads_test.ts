@@ -14,9 +14,9 @@ Deno.test("two wasm threads train to exactly the single-threaded numbers", async
   const one = await run(1);
   const two = await run(2);
   assert.equal(one.threads, 1);
-  assert.match(one.reason, /WASM-SIMD, 1 thread$/);
+  assert.match(one.reason, /WASM-SIMD, 1 thread, relaxed-SIMD multiply-add$/);
   assert.equal(two.threads, 2);
-  assert.match(two.reason, /WASM-SIMD, 2 threads$/);
+  assert.match(two.reason, /WASM-SIMD, 2 threads, relaxed-SIMD multiply-add$/);
   assert.ok(one.losses.every(Number.isFinite));
   assert.deepEqual(two.losses, one.losses);
   assert.deepEqual(two.weights, one.weights);

@@ -21,7 +21,7 @@ import { registerWebGpuKernels } from "./webgpu_kernels/mod.ts";
 import { type BackendName, type BackendSetting, env } from "../config/env.ts";
 import { type BackendChoice, defaultThreads, resolveBackend } from "./select.ts";
 import { prepareWasmThreads, restoreHostWorker, wasmThreadsInUse } from "./wasm_threads.ts";
-import { loadSimdLoops } from "./wasm_kernels/simd_loops.ts";
+import { loadSimdLoops, simdLoopsFor } from "./wasm_kernels/simd_loops.ts";
 
 async function register(name: BackendName): Promise<void> {
   if (name === "wasm") {
@@ -68,6 +68,9 @@ export async function initBackend(setting: BackendSetting = env.backend): Promis
     // Without SIMD the module cannot compile; the JavaScript loops stay.
     const why = simd ? await loadSimdLoops(tf.backend(), threads) : "no SIMD training loops";
     if (why !== undefined) choice.reason += ` (${why})`;
+    if (simdLoopsFor(tf.backend())?.isa === "relaxed") {
+      choice.reason += ", relaxed-SIMD multiply-add";
+    }
   }
   return choice;
 }

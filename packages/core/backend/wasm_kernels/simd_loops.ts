@@ -24,7 +24,12 @@
 import type { tf } from "../tf.ts";
 import type { Col2ImGeometry } from "./col2im.ts";
 import type { TrainingLoops } from "./loops.ts";
-import { KERNELS_PLAIN, KERNELS_SHARED } from "./simd/kernels_wasm.ts";
+import {
+  KERNELS_PLAIN,
+  KERNELS_PLAIN_RELAXED,
+  KERNELS_SHARED,
+  KERNELS_SHARED_RELAXED,
+} from "./simd/kernels_wasm.ts";
 import { KernelThreads } from "./thread_pool.ts";
 
 /** What the loops need of the wasm backend: its memory and tensor addresses. */
@@ -99,6 +104,8 @@ export class SimdLoops implements TrainingLoops {
     readonly memory: WebAssembly.Memory,
     readonly fn: Exports,
     readonly pool: KernelThreads,
+    /** The build's instruction set. */
+    readonly isa: KernelIsa = "simd",
   ) {
     this.threads = pool.size;
   }
@@ -227,22 +234,78 @@ function rowsOf(t: tf.TensorInfo): number {
 let bound: SimdLoops | undefined;
 
 /**
+ * The kernels' instruction set: WASM SIMD, or the same with relaxed SIMD's
+ * fused multiply-add in the GEMM microkernels (`simd/gemm.h`), which every
+ * convolution of ours multiplies with. Relaxed SIMD lets a host fuse the
+ * multiply-add or not, so results may differ in the last bits from host to
+ * host (never between thread counts on one host); the tests hold both sets
+ * to the cpu backend.
+ */
+export type KernelIsa = "simd" | "relaxed";
+
+// The smallest module that uses f32x4.relaxed_madd: it validates where the
+// host has relaxed SIMD (V8 from 11.4, so Deno, Node 20+, Chrome; not every
+// browser).
+const RELAXED_PROBE = Uint8Array.of(
+  ...[0, 97, 115, 109, 1, 0, 0, 0, 1, 6, 1, 96, 1, 123, 1, 123, 3, 2, 1, 0, 10, 13, 1, 11, 0],
+  ...[32, 0, 32, 0, 32, 0, 253, 133, 2, 11],
+);
+
+/** Whether this host runs relaxed SIMD's fused multiply-add. */
+export function relaxedSimdSupported(): boolean {
+  try {
+    return WebAssembly.validate(RELAXED_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+let isaSetting: KernelIsa | "auto" = "auto";
+
+/**
+ * Sets the instruction set that loads from now on use (`auto`: relaxed SIMD
+ * where the host has it), for tests and measurements; returns the previous
+ * setting. The loops already bound keep theirs until loaded again.
+ */
+export function setKernelIsa(next: KernelIsa | "auto"): KernelIsa | "auto" {
+  const previous = isaSetting;
+  isaSetting = next;
+  return previous;
+}
+
+function defaultIsa(): KernelIsa {
+  if (isaSetting !== "auto") return isaSetting;
+  return relaxedSimdSupported() ? "relaxed" : "simd";
+}
+
+/**
  * Instantiates the loops on `backend`'s memory (shared or plain, as tfjs
  * built it), with a pool of `threads` threads where the memory is shared
- * (thread_pool.ts). Returns why not, if they cannot be loaded; the kernels
- * then keep their JavaScript loops.
+ * (thread_pool.ts), in the instruction set `isa` (by default relaxed SIMD
+ * where the host has it, see `setKernelIsa`). Returns why not, if they cannot be loaded; the
+ * kernels then keep their JavaScript loops.
  */
-export async function loadSimdLoops(backend: unknown, threads = 1): Promise<string | undefined> {
+export async function loadSimdLoops(
+  backend: unknown,
+  threads = 1,
+  isa: KernelIsa = defaultIsa(),
+): Promise<string | undefined> {
   const b = backend as Partial<WasmBackendInternals>;
   const memory = b.wasm?.wasmMemory ?? b.wasm?.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory) || b.dataIdMap === undefined) {
     return "not a wasm backend with an exposed memory";
   }
-  if (bound?.backend === backend) return undefined;
+  if (bound !== undefined && bound.backend === backend && bound.isa === isa) return undefined;
+  if (isa === "relaxed" && !relaxedSimdSupported()) return "this host has no relaxed SIMD";
   const shared = typeof SharedArrayBuffer !== "undefined" &&
     memory.buffer instanceof SharedArrayBuffer;
+  const relaxed = isa === "relaxed";
   const bytes = Uint8Array.from(
-    atob(shared ? KERNELS_SHARED : KERNELS_PLAIN),
+    atob(
+      shared
+        ? (relaxed ? KERNELS_SHARED_RELAXED : KERNELS_SHARED)
+        : (relaxed ? KERNELS_PLAIN_RELAXED : KERNELS_PLAIN),
+    ),
     (ch) => ch.charCodeAt(0),
   );
   try {
@@ -254,6 +317,7 @@ export async function loadSimdLoops(backend: unknown, threads = 1): Promise<stri
       memory,
       instance.exports as unknown as Exports,
       pool,
+      isa,
     );
     return why;
   } catch (e) {

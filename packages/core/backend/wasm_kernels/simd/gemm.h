@@ -12,6 +12,11 @@
 // with a separate instruction.
 #pragma once
 #include <wasm_simd128.h>
+#ifdef RELAXED
+#define MADD(acc, a, b) wasm_f32x4_relaxed_madd(a, b, acc)
+#else
+#define MADD(acc, a, b) wasm_f32x4_add(acc, wasm_f32x4_mul(a, b))
+#endif
 
 // C[4][8] (row stride ldc) = (acc ? C : 0) + A B, where a[4k + r] = A[r][k]
 // and b[8k + j] = B[k][j].
@@ -29,17 +34,17 @@ __attribute__((noinline)) static void ukernel_4x8(int k, const float* a, const f
   for (int i = 0; i < k; i++) {
     const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
     v128_t ar = wasm_v128_load32_splat(a);
-    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(ar, b0));
-    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(ar, b1));
+    c00 = MADD(c00, ar, b0);
+    c01 = MADD(c01, ar, b1);
     ar = wasm_v128_load32_splat(a + 1);
-    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(ar, b0));
-    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(ar, b1));
+    c10 = MADD(c10, ar, b0);
+    c11 = MADD(c11, ar, b1);
     ar = wasm_v128_load32_splat(a + 2);
-    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(ar, b0));
-    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(ar, b1));
+    c20 = MADD(c20, ar, b0);
+    c21 = MADD(c21, ar, b1);
     ar = wasm_v128_load32_splat(a + 3);
-    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(ar, b0));
-    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(ar, b1));
+    c30 = MADD(c30, ar, b0);
+    c31 = MADD(c31, ar, b1);
     a += 4;
     b += 8;
   }
@@ -64,17 +69,17 @@ __attribute__((noinline)) static void ukernel_4x8s(int k, const float* a, int ld
   for (int i = 0; i < k; i++) {
     const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4), av = wasm_v128_load(a);
     v128_t ar = wasm_i32x4_shuffle(av, av, 0, 0, 0, 0);
-    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(ar, b0));
-    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(ar, b1));
+    c00 = MADD(c00, ar, b0);
+    c01 = MADD(c01, ar, b1);
     ar = wasm_i32x4_shuffle(av, av, 1, 1, 1, 1);
-    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(ar, b0));
-    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(ar, b1));
+    c10 = MADD(c10, ar, b0);
+    c11 = MADD(c11, ar, b1);
     ar = wasm_i32x4_shuffle(av, av, 2, 2, 2, 2);
-    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(ar, b0));
-    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(ar, b1));
+    c20 = MADD(c20, ar, b0);
+    c21 = MADD(c21, ar, b1);
     ar = wasm_i32x4_shuffle(av, av, 3, 3, 3, 3);
-    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(ar, b0));
-    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(ar, b1));
+    c30 = MADD(c30, ar, b0);
+    c31 = MADD(c31, ar, b1);
     a += lda;
     b += ldb;
   }

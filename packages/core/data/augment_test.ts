@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Rng } from "../util/rng.ts";
 import { augment } from "./augment.ts";
-import { NORMALIZATION, normalizeInto } from "./normalize.ts";
+import { NORMALIZATION, type Normalization, normalizeInto } from "./normalize.ts";
 import {
   adjustBrightness,
   adjustContrast,
@@ -10,7 +10,14 @@ import {
   colorJitter,
   luma,
 } from "./color_jitter.ts";
-import { cropBack, cropStart, padAmounts, padForInference, reflectIndex } from "./padding.ts";
+import {
+  cropBack,
+  cropStart,
+  padAmounts,
+  padForInference,
+  padImage,
+  reflectIndex,
+} from "./padding.ts";
 
 const NO_JITTER = { brightness: 0, contrast: 0, saturation: 0, hue: 0 };
 
@@ -130,4 +137,20 @@ Deno.test("inference padding and crop-back follow the reference formulas", () =>
   assert.equal(p.height, 4);
   const map = Float32Array.from({ length: 16 }, (_, i) => i);
   assert.deepEqual(Array.from(cropBack(map, 4, 4, 2, 3)), [5, 6, 7, 9, 10, 11]);
+});
+
+Deno.test("padForInference is normalizeInto of padImage, bit for bit", () => {
+  const rng = new Rng(5);
+  const norm: Normalization = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
+  for (const [w, h, m] of [[1, 1, 32], [2, 1, 4], [37, 19, 32], [64, 32, 32], [5, 70, 16]]) {
+    const data = Uint8Array.from({ length: w * h * 3 }, () => Math.floor(rng.next() * 256));
+    for (const n of [NORMALIZATION, norm]) {
+      const padded = padImage({ width: w, height: h, data }, m);
+      const want = new Float32Array(padded.data.length);
+      normalizeInto(padded.data, n, want);
+      const got = padForInference({ width: w, height: h, data }, n, m);
+      assert.deepEqual([got.width, got.height], [padded.width, padded.height]);
+      assert.deepEqual(got.data, want, `${w}x${h} to multiples of ${m}`);
+    }
+  }
 });

@@ -61,6 +61,19 @@ function factors(n: Normalization): { scale: number[]; shift: number[] } {
 }
 
 /**
+ * The normalised value of every byte, per channel: `table[256 c + v]` is
+ * what {@link normalizeInto} writes for value v of channel c (the same
+ * float64 expression, rounded to float32 on the store).
+ *
+ * @param n the model's normalisation.
+ * @returns 768 floats.
+ */
+export function normalizationTable(n: Normalization): Float32Array {
+  const { scale, shift } = factors(n);
+  return Float32Array.from({ length: 768 }, (_, i) => (i & 255) * scale[i >> 8] - shift[i >> 8]);
+}
+
+/**
  * Normalises interleaved 8-bit RGB values (HWC) into `out` at `offset`.
  *
  * @param px RGB bytes, three per pixel.

@@ -16,7 +16,7 @@
  * @module
  */
 import type { RgbImage } from "./image.ts";
-import { type Normalization, normalizeInto } from "./normalize.ts";
+import { type Normalization, normalizationTable } from "./normalize.ts";
 
 /** numpy's 'reflect' index (edge not repeated), for any offset. */
 export function reflectIndex(i: number, n: number): number {
@@ -90,9 +90,26 @@ export interface PaddedInput {
  * @returns the padded image, normalised, HWC.
  */
 export function padForInference(img: RgbImage, normalization: Normalization, m = 32): PaddedInput {
-  const { width, height, data: px } = padImage(img, m);
-  const data = new Float32Array(px.length);
-  normalizeInto(px, normalization, data);
+  // normalizeInto(padImage(img, m)) in one pass, with the reflections
+  // tabulated per column and the normalisation per byte: the two passes
+  // took about 20 ms of a 775x522 prediction, a reflectIndex per pixel.
+  const [top, bottom] = padAmounts(img.height, m);
+  const [left, right] = padAmounts(img.width, m);
+  const height = img.height + top + bottom;
+  const width = img.width + left + right;
+  const table = normalizationTable(normalization);
+  const cols = Int32Array.from({ length: width }, (_, x) => 3 * reflectIndex(x - left, img.width));
+  const src = img.data;
+  const data = new Float32Array(height * width * 3);
+  for (let y = 0, d = 0; y < height; y++) {
+    const row = 3 * img.width * reflectIndex(y - top, img.height);
+    for (let x = 0; x < width; x++) {
+      const s = row + cols[x];
+      data[d++] = table[src[s]];
+      data[d++] = table[256 + src[s + 1]];
+      data[d++] = table[512 + src[s + 2]];
+    }
+  }
   return { data, height, width };
 }
 

@@ -10,6 +10,10 @@
 // 2 loads, 4 broadcasts, 8 mul, 8 add, no stack traffic). Clang 19 folds the
 // constant offsets into the loads' immediates; clang 14 computed each address
 // with a separate instruction.
+//
+// build.sh compiles everything twice; with RELAXED (the second build) each
+// multiply-add is relaxed SIMD's fused one, which also frees the product's
+// register.
 #pragma once
 #include <wasm_simd128.h>
 #ifdef RELAXED

@@ -17,6 +17,7 @@ import { makePrediction } from "../inference/prediction.ts";
 import { memorySlide } from "./slide.ts";
 import { localizeSlide, type SlideModel } from "./localize_slide.ts";
 import { planGridTiles } from "./grid_tiles.ts";
+import { setWinogradMode } from "../backend/wasm_kernels/winograd.ts";
 
 const HEAD: MapHead = {
   kmax: 0.09,
@@ -202,12 +203,23 @@ Deno.test("whole-slide map of a tiny ResNet-18 equals predict() on the whole ima
   const config = withOverrides(PRESETS.cpu, { width: 0.0625, modalities: 2 });
   const localizer = calibratedLocalizer(config, ["a", "b"], 3);
   const image = mosaic();
-  const p = await localizer.predict(image);
-  // Tiles of 704 overlapping by 448 (2 x 2): every cell lies 224 px or more
-  // inside its tile, past the 217 px a ResNet-18 cell's receptive field reaches.
-  const plan = planGridTiles(image.width, image.height, 704, 448);
+  // Winograd's rounding depends on where its output tiles fall. The tiles
+  // start 256 px apart, a multiple of 4 cells at every stride, so F(4x4)'s
+  // tiles line up between a slide tile and the whole image; F(6x6)'s, which
+  // inference takes on the wider layers, do not (R+ then differs by about
+  // 2e-5). F(4x4) here, so that the comparison isolates the tiling.
+  const previous = setWinogradMode(4);
+  let p, exact, plan;
+  try {
+    p = await localizer.predict(image);
+    // Tiles of 704 overlapping by 448 (2 x 2): every cell lies 224 px or more
+    // inside its tile, past the 217 px a ResNet-18 cell's receptive field reaches.
+    plan = planGridTiles(image.width, image.height, 704, 448);
+    exact = await tiledMap(image, localizer, 704, 448);
+  } finally {
+    setWinogradMode(previous);
+  }
   assert.equal(plan.margin, 224);
-  const exact = await tiledMap(image, localizer, 704, 448);
   assert.equal(exact.summary.tiles.analysed, 4);
   let worst = 0, flips = 0;
   for (let i = 0; i < p.mask.length; i++) {

@@ -13,8 +13,9 @@
  *
  * F(2x2,3x3) does 2.25x fewer multiplications than the direct convolution
  * with about its rounding error; F(4x4,3x3) 4x fewer, with a few times its
- * error (see `winograd_test.ts` for the bounds). `winogradTile` picks one per
- * layer shape, or none (the direct path).
+ * error; F(6x6,3x3), forward only and at inference, 5.06x fewer with twice
+ * F(4x4)'s error (see `winograd_test.ts` for the bounds). `winogradTile`
+ * picks one per layer shape and pass, or none (the direct path).
  *
  * @example
  * ```ts ignore
@@ -25,10 +26,14 @@
  */
 import type { tf } from "../tf.ts";
 import type { SimdLoops } from "./simd_loops.ts";
+import { gradientsRecorded } from "../fused.ts";
 import { forgetFilter, keptFilter } from "./winograd_filter_cache.ts";
 
-/** Output tile size of a Winograd convolution: F(2x2,3x3) or F(4x4,3x3). */
-export type WinogradTile = 2 | 4;
+/**
+ * Output tile size of a Winograd convolution: F(2x2,3x3), F(4x4,3x3), or
+ * F(6x6,3x3) (the forward pass only, where no gradient is recorded).
+ */
+export type WinogradTile = 2 | 4 | 6;
 
 /** Which pass a convolution computes. */
 export type ConvPass = "forward" | "input" | "filter";
@@ -56,7 +61,10 @@ export function winogradEligible(info: tf.backend_util.Conv2DInfo): boolean {
     info.inChannels % 4 === 0 && info.outChannels % 4 === 0;
 }
 
-/** How layers are chosen: by shape ("auto"), never ("off"), or always F(2x2) or F(4x4). */
+/**
+ * How layers are chosen: by shape ("auto"), never ("off"), or always F(2x2),
+ * F(4x4) or F(6x6) (whose gradients then take F(4x4)).
+ */
 export type WinogradMode = "auto" | "off" | WinogradTile;
 let mode: WinogradMode = "auto";
 
@@ -79,7 +87,8 @@ export function winogradTile(
   info: tf.backend_util.Conv2DInfo,
 ): WinogradTile | undefined {
   if (mode === "off" || !winogradEligible(info)) return undefined;
-  if (mode !== "auto") return mode;
+  // F(6x6) has no gradient maps: a forced 6 gives the gradients F(4x4).
+  if (mode !== "auto") return mode === 6 && pass !== "forward" ? 4 : mode;
   // Multiplications per channel pair and image: (m + 2)^2 per tile against 9
   // per output. F(4x4) wins from 3x3 maps up (measured on every ResNet-18 and
   // `cpu`-preset layer, all three passes, 2-3x faster than the direct path);
@@ -90,7 +99,21 @@ export function winogradTile(
     : info;
   const cost = (m: number) => (m + 2) ** 2 * Math.ceil(h / m) * Math.ceil(w / m);
   const best: WinogradTile = cost(4) < cost(2) ? 4 : 2;
+  if (best === 4 && sixFits(pass, info) && cost(6) <= 0.9 * cost(4)) return 6;
   return cost(best) <= 0.75 * 9 * h * w ? best : undefined;
+}
+
+/**
+ * Where F(6x6) may serve: forward passes outside gradients (inference), of
+ * layers up to 128 input channels. Measured against F(4x4) (the kernel's
+ * time, medians of 9, quiet, 2 threads, ResNet-18 layers of a 775x522
+ * prediction): 136x200x64 14.0 to 11.3 ms, 68x100x128 10.2 to 9.6,
+ * 34x50x128 2.0 to 1.7; with 256 and 512 channels no faster (34x50x256 7.7
+ * to 8.0, 17x25x512 10.1 to 10.3), on maps of a few tiles slower (9x13x512
+ * 3.4 to 5.1). Its rounding error is about twice F(4x4)'s.
+ */
+function sixFits(pass: ConvPass, info: tf.backend_util.Conv2DInfo): boolean {
+  return pass === "forward" && info.inChannels <= 128 && !gradientsRecorded();
 }
 
 /** The geometry of a layer's forward pass. */
@@ -292,6 +315,7 @@ export function winogradFilterGrad(
   info: tf.backend_util.Conv2DInfo,
   m: WinogradTile,
 ): tf.TensorInfo {
+  if (m === 6) throw new RangeError("F(6x6,3x3) has no filter-gradient maps");
   const g = forwardGeometry(info);
   const a2 = (m + 2) ** 2, nc8 = round(g.outC, 8);
   const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);

@@ -14,6 +14,8 @@
 //           G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6;
 //                1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]
 //           A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
+//   F(6,3): winograd_maps.h (in1d6 and the m == 6 branches), at the points
+//           0, 1, -1, 2, -2, 1/2, -1/2 and infinity; forward pass only.
 // Forward: Y = A^T [(G g G^T) . (B^T d B)] A, summed over input channels.
 // Filter gradient: dg = G^T [sum over tiles (A dY A^T) . (B^T d B)] G, the
 // transpose of the forward map with respect to g.

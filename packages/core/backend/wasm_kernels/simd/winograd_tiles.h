@@ -11,7 +11,7 @@ typedef struct {
   int batch, in_h, in_w, in_c;  // x, NHWC; in_c is the products' depth in the forward pass
   int out_h, out_w, out_c;      // y (or dy)
   int top, left;                // y[oy][ox] += x[oy + i - top][ox + j - left] w[i][j]
-  int m;                        // output tile, 2 or 4
+  int m;                        // output tile, 2 or 4 (6: the forward pass only)
   int tiles_h, tiles_w;         // tiles per image
   int chunk;                    // tiles per chunk, a multiple of 4
   int nthreads;

@@ -95,7 +95,7 @@ Deno.test("--threads sets TensorFlow.js's wasm threads too, and is checked", asy
     "wasm",
   ]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /backend: wasm .*WASM-SIMD, 1 thread\)/);
+  assert.match(r.stderr, /backend: wasm .*WASM-SIMD, 1 thread, relaxed-SIMD multiply-add\)/);
   const bad = await runScript("predict.ts", [
     "--model",
     join(tmp, "model.safetensors"),

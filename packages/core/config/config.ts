@@ -120,7 +120,7 @@ const FIELDS = {
   kmax: {
     type: "number",
     group: "network",
-    help: "top-k of WILDCAT pooling (fraction <1 or count)",
+    help: "top-k of WILDCAT pooling (a fraction <1, 1 for every cell, or a count >1)",
     min: 1e-6,
   },
   dropout: {

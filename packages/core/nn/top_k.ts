@@ -22,9 +22,10 @@ export function roundHalfEven(x: number): number {
 
 /**
  * The reference's `get_k`: a fraction (kmax < 1) becomes round(kmax * n) with
- * Python rounding; an integer is capped at n. Deliberate difference: k is at
- * least 1, where the reference would divide by zero on maps with fewer than
- * about 1/(2*kmax) cells.
+ * Python rounding; kmax = 1 takes every cell (the mean of the whole map, as
+ * global average pooling); a larger integer is a count, capped at n.
+ * Deliberate difference: k is at least 1, where the reference would divide
+ * by zero on maps with fewer than about 1/(2*kmax) cells.
  */
 export function topK(kmax: number, n: number): number {
   if (!(kmax > 0)) throw new Error(`kmax must be > 0, got ${kmax}`);

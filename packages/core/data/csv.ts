@@ -62,11 +62,9 @@ export function parseSplitCsv(text: string, fileName: string): SplitRow[] {
     else if (fields.length === 3) [image, mask, label] = fields;
     else if (fields.length === 2) [image, label] = fields, mask = null;
     else {
-      // Quoted with escapes, so that control characters cannot reach the terminal raw.
-      const shown = JSON.stringify(line.length > 80 ? `${line.slice(0, 77)}...` : line);
       throw new Error(
         `${where}: expected 'image,mask,label' (or 'image,mask,label,ignore') but found ` +
-          `${fields.length} fields in ${shown}`,
+          `${fields.length} fields in ${JSON.stringify(shortened(line))}`,
       );
     }
     if (image === "") throw new Error(`${where}: the image field is empty`);
@@ -80,4 +78,40 @@ export function parseSplitCsv(text: string, fileName: string): SplitRow[] {
   });
   if (rows.length === 0) throw new Error(`${fileName}: no rows (the split file is empty)`);
   return rows;
+}
+
+function shortened(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/**
+ * Quotes a split file's field for an error message: in single quotes when it is plain text, and
+ * JSON-escaped when it holds a control character, so that none reaches the terminal raw. Long
+ * fields are cut at 80 characters.
+ *
+ * @example
+ * ```ts
+ * import { quoteField } from "./csv.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(quoteField("zebra"), "'zebra'");
+ * assert.equal(quoteField("ze\u001b[2Jbra"), '"ze\\u001b[2Jbra"');
+ * ```
+ */
+export function quoteField(s: string): string {
+  const cut = shortened(s);
+  for (let i = 0; i < cut.length; i++) {
+    const c = cut.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return escaped(cut);
+  }
+  return `'${cut}'`;
+}
+
+// JSON.stringify escapes C0 controls but leaves DEL and the C1 range (which some terminals obey).
+function escaped(s: string): string {
+  let out = "";
+  for (const ch of JSON.stringify(s)) {
+    const c = ch.charCodeAt(0);
+    out += c >= 0x7f && c <= 0x9f ? `\\u${c.toString(16).padStart(4, "0")}` : ch;
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseSplitCsv } from "./csv.ts";
+import { parseSplitCsv, quoteField } from "./csv.ts";
 
 Deno.test("split files: GlaS rows, optional masks, header, comments", () => {
   const rows = parseSplitCsv(
@@ -38,4 +38,11 @@ Deno.test("split files: a fourth field names an ignore mask, which needs a mask"
     () => parseSplitCsv("a.png,,x,a_ignore.png\n", "s.csv"),
     /s\.csv:1: an ignore mask/,
   );
+});
+
+Deno.test("quoteField: plain text in single quotes, control characters escaped, long fields cut", () => {
+  assert.equal(quoteField("zebra"), "'zebra'");
+  assert.equal(quoteField("a\nb"), '"a\\nb"');
+  assert.equal(quoteField("a\u0085\u009b"), '"a\\u0085\\u009b"');
+  assert.equal(quoteField("x".repeat(100)), `'${"x".repeat(77)}...'`);
 });

@@ -29,7 +29,7 @@
  * ```
  * @module
  */
-import { parseSplitCsv } from "./csv.ts";
+import { parseSplitCsv, quoteField } from "./csv.ts";
 import { type BinaryMask, decodeImage, decodeMask, type RgbImage } from "./image.ts";
 
 /** One image with its label and, when known, its ground-truth mask. */
@@ -147,17 +147,19 @@ export async function loadSplit(o: LoadSplitOptions): Promise<Dataset> {
     const where = `${o.csvName}:${row.line}`;
     try {
       for (const [what, p] of [["image", row.image], ["mask", row.mask]] as const) {
-        const why = p === null || o.allowOutside ? null : outsidePathProblem(p);
+        if (p === null || o.allowOutside) continue;
+        const why = outsidePathProblem(p);
         if (why !== null) {
           outside = true;
+          const shown = quoteField(p);
           throw new Error(
-            `${what} path '${p}' is refused: ${why} (paths are relative to the dataset folder)`,
+            `${what} path ${shown} is refused: ${why} (paths are relative to the dataset folder)`,
           );
         }
       }
       const label = classes.indexOf(row.label);
       if (label < 0) {
-        throw new Error(`unknown label '${row.label}' (classes: ${classes.join(", ")})`);
+        throw new Error(`unknown label ${quoteField(row.label)} (classes: ${classes.join(", ")})`);
       }
       const image = await decodeImage(await readNamed(o.read, row.image), row.image);
       let mask: BinaryMask | null = null;

@@ -115,3 +115,16 @@ Deno.test("an ignore mask becomes the region outside the foreground; its size is
     /t\.csv:1: ignore mask small\.png is 2x2 but the mask is 6x4/,
   );
 });
+
+Deno.test("a label with a control character is shown escaped, not raw", async () => {
+  const read = () => Promise.reject(new Error("not read"));
+  const err = await loadSplit({
+    csvText: "a.png,,be\u001b[2Jnign\n",
+    csvName: "s.csv",
+    read,
+    classes: ["benign", "malignant"],
+  }).then(() => null, (e) => e as Error);
+  assert.ok(err);
+  assert.ok(!err.message.includes("\u001b"), err.message);
+  assert.ok(err.message.includes(`s.csv:1: unknown label "be\\u001b[2Jnign"`), err.message);
+});

@@ -98,3 +98,20 @@ Deno.test("inputs that share a stem, or look numbered, get outputs of their own"
   );
   assert.equal(new Set(images).size, 3, "each input has its own report");
 });
+
+Deno.test("a bad inference flag is refused before the inputs are read", async () => {
+  const missing = join(tmp, "nowhere", "x.png");
+  for (
+    const [flag, value, message] of [
+      ["--map", "bogus", /--map must be one of/],
+      ["--mask-upsample", "cubic", /--mask-upsample must be one of/],
+      ["--backend", "tpu", /--backend must be one of/],
+      ["--runtime", "torch", /--runtime must be one of/],
+    ] as const
+  ) {
+    const r = await predict(missing, flag, value);
+    assert.equal(r.code, 2, r.text);
+    assert.match(r.text, message);
+    assert.doesNotMatch(r.text, /nowhere/, "the flag, not the missing input, is reported");
+  }
+});

@@ -145,6 +145,13 @@ Deno.test({
     assert.match(deep.stderr, /--level: the slide has levels 0 to 3, not 9/);
     const fake = join(tmp, "fake.tif");
     await Deno.writeTextFile(fake, "II*\0 this is not really a TIFF");
+    // Flags are checked before the slide is opened: the bad flag is named, not the bad slide.
+    for (const flag of [["--threshold", "2"], ["--map", "bogus"]]) {
+      const early = await slide(["--model", models.onnx, fake, ...flag, "--out", out]);
+      assert.equal(early.code, 2, early.stderr);
+      assert.match(early.stderr, new RegExp(flag[0]));
+      assert.doesNotMatch(early.stderr, /fake\.tif/);
+    }
     const bad = await slide(["--model", models.onnx, fake, "--out", out]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /fake\.tif: not a readable TIFF/);

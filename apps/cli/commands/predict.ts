@@ -33,7 +33,7 @@ import {
 } from "@pointwise/core/lite";
 import { COMMON_OPTIONS, int, num, parseCommand, str, UsageError } from "../args.ts";
 import { BACKEND_HELP } from "../flags/backend_flags.ts";
-import { INFERENCE_HELP, MODEL_OPTIONS, openModel } from "../flags/model_flags.ts";
+import { INFERENCE_HELP, MODEL_OPTIONS, modelFlags, openModel } from "../flags/model_flags.ts";
 import { IMAGE_HELP, IMAGE_OPTIONS, imageFormat } from "../flags/image_flags.ts";
 import { type FileToWrite, readFileFor, writeGroupAtomic } from "../files.ts";
 import { FORCE_HELP, FORCE_OPTIONS, refuseOverwrite } from "../flags/force_flags.ts";
@@ -430,6 +430,7 @@ export async function predict(argv: string[]): Promise<number> {
     console.log(predictHelp());
     return 0;
   }
+  modelFlags(values); // a bad flag is refused before the inputs are scanned
   const job = await planPredict(values, positionals);
   const { localizer, path } = await openModel(values);
   job.plan.model = path;

@@ -17,7 +17,7 @@ import { encodePng, type Localizer } from "@pointwise/core/lite";
 import { defaultDecodeWorkers, localizeSlide, SlideOptionError } from "@pointwise/core/slide";
 import { COMMON_OPTIONS, int, num, parseCommand, str, UsageError } from "../args.ts";
 import { BACKEND_HELP } from "../flags/backend_flags.ts";
-import { INFERENCE_HELP, MODEL_OPTIONS, openModel } from "../flags/model_flags.ts";
+import { INFERENCE_HELP, MODEL_OPTIONS, modelFlags, openModel } from "../flags/model_flags.ts";
 import { writeFileAtomic } from "../files.ts";
 import { Progress } from "../console/progress.ts";
 import { openSlideFile, pendingFile } from "../slide_files.ts";
@@ -166,6 +166,8 @@ export async function slide(argv: string[]): Promise<number> {
     throw new UsageError("give --level or --mpp, not both");
   }
   const maxPixels = int(values, "max-pixels", 64_000_000, 1);
+  const threshold = num(values, "threshold", 0.5, 0, 1);
+  modelFlags(values); // a bad flag is refused before the slide is opened
   const out = str(values, "out", "slides")!;
   const stem = basename(path, extname(path)) || "slide";
 
@@ -180,7 +182,7 @@ export async function slide(argv: string[]): Promise<number> {
   const tiff = await pendingFile(join(out, `${stem}_mask.tif`));
   try {
     localizer = (await openModel(values)).localizer;
-    if (values.threshold !== undefined) localizer.threshold = num(values, "threshold", 0.5, 0, 1);
+    if (values.threshold !== undefined) localizer.threshold = threshold;
     const l0 = source.levels[0];
     console.error(
       `${path}: ${l0.width}x${l0.height}, ${source.levels.length} level(s)` +

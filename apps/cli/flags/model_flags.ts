@@ -25,13 +25,14 @@
  * @module
  */
 import {
+  type BackendSetting,
   type Localizer,
   MAP_KINDS,
   parseMapKind,
   UPSAMPLE_MODES,
   type UpsampleMode,
 } from "@pointwise/core/lite";
-import { load, UnsupportedOptionError } from "@pointwise/runtime";
+import { load, type RuntimeSetting, UnsupportedOptionError } from "@pointwise/runtime";
 import { str, UsageError } from "../args.ts";
 import { readFileFor } from "../files.ts";
 import { helpRows } from "../console/help.ts";
@@ -76,14 +77,33 @@ export interface OpenedModel {
   path: string;
 }
 
+/** The inference flags, checked. */
+export interface ModelFlags {
+  model: string;
+  map?: string;
+  maskUpsample?: UpsampleMode;
+  backend: BackendSetting;
+  runtime: RuntimeSetting;
+}
+
 /**
- * Opens `--model` with the inference and backend flags; reports the runtime on stderr.
+ * Reads and checks the inference flags without opening anything, so that a command can refuse a
+ * bad flag before it scans its inputs.
  *
  * @param values parsed flags.
- * @returns the model and the file it came from.
- * @throws {UsageError} for a missing `--model` or an option the model cannot take.
+ * @returns the checked flags.
+ * @throws {UsageError} for a missing `--model` or a value outside a flag's choices.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { UsageError } from "../args.ts";
+ * import { modelFlags } from "./model_flags.ts";
+ * assert.equal(modelFlags({ model: "run/best.safetensors", backend: "wasm" }).backend, "wasm");
+ * assert.throws(() => modelFlags({ model: "m.onnx", map: "bogus" }), UsageError);
+ * ```
  */
-export async function openModel(values: Record<string, unknown>): Promise<OpenedModel> {
+export function modelFlags(values: Record<string, unknown>): ModelFlags {
   const model = str(values, "model");
   if (model === undefined) throw new UsageError("--model is required");
   const map = str(values, "map");
@@ -96,8 +116,24 @@ export async function openModel(values: Record<string, unknown>): Promise<Opened
       `--mask-upsample must be one of ${UPSAMPLE_MODES.join(", ")}, got '${maskUpsample}'`,
     );
   }
-  const backend = backendSetting(values);
-  const runtime = runtimeSetting(values);
+  return {
+    model,
+    map,
+    maskUpsample: maskUpsample as UpsampleMode | undefined,
+    backend: backendSetting(values),
+    runtime: runtimeSetting(values),
+  };
+}
+
+/**
+ * Opens `--model` with the inference and backend flags; reports the runtime on stderr.
+ *
+ * @param values parsed flags.
+ * @returns the model and the file it came from.
+ * @throws {UsageError} for a missing `--model` or an option the model cannot take.
+ */
+export async function openModel(values: Record<string, unknown>): Promise<OpenedModel> {
+  const { model, map, maskUpsample, backend, runtime } = modelFlags(values);
   const path = await resolveModelPath(model);
   try {
     const localizer = await load(await readFileFor(path, "model"), {
@@ -106,7 +142,7 @@ export async function openModel(values: Record<string, unknown>): Promise<Opened
       runtime,
       map,
       mapClass: str(values, "class"),
-      maskUpsample: maskUpsample as UpsampleMode | undefined,
+      maskUpsample,
     });
     const { name, provider, reason } = localizer.runtime;
     console.error(

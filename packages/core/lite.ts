@@ -81,18 +81,15 @@ export {
 } from "./data/normalize.ts";
 export { restoreMapSize, scaleImage } from "./data/rescale.ts";
 
+export { type Config, CONFIG_FIELDS, type FieldSpec } from "./config/config.ts";
+export { type PresetName, PRESETS } from "./config/presets.ts";
 export {
-  type Config,
-  CONFIG_FIELDS,
   ConfigError,
   type ConfigProblem,
-  type FieldSpec,
-  type PresetName,
-  PRESETS,
   validateConfig,
   withLaterFields,
   withOverrides,
-} from "./config/config.ts";
+} from "./config/validate_config.ts";
 export {
   CLASS_MAP_KINDS,
   MAP_KINDS,

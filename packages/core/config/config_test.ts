@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { CONFIG_FIELDS, ConfigError, PRESETS, validateConfig, withOverrides } from "./config.ts";
+import { CONFIG_FIELDS } from "./config.ts";
+import { PRESETS } from "./presets.ts";
+import { ConfigError, validateConfig, withOverrides } from "./validate_config.ts";
 
 Deno.test("presets are valid and the reference preset has the paper's GlaS settings", () => {
   assert.deepEqual(validateConfig(PRESETS.reference), []);

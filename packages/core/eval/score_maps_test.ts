@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../backend/backend.ts";
-import { PRESETS, withOverrides } from "../config/config.ts";
+import { PRESETS } from "../config/presets.ts";
+import { withOverrides } from "../config/validate_config.ts";
 import { syntheticDataset } from "../data/synthetic.ts";
 import { encodeHeatmapPng16 } from "../io/heatmap_png.ts";
 import { encodeNpy } from "../io/npy.ts";

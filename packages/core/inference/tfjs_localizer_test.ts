@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { tf } from "../backend/tf.ts";
 import { initBackend } from "../backend/backend.ts";
-import { PRESETS, withOverrides } from "../config/config.ts";
+import { PRESETS } from "../config/presets.ts";
+import { withOverrides } from "../config/validate_config.ts";
 import { decodeCheckpoint, encodeCheckpoint } from "../io/checkpoint.ts";
 import { Rng } from "../util/rng.ts";
 import { restoreMapSize, scaleImage } from "../data/rescale.ts";

@@ -8,7 +8,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { PRESETS } from "../config/config.ts";
+ * import { PRESETS } from "../config/presets.ts";
  * import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint.ts";
  * const weights = new Map([["conv1.weight", { shape: [1, 1, 3, 2], data: new Float32Array(6) }]]);
  * const bytes = encodeCheckpoint({ config: PRESETS.cpu, classes: ["benign", "malignant"], weights });
@@ -19,7 +19,8 @@
  * ```
  * @module
  */
-import { type Config, ConfigError, validateConfig, withLaterFields } from "../config/config.ts";
+import type { Config } from "../config/config.ts";
+import { ConfigError, validateConfig, withLaterFields } from "../config/validate_config.ts";
 import type { NamedArray } from "../util/named_array.ts";
 import { NORMALIZATION, type Normalization, normalizationProblem } from "../data/normalize.ts";
 import type { MetricsSummary } from "../metrics/localization_metrics.ts";

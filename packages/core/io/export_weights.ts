@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { PRESETS } from "../config/config.ts";
+ * import { PRESETS } from "../config/presets.ts";
  * import { exportReferenceWeights } from "./export_weights.ts";
  * import { decodeSafetensors } from "./safetensors.ts";
  * // An HWIO filter of the model becomes PyTorch's OIHW, beside the mask's w and sigma.

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../backend/backend.ts";
-import { PRESETS, withOverrides } from "../config/config.ts";
+import { PRESETS } from "../config/presets.ts";
+import { withOverrides } from "../config/validate_config.ts";
 import { buildModel } from "../model/build.ts";
 import { Rng } from "../util/rng.ts";
 import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { decodeSafetensors, encodeSafetensors, halfToFloat } from "./safetensors.ts";
 import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint.ts";
-import { PRESETS } from "../config/config.ts";
+import { PRESETS } from "../config/presets.ts";
 
 function raw(header: unknown, data: Uint8Array): Uint8Array {
   const h = new TextEncoder().encode(JSON.stringify(header));

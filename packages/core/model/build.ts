@@ -4,7 +4,8 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { PRESETS, withOverrides } from "../config/config.ts";
+ * import { PRESETS } from "../config/presets.ts";
+import { withOverrides } from "../config/validate_config.ts";
  * import { Rng } from "../util/rng.ts";
  * import { BaselineNet } from "./baseline_net.ts";
  * import { buildModel, isMinMax } from "./build.ts";

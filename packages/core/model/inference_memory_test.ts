@@ -4,7 +4,7 @@
 // 20 times the input (5.9 GB at that size: "Invalid typed array length");
 // freeing each stage's tensors as the next starts takes about 7 times.
 import assert from "node:assert/strict";
-import { PRESETS } from "../config/config.ts";
+import { PRESETS } from "../config/presets.ts";
 import { initBackend } from "../backend/backend.ts";
 import { tf } from "../backend/tf.ts";
 import { Rng } from "../util/rng.ts";

@@ -13,7 +13,8 @@
  * ```ts
  * import assert from "node:assert/strict";
  * import { tf } from "../backend/tf.ts";
- * import { PRESETS, withOverrides } from "../config/config.ts";
+ * import { PRESETS } from "../config/presets.ts";
+import { withOverrides } from "../config/validate_config.ts";
  * import { Rng } from "../util/rng.ts";
  * import { netOptions } from "./build.ts";
  * import { MinMaxNet } from "./minmax_net.ts";

@@ -6,7 +6,8 @@
  * ```ts
  * import assert from "node:assert/strict";
  * import { tf } from "../backend/tf.ts";
- * import { PRESETS, withOverrides } from "../config/config.ts";
+ * import { PRESETS } from "../config/presets.ts";
+import { withOverrides } from "../config/validate_config.ts";
  * import { Rng } from "../util/rng.ts";
  * import { buildModel } from "./build.ts";
  * import type { WslNet } from "./wsl_net.ts";

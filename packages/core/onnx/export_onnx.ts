@@ -24,7 +24,8 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { PRESETS, withOverrides } from "../config/config.ts";
+ * import { PRESETS } from "../config/presets.ts";
+import { withOverrides } from "../config/validate_config.ts";
  * import { sniffFileType } from "../io/file_type.ts";
  * import { buildModel } from "../model/build.ts";
  * import { Rng } from "../util/rng.ts";

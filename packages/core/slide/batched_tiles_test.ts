@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../backend/backend.ts";
 import { tf } from "../backend/tf.ts";
-import { PRESETS, withOverrides } from "../config/config.ts";
+import { PRESETS } from "../config/presets.ts";
+import { withOverrides } from "../config/validate_config.ts";
 import type { RgbImage } from "../data/image.ts";
 import { calibratedLocalizer } from "../_testing/calibrated_net.ts";
 import { fixtureImage, hasVips, vipsSlide } from "../_testing/slide_fixtures.ts";

@@ -18,7 +18,8 @@
  * ```ts
  * import assert from "node:assert/strict";
  * import { tf } from "../backend/tf.ts";
- * import { PRESETS, withOverrides } from "../config/config.ts";
+ * import { PRESETS } from "../config/presets.ts";
+import { withOverrides } from "../config/validate_config.ts";
  * import { netOptions } from "../model/build.ts";
  * import { MinMaxNet } from "../model/minmax_net.ts";
  * import { Rng } from "../util/rng.ts";

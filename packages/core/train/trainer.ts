@@ -10,7 +10,8 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { PRESETS, withOverrides } from "../config/config.ts";
+ * import { PRESETS } from "../config/presets.ts";
+import { withOverrides } from "../config/validate_config.ts";
  * import { syntheticDataset } from "../data/synthetic.ts";
  * import { Trainer } from "./trainer.ts";
  * // One epoch of a tiny network on a few small images (seconds); the cpu preset takes minutes.

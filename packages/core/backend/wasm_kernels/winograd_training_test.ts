@@ -22,7 +22,8 @@ import { buildMinMaxNet } from "../../model/build.ts";
 import { Sgd } from "../../train/sgd.ts";
 import { trainStep } from "../../train/train_step.ts";
 import { Rng } from "../../util/rng.ts";
-import { PRESETS, withOverrides } from "../../config/config.ts";
+import { PRESETS } from "../../config/presets.ts";
+import { withOverrides } from "../../config/validate_config.ts";
 import { setWinogradMode, winogradCalls, type WinogradMode } from "./winograd.ts";
 
 async function losses(mode: WinogradMode, perturb = 0): Promise<number[]> {

@@ -17,32 +17,29 @@
  * ```
  * @module
  */
-import { basename, dirname, extname, join, resolve } from "node:path";
+import { basename, join } from "node:path";
 import {
   decodeImage,
-  HEATMAP_FORMATS,
   heatmapFile,
-  type HeatmapFormat,
   IMAGE_EXTENSIONS,
-  type ImageFormat,
   type Localizer,
   type Prediction,
   predictionPictures,
-  readImageHeader,
   summarizePrediction,
 } from "@pointwise/core/lite";
-import { COMMON_OPTIONS, int, num, parseCommand, str, UsageError } from "../args.ts";
+import { COMMON_OPTIONS, parseCommand } from "../args.ts";
 import { BACKEND_HELP } from "../flags/backend_flags.ts";
 import { INFERENCE_HELP, MODEL_OPTIONS, modelFlags, openModel } from "../flags/model_flags.ts";
-import { IMAGE_HELP, IMAGE_OPTIONS, imageFormat } from "../flags/image_flags.ts";
+import { IMAGE_HELP, IMAGE_OPTIONS } from "../flags/image_flags.ts";
 import { type FileToWrite, readFileFor, writeGroupAtomic } from "../files.ts";
-import { FORCE_HELP, FORCE_OPTIONS, refuseOverwrite } from "../flags/force_flags.ts";
+import { FORCE_HELP, FORCE_OPTIONS } from "../flags/force_flags.ts";
 import { helpRows } from "../console/help.ts";
 import { commandLine } from "../program.ts";
 import { Progress } from "../console/progress.ts";
 import { duration } from "../console/table.ts";
 import { csvNumber, csvRow } from "../console/csv.ts";
-import { collectImages, DEFAULT_SKIP, skipPatterns } from "./predict_inputs.ts";
+import { DEFAULT_SKIP } from "./predict_inputs.ts";
+import { type Plan, planPredict, PREDICT_MAX_PIXELS, type PredictJob } from "./predict_plan.ts";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -55,12 +52,6 @@ const OPTIONS = {
   skip: { type: "string", multiple: true },
   "max-pixels": { type: "string" },
 } as const;
-
-/**
- * The default pixel limit: a 6000x4000 photograph fits (on the TensorFlow.js
- * path of the `cpu` preset it peaks near 5 GB of memory).
- */
-export const PREDICT_MAX_PIXELS = 40_000_000;
 
 /** Help text of the command. */
 export function predictHelp(): string {
@@ -118,41 +109,6 @@ ${
 ${IMAGE_HELP}
 ${FORCE_HELP}
 ${BACKEND_HELP}`;
-}
-
-/**
- * Output file stems, unique even when two inputs share a name or one looks
- * numbered (`a`, `a`, `a-2` give `a`, `a-2`, `a-2-2`): a suffix is checked
- * against every stem already given, not only against its own name's count.
- */
-function stems(paths: string[]): string[] {
-  const used = new Set<string>();
-  return paths.map((p) => {
-    const stem = basename(p, extname(p)) || "image";
-    let name = stem;
-    for (let n = 2; used.has(name); n++) name = `${stem}-${n}`;
-    used.add(name);
-    return name;
-  });
-}
-
-/** The `--heatmap` format, or undefined. */
-function heatmapFormat(values: Record<string, unknown>): HeatmapFormat | undefined {
-  const f = str(values, "heatmap");
-  if (f === undefined) return undefined;
-  if (!(HEATMAP_FORMATS as readonly string[]).includes(f)) {
-    throw new UsageError(`--heatmap must be one of ${HEATMAP_FORMATS.join(", ")}, got '${f}'`);
-  }
-  return f as HeatmapFormat;
-}
-
-/** What one run writes, and how. */
-interface Plan {
-  out: string;
-  force: boolean;
-  format: ImageFormat;
-  heatmap?: HeatmapFormat;
-  model: string;
 }
 
 /** Writes one image's files; returns the files written. */
@@ -225,123 +181,6 @@ class PredictionsTable {
     ];
     return [header, ...this.#rows].map(csvRow).join("\n") + "\n";
   }
-}
-
-/**
- * Reads every image's header first: a file that is not an image, or one over
- * `maxPixels`, stops the run with nothing written.
- */
-async function checkHeaders(images: string[], maxPixels: number): Promise<void> {
-  const problems: string[] = [];
-  for (const path of images) {
-    try {
-      const bytes = await readFileFor(path, "image");
-      if (bytes.length === 0) throw new Error(`${path}: the file is empty`);
-      const header = readImageHeader(bytes);
-      const pixels = header.width * header.height;
-      if (pixels > maxPixels) {
-        throw new Error(
-          `${path}: the image is ${header.width}x${header.height} (${
-            (pixels / 1e6).toFixed(1)
-          } megapixels), over --max-pixels ${maxPixels}`,
-        );
-      }
-    } catch (e) {
-      const msg = (e as Error).message;
-      problems.push(msg.includes(path) ? msg : `${path}: cannot decode the image: ${msg}`);
-      if (problems.length >= 20) break;
-    }
-  }
-  if (problems.length > 0) {
-    throw new Error(`${problems.join("\n")}\n(nothing was written)`);
-  }
-}
-
-/** Every file the run would write, in image order, and predictions.csv. */
-function plannedOutputs(plan: Plan, names: string[]): string[] {
-  const ext = IMAGE_EXTENSIONS[plan.format];
-  const heat = plan.heatmap === undefined ? undefined : plan.heatmap === "npy" ? "npy" : "png";
-  return [
-    ...names.flatMap((n) => [
-      join(plan.out, `${n}_mask.png`),
-      join(plan.out, `${n}_overlay.${ext}`),
-      ...(heat === undefined ? [] : [join(plan.out, `${n}_heatmap.${heat}`)]),
-      join(plan.out, `${n}.json`),
-    ]),
-    join(plan.out, "predictions.csv"),
-  ];
-}
-
-/**
- * Refuses outputs that would replace an input, an `--out` that is a file, and
- * (without `--force`) any existing file.
- */
-async function checkOutputs(
-  values: Record<string, unknown>,
-  outputs: string[],
-  inputs: string[],
-): Promise<void> {
-  const out = outputs.length > 0 ? dirname(outputs[0]) : undefined;
-  const info = out === undefined ? null : await Deno.stat(out).catch(() => null);
-  if (info !== null && !info.isDirectory) {
-    throw new UsageError(`--out ${out} is a file, not a folder`);
-  }
-  const given = new Set(inputs.map((p) => resolve(p)));
-  const clash = outputs.filter((p) => given.has(resolve(p)));
-  if (clash.length > 0) {
-    throw new UsageError(
-      `an output would replace an input: ${clash.join(", ")}; choose another --out`,
-    );
-  }
-  await refuseOverwrite(values, outputs, "--out");
-}
-
-/** A checked run: what it writes, the images (and the masks skipped), their stems. */
-interface PredictJob {
-  plan: Plan;
-  threshold: number;
-  maxPixels: number;
-  images: string[];
-  skipped: string[];
-  names: string[];
-}
-
-/**
- * Reads the flags and the inputs and checks every image's header and every
- * output before the model is opened, so that a bad run writes nothing.
- */
-async function planPredict(
-  values: Record<string, unknown>,
-  positionals: string[],
-): Promise<PredictJob> {
-  if (values.model === undefined) throw new UsageError("--model is required");
-  if (positionals.length === 0) throw new UsageError("give at least one image, folder or glob");
-  const threshold = num(values, "threshold", 0.5, 0, 1);
-  const maxPixels = int(values, "max-pixels", PREDICT_MAX_PIXELS, 1, Number.MAX_SAFE_INTEGER);
-  const plan: Plan = {
-    out: str(values, "out", "predictions")!,
-    force: values.force === true,
-    format: imageFormat(values),
-    heatmap: heatmapFormat(values),
-    model: "",
-  };
-  const { images, skipped } = await collectImages(
-    positionals,
-    skipPatterns(values.skip as string[] | undefined),
-  );
-  if (skipped.length > 0) {
-    const shown = skipped.slice(0, 3).map((f) => basename(f)).join(", ");
-    console.error(
-      `skipped ${skipped.length} file(s) named like masks (${shown}${
-        skipped.length > 3 ? ", ..." : ""
-      }; --skip changes this)`,
-    );
-  }
-  await checkHeaders(images, maxPixels);
-  const names = stems(images);
-  // Skipped masks are inputs too: a.png's a_mask.png must not replace the ground truth.
-  await checkOutputs(values, plannedOutputs(plan, names), [...images, ...skipped]);
-  return { plan, threshold, maxPixels, images, skipped, names };
 }
 
 /** What the images gave: predictions.csv's rows, images per class, failures, summed mask area. */

@@ -115,3 +115,20 @@ Deno.test("a bad inference flag is refused before the inputs are read", async ()
     assert.doesNotMatch(r.text, /nowhere/, "the flag, not the missing input, is reported");
   }
 });
+
+Deno.test("an image whose header lies past the first MiB (large metadata) is still read", async () => {
+  const { decodeImage, encodeJpeg } = await import("@pointwise/core/data");
+  const small = await encodeJpeg(await decodeImage(pngA, "a.png"));
+  // Twenty 64 KiB comment segments between SOI and the frame header: 1.3 MB before it.
+  const comment = new Uint8Array(65535 + 2);
+  comment.set([0xff, 0xfe, 0xff, 0xff]);
+  const parts = [small.subarray(0, 2), ...Array(20).fill(comment), small.subarray(2)];
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (bytes.set(p, at), at + p.length), 0);
+  const dir = join(tmp, "meta");
+  await Deno.mkdir(dir);
+  await Deno.writeFile(join(dir, "c.jpg"), bytes);
+  const r = await predict(join(dir, "c.jpg"), "--out", join(dir, "out"));
+  assert.equal(r.code, 0, r.text);
+  assert.match(r.text, /predicted 1 of 1 image/);
+});

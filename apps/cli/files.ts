@@ -72,6 +72,39 @@ export async function readFileFor(path: string, what: string): Promise<Uint8Arra
 }
 
 /**
+ * Reads at most the first `maxBytes` of a file, for a header; the error names it and what it was
+ * needed for.
+ *
+ * @param path the file.
+ * @param what what it is for, for the error.
+ * @param maxBytes how much to read at most.
+ * @returns the bytes read and the file's whole size.
+ * @throws {Error} naming the file and why it cannot be read.
+ */
+export async function readPrefixFor(
+  path: string,
+  what: string,
+  maxBytes: number,
+): Promise<{ bytes: Uint8Array; size: number }> {
+  try {
+    const info = await Deno.stat(path);
+    if (info.isDirectory) throw new Deno.errors.IsADirectory(path);
+    if (!info.isFile) throw new NotRegularFileError(path);
+    using file = await Deno.open(path);
+    const bytes = new Uint8Array(Math.min(maxBytes, info.size));
+    let got = 0;
+    while (got < bytes.length) {
+      const n = await file.read(bytes.subarray(got));
+      if (n === null) break;
+      got += n;
+    }
+    return { bytes: bytes.subarray(0, got), size: info.size };
+  } catch (e) {
+    throw new Error(`cannot read ${what} ${path}: ${describe(e)}`);
+  }
+}
+
+/**
  * Reads a text file; the error names it and what it was needed for.
  *
  * @param path the file.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { removeStaleTemps, writeFileAtomic, writeGroupAtomic } from "./files.ts";
+import { readPrefixFor, removeStaleTemps, writeFileAtomic, writeGroupAtomic } from "./files.ts";
 
 const names = async (dir: string) =>
   (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
@@ -63,4 +63,21 @@ Deno.test("stale temporaries of the named files are removed, nothing else", asyn
     "notes.tmp",
   ]);
   assert.deepEqual(await removeStaleTemps(join(dir, "none"), ["x"]), []);
+});
+
+Deno.test("readPrefixFor reads at most the prefix, gives the whole size, and names bad paths", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "big.bin");
+  const data = new Uint8Array(300_000).map((_, i) => i % 251);
+  await Deno.writeFile(path, data);
+  const head = await readPrefixFor(path, "image", 1000);
+  assert.equal(head.size, 300_000);
+  assert.deepEqual(head.bytes, data.subarray(0, 1000));
+  const all = await readPrefixFor(path, "image", 1 << 20);
+  assert.deepEqual(all.bytes, data);
+  await assert.rejects(
+    readPrefixFor(join(dir, "none.png"), "image", 10),
+    /cannot read image .*none\.png: no such file/,
+  );
+  await assert.rejects(readPrefixFor(dir, "image", 10), /cannot read image .*: /);
 });

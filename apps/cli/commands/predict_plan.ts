@@ -15,11 +15,12 @@ import {
   type HeatmapFormat,
   IMAGE_EXTENSIONS,
   type ImageFormat,
+  type ImageHeader,
   readImageHeader,
 } from "@pointwise/core/lite";
 import { int, num, str, UsageError } from "../args.ts";
 import { imageFormat } from "../flags/image_flags.ts";
-import { readFileFor } from "../files.ts";
+import { readFileFor, readPrefixFor } from "../files.ts";
 import { refuseOverwrite } from "../flags/force_flags.ts";
 import { collectImages, skipPatterns } from "./predict_inputs.ts";
 
@@ -64,6 +65,24 @@ export interface Plan {
   model: string;
 }
 
+/** How much of a file is read for its header first (a JPEG's may follow large metadata). */
+const HEADER_PREFIX = 1 << 20;
+
+/**
+ * An image's header from the start of its file; the whole file only where the start does not
+ * hold it (a TIFF's directory may sit at the end), so a folder of large images is not read twice.
+ */
+async function headerOf(path: string): Promise<ImageHeader> {
+  const { bytes, size } = await readPrefixFor(path, "image", HEADER_PREFIX);
+  if (size === 0) throw new Error(`${path}: the file is empty`);
+  try {
+    return readImageHeader(bytes);
+  } catch (e) {
+    if (size <= bytes.length) throw e;
+    return readImageHeader(await readFileFor(path, "image"));
+  }
+}
+
 /**
  * Reads every image's header first: a file that is not an image, or one over
  * `maxPixels`, stops the run with nothing written.
@@ -72,9 +91,7 @@ async function checkHeaders(images: string[], maxPixels: number): Promise<void> 
   const problems: string[] = [];
   for (const path of images) {
     try {
-      const bytes = await readFileFor(path, "image");
-      if (bytes.length === 0) throw new Error(`${path}: the file is empty`);
-      const header = readImageHeader(bytes);
+      const header = await headerOf(path);
       const pixels = header.width * header.height;
       if (pixels > maxPixels) {
         throw new Error(

@@ -29,9 +29,31 @@ export interface PredictModel {
   predict(image: RgbImage): Promise<Prediction>;
 }
 
+/** The tissue tiles' reads in order, each started when asked for, or one ahead with `readAhead`. */
+function tileReader(
+  slide: Slide,
+  grid: AnalysisGrid,
+  tiles: readonly Region[],
+  readAhead: boolean,
+): (k: number) => Promise<RgbImage> {
+  let pending: { k: number; read: Promise<RgbImage> } | null = null;
+  const start = (k: number) => {
+    const read = readTile(slide, grid, tiles[k]);
+    read.catch(() => {}); // rejected before it is awaited: reported where it is awaited
+    return { k, read };
+  };
+  return (k) => {
+    const now = pending?.k === k ? pending.read : start(k).read;
+    pending = readAhead && k + 1 < tiles.length ? start(k + 1) : null;
+    return now;
+  };
+}
+
 /**
- * Predicts every tissue tile row by row, adds its map to the stitcher, and
- * lets the stitcher hand on the rows no later tile reaches.
+ * Predicts every tissue tile row by row, adds its map to the stitcher, and lets the stitcher hand
+ * on the rows no later tile reaches. With `readAhead` (where the slide decodes its tiles off this
+ * thread) the next tissue tile is read while the model runs on this one; `seconds.read` is the
+ * time spent waiting for tiles.
  */
 async function runTiles(
   slide: Slide,
@@ -40,6 +62,7 @@ async function runTiles(
   plan: TilePlan,
   stitcher: MapStitcher,
   isTissue: (r: Region) => boolean,
+  readAhead: boolean,
   onTile?: (done: number, analysed: number, total: number) => void,
 ) {
   const run = {
@@ -49,14 +72,14 @@ async function runTiles(
     votes: new Array(model.classes.length).fill(0),
     seconds: { read: 0, model: 0, stitch: 0 },
   };
+  const tissue = plan.rows.flat().filter((t) => isTissue(t));
+  const read = tileReader(slide, grid, tissue, readAhead);
   let done = 0;
   for (const row of plan.rows) {
     for (const t of row) {
-      // Tiles are read one at a time: decoding is JavaScript on this thread, so
-      // reading ahead while the model runs would gain only the file I/O.
-      if (isTissue(t)) {
+      if (run.analysed < tissue.length && tissue[run.analysed] === t) {
         const t0 = performance.now();
-        const image = await readTile(slide, grid, t);
+        const image = await read(run.analysed);
         const t1 = performance.now();
         const p = await model.predict(image);
         const t2 = performance.now();
@@ -91,7 +114,16 @@ export async function perTileMap(
 ): Promise<MapRun> {
   const plan = planTiles(grid.width, grid.height, s.tile, s.overlap);
   const stitcher = new MapStitcher(grid.width, grid.height, s.factor, plan.rows[0][0].height, sink);
-  const run = await runTiles(slide, model, grid, plan, stitcher, isTissue, onTile);
+  const run = await runTiles(
+    slide,
+    model,
+    grid,
+    plan,
+    stitcher,
+    isTissue,
+    s.readAhead === true,
+    onTile,
+  );
   await stitcher.finish();
   const probabilities = run.analysed === 0 ? null : Array.from(run.sums, (v) => v / run.analysed);
   return {

@@ -41,6 +41,9 @@ export interface TileSettings {
   factor: number;
   /** Tiles per batch through the network (whole-slide map only) [1]. */
   batch?: number;
-  /** Read the next batch (per-tile: the next tile) while the model runs, where tiles decode off the main thread [false]. */
+  /**
+   * Read the next batch (per-tile: the next tile) while the model runs, where tiles decode off
+   * the main thread [false].
+   */
   readAhead?: boolean;
 }

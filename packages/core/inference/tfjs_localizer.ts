@@ -9,7 +9,7 @@
  * ```ts
  * import assert from "node:assert/strict";
  * import { PRESETS } from "../config/presets.ts";
-import { withOverrides } from "../config/validate_config.ts";
+ * import { withOverrides } from "../config/validate_config.ts";
  * import { encodeCheckpoint, decodeCheckpoint } from "../io/checkpoint.ts";
  * import { buildModel } from "../model/build.ts";
  * import { Rng } from "../util/rng.ts";

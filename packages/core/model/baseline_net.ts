@@ -18,7 +18,7 @@
  * import assert from "node:assert/strict";
  * import { tf } from "../backend/tf.ts";
  * import { PRESETS } from "../config/presets.ts";
-import { withOverrides } from "../config/validate_config.ts";
+ * import { withOverrides } from "../config/validate_config.ts";
  * import { Rng } from "../util/rng.ts";
  * import { BaselineNet } from "./baseline_net.ts";
  * import { netOptions } from "./build.ts";

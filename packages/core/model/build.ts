@@ -5,7 +5,7 @@
  * ```ts
  * import assert from "node:assert/strict";
  * import { PRESETS } from "../config/presets.ts";
-import { withOverrides } from "../config/validate_config.ts";
+ * import { withOverrides } from "../config/validate_config.ts";
  * import { Rng } from "../util/rng.ts";
  * import { BaselineNet } from "./baseline_net.ts";
  * import { buildModel, isMinMax } from "./build.ts";

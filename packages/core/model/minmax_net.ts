@@ -14,7 +14,7 @@
  * import assert from "node:assert/strict";
  * import { tf } from "../backend/tf.ts";
  * import { PRESETS } from "../config/presets.ts";
-import { withOverrides } from "../config/validate_config.ts";
+ * import { withOverrides } from "../config/validate_config.ts";
  * import { Rng } from "../util/rng.ts";
  * import { netOptions } from "./build.ts";
  * import { MinMaxNet } from "./minmax_net.ts";

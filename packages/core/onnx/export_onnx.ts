@@ -25,7 +25,7 @@
  * ```ts
  * import assert from "node:assert/strict";
  * import { PRESETS } from "../config/presets.ts";
-import { withOverrides } from "../config/validate_config.ts";
+ * import { withOverrides } from "../config/validate_config.ts";
  * import { sniffFileType } from "../io/file_type.ts";
  * import { buildModel } from "../model/build.ts";
  * import { Rng } from "../util/rng.ts";

@@ -19,7 +19,7 @@
  * import assert from "node:assert/strict";
  * import { tf } from "../backend/tf.ts";
  * import { PRESETS } from "../config/presets.ts";
-import { withOverrides } from "../config/validate_config.ts";
+ * import { withOverrides } from "../config/validate_config.ts";
  * import { netOptions } from "../model/build.ts";
  * import { MinMaxNet } from "../model/minmax_net.ts";
  * import { Rng } from "../util/rng.ts";

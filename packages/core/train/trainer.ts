@@ -11,7 +11,7 @@
  * ```ts
  * import assert from "node:assert/strict";
  * import { PRESETS } from "../config/presets.ts";
-import { withOverrides } from "../config/validate_config.ts";
+ * import { withOverrides } from "../config/validate_config.ts";
  * import { syntheticDataset } from "../data/synthetic.ts";
  * import { Trainer } from "./trainer.ts";
  * // One epoch of a tiny network on a few small images (seconds); the cpu preset takes minutes.

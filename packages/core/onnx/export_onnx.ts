@@ -44,13 +44,13 @@
  * @module
  */
 import type { Checkpoint } from "../io/checkpoint.ts";
-import type { UpsampleMode } from "../config/options.ts";
 import { NORMALIZATION } from "../data/normalize.ts";
 import { hwioToOihw } from "../io/layout.ts";
 import type { NamedArray } from "../util/named_array.ts";
 import { blockGeometry } from "../nn/output_stride.ts";
 import { foldBatchNorm } from "./fold_batch_norm.ts";
 import { floatValue, GraphBuilder, onnx } from "./graph_builder.ts";
+import { hw, resizeGraph } from "./resize_graph.ts";
 
 /** The IR version and opset written, both accepted by onnxruntime-web 1.30 and onnx 1.12. */
 export const ONNX_IR_VERSION = 8;
@@ -203,90 +203,10 @@ class Exporter {
     return { scores, flat, conv };
   }
 
-  /**
-   * The taps of one axis, built in the graph with the same integer arithmetic
-   * as `samplePosition` in upsample.ts: cell = floor(p (in-1) / (out-1)) and
-   * frac = ((p (in-1)) mod (out-1)) / (out-1) for align_corners; p // s and
-   * (p mod s) / s for the stride grid of the output stride s; past the last
-   * cell, that cell.
-   */
-  taps(
-    outLen: string,
-    inLen: string,
-    mode: UpsampleMode,
-  ): { i0: string; i1: string; frac: string } {
+  /** Reflect padding to multiples of 32: before = d // 2, after = d - before. */
+  #pad(image: string): { size: string; padded: string; paddedSize: string } {
     const g = this.g;
-    const float = onnx.TensorProto.DataType.FLOAT;
-    const p = g.op("Range", [
-      g.int64("zero_s", [0], []),
-      g.op("Squeeze", [outLen, g.int64("axis0", [0])]),
-      g.int64("one_s", [1], []),
-    ]);
-    const last = g.op("Sub", [inLen, g.int64("one", [1])]);
-    let q: string, rem: string, den: string;
-    if (mode === "align-corners") {
-      den = g.op("Max", [g.op("Sub", [outLen, g.int64("one", [1])]), g.int64("one", [1])]);
-      const num = g.op("Mul", [p, last]);
-      q = g.op("Div", [num, den]);
-      rem = g.op("Mod", [num, den]);
-    } else {
-      den = g.int64("output_stride", [this.c.config.outputStride]);
-      q = g.op("Div", [p, den]);
-      rem = g.op("Mod", [p, den]);
-    }
-    const frac = g.op("Div", [
-      g.op("Cast", [rem], { to: { i: float } }),
-      g.op("Cast", [den], { to: { i: float } }),
-    ]);
-    const beyond = g.op("GreaterOrEqual", [q, last]);
-    const i0 = g.op("Min", [q, last]);
-    return {
-      i0,
-      i1: g.op("Min", [g.op("Add", [i0, g.int64("one", [1])]), last]),
-      frac: g.op("Where", [beyond, g.float("zero_f", Float32Array.of(0), []), frac]),
-    };
-  }
-
-  /** (1 - f) x[i0] + f x[i1] along `axis` of an NCHW value; `fShape` broadcasts f. */
-  blend(
-    x: string,
-    t: { i0: string; i1: string; frac: string },
-    axis: number,
-    fShape: number[],
-  ): string {
-    const g = this.g;
-    const f = g.op("Reshape", [t.frac, g.int64("frac_shape", fShape)]);
-    const a = g.op("Mul", [
-      g.op("Gather", [x, t.i0], { axis: { i: axis } }),
-      g.op("Sub", [g.float("one_f", Float32Array.of(1), []), f]),
-    ]);
-    const b = g.op("Mul", [g.op("Gather", [x, t.i1], { axis: { i: axis } }), f]);
-    return g.op("Add", [a, b]);
-  }
-
-  /** Bilinear resize of an NCHW value from size `inHW` to `outHW` (int64 [2] each). */
-  resize(x: string, inHW: string, outHW: string, mode: UpsampleMode, hint: string): string {
-    const g = this.g;
-    const pick = (v: string, i: number) => g.op("Gather", [v, g.int64(`at${i}`, [i])]);
-    const rows = this.blend(x, this.taps(pick(outHW, 0), pick(inHW, 0), mode), 2, [-1, 1]);
-    const out = this.blend(rows, this.taps(pick(outHW, 1), pick(inHW, 1), mode), 3, [-1]);
-    return g.op("Identity", [out], {}, hint);
-  }
-
-  /** Spatial size [h, w] of a 4-D value, as int64 [2]. */
-  hw(x: string): string {
-    return this.g.op("Shape", [x], { start: { i: 2 }, end: { i: 4 } });
-  }
-
-  build(): Uint8Array {
-    const g = this.g;
-    const cfg = this.c.config;
-    const image = "image";
-    const int64 = onnx.TensorProto.DataType.INT64;
-    const float = onnx.TensorProto.DataType.FLOAT;
-
-    // Reflect padding to multiples of 32: before = d // 2, after = d - before.
-    const size = this.hw(image);
+    const size = hw(g, image);
     const d = g.op("Mod", [
       g.op("Sub", [
         g.int64("stride", [32, 32]),
@@ -303,9 +223,15 @@ class Exporter {
       after,
     ], { axis: { i: 0 } });
     const padded = g.op("Pad", [image, pads], { mode: { s: "reflect" } }, "padded");
-    const paddedSize = this.hw(padded);
+    const paddedSize = hw(this.g, padded);
+    return { size, padded, paddedSize };
+  }
 
-    // Localizer pass and M+ = sum_c softmax(scores)_c map_c.
+  /** The localizer pass: its scores, its class maps, and M+ upsampled to the padded image. */
+  #localizer(padded: string, paddedSize: string) {
+    const g = this.g;
+    const cfg = this.c.config;
+    // M+ = sum_c softmax(scores)_c map_c.
     const seg = this.head(this.backbone(padded), "headseg");
     const p = g.op("Unsqueeze", [
       g.op("Softmax", [seg.scores], { axis: { i: 1 } }),
@@ -314,20 +240,32 @@ class Exporter {
     const mFlat = g.op("ReduceSum", [g.op("Mul", [seg.flat, p]), g.int64("axis1", [1])], {
       keepdims: { i: 1 },
     });
-    const lowShape = g.op("Concat", [g.int64("batch_one", [0, 1]), this.hw(seg.conv)], {
+    const lowShape = g.op("Concat", [g.int64("batch_one", [0, 1]), hw(this.g, seg.conv)], {
       axis: { i: 0 },
     });
     const mLow = g.op("Reshape", [mFlat, lowShape], {}, "m_low");
     // The localizer's class maps before anything image-level, for whole-slide
     // inference (stitched across tiles, then pooled over the whole slide).
     const classCount = this.c.classes.length;
-    const mapsShape = g.op("Concat", [g.int64("batch_c", [0, classCount]), this.hw(seg.conv)], {
+    const mapsShape = g.op("Concat", [g.int64("batch_c", [0, classCount]), hw(this.g, seg.conv)], {
       axis: { i: 0 },
     });
     const classMaps = g.op("Reshape", [seg.flat, mapsShape], {}, "class_maps_4d");
-    const m = this.resize(mLow, this.hw(seg.conv), paddedSize, cfg.maskUpsample, "m_pos");
+    const m = resizeGraph(
+      g,
+      mLow,
+      { from: hw(g, seg.conv), to: paddedSize },
+      cfg.maskUpsample,
+      cfg.outputStride,
+      "m_pos",
+    );
+    return { seg, classMaps, m };
+  }
 
-    // R+ = sigmoid(w ((M - min) / (max - min) - sigma)), min and max over the image.
+  /** R+ = sigmoid(w ((M - min) / (max - min) - sigma)), min and max over the image. */
+  #pseudoMask(m: string): string {
+    const g = this.g;
+    const cfg = this.c.config;
     const lo = g.op("ReduceMin", [m], { axes: { ints: [1, 2, 3] }, keepdims: { i: 1 } });
     const range = g.op("Max", [
       g.op("Sub", [g.op("ReduceMax", [m], { axes: { ints: [1, 2, 3] }, keepdims: { i: 1 } }), lo]),
@@ -343,8 +281,15 @@ class Exporter {
       {},
       "r_pos",
     );
+    return r;
+  }
 
-    // Classifier on X+ resized by the classifier scale (floor, align_corners).
+  /** The classifier's logits on X+ resized by the classifier scale (floor, align_corners). */
+  #classifier(padded: string, r: string, paddedSize: string): string {
+    const g = this.g;
+    const cfg = this.c.config;
+    const int64 = onnx.TensorProto.DataType.INT64;
+    const float = onnx.TensorProto.DataType.FLOAT;
     const xPos = g.op("Mul", [padded, r], {}, "x_pos");
     const small = g.op("Cast", [
       g.op("Floor", [
@@ -354,10 +299,21 @@ class Exporter {
         ]),
       ]),
     ], { to: { i: int64 } });
-    const xSmall = this.resize(xPos, paddedSize, small, "align-corners", "x_small");
+    const xSmall = resizeGraph(
+      g,
+      xPos,
+      { from: paddedSize, to: small },
+      "align-corners",
+      cfg.outputStride,
+      "x_small",
+    );
     const cls = this.head(this.backbone(xSmall), "cl32");
+    return cls.scores;
+  }
 
-    // The reference's crop of R+ back to the image: start = padded // 2 - size // 2.
+  /** The reference's crop of R+ back to the image: start = padded // 2 - size // 2. */
+  #crop(r: string, size: string, paddedSize: string): string {
+    const g = this.g;
     const start = g.op("Sub", [
       g.op("Div", [paddedSize, g.int64("two2", [2, 2])]),
       g.op("Div", [size, g.int64("two3", [2, 2])]),
@@ -368,28 +324,50 @@ class Exporter {
       {},
       "mask_slice",
     );
+    return mask;
+  }
 
+  /** The graph's named outputs. */
+  #outputs(o: { logits: string; mask: string; seg: string; classMaps: string }): void {
+    const g = this.g;
     g.nodes.push(
       {
         opType: "Identity",
         name: g.name("node_out_logits"),
-        input: [cls.scores],
+        input: [o.logits],
         output: ["logits"],
       },
-      { opType: "Identity", name: g.name("node_out_mask"), input: [mask], output: ["mask"] },
+      { opType: "Identity", name: g.name("node_out_mask"), input: [o.mask], output: ["mask"] },
       {
         opType: "Identity",
         name: g.name("node_out_seg"),
-        input: [seg.scores],
+        input: [o.seg],
         output: ["localizer_logits"],
       },
       {
         opType: "Identity",
         name: g.name("node_out_class_maps"),
-        input: [classMaps],
+        input: [o.classMaps],
         output: ["class_maps"],
       },
     );
+  }
+
+  build(): Uint8Array {
+    const image = "image";
+    const { size, padded, paddedSize } = this.#pad(image);
+    const { seg, classMaps, m } = this.#localizer(padded, paddedSize);
+    const r = this.#pseudoMask(m);
+    const logits = this.#classifier(padded, r, paddedSize);
+    const mask = this.#crop(r, size, paddedSize);
+    this.#outputs({ logits, mask, seg: seg.scores, classMaps });
+    return this.#model(image);
+  }
+
+  /** The model: the graph, its inputs and outputs, and the metadata a consumer needs. */
+  #model(image: string): Uint8Array {
+    const g = this.g;
+    const cfg = this.c.config;
     const classes = this.c.classes.length;
     const model = onnx.ModelProto.create({
       irVersion: ONNX_IR_VERSION,

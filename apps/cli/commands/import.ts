@@ -29,6 +29,7 @@ import {
   inferArchitecture,
   NAMING_SCHEMES,
   REFERENCE_WEIGHTS_FORMAT,
+  type SafetensorsFile,
 } from "@pointwise/core/io";
 import { encodeCheckpoint } from "@pointwise/core/io";
 import { Rng } from "@pointwise/core";
@@ -96,6 +97,64 @@ function metadataJson<T>(metadata: Record<string, string>, key: string, from: st
   }
 }
 
+/** The file's settings and classes: from its metadata, or inferred from its tensors. */
+function describedModel(
+  file: SafetensorsFile,
+  from: string,
+  values: Record<string, unknown>,
+): { config: Config; classes: string[] } {
+  if (file.metadata.format === REFERENCE_WEIGHTS_FORMAT && file.metadata.config) {
+    const config = withLaterFields(metadataJson<Config>(file.metadata, "config", from)) as Config;
+    const problems = validateConfig(config, true);
+    if (problems.length > 0) {
+      throw new ConfigError(problems, from, "metadata");
+    }
+    const classes = metadataJson<string[]>(file.metadata, "classes", from);
+    if (
+      !Array.isArray(classes) || classes.length < 2 || !classes.every((c) => typeof c === "string")
+    ) {
+      throw new Error(`${from}: the metadata's classes must be a list of two or more names`);
+    }
+    return { config, classes };
+  }
+  const arch = inferArchitecture(file.tensors, from);
+  if (arch.headChannels === undefined) {
+    throw new Error(
+      `${from} has no headseg.to_modalities.weight: it holds no min-max heads (for a backbone, use train --init-backbone)`,
+    );
+  }
+  const modalities = int(values, "modalities", 5, 1);
+  if (arch.headChannels % modalities !== 0) {
+    throw new UsageError(
+      `the heads have ${arch.headChannels} channels, not a multiple of --modalities ${modalities}`,
+    );
+  }
+  const count = arch.headChannels / modalities;
+  const classes = Array.from({ length: count }, (_, i) => `class${i}`);
+  const config = withOverrides(PRESETS.reference, {
+    arch: arch.arch,
+    deepStem: arch.deepStem,
+    width: arch.width,
+    modalities,
+  });
+  return { config, classes };
+}
+
+/** `--classes`, checked against the model's class count, or the classes as they are. */
+function renamedClasses(values: Record<string, unknown>, classes: string[]): string[] {
+  const names = str(values, "classes");
+  if (names !== undefined) {
+    const list = names.split(",").map((c) => c.trim());
+    if (list.length !== classes.length || list.some((c) => c === "")) {
+      throw new UsageError(
+        `--classes needs ${classes.length} comma-separated names, got '${names}'`,
+      );
+    }
+    return list;
+  }
+  return classes;
+}
+
 /** Runs the command; returns the exit code. */
 export async function importCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, OPTIONS);
@@ -130,52 +189,8 @@ export async function importCommand(argv: string[]): Promise<number> {
     );
   }
 
-  let config: Config;
-  let classes: string[];
-  if (file.metadata.format === REFERENCE_WEIGHTS_FORMAT && file.metadata.config) {
-    config = withLaterFields(metadataJson<Config>(file.metadata, "config", from)) as Config;
-    const problems = validateConfig(config, true);
-    if (problems.length > 0) {
-      throw new ConfigError(problems, from, "metadata");
-    }
-    classes = metadataJson<string[]>(file.metadata, "classes", from);
-    if (
-      !Array.isArray(classes) || classes.length < 2 || !classes.every((c) => typeof c === "string")
-    ) {
-      throw new Error(`${from}: the metadata's classes must be a list of two or more names`);
-    }
-  } else {
-    const arch = inferArchitecture(file.tensors, from);
-    if (arch.headChannels === undefined) {
-      throw new Error(
-        `${from} has no headseg.to_modalities.weight: it holds no min-max heads (for a backbone, use train --init-backbone)`,
-      );
-    }
-    const modalities = int(values, "modalities", 5, 1);
-    if (arch.headChannels % modalities !== 0) {
-      throw new UsageError(
-        `the heads have ${arch.headChannels} channels, not a multiple of --modalities ${modalities}`,
-      );
-    }
-    const count = arch.headChannels / modalities;
-    classes = Array.from({ length: count }, (_, i) => `class${i}`);
-    config = withOverrides(PRESETS.reference, {
-      arch: arch.arch,
-      deepStem: arch.deepStem,
-      width: arch.width,
-      modalities,
-    });
-  }
-  const names = str(values, "classes");
-  if (names !== undefined) {
-    const list = names.split(",").map((c) => c.trim());
-    if (list.length !== classes.length || list.some((c) => c === "")) {
-      throw new UsageError(
-        `--classes needs ${classes.length} comma-separated names, got '${names}'`,
-      );
-    }
-    classes = list;
-  }
+  let { config, classes } = describedModel(file, from, values);
+  classes = renamedClasses(values, classes);
   const net = buildMinMaxNet(config, classes, new Rng(0));
   try {
     const { values: weights, settings, report } = importWeights(

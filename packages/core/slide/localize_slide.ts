@@ -30,7 +30,7 @@ import type { RgbImage } from "../data/image.ts";
 import type { ClassMaps } from "../model/class_maps.ts";
 import type { Prediction } from "../inference/prediction.ts";
 import type { RandomAccessWriter, Slide } from "./slide.ts";
-import { chooseLevel, SlideOptionError } from "./level_choice.ts";
+import { type AnalysisGrid, chooseLevel, SlideOptionError } from "./level_choice.ts";
 import { readThumbnail, TissueCoverage, type TissueMask, tissueMask } from "./tissue_mask.ts";
 import type { MapRowSink } from "./stitcher.ts";
 import { MapOutputs } from "./map_outputs.ts";
@@ -41,7 +41,7 @@ import type { Region } from "./read_tile.ts";
 import { heatPictures } from "./heat_pictures.ts";
 import { type SlideSummary, slideSummary } from "./slide_summary.ts";
 import { GridTilingError } from "./grid_tiles.ts";
-import type { MapRun } from "./map_run.ts";
+import type { MapRun, TileSettings } from "./map_run.ts";
 import { perTileMap } from "./per_tile_map.ts";
 import { type ClassMapModel, wholeSlideMap } from "./whole_slide_tiles.ts";
 
@@ -186,6 +186,68 @@ function perTileReason(model: SlideModel, requested: boolean): string {
       "normalised over the tile, and a tile that is mostly glass marks its glass";
 }
 
+/** Whether a tile (in analysis pixels) holds at least `minTissue` of tissue on the thumbnail. */
+function tissueFilter(
+  coverage: TissueCoverage | null,
+  grid: AnalysisGrid,
+  minTissue: number,
+): (t: Region) => boolean {
+  return (t) =>
+    coverage === null ||
+    coverage.fraction(
+        t.x * grid.downsample.x,
+        t.y * grid.downsample.y,
+        (t.x + t.width) * grid.downsample.x,
+        (t.y + t.height) * grid.downsample.y,
+      ) >= minTissue;
+}
+
+/** How the map is run, and where it goes. */
+interface MapRouting {
+  whole: boolean;
+  perTileRequested: boolean;
+  isTissue: (t: Region) => boolean;
+  sink: MapRowSink;
+  onTile: (done: number, analysed: number, total: number) => void;
+}
+
+/** The whole-slide map where the model gives class maps, else the per-tile map, and why. */
+async function runMap(
+  slide: Slide,
+  model: SlideModel,
+  grid: AnalysisGrid,
+  settings: TileSettings,
+  r: MapRouting,
+): Promise<{ run: MapRun; warnings: string[] }> {
+  if (!r.whole) {
+    const warnings = [perTileReason(model, r.perTileRequested)];
+    const run = await perTileMap(slide, model, grid, settings, r.isTissue, r.sink, r.onTile);
+    return { run, warnings };
+  }
+  try {
+    const m = model as ClassMapModel;
+    const run = await wholeSlideMap(slide, m, grid, settings, r.isTissue, r.sink, r.onTile);
+    return { run, warnings: [] };
+  } catch (e) {
+    if (e instanceof GridTilingError) {
+      throw new SlideOptionError(
+        e.option,
+        `${e.message}: the whole-slide map lies on the model's 32-pixel grid ` +
+          `(per-tile maps take any size)`,
+      );
+    }
+    throw e;
+  }
+}
+
+/** The GeoJSON classification of the slide's class (or of "evidence" when no tile was analysed). */
+function classificationOf(best: number | null, classes: readonly string[]): Classification {
+  return {
+    name: best === null ? "evidence" : classes[best],
+    color: PALETTE[(best ?? 0) % PALETTE.length],
+  };
+}
+
 /** Localizes `model`'s evidence over `slide`. */
 export async function localizeSlide(
   slide: Slide,
@@ -200,14 +262,7 @@ export async function localizeSlide(
   const useTissue = options.tissue ?? true;
   const tissue = useTissue ? tissueMask(thumb.image, thumb.downsample) : null;
   const coverage = tissue ? new TissueCoverage(tissue) : null;
-  const isTissue = (t: Region) =>
-    coverage === null ||
-    coverage.fraction(
-        t.x * grid.downsample.x,
-        t.y * grid.downsample.y,
-        (t.x + t.width) * grid.downsample.x,
-        (t.y + t.height) * grid.downsample.y,
-      ) >= minTissue;
+  const isTissue = tissueFilter(coverage, grid, minTissue);
 
   const mapWidth = Math.ceil(grid.width / factor), mapHeight = Math.ceil(grid.height / factor);
   const tiff = options.maskTiff
@@ -229,26 +284,13 @@ export async function localizeSlide(
     options.onProgress?.({ done, total, analysed, skipped: done - analysed });
   const decodeWorkers = slide.decodeWorkers ?? 0;
   const settings = { tile, overlap, factor, batch, readAhead: decodeWorkers > 0 };
-  let run: MapRun;
-  const warnings: string[] = [];
-  if (whole) {
-    try {
-      const m = model as ClassMapModel;
-      run = await wholeSlideMap(slide, m, grid, settings, isTissue, sink, onTile);
-    } catch (e) {
-      if (e instanceof GridTilingError) {
-        throw new SlideOptionError(
-          e.option,
-          `${e.message}: the whole-slide map lies on the model's 32-pixel grid ` +
-            `(per-tile maps take any size)`,
-        );
-      }
-      throw e;
-    }
-  } else {
-    warnings.push(perTileReason(model, options.perTile === true));
-    run = await perTileMap(slide, model, grid, settings, isTissue, sink, onTile);
-  }
+  const { run, warnings } = await runMap(slide, model, grid, settings, {
+    whole,
+    perTileRequested: options.perTile === true,
+    isTissue,
+    sink,
+    onTile,
+  });
   run.decodeWorkers = decodeWorkers;
 
   const tOut = performance.now();
@@ -256,10 +298,7 @@ export async function localizeSlide(
   const best = run.probabilities === null
     ? null
     : run.probabilities.indexOf(Math.max(...run.probabilities));
-  const classification: Classification = {
-    name: best === null ? "evidence" : model.classes[best],
-    color: PALETTE[(best ?? 0) % PALETTE.length],
-  };
+  const classification = classificationOf(best, model.classes);
   const polygons = maskPolygons(outputs.mask);
   const geojson = polygonsToGeoJson(polygons, classification, level0PerPixel);
   const { heatmap, overlay } = heatPictures(

@@ -123,6 +123,35 @@ for (const runtime of ["tfjs", "onnx"] as const) {
 }
 
 Deno.test({
+  name: "slide: outputs appear together or not at all",
+  ignore: !vips,
+  async fn() {
+    const out = join(tmp, "in-the-way");
+    // A folder where the summary goes: the last file of the group cannot be placed.
+    await Deno.mkdir(join(out, "fixture.json", "x"), { recursive: true });
+    const r = await slide([
+      "--model",
+      models.onnx,
+      slidePath,
+      "--mpp",
+      "1",
+      "--tile",
+      "128",
+      "--overlap",
+      "32",
+      "--threads",
+      "1",
+      "--out",
+      out,
+      "--force",
+    ]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /cannot write .*fixture\.json/);
+    assert.deepEqual(await listDir(out), ["fixture.json"]);
+  },
+});
+
+Deno.test({
   name: "slide: usage errors exit 2, unreadable slides exit 1 naming the file, nothing written",
   ignore: !vips,
   async fn() {

@@ -14,13 +14,18 @@
  */
 import { basename, extname, join } from "node:path";
 import { encodePng, type Localizer } from "@pointwise/core/lite";
-import { defaultDecodeWorkers, localizeSlide, SlideOptionError } from "@pointwise/core/slide";
+import {
+  defaultDecodeWorkers,
+  localizeSlide,
+  SlideOptionError,
+  type SlideResult,
+} from "@pointwise/core/slide";
 import { COMMON_OPTIONS, int, num, parseCommand, str, UsageError } from "../args.ts";
 import { BACKEND_HELP } from "../flags/backend_flags.ts";
 import { INFERENCE_HELP, MODEL_OPTIONS, modelFlags, openModel } from "../flags/model_flags.ts";
-import { writeFileAtomic } from "../files.ts";
+import { writeGroupAtomic } from "../files.ts";
 import { Progress } from "../console/progress.ts";
-import { openSlideFile, pendingFile } from "../slide_files.ts";
+import { openSlideFile, type PendingFile, pendingFile } from "../slide_files.ts";
 import { FORCE_HELP, FORCE_OPTIONS, refuseOverwrite } from "../flags/force_flags.ts";
 import { helpRows, helpSection } from "../console/help.ts";
 import { commandLine } from "../program.ts";
@@ -138,17 +143,8 @@ function runtimeName(m: Localizer): string {
   return `${m.runtime.name} ${m.runtime.provider}`;
 }
 
-/** Runs the command; returns the exit code. */
-export async function slide(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(argv, OPTIONS);
-  if (values.help) {
-    console.log(slideHelp());
-    return 0;
-  }
-  const model = str(values, "model");
-  if (model === undefined) throw new UsageError("--model is required");
-  if (positionals.length !== 1) throw new UsageError("give exactly one slide");
-  const path = positionals[0];
+/** The slide's tiling, level and tissue flags, checked. */
+function slideOptions(values: Record<string, unknown>) {
   const options = {
     level: values.level === undefined ? undefined : int(values, "level", 0, 0, 64),
     mpp: values.mpp === undefined ? undefined : num(values, "mpp", 0, 1e-6, 1e6),
@@ -161,10 +157,52 @@ export async function slide(argv: string[]): Promise<number> {
     minTissue: num(values, "min-tissue", 0.05, 0, 1),
     batch: values.batch === undefined ? undefined : int(values, "batch", 1, 1, 256),
   };
-  const workers = int(values, "workers", defaultDecodeWorkers(), 0, 64);
   if (options.level !== undefined && options.mpp !== undefined) {
     throw new UsageError("give --level or --mpp, not both");
   }
+  return options;
+}
+
+/** The contours, pictures and summary as one group, then the mask TIFF; returns the files. */
+async function writeOutputs(
+  result: SlideResult,
+  tiff: PendingFile,
+  where: { out: string; stem: string; force: boolean },
+  about: { model: string; runtime: string },
+): Promise<Record<string, string>> {
+  const at = (suffix: string) => join(where.out, `${where.stem}${suffix}`);
+  const files = {
+    mask: tiff.path,
+    contours: at("_contours.geojson"),
+    heatmap: at("_heatmap.png"),
+    overlay: at("_overlay.png"),
+    summary: at(".json"),
+  };
+  const summary = { ...result.summary, ...about, files };
+  // Together or not at all; the TIFF, streamed while the map was made, is renamed into place last.
+  await writeGroupAtomic([
+    { path: files.contours, data: JSON.stringify(result.geojson) },
+    { path: files.heatmap, data: await encodePng(result.heatmap) },
+    { path: files.overlay, data: await encodePng(result.overlay) },
+    { path: files.summary, data: JSON.stringify(summary, null, 2) + "\n" },
+  ], { force: where.force });
+  await tiff.commit();
+  return files;
+}
+
+/** Runs the command; returns the exit code. */
+export async function slide(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(argv, OPTIONS);
+  if (values.help) {
+    console.log(slideHelp());
+    return 0;
+  }
+  const model = str(values, "model");
+  if (model === undefined) throw new UsageError("--model is required");
+  if (positionals.length !== 1) throw new UsageError("give exactly one slide");
+  const path = positionals[0];
+  const options = slideOptions(values);
+  const workers = int(values, "workers", defaultDecodeWorkers(), 0, 64);
   const maxPixels = int(values, "max-pixels", 64_000_000, 1);
   const threshold = num(values, "threshold", 0.5, 0, 1);
   modelFlags(values); // a bad flag is refused before the slide is opened
@@ -205,19 +243,10 @@ export async function slide(argv: string[]): Promise<number> {
     } finally {
       bar.done();
     }
-    const files = {
-      mask: tiff.path,
-      contours: join(out, `${stem}_contours.geojson`),
-      heatmap: join(out, `${stem}_heatmap.png`),
-      overlay: join(out, `${stem}_overlay.png`),
-      summary: join(out, `${stem}.json`),
-    };
-    await writeFileAtomic(files.contours, JSON.stringify(result.geojson));
-    await writeFileAtomic(files.heatmap, await encodePng(result.heatmap));
-    await writeFileAtomic(files.overlay, await encodePng(result.overlay));
-    await tiff.commit();
-    const summary = { ...result.summary, model, runtime: runtimeName(localizer), files };
-    await writeFileAtomic(files.summary, JSON.stringify(summary, null, 2) + "\n");
+    const files = await writeOutputs(result, tiff, { out, stem, force: values.force === true }, {
+      model,
+      runtime: runtimeName(localizer),
+    });
     const s = result.summary;
     for (const w of s.warnings) console.error(`${path}: note: ${w}`);
     console.log(

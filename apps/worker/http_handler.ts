@@ -122,6 +122,38 @@ function wantedPicture(req: Request): ImageFormat | undefined {
   return m ? m[1] as ImageFormat : undefined;
 }
 
+/** The answer to an image: the picture the client asked for, or the JSON with the mask. */
+async function localize(
+  s: LocalizeService,
+  req: Request,
+  body: Uint8Array,
+  query: { threshold?: number; heatmap: boolean },
+): Promise<Response> {
+  const l = await s.localize(body, { threshold: query.threshold });
+  const picture = wantedPicture(req);
+  if (picture !== undefined) {
+    return new Response(await s.overlay(l, picture) as BodyInit, {
+      headers: { "content-type": IMAGE_MEDIA_TYPES[picture] },
+    });
+  }
+  const mask = encodeBase64(await s.maskPng(l));
+  return Response.json({
+    ...l.summary,
+    mask: { type: "image/png", encoding: "base64", data: mask },
+    ...(query.heatmap
+      ? {
+        heatmap: {
+          type: "image/png",
+          encoding: "base64",
+          bitDepth: 16,
+          scale: 65535,
+          data: encodeBase64(heatmapFile(l.prediction, "png16")),
+        },
+      }
+      : {}),
+  });
+}
+
 /**
  * A `fetch` handler for the service; the model loads once, on first need.
  *
@@ -203,37 +235,6 @@ export function createHandler(o: HandlerOptions): (req: Request) => Promise<Resp
         }
       }
     }
-  }
-
-  async function localize(
-    s: LocalizeService,
-    req: Request,
-    body: Uint8Array,
-    query: { threshold?: number; heatmap: boolean },
-  ): Promise<Response> {
-    const l = await s.localize(body, { threshold: query.threshold });
-    const picture = wantedPicture(req);
-    if (picture !== undefined) {
-      return new Response(await s.overlay(l, picture) as BodyInit, {
-        headers: { "content-type": IMAGE_MEDIA_TYPES[picture] },
-      });
-    }
-    const mask = encodeBase64(await s.maskPng(l));
-    return Response.json({
-      ...l.summary,
-      mask: { type: "image/png", encoding: "base64", data: mask },
-      ...(query.heatmap
-        ? {
-          heatmap: {
-            type: "image/png",
-            encoding: "base64",
-            bitDepth: 16,
-            scale: 65535,
-            data: encodeBase64(heatmapFile(l.prediction, "png16")),
-          },
-        }
-        : {}),
-    });
   }
 
   const requestLog = o.requestLog === false ? undefined : o.requestLog ?? jsonLines;

@@ -62,6 +62,9 @@ if (vips) {
   slidePath = await fixtureSlide(tmp);
 }
 
+/** Level 1 of the fixture (1 µm/px) in tiles of 128 with an overlap of 32, on one thread. */
+const SMALL_TILES = ["--mpp", "1", "--tile", "128", "--overlap", "32", "--threads", "1"];
+
 const slide = (args: string[]) =>
   runScript("apps/cli/main.ts", ["slide", ...args], ["--allow-env"]);
 
@@ -75,16 +78,9 @@ for (const runtime of ["tfjs", "onnx"] as const) {
         "--model",
         models[runtime],
         slidePath,
-        "--mpp",
-        "1",
-        "--tile",
-        "128",
-        "--overlap",
-        "32",
+        ...SMALL_TILES,
         "--map-factor",
         "2",
-        "--threads",
-        "1",
         "--out",
         out,
       ]);
@@ -133,14 +129,7 @@ Deno.test({
       "--model",
       models.onnx,
       slidePath,
-      "--mpp",
-      "1",
-      "--tile",
-      "128",
-      "--overlap",
-      "32",
-      "--threads",
-      "1",
+      ...SMALL_TILES,
       "--out",
       out,
       "--force",

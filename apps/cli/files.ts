@@ -44,10 +44,16 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
  * start).
  */
 export async function readRegularFile(path: string): Promise<Uint8Array> {
+  await regularFileInfo(path);
+  return await Deno.readFile(path);
+}
+
+/** The file's information, after refusing a folder, a device, a pipe or a socket. */
+async function regularFileInfo(path: string): Promise<Deno.FileInfo> {
   const info = await Deno.stat(path);
   if (info.isDirectory) throw new Deno.errors.IsADirectory(path);
   if (!info.isFile) throw new NotRegularFileError(path);
-  return await Deno.readFile(path);
+  return info;
 }
 
 /** A path that names a device, a pipe or a socket, not a file. */
@@ -87,9 +93,7 @@ export async function readPrefixFor(
   maxBytes: number,
 ): Promise<{ bytes: Uint8Array; size: number }> {
   try {
-    const info = await Deno.stat(path);
-    if (info.isDirectory) throw new Deno.errors.IsADirectory(path);
-    if (!info.isFile) throw new NotRegularFileError(path);
+    const info = await regularFileInfo(path);
     using file = await Deno.open(path);
     const bytes = new Uint8Array(Math.min(maxBytes, info.size));
     let got = 0;

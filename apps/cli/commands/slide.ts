@@ -197,15 +197,13 @@ export async function slide(argv: string[]): Promise<number> {
     console.log(slideHelp());
     return 0;
   }
-  const model = str(values, "model");
-  if (model === undefined) throw new UsageError("--model is required");
+  const { model } = modelFlags(values); // a bad flag is refused before the slide is opened
   if (positionals.length !== 1) throw new UsageError("give exactly one slide");
   const path = positionals[0];
   const options = slideOptions(values);
   const workers = int(values, "workers", defaultDecodeWorkers(), 0, 64);
   const maxPixels = int(values, "max-pixels", 64_000_000, 1);
   const threshold = num(values, "threshold", 0.5, 0, 1);
-  modelFlags(values); // a bad flag is refused before the slide is opened
   const out = str(values, "out", "slides")!;
   const stem = basename(path, extname(path)) || "slide";
 

@@ -11,6 +11,7 @@
  * @module
  */
 import type { RgbImage } from "../data/image.ts";
+import type { AnalysisGrid } from "../slide/level_choice.ts";
 import { Rng } from "../util/rng.ts";
 
 /** True when the `vips` command runs here. */
@@ -107,4 +108,17 @@ export async function vipsSlide(
   await Deno.remove(ppm);
   if (!out.success) throw new Error(`vips failed: ${new TextDecoder().decode(out.stderr)}`);
   return path;
+}
+
+/** The analysis grid of a slide read whole at level 0. */
+export function levelZero(width: number, height: number): AnalysisGrid {
+  return {
+    level: 0,
+    scale: 1,
+    width,
+    height,
+    downsample: { x: 1, y: 1 },
+    mpp: null,
+    reason: "test",
+  };
 }

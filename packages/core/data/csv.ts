@@ -64,7 +64,7 @@ export function parseSplitCsv(text: string, fileName: string): SplitRow[] {
     else {
       throw new Error(
         `${where}: expected 'image,mask,label' (or 'image,mask,label,ignore') but found ` +
-          `${fields.length} fields in ${JSON.stringify(shortened(line))}`,
+          `${fields.length} fields in ${escaped(shortened(line))}`,
       );
     }
     if (image === "") throw new Error(`${where}: the image field is empty`);
@@ -106,7 +106,8 @@ export function quoteField(s: string): string {
   return `'${cut}'`;
 }
 
-// JSON.stringify escapes C0 controls but leaves DEL and the C1 range (which some terminals obey).
+// JSON-quoted with every control character escaped: JSON.stringify escapes C0 controls but leaves
+// DEL and the C1 range (which some terminals obey).
 function escaped(s: string): string {
   let out = "";
   for (const ch of JSON.stringify(s)) {

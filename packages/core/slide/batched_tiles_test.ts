@@ -8,10 +8,9 @@ import { PRESETS } from "../config/presets.ts";
 import { withOverrides } from "../config/validate_config.ts";
 import type { RgbImage } from "../data/image.ts";
 import { calibratedLocalizer } from "../_testing/calibrated_net.ts";
-import { fixtureImage, hasVips, vipsSlide } from "../_testing/slide_fixtures.ts";
+import { fixtureImage, hasVips, levelZero, vipsSlide } from "../_testing/slide_fixtures.ts";
 import type { ClassMaps } from "../model/class_maps.ts";
 import { planGridTiles } from "./grid_tiles.ts";
-import type { AnalysisGrid } from "./level_choice.ts";
 import { localizeSlide } from "./localize_slide.ts";
 import { memorySlide } from "./slide.ts";
 import { openTiffSlide } from "./tiff_slide.ts";
@@ -106,19 +105,6 @@ function recordingModel(batches: number[]): ClassMapModel {
       batches.push(images.length);
       return Promise.resolve(images.map(one));
     },
-  };
-}
-
-/** The analysis grid of a slide read whole at level 0. */
-function levelZero(width: number, height: number): AnalysisGrid {
-  return {
-    level: 0,
-    scale: 1,
-    width,
-    height,
-    downsample: { x: 1, y: 1 },
-    mpp: null,
-    reason: "test",
   };
 }
 

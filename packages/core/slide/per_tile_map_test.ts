@@ -3,20 +3,9 @@
 import assert from "node:assert/strict";
 import type { RgbImage } from "../data/image.ts";
 import { makePrediction } from "../inference/prediction.ts";
-import { fixtureImage } from "../_testing/slide_fixtures.ts";
-import type { AnalysisGrid } from "./level_choice.ts";
+import { fixtureImage, levelZero } from "../_testing/slide_fixtures.ts";
 import { perTileMap, type PredictModel } from "./per_tile_map.ts";
 import { memorySlide, type Slide } from "./slide.ts";
-
-const grid = (width: number, height: number): AnalysisGrid => ({
-  level: 0,
-  scale: 1,
-  width,
-  height,
-  downsample: { x: 1, y: 1 },
-  mpp: null,
-  reason: "test",
-});
 
 /** A model whose map is the tile's red channel, which yields to the event loop while it runs. */
 const redModel: PredictModel = {
@@ -70,7 +59,7 @@ async function run(readAhead: boolean, failAt = 0) {
   const r = await perTileMap(
     slide,
     redModel,
-    grid(700, 500),
+    levelZero(700, 500),
     { tile: 160, overlap: 32, factor: 4, readAhead },
     tissue,
     (_y, values) => void rows.push(...values),

@@ -13,6 +13,7 @@ const pool = setKernelThreads(64);
 // Small chunks: the filter gradient sums over several of them.
 winogradChunkBytes.filter = 1 << 16;
 winogradChunkBytes.conv = 1 << 16;
+winogradChunkBytes.convFilter = 0;
 
 const x = tf.randomNormal([3, 23, 19, 16], 0, 1, "float32", 1);
 const w = tf.randomNormal([3, 3, 16, 24], 0, 1, "float32", 2);

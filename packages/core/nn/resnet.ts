@@ -28,6 +28,7 @@ import { tf } from "../backend/tf.ts";
 import type { Rng } from "../util/rng.ts";
 import { BatchNorm2d } from "./batch_norm.ts";
 import { Conv2d } from "./conv2d.ts";
+import { convBnRelu } from "./conv_bn.ts";
 import type { ForwardContext, ParamStore } from "./module.ts";
 import { type BlockGeometry, blockGeometry } from "./output_stride.ts";
 
@@ -121,9 +122,9 @@ class BasicBlock implements Block {
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    const y = this.bn1.applyRelu(this.conv1.apply(x), ctx);
+    const y = convBnRelu(this.conv1, this.bn1, x, null, ctx);
     const identity = this.downsample ? this.downsample.apply(x, ctx) : x;
-    return this.bn2.applyAddRelu(this.conv2.apply(y), identity, ctx);
+    return convBnRelu(this.conv2, this.bn2, y, identity, ctx);
   }
 }
 
@@ -165,10 +166,10 @@ class Bottleneck implements Block {
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    let y = this.bn1.applyRelu(this.conv1.apply(x), ctx);
-    y = this.bn2.applyRelu(this.conv2.apply(y), ctx);
+    let y = convBnRelu(this.conv1, this.bn1, x, null, ctx);
+    y = convBnRelu(this.conv2, this.bn2, y, null, ctx);
     const identity = this.downsample ? this.downsample.apply(x, ctx) : x;
-    return this.bn3.applyAddRelu(this.conv3.apply(y), identity, ctx);
+    return convBnRelu(this.conv3, this.bn3, y, identity, ctx);
   }
 }
 
@@ -231,7 +232,7 @@ export class ResNet {
   /** Maps an NHWC image batch to features at the output stride. */
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     const stages: ((t: tf.Tensor4D) => tf.Tensor4D)[] = [
-      ...this.#stem.map(({ conv, bn }) => (t: tf.Tensor4D) => bn.applyRelu(conv.apply(t), ctx)),
+      ...this.#stem.map(({ conv, bn }) => (t: tf.Tensor4D) => convBnRelu(conv, bn, t, null, ctx)),
       (t) => tf.maxPool(t, 3, 2, 1),
       ...this.#layers.flat().map((block) => (t: tf.Tensor4D) => block.apply(t, ctx)),
     ];

@@ -18,6 +18,7 @@
 import { tf } from "../tf.ts";
 import { conv2d } from "./conv2d.ts";
 import { batchNormInfer, batchNormInferConfig } from "./batch_norm_infer.ts";
+import { convBatchNormInferConfig } from "./conv_bn_infer.ts";
 import { resizeExactConfig } from "./resize_exact.ts";
 import { gatherV2 } from "./gather_v2.ts";
 import { identity } from "./identity.ts";
@@ -42,6 +43,7 @@ export const wasmTrainingKernels: readonly tf.KernelConfig[] = [
   batchNormRunningStatsConfig,
   sgdUpdateConfig,
   batchNormInferConfig,
+  convBatchNormInferConfig,
   resizeExactConfig,
 ];
 

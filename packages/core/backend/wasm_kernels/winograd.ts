@@ -156,9 +156,15 @@ const spread = (floats: number) => {
  * Byte budgets of one chunk of tiles, the transforms and products that the
  * threads share: the larger, the fewer times the transformed filter (or the
  * filter gradient's sums) is read; the smaller, the more stays in cache.
- * Tests lower them to run several chunks on small layers.
+ * A forward chunk grows up to the stored filter's transform, at most
+ * `convFilter` bytes: every chunk reads all of it, so where it outweighs the
+ * chunk (few tiles, many channels) small chunks spend their time reading it
+ * again. Measured on the 775x522 ResNet-18 prediction's layers (2 threads,
+ * medians of 9): 17x25x512 11.9 ms in 3 chunks, 10.0 in one; the whole
+ * prediction 7% faster, paired runs in one process. Tests lower `conv` and
+ * `convFilter` to run several chunks on small layers.
  */
-export const winogradChunkBytes = { conv: 2 << 20, filter: 8 << 20 };
+export const winogradChunkBytes = { conv: 2 << 20, convFilter: 16 << 20, filter: 8 << 20 };
 
 /**
  * Whether the forward pass stores the whole transformed filter (read once
@@ -179,10 +185,27 @@ function storeFilter(g: WinogradGeometry, m: number): boolean {
   return 4 * (m + 2) ** 2 * round(g.outC, 8) * g.inC <= STORE_LIMIT_BYTES;
 }
 
+/**
+ * An inference batch norm fused into a forward convolution's output
+ * transform: y = relu?((conv - mean) scale / sqrt(variance + eps) + offset
+ * [+ residual]), one value per channel, with the roundings of the separate
+ * ops (`PointwiseBatchNormInfer`), so the bits are theirs.
+ */
+export interface WinogradBatchNorm {
+  mean: tf.TensorInfo;
+  variance: tf.TensorInfo;
+  offset?: tf.TensorInfo | null;
+  scale?: tf.TensorInfo | null;
+  eps: number;
+  /** Added after the normalisation; y's shape. */
+  residual?: tf.TensorInfo | null;
+  relu: boolean;
+}
+
 /** Calls that went by Winograd, per pass (tests check that a path is taken). */
 export const winogradCalls = { forward: 0, input: 0, filter: 0 };
 // Int32 fields before the Sync block and the buffers (see winograd.c).
-const PARAM_INTS = 32;
+const PARAM_INTS = 40;
 const SYNC_INTS = 16;
 
 /** Tile counts and the 15 Geometry fields of winograd.c, in order. */
@@ -239,7 +262,8 @@ function runThreaded(
 /**
  * y = the correlation of x (NHWC) by a 3x3 filter, by F(m x m, 3 x 3). With
  * `flip` the filter is read as the input gradient's: w[2 - i][2 - j] with
- * its channel axes swapped (`w` is then [3, 3, outC, inC]).
+ * its channel axes swapped (`w` is then [3, 3, outC, inC]). With `bn` (the
+ * forward pass only) the output transform applies that batch norm.
  */
 export function winogradConv(
   simd: SimdLoops,
@@ -248,21 +272,23 @@ export function winogradConv(
   g: WinogradGeometry,
   m: WinogradTile,
   flip: boolean,
+  bn?: WinogradBatchNorm,
 ): tf.TensorInfo {
+  if (bn !== undefined && flip) throw new RangeError("winogradConv: a batch norm needs flip false");
   const a2 = (m + 2) ** 2, nc8 = round(g.outC, 8);
   const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
   const threads = simd.threads;
   // A chunk's transforms (inC) and products (outC8) at the a2 points.
   const perTile = 4 * a2 * (g.inC + nc8);
-  const chunk = Math.min(
-    round(tiles, 4),
-    Math.max(4, Math.floor(winogradChunkBytes.conv / perTile / 4) * 4),
-  );
   const store = storeFilter(g, m);
   const filterFloats = a2 * spread(nc8 * g.inC);
-  // At inference a filter whose transform outweighs the input's is kept
-  // between calls (winograd_filter_cache.ts).
-  const kept = store && !flip ? keptFilter(simd, w, m, filterFloats, nc8 > tiles) : undefined;
+  const budget = Math.max(
+    winogradChunkBytes.conv,
+    store ? Math.min(4 * filterFloats, winogradChunkBytes.convFilter) : 0,
+  );
+  const chunk = Math.min(round(tiles, 4), Math.max(4, Math.floor(budget / perTile / 4) * 4));
+  // At inference the filter's transform is kept between calls (winograd_filter_cache.ts).
+  const kept = store && !flip ? keptFilter(simd, w, m, filterFloats) : undefined;
   // A thread's filter block (8 output channels at every point) and staging.
   const perThread = (store ? 0 : a2 * spread(g.inC * 8)) + 24 * a2;
   const y = simd.backend.makeOutput([g.batch, g.outH, g.outW, g.outC], "float32");
@@ -272,9 +298,10 @@ export function winogradConv(
     chunk * a2 * spread(nc8),
     store && kept === undefined ? filterFloats : 0,
     threads * perThread,
+    bn === undefined ? 0 : 2 * g.outC,
   ]);
   try {
-    const [params, v, mm, scratchU, scratch] = at;
+    const [params, v, mm, scratchU, scratch, coef] = at;
     const u = kept?.address ?? scratchU;
     const sync = params + 4 * PARAM_INTS;
     const fields = [
@@ -289,6 +316,7 @@ export function winogradConv(
       scratch,
       perThread,
       kept?.ready ? 1 : 0,
+      ...batchNormFields(simd, bn, coef),
     ];
     writeParams(simd, params, fields);
     runThreaded(simd, "winograd_conv", params, threads);
@@ -301,6 +329,23 @@ export function winogradConv(
   } finally {
     simd.backend.disposeData(t.dataId);
   }
+}
+
+/** The batch-norm fields of winograd.c's Conv, in order (bn_mean 0: none). */
+function batchNormFields(simd: SimdLoops, bn: WinogradBatchNorm | undefined, coef: number) {
+  if (bn === undefined) return [0, 0, 0, 0, 0, 0, 0, 0];
+  const at = (t: tf.TensorInfo | null | undefined) => (t == null ? 0 : simd.address(t));
+  const epsBits = new Int32Array(Float32Array.of(bn.eps).buffer)[0];
+  return [
+    at(bn.mean),
+    at(bn.variance),
+    at(bn.offset),
+    at(bn.scale),
+    epsBits,
+    at(bn.residual),
+    bn.relu ? 1 : 0,
+    coef,
+  ];
 }
 
 /**

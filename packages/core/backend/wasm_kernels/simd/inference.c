@@ -6,6 +6,7 @@
 // threads of one call (parallel.h).
 #include <wasm_simd128.h>
 
+#include "batch_norm_coef.h"
 #include "parallel.h"
 
 #define EXPORT(name) __attribute__((export_name(#name)))
@@ -32,13 +33,7 @@ void bn_infer(const BatchNormInfer* p, int tid) {
   float* a = p->coef;
   float* b = a + c;
   // Thread 0 writes the coefficients; the others wait at the barrier.
-  if (tid == 0) {
-    for (int k = 0; k < c; k++) {
-      const float s = (p->scale ? p->scale[k] : 1.0f) / __builtin_sqrtf(p->variance[k] + p->eps);
-      a[k] = s;
-      b[k] = (p->offset ? p->offset[k] : 0.0f) - p->mean[k] * s;
-    }
-  }
+  if (tid == 0) bn_coefficients(p->mean, p->variance, p->offset, p->scale, p->eps, c, a);
   barrier(p->sync, n, tid);
   const long r0 = (long)p->rows * tid / n, r1 = (long)p->rows * (tid + 1) / n;
   for (long r = r0; r < r1; r++) {
@@ -55,13 +50,9 @@ void bn_infer(const BatchNormInfer* p, int tid) {
     }
     // The same roundings as the separate ops: (x a + b), then + r, then ReLU.
     const float* rr = p->residual ? p->residual + r * c : 0;
-    const v128_t zero = wasm_f32x4_const_splat(0);
     for (; k + 4 <= c; k += 4) {
-      v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(xr + k), wasm_v128_load(a + k)),
-                                wasm_v128_load(b + k));
-      if (rr) v = wasm_f32x4_add(v, wasm_v128_load(rr + k));
-      if (p->relu) v = wasm_f32x4_max(v, zero);
-      wasm_v128_store(yr + k, v);
+      wasm_v128_store(yr + k, bn_epilogue(wasm_v128_load(xr + k), wasm_v128_load(a + k),
+                                          wasm_v128_load(b + k), rr ? rr + k : 0, p->relu));
     }
     for (; k < c; k++) {
       float v = xr[k] * a[k] + b[k];

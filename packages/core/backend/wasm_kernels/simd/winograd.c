@@ -21,6 +21,7 @@
 // transpose of the forward map with respect to g.
 #include <wasm_simd128.h>
 
+#include "batch_norm_coef.h"
 #include "gemm.h"
 #include "parallel.h"
 #include "winograd_tiles.h"
@@ -39,7 +40,27 @@ typedef struct {
   float* scratch;   // per thread: scratch_floats each (a transformed filter block, staging)
   int scratch_floats;
   int u_ready;      // 1: u already holds this filter's transform (kept from an earlier call)
+  // An inference batch norm fused into the output transform (forward only):
+  // bn_mean 0 for none; offset and scale may be 0; residual 0 or y's shape.
+  const float* bn_mean;
+  const float* bn_variance;
+  const float* bn_offset;
+  const float* bn_scale;
+  float bn_eps;
+  const float* residual;
+  int relu;
+  float* coef;      // 2 out_c floats: the batch norm's a, then b (batch_norm_coef.h)
 } Conv;
+
+// y at `dst` (element offset `at` of y) through the fused batch norm, if any.
+static inline void store_y(const Conv* p, long at, int n, v128_t v) {
+  if (p->bn_mean) {
+    const int nc = p->g.out_c;
+    v = bn_epilogue(v, V(p->coef + n), V(p->coef + nc + n), p->residual ? p->residual + at : 0,
+                    p->relu);
+  }
+  ST(p->y + at, v);
+}
 
 // The transformed filter G g G^T for input channel k and output channels
 // [n, n + 4), into u[xi nu * su][k][n % 8] (u: the block of 8 channels).
@@ -83,7 +104,7 @@ static void output_tile(const Conv* p, const float* src, long sm, int t, int n, 
   src += n;
   // Rows: s[xi][j] = (M A)[xi][j]; columns: (A^T s)[i][j].
   for (int xi = 0; xi < a; xi++) out1d(m, src + xi * a * sm, sm, s + xi * m * 4, 4);
-  if (oy + m <= g->out_h && ox + m <= g->out_w) {
+  if (!p->bn_mean && oy + m <= g->out_h && ox + m <= g->out_w) {
     float* dst = p->y + ((long)(b * g->out_h + oy) * g->out_w + ox) * nc + n;
     for (int j = 0; j < m; j++) out1d(m, s + j * 4, m * 4, dst + (long)j * nc, (long)g->out_w * nc);
     return;
@@ -91,7 +112,7 @@ static void output_tile(const Conv* p, const float* src, long sm, int t, int n, 
   for (int j = 0; j < m; j++) out1d(m, s + j * 4, m * 4, q + j * 4, m * 4);
   for (int i = 0; i < m && oy + i < g->out_h; i++) {
     for (int j = 0; j < m && ox + j < g->out_w; j++) {
-      ST(p->y + ((long)(b * g->out_h + oy + i) * g->out_w + ox + j) * nc + n, V(q + (i * m + j) * 4));
+      store_y(p, ((long)(b * g->out_h + oy + i) * g->out_w + ox + j) * nc + n, n, V(q + (i * m + j) * 4));
     }
   }
 }
@@ -122,27 +143,39 @@ typedef struct {
   long svp, sv, smp, sm, su;
 } Work;
 
-// Input transforms of tiles [t0, t1), 4 tiles x 4 channels per item,
-// transposed so that each channel holds its 4 tiles together (the A panels
-// of the products); a group's panels for all points sit together.
+// Input transforms of tile group gi (tiles t0 + 4 gi .. + 3, those before
+// t1) at channels [c, c + 4), transposed so that each channel holds its 4
+// tiles together (the A panels of the products); a group's panels for all
+// points sit together.
+static void transform_group(const Work* w, int t0, int t1, int gi, int c) {
+  const Conv* p = w->p;
+  const int a2 = w->a2;
+  for (int q = 0; q < 4; q++) {
+    const int t = t0 + gi * 4 + q;
+    if (t < t1) {
+      input_tile(&p->g, p->x, t, c, w->pad, w->s, w->stage + q * 4, 16);
+    } else {
+      for (int i = 0; i < a2; i++) ST(w->stage + i * 16 + q * 4, wasm_f32x4_const_splat(0));
+    }
+  }
+  float* d = p->v + gi * w->sv + (long)c * 4;
+  for (int i = 0; i < a2; i++) {
+    const float* st = w->stage + i * 16;
+    store_transposed(d + i * w->svp, 4, V(st), V(st + 4), V(st + 8), V(st + 12));
+  }
+}
+
+// Input transforms of tiles [t0, t1). An item is a tile group at up to 8
+// channel groups: a claim per 4 channels cost more than their transform (the
+// counter's cache line moves between the cores at every claim).
 static void transform_inputs(const Work* w, int t0, int t1) {
   const Conv* p = w->p;
-  const int a2 = w->a2, cgroups = w->kc >> 2, groups = (t1 - t0 + 3) >> 2;
-  for (int item = claim(p->g.sync); item < groups * cgroups; item = claim(p->g.sync)) {
-    const int gi = item / cgroups, c = (item % cgroups) * 4;
-    for (int q = 0; q < 4; q++) {
-      const int t = t0 + gi * 4 + q;
-      if (t < t1) {
-        input_tile(&p->g, p->x, t, c, w->pad, w->s, w->stage + q * 4, 16);
-      } else {
-        for (int i = 0; i < a2; i++) ST(w->stage + i * 16 + q * 4, wasm_f32x4_const_splat(0));
-      }
-    }
-    float* d = p->v + gi * w->sv + (long)c * 4;
-    for (int i = 0; i < a2; i++) {
-      const float* st = w->stage + i * 16;
-      store_transposed(d + i * w->svp, 4, V(st), V(st + 4), V(st + 8), V(st + 12));
-    }
+  const int cgroups = w->kc >> 2, groups = (t1 - t0 + 3) >> 2;
+  const int per = cgroups < 8 ? cgroups : 8, blocks = (cgroups + per - 1) / per;
+  for (int item = claim(p->g.sync); item < groups * blocks; item = claim(p->g.sync)) {
+    const int gi = item / blocks, c0 = (item % blocks) * per;
+    const int c1 = c0 + per < cgroups ? c0 + per : cgroups;
+    for (int cg = c0; cg < c1; cg++) transform_group(w, t0, t1, gi, cg * 4);
   }
 }
 
@@ -203,6 +236,11 @@ void winograd_conv(const Conv* p, int tid) {
       }
     }
     barrier(g->sync, g->nthreads, tid);
+  }
+  // The batch norm's coefficients: read only after the barriers below.
+  if (p->bn_mean && tid == 0) {
+    bn_coefficients(p->bn_mean, p->bn_variance, p->bn_offset, p->bn_scale, p->bn_eps, g->out_c,
+                    p->coef);
   }
   const int total = tiles(g);
   for (int t0 = 0; t0 < total; t0 += g->chunk) {

@@ -1,0 +1,68 @@
+/**
+ * A convolution, its batch norm and a ReLU, with an optional residual added
+ * before the ReLU: how ResNet blocks end. At inference, where the backend
+ * registers the fused kernel (wasm), one kernel runs all of it and applies
+ * the batch norm in a Winograd convolution's output transform; everywhere
+ * else, and in training, the layers run one after the other as before. The
+ * fused kernel gives the bits of the separate ops.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../backend/tf.ts";
+ * import { Rng } from "../util/rng.ts";
+ * import { BatchNorm2d } from "./batch_norm.ts";
+ * import { Conv2d } from "./conv2d.ts";
+ * import { convBnRelu } from "./conv_bn.ts";
+ * import { ParamStore } from "./module.ts";
+ * const store = new ParamStore();
+ * const conv = new Conv2d(store, "conv", { inC: 4, outC: 4, k: 3 }, new Rng(0));
+ * const bn = new BatchNorm2d(store, "bn", 4);
+ * const y = tf.tidy(() => convBnRelu(conv, bn, tf.ones([1, 6, 6, 4]), null, { training: false }));
+ * console.assert(y.min().dataSync()[0] >= 0);
+ * tf.dispose(y);
+ * store.dispose();
+ * ```
+ * @module
+ */
+import { tf } from "../backend/tf.ts";
+import { gradientsRecorded, hasKernel } from "../backend/fused.ts";
+import { CONV_BN_INFER } from "../backend/wasm_kernels/conv_bn_infer.ts";
+import type { BatchNorm2d } from "./batch_norm.ts";
+import type { Conv2d } from "./conv2d.ts";
+import type { ForwardContext } from "./module.ts";
+
+/** Whether inference may take the fused kernel (tests compare both ways). */
+export const convBnFusion = { enabled: true };
+
+/** relu(bn(conv(x)) + residual), or relu(bn(conv(x))) when `residual` is null. */
+export function convBnRelu(
+  conv: Conv2d,
+  bn: BatchNorm2d,
+  x: tf.Tensor4D,
+  residual: tf.Tensor4D | null,
+  ctx: ForwardContext,
+): tf.Tensor4D {
+  if (
+    convBnFusion.enabled && !ctx.training && !gradientsRecorded() && conv.bias === null &&
+    conv.dilation === 1 && hasKernel(CONV_BN_INFER)
+  ) {
+    const inputs: tf.NamedTensorMap = {
+      x,
+      filter: conv.weight,
+      mean: bn.runningMean,
+      variance: bn.runningVar,
+      offset: bn.bias,
+      scale: bn.weight,
+    };
+    if (residual !== null) inputs.residual = residual;
+    return tf.engine().runKernel(CONV_BN_INFER, inputs, {
+      strides: conv.stride,
+      pad: conv.pad,
+      dilations: 1,
+      varianceEpsilon: bn.eps,
+      relu: true,
+    }) as tf.Tensor4D;
+  }
+  const y = conv.apply(x);
+  return residual === null ? bn.applyRelu(y, ctx) : bn.applyAddRelu(y, residual, ctx);
+}

@@ -1,6 +1,6 @@
 // Runs the Winograd kernels (forward, input gradient and filter gradient,
-// F(2x2) and F(4x4), several chunks of tiles, and the strided gradients by
-// the kernels' GEMM) on the wasm backend with the
+// F(2x2) and F(4x4), several chunks of tiles, the strided gradients by
+// the kernels' GEMM, and a first layer by the direct kernel) on the wasm backend with the
 // kernel pool limited to 1 thread and then to 2, and prints as JSON how many
 // threads the pool had and whether every output was bit for bit the same.
 import { env } from "@pointwise/core/lite";
@@ -51,6 +51,11 @@ function outputs(): Float32Array[] {
     run("Conv2DBackpropFilter", { x, dy: dy2 }, { ...s2, filterShape: w.shape }) as Float32Array,
   );
   dy2.dispose();
+  // A first layer: 7x7, stride 2, on 3 channels, by the direct kernel.
+  const rgb = tf.randomNormal([2, 21, 26, 3], 0, 1, "float32", 4);
+  const stem = tf.randomNormal([7, 7, 3, 16], 0, 1, "float32", 5);
+  out.push(run("Conv2D", { x: rgb, filter: stem }, { ...s2, pad: 3 }) as Float32Array);
+  tf.dispose([rgb, stem]);
   return out;
 }
 

@@ -1,7 +1,8 @@
 /**
  * `Conv2D` for the wasm backend: stride-1 3x3 layers by Winograd where
- * `winogradTile` chooses it (training and inference alike); every other
- * layer falls back to the backend's own XNNPACK kernel.
+ * `winogradTile` chooses it (training and inference alike), first layers
+ * (few input channels, a wide kernel) by `direct_conv.ts`; every other layer
+ * falls back to the backend's own XNNPACK kernel.
  *
  * @example
  * ```ts ignore
@@ -12,9 +13,17 @@
 import { tf } from "../tf.ts";
 import { simdLoopsFor } from "./simd_loops.ts";
 import { forwardGeometry, winogradConv, winogradTile } from "./winograd.ts";
+import { directConv, directConvFits } from "./direct_conv.ts";
+import { KernelScope } from "./kernel_scope.ts";
 import type { KernelArgs } from "./wrap_kernel.ts";
 
-/** The convolution by Winograd, or undefined for the backend's own kernel. */
+/**
+ * Whether first layers go by `direct_conv.ts` (tests and measurements turn it
+ * off), and how many calls did (tests check that the path is taken).
+ */
+export const directConvs = { enabled: true, calls: 0 };
+
+/** The convolution by Winograd or the direct kernel, or undefined for the backend's own. */
 export function conv2d(args: KernelArgs): tf.TensorInfo | undefined {
   const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
   const attrs = args.attrs as unknown as tf.Conv2DAttrs;
@@ -32,7 +41,14 @@ export function conv2d(args: KernelArgs): tf.TensorInfo | undefined {
     attrs.dimRoundingMode,
   );
   const m = winogradTile("forward", info);
-  return m === undefined
-    ? undefined
-    : winogradConv(simd, x, filter, forwardGeometry(info), m, false);
+  if (m !== undefined) return winogradConv(simd, x, filter, forwardGeometry(info), m, false);
+  if (!directConvs.enabled || !directConvFits(info) || x.dtype !== "float32") return undefined;
+  const scope = new KernelScope(args.backend as never);
+  try {
+    const y = directConv(simd, scope, x, filter, info);
+    directConvs.calls++;
+    return y;
+  } finally {
+    scope.dispose();
+  }
 }

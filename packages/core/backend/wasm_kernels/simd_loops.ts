@@ -46,6 +46,7 @@ interface Exports {
   winograd_filter_grad(params: number, tid: number): void;
   gemm(params: number, tid: number): void;
   direct_filter_grad(params: number, tid: number): void;
+  direct_conv(params: number, tid: number): void;
   bn_infer(params: number, tid: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   im2col_t(xT: number, cols: number, geometry: number): void;

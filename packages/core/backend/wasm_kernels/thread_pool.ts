@@ -35,6 +35,7 @@ export const THREADED_EXPORTS = [
   "winograd_filter_grad",
   "gemm",
   "direct_filter_grad",
+  "direct_conv",
   "bn_infer",
 ] as const;
 export type ThreadedExport = typeof THREADED_EXPORTS[number];

@@ -1,0 +1,44 @@
+// The direct first-layer convolution against the cpu backend's, on the
+// shapes that reach it: ResNet's 7x7 stride-2 stem on RGB, a 5x5 stride-1
+// layer on one channel, maps whose rows end inside a panel of 4 pixels,
+// output channels not by 8, 'same' padding that is asymmetric, 'valid', and
+// a batch of 2. Each output is a sum of kh * kw * c products (147 for the
+// stem) taken in another order than the cpu backend's: float32 rounding of
+// such sums is about sqrt(147) * 6e-8 relative, so 1e-5 relative L2 bounds
+// it with a wide margin, while a wrong tap, channel or pixel is off by order 1.
+import assert from "node:assert/strict";
+import { tf } from "../tf.ts";
+import { onBackend, relErr, tensorFrom } from "../../_testing/mod.ts";
+import { directConvs } from "./conv2d.ts";
+
+const CASES: {
+  x: number[];
+  k: number;
+  o: number;
+  stride: number;
+  pad: number | "same" | "valid";
+}[] = [
+  { x: [1, 23, 29, 3], k: 7, o: 16, stride: 2, pad: 3 },
+  { x: [2, 16, 16, 3], k: 7, o: 8, stride: 2, pad: "same" },
+  { x: [1, 13, 10, 1], k: 5, o: 12, stride: 1, pad: "same" },
+  { x: [1, 11, 14, 4], k: 5, o: 24, stride: 2, pad: "valid" },
+  { x: [1, 9, 9, 2], k: 7, o: 5, stride: 1, pad: 0 },
+];
+
+Deno.test("direct first-layer convolution matches the cpu backend", async () => {
+  for (const c of CASES) {
+    const run = () =>
+      tf.conv2d(
+        tensorFrom(c.x, 1) as tf.Tensor4D,
+        tensorFrom([c.k, c.k, c.x[3], c.o], 2, 0.2) as tf.Tensor4D,
+        c.stride,
+        c.pad,
+      );
+    const [ref] = await onBackend("cpu", run);
+    const calls = directConvs.calls;
+    const [got] = await onBackend("wasm", run);
+    assert.equal(directConvs.calls, calls + 1, `${JSON.stringify(c)}: the direct path`);
+    const err = relErr(got, ref);
+    assert.ok(err < 1e-5, `${JSON.stringify(c)}: relative L2 ${err}`);
+  }
+});

@@ -151,6 +151,14 @@ Deno.test("padForInference is normalizeInto of padImage, bit for bit", () => {
       const got = padForInference({ width: w, height: h, data }, n, m);
       assert.deepEqual([got.width, got.height], [padded.width, padded.height]);
       assert.deepEqual(got.data, want, `${w}x${h} to multiples of ${m}`);
+      // Into a reused array of the padded size (stale values in it): the same
+      // values, in that array; one of another size is left alone.
+      const stale = new Float32Array(want.length).fill(7);
+      const into = padForInference({ width: w, height: h, data }, n, m, stale);
+      assert.equal(into.data, stale);
+      assert.deepEqual(into.data, want);
+      const other = new Float32Array(want.length + 3);
+      assert.notEqual(padForInference({ width: w, height: h, data }, n, m, other).data, other);
     }
   }
 });

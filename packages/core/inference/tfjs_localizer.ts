@@ -47,6 +47,7 @@ import { MAP_LABELS, type MapRequest, METHOD_MAPS } from "../config/map_kinds.ts
 export class TfjsLocalizer implements Localizer {
   /** Mask threshold; the reference uses 0.5. */
   threshold = 0.5;
+  #input?: Float32Array;
   readonly runtime: RuntimeInfo;
   /** The map predictions carry (the method's own unless a {@link MapRequest} says otherwise). */
   readonly map: MapRequest;
@@ -144,7 +145,10 @@ export class TfjsLocalizer implements Localizer {
     // comes back at the image's own size.
     const scale = this.config.resize ?? 1;
     const seen = scale === 1 ? image : scaleImage(image, scale);
-    const padded = padForInference(seen, this.normalization);
+    // The padded input is copied into a tensor and freed before any await,
+    // so one array serves every call.
+    const padded = padForInference(seen, this.normalization, 32, this.#input);
+    this.#input = padded.data;
     const outs = tf.tidy(() => {
       const x = tf.tensor4d(padded.data, [1, padded.height, padded.width, 3]);
       const out = this.net.inferMaps(x, this.map);

@@ -64,6 +64,32 @@ Deno.test("predict and load leak no tensors, and a loaded checkpoint predicts id
   original.dispose();
 });
 
+Deno.test("predict: one localizer's images, of one size and of another, each as if alone", async () => {
+  // The padded input array is reused from call to call: nothing of one image
+  // may reach the next, on the cpu backend (which keeps a tensor's array)
+  // and on wasm (which copies it), concurrent calls included.
+  for (const backend of ["cpu", "wasm"] as const) {
+    await initBackend(backend);
+    const net = () => buildMinMaxNet(config, ["a", "b"], new Rng(4));
+    const shared = new TfjsLocalizer(net(), ["a", "b"], config);
+    const images = [image(40, 33, 5), image(40, 33, 6), image(29, 50, 7), image(40, 33, 8)];
+    const together = await Promise.all(images.map((img) => shared.predict(img)));
+    const inTurn = [];
+    for (const img of images) inTurn.push(await shared.predict(img));
+    for (const [i, img] of images.entries()) {
+      const alone = new TfjsLocalizer(net(), ["a", "b"], config);
+      const want = await alone.predict(img);
+      alone.dispose();
+      for (const got of [together[i], inTurn[i]]) {
+        assert.deepEqual(got.mask, want.mask, `${backend}, image ${i}`);
+        assert.deepEqual(got.probabilities, want.probabilities, `${backend}, image ${i}`);
+      }
+    }
+    shared.dispose();
+  }
+  await initBackend("wasm");
+});
+
 Deno.test("load rejects weights that do not fit the architecture, listing every problem", async () => {
   await initBackend("wasm");
   const net = buildMinMaxNet(config, ["a", "b"], new Rng(0));

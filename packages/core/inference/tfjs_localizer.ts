@@ -32,7 +32,8 @@ import type { Config } from "../config/config.ts";
 import type { Method } from "../config/options.ts";
 import type { RgbImage } from "../data/image.ts";
 import { NORMALIZATION, type Normalization } from "../data/normalize.ts";
-import { cropBack, padForInference } from "../data/padding.ts";
+import { cropStart, padForInference } from "../data/padding.ts";
+import { readWindow } from "../backend/read_window.ts";
 import type { Checkpoint } from "../io/checkpoint.ts";
 import { restoreMapSize, scaleImage } from "../data/rescale.ts";
 import { buildModel } from "../model/build.ts";
@@ -149,15 +150,21 @@ export class TfjsLocalizer implements Localizer {
     // so one array serves every call.
     const padded = padForInference(seen, this.normalization, 32, this.#input);
     this.#input = padded.data;
-    const outs = tf.tidy(() => {
+    const [map, logitsT, localizerLogits] = tf.tidy(() => {
       const x = tf.tensor4d(padded.data, [1, padded.height, padded.width, 3]);
       const out = this.net.inferMaps(x, this.map);
-      return [out.logits, out.map, ...(out.localizerLogits ? [out.localizerLogits] : [])];
-    });
-    const [logits, maskPadded, segLogits] = await Promise.all(outs.map((t) => t.data()));
-    tf.dispose(outs);
+      return [out.map, out.logits, ...(out.localizerLogits ? [out.localizerLogits] : [])];
+    }) as [tf.Tensor4D, tf.Tensor2D, tf.Tensor2D?];
     const { width: w, height: h } = seen;
-    const mask = cropBack(maskPadded as Float32Array, padded.height, padded.width, h, w);
+    let mask: Float32Array, logits: Float32Array, segLogits: Float32Array | undefined;
+    try {
+      // cropBack's window of the map, read without a copy of the whole map.
+      mask = await readWindow(map, cropStart(padded.height, h), cropStart(padded.width, w), h, w);
+      logits = await logitsT.data() as Float32Array;
+      segLogits = localizerLogits ? await localizerLogits.data() as Float32Array : undefined;
+    } finally {
+      tf.dispose([map, logitsT, ...(localizerLogits ? [localizerLogits] : [])]);
+    }
     return makePrediction({
       width: image.width,
       height: image.height,

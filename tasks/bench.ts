@@ -334,6 +334,41 @@ async function ortTiming(
   }
 }
 
+/** Rounds of the paired timing: each times tfjs, then node raw in a process of its own. */
+const ROUNDS = 3;
+
+/**
+ * tfjs-wasm's predict and onnxruntime-node's raw run, timed in turn, round
+ * after round: this host's speed drifts by up to a third within minutes, so
+ * the ratio is the median of each round's ratio of medians, measured while
+ * both saw the same host. Returns every tfjs time, node raw's median of
+ * round medians, and that ratio.
+ */
+async function pairedRounds(
+  predict: () => Promise<unknown>,
+  raw: () => Promise<OrtTiming>,
+): Promise<{ times: number[]; node2: OrtTiming; wasmOverRaw?: number }> {
+  await predict();
+  const times: number[] = [], raws: number[] = [], ratios: number[] = [];
+  let missing: string | undefined;
+  for (let r = 0; r < ROUNDS; r++) {
+    const round: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t0 = performance.now();
+      await predict();
+      round.push((performance.now() - t0) / 1000);
+    }
+    times.push(...round);
+    const node = await raw();
+    missing ??= node.missing;
+    if (node.median === undefined) continue;
+    raws.push(node.median);
+    ratios.push(median(round) / node.median);
+  }
+  if (raws.length === 0) return { times, node2: { missing } };
+  return { times, node2: { median: median(raws) }, wasmOverRaw: median(ratios) };
+}
+
 async function inference(): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "pointwise-bench-" });
   const glas = join("..", "shared", "data", "glas", "train_1.png");
@@ -351,10 +386,12 @@ async function inference(): Promise<void> {
   }
   const image = await decodeImage(await Deno.readFile(imagePath), imagePath);
   console.log(
-    `\ninference, one ${image.width}x${image.height} image (${imageName}), median of ${RUNS}:`,
+    `\ninference, one ${image.width}x${image.height} image (${imageName}), median of ${RUNS}` +
+      ` (tfjs-wasm and node raw: ${ROUNDS} rounds of ${RUNS} in turn; wasm / raw: median of the rounds' ratios):`,
   );
   // native: Pointwise's predict() on onnxruntime-node (--runtime native); node raw: only
   // onnxruntime-node's session.run on a ready tensor, the reference native is held to (1.2x).
+  // tfjs-wasm and node raw are timed in turn, ROUNDS times (pairedRounds).
   const header = [
     "model",
     "tfjs-wasm",
@@ -386,12 +423,10 @@ async function inference(): Promise<void> {
       continue;
     }
     const localizer = new TfjsLocalizer(net, ["a", "b"], config);
-    const times: number[] = [];
-    for (let i = 0; i <= RUNS; i++) {
-      const t0 = performance.now();
-      await localizer.predict(image);
-      if (i > 0) times.push((performance.now() - t0) / 1000);
-    }
+    const { times, node2, wasmOverRaw } = await pairedRounds(
+      () => localizer.predict(image),
+      () => ortTiming("node-raw", 2, model, imagePath),
+    );
     // The pure-JS backend, for the small model only: it is slow.
     let cpu = "-";
     if (config === cpuPreset) {
@@ -409,7 +444,6 @@ async function inference(): Promise<void> {
     const web1 = await ortTiming("web", 1, model, imagePath);
     const web2 = await ortTiming("web", 2, model, imagePath);
     const native2 = await ortTiming("native", 2, model, imagePath);
-    const node2 = await ortTiming("node-raw", 2, model, imagePath);
     const cell = (t: OrtTiming) =>
       (t.median !== undefined ? seconds(t.median) : "missing").padStart(14);
     const over = (a: number | undefined, digits = 1) =>
@@ -417,9 +451,9 @@ async function inference(): Promise<void> {
     console.log(
       `  ${name.padEnd(22)}${seconds(median(times)).padStart(14)}${cpu.padStart(14)}${cell(web1)}${
         cell(web2)
-      }${cell(native2)}${cell(node2)}${over(native2.median, 2)}${over(median(times))}${
-        over(web2.median)
-      }`,
+      }${cell(native2)}${cell(node2)}${over(native2.median, 2)}${
+        (wasmOverRaw ? `${wasmOverRaw.toFixed(2)}x` : "-").padStart(14)
+      }${over(web2.median)}`,
     );
     for (const t of [web1, web2, native2, node2]) if (t.missing) console.log(`    (${t.missing})`);
   }

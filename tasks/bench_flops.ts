@@ -1,7 +1,7 @@
 /**
  * Floating-point operations of the kernels that a `tf.profile` recorded,
- * counted from their shapes: convolutions (forward and both gradients) and
- * matrix products, the layers that hold nearly all of a ResNet's work. A
+ * counted from their shapes: convolutions (forward, with a fused inference
+ * batch norm or not, and both gradients) and matrix products, the layers that hold nearly all of a ResNet's work. A
  * multiply-add counts as two operations. Gradients count the useful work,
  * not what a kernel may spend on inserted zeros.
  *
@@ -27,7 +27,8 @@ export function flopsOf(k: KernelRecord): number {
   const [a, b] = k.inputShapes;
   switch (k.name) {
     case "Conv2D":
-    case "FusedConv2D": {
+    case "FusedConv2D":
+    case "PointwiseConvBatchNormInfer": {
       // x [N,H,W,Cin], filter [kh,kw,Cin,Cout], y [N,Ho,Wo,Cout].
       const [kh, kw, cin] = b!;
       return 2 * prod(k.outputShapes[0]) * kh * kw * cin;

@@ -1,5 +1,6 @@
 // Runs the Winograd kernels (forward, input gradient and filter gradient,
-// F(2x2) and F(4x4), several chunks of tiles, the strided gradients by
+// F(2x2) and F(4x4), several chunks of tiles, the shared and the local
+// schedules, the strided gradients by
 // the kernels' GEMM, and a first layer by the direct kernel) on the wasm backend with the
 // kernel pool limited to 1 thread and then to 2, and prints as JSON how many
 // threads the pool had and whether every output was bit for bit the same.
@@ -26,16 +27,21 @@ function outputs(): Float32Array[] {
   const out: Float32Array[] = [];
   for (const m of [2, 4] as const) {
     setWinogradMode(m);
-    out.push(run("Conv2D", { x, filter: w }, conv) as Float32Array);
-    out.push(
-      run("Conv2DBackpropInput", { dy, filter: w }, {
-        ...conv,
-        inputShape: x.shape,
-      }) as Float32Array,
-    );
     out.push(
       run("Conv2DBackpropFilter", { x, dy }, { ...conv, filterShape: w.shape }) as Float32Array,
     );
+    // The forward pass and the input gradient on the shared schedule, then
+    // on the local one (blocks of 4 tiles).
+    for (const local of [0, 1]) {
+      winogradChunkBytes.local = local;
+      out.push(run("Conv2D", { x, filter: w }, conv) as Float32Array);
+      out.push(
+        run("Conv2DBackpropInput", { dy, filter: w }, {
+          ...conv,
+          inputShape: x.shape,
+        }) as Float32Array,
+      );
+    }
   }
   setWinogradMode("auto");
   // Strided: the gradients go by columns, through the kernels' GEMM.

@@ -9,6 +9,6 @@ Deno.test("the Winograd kernels and the GEMM give the same bits on 1 and 2 threa
   assert.equal(r.code, 0, r.stderr);
   const got = JSON.parse(r.stdout.trim().split("\n").pop()!);
   assert.equal(got.pool, 2, "the kernel pool did not start 2 threads");
-  assert.equal(got.outputs, 9);
+  assert.equal(got.outputs, 13);
   assert.equal(got.same, true);
 });

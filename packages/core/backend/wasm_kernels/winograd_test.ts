@@ -146,6 +146,40 @@ Deno.test("the forward pass with the filter transformed per block gives the stor
   }
 });
 
+Deno.test("the local schedule gives the shared schedule's bits, forward and input gradient", async () => {
+  // Blocks of 4 tiles (the least): 9 to 200 blocks on these maps, edges cut.
+  const cases: Case[] = [{ x: [2, 29, 27, 8], o: 12, pad: 1 }, {
+    x: [1, 37, 30, 16],
+    o: 8,
+    pad: 1,
+  }];
+  const saved = { ...winogradChunkBytes };
+  for (const m of [2, 4, 6] as const) {
+    const previous = setWinogradMode(m);
+    try {
+      for (const c of cases) {
+        const out: Float32Array[] = [];
+        for (const local of [0, 1]) {
+          winogradChunkBytes.local = local;
+          const before = winogradCalls.local;
+          // F(6x6) has no gradient: its input gradient goes by F(4x4).
+          out.push((await onBackend("wasm", () => PASSES.forward(c)))[0]);
+          out.push((await onBackend("wasm", () => PASSES.input(c)))[0]);
+          const want = local === 0 ? 0 : 2;
+          assert.equal(winogradCalls.local - before, want, `F${m} ${JSON.stringify(c)}: schedule`);
+        }
+        const half = out.length / 2;
+        for (let i = 0; i < half; i++) {
+          assert.deepEqual(out[half + i], out[i], `F${m} ${JSON.stringify(c)} pass ${i}`);
+        }
+      }
+    } finally {
+      Object.assign(winogradChunkBytes, saved);
+      setWinogradMode(previous);
+    }
+  }
+});
+
 Deno.test("Winograd sums the filter gradient over several chunks of tiles", async () => {
   const c: Case = { x: [2, 20, 18, 8], o: 12, pad: 1 };
   const [ref] = await onBackend("cpu", () => PASSES.filter(c));

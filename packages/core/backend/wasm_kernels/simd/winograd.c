@@ -27,6 +27,10 @@
 #include "winograd_tiles.h"
 
 #define EXPORT(name) __attribute__((export_name(#name)))
+// The steps take a thread's Work by address; inlined, it stays in locals.
+// Left out of line, it would need a stack, which the module may not use
+// (its memory is tfjs's: build.sh checks).
+#define INLINE static inline __attribute__((always_inline))
 
 typedef struct {
   Geometry g;
@@ -50,6 +54,10 @@ typedef struct {
   const float* residual;
   int relu;
   float* coef;      // 2 out_c floats: the batch norm's a, then b (batch_norm_coef.h)
+  // 0, or tiles per block of the local schedule (a multiple of 4; u stored):
+  // each thread takes blocks of tiles through all three steps on its own,
+  // its transforms and products in its scratch after the staging.
+  int local;
 } Conv;
 
 // y at `dst` (element offset `at` of y) through the fused batch norm, if any.
@@ -138,6 +146,8 @@ typedef struct {
   float* pad;    // a2 vectors
   float* s;      // a2 vectors
   float* u;      // the stored filter, or this thread's block of 8 output channels
+  float* v;      // the transformed inputs: the call's (p->v) or, local, this thread's
+  float* mm;     // the products: the call's (p->mm) or, local, this thread's
   // A point's panel in a group's V, a group; a point's row of M, a tile; a
   // point's filter (all channels if stored, else a block of 8).
   long svp, sv, smp, sm, su;
@@ -147,7 +157,7 @@ typedef struct {
 // t1) at channels [c, c + 4), transposed so that each channel holds its 4
 // tiles together (the A panels of the products); a group's panels for all
 // points sit together.
-static void transform_group(const Work* w, int t0, int t1, int gi, int c) {
+INLINE void transform_group(const Work* w, int t0, int t1, int gi, int c) {
   const Conv* p = w->p;
   const int a2 = w->a2;
   for (int q = 0; q < 4; q++) {
@@ -158,7 +168,7 @@ static void transform_group(const Work* w, int t0, int t1, int gi, int c) {
       for (int i = 0; i < a2; i++) ST(w->stage + i * 16 + q * 4, wasm_f32x4_const_splat(0));
     }
   }
-  float* d = p->v + gi * w->sv + (long)c * 4;
+  float* d = w->v + gi * w->sv + (long)c * 4;
   for (int i = 0; i < a2; i++) {
     const float* st = w->stage + i * 16;
     store_transposed(d + i * w->svp, 4, V(st), V(st + 4), V(st + 8), V(st + 12));
@@ -168,7 +178,7 @@ static void transform_group(const Work* w, int t0, int t1, int gi, int c) {
 // Input transforms of tiles [t0, t1). An item is a tile group at up to 8
 // channel groups: a claim per 4 channels cost more than their transform (the
 // counter's cache line moves between the cores at every claim).
-static void transform_inputs(const Work* w, int t0, int t1) {
+INLINE void transform_inputs(const Work* w, int t0, int t1) {
   const Conv* p = w->p;
   const int cgroups = w->kc >> 2, groups = (t1 - t0 + 3) >> 2;
   const int per = cgroups < 8 ? cgroups : 8, blocks = (cgroups + per - 1) / per;
@@ -180,10 +190,9 @@ static void transform_inputs(const Work* w, int t0, int t1) {
 }
 
 // The products of `groups` tile groups at one point, 8 output channels.
-static void multiply(const Work* w, int i, int nb, const float* bp, int groups) {
-  const Conv* p = w->p;
+INLINE void multiply(const Work* w, int i, int nb, const float* bp, int groups) {
   for (int gi = 0; gi < groups; gi++) {
-    ukernel_4x8(w->kc, p->v + gi * w->sv + i * w->svp, bp, p->mm + gi * 4 * w->sm + i * w->smp + nb,
+    ukernel_4x8(w->kc, w->v + gi * w->sv + i * w->svp, bp, w->mm + gi * 4 * w->sm + i * w->smp + nb,
                 (int)w->sm, 0);
   }
 }
@@ -192,7 +201,7 @@ static void multiply(const Work* w, int i, int nb, const float* bp, int groups) 
 // channels per item; otherwise 8 output channels at every point per item,
 // whose block of the filter the item transforms first, into the thread's
 // scratch (it stays in cache).
-static void multiply_chunk(const Work* w, int groups) {
+INLINE void multiply_chunk(const Work* w, int groups) {
   const Conv* p = w->p;
   const int nblocks = w->nc8 >> 3;
   if (p->u) {
@@ -208,6 +217,34 @@ static void multiply_chunk(const Work* w, int groups) {
       filter_tile(p, k, item * 8 + 4, w->u, w->su, w->pad, w->s);
     }
     for (int i = 0; i < w->a2; i++) multiply(w, i, item * 8, w->u + i * w->su, groups);
+  }
+}
+
+// The local schedule: blocks of p->local tiles, each taken by one thread
+// through the input transforms, the products at every point and the output
+// transforms, in its own scratch (it stays in its core's cache), with no
+// barrier between the steps. The same operations as the shared schedule on
+// each tile, so the same bits.
+INLINE void conv_local(Work* w, int tid) {
+  const Conv* p = w->p;
+  const Geometry* g = &p->g;
+  const int block = p->local, total = tiles(g), nc8 = w->nc8, kc = w->kc;
+  w->v = w->s + w->a2 * 4;
+  w->mm = w->v + (block >> 2) * w->sv;
+  (void)tid;
+  for (int item = claim(g->sync); item * block < total; item = claim(g->sync)) {
+    const int t0 = item * block, t1 = t0 + block < total ? t0 + block : total;
+    const int groups = (t1 - t0 + 3) >> 2;
+    for (int gi = 0; gi < groups; gi++) {
+      for (int c = 0; c < kc; c += 4) transform_group(w, t0, t1, gi, c);
+    }
+    for (int i = 0; i < w->a2; i++) {
+      for (int nb = 0; nb < nc8; nb += 8) multiply(w, i, nb, w->u + i * w->su + (long)nb * kc, groups);
+    }
+    for (int t = t0; t < t1; t++) {
+      const float* src = w->mm + (t - t0) * w->sm;
+      for (int c = 0; c < g->out_c; c += 4) output_tile(p, src, w->smp, t, c, w->s, w->pad);
+    }
   }
 }
 
@@ -228,6 +265,7 @@ void winograd_conv(const Conv* p, int tid) {
   w.svp = spread((long)kc * 4), w.sv = a2 * w.svp;
   w.smp = spread(nc8), w.sm = a2 * w.smp;
   w.su = p->u ? spread((long)nc8 * kc) : spread((long)kc * 8);
+  w.v = p->v, w.mm = p->mm;
   if (p->u && !p->u_ready) {
     for (int item = claim(g->sync); item < (nc8 >> 3); item = claim(g->sync)) {
       for (int k = 0; k < kc; k++) {
@@ -237,10 +275,17 @@ void winograd_conv(const Conv* p, int tid) {
     }
     barrier(g->sync, g->nthreads, tid);
   }
-  // The batch norm's coefficients: read only after the barriers below.
-  if (p->bn_mean && tid == 0) {
-    bn_coefficients(p->bn_mean, p->bn_variance, p->bn_offset, p->bn_scale, p->bn_eps, g->out_c,
-                    p->coef);
+  // The batch norm's coefficients: read only after a barrier.
+  if (p->bn_mean) {
+    if (tid == 0) {
+      bn_coefficients(p->bn_mean, p->bn_variance, p->bn_offset, p->bn_scale, p->bn_eps, g->out_c,
+                      p->coef);
+    }
+    if (p->local) barrier(g->sync, g->nthreads, tid);
+  }
+  if (p->local) {
+    conv_local(&w, tid);
+    return;
   }
   const int total = tiles(g);
   for (int t0 = 0; t0 < total; t0 += g->chunk) {
@@ -251,7 +296,7 @@ void winograd_conv(const Conv* p, int tid) {
     barrier(g->sync, g->nthreads, tid);
     // Output transforms, a tile per item.
     for (int t = t0 + claim(g->sync); t < t1; t = t0 + claim(g->sync)) {
-      const float* src = p->mm + (t - t0) * w.sm;
+      const float* src = w.mm + (t - t0) * w.sm;
       for (int c = 0; c < g->out_c; c += 4) output_tile(p, src, w.smp, t, c, w.s, w.pad);
     }
     barrier(g->sync, g->nthreads, tid);

@@ -190,7 +190,16 @@ async function profile(
   return flops;
 }
 
-async function timeStep(c: StepCase): Promise<{ times: number[]; flops: number }> {
+/** A step's tfjs times, its FLOPs, and PyTorch's timing paired with it round by round. */
+interface StepTiming {
+  times: number[];
+  flops: number;
+  torch: { step?: number; missing?: string };
+  /** The median over rounds of tfjs's median over PyTorch's (pairedRounds' way). */
+  ratio?: number;
+}
+
+async function timeStep(c: StepCase): Promise<StepTiming> {
   const rng = new Rng(0);
   const net = buildMinMaxNet(c.config, ["a", "b"], rng);
   const params = new Map(net.store.trainableNames().map((n) => [n, net.store.get(n)]));
@@ -199,12 +208,14 @@ async function timeStep(c: StepCase): Promise<{ times: number[]; flops: number }
   const labels = Array.from({ length: c.batch }, (_, i) => i % 2);
   const o = { erase: c.erase ?? false, eraseTimes: 2, sigmaErase: 10, rng };
   const step = () => trainStep(net, opt, { x, labels }, o);
-  const times: number[] = [];
-  for (let i = 0; i <= RUNS; i++) {
-    const t0 = performance.now();
-    await step();
-    if (i > 0) times.push((performance.now() - t0) / 1000);
-  }
+  const { times, node2: torchRounds, wasmOverRaw: ratio } = await pairedRounds(
+    step,
+    async () => {
+      const t = await torchStep(c);
+      return { median: t.step, missing: t.missing };
+    },
+  );
+  const torch = { step: torchRounds.median, missing: torchRounds.missing };
   const flops = await profile(
     net,
     step,
@@ -213,7 +224,7 @@ async function timeStep(c: StepCase): Promise<{ times: number[]; flops: number }
   x.dispose();
   opt.dispose();
   net.dispose();
-  return { times, flops };
+  return { times, flops, torch, ratio };
 }
 
 /** The same step in PyTorch (tasks/bench_torch.py, 2 threads), or why it is missing. */
@@ -334,15 +345,16 @@ async function ortTiming(
   }
 }
 
-/** Rounds of the paired timing: each times tfjs, then node raw in a process of its own. */
+/** Rounds of the paired timings: each times tfjs, then the reference in a process of its own. */
 const ROUNDS = 3;
 
 /**
- * tfjs-wasm's predict and onnxruntime-node's raw run, timed in turn, round
- * after round: this host's speed drifts by up to a third within minutes, so
- * the ratio is the median of each round's ratio of medians, measured while
- * both saw the same host. Returns every tfjs time, node raw's median of
- * round medians, and that ratio.
+ * tfjs and its reference (onnxruntime-node's raw run, or PyTorch's step),
+ * timed in turn, round after round: this host's speed drifts by up to a
+ * third within minutes, so the ratio is the median of each round's ratio of
+ * medians, measured while both saw the same host. Returns every tfjs time
+ * (after one warm-up), the reference's median of round medians, and that
+ * ratio.
  */
 async function pairedRounds(
   predict: () => Promise<unknown>,
@@ -502,7 +514,10 @@ if (STEPS.some((c) => wanted(c.id))) {
       `multiply+add ${gf(plain)}, relaxed FMA ${gf(relaxed)}`,
   );
   console.log(`128-bit FMA peak (native, no loads, ${threads} thread(s)): ${gf(fma)}`);
-  console.log("\ntraining step (forward, backward, SGD update), medians:");
+  console.log(
+    `\ntraining step (forward, backward, SGD update), medians; tfjs and PyTorch in turn, ${ROUNDS}` +
+      ` rounds of ${RUNS}, ratio: the median of the rounds' ratios:`,
+  );
   console.log(
     `  ${"case".padEnd(16)}${"tfjs-wasm".padStart(10)}${"GFLOP/s*".padStart(9)}${
       "torch 2t".padStart(10)
@@ -519,15 +534,14 @@ if (STEPS.some((c) => wanted(c.id))) {
 for (const c of STEPS) {
   if (!wanted(c.id)) continue;
   const peakKnown = resetPeakRss();
-  const { times, flops } = await timeStep(c);
+  const { times, flops, torch, ratio } = await timeStep(c);
   const peak = peakKnown ? peakRssMiB() : undefined;
   const t = median(times);
-  const torch = await torchStep(c);
   const floor = ceiling ? flops / 1e9 / ceiling : undefined;
   const bound = hardware ? flops / 1e9 / hardware : undefined;
   const cells = (torch.step
     ? `${seconds(torch.step).padStart(10)}${(flops / torch.step / 1e9).toFixed(1).padStart(9)}${
-      `${(t / torch.step).toFixed(1)}x`.padStart(8)
+      `${(ratio ?? t / torch.step).toFixed(2)}x`.padStart(8)
     }`
     : `${"-".padStart(10)}${"-".padStart(9)}${"-".padStart(8)}`) +
     `${(floor ? seconds(floor) : "-").padStart(9)}${

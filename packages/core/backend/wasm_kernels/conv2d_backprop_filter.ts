@@ -38,7 +38,8 @@ import { geometryOf } from "./col2im.ts";
 import { type KernelBackendLike, KernelScope } from "./kernel_scope.ts";
 import { simdLoopsFor } from "./simd_loops.ts";
 import { loopsFor } from "./training_loops.ts";
-import { winogradFilterGrad, winogradTile } from "./winograd.ts";
+import { winogradTile } from "./winograd.ts";
+import { winogradFilterGrad } from "./winograd_filter_grad.ts";
 import { simdGemm } from "./gemm.ts";
 import { directFilterGrad, directFilterGradFits } from "./direct_filter_grad.ts";
 

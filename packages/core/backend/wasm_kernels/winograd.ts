@@ -7,9 +7,10 @@
  *   input channels as depth;
  * - the input gradient, the same with the filter rotated by 180 degrees and
  *   its channel axes swapped (a "full" correlation of dy);
- * - the filter gradient, the transpose of the forward map with respect to
- *   the filter: dg = G^T [sum over tiles (A dY A^T) . (B^T d B)] G, one
- *   product per transform point with the tiles as depth.
+ * - the filter gradient (`winograd_filter_grad.ts`), the transpose of the
+ *   forward map with respect to the filter: dg = G^T [sum over tiles
+ *   (A dY A^T) . (B^T d B)] G, one product per transform point with the
+ *   tiles as depth.
  *
  * F(2x2,3x3) does 2.25x fewer multiplications than the direct convolution
  * with about its rounding error; F(4x4,3x3) 4x fewer, with a few times its
@@ -28,6 +29,16 @@ import type { tf } from "../tf.ts";
 import type { SimdLoops } from "./simd_loops.ts";
 import { gradientsRecorded } from "../fused.ts";
 import { forgetFilter, keptFilter } from "./winograd_filter_cache.ts";
+import {
+  allocate,
+  geometryFields,
+  PARAM_INTS,
+  round,
+  runThreaded,
+  spread,
+  SYNC_INTS,
+  writeParams,
+} from "./winograd_heap.ts";
 
 /**
  * Output tile size of a Winograd convolution: F(2x2,3x3), F(4x4,3x3), or
@@ -146,12 +157,6 @@ export function inputGradGeometry(info: tf.backend_util.Conv2DInfo): WinogradGeo
   };
 }
 
-const round = (n: number, k: number) => Math.ceil(n / k) * k;
-/** `spread` of winograd.c: a stride of whole 64-byte lines, an odd number of them. */
-const spread = (floats: number) => {
-  const f = round(floats, 16);
-  return f % 32 === 0 ? f + 16 : f;
-};
 /**
  * Byte budgets of one chunk of tiles, the transforms and products that the
  * threads share: the larger, the fewer times the transformed filter (or the
@@ -213,60 +218,6 @@ export interface WinogradBatchNorm {
  * schedule (tests check that a path is taken).
  */
 export const winogradCalls = { forward: 0, input: 0, filter: 0, local: 0 };
-// Int32 fields before the Sync block and the buffers (see winograd.c).
-const PARAM_INTS = 40;
-const SYNC_INTS = 16;
-
-/** Tile counts and the 15 Geometry fields of winograd.c, in order. */
-function geometryFields(
-  g: WinogradGeometry,
-  m: number,
-  chunk: number,
-  threads: number,
-  sync: number,
-) {
-  const tilesH = Math.ceil(g.outH / m), tilesW = Math.ceil(g.outW / m);
-  return [
-    g.batch,
-    g.inH,
-    g.inW,
-    g.inC,
-    g.outH,
-    g.outW,
-    g.outC,
-    g.top,
-    g.left,
-    m,
-    tilesH,
-    tilesW,
-    chunk,
-    threads,
-    sync,
-  ];
-}
-
-/** Heap scratch laid out in 64-byte-aligned parts; the caller frees it. */
-function allocate(simd: SimdLoops, floats: number[]): { t: tf.TensorInfo; at: number[] } {
-  const at: number[] = [];
-  let total = 0;
-  for (const f of floats) {
-    at.push(total);
-    total += round(f, 16);
-  }
-  const t = simd.backend.makeOutput([total + 16], "float32");
-  const base = round(simd.address(t), 64);
-  return { t, at: at.map((o) => base + 4 * o) };
-}
-
-/** Runs `name` on the pool with the parameter block at `params`. */
-function runThreaded(
-  simd: SimdLoops,
-  name: "winograd_conv" | "winograd_filter_grad",
-  params: number,
-  threads: number,
-): void {
-  simd.pool.run(name, params, threads, (arg, tid) => simd.fn[name](arg, tid));
-}
 
 /**
  * y = the correlation of x (NHWC) by a 3x3 filter, by F(m x m, 3 x 3). With
@@ -387,69 +338,4 @@ function batchNormFields(simd: SimdLoops, bn: WinogradBatchNorm | undefined, coe
     bn.relu ? 1 : 0,
     coef,
   ];
-}
-
-/**
- * The filter gradient dw[i][j][c][o] = sum x[b][y + i - top][x + j - left][c]
- * dy[b][y][x][o] of a stride-1 3x3 layer, by the transposed F(m x m, 3 x 3).
- * Tiles are summed chunk by chunk in a fixed order, whatever the threads.
- */
-export function winogradFilterGrad(
-  simd: SimdLoops,
-  x: tf.TensorInfo,
-  dy: tf.TensorInfo,
-  info: tf.backend_util.Conv2DInfo,
-  m: WinogradTile,
-): tf.TensorInfo {
-  if (m === 6) throw new RangeError("F(6x6,3x3) has no filter-gradient maps");
-  const g = forwardGeometry(info);
-  const a2 = (m + 2) ** 2, nc8 = round(g.outC, 8);
-  const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
-  const chunk = Math.min(
-    tiles,
-    Math.max(16, Math.floor(winogradChunkBytes.filter / (4 * a2 * (g.inC + nc8)))),
-  );
-  const threads = simd.threads;
-  const perThread = 8 * a2;
-  const dw = simd.backend.makeOutput([3, 3, g.inC, g.outC], "float32");
-  const { t, at } = allocate(simd, [
-    PARAM_INTS + SYNC_INTS,
-    a2 * (g.inC / 4) * spread(chunk * 4),
-    a2 * (nc8 / 8) * spread(chunk * 8),
-    a2 * spread(g.inC * nc8),
-    threads * perThread,
-  ]);
-  try {
-    const [params, v, mdy, acc, scratch] = at;
-    const sync = params + 4 * PARAM_INTS;
-    const fields = [
-      ...geometryFields(g, m, chunk, threads, sync),
-      simd.address(x),
-      simd.address(dy),
-      simd.address(dw),
-      v,
-      mdy,
-      acc,
-      scratch,
-      perThread,
-    ];
-    writeParams(simd, params, fields);
-    runThreaded(simd, "winograd_filter_grad", params, threads);
-    winogradCalls.filter++;
-    return dw;
-  } catch (e) {
-    simd.backend.disposeData(dw.dataId);
-    throw e;
-  } finally {
-    simd.backend.disposeData(t.dataId);
-  }
-}
-
-/** Writes the parameter block and a zeroed Sync block (3: main thread may block). */
-function writeParams(simd: SimdLoops, at: number, fields: number[]): void {
-  if (fields.length > PARAM_INTS) throw new Error("winograd: parameter block too small");
-  const view = new Int32Array(simd.memory.buffer, at, PARAM_INTS + SYNC_INTS);
-  view.fill(0);
-  view.set(fields);
-  view[PARAM_INTS + 3] = simd.pool.mainBlocks ? 1 : 0;
 }

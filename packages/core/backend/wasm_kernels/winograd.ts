@@ -37,8 +37,11 @@ import {
   runThreaded,
   spread,
   SYNC_INTS,
+  type WinogradGeometry,
   writeParams,
 } from "./winograd_heap.ts";
+
+export type { WinogradGeometry };
 
 /**
  * Output tile size of a Winograd convolution: F(2x2,3x3), F(4x4,3x3), or
@@ -48,20 +51,6 @@ export type WinogradTile = 2 | 4 | 6;
 
 /** Which pass a convolution computes. */
 export type ConvPass = "forward" | "input" | "filter";
-
-/** A stride-1 3x3 correlation y[oy][ox] = sum x[oy + i - top][ox + j - left] w[i][j]. */
-export interface WinogradGeometry {
-  batch: number;
-  inH: number;
-  inW: number;
-  /** Channels of x, the products' depth. */
-  inC: number;
-  outH: number;
-  outW: number;
-  outC: number;
-  top: number;
-  left: number;
-}
 
 /** Whether a layer can go by Winograd at all: 3x3, stride 1, no dilation, channels by 4 (NHWC). */
 export function winogradEligible(info: tf.backend_util.Conv2DInfo): boolean {

@@ -14,7 +14,20 @@
  */
 import type { tf } from "../tf.ts";
 import type { SimdLoops } from "./simd_loops.ts";
-import type { WinogradGeometry } from "./winograd.ts";
+
+/** A stride-1 3x3 correlation y[oy][ox] = sum x[oy + i - top][ox + j - left] w[i][j]. */
+export interface WinogradGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  /** Channels of x, the products' depth. */
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  top: number;
+  left: number;
+}
 
 /** n rounded up to a multiple of k. */
 export const round = (n: number, k: number) => Math.ceil(n / k) * k;

@@ -196,13 +196,7 @@ export class BatchNorm2d {
    */
   applyAddRelu(x: tf.Tensor4D, residual: tf.Tensor4D | null, ctx: ForwardContext): tf.Tensor4D {
     if (!ctx.training && !gradientsRecorded() && hasKernel(BATCH_NORM_INFER)) {
-      const inputs: tf.NamedTensorMap = {
-        x,
-        mean: this.runningMean,
-        variance: this.runningVar,
-        offset: this.bias,
-        scale: this.weight,
-      };
+      const inputs: tf.NamedTensorMap = { x, ...this.inferenceInputs() };
       if (residual !== null) inputs.residual = residual;
       return tf.engine().runKernel(BATCH_NORM_INFER, inputs, {
         varianceEpsilon: this.eps,
@@ -211,6 +205,16 @@ export class BatchNorm2d {
     }
     const y = this.apply(x, ctx);
     return tf.relu(residual === null ? y : tf.add(y, residual));
+  }
+
+  /** The inputs of an inference kernel's batch norm: the running statistics and the affine. */
+  inferenceInputs(): tf.NamedTensorMap {
+    return {
+      mean: this.runningMean,
+      variance: this.runningVar,
+      offset: this.bias,
+      scale: this.weight,
+    };
   }
 
   /**

@@ -8,6 +8,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tf } from "../backend/tf.ts";
  * import { Rng } from "../util/rng.ts";
  * import { BatchNorm2d } from "./batch_norm.ts";
@@ -18,7 +19,7 @@
  * const conv = new Conv2d(store, "conv", { inC: 4, outC: 4, k: 3 }, new Rng(0));
  * const bn = new BatchNorm2d(store, "bn", 4);
  * const y = tf.tidy(() => convBnRelu(conv, bn, tf.ones([1, 6, 6, 4]), null, { training: false }));
- * console.assert(y.min().dataSync()[0] >= 0);
+ * assert.ok(y.min().dataSync()[0] >= 0, "a ReLU's output");
  * tf.dispose(y);
  * store.dispose();
  * ```
@@ -31,7 +32,7 @@ import type { BatchNorm2d } from "./batch_norm.ts";
 import type { Conv2d } from "./conv2d.ts";
 import type { ForwardContext } from "./module.ts";
 
-/** Whether inference may take the fused kernel (tests compare both ways). */
+/** Whether inference may take the fused kernel (`resnet_test.ts` compares both ways). */
 export const convBnFusion = { enabled: true };
 
 /** relu(bn(conv(x)) + residual), or relu(bn(conv(x))) when `residual` is null. */
@@ -46,14 +47,7 @@ export function convBnRelu(
     convBnFusion.enabled && !ctx.training && !gradientsRecorded() && conv.bias === null &&
     conv.dilation === 1 && hasKernel(CONV_BN_INFER)
   ) {
-    const inputs: tf.NamedTensorMap = {
-      x,
-      filter: conv.weight,
-      mean: bn.runningMean,
-      variance: bn.runningVar,
-      offset: bn.bias,
-      scale: bn.weight,
-    };
+    const inputs: tf.NamedTensorMap = { x, filter: conv.weight, ...bn.inferenceInputs() };
     if (residual !== null) inputs.residual = residual;
     return tf.engine().runKernel(CONV_BN_INFER, inputs, {
       strides: conv.stride,

@@ -54,3 +54,33 @@ for (const depth of [18, 50] as ResNetDepth[]) {
 Deno.test("ResNet refuses output strides other than 8, 16 and 32", () => {
   assert.throws(() => build(18, 4), /output stride must be 8, 16 or 32, got 4/);
 });
+
+Deno.test("ResNet inference with the fused conv and batch norm kernel gives the separate ops' bits", async () => {
+  const { convBnFusion } = await import("./conv_bn.ts");
+  await initBackend("wasm");
+  for (const depth of [18, 50] as ResNetDepth[]) {
+    const { store, net } = build(depth, 16);
+    // Statistics and an affine of their own, so that no batch norm is the identity.
+    for (const [i, name] of store.names().filter((n) => /bn\d|downsample\.1/.test(n)).entries()) {
+      const v = store.get(name);
+      const t = tf.tidy(() => tf.add(tf.abs(tensorFrom(v.shape, 20 + i, 0.5)), 0.5));
+      v.assign(t);
+      t.dispose();
+    }
+    const x = tensorFrom([1, 64, 96, 3], 9) as tf.Tensor4D;
+    const run = async (fused: boolean) => {
+      convBnFusion.enabled = fused;
+      const y = tf.tidy(() => net.apply(x, { training: false }));
+      const v = await y.data();
+      y.dispose();
+      return v;
+    };
+    try {
+      assert.deepEqual(await run(true), await run(false), `ResNet-${depth}`);
+    } finally {
+      convBnFusion.enabled = true;
+    }
+    x.dispose();
+    store.dispose();
+  }
+});

@@ -14,7 +14,6 @@ import { tf } from "../tf.ts";
 import { simdLoopsFor } from "./simd_loops.ts";
 import { forwardGeometry, winogradConv, winogradTile } from "./winograd.ts";
 import { directConv, directConvFits } from "./direct_conv.ts";
-import { KernelScope } from "./kernel_scope.ts";
 import type { KernelArgs } from "./wrap_kernel.ts";
 
 /**
@@ -43,12 +42,7 @@ export function conv2d(args: KernelArgs): tf.TensorInfo | undefined {
   const m = winogradTile("forward", info);
   if (m !== undefined) return winogradConv(simd, x, filter, forwardGeometry(info), m, false);
   if (!directConvs.enabled || !directConvFits(info) || x.dtype !== "float32") return undefined;
-  const scope = new KernelScope(args.backend as never);
-  try {
-    const y = directConv(simd, scope, x, filter, info);
-    directConvs.calls++;
-    return y;
-  } finally {
-    scope.dispose();
-  }
+  const y = directConv(simd, x, filter, info);
+  directConvs.calls++;
+  return y;
 }

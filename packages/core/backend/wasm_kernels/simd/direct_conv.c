@@ -66,15 +66,8 @@ static void pack_panel(const DirectConv* p, int b, int oy, int ox, float* out, f
     float* o = out + (long)i * run * 4;
     int t = 0;
     for (; t + 4 <= run; t += 4) {
-      const v128_t a = wasm_v128_load(s[0] + t), c = wasm_v128_load(s[1] + t);
-      const v128_t e = wasm_v128_load(s[2] + t), g = wasm_v128_load(s[3] + t);
-      const v128_t ac0 = wasm_i32x4_shuffle(a, c, 0, 4, 1, 5), ac1 = wasm_i32x4_shuffle(a, c, 2, 6, 3, 7);
-      const v128_t eg0 = wasm_i32x4_shuffle(e, g, 0, 4, 1, 5), eg1 = wasm_i32x4_shuffle(e, g, 2, 6, 3, 7);
-      float* d = o + t * 4;
-      wasm_v128_store(d, wasm_i64x2_shuffle(ac0, eg0, 0, 2));
-      wasm_v128_store(d + 4, wasm_i64x2_shuffle(ac0, eg0, 1, 3));
-      wasm_v128_store(d + 8, wasm_i64x2_shuffle(ac1, eg1, 0, 2));
-      wasm_v128_store(d + 12, wasm_i64x2_shuffle(ac1, eg1, 1, 3));
+      store_transposed(o + t * 4, 4, wasm_v128_load(s[0] + t), wasm_v128_load(s[1] + t),
+                       wasm_v128_load(s[2] + t), wasm_v128_load(s[3] + t));
     }
     for (; t < run; t++) o[t * 4] = s[0][t], o[t * 4 + 1] = s[1][t], o[t * 4 + 2] = s[2][t], o[t * 4 + 3] = s[3][t];
   }

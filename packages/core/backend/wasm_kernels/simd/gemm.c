@@ -63,15 +63,8 @@ static void pack_a_panel(const Gemm* g, int i, int p0, int kn, float* out) {
     const float* r3 = r2 + g->lda;
     int p = 0;
     for (; p + 4 <= kn; p += 4) {
-      const v128_t a = wasm_v128_load(r0 + p), b = wasm_v128_load(r1 + p);
-      const v128_t c = wasm_v128_load(r2 + p), d = wasm_v128_load(r3 + p);
-      const v128_t ab0 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), ab1 = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
-      const v128_t cd0 = wasm_i32x4_shuffle(c, d, 0, 4, 1, 5), cd1 = wasm_i32x4_shuffle(c, d, 2, 6, 3, 7);
-      float* o = out + p * 4;
-      wasm_v128_store(o, wasm_i64x2_shuffle(ab0, cd0, 0, 2));
-      wasm_v128_store(o + 4, wasm_i64x2_shuffle(ab0, cd0, 1, 3));
-      wasm_v128_store(o + 8, wasm_i64x2_shuffle(ab1, cd1, 0, 2));
-      wasm_v128_store(o + 12, wasm_i64x2_shuffle(ab1, cd1, 1, 3));
+      store_transposed(out + p * 4, 4, wasm_v128_load(r0 + p), wasm_v128_load(r1 + p),
+                       wasm_v128_load(r2 + p), wasm_v128_load(r3 + p));
     }
     for (; p < kn; p++) {
       out[p * 4] = r0[p], out[p * 4 + 1] = r1[p], out[p * 4 + 2] = r2[p], out[p * 4 + 3] = r3[p];

@@ -16,6 +16,21 @@
 // register.
 #pragma once
 #include <wasm_simd128.h>
+
+// A 4 x 4 transpose, rows r0..r3 to columns stored ds floats apart: how 4
+// rows of A become a k-major panel (gemm.c, direct_conv.c) and 4 tiles a
+// channel-major one (winograd.c).
+static inline void store_transposed(float* d, long ds, v128_t r0, v128_t r1, v128_t r2,
+                                    v128_t r3) {
+  const v128_t a = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5);
+  const v128_t b = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+  const v128_t c = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+  const v128_t e = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+  wasm_v128_store(d, wasm_i64x2_shuffle(a, c, 0, 2));
+  wasm_v128_store(d + ds, wasm_i64x2_shuffle(a, c, 1, 3));
+  wasm_v128_store(d + 2 * ds, wasm_i64x2_shuffle(b, e, 0, 2));
+  wasm_v128_store(d + 3 * ds, wasm_i64x2_shuffle(b, e, 1, 3));
+}
 #ifdef RELAXED
 #define MADD(acc, a, b) wasm_f32x4_relaxed_madd(a, b, acc)
 #else

@@ -125,19 +125,6 @@ static void output_tile(const Conv* p, const float* src, long sm, int t, int n, 
   }
 }
 
-// 4 x 4 transpose: rows r0..r3 (one per tile) to columns (one per channel).
-static inline void store_transposed(float* d, long ds, v128_t r0, v128_t r1, v128_t r2,
-                                    v128_t r3) {
-  const v128_t a = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5);
-  const v128_t b = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
-  const v128_t c = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
-  const v128_t e = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
-  ST(d, wasm_i64x2_shuffle(a, c, 0, 2));
-  ST(d + ds, wasm_i64x2_shuffle(a, c, 1, 3));
-  ST(d + 2 * ds, wasm_i64x2_shuffle(b, e, 0, 2));
-  ST(d + 3 * ds, wasm_i64x2_shuffle(b, e, 1, 3));
-}
-
 // A thread's view of one call: its staging and the buffers' strides.
 typedef struct {
   const Conv* p;

@@ -13,7 +13,6 @@
  * ```
  * @module
  */
-import { join } from "node:path";
 import { kernelFlops, type KernelRecord } from "./bench_flops.ts";
 import { peakRssMiB, resetPeakRss } from "./bench_memory.ts";
 import { simdPeak } from "./bench_simd_peak.ts";
@@ -21,18 +20,11 @@ import { fmaPeak } from "./bench_fma_peak.ts";
 import { benchLayers } from "./bench_layers.ts";
 import { parseArgs } from "node:util";
 import { buildMinMaxNet } from "@pointwise/core/model";
-import {
-  type Config,
-  decodeImage,
-  encodePng,
-  env,
-  PRESETS,
-  withOverrides,
-} from "@pointwise/core/lite";
-import { exportOnnx } from "@pointwise/core/onnx";
-import { initBackend, Rng, TfjsLocalizer } from "@pointwise/core";
+import { type Config, env, PRESETS, withOverrides } from "@pointwise/core/lite";
+import { initBackend, Rng } from "@pointwise/core";
 import { Sgd, trainStep } from "@pointwise/core/train";
-import { syntheticDataset } from "@pointwise/core/data";
+import { inference } from "./bench_infer.ts";
+import { median, pairedRounds, ROUNDS } from "./bench_paired.ts";
 import { tf, wasmThreadsInUse } from "@pointwise/core/tf";
 
 const args = parseArgs({
@@ -66,11 +58,6 @@ ceiling. A benchmark: it prints figures and asserts nothing.
 const RUNS = Number(args.values.runs);
 const only = args.values.only?.split(",");
 const wanted = (id: string) => only === undefined || only.some((o) => id.startsWith(o));
-
-function median(a: number[]): number {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 const seconds = (v: number) => `${v.toFixed(3)} s`;
 
@@ -209,6 +196,7 @@ async function timeStep(c: StepCase): Promise<StepTiming> {
   const o = { erase: c.erase ?? false, eraseTimes: 2, sigmaErase: 10, rng };
   const step = () => trainStep(net, opt, { x, labels }, o);
   const { times, node2: torchRounds, wasmOverRaw: ratio } = await pairedRounds(
+    RUNS,
     step,
     async () => {
       const t = await torchStep(c);
@@ -300,179 +288,6 @@ async function torchConvPeak(): Promise<number | undefined> {
   }
 }
 
-// --------------------------------------------------------------- inference
-
-interface OrtTiming {
-  median?: number;
-  missing?: string;
-}
-
-async function ortTiming(
-  runtime: "web" | "native" | "node-raw",
-  threads: number,
-  model: string,
-  image: string,
-): Promise<OrtTiming> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "tasks/bench_ort.ts",
-      "--runtime",
-      runtime,
-      "--threads",
-      String(threads),
-      "--model",
-      model,
-      "--image",
-      image,
-      "--runs",
-      String(RUNS),
-    ],
-    env: { ONNXRUNTIME_NODE_INSTALL: "skip", NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
-  try {
-    return JSON.parse(text) as OrtTiming;
-  } catch {
-    return {
-      missing: `${runtime} failed: ${
-        new TextDecoder().decode(out.stderr).trim().split("\n").pop()
-      }`,
-    };
-  }
-}
-
-/** Rounds of the paired timings: each times tfjs, then the reference in a process of its own. */
-const ROUNDS = 3;
-
-/**
- * tfjs and its reference (onnxruntime-node's raw run, or PyTorch's step),
- * timed in turn, round after round: this host's speed drifts by up to a
- * third within minutes, so the ratio is the median of each round's ratio of
- * medians, measured while both saw the same host. Returns every tfjs time
- * (after one warm-up), the reference's median of round medians, and that
- * ratio.
- */
-async function pairedRounds(
-  predict: () => Promise<unknown>,
-  raw: () => Promise<OrtTiming>,
-): Promise<{ times: number[]; node2: OrtTiming; wasmOverRaw?: number }> {
-  await predict();
-  const times: number[] = [], raws: number[] = [], ratios: number[] = [];
-  let missing: string | undefined;
-  for (let r = 0; r < ROUNDS; r++) {
-    const round: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const t0 = performance.now();
-      await predict();
-      round.push((performance.now() - t0) / 1000);
-    }
-    times.push(...round);
-    const node = await raw();
-    missing ??= node.missing;
-    if (node.median === undefined) continue;
-    raws.push(node.median);
-    ratios.push(median(round) / node.median);
-  }
-  if (raws.length === 0) return { times, node2: { missing } };
-  return { times, node2: { median: median(raws) }, wasmOverRaw: median(ratios) };
-}
-
-async function inference(): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "pointwise-bench-" });
-  const glas = join("..", "shared", "data", "glas", "train_1.png");
-  let imagePath = glas;
-  let imageName = "GlaS train_1.png";
-  try {
-    await Deno.stat(glas);
-  } catch {
-    imagePath = join(dir, "image.png");
-    imageName = "synthetic";
-    const big = syntheticDataset({ count: 1, size: 775, classes: 2, seed: 1 }).samples[0].image;
-    const data = new Uint8Array(775 * 522 * 3);
-    data.set(big.data.subarray(0, data.length));
-    await Deno.writeFile(imagePath, await encodePng({ width: 775, height: 522, data }));
-  }
-  const image = await decodeImage(await Deno.readFile(imagePath), imagePath);
-  console.log(
-    `\ninference, one ${image.width}x${image.height} image (${imageName}), median of ${RUNS}` +
-      ` (tfjs-wasm and node raw: ${ROUNDS} rounds of ${RUNS} in turn; wasm / raw: median of the rounds' ratios):`,
-  );
-  // native: Pointwise's predict() on onnxruntime-node (--runtime native); node raw: only
-  // onnxruntime-node's session.run on a ready tensor, the reference native is held to (1.2x).
-  // tfjs-wasm and node raw are timed in turn, ROUNDS times (pairedRounds).
-  const header = [
-    "model",
-    "tfjs-wasm",
-    "tfjs-cpu",
-    "ort-web 1t",
-    "ort-web 2t",
-    "native 2t",
-    "node raw 2t",
-    "native / raw",
-    "wasm / raw",
-    "web 2t / raw",
-  ];
-  console.log(`  ${header[0].padEnd(22)}${header.slice(1).map((h) => h.padStart(14)).join("")}`);
-  const sizes: string[] = [];
-  for (
-    const [name, config] of [["ResNet-18 (width 1)", full], ["cpu preset", cpuPreset], [
-      "ResNet-50 (width 1)",
-      withOverrides(full, { arch: "resnet50" }),
-    ]] as const
-  ) {
-    const net = buildMinMaxNet(config, ["a", "b"], new Rng(0));
-    const checkpoint = { config, classes: ["a", "b"], weights: await net.store.read() };
-    const bytes = exportOnnx(checkpoint);
-    sizes.push(`${name} ${(bytes.length / 2 ** 20).toFixed(1)} MiB`);
-    const model = join(dir, `${name.replace(/\W+/g, "_")}.onnx`);
-    await Deno.writeFile(model, bytes);
-    if (name.startsWith("ResNet-50")) {
-      net.dispose();
-      continue;
-    }
-    const localizer = new TfjsLocalizer(net, ["a", "b"], config);
-    const { times, node2, wasmOverRaw } = await pairedRounds(
-      () => localizer.predict(image),
-      () => ortTiming("node-raw", 2, model, imagePath),
-    );
-    // The pure-JS backend, for the small model only: it is slow.
-    let cpu = "-";
-    if (config === cpuPreset) {
-      await initBackend("cpu");
-      const t: number[] = [];
-      for (let i = 0; i <= Math.min(RUNS, 2); i++) {
-        const t0 = performance.now();
-        await localizer.predict(image);
-        if (i > 0) t.push((performance.now() - t0) / 1000);
-      }
-      cpu = seconds(median(t));
-      await initBackend("wasm");
-    }
-    localizer.dispose();
-    const web1 = await ortTiming("web", 1, model, imagePath);
-    const web2 = await ortTiming("web", 2, model, imagePath);
-    const native2 = await ortTiming("native", 2, model, imagePath);
-    const cell = (t: OrtTiming) =>
-      (t.median !== undefined ? seconds(t.median) : "missing").padStart(14);
-    const over = (a: number | undefined, digits = 1) =>
-      (a && node2.median ? `${(a / node2.median).toFixed(digits)}x` : "-").padStart(14);
-    console.log(
-      `  ${name.padEnd(22)}${seconds(median(times)).padStart(14)}${cpu.padStart(14)}${cell(web1)}${
-        cell(web2)
-      }${cell(native2)}${cell(node2)}${over(native2.median, 2)}${
-        (wasmOverRaw ? `${wasmOverRaw.toFixed(2)}x` : "-").padStart(14)
-      }${over(web2.median)}`,
-    );
-    for (const t of [web1, web2, native2, node2]) if (t.missing) console.log(`    (${t.missing})`);
-  }
-  console.log(`  exported ONNX sizes: ${sizes.join(", ")}`);
-  await Deno.remove(dir, { recursive: true });
-}
-
 // -------------------------------------------------------------------- main
 
 /** GFLOP/s of the WASM-SIMD microkernel on the backend's threads, once measured. */
@@ -561,7 +376,7 @@ for (const c of STEPS) {
   }
 }
 if (wanted("layers")) benchLayers(RUNS);
-if (wanted("infer")) await inference();
+if (wanted("infer")) await inference(RUNS);
 console.log(
   `\n${peakRssMiB() ? "peak RSS since the last case" : "RSS now"} ${
     (peakRssMiB() ?? Deno.memoryUsage().rss / 2 ** 20).toFixed(0)

@@ -8,7 +8,8 @@
  * medians of 10, three runs on a host whose speed drifts): the 775x522 ResNet-18 prediction's first layer
  * (544x800x3 to 272x400x64) 37 ms against 51, 47 against 64, 42 against 47
  * (1.1-1.4x); 272x400x3 to 136x200x64 1.3x; with 16 output channels (the
- * `cpu` preset) 1.05-1.17x, and equal on a 128x128 image.
+ * `cpu` preset) 1.05-1.17x, and equal on a 128x128 image. Stride-2 3x3 layers
+ * on large maps come here too (`MIN_STRIDED_PIXELS`).
  *
  * @example
  * ```ts ignore
@@ -26,11 +27,34 @@ const PANELS = 8;
 const PARAM_INTS = 24;
 const SYNC_INTS = 16;
 
-/** Whether the direct kernel takes a layer: NHWC, undilated, few input channels, k >= 5. */
+/**
+ * Output pixels (over the batch) from which a stride-2 3x3 layer goes by the
+ * direct kernel. Against XNNPACK (interleaved medians, 2 threads): 6800
+ * pixels (136x200x64 to 128) 12.1 against 14.3 ms, 1700 (68x100x128 to 256)
+ * 12.7 against 13.9, 425 (34x50x256 to 512) 15.3 against 16.1, a batch of 8
+ * 28x28 maps at 256 channels equal; 117 (9x13) 5.4 against 3.9: each thread
+ * packs the whole filter and streams it once per 32 pixels, which small maps
+ * with wide filters do not repay.
+ */
+const MIN_STRIDED_PIXELS = 400;
+
+/**
+ * Whether the direct kernel takes a layer: NHWC and undilated, and either a
+ * first layer (few input channels, k >= 5) or a stride-2 3x3 layer on a
+ * large enough map.
+ */
 export function directConvFits(info: tf.backend_util.Conv2DInfo): boolean {
-  return info.dataFormat === "channelsLast" && info.dilationHeight === 1 &&
-    info.dilationWidth === 1 && info.inChannels <= MAX_IN_CHANNELS &&
-    info.filterHeight >= 5 && info.filterWidth >= 5;
+  if (
+    info.dataFormat !== "channelsLast" || info.dilationHeight !== 1 || info.dilationWidth !== 1
+  ) {
+    return false;
+  }
+  const firstLayer = info.inChannels <= MAX_IN_CHANNELS && info.filterHeight >= 5 &&
+    info.filterWidth >= 5;
+  const strided3x3 = info.filterHeight === 3 && info.filterWidth === 3 &&
+    info.strideHeight === 2 && info.strideWidth === 2 &&
+    info.batchSize * info.outHeight * info.outWidth >= MIN_STRIDED_PIXELS;
+  return firstLayer || strided3x3;
 }
 
 /** y [b, outH, outW, o] of the layer `info` from x and its filter [kh, kw, c, o]. */

@@ -1,11 +1,12 @@
-// The direct first-layer convolution against the cpu backend's, on the
-// shapes that reach it: ResNet's 7x7 stride-2 stem on RGB, a 5x5 stride-1
-// layer on one channel, maps whose rows end inside a panel of 4 pixels,
-// output channels not by 8, 'same' padding that is asymmetric, 'valid', and
-// a batch of 2. Each output is a sum of kh * kw * c products (147 for the
-// stem) taken in another order than the cpu backend's: float32 rounding of
-// such sums is about sqrt(147) * 6e-8 relative, so 1e-5 relative L2 bounds
-// it with a wide margin, while a wrong tap, channel or pixel is off by order 1.
+// The direct convolution against the cpu backend's, on the shapes that reach
+// it: ResNet's 7x7 stride-2 stem on RGB, a 5x5 stride-1 layer on one channel,
+// stride-2 3x3 layers with many channels on maps of 400 output pixels or more,
+// maps whose rows end inside a panel of 4 pixels, output channels not by 8,
+// 'same' padding that is asymmetric, 'valid', and a batch of 2. Each output is
+// a sum of kh * kw * c products (147 for the stem, 144 and 288 for the 3x3
+// cases) taken in another order than the cpu backend's: float32 rounding of
+// such sums is about sqrt(300) * 6e-8 relative, so 1e-5 relative L2 bounds it
+// with a wide margin, while a wrong tap, channel or pixel is off by order 1.
 import assert from "node:assert/strict";
 import { tf } from "../tf.ts";
 import { onBackend, relErr, tensorFrom } from "../../_testing/mod.ts";
@@ -23,9 +24,24 @@ const CASES: {
   { x: [1, 13, 10, 1], k: 5, o: 12, stride: 1, pad: "same" },
   { x: [1, 11, 14, 4], k: 5, o: 24, stride: 2, pad: "valid" },
   { x: [1, 9, 9, 2], k: 7, o: 5, stride: 1, pad: 0 },
+  { x: [1, 44, 41, 16], k: 3, o: 24, stride: 2, pad: "same" },
+  { x: [2, 31, 30, 32], k: 3, o: 13, stride: 2, pad: 1 },
 ];
 
-Deno.test("direct first-layer convolution matches the cpu backend", async () => {
+Deno.test("stride-2 3x3 layers on small maps stay with the backend's kernel", async () => {
+  const run = () =>
+    tf.conv2d(
+      tensorFrom([1, 20, 20, 16], 1) as tf.Tensor4D,
+      tensorFrom([3, 3, 16, 8], 2, 0.2) as tf.Tensor4D,
+      2,
+      "same",
+    );
+  const calls = directConvs.calls;
+  await onBackend("wasm", run);
+  assert.equal(directConvs.calls, calls, "100 output pixels: not the direct path");
+});
+
+Deno.test("direct convolution matches the cpu backend", async () => {
   for (const c of CASES) {
     const run = () =>
       tf.conv2d(

@@ -28,8 +28,9 @@ const PARAM_INTS = 24;
 const SYNC_INTS = 16;
 
 /**
- * Output pixels (over the batch) from which a stride-2 3x3 layer goes by the
- * direct kernel. Against XNNPACK (interleaved medians, 2 threads): 6800
+ * Output pixels per image from which a stride-2 3x3 layer goes by the direct
+ * kernel (per image, not per batch: the two kernels sum in different orders,
+ * and a batch of tiles must give the maps of each tile alone). Against XNNPACK (interleaved medians, 2 threads): 6800
  * pixels (136x200x64 to 128) 12.1 against 14.3 ms, 1700 (68x100x128 to 256)
  * 12.7 against 13.9, 425 (34x50x256 to 512) 15.3 against 16.1, a batch of 8
  * 28x28 maps at 256 channels equal; 117 (9x13) 5.4 against 3.9: each thread
@@ -53,7 +54,7 @@ export function directConvFits(info: tf.backend_util.Conv2DInfo): boolean {
     info.filterWidth >= 5;
   const strided3x3 = info.filterHeight === 3 && info.filterWidth === 3 &&
     info.strideHeight === 2 && info.strideWidth === 2 &&
-    info.batchSize * info.outHeight * info.outWidth >= MIN_STRIDED_PIXELS;
+    info.outHeight * info.outWidth >= MIN_STRIDED_PIXELS;
   return firstLayer || strided3x3;
 }
 

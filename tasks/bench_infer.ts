@@ -63,26 +63,30 @@ async function ortTiming(
   }
 }
 
-/** Prints the inference table: every runtime on the ResNet-18 and `cpu` preset models. */
-export async function inference(RUNS: number): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "pointwise-bench-" });
+/** The bench's 775x522 image: GlaS's train_1.png where the data is here, else a synthetic one in `dir`. */
+async function benchImage(dir: string): Promise<{ imagePath: string; imageName: string }> {
   const glas = join("..", "shared", "data", "glas", "train_1.png");
-  let imagePath = glas;
-  let imageName = "GlaS train_1.png";
   try {
     await Deno.stat(glas);
+    return { imagePath: glas, imageName: "GlaS train_1.png" };
   } catch {
-    imagePath = join(dir, "image.png");
-    imageName = "synthetic";
+    const imagePath = join(dir, "image.png");
     const big = syntheticDataset({ count: 1, size: 775, classes: 2, seed: 1 }).samples[0].image;
     const data = new Uint8Array(775 * 522 * 3);
     data.set(big.data.subarray(0, data.length));
     await Deno.writeFile(imagePath, await encodePng({ width: 775, height: 522, data }));
+    return { imagePath, imageName: "synthetic" };
   }
+}
+
+/** Prints the inference table: every runtime on the ResNet-18 and `cpu` preset models. */
+export async function inference(runs: number): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "pointwise-bench-" });
+  const { imagePath, imageName } = await benchImage(dir);
   const image = await decodeImage(await Deno.readFile(imagePath), imagePath);
   console.log(
-    `\ninference, one ${image.width}x${image.height} image (${imageName}), median of ${RUNS}` +
-      ` (tfjs-wasm and node raw: ${ROUNDS} rounds of ${RUNS} in turn; wasm / raw: median of the rounds' ratios):`,
+    `\ninference, one ${image.width}x${image.height} image (${imageName}), median of ${runs}` +
+      ` (tfjs-wasm and node raw: ${ROUNDS} rounds of ${runs} in turn; wasm / raw: median of the rounds' ratios):`,
   );
   // native: Pointwise's predict() on onnxruntime-node (--runtime native); node raw: only
   // onnxruntime-node's session.run on a ready tensor, the reference native is held to (1.2x).
@@ -119,16 +123,16 @@ export async function inference(RUNS: number): Promise<void> {
     }
     const localizer = new TfjsLocalizer(net, ["a", "b"], config);
     const { times, node2, wasmOverRaw, ratios } = await pairedRounds(
-      RUNS,
+      runs,
       () => localizer.predict(image),
-      () => ortTiming(RUNS, "node-raw", 2, model, imagePath),
+      () => ortTiming(runs, "node-raw", 2, model, imagePath),
     );
     // The pure-JS backend, for the small model only: it is slow.
     let cpu = "-";
     if (config === cpuPreset) {
       await initBackend("cpu");
       const t: number[] = [];
-      for (let i = 0; i <= Math.min(RUNS, 2); i++) {
+      for (let i = 0; i <= Math.min(runs, 2); i++) {
         const t0 = performance.now();
         await localizer.predict(image);
         if (i > 0) t.push((performance.now() - t0) / 1000);
@@ -137,9 +141,9 @@ export async function inference(RUNS: number): Promise<void> {
       await initBackend("wasm");
     }
     localizer.dispose();
-    const web1 = await ortTiming(RUNS, "web", 1, model, imagePath);
-    const web2 = await ortTiming(RUNS, "web", 2, model, imagePath);
-    const native2 = await ortTiming(RUNS, "native", 2, model, imagePath);
+    const web1 = await ortTiming(runs, "web", 1, model, imagePath);
+    const web2 = await ortTiming(runs, "web", 2, model, imagePath);
+    const native2 = await ortTiming(runs, "native", 2, model, imagePath);
     const cell = (t: OrtTiming) =>
       (t.median !== undefined ? seconds(t.median) : "missing").padStart(14);
     const over = (a: number | undefined, digits = 1) =>

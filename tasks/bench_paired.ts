@@ -30,8 +30,8 @@ export const ROUNDS = 3;
  * timed in turn, round after round: this host's speed drifts by up to a
  * third within minutes, so the ratio is the median of each round's ratio of
  * medians, measured while both saw the same host. Returns every tfjs time
- * (after one warm-up), the reference's median of round medians, and that
- * ratio.
+ * (after one warm-up), the reference's median of round medians, that ratio
+ * and each round's ratio.
  */
 export async function pairedRounds(
   runs: number,

@@ -30,12 +30,13 @@ const SYNC_INTS = 16;
 /**
  * Output pixels per image from which a stride-2 3x3 layer goes by the direct
  * kernel (per image, not per batch: the two kernels sum in different orders,
- * and a batch of tiles must give the maps of each tile alone). Against XNNPACK (interleaved medians, 2 threads): 6800
- * pixels (136x200x64 to 128) 12.1 against 14.3 ms, 1700 (68x100x128 to 256)
- * 12.7 against 13.9, 425 (34x50x256 to 512) 15.3 against 16.1, a batch of 8
- * 28x28 maps at 256 channels equal; 117 (9x13) 5.4 against 3.9: each thread
- * packs the whole filter and streams it once per 32 pixels, which small maps
- * with wide filters do not repay.
+ * and a batch of tiles must give the maps of each tile alone). Against
+ * XNNPACK (interleaved medians, 2 threads): 6800 pixels (136x200x64 to 128)
+ * 12.1 against 14.3 ms, 1700 (68x100x128 to 256) 12.7 against 13.9, 425
+ * (34x50x256 to 512) 15.3 against 16.1, a batch of 8 maps of 28x28 at 256
+ * channels equal; 117 (9x13) 5.4 against 3.9: each thread packs the whole
+ * filter and streams it once per 32 pixels, which small maps with wide
+ * filters do not repay.
  */
 const MIN_STRIDED_PIXELS = 400;
 

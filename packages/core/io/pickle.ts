@@ -21,6 +21,7 @@
  * ```
  * @module
  */
+import { PickleCursor } from "./pickle_cursor.ts";
 
 /** A global the stream may name: called with the REDUCE/NEWOBJ arguments. */
 export type PickleGlobal = (args: unknown[]) => unknown;
@@ -51,301 +52,241 @@ export class GlobalRef {
 }
 
 const MARK = Symbol("mark");
-const decoder = new TextDecoder("utf-8", { fatal: true });
 
-/** Reads one pickle; returns its value and the offset just past its STOP. */
-export function unpickle(bytes: Uint8Array, o: UnpickleOptions): { value: unknown; end: number } {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const stack: unknown[] = [];
-  const memo = new Map<number, unknown>();
-  let pos = o.offset ?? 0;
-  const fail = (why: string): never => {
-    throw new Error(`${o.name}: ${why} (pickle byte ${pos})`);
-  };
-  const need = (n: number) => {
-    if (pos + n > bytes.length) fail("the pickle is truncated");
-  };
-  const u8 = () => (need(1), bytes[pos++]);
-  const u16 = () => (need(2), pos += 2, view.getUint16(pos - 2, true));
-  const u32 = () => (need(4), pos += 4, view.getUint32(pos - 4, true));
-  const i32 = () => (need(4), pos += 4, view.getInt32(pos - 4, true));
-  const u64 = () => {
-    need(8);
-    const v = view.getBigUint64(pos, true);
-    pos += 8;
-    if (v > BigInt(bytes.length)) fail("the pickle is truncated (a length runs past the end)");
-    return Number(v);
-  };
-  const take = (n: number) => (need(n), pos += n, bytes.subarray(pos - n, pos));
-  const text = (n: number) => {
-    try {
-      return decoder.decode(take(n));
-    } catch {
-      return fail("a string is not valid UTF-8");
-    }
-  };
-  const line = () => {
-    const end = bytes.indexOf(0x0a, pos);
-    if (end < 0) fail("the pickle is truncated (no end of line)");
-    const s = new TextDecoder().decode(bytes.subarray(pos, end));
-    pos = end + 1;
-    return s;
-  };
-  const pop = () => (stack.length === 0 ? fail("the stack is empty") : stack.pop());
-  const top = () => (stack.length === 0 ? fail("the stack is empty") : stack[stack.length - 1]);
-  const popMark = (): unknown[] => {
-    const at = stack.lastIndexOf(MARK);
-    if (at < 0) fail("no MARK on the stack");
-    const items = stack.splice(at);
+/** An integer as a number where it is exact, else a bigint. */
+const int = (v: bigint) =>
+  v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+
+/** LONG1/LONG4's bytes: two's complement, little-endian. */
+function long(b: Uint8Array): number | bigint {
+  let v = 0n;
+  for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+  if (b.length > 0 && b[b.length - 1] & 0x80) v -= 1n << BigInt(8 * b.length);
+  return int(v);
+}
+
+/** The pickle machine: its stack, its memo, and the checked moves on them. */
+class Machine {
+  readonly stack: unknown[] = [];
+  readonly memo = new Map<number, unknown>();
+
+  constructor(readonly c: PickleCursor, readonly o: UnpickleOptions) {}
+
+  push(v: unknown): void {
+    this.stack.push(v);
+  }
+
+  pop(): unknown {
+    return this.stack.length === 0 ? this.c.fail("the stack is empty") : this.stack.pop();
+  }
+
+  top(): unknown {
+    const s = this.stack;
+    return s.length === 0 ? this.c.fail("the stack is empty") : s[s.length - 1];
+  }
+
+  /** The items above the last MARK, which is dropped with them. */
+  popMark(): unknown[] {
+    const at = this.stack.lastIndexOf(MARK);
+    if (at < 0) this.c.fail("no MARK on the stack");
+    const items = this.stack.splice(at);
     items.shift();
     return items;
-  };
-  const global = (module: string, qualname: string) => {
+  }
+
+  global(module: string, qualname: string): GlobalRef {
     const key = `${module}.${qualname}`;
-    const fn = Object.hasOwn(o.globals, key) ? o.globals[key] : undefined;
+    const fn = Object.hasOwn(this.o.globals, key) ? this.o.globals[key] : undefined;
     if (fn === undefined) {
-      fail(
-        `refuses the global '${key}': ` + (o.explainRefusal?.(key) ??
+      this.c.fail(
+        `refuses the global '${key}': ` + (this.o.explainRefusal?.(key) ??
           "only tensors, OrderedDict and plain containers are loaded " +
             "(the file may run code when Python loads it)"),
       );
     }
-    return new GlobalRef(key, fn!);
-  };
-  const call = (f: unknown, args: unknown) => {
-    if (!(f instanceof GlobalRef)) fail("REDUCE on something that is not an allowed global");
-    if (!Array.isArray(args)) fail("REDUCE arguments are not a tuple");
-    try {
-      return (f as GlobalRef).fn(args as unknown[]);
-    } catch (e) {
-      return fail(`${(f as GlobalRef).qualified}: ${(e as Error).message}`);
-    }
-  };
-  const setItems = (target: unknown, items: unknown[]) => {
-    if (!(target instanceof Map)) fail("SETITEM on something that is not a dict");
-    if (items.length % 2 !== 0) fail("SETITEMS with an odd number of values");
-    for (let i = 0; i < items.length; i += 2) {
-      (target as Map<unknown, unknown>).set(items[i], items[i + 1]);
-    }
-  };
-  const append = (target: unknown, items: unknown[]) => {
-    if (!Array.isArray(target)) fail("APPEND on something that is not a list");
-    (target as unknown[]).push(...items);
-  };
-  const int = (v: bigint) =>
-    v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
-  const long = (b: Uint8Array) => {
-    // Two's complement, little-endian.
-    let v = 0n;
-    for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
-    if (b.length > 0 && b[b.length - 1] & 0x80) v -= 1n << BigInt(8 * b.length);
-    return int(v);
-  };
+    return new GlobalRef(key, fn);
+  }
 
-  for (;;) {
-    const op = u8();
-    switch (op) {
-      case 0x80: // PROTO
-        if (u8() > 5) fail("pickle protocol above 5");
-        break;
-      case 0x95: // FRAME: a length hint only
-        u64();
-        break;
-      case 0x2e: // STOP
-        if (stack.length !== 1) fail(`STOP with ${stack.length} values on the stack`);
-        return { value: stack[0], end: pos };
-      case 0x28: // MARK
-        stack.push(MARK);
-        break;
-      case 0x4e: // NONE
-        stack.push(null);
-        break;
-      case 0x88: // NEWTRUE
-        stack.push(true);
-        break;
-      case 0x89: // NEWFALSE
-        stack.push(false);
-        break;
-      case 0x4a: // BININT
-        stack.push(i32());
-        break;
-      case 0x4b: // BININT1
-        stack.push(u8());
-        break;
-      case 0x4d: // BININT2
-        stack.push(u16());
-        break;
-      case 0x8a: // LONG1
-        stack.push(long(take(u8())));
-        break;
-      case 0x8b: // LONG4
-        stack.push(long(take(u32())));
-        break;
-      case 0x49: { // INT (protocol 0): "01"/"00" are True/False
-        const s = line().trim();
-        if (s === "01" || s === "00") stack.push(s === "01");
-        else if (/^[-+]?\d+$/.test(s)) stack.push(int(BigInt(s)));
-        else fail(`INT with a bad value '${s}'`);
-        break;
-      }
-      case 0x47: // BINFLOAT, big-endian
-        need(8);
-        stack.push(view.getFloat64(pos, false));
-        pos += 8;
-        break;
-      case 0x58: // BINUNICODE
-        stack.push(text(u32()));
-        break;
-      case 0x8c: // SHORT_BINUNICODE
-        stack.push(text(u8()));
-        break;
-      case 0x8d: // BINUNICODE8
-        stack.push(text(u64()));
-        break;
-      case 0x54: // BINSTRING (Python 2 str): kept as latin-1 text
-        stack.push(String.fromCharCode(...take(u32())));
-        break;
-      case 0x55: // SHORT_BINSTRING
-        stack.push(String.fromCharCode(...take(u8())));
-        break;
-      case 0x42: // BINBYTES
-        stack.push(take(u32()).slice());
-        break;
-      case 0x43: // SHORT_BINBYTES
-        stack.push(take(u8()).slice());
-        break;
-      case 0x8e: // BINBYTES8
-        stack.push(take(u64()).slice());
-        break;
-      case 0x7d: // EMPTY_DICT
-        stack.push(new Map());
-        break;
-      case 0x5d: // EMPTY_LIST
-        stack.push([]);
-        break;
-      case 0x29: // EMPTY_TUPLE
-        stack.push([]);
-        break;
-      case 0x64: { // DICT
-        const d = new Map();
-        setItems(d, popMark());
-        stack.push(d);
-        break;
-      }
-      case 0x6c: // LIST
-      case 0x74: // TUPLE
-        stack.push(popMark());
-        break;
-      case 0x85: // TUPLE1
-        stack.push([pop()]);
-        break;
-      case 0x86: { // TUPLE2
-        const b = pop();
-        stack.push([pop(), b]);
-        break;
-      }
-      case 0x87: { // TUPLE3
-        const c = pop();
-        const b = pop();
-        stack.push([pop(), b, c]);
-        break;
-      }
-      case 0x73: { // SETITEM
-        const v = pop();
-        const k = pop();
-        setItems(top(), [k, v]);
-        break;
-      }
-      case 0x75: { // SETITEMS
-        const items = popMark();
-        setItems(top(), items);
-        break;
-      }
-      case 0x61: { // APPEND
-        const v = pop();
-        append(top(), [v]);
-        break;
-      }
-      case 0x65: { // APPENDS
-        const items = popMark();
-        append(top(), items);
-        break;
-      }
-      case 0x71: // BINPUT
-        memo.set(u8(), top());
-        break;
-      case 0x72: // LONG_BINPUT
-        memo.set(u32(), top());
-        break;
-      case 0x94: // MEMOIZE
-        memo.set(memo.size, top());
-        break;
-      case 0x70: { // PUT (protocol 0)
-        const k = Number(line());
-        if (!Number.isInteger(k)) fail("PUT with a bad index");
-        memo.set(k, top());
-        break;
-      }
-      case 0x68: // BINGET
-      case 0x6a: // LONG_BINGET
-      case 0x67: { // GET (protocol 0)
-        const k = op === 0x68 ? u8() : op === 0x6a ? u32() : Number(line());
-        if (!memo.has(k)) fail(`memo entry ${k} is not defined`);
-        stack.push(memo.get(k));
-        break;
-      }
-      case 0x63: { // GLOBAL: "module\nname\n"
-        const module = line();
-        stack.push(global(module, line()));
-        break;
-      }
-      case 0x93: { // STACK_GLOBAL
-        const name = pop();
-        const module = pop();
-        if (typeof module !== "string" || typeof name !== "string") {
-          fail("STACK_GLOBAL needs two strings");
-        }
-        stack.push(global(module as string, name as string));
-        break;
-      }
-      case 0x52: { // REDUCE
-        const args = pop();
-        stack.push(call(pop(), args));
-        break;
-      }
-      case 0x81: { // NEWOBJ: cls.__new__(cls, *args), treated as a call
-        const args = pop();
-        stack.push(call(pop(), args));
-        break;
-      }
-      case 0x62: { // BUILD
-        pop();
-        if (!(o.acceptsState?.(top()) ?? false)) {
-          fail("BUILD (setting an object's state) is refused");
-        }
-        break;
-      }
-      case 0x51: { // BINPERSID
-        const pid = pop();
-        if (o.persistentLoad === undefined) fail("persistent ids are not allowed here");
-        try {
-          stack.push(o.persistentLoad!(pid));
-        } catch (e) {
-          fail((e as Error).message);
-        }
-        break;
-      }
-      case 0x30: // POP
-        pop();
-        break;
-      case 0x31: // POP_MARK
-        popMark();
-        break;
-      case 0x32: // DUP
-        stack.push(top());
-        break;
-      default:
-        fail(`unsupported pickle opcode 0x${op.toString(16).padStart(2, "0")}`);
+  call(f: unknown, args: unknown): unknown {
+    if (!(f instanceof GlobalRef)) this.c.fail("REDUCE on something that is not an allowed global");
+    if (!Array.isArray(args)) this.c.fail("REDUCE arguments are not a tuple");
+    try {
+      return f.fn(args);
+    } catch (e) {
+      return this.c.fail(`${f.qualified}: ${(e as Error).message}`);
     }
+  }
+
+  setItems(target: unknown, items: unknown[]): void {
+    if (!(target instanceof Map)) this.c.fail("SETITEM on something that is not a dict");
+    if (items.length % 2 !== 0) this.c.fail("SETITEMS with an odd number of values");
+    for (let i = 0; i < items.length; i += 2) target.set(items[i], items[i + 1]);
+  }
+
+  append(target: unknown, items: unknown[]): void {
+    if (!Array.isArray(target)) this.c.fail("APPEND on something that is not a list");
+    target.push(...items);
+  }
+}
+
+/** What one opcode does (STOP aside, which ends the read). */
+type Op = (m: Machine, op: number) => void;
+
+/** Protocol markers, constants, numbers, text and bytes. */
+const VALUES: Record<number, Op> = {
+  0x80: (m) => { // PROTO
+    if (m.c.u8() > 5) m.c.fail("pickle protocol above 5");
+  },
+  0x95: (m) => void m.c.u64(), // FRAME: a length hint only
+  0x28: (m) => m.push(MARK), // MARK
+  0x4e: (m) => m.push(null), // NONE
+  0x88: (m) => m.push(true), // NEWTRUE
+  0x89: (m) => m.push(false), // NEWFALSE
+  0x4a: (m) => m.push(m.c.i32()), // BININT
+  0x4b: (m) => m.push(m.c.u8()), // BININT1
+  0x4d: (m) => m.push(m.c.u16()), // BININT2
+  0x8a: (m) => m.push(long(m.c.take(m.c.u8()))), // LONG1
+  0x8b: (m) => m.push(long(m.c.take(m.c.u32()))), // LONG4
+  0x49: (m) => { // INT (protocol 0): "01"/"00" are True/False
+    const s = m.c.line().trim();
+    if (s === "01" || s === "00") m.push(s === "01");
+    else if (/^[-+]?\d+$/.test(s)) m.push(int(BigInt(s)));
+    else m.c.fail(`INT with a bad value '${s}'`);
+  },
+  0x47: (m) => m.push(m.c.f64()), // BINFLOAT, big-endian
+  0x58: (m) => m.push(m.c.text(m.c.u32())), // BINUNICODE
+  0x8c: (m) => m.push(m.c.text(m.c.u8())), // SHORT_BINUNICODE
+  0x8d: (m) => m.push(m.c.text(m.c.u64())), // BINUNICODE8
+  // BINSTRING and SHORT_BINSTRING (Python 2 str): kept as latin-1 text.
+  0x54: (m) => m.push(String.fromCharCode(...m.c.take(m.c.u32()))),
+  0x55: (m) => m.push(String.fromCharCode(...m.c.take(m.c.u8()))),
+  0x42: (m) => m.push(m.c.take(m.c.u32()).slice()), // BINBYTES
+  0x43: (m) => m.push(m.c.take(m.c.u8()).slice()), // SHORT_BINBYTES
+  0x8e: (m) => m.push(m.c.take(m.c.u64()).slice()), // BINBYTES8
+};
+
+/** Dicts, lists and tuples, and the stack's own moves. */
+const CONTAINERS: Record<number, Op> = {
+  0x7d: (m) => m.push(new Map()), // EMPTY_DICT
+  0x5d: (m) => m.push([]), // EMPTY_LIST
+  0x29: (m) => m.push([]), // EMPTY_TUPLE
+  0x64: (m) => { // DICT
+    const d = new Map();
+    m.setItems(d, m.popMark());
+    m.push(d);
+  },
+  0x6c: (m) => m.push(m.popMark()), // LIST
+  0x74: (m) => m.push(m.popMark()), // TUPLE
+  0x85: (m) => m.push([m.pop()]), // TUPLE1
+  0x86: (m) => { // TUPLE2
+    const b = m.pop();
+    m.push([m.pop(), b]);
+  },
+  0x87: (m) => { // TUPLE3
+    const c = m.pop();
+    const b = m.pop();
+    m.push([m.pop(), b, c]);
+  },
+  0x73: (m) => { // SETITEM
+    const v = m.pop();
+    const k = m.pop();
+    m.setItems(m.top(), [k, v]);
+  },
+  0x75: (m) => { // SETITEMS
+    const items = m.popMark();
+    m.setItems(m.top(), items);
+  },
+  0x61: (m) => { // APPEND
+    const v = m.pop();
+    m.append(m.top(), [v]);
+  },
+  0x65: (m) => { // APPENDS
+    const items = m.popMark();
+    m.append(m.top(), items);
+  },
+  0x30: (m) => void m.pop(), // POP
+  0x31: (m) => void m.popMark(), // POP_MARK
+  0x32: (m) => m.push(m.top()), // DUP
+};
+
+/** The memo: PUT (by index, or the next one) and GET. */
+const MEMO: Record<number, Op> = {
+  0x71: (m) => void m.memo.set(m.c.u8(), m.top()), // BINPUT
+  0x72: (m) => void m.memo.set(m.c.u32(), m.top()), // LONG_BINPUT
+  0x94: (m) => void m.memo.set(m.memo.size, m.top()), // MEMOIZE
+  0x70: (m) => { // PUT (protocol 0)
+    const k = Number(m.c.line());
+    if (!Number.isInteger(k)) m.c.fail("PUT with a bad index");
+    m.memo.set(k, m.top());
+  },
+  0x68: (m) => get(m, m.c.u8()), // BINGET
+  0x6a: (m) => get(m, m.c.u32()), // LONG_BINGET
+  0x67: (m) => get(m, Number(m.c.line())), // GET (protocol 0)
+};
+
+function get(m: Machine, k: number): void {
+  if (!m.memo.has(k)) m.c.fail(`memo entry ${k} is not defined`);
+  m.push(m.memo.get(k));
+}
+
+/** Globals (allow-listed), calls to them, object state and persistent ids. */
+const OBJECTS: Record<number, Op> = {
+  0x63: (m) => { // GLOBAL: "module\nname\n"
+    const module = m.c.line();
+    m.push(m.global(module, m.c.line()));
+  },
+  0x93: (m) => { // STACK_GLOBAL
+    const name = m.pop();
+    const module = m.pop();
+    if (typeof module !== "string" || typeof name !== "string") {
+      return m.c.fail("STACK_GLOBAL needs two strings");
+    }
+    m.push(m.global(module, name));
+  },
+  0x52: (m) => { // REDUCE
+    const args = m.pop();
+    m.push(m.call(m.pop(), args));
+  },
+  0x81: (m) => { // NEWOBJ: cls.__new__(cls, *args), treated as a call
+    const args = m.pop();
+    m.push(m.call(m.pop(), args));
+  },
+  0x62: (m) => { // BUILD
+    m.pop();
+    if (!(m.o.acceptsState?.(m.top()) ?? false)) {
+      m.c.fail("BUILD (setting an object's state) is refused");
+    }
+  },
+  0x51: (m) => { // BINPERSID
+    const pid = m.pop();
+    const load = m.o.persistentLoad;
+    if (load === undefined) return m.c.fail("persistent ids are not allowed here");
+    try {
+      m.push(load(pid));
+    } catch (e) {
+      m.c.fail((e as Error).message);
+    }
+  },
+};
+
+const OPS = new Map<number, Op>(
+  [VALUES, CONTAINERS, MEMO, OBJECTS].flatMap((t) =>
+    Object.entries(t).map(([k, f]) => [Number(k), f] as const)
+  ),
+);
+
+/** Reads one pickle; returns its value and the offset just past its STOP. */
+export function unpickle(bytes: Uint8Array, o: UnpickleOptions): { value: unknown; end: number } {
+  const c: PickleCursor = new PickleCursor(bytes, o.name, o.offset ?? 0);
+  const m = new Machine(c, o);
+  for (;;) {
+    const op = c.u8();
+    if (op === 0x2e) { // STOP
+      if (m.stack.length !== 1) c.fail(`STOP with ${m.stack.length} values on the stack`);
+      return { value: m.stack[0], end: c.pos };
+    }
+    const f = OPS.get(op);
+    if (f === undefined) c.fail(`unsupported pickle opcode 0x${op.toString(16).padStart(2, "0")}`);
+    f(m, op);
   }
 }

@@ -90,4 +90,24 @@ Deno.test("unpickle refuses BUILD, persistent ids and malformed streams", () => 
   );
   assert.throws(() => unpickle(hex("800268052e"), { name: "x.pkl", globals: {} }), /memo entry 5/);
   assert.throws(() => unpickle(hex("8002732e"), { name: "x.pkl", globals: {} }), /stack is empty/);
+  // SHORT_BINUNICODE: 5 bytes announced, 2 there; then 2 bytes that are not UTF-8.
+  assert.throws(
+    () => unpickle(hex("80028c056869"), { name: "s.pkl", globals: {} }),
+    /^Error: s\.pkl: the pickle is truncated \(pickle byte 4\)$/,
+  );
+  assert.throws(
+    () => unpickle(hex("80028c02c3282e"), { name: "u.pkl", globals: {} }),
+    /^Error: u\.pkl: a string is not valid UTF-8 \(pickle byte 6\)$/,
+  );
+  // Protocol 0's INT and PUT/GET, and the opcodes that move the stack.
+  const p0 = Uint8Array.from(
+    "\x80\x02(I01\nI-12\nI99999999999999999999\np3\n0g3\n2t.",
+    (c) => c.charCodeAt(0),
+  );
+  assert.deepEqual(unpickle(p0, { name: "p0.pkl", globals: {} }).value, [
+    true,
+    -12,
+    99999999999999999999n,
+    99999999999999999999n,
+  ]);
 });

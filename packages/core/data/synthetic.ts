@@ -123,8 +123,23 @@ export function syntheticSample(
   const light = jitterColor(LIGHT, 15, rng);
   const pink = jitterColor(PINK, 20, rng);
   const dark = jitterColor(DARK, 25, rng);
+  // The steps draw from `rng` in this order: the dataset depends on it.
+  paintBackground(rgb, size, rng, light, pink);
+  paintEllipses(rgb, size, rng, pink, dark, classes);
+  paintStrokes(rgb, size, rng, dark);
+  const mask = paintObject(rgb, size, rng, pink, label);
+  const data = new Uint8Array(n * 3);
+  for (let i = 0; i < data.length; i++) {
+    data[i] = Math.min(255, Math.max(0, Math.round(rgb[i] + rng.normal() * 6)));
+  }
+  return {
+    image: { width: size, height: size, data },
+    mask: { width: size, height: size, data: mask },
+  };
+}
 
-  // Smooth background: a few Gaussian bumps blend light and pink.
+/** Smooth background: a few Gaussian bumps blend light and pink. */
+function paintBackground(rgb: Float32Array, size: number, rng: Rng, light: Rgb, pink: Rgb): void {
   const bumps = Array.from({ length: 5 }, () => ({
     x: rng.uniform(0, size),
     y: rng.uniform(0, size),
@@ -141,8 +156,17 @@ export function syntheticSample(
       rgb.set(col, (y * size + x) * 3);
     }
   }
+}
 
-  // Clutter: speckled ellipses and dark strokes.
+/** Clutter: speckled ellipses, in a class's tint or dark. */
+function paintEllipses(
+  rgb: Float32Array,
+  size: number,
+  rng: Rng,
+  pink: Rgb,
+  dark: Rgb,
+  classes: number,
+): void {
   const nEllipses = 4 + rng.int(5);
   for (let e = 0; e < nEllipses; e++) {
     const cx = rng.uniform(0, size);
@@ -162,6 +186,10 @@ export function syntheticSample(
       }
     }
   }
+}
+
+/** Clutter: dark strokes that wander. */
+function paintStrokes(rgb: Float32Array, size: number, rng: Rng, dark: Rgb): void {
   const nStrokes = 2 + rng.int(4);
   for (let k = 0; k < nStrokes; k++) {
     let x = rng.uniform(0, size);
@@ -181,9 +209,17 @@ export function syntheticSample(
       }
     }
   }
+}
 
-  // The object: one or two textured blobs.
-  const mask = new Uint8Array(n);
+/** The object: one to three blobs textured by the class; returns its mask. */
+function paintObject(
+  rgb: Float32Array,
+  size: number,
+  rng: Rng,
+  pink: Rgb,
+  label: number,
+): Uint8Array {
+  const mask = new Uint8Array(size * size);
   // About a third of the image is object, as GlaS images are roughly half
   // gland: the all-ones and all-zeros masks are then both weak floors.
   const u = rng.next();
@@ -212,15 +248,7 @@ export function syntheticSample(
       }
     }
   }
-
-  const data = new Uint8Array(n * 3);
-  for (let i = 0; i < data.length; i++) {
-    data[i] = Math.min(255, Math.max(0, Math.round(rgb[i] + rng.normal() * 6)));
-  }
-  return {
-    image: { width: size, height: size, data },
-    mask: { width: size, height: size, data: mask },
-  };
+  return mask;
 }
 
 /**

@@ -17,11 +17,10 @@
  */
 import type { tf } from "../tf.ts";
 import { KernelScope } from "./kernel_scope.ts";
-import { type SimdLoops, simdLoopsFor } from "./simd_loops.ts";
+import { type SimdLoops, simdLoopsFor, SYNC_INTS } from "./simd_loops.ts";
 import type { KernelArgs } from "./wrap_kernel.ts";
 
 const PARAM_INTS = 16;
-const SYNC_INTS = 16;
 
 type Stats = Record<string, tf.TensorInfo | null | undefined>;
 
@@ -51,9 +50,7 @@ function runBnInfer(
   try {
     const base = simd.address(block);
     const at = (t: tf.TensorInfo | null | undefined) => (t == null ? 0 : simd.address(t));
-    const view = new Int32Array(simd.memory.buffer, base, PARAM_INTS + SYNC_INTS);
-    view.fill(0);
-    view.set([
+    simd.writeParams(base, PARAM_INTS, [
       at(x),
       rows,
       c,
@@ -70,7 +67,6 @@ function runBnInfer(
       relu ? 1 : 0,
     ]);
     new Float32Array(simd.memory.buffer, base + 4 * 7, 1)[0] = eps;
-    view[PARAM_INTS + 3] = simd.pool.mainBlocks ? 1 : 0;
     simd.pool.run("bn_infer", base, simd.threads, (arg, tid) => simd.fn.bn_infer(arg, tid));
     return y;
   } finally {

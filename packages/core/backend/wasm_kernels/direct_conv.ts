@@ -18,14 +18,13 @@
  * @module
  */
 import type { tf } from "../tf.ts";
-import type { SimdLoops } from "./simd_loops.ts";
+import { type SimdLoops, SYNC_INTS } from "./simd_loops.ts";
 
 /** Input channels up to which a layer goes by the direct kernel. */
 const MAX_IN_CHANNELS = 4;
 /** Panels of 4 pixels per work item (direct_conv.c's PANELS). */
 const PANELS = 8;
 const PARAM_INTS = 24;
-const SYNC_INTS = 16;
 
 /**
  * Output pixels per image from which a stride-2 3x3 layer goes by the direct
@@ -76,9 +75,7 @@ export function directConv(
   const y = simd.backend.makeOutput([b, outHeight, outWidth, o], "float32");
   try {
     simd.withScratch(PARAM_INTS + SYNC_INTS + threads * perThread + 16, (base) => {
-      const view = new Int32Array(simd.memory.buffer, base, PARAM_INTS + SYNC_INTS);
-      view.fill(0);
-      view.set([
+      simd.writeParams(base, PARAM_INTS, [
         b,
         outHeight,
         outWidth,
@@ -100,7 +97,6 @@ export function directConv(
         threads,
         base + 4 * PARAM_INTS,
       ]);
-      view[PARAM_INTS + 3] = simd.pool.mainBlocks ? 1 : 0;
       simd.pool.run("direct_conv", base, threads, (arg, tid) => simd.fn.direct_conv(arg, tid));
     });
   } catch (e) {

@@ -14,7 +14,7 @@
  */
 import type { tf } from "../tf.ts";
 import type { KernelScope } from "./kernel_scope.ts";
-import type { SimdLoops } from "./simd_loops.ts";
+import { type SimdLoops, SYNC_INTS } from "./simd_loops.ts";
 
 /** Whether the direct filter gradient takes a layer: NHWC, undilated, output channels by 8. */
 export function directFilterGradFits(info: tf.backend_util.Conv2DInfo): boolean {
@@ -23,7 +23,6 @@ export function directFilterGradFits(info: tf.backend_util.Conv2DInfo): boolean 
 }
 
 const PARAM_INTS = 24;
-const SYNC_INTS = 16;
 
 /** dw [kh, kw, c, o] of the layer `info`, from its input x and output gradient dy. */
 export function directFilterGrad(
@@ -50,9 +49,7 @@ export function directFilterGrad(
   const block = scope.alloc([PARAM_INTS + SYNC_INTS + kh * rows * o]);
   const base = simd.address(block);
   const threads = simd.threads;
-  const view = new Int32Array(simd.memory.buffer, base, PARAM_INTS + SYNC_INTS);
-  view.fill(0);
-  view.set([
+  simd.writeParams(base, PARAM_INTS, [
     b,
     outHeight,
     outWidth,
@@ -71,7 +68,6 @@ export function directFilterGrad(
     threads,
     base + 4 * PARAM_INTS,
   ]);
-  view[PARAM_INTS + 3] = simd.pool.mainBlocks ? 1 : 0;
   simd.pool.run(
     "direct_filter_grad",
     base,

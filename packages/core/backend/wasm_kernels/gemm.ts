@@ -13,7 +13,7 @@
  * @module
  */
 import type { tf } from "../tf.ts";
-import type { SimdLoops } from "./simd_loops.ts";
+import { type SimdLoops, SYNC_INTS } from "./simd_loops.ts";
 
 /** A row-major matrix inside a tensor: element [r][c] at offset + r * ld + c (or c * ld + r). */
 export interface GemmOperand {
@@ -31,7 +31,6 @@ const KC = 256;
 /** Rows of C per work item. */
 const MC = 64;
 const PARAM_INTS = 24;
-const SYNC_INTS = 16;
 
 /** C (m x n) = A (m x k) B (k x n); C is overwritten. */
 export function simdGemm(
@@ -65,9 +64,7 @@ export function simdGemm(
     const packB = sync + 4 * SYNC_INTS;
     const aPanels = packB + 4 * n8 * kc;
     const at = (o: GemmOperand) => simd.address(o.t, o.offset ?? 0);
-    const view = new Int32Array(simd.memory.buffer, base, PARAM_INTS + SYNC_INTS);
-    view.fill(0);
-    view.set([
+    simd.writeParams(base, PARAM_INTS, [
       m,
       n,
       k,
@@ -87,7 +84,6 @@ export function simdGemm(
       threads,
       sync,
     ]);
-    view[PARAM_INTS + 3] = simd.pool.mainBlocks ? 1 : 0;
     simd.pool.run("gemm", base, threads, (arg, tid) => simd.fn.gemm(arg, tid));
   } finally {
     simd.backend.disposeData(scratch.dataId);

@@ -32,6 +32,9 @@ import {
 } from "./simd/kernels_wasm.ts";
 import { KernelThreads } from "./thread_pool.ts";
 
+/** Int32 slots of parallel.h's `Sync` block, with room to spare. */
+export const SYNC_INTS = 16;
+
 /** What the loops need of the wasm backend: its memory and tensor addresses. */
 export interface WasmBackendInternals {
   // The threaded build exposes its memory as wasmMemory, the other in asm.
@@ -126,6 +129,19 @@ export class SimdLoops implements TrainingLoops {
     } finally {
       this.backend.disposeData(t.dataId);
     }
+  }
+
+  /**
+   * Writes a threaded kernel's parameter block at `at` (`fields` in its first
+   * `paramInts` int32) and the zeroed `Sync` block after it (parallel.h),
+   * whose fourth slot says whether the calling thread may block.
+   */
+  writeParams(at: number, paramInts: number, fields: number[]): void {
+    if (fields.length > paramInts) throw new Error("the parameter block is too small");
+    const view = new Int32Array(this.memory.buffer, at, paramInts + SYNC_INTS);
+    view.fill(0);
+    view.set(fields);
+    view[paramInts + 3] = this.pool.mainBlocks ? 1 : 0;
   }
 
   /** Runs `f` with the geometry written on the heap as 12 int32. */

@@ -13,7 +13,9 @@
  * @module
  */
 import type { tf } from "../tf.ts";
-import type { SimdLoops } from "./simd_loops.ts";
+import { type SimdLoops, SYNC_INTS } from "./simd_loops.ts";
+
+export { SYNC_INTS };
 
 /** A stride-1 3x3 correlation y[oy][ox] = sum x[oy + i - top][ox + j - left] w[i][j]. */
 export interface WinogradGeometry {
@@ -39,7 +41,6 @@ export const spread = (floats: number) => {
 
 // Int32 fields before the Sync block and the buffers (see winograd.c).
 export const PARAM_INTS = 40;
-export const SYNC_INTS = 16;
 
 /** Tile counts and the 15 Geometry fields of winograd.c, in order. */
 export function geometryFields(
@@ -92,11 +93,7 @@ export function runThreaded(
   simd.pool.run(name, params, threads, (arg, tid) => simd.fn[name](arg, tid));
 }
 
-/** Writes the parameter block and a zeroed Sync block (3: main thread may block). */
+/** Writes the Winograd parameter block and its zeroed Sync block (`SimdLoops.writeParams`). */
 export function writeParams(simd: SimdLoops, at: number, fields: number[]): void {
-  if (fields.length > PARAM_INTS) throw new Error("winograd: parameter block too small");
-  const view = new Int32Array(simd.memory.buffer, at, PARAM_INTS + SYNC_INTS);
-  view.fill(0);
-  view.set(fields);
-  view[PARAM_INTS + 3] = simd.pool.mainBlocks ? 1 : 0;
+  simd.writeParams(at, PARAM_INTS, fields);
 }

@@ -43,6 +43,7 @@ import {
 } from "@pointwise/cli/args";
 import { BACKEND_HELP, loadDataWithProgress as loadData, startBackend } from "@pointwise/cli/flags";
 import { writeFileAtomic } from "@pointwise/cli/files";
+import { type RunInfo, writeRunInfo } from "@pointwise/cli/run-folder";
 import {
   duration,
   floorRows,
@@ -133,12 +134,17 @@ interface TrainedRun {
   seconds: number;
 }
 
-/** Trains one method and writes its best weights and history to `outDir`. */
+/**
+ * Trains one method and writes its best weights, history and run description
+ * to `outDir`: a run folder that `eval` and `train --resume` read like
+ * `train`'s (eval then scores the built-in data's own test set by default).
+ */
 async function trainMethod(
   config: Config,
   train: Dataset,
   valid: Dataset,
   outDir: string,
+  info: RunInfo,
 ): Promise<TrainedRun> {
   let bar = null as Progress | null;
   let best: Uint8Array | null = null;
@@ -179,6 +185,7 @@ async function trainMethod(
   }
   const seconds = (performance.now() - t0) / 1000;
   await writeFileAtomic(join(outDir, "best.safetensors"), best!);
+  await writeRunInfo(outDir, info);
   return { best: decodeCheckpoint(best!, join(outDir, "best.safetensors")), bestEpoch, seconds };
 }
 
@@ -214,6 +221,8 @@ interface BenchArgs {
   data: { spec: DataSpec; evalRole: string };
   figureCount: number;
   seeds: number[];
+  /** What the run descriptions name as the settings' start: `bench:<name>` or `reference`. */
+  preset: string;
 }
 
 /** Reads and checks the flags; an exit code instead when the run stops here (help, usage). */
@@ -255,7 +264,14 @@ async function benchSettings(
   const seeds = parseSeeds(str(values, "seeds"), config.seed);
   const data = await b.data(values);
   const figureCount = int(values, "figure-images", 4, 0, 64);
-  return { methods, config, data, figureCount, seeds };
+  return {
+    methods,
+    config,
+    data,
+    figureCount,
+    seeds,
+    preset: preset === "bench" ? `bench:${b.name}` : preset,
+  };
 }
 
 /** `--methods a,b` as methods; every method without it. */
@@ -436,6 +452,7 @@ async function benchJob(
       r.train,
       r.valid,
       join(r.out, method, `seed-${seed}`),
+      { data: r.args.data.spec, preset: r.args.preset, started: r.started.toISOString() },
     );
     const checkpoint = { ...run.best, config: { ...run.best.config, method } };
     const maps = new Map<string, Float32Array>();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { decodeImage } from "@pointwise/core/lite";
-import { ROOT } from "./_helpers.ts";
+import { ROOT, runScript } from "./_helpers.ts";
 
 /** Runs a bench task with the permissions its deno.json task gives it. */
 async function runBench(script: string, args: string[]): Promise<{ code: number; stderr: string }> {
@@ -66,6 +66,13 @@ Deno.test("bench:digits (tiny): trains each method, writes the table with floors
   }
   await assert.rejects(Deno.stat(join(out, "gradcam")));
   assert.match(md, /Selection is noisy: the weights are chosen on 8 validation images/);
+  // Each method's folder is a run folder: eval, given no data, scores the bench's own test set
+  // and gets the bench's row.
+  const ev = await runScript("apps/cli/main.ts", ["eval", "--model", join(out, "cam", "seed-0")]);
+  assert.equal(ev.code, 0, ev.stderr);
+  assert.match(ev.stdout, /on cluttered digits test: 8 images of 64x64, 10 classes/);
+  const f1Neg = json.results[1].summary.f1Neg.toFixed(1);
+  assert.match(ev.stdout, new RegExp(`^CAM +[\\d.]+ +[\\d.]+ +${f1Neg.replace(".", "\\.")} `, "m"));
 });
 
 Deno.test("bench --seeds: each method once per seed, mean ± sd and each seed's row", async () => {

@@ -125,6 +125,13 @@ async function evalData(values: Record<string, unknown>, modelPath: string): Pro
   if (values["synthetic-size"] !== undefined) return spec;
   const trained = (await readRunInfo(runFolderOf(modelPath)))?.data;
   if (trained?.kind === "digits") return trained;
+  if (trained?.kind === "folder") {
+    // Scoring the synthetic set would only fail on the classes: say what to give instead.
+    throw new UsageError(
+      `${modelPath} was trained on the images of ${trained.dir}; give the images to score: ` +
+        `--data DIR (with DIR/split/test.csv) or --data DIR --split CSV`,
+    );
+  }
   if (trained?.kind !== "synthetic") return spec;
   // The run's own test set, unless another size is asked for.
   const test = values["synthetic-test"] === undefined && trained.counts?.test !== undefined

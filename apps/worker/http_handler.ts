@@ -33,11 +33,11 @@
  * ```
  * @module
  */
-import { type BackendSetting, IMAGE_MEDIA_TYPES, type ImageFormat } from "@pointwise/core/lite";
-import type { RuntimeSetting } from "@pointwise/runtime";
+import { IMAGE_MEDIA_TYPES, type ImageFormat } from "@pointwise/core/lite";
 import { errorResponse, ServiceError, toServiceError } from "./errors.ts";
 import { type Limits, resolveLimits } from "./limits.ts";
-import { LocalizeService } from "./localize_service.ts";
+import { LazyModel, type ModelSource } from "./lazy_model.ts";
+import type { LocalizeService } from "./localize_service.ts";
 import { readImage } from "./read_image.ts";
 import { jsonLines, logWhenSent, type RequestLogger } from "./request_log.ts";
 import { BodyBudget } from "./read_body.ts";
@@ -46,22 +46,13 @@ import { encodeBase64, heatmapFile } from "@pointwise/core/lite";
 /** Static files: a response for a path, or undefined when there is none. */
 export type Assets = (pathname: string) => Promise<Response | undefined>;
 
-/** Options of {@link createHandler}. */
-export interface HandlerOptions {
-  /** The exported .onnx model, or how to get it (called once, on first use). */
-  model: Uint8Array | (() => Promise<Uint8Array>);
-  /** The model's file name, for the server's log [model.onnx]. */
-  modelName?: string;
+/** Options of {@link createHandler}: the model, and how the service runs. */
+export interface HandlerOptions extends ModelSource {
   limits?: Partial<Limits>;
-  backend?: BackendSetting;
-  /** Which onnxruntime [auto: native where it loads, web elsewhere]. */
-  runtime?: RuntimeSetting;
   /** The browser demo's files (served for GET requests no route takes). */
   assets?: Assets;
   /** Where unexpected errors are reported (they never reach the client). */
   log?: (message: string, error: unknown) => void;
-  /** The model already loaded from `model`'s bytes (else it loads on first use). */
-  service?: LocalizeService;
   /** Where the one line per request goes [JSON lines on stdout]; `false`: nowhere. */
   requestLog?: RequestLogger | false;
 }
@@ -154,6 +145,88 @@ async function localize(
   });
 }
 
+/** What the routes share: the model, the limits, the bodies' memory budget, the demo's files. */
+interface Routes {
+  model: LazyModel;
+  limits: Limits;
+  budget: BodyBudget;
+  assets?: Assets;
+}
+
+/** What the request log records beyond the request itself. */
+interface RequestFacts {
+  requestBytes: number;
+  error?: string;
+}
+
+/** The response of the route the request names; throws a ServiceError for the client. */
+async function route(r: Routes, req: Request, url: URL, facts: RequestFacts): Promise<Response> {
+  const methods = ROUTES[url.pathname];
+  if (methods === undefined) {
+    if (req.method === "GET" || req.method === "HEAD") {
+      const file = r.assets ? await r.assets(url.pathname) : undefined;
+      if (file) return file;
+    }
+    throw new ServiceError(404, "not_found", `no route ${url.pathname}`);
+  }
+  if (!methods.includes(req.method)) {
+    throw new ServiceError(
+      405,
+      "method_not_allowed",
+      `${url.pathname} takes ${methods.filter((m) => m !== "HEAD").join(", ")}`,
+    );
+  }
+  switch (url.pathname) {
+    case "/healthz": {
+      // Healthy means the model loads: a broken model file fails here, not later.
+      await r.model.service();
+      return Response.json({ status: "ok" });
+    }
+    case "/v1/model":
+      return Response.json((await r.model.service()).description);
+    case "/model.onnx":
+      return new Response(await r.model.bytes() as BodyInit, {
+        headers: { "content-type": "application/octet-stream" },
+      });
+    default:
+      return await localizeRoute(r, req, url, facts);
+  }
+}
+
+/** `POST /v1/localize`. */
+async function localizeRoute(
+  r: Routes,
+  req: Request,
+  url: URL,
+  facts: RequestFacts,
+): Promise<Response> {
+  const query = localizeQuery(url);
+  const s = await r.model.service();
+  // Refused before reading when nothing could run or wait; the body is read
+  // outside the places, with a deadline, so that a slow client keeps no one
+  // waiting.
+  s.checkCapacity();
+  const image = await readImage(req, r.limits.maxBytes, (n) => facts.requestBytes = n, {
+    timeoutMs: r.limits.bodyTimeoutMs,
+    budget: r.budget,
+  });
+  try {
+    return await s.admit(() => localize(s, req, image.bytes, query));
+  } finally {
+    r.budget.give(image.bodyBytes);
+  }
+}
+
+/** The JSON error answering a failure, with the headers its status calls for. */
+function failure(err: ServiceError, url: URL): Response {
+  const headers: Record<string, string> = {};
+  if (err.status === 405) headers.allow = ROUTES[url.pathname].join(", ");
+  if (err.status === 503) headers["retry-after"] = "1";
+  // The client may still be sending: the connection is not worth keeping.
+  if (err.status === 408 || err.status === 413) headers.connection = "close";
+  return errorResponse(err, headers);
+}
+
 /**
  * A `fetch` handler for the service; the model loads once, on first need.
  *
@@ -161,104 +234,32 @@ async function localize(
  * @returns a `fetch` handler: every failure is a JSON error with its status.
  */
 export function createHandler(o: HandlerOptions): (req: Request) => Promise<Response> {
-  let modelBytes: Promise<Uint8Array> | undefined;
-  let service: Promise<LocalizeService> | undefined;
-  // A failed load is forgotten, so that a later request tries again (a
-  // transient fetch failure on an edge runtime must not stick to the isolate).
-  const bytes = () =>
-    modelBytes ??= Promise.resolve(typeof o.model === "function" ? o.model() : o.model)
-      .catch((e) => {
-        modelBytes = undefined;
-        throw e;
-      });
-  if (o.service !== undefined) service = Promise.resolve(o.service);
-  const loaded = () =>
-    service ??= bytes().then((b) =>
-      LocalizeService.load(b, {
-        limits,
-        backend: o.backend,
-        runtime: o.runtime,
-        name: o.modelName,
-      })
-    ).catch((e) => {
-      service = undefined;
-      throw e;
-    });
-  const log = o.log ?? ((m, e) => console.error(m, e));
   // Checked now, so that bad limits fail at start-up, not on the first request.
   const limits = resolveLimits(o.limits);
-  const budget = new BodyBudget(limits.maxBufferedBytes);
-
-  async function route(req: Request, url: URL, facts: { requestBytes: number }): Promise<Response> {
-    const methods = ROUTES[url.pathname];
-    if (methods === undefined) {
-      if (req.method === "GET" || req.method === "HEAD") {
-        const file = o.assets ? await o.assets(url.pathname) : undefined;
-        if (file) return file;
-      }
-      throw new ServiceError(404, "not_found", `no route ${url.pathname}`);
-    }
-    if (!methods.includes(req.method)) {
-      throw new ServiceError(
-        405,
-        "method_not_allowed",
-        `${url.pathname} takes ${methods.filter((m) => m !== "HEAD").join(", ")}`,
-      );
-    }
-    switch (url.pathname) {
-      case "/healthz": {
-        // Healthy means the model loads: a broken model file fails here, not later.
-        await loaded();
-        return Response.json({ status: "ok" });
-      }
-      case "/v1/model":
-        return Response.json((await loaded()).description);
-      case "/model.onnx":
-        return new Response(await bytes() as BodyInit, {
-          headers: { "content-type": "application/octet-stream" },
-        });
-      default: {
-        const query = localizeQuery(url);
-        const s = await loaded();
-        // Refused before reading when nothing could run or wait; the body is
-        // read outside the places, with a deadline, so that a slow client
-        // keeps no one waiting.
-        s.checkCapacity();
-        const image = await readImage(req, limits.maxBytes, (n) => facts.requestBytes = n, {
-          timeoutMs: limits.bodyTimeoutMs,
-          budget,
-        });
-        try {
-          return await s.admit(() => localize(s, req, image.bytes, query));
-        } finally {
-          budget.give(image.bodyBytes);
-        }
-      }
-    }
-  }
-
+  const routes: Routes = {
+    model: new LazyModel(o, limits),
+    limits,
+    budget: new BodyBudget(limits.maxBufferedBytes),
+    assets: o.assets,
+  };
+  const log = o.log ?? ((m, e) => console.error(m, e));
   const requestLog = o.requestLog === false ? undefined : o.requestLog ?? jsonLines;
 
-  async function answer(req: Request, url: URL, facts: { requestBytes: number; error?: string }) {
+  async function answer(req: Request, url: URL, facts: RequestFacts): Promise<Response> {
     try {
-      return await route(req, url, facts);
+      return await route(routes, req, url, facts);
     } catch (e) {
       const err = toServiceError(e);
       facts.error = err.code;
       if (err.status === 500) log(`${req.method} ${url.pathname} failed:`, e);
-      const headers: Record<string, string> = {};
-      if (err.status === 405) headers.allow = ROUTES[url.pathname].join(", ");
-      if (err.status === 503) headers["retry-after"] = "1";
-      // The client may still be sending: the connection is not worth keeping.
-      if (err.status === 408 || err.status === 413) headers.connection = "close";
-      return errorResponse(err, headers);
+      return failure(err, url);
     }
   }
 
   return async (req: Request): Promise<Response> => {
     const start = performance.now();
     const url = new URL(req.url);
-    const facts: { requestBytes: number; error?: string } = { requestBytes: 0 };
+    const facts: RequestFacts = { requestBytes: 0 };
     let res = await answer(req, url, facts);
     if (requestLog === undefined) return res;
     if (req.method === "HEAD" && res.body !== null) {

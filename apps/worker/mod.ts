@@ -17,6 +17,7 @@
  * @module
  */
 export { type Assets, createHandler, type HandlerOptions } from "./http_handler.ts";
+export type { ModelSource } from "./lazy_model.ts";
 export {
   type Localization,
   LocalizeService,

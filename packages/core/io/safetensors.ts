@@ -101,6 +101,33 @@ export function encodeSafetensors(
  * @throws {Error} naming the file when its header or data is malformed.
  */
 export function decodeSafetensors(bytes: Uint8Array, name: string): SafetensorsFile {
+  const { header, dataStart } = readHeader(bytes, name);
+  const dataLen = bytes.length - dataStart;
+  let metadata: Record<string, string> = {};
+  const spans: Span[] = [];
+  const tensors = new Map<string, NamedArray>();
+  const others = new Map<string, OtherTensor>();
+  for (const [key, entry] of Object.entries(header)) {
+    if (key === "__metadata__") {
+      metadata = readMetadata(entry, name);
+      continue;
+    }
+    const { dtype, shape, begin, end } = checkEntry(entry, `${name}: tensor ${key}`, dataLen);
+    spans.push({ name: key, begin, end });
+    if (dtype in FLOAT_BYTES) {
+      const count = shape.reduce((a, b) => a * b, 1);
+      tensors.set(key, { shape, data: toFloat32(bytes, dataStart + begin, count, dtype) });
+    } else others.set(key, { dtype, shape });
+  }
+  refuseOverlaps(spans, name);
+  return { tensors, others, metadata };
+}
+
+/** The header's JSON object and where the data starts. */
+function readHeader(
+  bytes: Uint8Array,
+  name: string,
+): { header: Record<string, unknown>; dataStart: number } {
   if (bytes.length < 8) {
     throw new Error(`${name}: too short to be a safetensors file (${bytes.length} bytes)`);
   }
@@ -123,67 +150,77 @@ export function decodeSafetensors(bytes: Uint8Array, name: string): SafetensorsF
   if (header === null || typeof header !== "object" || Array.isArray(header)) {
     throw new Error(`${name}: the header is not a JSON object`);
   }
-  const dataStart = 8 + hl;
-  const dataLen = bytes.length - dataStart;
-  const metadata: Record<string, string> = {};
-  const spans: { name: string; begin: number; end: number }[] = [];
-  const tensors = new Map<string, NamedArray>();
-  const others = new Map<string, OtherTensor>();
-  for (const [key, entry] of Object.entries(header as Record<string, unknown>)) {
-    if (key === "__metadata__") {
-      if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
-        throw new Error(`${name}: __metadata__ is not an object`);
-      }
-      for (const [k, v] of Object.entries(entry)) {
-        if (typeof v !== "string") throw new Error(`${name}: metadata '${k}' is not a string`);
-        metadata[k] = v;
-      }
-      continue;
-    }
-    const where = `${name}: tensor ${key}`;
-    const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (e === null || typeof e !== "object" || Array.isArray(e)) {
-      throw new Error(`${where}: entry is not an object`);
-    }
-    const dtype = e.dtype as string;
-    const size = FLOAT_BYTES[dtype] ?? OTHER_BYTES[dtype];
-    if (size === undefined) throw new Error(`${where}: unknown dtype ${JSON.stringify(e.dtype)}`);
-    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new Error(`${where}: invalid shape ${JSON.stringify(e.shape)}`);
-    }
-    const off = e.data_offsets;
-    if (
-      !Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isInteger(o) && o >= 0)
-    ) {
-      throw new Error(`${where}: invalid data_offsets ${JSON.stringify(off)}`);
-    }
-    const [begin, end] = off as number[];
-    if (begin > end || end > dataLen) {
-      throw new Error(
-        `${where}: data_offsets [${begin}, ${end}] run past the data (${dataLen} bytes)`,
-      );
-    }
-    const shape = e.shape as number[];
-    const count = shape.reduce((a, b) => a * b, 1);
-    if (count * size !== end - begin) {
-      throw new Error(
-        `${where}: shape [${shape}] of ${e.dtype} needs ${count * size} bytes, offsets give ${
-          end - begin
-        }`,
-      );
-    }
-    spans.push({ name: key, begin, end });
-    if (dtype in FLOAT_BYTES) {
-      tensors.set(key, { shape, data: toFloat32(bytes, dataStart + begin, count, dtype) });
-    } else others.set(key, { dtype, shape });
+  return { header: header as Record<string, unknown>, dataStart: 8 + hl };
+}
+
+/** `__metadata__`: an object of strings. */
+function readMetadata(entry: unknown, name: string): Record<string, string> {
+  if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+    throw new Error(`${name}: __metadata__ is not an object`);
   }
+  const metadata: Record<string, string> = {};
+  for (const [k, v] of Object.entries(entry)) {
+    if (typeof v !== "string") throw new Error(`${name}: metadata '${k}' is not a string`);
+    metadata[k] = v;
+  }
+  return metadata;
+}
+
+/** A tensor's bytes in the data section. */
+interface Span {
+  name: string;
+  begin: number;
+  end: number;
+}
+
+/** A tensor entry, checked: a known dtype, a shape, offsets within the data that fit the shape. */
+function checkEntry(
+  entry: unknown,
+  where: string,
+  dataLen: number,
+): { dtype: string; shape: number[]; begin: number; end: number } {
+  const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+  if (e === null || typeof e !== "object" || Array.isArray(e)) {
+    throw new Error(`${where}: entry is not an object`);
+  }
+  const dtype = e.dtype as string;
+  const size = FLOAT_BYTES[dtype] ?? OTHER_BYTES[dtype];
+  if (size === undefined) throw new Error(`${where}: unknown dtype ${JSON.stringify(e.dtype)}`);
+  if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new Error(`${where}: invalid shape ${JSON.stringify(e.shape)}`);
+  }
+  const off = e.data_offsets;
+  if (
+    !Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isInteger(o) && o >= 0)
+  ) {
+    throw new Error(`${where}: invalid data_offsets ${JSON.stringify(off)}`);
+  }
+  const [begin, end] = off as number[];
+  if (begin > end || end > dataLen) {
+    throw new Error(
+      `${where}: data_offsets [${begin}, ${end}] run past the data (${dataLen} bytes)`,
+    );
+  }
+  const shape = e.shape as number[];
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count * size !== end - begin) {
+    throw new Error(
+      `${where}: shape [${shape}] of ${e.dtype} needs ${count * size} bytes, offsets give ${
+        end - begin
+      }`,
+    );
+  }
+  return { dtype, shape, begin, end };
+}
+
+/** Refuses tensors whose bytes overlap. */
+function refuseOverlaps(spans: Span[], name: string): void {
   spans.sort((a, b) => a.begin - b.begin);
   for (let i = 1; i < spans.length; i++) {
     if (spans[i].begin < spans[i - 1].end) {
       throw new Error(`${name}: tensors ${spans[i - 1].name} and ${spans[i].name} overlap`);
     }
   }
-  return { tensors, others, metadata };
 }
 
 function toFloat32(bytes: Uint8Array, start: number, count: number, dtype: string): Float32Array {

@@ -248,6 +248,43 @@ function classificationOf(best: number | null, classes: readonly string[]): Clas
   };
 }
 
+/** Where the map goes: the outputs gathering it, the mask file, and the map's size and scale. */
+interface MapPlan {
+  outputs: MapOutputs;
+  tiff: PyramidTiffWriter | null;
+  width: number;
+  height: number;
+  /** Level-0 pixels per map pixel. */
+  level0PerPixel: { x: number; y: number };
+  /** Whether the mask keeps to the tissue. */
+  limitedToTissue: boolean;
+}
+
+/** The map's outputs: in memory at `factor` below the grid, and the mask file when asked for. */
+function planMap(
+  slide: Slide,
+  model: SlideModel,
+  grid: AnalysisGrid,
+  factor: number,
+  thumbnail: RgbImage,
+  tissue: TissueMask | null,
+  options: { maskTiff?: RandomAccessWriter; perTileTissue: boolean },
+): MapPlan {
+  const width = Math.ceil(grid.width / factor), height = Math.ceil(grid.height / factor);
+  const tiff = options.maskTiff
+    ? new PyramidTiffWriter(options.maskTiff, width, height, {
+      mpp: grid.mpp ? { x: grid.mpp.x * factor, y: grid.mpp.y * factor } : null,
+      description: `Pointwise mask of ${slide.name}: 255 where the map >= ${model.threshold}`,
+    })
+    : null;
+  const level0PerPixel = { x: grid.downsample.x * factor, y: grid.downsample.y * factor };
+  // Per tile, the mask keeps to the tissue: a tile's map is normalised over the
+  // tile, so a tile with little tissue marks its glass as readily as its tissue.
+  const limit = tissue && options.perTileTissue ? { tissue, level0PerPixel } : null;
+  const outputs = new MapOutputs(width, height, model.threshold, thumbnail, tiff, limit);
+  return { outputs, tiff, width, height, level0PerPixel, limitedToTissue: limit !== null };
+}
+
 /** Localizes `model`'s evidence over `slide`. */
 export async function localizeSlide(
   slide: Slide,
@@ -263,19 +300,11 @@ export async function localizeSlide(
   const tissue = useTissue ? tissueMask(thumb.image, thumb.downsample) : null;
   const coverage = tissue ? new TissueCoverage(tissue) : null;
   const isTissue = tissueFilter(coverage, grid, minTissue);
-
-  const mapWidth = Math.ceil(grid.width / factor), mapHeight = Math.ceil(grid.height / factor);
-  const tiff = options.maskTiff
-    ? new PyramidTiffWriter(options.maskTiff, mapWidth, mapHeight, {
-      mpp: grid.mpp ? { x: grid.mpp.x * factor, y: grid.mpp.y * factor } : null,
-      description: `Pointwise mask of ${slide.name}: 255 where the map >= ${model.threshold}`,
-    })
-    : null;
-  const level0PerPixel = { x: grid.downsample.x * factor, y: grid.downsample.y * factor };
-  // Per tile, the mask keeps to the tissue: a tile's map is normalised over the
-  // tile, so a tile with little tissue marks its glass as readily as its tissue.
-  const limit = tissue && !whole ? { tissue, level0PerPixel } : null;
-  const outputs = new MapOutputs(mapWidth, mapHeight, model.threshold, thumb.image, tiff, limit);
+  const map = planMap(slide, model, grid, factor, thumb.image, tissue, {
+    maskTiff: options.maskTiff,
+    perTileTissue: !whole,
+  });
+  const { outputs } = map;
   const sink: MapRowSink = async (y, v, c) => {
     await outputs.row(y, v, c);
     await options.onMapRow?.(y, v, c);
@@ -293,14 +322,51 @@ export async function localizeSlide(
   });
   run.decodeWorkers = decodeWorkers;
 
+  return await finishSlide({
+    slide,
+    model,
+    grid,
+    thumb,
+    tissue: useTissue ? tissue : undefined,
+    settings: { tile, overlap, factor, minTissue },
+    map,
+    run,
+    warnings,
+    start,
+  });
+}
+
+/** What a localized slide's results are made of. */
+interface SlideParts {
+  slide: Slide;
+  model: SlideModel;
+  grid: AnalysisGrid;
+  thumb: { image: RgbImage; level: number };
+  /** The tissue mask, or undefined when tissue detection was off. */
+  tissue: TissueMask | null | undefined;
+  settings: { tile: number; overlap: number; factor: number; minTissue: number };
+  map: MapPlan;
+  run: MapRun;
+  warnings: string[];
+  /** When the work began (performance.now()). */
+  start: number;
+}
+
+/** Closes the mask file and makes the slide's results: outlines, pictures and summary. */
+async function finishSlide(p: SlideParts): Promise<SlideResult> {
+  const { slide, model, grid, thumb, tissue, map, run, warnings } = p;
+  const { outputs } = map;
   const tOut = performance.now();
-  await tiff?.finish();
+  await map.tiff?.finish();
   const best = run.probabilities === null
     ? null
     : run.probabilities.indexOf(Math.max(...run.probabilities));
-  const classification = classificationOf(best, model.classes);
   const polygons = maskPolygons(outputs.mask);
-  const geojson = polygonsToGeoJson(polygons, classification, level0PerPixel);
+  const geojson = polygonsToGeoJson(
+    polygons,
+    classificationOf(best, model.classes),
+    map.level0PerPixel,
+  );
   const { heatmap, overlay } = heatPictures(
     thumb.image,
     outputs.heat(),
@@ -310,27 +376,24 @@ export async function localizeSlide(
   const summary = slideSummary({
     slide,
     grid,
-    tile,
-    overlap,
-    factor,
+    ...p.settings,
     thumbnailLevel: thumb.level,
-    tissue: useTissue ? tissue : undefined,
-    minTissue,
+    tissue,
     classes: model.classes,
     threshold: model.threshold,
     run: { ...run, best },
-    limitedToTissue: limit !== null,
+    limitedToTissue: map.limitedToTissue,
     warnings,
     mask: {
       positives: outputs.positives,
-      width: mapWidth,
-      height: mapHeight,
+      width: map.width,
+      height: map.height,
       polygons: polygons.length,
     },
     seconds: {
-      total: (performance.now() - start) / 1000,
+      total: (performance.now() - p.start) / 1000,
       outputs: (performance.now() - tOut) / 1000,
     },
   });
-  return { summary, thumbnail: thumb.image, heatmap, overlay, geojson, tissue };
+  return { summary, thumbnail: thumb.image, heatmap, overlay, geojson, tissue: tissue ?? null };
 }

@@ -58,6 +58,25 @@ export function directConvFits(info: tf.backend_util.Conv2DInfo): boolean {
   return firstLayer || strided3x3;
 }
 
+/**
+ * The nine ints both direct kernels' parameter blocks begin with (`DirectConv`
+ * and `DirectFilterGrad` in simd/): batch, output height, width and channels,
+ * filter height and width, input channels, strides.
+ */
+export function convShapeInts(info: tf.backend_util.Conv2DInfo): number[] {
+  return [
+    info.batchSize,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.inChannels,
+    info.strideHeight,
+    info.strideWidth,
+  ];
+}
+
 /** y [b, outH, outW, o] of the layer `info` from x and its filter [kh, kw, c, o]. */
 export function directConv(
   simd: SimdLoops,
@@ -66,7 +85,7 @@ export function directConv(
   info: tf.backend_util.Conv2DInfo,
 ): tf.TensorInfo {
   const { batchSize: b, inHeight: h, inWidth: w, inChannels: c, outHeight, outWidth } = info;
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const { filterHeight: kh, filterWidth: kw } = info;
   const o = info.outChannels;
   const { top, left } = info.padInfo;
   const k = kh * kw * c, n8 = Math.ceil(o / 8) * 8;
@@ -76,15 +95,7 @@ export function directConv(
   try {
     simd.withScratch(PARAM_INTS + SYNC_INTS + threads * perThread + 16, (base) => {
       simd.writeParams(base, PARAM_INTS, [
-        b,
-        outHeight,
-        outWidth,
-        o,
-        kh,
-        kw,
-        c,
-        sh,
-        sw,
+        ...convShapeInts(info),
         h,
         w,
         top,

@@ -15,6 +15,7 @@
 import type { tf } from "../tf.ts";
 import type { KernelScope } from "./kernel_scope.ts";
 import { type SimdLoops, SYNC_INTS } from "./simd_loops.ts";
+import { convShapeInts } from "./direct_conv.ts";
 
 /** Whether the direct filter gradient takes a layer: NHWC, undilated, output channels by 8. */
 export function directFilterGradFits(info: tf.backend_util.Conv2DInfo): boolean {
@@ -32,7 +33,7 @@ export function directFilterGrad(
   dy: tf.TensorInfo,
   info: tf.backend_util.Conv2DInfo,
 ): tf.TensorInfo {
-  const { batchSize: b, inHeight: h, inWidth: w, inChannels: c, outHeight, outWidth } = info;
+  const { inHeight: h, inWidth: w, inChannels: c, outHeight, outWidth } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const o = info.outChannels;
   const { top, left } = info.padInfo;
@@ -50,15 +51,7 @@ export function directFilterGrad(
   const base = simd.address(block);
   const threads = simd.threads;
   simd.writeParams(base, PARAM_INTS, [
-    b,
-    outHeight,
-    outWidth,
-    o,
-    kh,
-    kw,
-    c,
-    sh,
-    sw,
+    ...convShapeInts(info),
     xp.shape[1],
     xp.shape[2],
     simd.address(xp),

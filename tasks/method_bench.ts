@@ -29,7 +29,7 @@ import { type Dataset, type DataSpec, describeDataSpec, encodeJpeg } from "@poin
 import { encodeCheckpoint } from "@pointwise/core/io";
 import { evaluate } from "@pointwise/core/eval";
 import type { MetricsSummary } from "@pointwise/core/metrics";
-import { TfjsLocalizer, Trainer } from "@pointwise/core";
+import { TfjsLocalizer, Trainer, type TrainerOptions } from "@pointwise/core";
 import { type FigureRow, loadFont, methodFigure } from "@pointwise/core/viz";
 import {
   configHelp,
@@ -41,7 +41,14 @@ import {
   str,
   UsageError,
 } from "@pointwise/cli/args";
-import { BACKEND_HELP, loadDataWithProgress as loadData, startBackend } from "@pointwise/cli/flags";
+import {
+  backboneInit,
+  BACKEND_HELP,
+  INIT_HELP,
+  INIT_OPTIONS,
+  loadDataWithProgress as loadData,
+  startBackend,
+} from "@pointwise/cli/flags";
 import { writeFileAtomic } from "@pointwise/cli/files";
 import { type RunInfo, writeRunInfo } from "@pointwise/cli/run-folder";
 import {
@@ -109,6 +116,7 @@ usage: deno task bench:${b.name} [options]
 
 ${bench}
 ${helpSection("data", b.optionsHelp)}
+${INIT_HELP}
 ${BACKEND_HELP}
 
 Training settings follow, with this bench's defaults (the method comes from --methods):
@@ -118,7 +126,7 @@ ${configHelp(b.base, ["method"])}`;
 /** The bench's options: its own, the data's and every training setting but the method. */
 function benchOptions(b: BenchSpec): OptionSpecs {
   const { method: _, ...settings } = configOptions();
-  return { ...BENCH_OPTIONS, ...b.options, ...settings };
+  return { ...BENCH_OPTIONS, ...INIT_OPTIONS, ...b.options, ...settings };
 }
 
 /** Evenly spread sample indices (so both classes tend to appear in the figure). */
@@ -145,6 +153,7 @@ async function trainMethod(
   valid: Dataset,
   outDir: string,
   info: RunInfo,
+  init: TrainerOptions["init"],
 ): Promise<TrainedRun> {
   let bar = null as Progress | null;
   let best: Uint8Array | null = null;
@@ -153,6 +162,7 @@ async function trainMethod(
     config,
     train,
     valid,
+    init,
     onStep: (e) => {
       if (e.step === 1) bar = new Progress(`${label} epoch ${e.epoch + 1}/${config.epochs}`);
       bar!.update(e.step, e.stepsPerEpoch, `loss ${fmt(e.losses.total, 3)}`);
@@ -223,6 +233,8 @@ interface BenchArgs {
   seeds: number[];
   /** What the run descriptions name as the settings' start: `bench:<name>` or `reference`. */
   preset: string;
+  /** Imports `--init-backbone` into each fresh network; undefined without it. */
+  init: TrainerOptions["init"];
 }
 
 /** Reads and checks the flags; an exit code instead when the run stops here (help, usage). */
@@ -264,6 +276,7 @@ async function benchSettings(
   const seeds = parseSeeds(str(values, "seeds"), config.seed);
   const data = await b.data(values);
   const figureCount = int(values, "figure-images", 4, 0, 64);
+  const init = await backboneInit(values, config);
   return {
     methods,
     config,
@@ -271,6 +284,7 @@ async function benchSettings(
     figureCount,
     seeds,
     preset: preset === "bench" ? `bench:${b.name}` : preset,
+    init,
   };
 }
 
@@ -389,6 +403,7 @@ function resultsPage(
     selfSelected: data.evalRole === "valid",
     seeds,
     config,
+    initBackbone: str(r.args.values, "init-backbone"),
     table: markdownTable(sorted, r.floors),
     figure: r.figureIdx.length > 0 && shown.length > 0,
     pending: pending.map((j) => `${methodName(j.method)} (seed ${j.seed})`),
@@ -407,6 +422,7 @@ function resultsRecord(r: BenchRun, sorted: MethodResult[], pending: BenchJob[])
     data: data.spec,
     evalRole: data.evalRole,
     config,
+    initBackbone: str(r.args.values, "init-backbone") ?? null,
     seeds,
     results: sorted,
     aggregates: methods.map((m) => aggregate(sorted.filter((x) => x.method === m)) ?? null),
@@ -453,6 +469,7 @@ async function benchJob(
       r.valid,
       join(r.out, method, `seed-${seed}`),
       { data: r.args.data.spec, preset: r.args.preset, started: r.started.toISOString() },
+      r.args.init,
     );
     const checkpoint = { ...run.best, config: { ...run.best.config, method } };
     const maps = new Map<string, Float32Array>();
@@ -477,9 +494,20 @@ async function benchJob(
 
 /** Runs the bench from command-line arguments; returns the exit code. */
 export async function runMethodBench(b: BenchSpec, argv: string[]): Promise<number> {
-  const args = await parseBenchArgs(b, argv);
-  if (typeof args === "number") return args;
-  const r = await startBench(b, args, argv);
+  try {
+    const args = await parseBenchArgs(b, argv);
+    if (typeof args === "number") return args;
+    return await runJobs(await startBench(b, args, argv));
+  } catch (e) {
+    // Bad files (data, starting weights) name themselves in the message: no stack trace.
+    console.error(`error: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+/** Trains and scores every method for every seed, writing the results after each. */
+async function runJobs(r: BenchRun): Promise<number> {
+  const { b, args } = r;
   const { methods, seeds } = args;
   // Grad-CAM reads a plainly trained GAP classifier, which is exactly CAM's network.
   const order = [...methods].sort((a, b) => Number(a === "gradcam") - Number(b === "gradcam"));

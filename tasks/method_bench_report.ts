@@ -143,6 +143,8 @@ export interface ResultsPage {
   /** Scored on the split that also selected the weights. */
   selfSelected: boolean;
   config: Config;
+  /** The file every method's backbone starts from (`--init-backbone`); random weights without. */
+  initBackbone?: string;
   table: string;
   figure: boolean;
   /** Runs still to come, e.g. "CAM (seed 1)" (the page is rewritten after each). */
@@ -168,6 +170,11 @@ export function resultsMarkdown(p: ResultsPage): string {
         "--test for a held-out table)"
       : ""),
     `- configuration: ${configSummary(p.config)}`,
+    `- starting weights: ${
+      p.initBackbone === undefined
+        ? "random (the backbone's own initialisation)"
+        : `every method's backbone from ${p.initBackbone}, its heads fresh`
+    }`,
     `- seeds: ${p.seeds.join(", ")} (each method trained once per seed` +
     (p.seeds.length > 1 ? "; mean ± sample sd over seeds, then each seed's row" : "") + ")",
     "",

@@ -73,6 +73,35 @@ Deno.test("bench:digits (tiny): trains each method, writes the table with floors
   assert.match(ev.stdout, /on cluttered digits test: 8 images of 64x64, 10 classes/);
   const f1Neg = json.results[1].summary.f1Neg.toFixed(1);
   assert.match(ev.stdout, new RegExp(`^CAM +[\\d.]+ +[\\d.]+ +${f1Neg.replace(".", "\\.")} `, "m"));
+  assert.match(md, /^- starting weights: random/m);
+
+  // --init-backbone: every method's backbone starts from that run's (the head starts fresh).
+  const warm = join(out, "warm");
+  const w = await runBench("tasks/bench_digits.ts", [
+    "--methods",
+    "wildcat",
+    ...tinyDigits(16, 4),
+    "--figure-images",
+    "0",
+    "--init-backbone",
+    join(out, "cam", "seed-0", "best.safetensors"),
+    "--out",
+    warm,
+  ]);
+  assert.equal(w.code, 0, w.stderr);
+  assert.match(w.stderr, /imported \d+ tensors from .*best\.safetensors \(pointwise naming\)/);
+  const warmMd = await Deno.readTextFile(join(warm, "results.md"));
+  assert.match(
+    warmMd,
+    /^- starting weights: every method's backbone from .*cam\/seed-0\/best\.safetensors/m,
+  );
+  const missing = await runBench("tasks/bench_digits.ts", [
+    "--init-backbone",
+    join(out, "nope.pth"),
+  ]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /^error: .*nope\.pth: /m);
+  assert.doesNotMatch(missing.stderr, /Uncaught|    at /);
 });
 
 Deno.test("bench --seeds: each method once per seed, mean ± sd and each seed's row", async () => {
@@ -123,6 +152,7 @@ Deno.test("bench:glas refuses unknown methods and a missing data folder with cle
   const b = await run(["--data", "/nonexistent/glas"]);
   assert.equal(b.code, 1);
   assert.match(b.stderr, /\/nonexistent\/glas\/split\/train\.csv/);
+  assert.doesNotMatch(b.stderr, /Uncaught|    at /, "a message, not a stack trace");
 });
 
 Deno.test("bench: a method that fails gets a 'failed' row, the floors are still written, exit code 1", async () => {

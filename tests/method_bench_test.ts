@@ -101,7 +101,7 @@ Deno.test("bench:digits (tiny): trains each method, writes the table with floors
   ]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^error: .*nope\.pth: /m);
-  assert.doesNotMatch(missing.stderr, /Uncaught|    at /);
+  assert.doesNotMatch(missing.stderr, /Uncaught|^ {4}at /m);
 });
 
 Deno.test("bench --seeds: each method once per seed, mean ± sd and each seed's row", async () => {
@@ -152,7 +152,7 @@ Deno.test("bench:glas refuses unknown methods and a missing data folder with cle
   const b = await run(["--data", "/nonexistent/glas"]);
   assert.equal(b.code, 1);
   assert.match(b.stderr, /\/nonexistent\/glas\/split\/train\.csv/);
-  assert.doesNotMatch(b.stderr, /Uncaught|    at /, "a message, not a stack trace");
+  assert.doesNotMatch(b.stderr, /Uncaught|^ {4}at /m, "a message, not a stack trace");
 });
 
 Deno.test("bench: a method that fails gets a 'failed' row, the floors are still written, exit code 1", async () => {

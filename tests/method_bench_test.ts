@@ -73,6 +73,16 @@ Deno.test("bench:digits (tiny): trains each method, writes the table with floors
   assert.match(ev.stdout, /on cluttered digits test: 8 images of 64x64, 10 classes/);
   const f1Neg = json.results[1].summary.f1Neg.toFixed(1);
   assert.match(ev.stdout, new RegExp(`^CAM +[\\d.]+ +[\\d.]+ +${f1Neg.replace(".", "\\.")} `, "m"));
+  // A size flag changes the run's test set, not the dataset.
+  const few = await runScript("apps/cli/main.ts", [
+    "eval",
+    "--model",
+    join(out, "cam", "seed-0"),
+    "--digits-test",
+    "3",
+  ]);
+  assert.equal(few.code, 0, few.stderr);
+  assert.match(few.stdout, /on cluttered digits test: 3 images of 64x64, 10 classes/);
   assert.match(md, /^- starting weights: random/m);
 
   // --init-backbone: every method's backbone starts from that run's (the head starts fresh).

@@ -116,15 +116,15 @@ ${BACKEND_HELP}`;
 }
 
 /**
- * The data to score on: the flags', or without `--data`, the built-in data
- * the model's run trained on (its own test set), when its run folder says.
+ * The data to score on: the flags', or without `--data` and `--dataset`, the
+ * built-in data the model's run trained on (its own test set, its image size
+ * and classes), when its run folder says; size flags given change those.
  */
 async function evalData(values: Record<string, unknown>, modelPath: string): Promise<DataSpec> {
-  const spec = await dataSpecFromArgs(values, ["test"]);
-  if (spec.kind !== "synthetic" || values.dataset !== undefined) return spec;
-  if (values["synthetic-size"] !== undefined) return spec;
+  if (values.data !== undefined || values.dataset !== undefined) {
+    return await dataSpecFromArgs(values, ["test"]);
+  }
   const trained = (await readRunInfo(runFolderOf(modelPath)))?.data;
-  if (trained?.kind === "digits") return trained;
   if (trained?.kind === "folder") {
     // Scoring the synthetic set would only fail on the classes: say what to give instead.
     throw new UsageError(
@@ -132,17 +132,18 @@ async function evalData(values: Record<string, unknown>, modelPath: string): Pro
         `--data DIR (with DIR/split/test.csv) or --data DIR --split CSV`,
     );
   }
-  if (trained?.kind !== "synthetic") return spec;
-  // The run's own test set, unless another size is asked for.
-  const test = values["synthetic-test"] === undefined && trained.counts?.test !== undefined
-    ? trained.counts.test
-    : spec.counts.test;
-  return {
-    ...spec,
-    size: trained.size,
-    classes: trained.classes,
-    counts: { ...spec.counts, test },
-  };
+  const kind = trained?.kind ?? "synthetic";
+  const spec = await dataSpecFromArgs({ ...values, dataset: kind }, ["test"]);
+  if (trained === undefined || spec.kind === "folder") return spec;
+  // The run's own test set, but for what a flag asks.
+  const flag = (name: string) => values[`${kind}-${name}`] !== undefined;
+  const merged = { ...spec, counts: { ...spec.counts } };
+  if (!flag("size")) merged.size = trained.size;
+  if (!flag("test") && trained.counts?.test !== undefined) merged.counts.test = trained.counts.test;
+  if (merged.kind === "synthetic" && trained.kind === "synthetic" && !flag("classes")) {
+    merged.classes = trained.classes;
+  }
+  return merged;
 }
 
 /** What the command was asked to write and how to score. */

@@ -84,6 +84,29 @@ function count(
   return n;
 }
 
+/** The size flags of each built-in dataset. */
+const FAMILY_FLAGS: Readonly<Record<"synthetic" | "digits", readonly string[]>> = {
+  synthetic: Object.keys(DATA_OPTIONS).filter((f) => f.startsWith("synthetic-")),
+  digits: Object.keys(DATA_OPTIONS).filter((f) => f.startsWith("digits-")),
+};
+
+/** Refuses a built-in dataset's size flag where other data is read (it would be ignored). */
+function refuseOtherFamily(values: Record<string, unknown>, data: string): void {
+  for (const [family, flags] of Object.entries(FAMILY_FLAGS)) {
+    if (family === data) continue;
+    const given = flags.find((f) => values[f] !== undefined);
+    if (given === undefined) continue;
+    throw new UsageError(
+      data === "folder"
+        ? `--${given} sizes the built-in ${family} dataset; it cannot go with --data`
+        : `--${given} sizes the built-in ${family} dataset: add --dataset ${family}, ` +
+          `or drop it (the data here is ${
+            data === "digits" ? "--dataset digits" : "the synthetic set"
+          })`,
+    );
+  }
+}
+
 /**
  * Reads the data flags. `roles` are the splits the command needs.
  *
@@ -104,6 +127,7 @@ export async function dataSpecFromArgs(
   if (builtin !== undefined && dir !== undefined) {
     throw new UsageError("--dataset names a built-in dataset; it cannot go with --data");
   }
+  refuseOtherFamily(values, dir !== undefined ? "folder" : builtin ?? "synthetic");
   if (builtin === "digits") {
     const size = int(values, "digits-size", 96, 48, 1024);
     return {

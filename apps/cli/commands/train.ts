@@ -237,19 +237,8 @@ async function scoreHeldOut(
   return examples;
 }
 
-/** Runs the command; returns the exit code. */
-export async function train(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, OPTIONS);
-  if (values.help) {
-    console.log(trainHelp());
-    return 0;
-  }
-  if (values.resume !== undefined && values["init-backbone"] !== undefined) {
-    throw new UsageError("--init-backbone starts a new run; it cannot go with --resume");
-  }
-  const plan = values.resume !== undefined ? await planResume(values) : await planFresh(values);
-  // Read now, so that a wrong file fails before the data loads and training starts.
-  const init = await backboneInit(values, plan.config);
+/** The run's training and validation splits, checked against each other and a resumed checkpoint. */
+async function loadSplits(plan: RunPlan): Promise<{ trainSet: Dataset; validSet: Dataset }> {
   console.error(`train data: ${describeDataSpec(plan.data, "train")}`);
   console.error(`valid data: ${describeDataSpec(plan.data, "valid")}`);
   const trainSet = await loadDataWithProgress(plan.data, "train");
@@ -269,6 +258,47 @@ export async function train(argv: string[]): Promise<number> {
       })`,
     );
   }
+  return { trainSet, validSet };
+}
+
+/** Trains to the planned epoch; false when training diverged (said on stderr). */
+async function runTrainer(plan: RunPlan, trainer: Trainer): Promise<boolean> {
+  try {
+    if (trainer.epoch >= plan.config.epochs) {
+      console.error(
+        `nothing to do: ${trainer.epoch} of ${plan.config.epochs} epochs are done (raise --epochs)`,
+      );
+    }
+    await trainer.run();
+    return true;
+  } catch (err) {
+    if (!(err instanceof DivergedError)) throw err;
+    const kept = trainer.epoch > 0
+      ? `the last good checkpoint is ${
+        join(plan.runDir, CHECKPOINTS.last)
+      } (epoch ${trainer.epoch})`
+      : "no checkpoint was written";
+    console.error(`error: training diverged: ${err.message}; try a lower --lr\n${kept}`);
+    return false;
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/** Runs the command; returns the exit code. */
+export async function train(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, OPTIONS);
+  if (values.help) {
+    console.log(trainHelp());
+    return 0;
+  }
+  if (values.resume !== undefined && values["init-backbone"] !== undefined) {
+    throw new UsageError("--init-backbone starts a new run; it cannot go with --resume");
+  }
+  const plan = values.resume !== undefined ? await planResume(values) : await planFresh(values);
+  // Read now, so that a wrong file fails before the data loads and training starts.
+  const init = await backboneInit(values, plan.config);
+  const { trainSet, validSet } = await loadSplits(plan);
   await startBackend(values);
   // A process killed while writing leaves its temporary file behind; this
   // run is the folder's only writer, so those are litter.
@@ -281,25 +311,7 @@ export async function train(argv: string[]): Promise<number> {
   const started = performance.now();
   const trainer = consoleTrainer(plan, trainSet, validSet, init);
   const firstEpoch = trainer.epoch;
-  try {
-    if (trainer.epoch >= plan.config.epochs) {
-      console.error(
-        `nothing to do: ${trainer.epoch} of ${plan.config.epochs} epochs are done (raise --epochs)`,
-      );
-    }
-    await trainer.run();
-  } catch (err) {
-    if (!(err instanceof DivergedError)) throw err;
-    const kept = trainer.epoch > 0
-      ? `the last good checkpoint is ${
-        join(plan.runDir, CHECKPOINTS.last)
-      } (epoch ${trainer.epoch})`
-      : "no checkpoint was written";
-    console.error(`error: training diverged: ${err.message}; try a lower --lr\n${kept}`);
-    return 1;
-  } finally {
-    trainer.dispose();
-  }
+  if (!(await runTrainer(plan, trainer))) return 1;
   const ran = trainer.epoch - firstEpoch;
   const wall = (performance.now() - started) / 1000;
   console.log(

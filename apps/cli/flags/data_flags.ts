@@ -90,19 +90,26 @@ const FAMILY_FLAGS: Readonly<Record<"synthetic" | "digits", readonly string[]>> 
   digits: Object.keys(DATA_OPTIONS).filter((f) => f.startsWith("digits-")),
 };
 
-/** Refuses a built-in dataset's size flag where other data is read (it would be ignored). */
+/**
+ * A built-in dataset's size flag where other data is read would be ignored:
+ * refused for the other built-in dataset (one flag away from what was meant),
+ * said on stderr beside `--data`.
+ */
 function refuseOtherFamily(values: Record<string, unknown>, data: string): void {
   for (const [family, flags] of Object.entries(FAMILY_FLAGS)) {
     if (family === data) continue;
-    const given = flags.find((f) => values[f] !== undefined);
-    if (given === undefined) continue;
+    const given = flags.filter((f) => values[f] !== undefined);
+    if (given.length === 0) continue;
+    if (data === "folder") {
+      const list = given.map((f) => `--${f}`).join(", ");
+      console.error(`note: ${list} ignored: they size the built-in ${family} dataset, not --data`);
+      continue;
+    }
     throw new UsageError(
-      data === "folder"
-        ? `--${given} sizes the built-in ${family} dataset; it cannot go with --data`
-        : `--${given} sizes the built-in ${family} dataset: add --dataset ${family}, ` +
-          `or drop it (the data here is ${
-            data === "digits" ? "--dataset digits" : "the synthetic set"
-          })`,
+      `--${given[0]} sizes the built-in ${family} dataset: add --dataset ${family}, ` +
+        `or drop it (the data here is ${
+          data === "digits" ? "--dataset digits" : "the synthetic set"
+        })`,
     );
   }
 }

@@ -44,82 +44,128 @@ export function isZip(bytes: Uint8Array): boolean {
 
 /** Lists the members of a zip archive; `name` (the file) goes into every error. */
 export function zipEntries(bytes: Uint8Array, name: string): Map<string, ZipEntry> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const fail = (why: string): never => {
-    throw new Error(`${name}: not a readable zip archive (${why})`);
-  };
-  const u16 = (p: number) => view.getUint16(p, true);
-  const u32 = (p: number) => view.getUint32(p, true);
-  const u64 = (p: number) => {
-    const v = view.getBigUint64(p, true);
-    if (v > BigInt(bytes.length)) fail("a zip64 field runs past the end of the file");
-    return Number(v);
-  };
-  // The end-of-central-directory record sits in the last 22 + 65535 bytes.
-  let eocd = -1;
-  for (let p = bytes.length - 22; p >= Math.max(0, bytes.length - 22 - 65535); p--) {
-    if (u32(p) === EOCD) {
-      eocd = p;
-      break;
-    }
-  }
-  if (eocd < 0) fail("no end-of-central-directory record: truncated?");
-  let count = u16(eocd + 10);
-  let dirSize = u32(eocd + 12);
-  let dirOffset = u32(eocd + 16);
-  if (count === 0xffff || dirSize === 0xffffffff || dirOffset === 0xffffffff) {
-    const loc = eocd - 20;
-    if (loc < 0 || u32(loc) !== EOCD64_LOCATOR) fail("zip64 fields without a zip64 locator");
-    const e64 = u64(loc + 8);
-    if (e64 + 56 > bytes.length || u32(e64) !== EOCD64) fail("bad zip64 end record");
-    count = u64(e64 + 32);
-    dirSize = u64(e64 + 40);
-    dirOffset = u64(e64 + 48);
-  }
-  if (dirOffset + dirSize > bytes.length) fail("the central directory runs past the end");
+  const r = new ZipReader(bytes, name);
+  const { count, dirSize, dirOffset } = r.centralDirectory();
+  if (dirOffset + dirSize > bytes.length) r.fail("the central directory runs past the end");
   const entries = new Map<string, ZipEntry>();
   let p = dirOffset;
   for (let i = 0; i < count; i++) {
-    if (p + 46 > bytes.length || u32(p) !== CENTRAL) fail(`bad central directory entry ${i}`);
-    const method = u16(p + 10);
-    let compressed = u32(p + 20);
-    let size = u32(p + 24);
-    const nameLen = u16(p + 28);
-    const extraLen = u16(p + 30);
-    const commentLen = u16(p + 32);
-    let local = u32(p + 42);
-    if (p + 46 + nameLen + extraLen > bytes.length) fail(`entry ${i} runs past the end`);
+    const { entry, next } = r.entry(p, i);
+    entries.set(entry.name, entry);
+    p = next;
+  }
+  return entries;
+}
+
+/** Little-endian fields of an archive's bytes, each read checked against its end. */
+class ZipReader {
+  readonly #view: DataView;
+
+  constructor(readonly bytes: Uint8Array, readonly name: string) {
+    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  fail(why: string): never {
+    throw new Error(`${this.name}: not a readable zip archive (${why})`);
+  }
+
+  u16(p: number): number {
+    return this.#view.getUint16(p, true);
+  }
+
+  u32(p: number): number {
+    return this.#view.getUint32(p, true);
+  }
+
+  u64(p: number): number {
+    const v = this.#view.getBigUint64(p, true);
+    if (v > BigInt(this.bytes.length)) this.fail("a zip64 field runs past the end of the file");
+    return Number(v);
+  }
+
+  /** Where the central directory is and how many entries it holds (zip64 too). */
+  centralDirectory(): { count: number; dirSize: number; dirOffset: number } {
+    const n = this.bytes.length;
+    // The end-of-central-directory record sits in the last 22 + 65535 bytes.
+    let eocd = -1;
+    for (let p = n - 22; p >= Math.max(0, n - 22 - 65535); p--) {
+      if (this.u32(p) === EOCD) {
+        eocd = p;
+        break;
+      }
+    }
+    if (eocd < 0) this.fail("no end-of-central-directory record: truncated?");
+    const count = this.u16(eocd + 10), dirSize = this.u32(eocd + 12);
+    const dirOffset = this.u32(eocd + 16);
+    if (count !== 0xffff && dirSize !== 0xffffffff && dirOffset !== 0xffffffff) {
+      return { count, dirSize, dirOffset };
+    }
+    const loc = eocd - 20;
+    if (loc < 0 || this.u32(loc) !== EOCD64_LOCATOR) {
+      this.fail("zip64 fields without a zip64 locator");
+    }
+    const e64 = this.u64(loc + 8);
+    if (e64 + 56 > n || this.u32(e64) !== EOCD64) this.fail("bad zip64 end record");
+    return {
+      count: this.u64(e64 + 32),
+      dirSize: this.u64(e64 + 40),
+      dirOffset: this.u64(e64 + 48),
+    };
+  }
+
+  /** The `i`-th central directory entry, at `p`, and where the next begins. */
+  entry(p: number, i: number): { entry: ZipEntry; next: number } {
+    const { bytes, name } = this;
+    if (p + 46 > bytes.length || this.u32(p) !== CENTRAL) {
+      this.fail(`bad central directory entry ${i}`);
+    }
+    const method = this.u16(p + 10);
+    const nameLen = this.u16(p + 28), extraLen = this.u16(p + 30), commentLen = this.u16(p + 32);
+    if (p + 46 + nameLen + extraLen > bytes.length) this.fail(`entry ${i} runs past the end`);
     const entryName = new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + nameLen));
-    // Zip64 extra field (id 1): the 0xffffffff fields follow in this order.
-    for (let e = p + 46 + nameLen; e + 4 <= p + 46 + nameLen + extraLen;) {
-      const id = u16(e);
-      const len = u16(e + 2);
+    const { size, compressed, local } = this.zip64Fields(p + 46 + nameLen, extraLen, {
+      size: this.u32(p + 24),
+      compressed: this.u32(p + 20),
+      local: this.u32(p + 42),
+    });
+    if (local + 30 > bytes.length || this.u32(local) !== LOCAL) {
+      this.fail(`no local header for ${entryName}`);
+    }
+    const start = local + 30 + this.u16(local + 26) + this.u16(local + 28);
+    if (start + compressed > bytes.length) this.fail(`${entryName} runs past the end: truncated?`);
+    const data = () => {
+      if (method !== 0) {
+        throw new Error(
+          `${name}: ${entryName} is compressed (zip method ${method}); PyTorch writes ` +
+            "uncompressed archives: re-save it with torch.save",
+        );
+      }
+      return bytes.subarray(start, start + size);
+    };
+    return {
+      entry: { name: entryName, method, size, data },
+      next: p + 46 + nameLen + extraLen + commentLen,
+    };
+  }
+
+  /** The fields that are 0xffffffff, from the zip64 extra field (id 1), where they follow in this order. */
+  zip64Fields(
+    extra: number,
+    extraLen: number,
+    f: { size: number; compressed: number; local: number },
+  ): { size: number; compressed: number; local: number } {
+    let { size, compressed, local } = f;
+    for (let e = extra; e + 4 <= extra + extraLen;) {
+      const id = this.u16(e);
+      const len = this.u16(e + 2);
       if (id === 1) {
         let q = e + 4;
-        if (size === 0xffffffff) size = u64(q), q += 8;
-        if (compressed === 0xffffffff) compressed = u64(q), q += 8;
-        if (local === 0xffffffff) local = u64(q);
+        if (size === 0xffffffff) size = this.u64(q), q += 8;
+        if (compressed === 0xffffffff) compressed = this.u64(q), q += 8;
+        if (local === 0xffffffff) local = this.u64(q);
       }
       e += 4 + len;
     }
-    if (local + 30 > bytes.length || u32(local) !== LOCAL) fail(`no local header for ${entryName}`);
-    const start = local + 30 + u16(local + 26) + u16(local + 28);
-    if (start + compressed > bytes.length) fail(`${entryName} runs past the end: truncated?`);
-    entries.set(entryName, {
-      name: entryName,
-      method,
-      size,
-      data: () => {
-        if (method !== 0) {
-          throw new Error(
-            `${name}: ${entryName} is compressed (zip method ${method}); PyTorch writes ` +
-              "uncompressed archives: re-save it with torch.save",
-          );
-        }
-        return bytes.subarray(start, start + size);
-      },
-    });
-    p += 46 + nameLen + extraLen + commentLen;
+    return { size, compressed, local };
   }
-  return entries;
 }

@@ -111,16 +111,7 @@ export async function openTiffSlide(
   name: string,
   o: TiffSlideOptions = {},
 ): Promise<Slide> {
-  const images: GeoTIFFImage[] = [];
-  try {
-    await boundedGeotiff(); // damaged LZW tiles fail at once, not after minutes
-    // deno-lint-ignore no-explicit-any
-    const tiff = await GeoTIFF.fromSource(sourceOf(read) as any);
-    const count = await tiff.getImageCount();
-    for (let i = 0; i < count; i++) images.push(await tiff.getImage(i));
-  } catch (e) {
-    throw new Error(`${name}: not a readable TIFF (${(e as Error).message})`);
-  }
+  const images = await readImages(read, name);
   const base = images[0];
   checkReadable(base, name, 0);
   if (!base.isTiled && stripBytes(base) > MAX_STRIP_BYTES) {
@@ -129,37 +120,13 @@ export async function openTiffSlide(
         `convert it with vips tiffsave IN OUT.tif --tile --pyramid`,
     );
   }
-  const aspect = base.getWidth() / base.getHeight();
-  const chosen: GeoTIFFImage[] = [base];
-  for (let i = 1; i < images.length; i++) {
-    const im = images[i];
-    const last = chosen[chosen.length - 1];
-    // Levels are rounded: their height is level 0's shape at their width to a pixel or 2%.
-    const expected = im.getWidth() / aspect;
-    const sameShape = Math.abs(im.getHeight() - expected) <= Math.max(1.5, 0.02 * expected);
-    if (!im.isTiled || !sameShape || im.getWidth() >= last.getWidth()) continue;
-    checkReadable(im, name, i);
-    chosen.push(im);
-  }
+  const chosen = pyramidLevels(images, name);
   const levels: SlideLevel[] = chosen.map((im) => ({
     width: im.getWidth(),
     height: im.getHeight(),
     downsample: { x: base.getWidth() / im.getWidth(), y: base.getHeight() / im.getHeight() },
   }));
-  const fd = base.fileDirectory;
-  const description = (await fd.loadValue("ImageDescription")) as string | undefined;
-  let mpp: SlideScale | null = null;
-  const aperio = aperioMpp(description);
-  if (aperio !== null) mpp = { x: aperio, y: aperio, source: "Aperio MPP" };
-  else {
-    const r = resolutionMpp(
-      (await fd.loadValue("XResolution")) as ArrayLike<number> | undefined,
-      (await fd.loadValue("YResolution")) as ArrayLike<number> | undefined,
-      (await fd.loadValue("ResolutionUnit")) as number | undefined,
-    );
-    if (r) mpp = { ...r, source: "TIFF resolution tags" };
-  }
-
+  const mpp = await slideMpp(base);
   const workers = o.decodeWorkers ?? 0;
   const pool = workers > 0 ? decodePool(workers) : null;
   return {
@@ -181,6 +148,56 @@ export async function openTiffSlide(
     },
     close: async () => await pool?.destroy(),
   };
+}
+
+/** Every image of the file, in order. */
+async function readImages(read: RandomAccessReader, name: string): Promise<GeoTIFFImage[]> {
+  const images: GeoTIFFImage[] = [];
+  try {
+    await boundedGeotiff(); // damaged LZW tiles fail at once, not after minutes
+    // deno-lint-ignore no-explicit-any
+    const tiff = await GeoTIFF.fromSource(sourceOf(read) as any);
+    const count = await tiff.getImageCount();
+    for (let i = 0; i < count; i++) images.push(await tiff.getImage(i));
+  } catch (e) {
+    throw new Error(`${name}: not a readable TIFF (${(e as Error).message})`);
+  }
+  return images;
+}
+
+/**
+ * The pyramid: level 0, then each tiled image of its shape smaller than the
+ * last taken (labels, macro pictures and thumbnails of other shapes left out).
+ */
+function pyramidLevels(images: GeoTIFFImage[], name: string): GeoTIFFImage[] {
+  const base = images[0];
+  const aspect = base.getWidth() / base.getHeight();
+  const chosen: GeoTIFFImage[] = [base];
+  for (let i = 1; i < images.length; i++) {
+    const im = images[i];
+    const last = chosen[chosen.length - 1];
+    // Levels are rounded: their height is level 0's shape at their width to a pixel or 2%.
+    const expected = im.getWidth() / aspect;
+    const sameShape = Math.abs(im.getHeight() - expected) <= Math.max(1.5, 0.02 * expected);
+    if (!im.isTiled || !sameShape || im.getWidth() >= last.getWidth()) continue;
+    checkReadable(im, name, i);
+    chosen.push(im);
+  }
+  return chosen;
+}
+
+/** Microns per pixel at level 0: Aperio's MPP, else the resolution tags, else unknown. */
+async function slideMpp(base: GeoTIFFImage): Promise<SlideScale | null> {
+  const fd = base.fileDirectory;
+  const description = (await fd.loadValue("ImageDescription")) as string | undefined;
+  const aperio = aperioMpp(description);
+  if (aperio !== null) return { x: aperio, y: aperio, source: "Aperio MPP" };
+  const r = resolutionMpp(
+    (await fd.loadValue("XResolution")) as ArrayLike<number> | undefined,
+    (await fd.loadValue("YResolution")) as ArrayLike<number> | undefined,
+    (await fd.loadValue("ResolutionUnit")) as number | undefined,
+  );
+  return r ? { ...r, source: "TIFF resolution tags" } : null;
 }
 
 /** Interleaved 8-bit RGB of a window of `im`. */

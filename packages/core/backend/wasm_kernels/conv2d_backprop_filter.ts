@@ -66,6 +66,33 @@ export function conv2dBackpropFilter(
     attrs.pad,
     attrs.dimRoundingMode,
   );
+  const simd = simdLoopsFor(args.backend);
+  const m = simd && winogradTile("filter", info);
+  if (simd && m) return winogradFilterGrad(simd, x, dy, info, m);
+  const scope = new KernelScope(args.backend as KernelBackendLike);
+  try {
+    if (simd && directFilterGradFits(info)) {
+      return scope.keep(directFilterGrad(simd, scope, x, dy, info));
+    }
+    if (filterGradByColumns(info, simd !== undefined)) {
+      return scope.keep(byColumns(scope, x, dy, info));
+    }
+    return scope.keep(byConvolution(scope, x, dy, info));
+  } finally {
+    scope.dispose();
+  }
+}
+
+/**
+ * The filter gradient as a convolution over (i, j) of the padded input, its
+ * channels as the batch, with dy as the filter.
+ */
+function byConvolution(
+  scope: KernelScope,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
   const [b, h, w, c] = x.shape;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   // The forward pass reads exactly this many padded rows and columns.
@@ -74,53 +101,30 @@ export function conv2dBackpropFilter(
   const { top, left } = info.padInfo;
   const bottom = needH - top - h;
   const right = needW - left - w;
-
-  const simd = simdLoopsFor(args.backend);
-  const m = simd && winogradTile("filter", info);
-  if (simd && m) return winogradFilterGrad(simd, x, dy, info, m);
-  const scope = new KernelScope(args.backend as KernelBackendLike);
-  if (simd && directFilterGradFits(info)) {
-    try {
-      return scope.keep(directFilterGrad(simd, scope, x, dy, info));
-    } finally {
-      scope.dispose();
-    }
-  }
-  if (filterGradByColumns(info, simdLoopsFor(args.backend) !== undefined)) {
-    try {
-      return scope.keep(byColumns(scope, x, dy, info));
-    } finally {
-      scope.dispose();
-    }
-  }
-  try {
-    let xp = x;
-    if (bottom < 0 || right < 0) {
-      xp = scope.run("Slice", { x: xp }, {
-        begin: [0, 0, 0, 0],
-        size: [b, h + Math.min(bottom, 0), w + Math.min(right, 0), c],
-      });
-    }
-    if (top > 0 || left > 0 || bottom > 0 || right > 0) {
-      xp = scope.run("PadV2", { x: xp }, {
-        paddings: [[0, 0], [top, Math.max(bottom, 0)], [left, Math.max(right, 0)], [0, 0]],
-        constantValue: 0,
-      });
-    }
-    const xt = scope.run("Transpose", { x: xp }, { perm: [3, 1, 2, 0] });
-    const filter = scope.run("Transpose", { x: dy }, { perm: [1, 2, 0, 3] });
-    // dW[i,j] = sum_{y,x} xp[y*sh + i*dh, x*sw + j*dw] dy[y,x]: over (i, j), a
-    // convolution with stride (dh, dw) whose filter dy is dilated by (sh, sw).
-    const out = scope.run("Conv2D", { x: xt, filter }, {
-      strides: [dh, dw],
-      pad: "valid",
-      dilations: [sh, sw],
-      dataFormat: "NHWC",
+  let xp = x;
+  if (bottom < 0 || right < 0) {
+    xp = scope.run("Slice", { x: xp }, {
+      begin: [0, 0, 0, 0],
+      size: [b, h + Math.min(bottom, 0), w + Math.min(right, 0), c],
     });
-    return scope.keep(scope.run("Transpose", { x: out }, { perm: [1, 2, 0, 3] }));
-  } finally {
-    scope.dispose();
   }
+  if (top > 0 || left > 0 || bottom > 0 || right > 0) {
+    xp = scope.run("PadV2", { x: xp }, {
+      paddings: [[0, 0], [top, Math.max(bottom, 0)], [left, Math.max(right, 0)], [0, 0]],
+      constantValue: 0,
+    });
+  }
+  const xt = scope.run("Transpose", { x: xp }, { perm: [3, 1, 2, 0] });
+  const filter = scope.run("Transpose", { x: dy }, { perm: [1, 2, 0, 3] });
+  // dW[i,j] = sum_{y,x} xp[y*sh + i*dh, x*sw + j*dw] dy[y,x]: over (i, j), a
+  // convolution with stride (dh, dw) whose filter dy is dilated by (sh, sw).
+  const out = scope.run("Conv2D", { x: xt, filter }, {
+    strides: [dh, dw],
+    pad: "valid",
+    dilations: [sh, sw],
+    dataFormat: "NHWC",
+  });
+  return scope.run("Transpose", { x: out }, { perm: [1, 2, 0, 3] });
 }
 
 /**

@@ -102,7 +102,8 @@ function refuseOtherFamily(values: Record<string, unknown>, data: string): void 
     if (given.length === 0) continue;
     if (data === "folder") {
       const list = given.map((f) => `--${f}`).join(", ");
-      console.error(`note: ${list} ignored: they size the built-in ${family} dataset, not --data`);
+      const verb = given.length > 1 ? "they size" : "it sizes";
+      console.error(`note: ${list} ignored: ${verb} the built-in ${family} dataset, not --data`);
       continue;
     }
     throw new UsageError(

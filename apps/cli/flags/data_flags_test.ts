@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { UsageError } from "../args.ts";
 import { dataSpecFromArgs } from "./data_flags.ts";
 
-Deno.test("a built-in dataset's size flags are refused where other data is read, not ignored", async () => {
+Deno.test("a built-in dataset's size flags are refused beside the other built-in dataset, noted beside --data", async () => {
   const refused = async (values: Record<string, unknown>, message: RegExp) => {
     await assert.rejects(dataSpecFromArgs(values, ["train"]), (e: Error) => {
       assert.ok(e instanceof UsageError, String(e));

@@ -20,11 +20,11 @@ import { fmaPeak } from "./bench_fma_peak.ts";
 import { benchLayers } from "./bench_layers.ts";
 import { parseArgs } from "node:util";
 import { buildMinMaxNet } from "@pointwise/core/model";
-import { type Config, env, PRESETS, withOverrides } from "@pointwise/core/lite";
+import { type Config, env } from "@pointwise/core/lite";
 import { initBackend, Rng } from "@pointwise/core";
 import { Sgd, trainStep } from "@pointwise/core/train";
 import { inference } from "./bench_infer.ts";
-import { median, pairedRounds, ROUNDS } from "./bench_paired.ts";
+import { cpuPreset, full, median, pairedRounds, ROUNDS, seconds } from "./bench_paired.ts";
 import { tf, wasmThreadsInUse } from "@pointwise/core/tf";
 
 const args = parseArgs({
@@ -59,8 +59,6 @@ const RUNS = Number(args.values.runs);
 const only = args.values.only?.split(",");
 const wanted = (id: string) => only === undefined || only.some((o) => id.startsWith(o));
 
-const seconds = (v: number) => `${v.toFixed(3)} s`;
-
 // ---------------------------------------------------------------- training
 
 interface StepCase {
@@ -72,10 +70,6 @@ interface StepCase {
   erase?: boolean;
 }
 
-// At the reference's output stride 32, as PyTorch's twin (tasks/bench_torch.py) builds
-// it; tasks/bench_recipe_cost.ts times the cpu preset's stride 16 against it.
-const cpuPreset = withOverrides(PRESETS.cpu, { outputStride: 32 });
-const full = withOverrides(cpuPreset, { width: 1 });
 const STEPS: StepCase[] = [
   {
     id: "step-r18",

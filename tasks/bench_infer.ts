@@ -13,15 +13,19 @@
  */
 import { join } from "node:path";
 import { buildMinMaxNet } from "@pointwise/core/model";
-import { decodeImage, encodePng, PRESETS, withOverrides } from "@pointwise/core/lite";
+import { decodeImage, encodePng, withOverrides } from "@pointwise/core/lite";
 import { exportOnnx } from "@pointwise/core/onnx";
 import { initBackend, Rng, TfjsLocalizer } from "@pointwise/core";
 import { type RgbImage, syntheticDataset } from "@pointwise/core/data";
-import { median, type OrtTiming, pairedRounds, ROUNDS } from "./bench_paired.ts";
-
-const cpuPreset = withOverrides(PRESETS.cpu, { outputStride: 32 });
-const full = withOverrides(cpuPreset, { width: 1 });
-const seconds = (v: number) => `${v.toFixed(3)} s`;
+import {
+  cpuPreset,
+  full,
+  median,
+  type OrtTiming,
+  pairedRounds,
+  ROUNDS,
+  seconds,
+} from "./bench_paired.ts";
 
 /** Median seconds of one runtime in a process of its own (`bench_ort.ts`). */
 async function ortTiming(

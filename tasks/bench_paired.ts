@@ -1,7 +1,8 @@
 /**
  * Paired timings for `deno task bench`: tfjs and its reference timed in turn,
  * round after round, so that both see the same host (its speed drifts by up
- * to a third within minutes here).
+ * to a third within minutes here); and what the bench's tables share (their
+ * networks, the median, the seconds' format).
  *
  * @example
  * ```ts ignore
@@ -9,6 +10,20 @@
  * ```
  * @module
  */
+
+import { PRESETS, withOverrides } from "@pointwise/core/lite";
+
+/**
+ * The benches' networks, at the reference's output stride 32 as PyTorch's
+ * twin (tasks/bench_torch.py) builds them: the `cpu` preset's and ResNet-18
+ * at full width (tasks/bench_recipe_cost.ts times the preset's stride 16).
+ */
+export const cpuPreset = withOverrides(PRESETS.cpu, { outputStride: 32 });
+/** ResNet-18 at full width, otherwise {@link cpuPreset}. */
+export const full = withOverrides(cpuPreset, { width: 1 });
+
+/** Seconds as the tables print them. */
+export const seconds = (v: number): string => `${v.toFixed(3)} s`;
 
 /** The median of `a` (the mean of the two middle values for an even count). */
 export function median(a: number[]): number {

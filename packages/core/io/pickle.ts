@@ -229,6 +229,12 @@ function get(m: Machine, k: number): void {
   m.push(m.memo.get(k));
 }
 
+/** REDUCE and NEWOBJ: the allowed global under the top of the stack, called with the top. */
+const callTop: Op = (m) => {
+  const args = m.pop();
+  m.push(m.call(m.pop(), args));
+};
+
 /** Globals (allow-listed), calls to them, object state and persistent ids. */
 const OBJECTS: Record<number, Op> = {
   0x63: (m) => { // GLOBAL: "module\nname\n"
@@ -243,14 +249,8 @@ const OBJECTS: Record<number, Op> = {
     }
     m.push(m.global(module, name));
   },
-  0x52: (m) => { // REDUCE
-    const args = m.pop();
-    m.push(m.call(m.pop(), args));
-  },
-  0x81: (m) => { // NEWOBJ: cls.__new__(cls, *args), treated as a call
-    const args = m.pop();
-    m.push(m.call(m.pop(), args));
-  },
+  0x52: callTop, // REDUCE
+  0x81: callTop, // NEWOBJ: cls.__new__(cls, *args), treated as a call
   0x62: (m) => { // BUILD
     m.pop();
     if (!(m.o.acceptsState?.(m.top()) ?? false)) {

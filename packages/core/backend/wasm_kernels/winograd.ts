@@ -26,7 +26,7 @@
  * @module
  */
 import type { tf } from "../tf.ts";
-import type { SimdLoops } from "./simd_loops.ts";
+import { type SimdLoops, SYNC_INTS } from "./simd_loops.ts";
 import { gradientsRecorded } from "../fused.ts";
 import { forgetFilter, keptFilter } from "./winograd_filter_cache.ts";
 import {
@@ -36,7 +36,6 @@ import {
   round,
   runThreaded,
   spread,
-  SYNC_INTS,
   type WinogradGeometry,
   writeParams,
 } from "./winograd_heap.ts";

@@ -13,7 +13,7 @@
  * @module
  */
 import type { tf } from "../tf.ts";
-import type { SimdLoops } from "./simd_loops.ts";
+import { type SimdLoops, SYNC_INTS } from "./simd_loops.ts";
 import {
   forwardGeometry,
   winogradCalls,
@@ -27,7 +27,6 @@ import {
   round,
   runThreaded,
   spread,
-  SYNC_INTS,
   writeParams,
 } from "./winograd_heap.ts";
 

@@ -13,9 +13,7 @@
  * @module
  */
 import type { tf } from "../tf.ts";
-import { type SimdLoops, SYNC_INTS } from "./simd_loops.ts";
-
-export { SYNC_INTS };
+import type { SimdLoops } from "./simd_loops.ts";
 
 /** A stride-1 3x3 correlation y[oy][ox] = sum x[oy + i - top][ox + j - left] w[i][j]. */
 export interface WinogradGeometry {

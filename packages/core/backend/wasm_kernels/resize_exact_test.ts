@@ -2,13 +2,15 @@
 // sums) on the cpu backend, where the kernel is absent. Both round to
 // float32 after every operation in the same order, so they must be equal bit
 // for bit, with and without the mask factor, upsampling and downsampling, in
-// both geometries.
+// both geometries; by the WASM-SIMD loop on 1 and 2 threads and by the
+// JavaScript loop where that is not loaded.
 import assert from "node:assert/strict";
 import { tf } from "../tf.ts";
 import { onBackend, tensorFrom } from "../../_testing/mod.ts";
 import { hasKernel } from "../fused.ts";
 import { resizeExact } from "../../model/upsample.ts";
-import { RESIZE_EXACT } from "./resize_exact.ts";
+import { RESIZE_EXACT, resizeExactCalls } from "./resize_exact.ts";
+import { loadSimdLoops, setKernelThreads, unloadSimdLoops } from "./simd_loops.ts";
 import type { UpsampleMode } from "../../config/options.ts";
 
 const CASES: [number[], [number, number], UpsampleMode, number, boolean][] = [
@@ -20,22 +22,50 @@ const CASES: [number[], [number, number], UpsampleMode, number, boolean][] = [
 ];
 
 Deno.test("wasm resizeExact kernel equals the op form bit for bit", async () => {
-  for (const [shape, size, mode, stride, masked] of CASES) {
+  const { initBackend } = await import("../backend.ts");
+  const run = (
+    shape: number[],
+    size: [number, number],
+    mode: UpsampleMode,
+    stride: number,
+    masked: boolean,
+  ) => {
     const [n, h, w] = shape;
-    const run = () => {
-      const mask = masked ? tf.abs(tensorFrom([n, h, w, 1], 9)) as tf.Tensor4D : undefined;
-      return resizeExact(tensorFrom(shape, 3) as tf.Tensor4D, size, mode, stride, mask);
-    };
+    const mask = masked ? tf.abs(tensorFrom([n, h, w, 1], 9)) as tf.Tensor4D : undefined;
+    return resizeExact(tensorFrom(shape, 3) as tf.Tensor4D, size, mode, stride, mask);
+  };
+  for (const [shape, size, mode, stride, masked] of CASES) {
+    const what = `${shape} to ${size} ${mode} mask ${masked}`;
     const [ref] = await onBackend("cpu", () => {
       assert.equal(hasKernel(RESIZE_EXACT), false);
-      return run();
+      return run(shape, size, mode, stride, masked);
     });
-    const [got] = await onBackend("wasm", () => {
-      assert.equal(hasKernel(RESIZE_EXACT), true);
-      return run();
-    });
-    assert.equal(got.length, n * size[0] * size[1] * shape[3]);
-    assert.deepEqual(got, ref, `${shape} to ${size} ${mode} mask ${masked}`);
+    assert.equal(ref.length, shape[0] * size[0] * size[1] * shape[3]);
+    // The WASM-SIMD loop on 1 and 2 threads (an output row per item).
+    for (const threads of [1, 2]) {
+      setKernelThreads(threads);
+      const calls = resizeExactCalls.heap;
+      const [got] = await onBackend("wasm", () => {
+        assert.equal(hasKernel(RESIZE_EXACT), true);
+        return run(shape, size, mode, stride, masked);
+      });
+      assert.equal(resizeExactCalls.heap - calls, 1, `${what}: the loop on the heap`);
+      assert.deepEqual(got, ref, `${what}, ${threads} threads`);
+    }
+    setKernelThreads(64);
+    // The JavaScript loop, where the WASM-SIMD loops are not loaded.
+    await initBackend("wasm");
+    unloadSimdLoops();
+    try {
+      const calls = resizeExactCalls.heap;
+      const t = run(shape, size, mode, stride, masked);
+      const got = Float32Array.from(await t.data());
+      t.dispose();
+      assert.equal(resizeExactCalls.heap, calls, `${what}: the JavaScript loop`);
+      assert.deepEqual(got, ref, `${what}, loops not loaded`);
+    } finally {
+      assert.equal(await loadSimdLoops(tf.backend()), undefined);
+    }
   }
 });
 

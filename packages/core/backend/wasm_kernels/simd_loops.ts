@@ -51,6 +51,7 @@ interface Exports {
   direct_filter_grad(params: number, tid: number): void;
   direct_conv(params: number, tid: number): void;
   bn_infer(params: number, tid: number): void;
+  resize_exact(params: number, tid: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   im2col_t(xT: number, cols: number, geometry: number): void;
   col2im(cols: number, dx: number, geometry: number): void;

@@ -37,6 +37,7 @@ export const THREADED_EXPORTS = [
   "direct_filter_grad",
   "direct_conv",
   "bn_infer",
+  "resize_exact",
 ] as const;
 export type ThreadedExport = typeof THREADED_EXPORTS[number];
 

@@ -43,20 +43,44 @@ export function convBnRelu(
   residual: tf.Tensor4D | null,
   ctx: ForwardContext,
 ): tf.Tensor4D {
+  const y = fusedConvBn(conv, bn, x, residual, true, ctx);
+  if (y !== undefined) return y;
+  const c = conv.apply(x);
+  return residual === null ? bn.applyRelu(c, ctx) : bn.applyAddRelu(c, residual, ctx);
+}
+
+/** bn(conv(x)), without a ReLU: a ResNet block's projection shortcut. */
+export function convBn(
+  conv: Conv2d,
+  bn: BatchNorm2d,
+  x: tf.Tensor4D,
+  ctx: ForwardContext,
+): tf.Tensor4D {
+  return fusedConvBn(conv, bn, x, null, false, ctx) ?? bn.apply(conv.apply(x), ctx);
+}
+
+/** The fused kernel's result, or undefined where it may not run. */
+function fusedConvBn(
+  conv: Conv2d,
+  bn: BatchNorm2d,
+  x: tf.Tensor4D,
+  residual: tf.Tensor4D | null,
+  relu: boolean,
+  ctx: ForwardContext,
+): tf.Tensor4D | undefined {
   if (
-    convBnFusion.enabled && !ctx.training && !gradientsRecorded() && conv.bias === null &&
-    conv.dilation === 1 && hasKernel(CONV_BN_INFER)
+    !convBnFusion.enabled || ctx.training || gradientsRecorded() || conv.bias !== null ||
+    conv.dilation !== 1 || !hasKernel(CONV_BN_INFER)
   ) {
-    const inputs: tf.NamedTensorMap = { x, filter: conv.weight, ...bn.inferenceInputs() };
-    if (residual !== null) inputs.residual = residual;
-    return tf.engine().runKernel(CONV_BN_INFER, inputs, {
-      strides: conv.stride,
-      pad: conv.pad,
-      dilations: 1,
-      varianceEpsilon: bn.eps,
-      relu: true,
-    }) as tf.Tensor4D;
+    return undefined;
   }
-  const y = conv.apply(x);
-  return residual === null ? bn.applyRelu(y, ctx) : bn.applyAddRelu(y, residual, ctx);
+  const inputs: tf.NamedTensorMap = { x, filter: conv.weight, ...bn.inferenceInputs() };
+  if (residual !== null) inputs.residual = residual;
+  return tf.engine().runKernel(CONV_BN_INFER, inputs, {
+    strides: conv.stride,
+    pad: conv.pad,
+    dilations: 1,
+    varianceEpsilon: bn.eps,
+    relu,
+  }) as tf.Tensor4D;
 }

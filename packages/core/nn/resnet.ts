@@ -28,7 +28,7 @@ import { tf } from "../backend/tf.ts";
 import type { Rng } from "../util/rng.ts";
 import { BatchNorm2d } from "./batch_norm.ts";
 import { Conv2d } from "./conv2d.ts";
-import { convBnRelu } from "./conv_bn.ts";
+import { convBn, convBnRelu } from "./conv_bn.ts";
 import type { ForwardContext, ParamStore } from "./module.ts";
 import { type BlockGeometry, blockGeometry } from "./output_stride.ts";
 
@@ -77,7 +77,7 @@ class Downsample {
     this.bn = new BatchNorm2d(store, `${name}.1`, outC);
   }
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    return this.bn.apply(this.conv.apply(x), ctx);
+    return convBn(this.conv, this.bn, x, ctx);
   }
 }
 

@@ -4,7 +4,9 @@
  * runs them at inference. Where the convolution goes by Winograd the batch
  * norm is applied in its output transform, which saves a pass over the
  * output (the separate pass was 16 ms of a 775x522 ResNet-18 prediction);
- * elsewhere it runs `Conv2D` then `PointwiseBatchNormInfer`. Both give the
+ * where it goes by the direct kernel (first layers, stride-2 3x3 layers on
+ * large maps), to each work item's outputs while they are in cache;
+ * elsewhere it runs `Conv2D` then `PointwiseBatchNormInfer`. All give the
  * bits of the separate ops.
  *
  * @example
@@ -18,6 +20,8 @@ import { tf } from "../tf.ts";
 import { BATCH_NORM_INFER } from "./batch_norm_infer.ts";
 import { KernelScope } from "./kernel_scope.ts";
 import { simdLoopsFor } from "./simd_loops.ts";
+import { directConvs } from "./conv2d.ts";
+import { directConv, directConvFits } from "./direct_conv.ts";
 import { forwardGeometry, winogradConv, winogradTile } from "./winograd.ts";
 import type { KernelArgs } from "./wrap_kernel.ts";
 
@@ -60,19 +64,23 @@ function convBatchNorm(args: KernelArgs): tf.TensorInfo {
   const sameShape = residual == null ||
     residual.shape.join() === [info.batchSize, info.outHeight, info.outWidth, info.outChannels]
         .join();
-  if (
-    simd !== undefined && m !== undefined && x!.dtype === "float32" && sameShape &&
-    perChannel(inputs, info.outChannels)
-  ) {
-    return winogradConv(simd, x!, filter!, forwardGeometry(info), m, false, {
-      mean: mean!,
-      variance: variance!,
-      offset,
-      scale,
-      eps: attrs.varianceEpsilon,
-      residual,
-      relu: attrs.relu,
-    });
+  const fused = simd !== undefined && x!.dtype === "float32" && sameShape &&
+    perChannel(inputs, info.outChannels);
+  const bn = {
+    mean: mean!,
+    variance: variance!,
+    offset,
+    scale,
+    eps: attrs.varianceEpsilon,
+    residual,
+    relu: attrs.relu,
+  };
+  if (fused && m !== undefined) {
+    return winogradConv(simd, x!, filter!, forwardGeometry(info), m, false, bn);
+  }
+  if (fused && m === undefined && directConvs.enabled && directConvFits(info)) {
+    directConvs.calls++;
+    return directConv(simd, x!, filter!, info, bn);
   }
   // The separate kernels, as the model runs them where this one is absent.
   const scope = new KernelScope(args.backend as never);

@@ -2,8 +2,11 @@
 // on the same backend (Conv2D, then PointwiseBatchNormInfer): the Winograd
 // output transform computes the convolution's values with the same roundings
 // and applies the batch norm with the same float32 operations in the same
-// order, so the two are equal bit for bit; so is the fallback (a stride-2
-// layer, and a 1x1 one, which go by the backend's own kernel). Every tile
+// order, so the two are equal bit for bit; so is the direct kernel's
+// epilogue (a first layer, a stride-2 3x3 layer on a large map, with a
+// channel count that is no multiple of 4: its scalar steps), and the fallback
+// (a stride-2 layer on a small map, a 1x1 one, which go by the backend's own
+// kernel). Every tile
 // size is forced in turn, on maps whose edges cut tiles, with and without a
 // residual and the ReLU, on 1 and 2 threads; and once against the cpu
 // backend, within the Winograd bounds of winograd_test.ts.
@@ -13,6 +16,7 @@ import { onBackend, relErr, tensorFrom } from "../../_testing/mod.ts";
 import { CONV_BN_INFER } from "./conv_bn_infer.ts";
 import { setWinogradMode, winogradCalls, type WinogradMode } from "./winograd.ts";
 import { setKernelThreads } from "./simd_loops.ts";
+import { directConvs } from "./conv2d.ts";
 
 interface Case {
   x: number[];
@@ -28,7 +32,12 @@ const CASES: Case[] = [
   { x: [1, 12, 12, 4], k: 3, o: 4, stride: 1, pad: 0 },
   { x: [1, 10, 9, 8], k: 3, o: 16, stride: 2, pad: 1 },
   { x: [1, 7, 6, 8], k: 1, o: 12, stride: 1, pad: 0 },
+  { x: [1, 37, 45, 3], k: 7, o: 10, stride: 2, pad: 3 },
+  { x: [1, 42, 40, 8], k: 3, o: 12, stride: 2, pad: 1 },
 ];
+
+/** Whether the direct kernel takes a case (direct_conv.ts: a first layer, or 400 pixels out). */
+const direct = (c: Case) => c.k === 7 || (c.k === 3 && c.stride === 2 && c.x[1] * c.x[2] >= 1600);
 
 function inputs(c: Case) {
   const info = tf.backend_util.computeConv2DInfo(
@@ -86,13 +95,14 @@ Deno.test("fused inference conv and batch norm equals the separate ops bit for b
         for (const [residual, relu] of [[true, true], [false, true], [true, false]]) {
           for (const threads of [1, 2]) {
             setKernelThreads(threads);
-            const calls = winogradCalls.forward;
+            const calls = winogradCalls.forward, directCalls = directConvs.calls;
             const [ref] = await onBackend("wasm", () => separate(c, residual, relu));
             const [got] = await onBackend("wasm", () => fused(c, residual, relu));
             const what = `F${mode} ${JSON.stringify(c)} residual ${residual} relu ${relu}`;
             assert.deepEqual(got, ref, what);
             const winograd = mode !== "off" && c.k === 3 && c.stride === 1;
             assert.equal(winogradCalls.forward - calls, winograd ? 2 : 0, `${what}: path`);
+            assert.equal(directConvs.calls - directCalls, direct(c) ? 2 : 0, `${what}: direct`);
             if (relu) assert.ok(got.some((v) => v === 0) && got.some((v) => v > 0), what);
           }
         }

@@ -19,12 +19,13 @@
  */
 import type { tf } from "../tf.ts";
 import { type SimdLoops, SYNC_INTS } from "./simd_loops.ts";
+import { batchNormFields, type ConvBatchNorm } from "./conv_batch_norm.ts";
 
 /** Input channels up to which a layer goes by the direct kernel. */
 const MAX_IN_CHANNELS = 4;
 /** Panels of 4 pixels per work item (direct_conv.c's PANELS). */
 const PANELS = 8;
-const PARAM_INTS = 24;
+const PARAM_INTS = 32;
 
 /**
  * Output pixels per image from which a stride-2 3x3 layer goes by the direct
@@ -77,12 +78,17 @@ export function convShapeInts(info: tf.backend_util.Conv2DInfo): number[] {
   ];
 }
 
-/** y [b, outH, outW, o] of the layer `info` from x and its filter [kh, kw, c, o]. */
+/**
+ * y [b, outH, outW, o] of the layer `info` from x and its filter [kh, kw, c,
+ * o]; with `bn`, that batch norm applied to each work item's outputs while
+ * they are in cache.
+ */
 export function directConv(
   simd: SimdLoops,
   x: tf.TensorInfo,
   filter: tf.TensorInfo,
   info: tf.backend_util.Conv2DInfo,
+  bn?: ConvBatchNorm,
 ): tf.TensorInfo {
   const { batchSize: b, inHeight: h, inWidth: w, inChannels: c, outHeight, outWidth } = info;
   const { filterHeight: kh, filterWidth: kw } = info;
@@ -92,8 +98,9 @@ export function directConv(
   const perThread = n8 * k + PANELS * 4 * k + 32 + 4 * kw * c;
   const threads = simd.threads;
   const y = simd.backend.makeOutput([b, outHeight, outWidth, o], "float32");
+  const coef = PARAM_INTS + SYNC_INTS, scratch = coef + threads * 2 * o;
   try {
-    simd.withScratch(PARAM_INTS + SYNC_INTS + threads * perThread + 16, (base) => {
+    simd.withScratch(scratch + threads * perThread + 16, (base) => {
       simd.writeParams(base, PARAM_INTS, [
         ...convShapeInts(info),
         h,
@@ -103,10 +110,11 @@ export function directConv(
         simd.address(x),
         simd.address(filter),
         simd.address(y),
-        Math.ceil((base + 4 * (PARAM_INTS + SYNC_INTS)) / 64) * 64,
+        Math.ceil((base + 4 * scratch) / 64) * 64,
         perThread,
         threads,
         base + 4 * PARAM_INTS,
+        ...batchNormFields(simd, bn, base + 4 * coef),
       ]);
       simd.pool.run("direct_conv", base, threads, (arg, tid) => simd.fn.direct_conv(arg, tid));
     });

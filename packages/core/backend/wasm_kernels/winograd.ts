@@ -29,6 +29,7 @@ import type { tf } from "../tf.ts";
 import { type SimdLoops, SYNC_INTS } from "./simd_loops.ts";
 import { gradientsRecorded } from "../fused.ts";
 import { forgetFilter, keptFilter } from "./winograd_filter_cache.ts";
+import { batchNormFields, type ConvBatchNorm } from "./conv_batch_norm.ts";
 import {
   allocate,
   geometryFields,
@@ -185,23 +186,6 @@ function storeFilter(g: WinogradGeometry, m: number): boolean {
 }
 
 /**
- * An inference batch norm fused into a forward convolution's output
- * transform: y = relu?((conv - mean) scale / sqrt(variance + eps) + offset
- * [+ residual]), one value per channel, with the roundings of the separate
- * ops (`PointwiseBatchNormInfer`), so the bits are theirs.
- */
-export interface WinogradBatchNorm {
-  mean: tf.TensorInfo;
-  variance: tf.TensorInfo;
-  offset?: tf.TensorInfo | null;
-  scale?: tf.TensorInfo | null;
-  eps: number;
-  /** Added after the normalisation; y's shape. */
-  residual?: tf.TensorInfo | null;
-  relu: boolean;
-}
-
-/**
  * Calls that went by Winograd, per pass, and those of them on the local
  * schedule (tests check that a path is taken).
  */
@@ -220,7 +204,7 @@ export function winogradConv(
   g: WinogradGeometry,
   m: WinogradTile,
   flip: boolean,
-  bn?: WinogradBatchNorm,
+  bn?: ConvBatchNorm,
 ): tf.TensorInfo {
   if (bn !== undefined && flip) throw new RangeError("winogradConv: a batch norm needs flip false");
   const a2 = (m + 2) ** 2, nc8 = round(g.outC, 8);
@@ -309,21 +293,4 @@ function localBlock(
   if (filterBytes === undefined || local <= 0 || filterBytes > localFilter) return 0;
   const block = Math.max(4, Math.floor(local / (4 * a2 * (g.inC + nc8)) / 4) * 4);
   return tiles >= 4 * threads * block ? block : 0;
-}
-
-/** The batch-norm fields of winograd.c's Conv, in order (bn_mean 0: none). */
-function batchNormFields(simd: SimdLoops, bn: WinogradBatchNorm | undefined, coef: number) {
-  if (bn === undefined) return [0, 0, 0, 0, 0, 0, 0, 0];
-  const at = (t: tf.TensorInfo | null | undefined) => (t == null ? 0 : simd.address(t));
-  const epsBits = new Int32Array(Float32Array.of(bn.eps).buffer)[0];
-  return [
-    at(bn.mean),
-    at(bn.variance),
-    at(bn.offset),
-    at(bn.scale),
-    epsBits,
-    at(bn.residual),
-    bn.relu ? 1 : 0,
-    coef,
-  ];
 }

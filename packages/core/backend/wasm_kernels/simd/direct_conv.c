@@ -8,9 +8,13 @@
 // straight into the microkernel's layout (gemm.h), and the filter, [K][out_c]
 // as stored, into blocks of 8 output channels. Each thread packs its own
 // copy of the filter and takes rows of 4 * PANELS pixels; every output is
-// summed in one order (the taps' order) whatever the thread count.
+// summed in one order (the taps' order) whatever the thread count. An
+// inference batch norm (with a residual and a ReLU) may follow on each
+// item's outputs while they are in cache, by bn_infer's epilogue and
+// coefficients (batch_norm_coef.h): the bits of the separate ops.
 #include <wasm_simd128.h>
 
+#include "batch_norm_coef.h"
 #include "gemm.h"
 #include "parallel.h"
 
@@ -28,7 +32,40 @@ typedef struct {
   int scratch_floats;
   int nthreads;
   Sync* sync;
+  // The batch norm, as winograd.c's Conv ends: bn_mean 0 for none; offset,
+  // scale and residual may be 0; coef has 2 out_c floats per thread.
+  const float* bn_mean;
+  const float* bn_variance;
+  const float* bn_offset;
+  const float* bn_scale;
+  float bn_eps;
+  const float* residual;
+  int relu;
+  float* coef;
 } DirectConv;
+
+// The batch norm on output pixels [ox, ox + count) of row `row` (of all
+// images' rows), in place: per pixel, bn_infer's vector steps, then its
+// scalar ones for the channels past a multiple of 4.
+static void bn_pixels(const DirectConv* p, const float* a, long row, int ox, int count) {
+  const int nc = p->out_c;
+  const float* b = a + nc;
+  for (int q = ox; q < ox + count; q++) {
+    const long at = (row * p->out_w + q) * nc;
+    float* y = p->y + at;
+    const float* r = p->residual ? p->residual + at : 0;
+    int k = 0;
+    for (; k + 4 <= nc; k += 4) {
+      wasm_v128_store(y + k, bn_epilogue(wasm_v128_load(y + k), wasm_v128_load(a + k),
+                                         wasm_v128_load(b + k), r ? r + k : 0, p->relu));
+    }
+    for (; k < nc; k++) {
+      float v = y[k] * a[k] + b[k];
+      if (r) v += r[k];
+      y[k] = p->relu ? __builtin_wasm_max_f32(v, 0.0f) : v;
+    }
+  }
+}
 
 // The filter as [n8 / 8][k][8], zero past out_c.
 static void pack_filter(const DirectConv* p, int k, float* out) {
@@ -80,7 +117,11 @@ void direct_conv(const DirectConv* p, int tid) {
   float* apack = bpack + (long)n8 * k;
   float* tile = apack + (long)PANELS * 4 * k;
   float* stage = tile + 32;
+  float* coef = p->coef + (long)tid * 2 * nc;
   pack_filter(p, k, bpack);
+  if (p->bn_mean) {
+    bn_coefficients(p->bn_mean, p->bn_variance, p->bn_offset, p->bn_scale, p->bn_eps, nc, coef);
+  }
   const int per_row = (p->out_w + 4 * PANELS - 1) / (4 * PANELS);
   const int items = p->batch * p->out_h * per_row;
   for (int item = claim(p->sync); item < items; item = claim(p->sync)) {
@@ -103,5 +144,6 @@ void direct_conv(const DirectConv* p, int tid) {
         }
       }
     }
+    if (p->bn_mean) bn_pixels(p, coef, row, ox0, p->out_w - ox0 < 4 * PANELS ? p->out_w - ox0 : 4 * PANELS);
   }
 }

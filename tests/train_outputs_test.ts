@@ -50,7 +50,7 @@ Deno.test("a run of built-in data leaves sample images and a predict command tha
   assert.equal((await listDir(predictions)).filter((f) => f.endsWith("_overlay.jpg")).length, 4);
 });
 
-Deno.test("a run of a data folder given by a relative path resumes from another working directory; eval asks for its data", async () => {
+Deno.test("a run of a data folder given by a relative path resumes from another working directory; eval scores its folder's test split", async () => {
   const home = join(tmp, "home");
   const data = join(home, "slides");
   await Deno.mkdir(join(data, "split"), { recursive: true });
@@ -95,11 +95,19 @@ Deno.test("a run of a data folder given by a relative path resumes from another 
   const image = resumed.stdout.match(/^predict with: pointwise predict --model \S+ (\S+)$/m)?.[1];
   assert.ok(image !== undefined, resumed.stdout);
   assert.ok((await Deno.stat(resolve(elsewhere, image))).isFile, image);
-  // eval without data does not fall back to the synthetic set for a model trained on a folder.
+  // eval without data scores the run's folder's test split, never the
+  // synthetic set; a usage error while the folder has none.
   const ev = await runIn(elsewhere, "apps/cli/main.ts", ["eval", "--model", run]);
   assert.equal(ev.code, 2);
   assert.match(
     ev.stderr,
-    /was trained on the images of \/.*slides; give the images to score: --data DIR/,
+    /was trained on the images of \/.*slides, which has no \/.*slides\/split\/test\.csv; give the images to score: --data DIR/,
+  );
+  await Deno.writeTextFile(join(data, "split", "test.csv"), rows.slice(4).join("\n") + "\n");
+  const scored = await runIn(elsewhere, "apps/cli/main.ts", ["eval", "--model", run]);
+  assert.equal(scored.code, 0, scored.stderr);
+  assert.match(
+    scored.stdout,
+    /scores of .* on \/.*slides\/split\/test\.csv \(images in \/.*slides\)/,
   );
 });

@@ -26,7 +26,7 @@ import { DATA_OPTIONS, dataSpecFromArgs, loadDataWithProgress } from "../flags/d
 import { FORCE_HELP, FORCE_OPTIONS, refuseOverwrite } from "../flags/force_flags.ts";
 import { helpRows, helpSection } from "../console/help.ts";
 import { commandLine } from "../program.ts";
-import { describe, writeFileAtomic } from "../files.ts";
+import { describe, exists, writeFileAtomic } from "../files.ts";
 import { readHistory, readRunInfo, runFolderOf } from "../run_folder.ts";
 import { Progress } from "../console/progress.ts";
 import {
@@ -66,7 +66,7 @@ export function evalHelp(): string {
       "<stem>_heatmap.* too, values in [0, 1] at the image's size",
     ],
   ]);
-  const data = helpSection("data (default: the built-in test set of the model's run)", [
+  const data = helpSection("data (default: the test split of the model's run)", [
     [
       "--data DIR --split CSV",
       "folder and split file (image,mask,label[,ignore] rows) [DIR/split/test.csv]. An ignore " +
@@ -117,21 +117,16 @@ ${BACKEND_HELP}`;
 
 /**
  * The data to score on: the flags', or without `--data` and `--dataset`, the
- * built-in data the model's run trained on (its own test set, its image size
- * and classes), when its run folder says; size flags given change those.
+ * test split of the data the model's run trained on, when its run folder
+ * says: its folder's (`runFolderTest`), or the built-in data's own test set,
+ * image size and classes, which size flags given change.
  */
 async function evalData(values: Record<string, unknown>, modelPath: string): Promise<DataSpec> {
   if (values.data !== undefined || values.dataset !== undefined) {
     return await dataSpecFromArgs(values, ["test"]);
   }
   const trained = (await readRunInfo(runFolderOf(modelPath)))?.data;
-  if (trained?.kind === "folder") {
-    // Scoring the synthetic set would only fail on the classes: say what to give instead.
-    throw new UsageError(
-      `${modelPath} was trained on the images of ${trained.dir}; give the images to score: ` +
-        `--data DIR (with DIR/split/test.csv) or --data DIR --split CSV`,
-    );
-  }
+  if (trained?.kind === "folder") return await runFolderTest(trained, modelPath);
   const kind = trained?.kind ?? "synthetic";
   const spec = await dataSpecFromArgs({ ...values, dataset: kind }, ["test"]);
   if (trained === undefined || spec.kind === "folder") return spec;
@@ -144,6 +139,25 @@ async function evalData(values: Record<string, unknown>, modelPath: string): Pro
     merged.classes = trained.classes;
   }
   return merged;
+}
+
+/**
+ * The test split of the folder a model's run trained on: the one the run
+ * names, else DIR/split/test.csv; a usage error when it has none (scoring the
+ * synthetic set would only fail on the classes).
+ */
+async function runFolderTest(
+  trained: Extract<DataSpec, { kind: "folder" }>,
+  modelPath: string,
+): Promise<DataSpec> {
+  const test = trained.splits.test ?? join(trained.dir, "split", "test.csv");
+  if (!(await exists(test))) {
+    throw new UsageError(
+      `${modelPath} was trained on the images of ${trained.dir}, which has no ${test}; give ` +
+        `the images to score: --data DIR (with DIR/split/test.csv) or --data DIR --split CSV`,
+    );
+  }
+  return { ...trained, splits: { test } };
 }
 
 /** What the command was asked to write and how to score. */

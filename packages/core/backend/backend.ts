@@ -20,6 +20,7 @@ import { registerWasmTrainingKernels } from "./wasm_kernels/mod.ts";
 import { registerWebGpuKernels } from "./webgpu_kernels/mod.ts";
 import { type BackendName, type BackendSetting, env } from "../config/env.ts";
 import { type BackendChoice, defaultThreads, resolveBackend } from "./select.ts";
+import { quietWayland } from "./quiet_wayland.ts";
 import { prepareWasmThreads, restoreHostWorker, wasmThreadsInUse } from "./wasm_threads.ts";
 import { loadSimdLoops, simdLoopsFor } from "./wasm_kernels/simd_loops.ts";
 
@@ -48,12 +49,15 @@ export async function initBackend(setting: BackendSetting = env.backend): Promis
   const choice = await resolveBackend(setting);
   await register(choice.name);
   let ok = false;
+  // The WebGPU backend asks for its adapter here (on every setting, auto too).
+  const restoreWayland = choice.name === "webgpu" ? quietWayland() : () => {};
   try {
     ok = await tf.setBackend(choice.name);
   } catch (e) {
     throw new Error(`backend ${choice.name} failed to initialise: ${e}`);
   } finally {
     restoreHostWorker();
+    restoreWayland();
   }
   if (!ok || tf.getBackend() !== choice.name) {
     throw new Error(`backend ${choice.name} failed to initialise`);

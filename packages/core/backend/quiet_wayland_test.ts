@@ -1,19 +1,31 @@
 // Asking for a WebGPU adapter where Mesa's Vulkan drivers are installed and no desktop session
-// runs: libwayland's two "XDG_RUNTIME_DIR is invalid" lines are silenced where the permission is
+// runs, by the backend probe and by the WebGPU backend's start (`--backend webgpu`):
+// libwayland's two "XDG_RUNTIME_DIR is invalid" lines are silenced where the permission is
 // granted, and the variable and its directory are gone afterwards.
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const MESSAGE = /XDG_RUNTIME_DIR is invalid or not set/;
 
-/** Probes in a fresh process with `flags`, XDG_RUNTIME_DIR unset; its stderr and what it printed. */
-async function probe(flags: string[]): Promise<{ stderr: string; stdout: string }> {
+/** What asks for an adapter: the probe, or the WebGPU backend's start. */
+const ASK = {
+  probe: `import { probeWebGpu } from ${JSON.stringify(import.meta.resolve("./select.ts"))};
+const p = await probeWebGpu();`,
+  start: `import { initBackend } from ${JSON.stringify(import.meta.resolve("./backend.ts"))};
+const p = await initBackend("webgpu").then(() => ({ adapter: true }), () => ({ adapter: false }));`,
+};
+
+/** Asks in a fresh process with `flags`, XDG_RUNTIME_DIR unset; its stderr and what it printed. */
+async function probe(
+  flags: string[],
+  ask: keyof typeof ASK = "probe",
+): Promise<{ stderr: string; stdout: string }> {
   const dir = await Deno.makeTempDir({ prefix: "pointwise-probe-" });
   const script = join(dir, "probe.ts");
   await Deno.writeTextFile(
     script,
-    `import { probeWebGpu } from ${JSON.stringify(import.meta.resolve("./select.ts"))};
-const p = await probeWebGpu();
+    `${ASK[ask]}
 const granted = Deno.permissions.querySync({ name: "env", variable: "XDG_RUNTIME_DIR" }).state === "granted";
 console.log(JSON.stringify({ adapter: p.adapter, after: granted ? Deno.env.get("XDG_RUNTIME_DIR") ?? null : "unread" }));
 `,
@@ -21,7 +33,9 @@ console.log(JSON.stringify({ adapter: p.adapter, after: granted ? Deno.env.get("
   const env = { ...Deno.env.toObject(), NO_COLOR: "1" };
   delete (env as Record<string, string>).XDG_RUNTIME_DIR;
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", ...flags, script],
+    // The workspace's configuration: its import map names tfjs's packages.
+    args: ["run", "--config", fileURLToPath(import.meta.resolve("../../../deno.json"))]
+      .concat(["--allow-read", ...flags, script]),
     env,
     clearEnv: true,
     stdout: "piped",
@@ -33,20 +47,22 @@ console.log(JSON.stringify({ adapter: p.adapter, after: granted ? Deno.env.get("
   return { stderr: dec.decode(out.stderr), stdout: dec.decode(out.stdout) };
 }
 
-Deno.test("probeWebGpu silences libwayland's XDG_RUNTIME_DIR lines where allowed, and cleans up", async (t) => {
-  const plain = await probe([]);
-  if (!MESSAGE.test(plain.stderr)) {
-    // Without a Vulkan driver that loads libwayland there is nothing to silence here.
-    t.step({ name: "skipped: no driver here prints the lines", ignore: true, fn: () => {} });
-    return;
-  }
-  const before = new Set(
-    [...Deno.readDirSync(Deno.env.get("TMPDIR") ?? "/tmp")].map((e) => e.name),
-  );
-  const quiet = await probe(["--allow-write", "--allow-env=XDG_RUNTIME_DIR"]);
-  assert.doesNotMatch(quiet.stderr, MESSAGE);
-  assert.deepEqual(JSON.parse(quiet.stdout).after, null, "the variable is unset again");
-  const left = [...Deno.readDirSync(Deno.env.get("TMPDIR") ?? "/tmp")]
-    .filter((e) => e.name.startsWith("pointwise-xdg-") && !before.has(e.name));
-  assert.deepEqual(left, [], "the directory is removed");
-});
+for (const ask of ["probe", "start"] as const) {
+  Deno.test(`libwayland's XDG_RUNTIME_DIR lines silenced where allowed (${ask}), and cleaned up`, async (t) => {
+    const plain = await probe(["--allow-write"], ask);
+    if (!MESSAGE.test(plain.stderr)) {
+      // Without a Vulkan driver that loads libwayland there is nothing to silence here.
+      t.step({ name: "skipped: no driver here prints the lines", ignore: true, fn: () => {} });
+      return;
+    }
+    const before = new Set(
+      [...Deno.readDirSync(Deno.env.get("TMPDIR") ?? "/tmp")].map((e) => e.name),
+    );
+    const quiet = await probe(["--allow-write", "--allow-env=XDG_RUNTIME_DIR"], ask);
+    assert.doesNotMatch(quiet.stderr, MESSAGE);
+    assert.deepEqual(JSON.parse(quiet.stdout).after, null, "the variable is unset again");
+    const left = [...Deno.readDirSync(Deno.env.get("TMPDIR") ?? "/tmp")]
+      .filter((e) => e.name.startsWith("pointwise-xdg-") && !before.has(e.name));
+    assert.deepEqual(left, [], "the directory is removed");
+  });
+}

@@ -178,6 +178,8 @@ interface StepTiming {
   torch: { step?: number; missing?: string };
   /** The median over rounds of tfjs's median over PyTorch's (pairedRounds' way). */
   ratio?: number;
+  /** Each round's ratio. */
+  ratios: number[];
 }
 
 async function timeStep(c: StepCase): Promise<StepTiming> {
@@ -189,7 +191,7 @@ async function timeStep(c: StepCase): Promise<StepTiming> {
   const labels = Array.from({ length: c.batch }, (_, i) => i % 2);
   const o = { erase: c.erase ?? false, eraseTimes: 2, sigmaErase: 10, rng };
   const step = () => trainStep(net, opt, { x, labels }, o);
-  const { times, node2: torchRounds, wasmOverRaw: ratio } = await pairedRounds(
+  const { times, node2: torchRounds, wasmOverRaw: ratio, ratios } = await pairedRounds(
     RUNS,
     step,
     async () => {
@@ -206,7 +208,7 @@ async function timeStep(c: StepCase): Promise<StepTiming> {
   x.dispose();
   opt.dispose();
   net.dispose();
-  return { times, flops, torch, ratio };
+  return { times, flops, torch, ratio, ratios };
 }
 
 /** The same step in PyTorch (tasks/bench_torch.py, 2 threads), or why it is missing. */
@@ -343,7 +345,7 @@ if (STEPS.some((c) => wanted(c.id))) {
 for (const c of STEPS) {
   if (!wanted(c.id)) continue;
   const peakKnown = resetPeakRss();
-  const { times, flops, torch, ratio } = await timeStep(c);
+  const { times, flops, torch, ratio, ratios } = await timeStep(c);
   const peak = peakKnown ? peakRssMiB() : undefined;
   const t = median(times);
   const floor = ceiling ? flops / 1e9 / ceiling : undefined;
@@ -367,6 +369,12 @@ for (const c of STEPS) {
   );
   if (torch.missing) {
     console.log(`    (${torch.missing})`);
+  }
+  if (ratios.length > 1) {
+    // The host's speed drifts: each round's ratio shows how far.
+    console.log(`    ratio by round: ${
+      ratios.map((r) => `${r.toFixed(2)}x`).join(", ")
+    }`);
   }
 }
 if (wanted("layers")) benchLayers(RUNS);

@@ -207,24 +207,10 @@ export function winogradConv(
   bn?: ConvBatchNorm,
 ): tf.TensorInfo {
   if (bn !== undefined && flip) throw new RangeError("winogradConv: a batch norm needs flip false");
-  const a2 = (m + 2) ** 2, nc8 = round(g.outC, 8);
-  const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
   const threads = simd.threads;
-  // A chunk's transforms (inC) and products (outC8) at the a2 points.
-  const perTile = 4 * a2 * (g.inC + nc8);
-  const store = storeFilter(g, m);
-  const filterFloats = a2 * spread(nc8 * g.inC);
-  const budget = Math.max(
-    winogradChunkBytes.conv,
-    store ? Math.min(4 * filterFloats, winogradChunkBytes.convFilter) : 0,
-  );
-  const chunk = Math.min(round(tiles, 4), Math.max(4, Math.floor(budget / perTile / 4) * 4));
+  const { a2, nc8, chunk, store, filterFloats, block, perThread } = convPlan(g, m, threads);
   // At inference the filter's transform is kept between calls (winograd_filter_cache.ts).
   const kept = store && !flip ? keptFilter(simd, w, m, filterFloats) : undefined;
-  // A thread's filter block (8 output channels at every point) and staging.
-  const block = localBlock(g, a2, nc8, tiles, threads, store ? 4 * filterFloats : undefined);
-  const perThread = (store ? 0 : a2 * spread(g.inC * 8)) + 24 * a2 +
-    (block / 4) * a2 * spread(g.inC * 4) + block * a2 * spread(nc8);
   const y = simd.backend.makeOutput([g.batch, g.outH, g.outW, g.outC], "float32");
   const { t, at } = allocate(simd, [
     PARAM_INTS + SYNC_INTS,
@@ -265,6 +251,43 @@ export function winogradConv(
   } finally {
     simd.backend.disposeData(t.dataId);
   }
+}
+
+/** How a call of `winogradConv` lays out its work and its buffers. */
+interface ConvPlan {
+  /** Points of a tile's transform. */
+  a2: number;
+  /** Output channels rounded up to blocks of 8. */
+  nc8: number;
+  /** Tiles per chunk of the shared schedule. */
+  chunk: number;
+  /** Whether the filter's transform is stored whole (`storeFilter`). */
+  store: boolean;
+  /** Its floats, stored. */
+  filterFloats: number;
+  /** Tiles per block of the local schedule, or 0 (`localBlock`). */
+  block: number;
+  /** Scratch floats per thread. */
+  perThread: number;
+}
+
+function convPlan(g: WinogradGeometry, m: WinogradTile, threads: number): ConvPlan {
+  const a2 = (m + 2) ** 2, nc8 = round(g.outC, 8);
+  const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
+  // A chunk's transforms (inC) and products (outC8) at the a2 points.
+  const perTile = 4 * a2 * (g.inC + nc8);
+  const store = storeFilter(g, m);
+  const filterFloats = a2 * spread(nc8 * g.inC);
+  const budget = Math.max(
+    winogradChunkBytes.conv,
+    store ? Math.min(4 * filterFloats, winogradChunkBytes.convFilter) : 0,
+  );
+  const chunk = Math.min(round(tiles, 4), Math.max(4, Math.floor(budget / perTile / 4) * 4));
+  // A thread's filter block (8 output channels at every point) and staging.
+  const block = localBlock(g, a2, nc8, tiles, threads, store ? 4 * filterFloats : undefined);
+  const perThread = (store ? 0 : a2 * spread(g.inC * 8)) + 24 * a2 +
+    (block / 4) * a2 * spread(g.inC * 4) + block * a2 * spread(nc8);
+  return { a2, nc8, chunk, store, filterFloats, block, perThread };
 }
 
 /**

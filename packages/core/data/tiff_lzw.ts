@@ -39,75 +39,113 @@ export class LzwDataError extends Error {
  * @throws {LzwDataError} for a code past the table, or output past `maxBytes`.
  */
 export function decodeTiffLzw(input: Uint8Array, maxBytes: number): Uint8Array {
-  const prefix = new Int16Array(TABLE);
-  const suffix = new Uint8Array(TABLE);
-  const first = new Uint8Array(TABLE);
-  const length = new Uint16Array(TABLE);
-  for (let i = 0; i < 256; i++) {
-    prefix[i] = -1;
-    suffix[i] = i;
-    first[i] = i;
-    length[i] = 1;
-  }
-  let out = new Uint8Array(Math.min(maxBytes, Math.max(1024, 4 * input.length)));
-  let n = 0;
-  const totalBits = input.length * 8;
-  let bit = 0;
-  let width = 9;
-  let next = FIRST_FREE;
+  const d = new LzwDecoder(input, maxBytes);
   let prev = -1;
-
-  const read = (): number => {
-    if (bit + width > totalBits) return EOI; // data ends without its end code
-    let v = 0;
-    for (let k = 0; k < width; k++, bit++) {
-      v = (v << 1) | ((input[bit >> 3] >> (7 - (bit & 7))) & 1);
-    }
-    return v;
-  };
-  const emit = (code: number) => {
-    const len = length[code];
-    if (n + len > maxBytes) {
-      throw new LzwDataError(`the LZW data decodes to more than the ${maxBytes} bytes it may hold`);
-    }
-    if (n + len > out.length) {
-      const grown = new Uint8Array(Math.min(maxBytes, Math.max(2 * out.length, n + len)));
-      grown.set(out.subarray(0, n));
-      out = grown;
-    }
-    for (let i = len - 1, c = code; i >= 0; i--, c = prefix[c]) out[n + i] = suffix[c];
-    n += len;
-  };
-  const add = (p: number, c: number) => {
-    if (next >= TABLE) return; // a full table takes no entry until the next clear
-    prefix[next] = p;
-    suffix[next] = c;
-    first[next] = first[p];
-    length[next] = length[p] + 1;
-    next++;
-  };
-
-  for (let code = read(); code !== EOI; code = read()) {
+  for (let code = d.read(); code !== EOI; code = d.read()) {
     if (code === CLEAR) {
-      width = 9;
-      next = FIRST_FREE;
+      d.clear();
       prev = -1;
       continue;
     }
     if (prev === -1) {
       if (code > 255) throw new LzwDataError(`LZW code ${code} where a byte must come`);
-      emit(code);
-    } else if (code < next) {
-      emit(code);
-      add(prev, first[code]);
-    } else if (code === next && next < TABLE) {
-      add(prev, first[prev]);
-      emit(code);
+      d.emit(code);
+    } else if (code < d.next) {
+      d.emit(code);
+      d.add(prev, d.first[code]);
+    } else if (code === d.next && d.next < TABLE) {
+      d.add(prev, d.first[prev]);
+      d.emit(code);
     } else {
-      throw new LzwDataError(`LZW code ${code} is past the table (${next} entries)`);
+      throw new LzwDataError(`LZW code ${code} is past the table (${d.next} entries)`);
     }
     prev = code;
-    if (next + 1 >= 1 << width && width < 12) width++;
+    d.widen();
   }
-  return out.subarray(0, n);
+  return d.output();
+}
+
+/** The decoder's state: the code table, the bit reader and the output. */
+class LzwDecoder {
+  readonly prefix = new Int16Array(TABLE);
+  readonly suffix = new Uint8Array(TABLE);
+  /** The first byte of each entry's string. */
+  readonly first = new Uint8Array(TABLE);
+  readonly length = new Uint16Array(TABLE);
+  /** The next free entry. */
+  next = FIRST_FREE;
+  #out: Uint8Array;
+  #n = 0;
+  #bit = 0;
+  #width = 9;
+  readonly #totalBits: number;
+
+  constructor(readonly input: Uint8Array, readonly maxBytes: number) {
+    for (let i = 0; i < 256; i++) {
+      this.prefix[i] = -1;
+      this.suffix[i] = i;
+      this.first[i] = i;
+      this.length[i] = 1;
+    }
+    this.#out = new Uint8Array(Math.min(maxBytes, Math.max(1024, 4 * input.length)));
+    this.#totalBits = input.length * 8;
+  }
+
+  /** The next code, or EOI where the data ends without its end code. */
+  read(): number {
+    if (this.#bit + this.#width > this.#totalBits) return EOI;
+    let v = 0;
+    for (let k = 0; k < this.#width; k++, this.#bit++) {
+      const bit = this.#bit;
+      v = (v << 1) | ((this.input[bit >> 3] >> (7 - (bit & 7))) & 1);
+    }
+    return v;
+  }
+
+  /** Empties the table (a clear code). */
+  clear(): void {
+    this.#width = 9;
+    this.next = FIRST_FREE;
+  }
+
+  /** Appends the string of `code`, within `maxBytes`. */
+  emit(code: number): void {
+    const len = this.length[code], n = this.#n;
+    if (n + len > this.maxBytes) {
+      throw new LzwDataError(
+        `the LZW data decodes to more than the ${this.maxBytes} bytes it may hold`,
+      );
+    }
+    if (n + len > this.#out.length) {
+      const grown = new Uint8Array(
+        Math.min(this.maxBytes, Math.max(2 * this.#out.length, n + len)),
+      );
+      grown.set(this.#out.subarray(0, n));
+      this.#out = grown;
+    }
+    const out = this.#out;
+    for (let i = len - 1, c = code; i >= 0; i--, c = this.prefix[c]) out[n + i] = this.suffix[c];
+    this.#n = n + len;
+  }
+
+  /** A new entry: the string of `p` and the byte `c`; none while the table is full. */
+  add(p: number, c: number): void {
+    const next = this.next;
+    if (next >= TABLE) return; // a full table takes no entry until the next clear
+    this.prefix[next] = p;
+    this.suffix[next] = c;
+    this.first[next] = this.first[p];
+    this.length[next] = this.length[p] + 1;
+    this.next = next + 1;
+  }
+
+  /** One bit wider, one code early, as libtiff does, up to 12. */
+  widen(): void {
+    if (this.next + 1 >= 1 << this.#width && this.#width < 12) this.#width++;
+  }
+
+  /** The bytes decoded. */
+  output(): Uint8Array {
+    return this.#out.subarray(0, this.#n);
+  }
 }

@@ -202,10 +202,9 @@ export class PyramidTiffWriter {
     await this.write(0, header);
   }
 
-  #ifd(level: Level, l: number) {
-    type Entry = { tag: number; type: number; values: number[] | Uint8Array };
-    const SHORT = 3, LONG = 4, RATIONAL = 5, ASCII = 2;
-    const entries: Entry[] = [
+  /** The directory of level `l`: its entries, laid out by {@link ifdTable}. */
+  #ifd(level: Level, l: number): IfdTable {
+    const entries: IfdEntry[] = [
       { tag: 254, type: LONG, values: [l === 0 ? 0 : 1] },
       { tag: 256, type: LONG, values: [level.width] },
       { tag: 257, type: LONG, values: [level.height] },
@@ -236,45 +235,68 @@ export class PyramidTiffWriter {
       entries.push({ tag: 283, type: RATIONAL, values: perCm(mpp.y * dy) });
       entries.push({ tag: 296, type: SHORT, values: [3] });
     }
-    entries.sort((a, b) => a.tag - b.tag);
-    const width = (type: number) => (type === SHORT ? 2 : type === ASCII ? 1 : 4);
-    const count = (e: Entry) => (e.type === RATIONAL ? e.values.length / 2 : e.values.length);
-    const bytesOf = (e: Entry) => e.values.length * width(e.type);
-    const tableSize = 2 + 12 * entries.length + 4;
-    const extra = entries.reduce(
-      (s, e) => s + (bytesOf(e) > 4 ? bytesOf(e) + (bytesOf(e) & 1) : 0),
-      0,
-    );
-    return {
-      size: tableSize + extra,
-      encode(start: number, next: number): Uint8Array {
-        const out = new Uint8Array(tableSize + extra);
-        const v = new DataView(out.buffer);
-        v.setUint16(0, entries.length, true);
-        let far = tableSize;
-        const put = (e: Entry, at: number) => {
-          for (let i = 0; i < e.values.length; i++) {
-            const x = e.values[i];
-            if (e.type === SHORT) v.setUint16(at + 2 * i, x, true);
-            else if (e.type === ASCII) out[at + i] = x;
-            else v.setUint32(at + 4 * i, x, true);
-          }
-        };
-        entries.forEach((e, k) => {
-          const p = 2 + 12 * k;
-          v.setUint16(p, e.tag, true);
-          v.setUint16(p + 2, e.type, true);
-          v.setUint32(p + 4, count(e), true);
-          if (bytesOf(e) <= 4) put(e, p + 8);
-          else {
-            v.setUint32(p + 8, start + far, true);
-            put(e, far);
-            far += bytesOf(e) + (bytesOf(e) & 1);
-          }
-        });
-        v.setUint32(tableSize - 4, next, true);
-        return out;
-      },
-    };
+    return ifdTable(entries);
   }
+}
+
+const ASCII = 2, SHORT = 3, LONG = 4, RATIONAL = 5;
+
+/** One directory entry: its tag, its field type and its values (a RATIONAL's as pairs). */
+interface IfdEntry {
+  tag: number;
+  type: number;
+  values: number[] | Uint8Array;
+}
+
+/** A directory's byte size, and its bytes once its place and the next one's are known. */
+interface IfdTable {
+  size: number;
+  encode(start: number, next: number): Uint8Array;
+}
+
+/**
+ * The directory of `entries`, sorted by tag: the table, then the values that
+ * do not fit in an entry's 4 bytes, each at an even offset.
+ */
+function ifdTable(unsorted: IfdEntry[]): IfdTable {
+  const entries = [...unsorted].sort((a, b) => a.tag - b.tag);
+  const width = (type: number) => (type === SHORT ? 2 : type === ASCII ? 1 : 4);
+  const count = (e: IfdEntry) => (e.type === RATIONAL ? e.values.length / 2 : e.values.length);
+  const bytesOf = (e: IfdEntry) => e.values.length * width(e.type);
+  const tableSize = 2 + 12 * entries.length + 4;
+  const extra = entries.reduce(
+    (s, e) => s + (bytesOf(e) > 4 ? bytesOf(e) + (bytesOf(e) & 1) : 0),
+    0,
+  );
+  return {
+    size: tableSize + extra,
+    encode(start: number, next: number): Uint8Array {
+      const out = new Uint8Array(tableSize + extra);
+      const v = new DataView(out.buffer);
+      v.setUint16(0, entries.length, true);
+      let far = tableSize;
+      const put = (e: IfdEntry, at: number) => {
+        for (let i = 0; i < e.values.length; i++) {
+          const x = e.values[i];
+          if (e.type === SHORT) v.setUint16(at + 2 * i, x, true);
+          else if (e.type === ASCII) out[at + i] = x;
+          else v.setUint32(at + 4 * i, x, true);
+        }
+      };
+      entries.forEach((e, k) => {
+        const p = 2 + 12 * k;
+        v.setUint16(p, e.tag, true);
+        v.setUint16(p + 2, e.type, true);
+        v.setUint32(p + 4, count(e), true);
+        if (bytesOf(e) <= 4) put(e, p + 8);
+        else {
+          v.setUint32(p + 8, start + far, true);
+          put(e, far);
+          far += bytesOf(e) + (bytesOf(e) & 1);
+        }
+      });
+      v.setUint32(tableSize - 4, next, true);
+      return out;
+    },
+  };
 }

@@ -17,8 +17,10 @@ import { encodePng, type Localizer } from "@pointwise/core/lite";
 import {
   defaultDecodeWorkers,
   localizeSlide,
+  type Slide,
   SlideOptionError,
   type SlideResult,
+  type SlideSummary,
 } from "@pointwise/core/slide";
 import { COMMON_OPTIONS, int, num, parseCommand, str, UsageError } from "../args.ts";
 import { BACKEND_HELP } from "../flags/backend_flags.ts";
@@ -190,6 +192,42 @@ async function writeOutputs(
   return files;
 }
 
+/** localizeSlide with a progress bar, its option errors as usage errors naming the flag. */
+async function localizeWithProgress(
+  source: Slide,
+  localizer: Localizer,
+  options: ReturnType<typeof slideOptions>,
+  tiff: PendingFile,
+): Promise<SlideResult> {
+  const bar = new Progress("tiles");
+  try {
+    return await localizeSlide(source, localizer, {
+      ...options,
+      maskTiff: tiff.write,
+      onProgress: (p) => bar.update(p.done, p.total, `(${p.skipped} background)`),
+    });
+  } catch (e) {
+    if (e instanceof SlideOptionError) {
+      throw new UsageError(`${FLAG_OF[e.option] ?? e.option}: ${e.message}`);
+    }
+    throw e;
+  } finally {
+    bar.done();
+  }
+}
+
+/** The slide's notes on stderr and its one-line result on stdout. */
+function report(path: string, s: SlideSummary, overlay: string): void {
+  for (const w of s.warnings) console.error(`${path}: note: ${w}`);
+  console.log(
+    `${path}: ${s.slideClass.name ?? "no tissue"}; ${s.tiles.analysed} tiles analysed, ` +
+      `${s.tiles.skipped} background skipped; mask ${s.mask.level0Pixels} px` +
+      (s.mask.areaMm2 === null ? "" : ` (${s.mask.areaMm2} mm²)`) +
+      ` in ${s.mask.polygons} polygon(s), ${s.map.method} map; ${s.seconds.total} s -> ` +
+      overlay,
+  );
+}
+
 /** Runs the command; returns the exit code. */
 export async function slide(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(argv, OPTIONS);
@@ -225,35 +263,12 @@ export async function slide(argv: string[]): Promise<number> {
         (source.mpp ? `, ${source.mpp.x.toPrecision(4)} µm/px (${source.mpp.source})` : "") +
         `; model on ${runtimeName(localizer)}`,
     );
-    const bar = new Progress("tiles");
-    let result;
-    try {
-      result = await localizeSlide(source, localizer, {
-        ...options,
-        maskTiff: tiff.write,
-        onProgress: (p) => bar.update(p.done, p.total, `(${p.skipped} background)`),
-      });
-    } catch (e) {
-      if (e instanceof SlideOptionError) {
-        throw new UsageError(`${FLAG_OF[e.option] ?? e.option}: ${e.message}`);
-      }
-      throw e;
-    } finally {
-      bar.done();
-    }
+    const result = await localizeWithProgress(source, localizer, options, tiff);
     const files = await writeOutputs(result, tiff, { out, stem, force: values.force === true }, {
       model,
       runtime: runtimeName(localizer),
     });
-    const s = result.summary;
-    for (const w of s.warnings) console.error(`${path}: note: ${w}`);
-    console.log(
-      `${path}: ${s.slideClass.name ?? "no tissue"}; ${s.tiles.analysed} tiles analysed, ` +
-        `${s.tiles.skipped} background skipped; mask ${s.mask.level0Pixels} px` +
-        (s.mask.areaMm2 === null ? "" : ` (${s.mask.areaMm2} mm²)`) +
-        ` in ${s.mask.polygons} polygon(s), ${s.map.method} map; ${s.seconds.total} s -> ` +
-        files.overlay,
-    );
+    report(path, result.summary, files.overlay);
   } finally {
     await tiff.abandon();
     await localizer?.dispose();

@@ -73,13 +73,16 @@ ${
 Then: ${commandLine("train")} --arch ARCH --width 1 --init-backbone FILE`;
 }
 
-/** Runs the command; returns the exit code. */
-export async function weightsCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(argv, OPTIONS);
-  if (values.help) {
-    console.log(weightsHelp());
-    return 0;
-  }
+/** What to fetch, checked: the weights' entry, where from, the hash to check, where to. */
+interface FetchPlan {
+  entry: ReturnType<typeof torchvisionWeights>;
+  url: string;
+  sha256: string;
+  out: string;
+}
+
+/** The fetch's flags and arguments, as a plan; usage errors for what is wrong. */
+function fetchPlan(values: Record<string, unknown>, positionals: string[]): FetchPlan {
   const [action, arch, ...rest] = positionals;
   if (action !== "fetch") {
     throw new UsageError(
@@ -112,6 +115,17 @@ export async function weightsCommand(argv: string[]): Promise<number> {
     );
   }
   const out = str(values, "out", `${arch}_imagenet1k_${version}.safetensors`)!;
+  return { entry, url, sha256, out };
+}
+
+/** Runs the command; returns the exit code. */
+export async function weightsCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(argv, OPTIONS);
+  if (values.help) {
+    console.log(weightsHelp());
+    return 0;
+  }
+  const { entry, url, sha256, out } = fetchPlan(values, positionals);
   await refuseOverwrite(values, [out], "--out");
 
   const bar = new Progress(`downloading ${url.split("/").pop()}`, 5);

@@ -1,7 +1,8 @@
 // Runs the Winograd kernels (forward, input gradient and filter gradient,
 // F(2x2) and F(4x4), several chunks of tiles, the shared and the local
 // schedules, the strided gradients by
-// the kernels' GEMM, and a first layer by the direct kernel) on the wasm backend with the
+// the kernels' GEMM, a first layer by the direct kernel, its filter gradient
+// and its inference batch norm, and the exact-tap resize) on the wasm backend with the
 // kernel pool limited to 1 thread and then to 2, and prints as JSON how many
 // threads the pool had and whether every output was bit for bit the same.
 import { env } from "@pointwise/core/lite";
@@ -61,7 +62,41 @@ function outputs(): Float32Array[] {
   const rgb = tf.randomNormal([2, 21, 26, 3], 0, 1, "float32", 4);
   const stem = tf.randomNormal([7, 7, 3, 16], 0, 1, "float32", 5);
   out.push(run("Conv2D", { x: rgb, filter: stem }, { ...s2, pad: 3 }) as Float32Array);
-  tf.dispose([rgb, stem]);
+  const dyStem = tf.randomNormal([2, 11, 13, 16], 0, 1, "float32", 6);
+  out.push(
+    run("Conv2DBackpropFilter", { x: rgb, dy: dyStem }, {
+      ...s2,
+      pad: 3,
+      filterShape: stem.shape,
+    }) as Float32Array,
+  );
+  const stats = {
+    mean: tf.randomNormal([16], 0, 1, "float32", 8),
+    variance: tf.randomUniform([16], 0.5, 2, "float32", 9),
+  };
+  out.push(
+    run("PointwiseConvBatchNormInfer", { x: rgb, filter: stem, ...stats }, {
+      strides: 2,
+      pad: 3,
+      dilations: 1,
+      varianceEpsilon: 1e-5,
+      relu: true,
+    }) as Float32Array,
+  );
+  // Half size, and the mask factor: the classifier's X+.
+  const taps = (n: number) => ({
+    i0: Int32Array.from({ length: n >> 1 }, (_, p) => 2 * p),
+    i1: Int32Array.from({ length: n >> 1 }, (_, p) => Math.min(2 * p + 1, n - 1)),
+    frac: Float32Array.from({ length: n >> 1 }, (_, p) => (p % 3) / 3),
+  });
+  const scale = tf.randomUniform([2, 21, 26, 1], 0, 1, "float32", 7);
+  out.push(
+    run("PointwiseResizeExact", { x: rgb, scale }, {
+      rows: taps(21),
+      cols: taps(26),
+    }) as Float32Array,
+  );
+  tf.dispose([rgb, stem, dyStem, stats.mean, stats.variance, scale]);
   return out;
 }
 

@@ -6,10 +6,11 @@
 // epilogue (a first layer, a stride-2 3x3 layer on a large map, with a
 // channel count that is no multiple of 4: its scalar steps), and the fallback
 // (a stride-2 layer on a small map, a 1x1 one, which go by the backend's own
-// kernel). Every tile
-// size is forced in turn, on maps whose edges cut tiles, with and without a
-// residual and the ReLU, on 1 and 2 threads; and once against the cpu
-// backend, within the Winograd bounds of winograd_test.ts.
+// kernel). Every tile size is forced in turn, on maps whose edges cut tiles,
+// with and without a residual and the ReLU, on 1 and 2 threads (where the
+// pool has 2; the test task keeps it at 1, and tests/kernel_threads_check.ts
+// compares both); and once against the cpu backend, within the Winograd
+// bounds of winograd_test.ts.
 import assert from "node:assert/strict";
 import { tf } from "../tf.ts";
 import { onBackend, relErr, tensorFrom } from "../../_testing/mod.ts";

@@ -41,10 +41,8 @@ export function directFilterGrad(
   // zeros as slack for the tap groups that run past a kernel row's end.
   const bottom = Math.max((outHeight - 1) * sh + kh - top - h, 0) + 1;
   const right = Math.max((outWidth - 1) * sw + kw - left - w, 0);
-  const xp = scope.run("PadV2", { x }, {
-    paddings: [[0, 0], [top, bottom], [left, right], [0, 0]],
-    constantValue: 0,
-  });
+  // Padded by the kernel's threads (simd/direct.c).
+  const xp = scope.alloc([info.batchSize, top + h + bottom, left + w + right, c]);
   const rows = Math.ceil((kw * c) / 4) * 4;
   const dw = scope.alloc([kh, kw, c, o]);
   const block = scope.alloc([PARAM_INTS + SYNC_INTS + kh * rows * o]);
@@ -60,6 +58,11 @@ export function directFilterGrad(
     simd.address(dw),
     threads,
     base + 4 * PARAM_INTS,
+    simd.address(x),
+    h,
+    w,
+    top,
+    left,
   ]);
   simd.pool.run(
     "direct_filter_grad",

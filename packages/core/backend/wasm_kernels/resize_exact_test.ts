@@ -2,8 +2,9 @@
 // sums) on the cpu backend, where the kernel is absent. Both round to
 // float32 after every operation in the same order, so they must be equal bit
 // for bit, with and without the mask factor, upsampling and downsampling, in
-// both geometries; by the WASM-SIMD loop on 1 and 2 threads and by the
-// JavaScript loop where that is not loaded.
+// both geometries; by the WASM-SIMD loop on 1 and 2 threads (as many as the
+// pool has: the test task keeps it at 1, and tests/kernel_threads_check.ts
+// compares 1 and 2) and by the JavaScript loop where that is not loaded.
 import assert from "node:assert/strict";
 import { tf } from "../tf.ts";
 import { onBackend, tensorFrom } from "../../_testing/mod.ts";
@@ -41,7 +42,7 @@ Deno.test("wasm resizeExact kernel equals the op form bit for bit", async () => 
       return run(shape, size, mode, stride, masked);
     });
     assert.equal(ref.length, shape[0] * size[0] * size[1] * shape[3]);
-    // The WASM-SIMD loop on 1 and 2 threads (an output row per item).
+    // The WASM-SIMD loop on 1 and 2 threads where the pool has 2 (an output row per item).
     for (const threads of [1, 2]) {
       setKernelThreads(threads);
       const calls = resizeExactCalls.heap;

@@ -6,7 +6,9 @@
 // output row of dy is the other operand. Rows of the tap axis are padded to
 // a multiple of 4 per kernel row (the extra rows read the next floats and
 // are dropped). Each thread owns a range of tap groups for all pixels, so
-// every element is summed in one order whatever the thread count.
+// every element is summed in one order whatever the thread count. The
+// threads pad the input first, a row per item (tfjs's PadV2 took 4.5 ms of
+// the 8 ms filter gradient of the default training's first layer).
 #include <wasm_simd128.h>
 
 #include "gemm.h"
@@ -18,18 +20,39 @@ typedef struct {
   int batch, out_h, out_w, out_c;  // dy; out_c by 8
   int kh, kw, in_c, sh, sw;
   int xp_h, xp_w;                  // the padded input, with slack after its end
-  const float* xp;
+  float* xp;                       // [batch][xp_h][xp_w][in_c], written here
   const float* dy;
   float* dwp;                      // [kh][round4(kw * in_c)][out_c]
   float* dw;                       // [kh][kw][in_c][out_c]
   int nthreads;
   Sync* sync;
+  const float* x;                  // [batch][in_h][in_w][in_c]
+  int in_h, in_w, top, left;       // xp[b][y + top][x + left] = x[b][y][x], zeros elsewhere
 } DirectFilterGrad;
+
+// xp from x, a row of xp per item.
+static void pad_input(const DirectFilterGrad* p) {
+  const int c = p->in_c, left = p->left * c, inner = p->in_w * c, row = p->xp_w * c;
+  const int rows = p->batch * p->xp_h;
+  for (int r = claim(p->sync); r < rows; r = claim(p->sync)) {
+    const int b = r / p->xp_h, y = r % p->xp_h - p->top;
+    float* dst = p->xp + (long)r * row;
+    if (y < 0 || y >= p->in_h) {
+      __builtin_memset(dst, 0, sizeof(float) * row);
+      continue;
+    }
+    __builtin_memset(dst, 0, sizeof(float) * left);
+    __builtin_memcpy(dst + left, p->x + ((long)b * p->in_h + y) * inner, sizeof(float) * inner);
+    __builtin_memset(dst + left + inner, 0, sizeof(float) * (row - left - inner));
+  }
+}
 
 EXPORT(direct_filter_grad)
 void direct_filter_grad(const DirectFilterGrad* p, int tid) {
   const int run = p->kw * p->in_c, rows = (run + 3) & ~3, groups = p->kh * (rows >> 2);
   const int nc = p->out_c, n = p->nthreads;
+  pad_input(p);
+  barrier(p->sync, n, tid);
   const int g0 = (int)((long)groups * tid / n), g1 = (int)((long)groups * (tid + 1) / n);
   for (int gi = g0; gi < g1; gi++) {
     const int i = gi / (rows >> 2), t = (gi % (rows >> 2)) * 4;

@@ -2,7 +2,8 @@
 // F(2x2) and F(4x4), several chunks of tiles, the shared and the local
 // schedules, the strided gradients by
 // the kernels' GEMM, a first layer by the direct kernel, its filter gradient
-// and its inference batch norm, and the exact-tap resize) on the wasm backend with the
+// and its inference batch norm, the exact-tap resize and the channel-broadcast
+// product) on the wasm backend with the
 // kernel pool limited to 1 thread and then to 2, and prints as JSON how many
 // threads the pool had and whether every output was bit for bit the same.
 import { env } from "@pointwise/core/lite";
@@ -96,7 +97,11 @@ function outputs(): Float32Array[] {
       cols: taps(26),
     }) as Float32Array,
   );
-  tf.dispose([rgb, stem, dyStem, stats.mean, stats.variance, scale]);
+  // X+ = X M+ on a batch large enough to split over the pool.
+  const image = tf.randomNormal([2, 128, 128, 3], 0, 1, "float32", 10);
+  const mask = tf.randomUniform([2, 128, 128, 1], 0, 1, "float32", 11);
+  out.push(run("Multiply", { a: image, b: mask }, {}) as Float32Array);
+  tf.dispose([rgb, stem, dyStem, stats.mean, stats.variance, scale, image, mask]);
   return out;
 }
 

@@ -16,12 +16,18 @@ const p = await probeWebGpu();`,
 const p = await initBackend("webgpu").then(() => ({ adapter: true }), () => ({ adapter: false }));`,
 };
 
-/** Asks in a fresh process with `flags`, XDG_RUNTIME_DIR unset; its stderr and what it printed. */
+/**
+ * Asks in a fresh process with `flags`, XDG_RUNTIME_DIR unset and a temporary
+ * directory of its own (other tests' processes make theirs in the shared
+ * one meanwhile); its stderr, what it printed, and what it left there.
+ */
 async function probe(
   flags: string[],
   ask: keyof typeof ASK = "probe",
-): Promise<{ stderr: string; stdout: string }> {
+): Promise<{ stderr: string; stdout: string; left: string[] }> {
   const dir = await Deno.makeTempDir({ prefix: "pointwise-probe-" });
+  const tmp = join(dir, "tmp");
+  await Deno.mkdir(tmp);
   const script = join(dir, "probe.ts");
   await Deno.writeTextFile(
     script,
@@ -30,7 +36,7 @@ const granted = Deno.permissions.querySync({ name: "env", variable: "XDG_RUNTIME
 console.log(JSON.stringify({ adapter: p.adapter, after: granted ? Deno.env.get("XDG_RUNTIME_DIR") ?? null : "unread" }));
 `,
   );
-  const env = { ...Deno.env.toObject(), NO_COLOR: "1" };
+  const env = { ...Deno.env.toObject(), NO_COLOR: "1", TMPDIR: tmp };
   delete (env as Record<string, string>).XDG_RUNTIME_DIR;
   const out = await new Deno.Command(Deno.execPath(), {
     // The workspace's configuration: its import map names tfjs's packages.
@@ -41,10 +47,11 @@ console.log(JSON.stringify({ adapter: p.adapter, after: granted ? Deno.env.get("
     stdout: "piped",
     stderr: "piped",
   }).output();
+  const left = [...Deno.readDirSync(tmp)].map((e) => e.name);
   await Deno.remove(dir, { recursive: true });
   const dec = new TextDecoder();
   assert.equal(out.code, 0, dec.decode(out.stderr));
-  return { stderr: dec.decode(out.stderr), stdout: dec.decode(out.stdout) };
+  return { stderr: dec.decode(out.stderr), stdout: dec.decode(out.stdout), left };
 }
 
 for (const ask of ["probe", "start"] as const) {
@@ -55,14 +62,9 @@ for (const ask of ["probe", "start"] as const) {
       t.step({ name: "skipped: no driver here prints the lines", ignore: true, fn: () => {} });
       return;
     }
-    const before = new Set(
-      [...Deno.readDirSync(Deno.env.get("TMPDIR") ?? "/tmp")].map((e) => e.name),
-    );
     const quiet = await probe(["--allow-write", "--allow-env=XDG_RUNTIME_DIR"], ask);
     assert.doesNotMatch(quiet.stderr, MESSAGE);
     assert.deepEqual(JSON.parse(quiet.stdout).after, null, "the variable is unset again");
-    const left = [...Deno.readDirSync(Deno.env.get("TMPDIR") ?? "/tmp")]
-      .filter((e) => e.name.startsWith("pointwise-xdg-") && !before.has(e.name));
-    assert.deepEqual(left, [], "the directory is removed");
+    assert.deepEqual(quiet.left.filter((n) => n.startsWith("pointwise-xdg-")), [], "removed");
   });
 }

@@ -22,6 +22,7 @@ import { convBatchNormInferConfig } from "./conv_bn_infer.ts";
 import { resizeExactConfig } from "./resize_exact.ts";
 import { gatherV2 } from "./gather_v2.ts";
 import { identity } from "./identity.ts";
+import { multiply } from "./multiply.ts";
 import { type KernelArgs, wrapWasmKernel } from "./wrap_kernel.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
@@ -50,18 +51,20 @@ export const wasmTrainingKernels: readonly tf.KernelConfig[] = [
 /**
  * Kernels of the backend that ours take over where they can, falling back to
  * the backend's own: Winograd convolutions, inference-time batch norm,
- * gathers, and identities that share their input's buffer.
+ * gathers, identities that share their input's buffer, and products that
+ * broadcast one channel.
  */
 const WRAPPED: [string, (args: KernelArgs) => tf.TensorInfo | undefined][] = [
   [tf.Conv2D, conv2d],
   [tf.FusedBatchNorm, batchNormInfer],
   [tf.GatherV2, gatherV2],
   [tf.Identity, identity],
+  [tf.Multiply, multiply],
 ];
 
 /**
  * Registers the training kernels for wasm, replacing stock ones, and wraps
- * the backend's `Conv2D`, `FusedBatchNorm`, `GatherV2` and `Identity` (call
+ * the backend's `Conv2D`, `FusedBatchNorm`, `GatherV2`, `Identity` and `Multiply` (call
  * it after importing tfjs-backend-wasm). Idempotent.
  */
 export function registerWasmTrainingKernels(): void {

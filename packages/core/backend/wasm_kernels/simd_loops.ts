@@ -52,6 +52,7 @@ interface Exports {
   direct_conv(params: number, tid: number): void;
   bn_infer(params: number, tid: number): void;
   resize_exact(params: number, tid: number): void;
+  mul_rows(params: number, tid: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   im2col_t(xT: number, cols: number, geometry: number): void;
   col2im(cols: number, dx: number, geometry: number): void;

@@ -38,6 +38,7 @@ export const THREADED_EXPORTS = [
   "direct_conv",
   "bn_infer",
   "resize_exact",
+  "mul_rows",
 ] as const;
 export type ThreadedExport = typeof THREADED_EXPORTS[number];
 

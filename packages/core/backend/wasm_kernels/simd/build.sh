@@ -1,6 +1,6 @@
 #!/bin/sh
 # Rebuilds kernels_wasm.ts from the C files here (kernels.c, winograd*.c, gemm.c,
-# direct.c, direct_conv.c, inference.c). Needs Debian's
+# direct.c, direct_conv.c, inference.c, broadcast.c). Needs Debian's
 # clang 19, lld 19 and wabt (apt-get install clang-19 lld-19 wabt); the result
 # is committed, so neither the tests nor CI need them. Clang 19 rather than 14:
 # it folds constant offsets into the loads' immediates, where clang 14 left an
@@ -23,7 +23,7 @@ flags="--target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -fuse-ld=lld -Wl,--
 # fused multiply-add in the GEMM microkernels (gemm.h: 15-20% faster
 # Winograd layers here), for hosts that have it. The relaxed builds keep
 # contraction off, so that only those explicit multiply-adds differ.
-srcs="kernels.c winograd.c winograd_filter_grad.c gemm.c direct.c direct_conv.c inference.c"
+srcs="kernels.c winograd.c winograd_filter_grad.c gemm.c direct.c direct_conv.c inference.c broadcast.c"
 for isa in simd relaxed; do
   extra=""
   if [ "$isa" = relaxed ]; then extra="-ffp-contract=off -mrelaxed-simd -DRELAXED"; fi

@@ -1,8 +1,9 @@
 /**
  * An inference batch norm fused into a forward convolution (the Winograd
  * kernel's output transform, the direct kernel's epilogue): how it is given
- * and how its fields are laid out in the kernels' parameter blocks
- * (`simd/winograd.c`'s and `simd/direct_conv.c`'s structs end the same way).
+ * and how its fields are laid out in the kernels' parameter blocks (the
+ * `ConvBn` that `simd/winograd.c`'s and `simd/direct_conv.c`'s structs end
+ * with, `simd/batch_norm_coef.h`).
  *
  * @example
  * ```ts ignore

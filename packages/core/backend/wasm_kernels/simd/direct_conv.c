@@ -32,38 +32,17 @@ typedef struct {
   int scratch_floats;
   int nthreads;
   Sync* sync;
-  // The batch norm, as winograd.c's Conv ends: bn_mean 0 for none; offset,
-  // scale and residual may be 0; coef has 2 out_c floats per thread.
-  const float* bn_mean;
-  const float* bn_variance;
-  const float* bn_offset;
-  const float* bn_scale;
-  float bn_eps;
-  const float* residual;
-  int relu;
-  float* coef;
+  // The batch norm; its coef: 2 out_c floats per thread.
+  ConvBn bn;
 } DirectConv;
 
 // The batch norm on output pixels [ox, ox + count) of row `row` (of all
-// images' rows), in place: per pixel, bn_infer's vector steps, then its
-// scalar ones for the channels past a multiple of 4.
+// images' rows), in place, by bn_infer's steps.
 static void bn_pixels(const DirectConv* p, const float* a, long row, int ox, int count) {
   const int nc = p->out_c;
-  const float* b = a + nc;
   for (int q = ox; q < ox + count; q++) {
     const long at = (row * p->out_w + q) * nc;
-    float* y = p->y + at;
-    const float* r = p->residual ? p->residual + at : 0;
-    int k = 0;
-    for (; k + 4 <= nc; k += 4) {
-      wasm_v128_store(y + k, bn_epilogue(wasm_v128_load(y + k), wasm_v128_load(a + k),
-                                         wasm_v128_load(b + k), r ? r + k : 0, p->relu));
-    }
-    for (; k < nc; k++) {
-      float v = y[k] * a[k] + b[k];
-      if (r) v += r[k];
-      y[k] = p->relu ? __builtin_wasm_max_f32(v, 0.0f) : v;
-    }
+    bn_row(p->y + at, p->y + at, a, a + nc, p->bn.residual ? p->bn.residual + at : 0, nc, p->bn.relu);
   }
 }
 
@@ -117,11 +96,9 @@ void direct_conv(const DirectConv* p, int tid) {
   float* apack = bpack + (long)n8 * k;
   float* tile = apack + (long)PANELS * 4 * k;
   float* stage = tile + 32;
-  float* coef = p->coef + (long)tid * 2 * nc;
+  float* coef = p->bn.coef + (long)tid * 2 * nc;
   pack_filter(p, k, bpack);
-  if (p->bn_mean) {
-    bn_coefficients(p->bn_mean, p->bn_variance, p->bn_offset, p->bn_scale, p->bn_eps, nc, coef);
-  }
+  if (p->bn.mean) conv_bn_coefficients(&p->bn, nc, coef);
   const int per_row = (p->out_w + 4 * PANELS - 1) / (4 * PANELS);
   const int items = p->batch * p->out_h * per_row;
   for (int item = claim(p->sync); item < items; item = claim(p->sync)) {
@@ -144,6 +121,6 @@ void direct_conv(const DirectConv* p, int tid) {
         }
       }
     }
-    if (p->bn_mean) bn_pixels(p, coef, row, ox0, p->out_w - ox0 < 4 * PANELS ? p->out_w - ox0 : 4 * PANELS);
+    if (p->bn.mean) bn_pixels(p, coef, row, ox0, p->out_w - ox0 < 4 * PANELS ? p->out_w - ox0 : 4 * PANELS);
   }
 }

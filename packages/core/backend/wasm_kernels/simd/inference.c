@@ -38,28 +38,8 @@ void bn_infer(const BatchNormInfer* p, int tid) {
   barrier(p->sync, n, tid);
   const long r0 = (long)p->rows * tid / n, r1 = (long)p->rows * (tid + 1) / n;
   for (long r = r0; r < r1; r++) {
-    const float* xr = p->x + r * c;
-    float* yr = p->y + r * c;
-    int k = 0;
-    if (!p->residual && !p->relu) {
-      for (; k + 4 <= c; k += 4) {
-        wasm_v128_store(yr + k, wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(xr + k), wasm_v128_load(a + k)),
-                                               wasm_v128_load(b + k)));
-      }
-      for (; k < c; k++) yr[k] = xr[k] * a[k] + b[k];
-      continue;
-    }
     // The same roundings as the separate ops: (x a + b), then + r, then ReLU.
-    const float* rr = p->residual ? p->residual + r * c : 0;
-    for (; k + 4 <= c; k += 4) {
-      wasm_v128_store(yr + k, bn_epilogue(wasm_v128_load(xr + k), wasm_v128_load(a + k),
-                                          wasm_v128_load(b + k), rr ? rr + k : 0, p->relu));
-    }
-    for (; k < c; k++) {
-      float v = xr[k] * a[k] + b[k];
-      if (rr) v += rr[k];
-      yr[k] = p->relu ? __builtin_wasm_max_f32(v, 0.0f) : v;
-    }
+    bn_row(p->x + r * c, p->y + r * c, a, b, p->residual ? p->residual + r * c : 0, c, p->relu);
   }
 }
 

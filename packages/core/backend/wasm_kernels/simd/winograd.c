@@ -44,16 +44,9 @@ typedef struct {
   float* scratch;   // per thread: scratch_floats each (a transformed filter block, staging)
   int scratch_floats;
   int u_ready;      // 1: u already holds this filter's transform (kept from an earlier call)
-  // An inference batch norm fused into the output transform (forward only):
-  // bn_mean 0 for none; offset and scale may be 0; residual 0 or y's shape.
-  const float* bn_mean;
-  const float* bn_variance;
-  const float* bn_offset;
-  const float* bn_scale;
-  float bn_eps;
-  const float* residual;
-  int relu;
-  float* coef;      // 2 out_c floats: the batch norm's a, then b (batch_norm_coef.h)
+  // An inference batch norm fused into the output transform (forward only);
+  // its coef: 2 out_c floats, the batch norm's a, then b.
+  ConvBn bn;
   // 0, or tiles per block of the local schedule (a multiple of 4; u stored):
   // each thread takes blocks of tiles through all three steps on its own,
   // its transforms and products in its scratch after the staging.
@@ -62,10 +55,11 @@ typedef struct {
 
 // y at `dst` (element offset `at` of y) through the fused batch norm, if any.
 static inline void store_y(const Conv* p, long at, int n, v128_t v) {
-  if (p->bn_mean) {
+  const ConvBn* bn = &p->bn;
+  if (bn->mean) {
     const int nc = p->g.out_c;
-    v = bn_epilogue(v, V(p->coef + n), V(p->coef + nc + n), p->residual ? p->residual + at : 0,
-                    p->relu);
+    v = bn_epilogue(v, V(bn->coef + n), V(bn->coef + nc + n), bn->residual ? bn->residual + at : 0,
+                    bn->relu);
   }
   ST(p->y + at, v);
 }
@@ -112,7 +106,7 @@ static void output_tile(const Conv* p, const float* src, long sm, int t, int n, 
   src += n;
   // Rows: s[xi][j] = (M A)[xi][j]; columns: (A^T s)[i][j].
   for (int xi = 0; xi < a; xi++) out1d(m, src + xi * a * sm, sm, s + xi * m * 4, 4);
-  if (!p->bn_mean && oy + m <= g->out_h && ox + m <= g->out_w) {
+  if (!p->bn.mean && oy + m <= g->out_h && ox + m <= g->out_w) {
     float* dst = p->y + ((long)(b * g->out_h + oy) * g->out_w + ox) * nc + n;
     for (int j = 0; j < m; j++) out1d(m, s + j * 4, m * 4, dst + (long)j * nc, (long)g->out_w * nc);
     return;
@@ -263,11 +257,8 @@ void winograd_conv(const Conv* p, int tid) {
     barrier(g->sync, g->nthreads, tid);
   }
   // The batch norm's coefficients: read only after a barrier.
-  if (p->bn_mean) {
-    if (tid == 0) {
-      bn_coefficients(p->bn_mean, p->bn_variance, p->bn_offset, p->bn_scale, p->bn_eps, g->out_c,
-                      p->coef);
-    }
+  if (p->bn.mean) {
+    if (tid == 0) conv_bn_coefficients(&p->bn, g->out_c, p->bn.coef);
     if (p->local) barrier(g->sync, g->nthreads, tid);
   }
   if (p->local) {

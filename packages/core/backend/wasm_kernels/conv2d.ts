@@ -16,12 +16,6 @@ import { forwardGeometry, winogradConv, winogradTile } from "./winograd.ts";
 import { directConv, directConvFits } from "./direct_conv.ts";
 import type { KernelArgs } from "./wrap_kernel.ts";
 
-/**
- * Whether first layers go by `direct_conv.ts` (tests and measurements turn it
- * off), and how many calls did (tests check that the path is taken).
- */
-export const directConvs = { enabled: true, calls: 0 };
-
 /** The convolution by Winograd or the direct kernel, or undefined for the backend's own. */
 export function conv2d(args: KernelArgs): tf.TensorInfo | undefined {
   const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
@@ -41,8 +35,6 @@ export function conv2d(args: KernelArgs): tf.TensorInfo | undefined {
   );
   const m = winogradTile("forward", info);
   if (m !== undefined) return winogradConv(simd, x, filter, forwardGeometry(info), m, false);
-  if (!directConvs.enabled || !directConvFits(info) || x.dtype !== "float32") return undefined;
-  const y = directConv(simd, x, filter, info);
-  directConvs.calls++;
-  return y;
+  if (!directConvFits(info) || x.dtype !== "float32") return undefined;
+  return directConv(simd, x, filter, info);
 }

@@ -20,7 +20,6 @@ import { tf } from "../tf.ts";
 import { BATCH_NORM_INFER } from "./batch_norm_infer.ts";
 import { KernelScope } from "./kernel_scope.ts";
 import { simdLoopsFor } from "./simd_loops.ts";
-import { directConvs } from "./conv2d.ts";
 import { directConv, directConvFits } from "./direct_conv.ts";
 import { forwardGeometry, winogradConv, winogradTile } from "./winograd.ts";
 import type { KernelArgs } from "./wrap_kernel.ts";
@@ -78,8 +77,7 @@ function convBatchNorm(args: KernelArgs): tf.TensorInfo {
   if (fused && m !== undefined) {
     return winogradConv(simd, x!, filter!, forwardGeometry(info), m, false, bn);
   }
-  if (fused && m === undefined && directConvs.enabled && directConvFits(info)) {
-    directConvs.calls++;
+  if (fused && m === undefined && directConvFits(info)) {
     return directConv(simd, x!, filter!, info, bn);
   }
   // The separate kernels, as the model runs them where this one is absent.

@@ -17,7 +17,7 @@ import { onBackend, relErr, tensorFrom } from "../../_testing/mod.ts";
 import { CONV_BN_INFER } from "./conv_bn_infer.ts";
 import { setWinogradMode, winogradCalls, type WinogradMode } from "./winograd.ts";
 import { setKernelThreads } from "./simd_loops.ts";
-import { directConvs } from "./conv2d.ts";
+import { directConvs } from "./direct_conv.ts";
 
 interface Case {
   x: number[];

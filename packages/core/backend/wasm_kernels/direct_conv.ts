@@ -21,6 +21,12 @@ import type { tf } from "../tf.ts";
 import { type SimdLoops, SYNC_INTS } from "./simd_loops.ts";
 import { batchNormFields, type ConvBatchNorm } from "./conv_batch_norm.ts";
 
+/**
+ * Whether layers go by the direct kernel (tests and measurements turn it
+ * off), and how many calls did (tests check that the path is taken).
+ */
+export const directConvs = { enabled: true, calls: 0 };
+
 /** Input channels up to which a layer goes by the direct kernel. */
 const MAX_IN_CHANNELS = 4;
 /** Panels of 4 pixels per work item (direct_conv.c's PANELS). */
@@ -41,13 +47,14 @@ const PARAM_INTS = 32;
 const MIN_STRIDED_PIXELS = 400;
 
 /**
- * Whether the direct kernel takes a layer: NHWC and undilated, and either a
- * first layer (few input channels, k >= 5) or a stride-2 3x3 layer on a
- * large enough map.
+ * Whether the direct kernel takes a layer: while enabled, NHWC and
+ * undilated, and either a first layer (few input channels, k >= 5) or a
+ * stride-2 3x3 layer on a large enough map.
  */
 export function directConvFits(info: tf.backend_util.Conv2DInfo): boolean {
   if (
-    info.dataFormat !== "channelsLast" || info.dilationHeight !== 1 || info.dilationWidth !== 1
+    !directConvs.enabled || info.dataFormat !== "channelsLast" || info.dilationHeight !== 1 ||
+    info.dilationWidth !== 1
   ) {
     return false;
   }
@@ -98,6 +105,7 @@ export function directConv(
   const perThread = n8 * k + PANELS * 4 * k + 32 + 4 * kw * c;
   const threads = simd.threads;
   const y = simd.backend.makeOutput([b, outHeight, outWidth, o], "float32");
+  directConvs.calls++;
   const coef = PARAM_INTS + SYNC_INTS, scratch = coef + threads * 2 * o;
   try {
     simd.withScratch(scratch + threads * perThread + 16, (base) => {

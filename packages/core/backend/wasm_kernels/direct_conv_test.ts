@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { tf } from "../tf.ts";
 import { onBackend, relErr, tensorFrom } from "../../_testing/mod.ts";
-import { directConvs } from "./conv2d.ts";
+import { directConvs } from "./direct_conv.ts";
 
 const CASES: {
   x: number[];
